@@ -1,0 +1,167 @@
+//! Accounting: every input row is used or counted as skipped with a reason.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::config::SourceKind;
+
+/// Why a row was not used.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// The row does not parse as a record of its table (wrong field count, bad quoting, bad JSON).
+    Malformed,
+    /// A required field is empty or missing.
+    MissingField(String),
+    /// The timestamp does not parse.
+    BadTimestamp,
+    /// A count is negative.
+    NegativeCount,
+    /// A count is not a number (including NaN and infinities).
+    NotANumber,
+    /// The status/result value is not one rift knows how to read.
+    UnknownStatus,
+    /// A node refers to itself (src = dst).
+    SelfLoop,
+    /// The first sample of a cumulative counter: it sets the baseline but measures nothing.
+    CounterBaseline,
+    /// A sender's or receiver's counter with no counterpart from the other end and no ack count:
+    /// no delivery rate can be computed from one end alone.
+    Unpaired,
+    /// The line is blank.
+    Blank,
+    /// The file's kind has no reader in this version of rift (logs, metric tables).
+    NoReader,
+    /// `incident.toml` says to ignore the file.
+    Ignored,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Malformed => f.write_str("malformed row"),
+            SkipReason::MissingField(c) => write!(f, "missing {c}"),
+            SkipReason::BadTimestamp => f.write_str("unparseable timestamp"),
+            SkipReason::NegativeCount => f.write_str("negative count"),
+            SkipReason::NotANumber => f.write_str("count is not a number"),
+            SkipReason::UnknownStatus => f.write_str("unrecognised status/result value"),
+            SkipReason::SelfLoop => f.write_str("source and target are the same node"),
+            SkipReason::CounterBaseline => f.write_str("baseline of a cumulative counter"),
+            SkipReason::Unpaired => f.write_str("no counterpart from the other end"),
+            SkipReason::Blank => f.write_str("blank line"),
+            SkipReason::NoReader => f.write_str("no reader for this file type in this version"),
+            SkipReason::Ignored => f.write_str("ignored by incident.toml"),
+        }
+    }
+}
+
+/// Where one skipped row was, to show the user an example.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkipExample {
+    /// 1-based line (or Parquet row).
+    pub line: u64,
+    /// More detail than the reason, e.g. the offending value.
+    pub detail: String,
+}
+
+/// The accounting of one input file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FileAccount {
+    /// Path relative to the export folder.
+    pub path: String,
+    /// What rift read the file as.
+    pub kind: SourceKind,
+    /// Data rows (or lines) read, excluding a header.
+    pub rows_read: u64,
+    /// Rows that became observations, events or node aliases.
+    pub rows_used: u64,
+    /// Rows skipped, by reason. `rows_read == rows_used + sum(skipped)`.
+    pub skipped: BTreeMap<String, u64>,
+    /// The first skipped row of each reason.
+    pub examples: BTreeMap<String, SkipExample>,
+    /// Columns present in the file that rift does not use.
+    pub ignored_columns: Vec<String>,
+    /// Other things worth knowing (counter resets, rows sorted, …).
+    pub notes: Vec<String>,
+}
+
+impl FileAccount {
+    pub(crate) fn new(path: String, kind: SourceKind) -> Self {
+        FileAccount {
+            path,
+            kind,
+            rows_read: 0,
+            rows_used: 0,
+            skipped: BTreeMap::new(),
+            examples: BTreeMap::new(),
+            ignored_columns: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Counts one skipped row.
+    pub(crate) fn skip(&mut self, reason: SkipReason, line: u64, detail: impl FnOnce() -> String) {
+        self.skip_n(reason, 1, line, detail);
+    }
+
+    pub(crate) fn skip_n(
+        &mut self,
+        reason: SkipReason,
+        n: u64,
+        line: u64,
+        detail: impl FnOnce() -> String,
+    ) {
+        if n == 0 {
+            return;
+        }
+        let key = reason.to_string();
+        *self.skipped.entry(key.clone()).or_insert(0) += n;
+        self.examples.entry(key).or_insert_with(|| SkipExample {
+            line,
+            detail: detail(),
+        });
+    }
+
+    /// Rows skipped for any reason.
+    pub fn rows_skipped(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+}
+
+/// The accounting of a whole export.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Accounting {
+    /// One entry per file, in path order.
+    pub files: Vec<FileAccount>,
+}
+
+impl Accounting {
+    /// Rows read over all files.
+    pub fn rows_read(&self) -> u64 {
+        self.files.iter().map(|f| f.rows_read).sum()
+    }
+
+    /// Rows used over all files.
+    pub fn rows_used(&self) -> u64 {
+        self.files.iter().map(|f| f.rows_used).sum()
+    }
+
+    /// Rows skipped over all files.
+    pub fn rows_skipped(&self) -> u64 {
+        self.files.iter().map(FileAccount::rows_skipped).sum()
+    }
+
+    /// Skipped rows over all files, by reason.
+    pub fn skipped_by_reason(&self) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        for f in &self.files {
+            for (r, n) in &f.skipped {
+                *out.entry(r.clone()).or_insert(0) += n;
+            }
+        }
+        out
+    }
+}

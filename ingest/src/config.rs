@@ -1,0 +1,194 @@
+//! `incident.toml`: optional settings an export carries beside its data.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::Channel;
+
+/// What rift reads a file as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// Per-node (or per-edge) message counters: sent / received / acked.
+    Counters,
+    /// Health-check results (`/health` probes).
+    Health,
+    /// Client operation results (the real workload).
+    Client,
+    /// Synthetic data-plane probe results.
+    Probe,
+    /// Node names and their aliases (IPs, member ids, URLs).
+    Members,
+    /// A node's log (read by log profiles; not in this version).
+    Log,
+    /// A metrics export (Prometheus text or metric tables; not in this version).
+    Metrics,
+    /// `incident.toml` itself.
+    Config,
+    /// Skipped on request.
+    Ignore,
+    /// Not recognised.
+    Unknown,
+}
+
+impl SourceKind {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Counters => "counters",
+            SourceKind::Health => "health",
+            SourceKind::Client => "client",
+            SourceKind::Probe => "probe",
+            SourceKind::Members => "members",
+            SourceKind::Log => "log",
+            SourceKind::Metrics => "metrics",
+            SourceKind::Config => "config",
+            SourceKind::Ignore => "ignore",
+            SourceKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// Settings for one file of the export, overriding what rift detects.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// Path relative to the export folder.
+    pub path: String,
+    /// What the file holds.
+    pub kind: Option<SourceKind>,
+    /// Channel of every row (overrides a `channel` column and the default).
+    pub channel: Option<Channel>,
+    /// Name of the prober/client when the file has no such column.
+    pub prober: Option<String>,
+    /// Counters only: the counts are running totals (`true`) or per-interval counts (`false`).
+    pub cumulative: Option<bool>,
+    /// Map from rift's column names to this file's: `{ ts = "time", target = "backend" }`.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+}
+
+/// Settings for counters tables.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountersConfig {
+    /// Counts are running totals rather than per-interval counts (default: told by `_total`
+    /// column names).
+    pub cumulative: Option<bool>,
+    /// How close in time a sender's and a receiver's rows must be to be paired (default `1s`).
+    pub pair_resolution: Option<String>,
+    /// Channel of counters rows without a `channel` column (default `heartbeat`).
+    pub channel: Option<Channel>,
+}
+
+/// Settings for probe and client tables.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbesConfig {
+    /// Name of the prober/client host when a file has no prober column (default `client`).
+    pub prober: Option<String>,
+}
+
+/// The parsed `incident.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentConfig {
+    /// Free-form description of the incident.
+    #[serde(default)]
+    pub incident: BTreeMap<String, toml::Value>,
+    /// Node names and their aliases: `n1 = ["10.77.0.11", "ccb6f22cf2508085"]`.
+    #[serde(default)]
+    pub nodes: BTreeMap<String, Vec<String>>,
+    /// Counters settings.
+    #[serde(default)]
+    pub counters: CountersConfig,
+    /// Probe settings.
+    #[serde(default)]
+    pub probes: ProbesConfig,
+    /// Per-file overrides.
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceSpec>,
+    /// The detector in use and its settings (read by the classifier).
+    #[serde(default)]
+    pub detector: BTreeMap<String, toml::Value>,
+}
+
+impl IncidentConfig {
+    /// Reads and validates `incident.toml`.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses `incident.toml` text; `path` is used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, Error> {
+        let config: IncidentConfig = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            Error::BadConfig {
+                path: path.to_owned(),
+                line,
+                column,
+                reason: e.message().to_owned(),
+            }
+        })?;
+        if let Some(r) = &config.counters.pair_resolution {
+            crate::time::parse_duration(r).map_err(|reason| Error::BadConfig {
+                path: path.to_owned(),
+                line: find_line(text, "pair_resolution"),
+                column: 1,
+                reason: format!("counters.pair_resolution: {reason}"),
+            })?;
+        }
+        Ok(config)
+    }
+
+    /// The spec for a file (by path relative to the export), if `incident.toml` has one.
+    pub fn source(&self, rel: &str) -> Option<&SourceSpec> {
+        self.sources
+            .iter()
+            .find(|s| s.path.trim_start_matches("./") == rel)
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |p| before.len() - p - 1)
+        + 1;
+    (line, column)
+}
+
+fn find_line(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(0, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_config_names_line_and_column() {
+        let err = IncidentConfig::parse(
+            "[counters]\ncumulative = \"yes\"\n",
+            Path::new("incident.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("incident.toml:2:14:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let err = IncidentConfig::parse("[probes]\nprobr = \"lb\"\n", Path::new("incident.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("probr"), "{err}");
+    }
+}

@@ -1,0 +1,231 @@
+//! Finding the files of an export and telling what each one holds.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::config::{IncidentConfig, SourceKind};
+use crate::error::Error;
+use crate::export::NoProgress;
+use crate::input;
+use crate::row::Format;
+use crate::source::columns;
+
+/// One file of an export.
+#[derive(Clone, Debug)]
+pub(crate) struct FileEntry {
+    /// Path relative to the export folder, with `/` separators.
+    pub(crate) rel: String,
+    pub(crate) path: PathBuf,
+    pub(crate) kind: SourceKind,
+    pub(crate) format: Option<Format>,
+    pub(crate) size: u64,
+}
+
+/// Lists the regular files under `root` (hidden files and folders excluded, symlinked folders not
+/// followed), sorted by relative path so that every run reads them in the same order.
+pub(crate) fn walk(root: &Path) -> Result<Vec<(String, PathBuf, u64)>, Error> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let ft = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            if ft.is_dir() {
+                stack.push(path);
+            } else if ft.is_file() || ft.is_symlink() {
+                let Ok(meta) = std::fs::metadata(&path) else {
+                    continue;
+                };
+                if meta.is_file() {
+                    let rel = path
+                        .strip_prefix(root)
+                        .unwrap_or(&path)
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    out.push((rel, path, meta.len()));
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The column names of a table file, read from its first line (or Parquet schema).
+fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
+    match format {
+        Format::Csv => {
+            let mut r = input::open(path, &NoProgress)?;
+            let mut line = String::new();
+            r.read_line(&mut line).map_err(|e| Error::io(path, e))?;
+            let delimiter = if input::logical_name(path).ends_with(".tsv") {
+                b'\t'
+            } else {
+                b','
+            };
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .delimiter(delimiter)
+                .from_reader(line.as_bytes());
+            Ok(rdr
+                .records()
+                .next()
+                .and_then(Result::ok)
+                .map(|r| {
+                    r.iter()
+                        .map(|s| s.trim().trim_start_matches('\u{feff}').to_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default())
+        }
+        Format::Ndjson => {
+            let r = input::open(path, &NoProgress)?;
+            for line in r.lines().take(16) {
+                let Ok(line) = line else { break };
+                if let Ok(serde_json::Value::Object(o)) = serde_json::from_str(line.trim()) {
+                    return Ok(o.keys().map(|k| k.to_lowercase()).collect());
+                }
+            }
+            Ok(Vec::new())
+        }
+        Format::Parquet => {
+            let bytes = input::read_all(path, &NoProgress)?;
+            let mut rdr = ParquetReader::new(std::io::Cursor::new(bytes));
+            Ok(rdr
+                .schema()
+                .map(|s| s.iter_names().map(|n| n.to_lowercase()).collect())
+                .unwrap_or_default())
+        }
+    }
+}
+
+/// Tells what a file holds from its name and columns.
+fn detect(name: &str, format: Option<Format>, cols: &[String]) -> SourceKind {
+    let has = |names: &[&str]| cols.iter().any(|c| names.contains(&c.as_str()));
+    if name == "incident.toml" {
+        return SourceKind::Config;
+    }
+    if name.ends_with(".log") || name.contains(".log.") || name.ends_with(".txt") {
+        return SourceKind::Log;
+    }
+    if name.ends_with(".prom") || name.ends_with(".prom.txt") {
+        return SourceKind::Metrics;
+    }
+    if format.is_none() {
+        return SourceKind::Unknown;
+    }
+    if has(&["member_id", "peer_url", "client_url"])
+        || name.starts_with("members")
+        || name.starts_with("nodes")
+    {
+        return SourceKind::Members;
+    }
+    if has(&["metric", "__name__"]) && has(&["value"]) {
+        return SourceKind::Metrics;
+    }
+    if has(columns::SENT)
+        || has(columns::RECEIVED)
+        || has(columns::ACKED)
+        || has(columns::DELIVERED)
+    {
+        return SourceKind::Counters;
+    }
+    if has(&["op", "operation"]) || name.starts_with("client") {
+        return SourceKind::Client;
+    }
+    if name.starts_with("health") || has(&["http_status", "healthy", "health"]) {
+        return SourceKind::Health;
+    }
+    if name.starts_with("probe") {
+        return SourceKind::Probe;
+    }
+    SourceKind::Unknown
+}
+
+/// Lists and classifies the files of an export.
+pub(crate) fn discover(root: &Path, config: &IncidentConfig) -> Result<Vec<FileEntry>, Error> {
+    let mut out = Vec::new();
+    for (rel, path, size) in walk(root)? {
+        let name = input::logical_name(&path);
+        let format = Format::from_name(&name);
+        let kind = match config.source(&rel).and_then(|s| s.kind) {
+            Some(kind) => kind,
+            None => {
+                let cols = match format {
+                    Some(f) if name != "incident.toml" && size > 0 => sniff_columns(&path, f)?,
+                    _ => Vec::new(),
+                };
+                detect(&name, format, &cols)
+            }
+        };
+        out.push(FileEntry {
+            rel,
+            path,
+            kind,
+            format,
+            size,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(s: &str) -> Vec<String> {
+        s.split(',').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn the_shared_recordings_files_are_recognised() {
+        let csv = Some(Format::Csv);
+        assert_eq!(
+            detect(
+                "health.csv",
+                csv,
+                &cols("ts_iso,ts_ms,node,url,http_status,latency_ms,body")
+            ),
+            SourceKind::Health
+        );
+        assert_eq!(
+            detect(
+                "client.csv",
+                csv,
+                &cols("ts_iso,ts_ms,node,endpoint,op,key,result,latency_ms,error")
+            ),
+            SourceKind::Client
+        );
+        assert_eq!(
+            detect(
+                "members.csv",
+                csv,
+                &cols("name,member_id,ip,peer_url,client_url,metrics_url")
+            ),
+            SourceKind::Members
+        );
+        assert_eq!(
+            detect(
+                "metrics.csv",
+                csv,
+                &cols("ts_iso,ts_ms,node,metric,labels,peer,value")
+            ),
+            SourceKind::Metrics
+        );
+        assert_eq!(detect("n1.log", None, &[]), SourceKind::Log);
+        assert_eq!(detect("n1.prom", None, &[]), SourceKind::Metrics);
+        assert_eq!(
+            detect("x.csv", csv, &cols("ts,node,peer,sent,received")),
+            SourceKind::Counters
+        );
+    }
+}

@@ -1,0 +1,435 @@
+//! An incident export: a folder of files, read into observation batches, events and accounting.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::accounting::{Accounting, FileAccount, SkipReason};
+use crate::config::{IncidentConfig, SourceKind};
+use crate::discover::{FileEntry, discover};
+use crate::error::Error;
+use crate::input;
+use crate::model::{Channel, Event, Observation};
+use crate::nodes::NodeResolver;
+use crate::row::{Format, read_table};
+use crate::source::counters::{CountersFile, CountersSettings, PairStore};
+use crate::source::members::MembersFile;
+use crate::source::probes::{ProbeFile, ProbeSettings};
+use crate::table::{ObservationsBuilder, events_frame, observations_schema};
+use crate::time::parse_duration;
+
+/// Receives progress while an export is read. Implementations must be cheap: `advance` is called
+/// for every buffer read.
+pub trait Progress {
+    /// Reading starts; `total_bytes` is the size of all files on disk.
+    fn start(&self, _total_bytes: u64) {}
+    /// `bytes` more bytes were read from disk.
+    fn advance(&self, _bytes: u64) {}
+    /// Reading moves on to the file at `rel`.
+    fn file(&self, _rel: &str) {}
+    /// Reading is done.
+    fn finish(&self) {}
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Settings for reading an export.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Observation rows per batch handed to [`Export::stream`]'s callback.
+    pub batch_rows: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            batch_rows: 1 << 16,
+        }
+    }
+}
+
+/// What an export holds, in brief.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Every node named by an observation or event, sorted.
+    pub nodes: Vec<String>,
+    /// Channels with at least one observation.
+    pub channels: Vec<Channel>,
+    /// Earliest observation or event, ns since the epoch.
+    pub start_ns: Option<i64>,
+    /// Latest observation or event, ns since the epoch.
+    pub end_ns: Option<i64>,
+    /// Observation rows produced.
+    pub observations: u64,
+    /// Event rows produced.
+    pub events: u64,
+}
+
+/// The result of reading an export with [`Export::read`].
+#[derive(Debug)]
+pub struct Ingested {
+    /// The observations table.
+    pub observations: DataFrame,
+    /// The events table.
+    pub events: DataFrame,
+    /// Every file and what became of its rows.
+    pub accounting: Accounting,
+    /// Nodes, channels and time span.
+    pub summary: Summary,
+}
+
+/// What [`Export::stream`] returns besides the batches.
+#[derive(Debug)]
+pub struct StreamReport {
+    /// The events table.
+    pub events: DataFrame,
+    /// Every file and what became of its rows.
+    pub accounting: Accounting,
+    /// Nodes, channels and time span.
+    pub summary: Summary,
+}
+
+/// An incident export folder, its `incident.toml` and its files.
+#[derive(Debug)]
+pub struct Export {
+    root: PathBuf,
+    config: IncidentConfig,
+    files: Vec<FileEntry>,
+    options: ReadOptions,
+}
+
+struct Tally<'s> {
+    nodes: BTreeSet<String>,
+    channels: BTreeSet<Channel>,
+    start: Option<i64>,
+    end: Option<i64>,
+    observations: u64,
+    builder: ObservationsBuilder,
+    batch_rows: usize,
+    sink: &'s mut dyn FnMut(DataFrame) -> Result<(), String>,
+    error: Option<String>,
+}
+
+impl Tally<'_> {
+    fn span(&mut self, ts: i64) {
+        self.start = Some(self.start.map_or(ts, |s| s.min(ts)));
+        self.end = Some(self.end.map_or(ts, |e| e.max(ts)));
+    }
+
+    fn push(&mut self, o: Observation) {
+        if !self.nodes.contains(o.src.as_str()) {
+            self.nodes.insert(o.src.0.clone());
+        }
+        if !self.nodes.contains(o.dst.as_str()) {
+            self.nodes.insert(o.dst.0.clone());
+        }
+        self.channels.insert(o.channel);
+        self.span(o.ts_ns);
+        self.observations += 1;
+        self.builder.push(o);
+        if self.builder.len() >= self.batch_rows {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.builder.is_empty() || self.error.is_some() {
+            return;
+        }
+        let df = self.builder.take_frame();
+        if let Err(e) = (self.sink)(df) {
+            self.error = Some(e);
+        }
+    }
+}
+
+impl Export {
+    /// Opens an export folder: reads `incident.toml` if present and lists the files.
+    ///
+    /// Fails if the folder does not exist, `incident.toml` is malformed, or the folder holds no
+    /// files at all.
+    pub fn open(root: &Path, options: &ReadOptions) -> Result<Self, Error> {
+        if !root.is_dir() {
+            return Err(Error::MissingExport {
+                path: root.to_owned(),
+            });
+        }
+        let config_path = root.join("incident.toml");
+        let config = if config_path.is_file() {
+            IncidentConfig::load(&config_path)?
+        } else {
+            IncidentConfig::default()
+        };
+        let files = discover(root, &config)?;
+        if files.iter().all(|f| f.kind == SourceKind::Config) {
+            return Err(Error::EmptyExport {
+                path: root.to_owned(),
+            });
+        }
+        Ok(Export {
+            root: root.to_owned(),
+            config,
+            files,
+            options: options.clone(),
+        })
+    }
+
+    /// The export folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The parsed `incident.toml` (defaults when there is none).
+    pub fn config(&self) -> &IncidentConfig {
+        &self.config
+    }
+
+    /// Total size of the export's files on disk.
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// Reads the whole export into one observations table.
+    pub fn read(&self, progress: &dyn Progress) -> Result<Ingested, Error> {
+        let mut frames: Vec<DataFrame> = Vec::new();
+        let report = self.stream(progress, &mut |df| {
+            frames.push(df);
+            Ok(())
+        })?;
+        let mut observations = DataFrame::empty_with_schema(&observations_schema());
+        for df in &frames {
+            observations
+                .vstack_mut(df)
+                .map_err(|e| Error::Sink(format!("cannot append an observation batch: {e}")))?;
+        }
+        observations.rechunk_mut_par();
+        Ok(Ingested {
+            observations,
+            events: report.events,
+            accounting: report.accounting,
+            summary: report.summary,
+        })
+    }
+
+    /// Reads the export, handing observation batches (DataFrames with the observations schema)
+    /// to `sink` as they are produced, so that memory stays bounded by the batch size plus the
+    /// counters pairing store.
+    pub fn stream(
+        &self,
+        progress: &dyn Progress,
+        sink: &mut dyn FnMut(DataFrame) -> Result<(), String>,
+    ) -> Result<StreamReport, Error> {
+        progress.start(self.total_bytes());
+        let mut resolver = NodeResolver::new();
+        for (node, aliases) in &self.config.nodes {
+            resolver.add_alias(node, node);
+            for a in aliases {
+                resolver.add_alias(node, a);
+            }
+        }
+        let mut accounts: Vec<FileAccount> = self
+            .files
+            .iter()
+            .map(|f| FileAccount::new(f.rel.clone(), f.kind))
+            .collect();
+        let no_columns = Default::default();
+        let columns_of = |f: &FileEntry| {
+            self.config
+                .source(&f.rel)
+                .map_or(&no_columns, |s| &s.columns)
+        };
+
+        // Members first, so that every other file names nodes consistently.
+        for (f, acc) in self.files.iter().zip(accounts.iter_mut()) {
+            if f.kind == SourceKind::Members {
+                progress.file(&f.rel);
+                let format = table_format(f)?;
+                let mut sink = MembersFile::new(&mut resolver, acc, columns_of(f));
+                read_table(&f.path, format, &mut sink, progress)?;
+            }
+        }
+
+        let mut tally = Tally {
+            nodes: BTreeSet::new(),
+            channels: BTreeSet::new(),
+            start: None,
+            end: None,
+            observations: 0,
+            builder: ObservationsBuilder::new(),
+            batch_rows: self.options.batch_rows.max(1),
+            sink,
+            error: None,
+        };
+
+        let resolution = match &self.config.counters.pair_resolution {
+            Some(r) => parse_duration(r).map_err(|reason| Error::BadConfig {
+                path: self.root.join("incident.toml"),
+                line: 0,
+                column: 0,
+                reason,
+            })?,
+            None => 1_000_000_000,
+        };
+        let mut store = PairStore::new(resolution);
+        let mut counter_files = Vec::new();
+        let mut events: Vec<Event> = Vec::new();
+        for (i, f) in self.files.iter().enumerate() {
+            let spec = self.config.source(&f.rel);
+            match f.kind {
+                SourceKind::Counters => {
+                    progress.file(&f.rel);
+                    let format = table_format(f)?;
+                    let settings = CountersSettings {
+                        name: f.rel.clone(),
+                        format,
+                        channel: spec.and_then(|s| s.channel),
+                        default_channel: self.config.counters.channel.unwrap_or(Channel::Heartbeat),
+                        cumulative: spec
+                            .and_then(|s| s.cumulative)
+                            .or(self.config.counters.cumulative),
+                        columns: columns_of(f),
+                    };
+                    let mut reader =
+                        CountersFile::new(&mut store, &resolver, &mut accounts[i], settings);
+                    read_table(&f.path, format, &mut reader, progress)?;
+                    counter_files.push((reader.finish(), i));
+                }
+                SourceKind::Health | SourceKind::Client | SourceKind::Probe => {
+                    progress.file(&f.rel);
+                    let format = table_format(f)?;
+                    let settings = ProbeSettings {
+                        name: f.rel.clone(),
+                        format,
+                        kind: f.kind,
+                        channel: spec.and_then(|s| s.channel),
+                        prober: spec
+                            .and_then(|s| s.prober.clone())
+                            .or_else(|| self.config.probes.prober.clone())
+                            .unwrap_or_else(|| "client".to_owned()),
+                        columns: columns_of(f),
+                    };
+                    let mut rows = Vec::new();
+                    let mut reader =
+                        ProbeFile::new(&resolver, &mut accounts[i], settings, &mut rows);
+                    read_table(&f.path, format, &mut reader, progress)?;
+                    events.extend(reader.finish());
+                    for o in rows {
+                        tally.push(o);
+                    }
+                }
+                SourceKind::Log
+                | SourceKind::Metrics
+                | SourceKind::Unknown
+                | SourceKind::Ignore => {
+                    progress.file(&f.rel);
+                    let lines = input::count_lines(&f.path, progress)?;
+                    let acc = &mut accounts[i];
+                    acc.rows_read = lines;
+                    let reason = if f.kind == SourceKind::Ignore {
+                        SkipReason::Ignored
+                    } else {
+                        SkipReason::NoReader
+                    };
+                    let hint = match f.kind {
+                        SourceKind::Unknown => {
+                            "not recognised; name its kind in incident.toml ([[source]] path = …, kind = …)"
+                        }
+                        SourceKind::Ignore => "kind = \"ignore\" in incident.toml",
+                        _ => "logs and metric exports are not read by this version",
+                    };
+                    acc.skip_n(reason, lines, 1, || hint.to_owned());
+                }
+                SourceKind::Members | SourceKind::Config => {}
+            }
+            if let Some(e) = tally.error.take() {
+                return Err(Error::Sink(e));
+            }
+        }
+
+        store.drain(&mut |o| tally.push(o));
+        {
+            let mut settle: Vec<(usize, &mut FileAccount)> = Vec::new();
+            let mut rest: &mut [FileAccount] = &mut accounts;
+            let mut offset = 0;
+            for &(store_idx, acc_idx) in &counter_files {
+                let (_, tail) = rest.split_at_mut(acc_idx - offset);
+                let (acc, tail) = tail
+                    .split_first_mut()
+                    .expect("account index within the file list");
+                settle.push((store_idx, acc));
+                rest = tail;
+                offset = acc_idx + 1;
+            }
+            store.settle(&mut settle);
+        }
+        tally.flush();
+        if let Some(e) = tally.error.take() {
+            return Err(Error::Sink(e));
+        }
+
+        events.sort_by(|a, b| (a.ts_ns, &a.node, a.kind).cmp(&(b.ts_ns, &b.node, b.kind)));
+        for e in &events {
+            tally.span(e.ts_ns);
+            tally.nodes.insert(e.node.0.clone());
+        }
+        progress.finish();
+        let summary = Summary {
+            nodes: tally.nodes.into_iter().collect(),
+            channels: tally.channels.into_iter().collect(),
+            start_ns: tally.start,
+            end_ns: tally.end,
+            observations: tally.observations,
+            events: events.len() as u64,
+        };
+        Ok(StreamReport {
+            events: events_frame(&events),
+            accounting: Accounting {
+                files: accounts
+                    .into_iter()
+                    .filter(|a| a.kind != SourceKind::Config)
+                    .collect(),
+            },
+            summary,
+        })
+    }
+}
+
+fn table_format(f: &FileEntry) -> Result<Format, Error> {
+    f.format.ok_or_else(|| Error::BadHeader {
+        path: f.path.clone(),
+        reason: format!(
+            "a {} table must be CSV, NDJSON or Parquet (optionally .gz or .zst); rename it or set its kind in incident.toml",
+            f.kind.as_str()
+        ),
+    })
+}
+
+impl Export {
+    /// Reads the export and writes the observations table to a Parquet file batch by batch
+    /// (memory stays bounded as for [`Export::stream`]).
+    pub fn write_parquet(
+        &self,
+        out: &Path,
+        progress: &dyn Progress,
+    ) -> Result<StreamReport, Error> {
+        let file = std::fs::File::create(out).map_err(|e| Error::io(out, e))?;
+        let pq = |e: PolarsError| Error::Parquet {
+            path: out.to_owned(),
+            source: e,
+        };
+        let mut writer = ParquetWriter::new(file)
+            .batched(&observations_schema())
+            .map_err(pq)?;
+        let report = self.stream(progress, &mut |df| {
+            writer.write_batch(&df).map_err(|e| e.to_string())
+        })?;
+        writer.finish().map_err(pq)?;
+        Ok(report)
+    }
+}

@@ -1,0 +1,120 @@
+//! Opening input files: transparent gzip / zstd decompression and progress counting.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::error::Error;
+use crate::export::Progress;
+
+/// How a file is compressed, told by its magic bytes (falling back to its extension).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    fn sniff(path: &Path) -> Result<Self, Error> {
+        let mut magic = [0u8; 4];
+        let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+        let n = read_up_to(&mut f, &mut magic).map_err(|e| Error::io(path, e))?;
+        Ok(match &magic[..n] {
+            [0x1f, 0x8b, ..] => Compression::Gzip,
+            [0x28, 0xb5, 0x2f, 0xfd] => Compression::Zstd,
+            _ => Compression::None,
+        })
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// The file name without compression suffixes, lowercased: `counters.csv.gz` → `counters.csv`.
+pub(crate) fn logical_name(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    name.strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .or_else(|| name.strip_suffix(".zstd"))
+        .unwrap_or(&name)
+        .to_owned()
+}
+
+struct Counting<'p, R> {
+    inner: R,
+    progress: &'p dyn Progress,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+/// Opens a file for reading, decompressing it if needed. Progress advances by the bytes read
+/// from disk (compressed bytes for compressed files), so it matches the total of file sizes.
+pub(crate) fn open<'p>(
+    path: &Path,
+    progress: &'p dyn Progress,
+) -> Result<Box<dyn BufRead + 'p>, Error> {
+    let compression = Compression::sniff(path)?;
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let raw = Counting {
+        inner: file,
+        progress,
+    };
+    Ok(match compression {
+        Compression::None => Box::new(BufReader::with_capacity(1 << 16, raw)),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(raw),
+        )),
+        Compression::Zstd => {
+            let dec = zstd::stream::read::Decoder::new(raw).map_err(|e| Error::io(path, e))?;
+            Box::new(BufReader::with_capacity(1 << 16, dec))
+        }
+    })
+}
+
+/// Reads a whole file into memory, decompressed.
+pub(crate) fn read_all(path: &Path, progress: &dyn Progress) -> Result<Vec<u8>, Error> {
+    let mut r = open(path, progress)?;
+    let mut buf = Vec::new();
+    r.read_to_end(&mut buf).map_err(|e| Error::io(path, e))?;
+    Ok(buf)
+}
+
+/// Counts the lines of a file (for files rift has no reader for, so that they are accounted).
+pub(crate) fn count_lines(path: &Path, progress: &dyn Progress) -> Result<u64, Error> {
+    let mut r = open(path, progress)?;
+    let mut n = 0u64;
+    let mut last = b'\n';
+    loop {
+        let buf = r.fill_buf().map_err(|e| Error::io(path, e))?;
+        if buf.is_empty() {
+            break;
+        }
+        n += buf.iter().filter(|b| **b == b'\n').count() as u64;
+        last = buf[buf.len() - 1];
+        let len = buf.len();
+        r.consume(len);
+    }
+    if last != b'\n' {
+        n += 1;
+    }
+    Ok(n)
+}

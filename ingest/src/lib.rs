@@ -1,0 +1,43 @@
+//! rift-ingest: the first stage of the pipeline (`ingest → reach → classify → replay → reports`).
+//!
+//! It reads an incident export (a folder) into the two tables every later stage works on:
+//!
+//! - **observations**: delivery evidence, one row per measurement (see [`model::col`] for the
+//!   exact schema, [`model::Channel`] and [`model::Evidence`] for the enums);
+//! - **events**: what nodes and detectors concluded (health status flips in this version).
+//!
+//! Every input line is either used or counted as skipped with a reason ([`Accounting`]).
+//! Observations are produced in batches so that an export of tens of millions of rows is read
+//! with bounded memory: [`Export::stream`] hands each batch to a callback, [`Export::read`]
+//! collects them into one table.
+//!
+//! ```no_run
+//! use rift_ingest::{Export, ReadOptions};
+//!
+//! let export = Export::open("examples/asymmetric-leader".as_ref(), &ReadOptions::default())?;
+//! let ingested = export.read(&rift_ingest::NoProgress)?;
+//! println!("{} observations from {} files", ingested.observations.height(),
+//!          ingested.accounting.files.len());
+//! # Ok::<(), rift_ingest::Error>(())
+//! ```
+
+mod accounting;
+mod config;
+mod discover;
+mod error;
+mod export;
+mod input;
+pub mod model;
+mod nodes;
+mod row;
+mod source;
+mod table;
+mod time;
+
+pub use accounting::{Accounting, FileAccount, SkipReason};
+pub use config::{IncidentConfig, SourceKind};
+pub use error::Error;
+pub use export::{Export, Ingested, NoProgress, Progress, ReadOptions, StreamReport, Summary};
+pub use nodes::NodeResolver;
+pub use table::{ObservationsBuilder, events_frame, observations_schema};
+pub use time::{format_ts, parse_duration, parse_ts};

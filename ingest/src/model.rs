@@ -1,0 +1,265 @@
+//! The vocabulary shared by every stage: column names, channels, evidence kinds, node ids.
+//!
+//! # The observations table
+//!
+//! | column | polars type | meaning |
+//! |---|---|---|
+//! | `ts` | `Datetime(ns, UTC)` | end of the measured interval (counters) or the time the probe was sent |
+//! | `src`, `dst` | `Categorical` | sender and receiver of the measured traffic |
+//! | `channel` | `Enum` | `heartbeat`, `data`, `health`, `probe`, `indirect` ([`Channel`]) |
+//! | `flow` | `String`, nullable | flow tuple / port / path id where known |
+//! | `evidence` | `Enum` | `one_way` or `round_trip` ([`Evidence`]) |
+//! | `attempts`, `delivered` | `UInt32` | messages sent by `src` and how many arrived (one way) or came back (round trip) |
+//! | `latency_ms` | `Float32`, nullable | where known |
+//! | `reporter` | `Categorical` | the node or tool that reported the row |
+//! | `origin` | `String` | where the row came from: `file:line` (Parquet: `file:row N`); a row paired from two input lines lists both, separated by `;` |
+//!
+//! # The events table
+//!
+//! | column | polars type | meaning |
+//! |---|---|---|
+//! | `ts` | `Datetime(ns, UTC)` | when it happened |
+//! | `node` | `Categorical` | the node the event is about |
+//! | `kind` | `Categorical` | [`EventKind`] as a string |
+//! | `peer` | `Categorical`, nullable | the other node, where the event names one |
+//! | `term` | `UInt64`, nullable | the consensus term, where known |
+//! | `detail` | `String` | free text, e.g. the HTTP status of a failed health check |
+//! | `origin` | `String` | `file:line` |
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Column names of the observations and events tables.
+pub mod col {
+    /// Timestamp, `Datetime(ns, UTC)`.
+    pub const TS: &str = "ts";
+    /// Sender of the measured traffic.
+    pub const SRC: &str = "src";
+    /// Receiver of the measured traffic.
+    pub const DST: &str = "dst";
+    /// [`super::Channel`] of the traffic.
+    pub const CHANNEL: &str = "channel";
+    /// Flow tuple, port or path id, nullable.
+    pub const FLOW: &str = "flow";
+    /// [`super::Evidence`] kind.
+    pub const EVIDENCE: &str = "evidence";
+    /// Messages sent.
+    pub const ATTEMPTS: &str = "attempts";
+    /// Messages delivered (one way) or answered (round trip).
+    pub const DELIVERED: &str = "delivered";
+    /// Latency in milliseconds, nullable.
+    pub const LATENCY_MS: &str = "latency_ms";
+    /// Node or tool that reported the row.
+    pub const REPORTER: &str = "reporter";
+    /// `file:line` the row came from.
+    pub const ORIGIN: &str = "origin";
+    /// Events: the node the event is about.
+    pub const NODE: &str = "node";
+    /// Events: the [`super::EventKind`].
+    pub const KIND: &str = "kind";
+    /// Events: the other node, nullable.
+    pub const PEER: &str = "peer";
+    /// Events: consensus term, nullable.
+    pub const TERM: &str = "term";
+    /// Events: free text.
+    pub const DETAIL: &str = "detail";
+}
+
+/// What kind of traffic an observation measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Peer and control traffic: consensus heartbeats, gossip, replication streams' keep-alives.
+    Heartbeat,
+    /// The real workload: client requests, replication of data.
+    Data,
+    /// A health-check endpoint (a load balancer's `/health` probe).
+    Health,
+    /// A synthetic data-plane probe.
+    Probe,
+    /// A third node probing on someone's behalf (SWIM indirect probes).
+    Indirect,
+}
+
+impl Channel {
+    /// Every channel, in the order used for output.
+    pub const ALL: [Channel; 5] = [
+        Channel::Heartbeat,
+        Channel::Data,
+        Channel::Health,
+        Channel::Probe,
+        Channel::Indirect,
+    ];
+
+    /// The name used in tables, files and flags.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Heartbeat => "heartbeat",
+            Channel::Data => "data",
+            Channel::Health => "health",
+            Channel::Probe => "probe",
+            Channel::Indirect => "indirect",
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Channel {
+    type Err = String;
+
+    /// Accepts the channel names and a few common synonyms (`peer`, `raft`, `gossip` for
+    /// heartbeat; `client`, `workload` for data).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "heartbeat" | "peer" | "raft" | "gossip" | "control" => Ok(Channel::Heartbeat),
+            "data" | "client" | "workload" | "replication" => Ok(Channel::Data),
+            "health" | "healthcheck" | "health_check" => Ok(Channel::Health),
+            "probe" | "synthetic" => Ok(Channel::Probe),
+            "indirect" => Ok(Channel::Indirect),
+            other => Err(format!(
+                "unknown channel '{other}' (expected one of heartbeat, data, health, probe, indirect)"
+            )),
+        }
+    }
+}
+
+/// How an observation's counts relate to the two directions of a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// `attempts` were sent by `src`, `delivered` of them arrived at `dst`: pins the direction.
+    OneWay,
+    /// `src` sent `attempts` requests to `dst` and `delivered` replies came back: a failure says
+    /// only that one of the two directions failed.
+    RoundTrip,
+}
+
+impl Evidence {
+    /// Both kinds, in output order.
+    pub const ALL: [Evidence; 2] = [Evidence::OneWay, Evidence::RoundTrip];
+
+    /// The name used in tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::OneWay => "one_way",
+            Evidence::RoundTrip => "round_trip",
+        }
+    }
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Evidence {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "one_way" => Ok(Evidence::OneWay),
+            "round_trip" => Ok(Evidence::RoundTrip),
+            other => Err(format!(
+                "unknown evidence '{other}' (expected one_way or round_trip)"
+            )),
+        }
+    }
+}
+
+/// The canonical name of a node, after aliases (IPs, member ids, host names) are resolved.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NodeId(pub String);
+
+impl NodeId {
+    /// The name as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for NodeId {
+    fn from(s: &str) -> Self {
+        NodeId(s.to_owned())
+    }
+}
+
+/// What an event row records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A health check of `node` started failing (`peer` is the prober).
+    HealthDown,
+    /// A health check of `node` passed again after failing (`peer` is the prober).
+    HealthUp,
+}
+
+impl EventKind {
+    /// The name used in the events table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::HealthDown => "health_down",
+            EventKind::HealthUp => "health_up",
+        }
+    }
+}
+
+/// One row of the observations table, as readers produce it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    /// Nanoseconds since the Unix epoch, UTC.
+    pub ts_ns: i64,
+    /// Sender of the measured traffic.
+    pub src: NodeId,
+    /// Receiver of the measured traffic.
+    pub dst: NodeId,
+    /// Channel of the traffic.
+    pub channel: Channel,
+    /// Flow tuple, port or path id.
+    pub flow: Option<String>,
+    /// Evidence kind.
+    pub evidence: Evidence,
+    /// Messages sent.
+    pub attempts: u32,
+    /// Messages delivered (one way) or answered (round trip).
+    pub delivered: u32,
+    /// Latency where known.
+    pub latency_ms: Option<f32>,
+    /// Who reported the row.
+    pub reporter: String,
+    /// `file:line` it came from.
+    pub origin: String,
+}
+
+/// One row of the events table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Nanoseconds since the Unix epoch, UTC.
+    pub ts_ns: i64,
+    /// The node the event is about.
+    pub node: NodeId,
+    /// What happened.
+    pub kind: EventKind,
+    /// The other node, where the event names one.
+    pub peer: Option<NodeId>,
+    /// Consensus term, where known.
+    pub term: Option<u64>,
+    /// Free text.
+    pub detail: String,
+    /// `file:line` it came from.
+    pub origin: String,
+}

@@ -1,0 +1,305 @@
+//! Reading tabular files (CSV, NDJSON, Parquet) row by row, with their line numbers, through
+//! one interface so that every format gives the same rows.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::Error;
+use crate::export::Progress;
+use crate::input;
+
+/// A table file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    Csv,
+    Ndjson,
+    Parquet,
+}
+
+impl Format {
+    /// Tells the format from a file's logical name (compression suffix removed).
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        if name.ends_with(".csv") || name.ends_with(".tsv") {
+            Some(Format::Csv)
+        } else if name.ends_with(".ndjson") || name.ends_with(".jsonl") || name.ends_with(".json") {
+            Some(Format::Ndjson)
+        } else if name.ends_with(".parquet") {
+            Some(Format::Parquet)
+        } else {
+            None
+        }
+    }
+}
+
+/// The fields of one row, in header order. Empty strings read as missing.
+pub(crate) enum Fields<'a> {
+    Csv(&'a csv::StringRecord),
+    Owned(&'a [Option<String>]),
+}
+
+impl Fields<'_> {
+    pub(crate) fn get(&self, idx: usize) -> Option<&str> {
+        let v = match self {
+            Fields::Csv(r) => r.get(idx),
+            Fields::Owned(v) => v.get(idx).and_then(|f| f.as_deref()),
+        }?;
+        let v = v.trim();
+        (!v.is_empty()).then_some(v)
+    }
+}
+
+/// Receives a table's header and rows.
+pub(crate) trait RowSink {
+    /// The column names. An error here means the file cannot be read as this kind of table.
+    fn header(&mut self, columns: &[String]) -> Result<(), String>;
+    /// One well-formed row; `line` is 1-based (the CSV physical line, the NDJSON line, or the
+    /// Parquet row number).
+    fn row(&mut self, line: u64, fields: &Fields<'_>);
+    /// A row that does not parse.
+    fn malformed(&mut self, line: u64, detail: String);
+    /// A blank line (NDJSON).
+    fn blank(&mut self, line: u64);
+}
+
+/// Where a row came from, as written in `origin`.
+pub(crate) fn origin(file: &str, format: Format, line: u64) -> String {
+    match format {
+        Format::Parquet => format!("{file}:row {line}"),
+        _ => format!("{file}:{line}"),
+    }
+}
+
+/// Reads a table file into `sink`.
+pub(crate) fn read_table(
+    path: &Path,
+    format: Format,
+    sink: &mut dyn RowSink,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    match format {
+        Format::Csv => read_csv(path, sink, progress),
+        Format::Ndjson => read_ndjson(path, sink, progress),
+        Format::Parquet => read_parquet(path, sink, progress),
+    }
+}
+
+fn bad_header(path: &Path, reason: String) -> Error {
+    Error::BadHeader {
+        path: path.to_owned(),
+        reason,
+    }
+}
+
+fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
+    let reader = input::open(path, progress)?;
+    let delimiter = if input::logical_name(path).ends_with(".tsv") {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(reader);
+    let header = match rdr.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim().trim_start_matches('\u{feff}').to_owned())
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            return Err(match csv_fatal(path, e) {
+                Ok(detail) => bad_header(path, detail),
+                Err(e) => e,
+            });
+        }
+    };
+    if header.iter().all(String::is_empty) {
+        return Err(bad_header(
+            path,
+            "the file is empty: expected a header line naming the columns".into(),
+        ));
+    }
+    sink.header(&header).map_err(|r| bad_header(path, r))?;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                if record.len() != header.len() {
+                    if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
+                        sink.blank(line);
+                    } else {
+                        sink.malformed(
+                            line,
+                            format!("expected {} fields, found {}", header.len(), record.len()),
+                        );
+                    }
+                    continue;
+                }
+                sink.row(line, &Fields::Csv(&record));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                csv_fatal(path, e).map(|detail| sink.malformed(line, detail))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Turns a csv error into a per-row detail (`Ok`) or a fatal I/O error (`Err`).
+fn csv_fatal(path: &Path, e: csv::Error) -> Result<String, Error> {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Err(Error::io(path, io)),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            Ok(format!("invalid UTF-8 in field {}", err.field() + 1))
+        }
+        other => Ok(format!("{other:?}")),
+    }
+}
+
+fn json_field(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn read_ndjson(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
+    let mut reader = input::open(path, progress)?;
+    let mut header: Option<Vec<String>> = None;
+    let mut buf = Vec::new();
+    let mut values: Vec<Option<String>> = Vec::new();
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        line += 1;
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t.trim(),
+            Err(_) => {
+                sink.malformed(line, "invalid UTF-8".into());
+                continue;
+            }
+        };
+        if text.is_empty() {
+            sink.blank(line);
+            continue;
+        }
+        let obj: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(text) {
+            Ok(o) => o,
+            Err(e) => {
+                sink.malformed(line, format!("not a JSON object: {e}"));
+                continue;
+            }
+        };
+        let cols = match &header {
+            Some(h) => h,
+            None => {
+                let h: Vec<String> = obj.keys().cloned().collect();
+                sink.header(&h)
+                    .map_err(|r| bad_header(path, format!("line {line}: {r}")))?;
+                header.insert(h)
+            }
+        };
+        values.clear();
+        values.extend(cols.iter().map(|c| obj.get(c).and_then(json_field)));
+        sink.row(line, &Fields::Owned(&values));
+    }
+    if header.is_none() {
+        return Err(bad_header(
+            path,
+            "the file is empty: expected one JSON object per line".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Rows read from a Parquet file at a time, to bound memory on large files.
+const PARQUET_SLICE: usize = 1 << 20;
+
+fn read_parquet(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
+    let bytes = input::read_all(path, progress)?;
+    let pq = |e| Error::Parquet {
+        path: path.to_owned(),
+        source: e,
+    };
+    let total = ParquetReader::new(std::io::Cursor::new(&bytes))
+        .num_rows()
+        .map_err(pq)?;
+    let mut header_sent = false;
+    let mut values: Vec<Option<String>> = Vec::new();
+    let mut offset = 0usize;
+    loop {
+        let df = ParquetReader::new(std::io::Cursor::new(&bytes))
+            .with_slice(Some((offset, PARQUET_SLICE)))
+            .finish()
+            .map_err(pq)?;
+        if !header_sent {
+            let cols: Vec<String> = df
+                .get_column_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            sink.header(&cols).map_err(|r| bad_header(path, r))?;
+            header_sent = true;
+        }
+        let columns: Vec<Column> = df
+            .columns()
+            .iter()
+            .map(|c| {
+                let c = if matches!(c.dtype(), DataType::Datetime(_, _)) {
+                    // Epoch integers keep full precision; parse_ts tells the unit by magnitude.
+                    c.cast(&DataType::Datetime(TimeUnit::Nanoseconds, None))
+                        .and_then(|c| c.cast(&DataType::Int64))
+                } else {
+                    Ok(c.clone())
+                };
+                c.and_then(|c| c.cast(&DataType::String))
+            })
+            .collect::<PolarsResult<_>>()
+            .map_err(pq)?;
+        let strs: Vec<&StringChunked> = columns
+            .iter()
+            .map(|c| c.str())
+            .collect::<PolarsResult<_>>()
+            .map_err(pq)?;
+        for i in 0..df.height() {
+            values.clear();
+            values.extend(strs.iter().map(|s| s.get(i).map(str::to_owned)));
+            sink.row((offset + i + 1) as u64, &Fields::Owned(&values));
+        }
+        offset += df.height();
+        if df.height() == 0 || offset >= total {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Finds a column by rift's name: a user mapping first, then the built-in aliases, matched
+/// case-insensitively.
+pub(crate) fn find_column(
+    header: &[String],
+    canonical: &str,
+    aliases: &[&str],
+    user: &std::collections::BTreeMap<String, String>,
+) -> Option<usize> {
+    if let Some(name) = user.get(canonical) {
+        return header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    }
+    aliases
+        .iter()
+        .find_map(|a| header.iter().position(|h| h.eq_ignore_ascii_case(a)))
+}

@@ -1,0 +1,804 @@
+//! Counters tables: per-node (`node, peer, sent, received, acked`) or per-edge
+//! (`src, dst, sent, delivered`) message counts, per interval or as running totals.
+//!
+//! A one-way observation needs both ends: the sender's `sent` to a peer and the receiver's
+//! `received` from it. Rows from all counters files are folded into a [`PairStore`], keyed by
+//! directed edge and time bucket (the pairing resolution, default 1 s), in dense per-edge arrays:
+//! input order does not matter and memory is about 20 bytes per (edge, bucket). Halves that land
+//! in neighbouring buckets because of clock jitter are joined. A sender's count with no
+//! receiver's count becomes a round-trip observation when an ack count exists, and is counted as
+//! skipped otherwise.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::accounting::{FileAccount, SkipReason};
+use crate::model::{Channel, Evidence, NodeId, Observation};
+use crate::nodes::NodeResolver;
+use crate::row::{self, Fields, Format, RowSink, find_column};
+use crate::source::columns::{self, TsColumn};
+
+const HAS_SENT: u8 = 1;
+const HAS_RECV: u8 = 2;
+const HAS_ACKED: u8 = 4;
+const NO_FLOW: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct SeriesKey {
+    src: u32,
+    dst: u32,
+    channel: Channel,
+    flow: u32,
+}
+
+/// Dense per-bucket cells of one directed edge, struct-of-arrays to keep them small.
+#[derive(Default)]
+struct Cells {
+    base: i64,
+    flags: Vec<u8>,
+    sent: Vec<u32>,
+    recv: Vec<u32>,
+    acked: Vec<u32>,
+    sent_row: Vec<u32>,
+    recv_row: Vec<u32>,
+}
+
+impl Cells {
+    fn slot(&mut self, bucket: i64) -> usize {
+        if self.flags.is_empty() {
+            self.base = bucket;
+        }
+        if bucket < self.base {
+            let shift = (self.base - bucket) as usize;
+            fn prepend<T: Copy + Default>(v: &mut Vec<T>, n: usize) {
+                if !v.is_empty() {
+                    v.splice(0..0, std::iter::repeat_n(T::default(), n));
+                }
+            }
+            prepend(&mut self.flags, shift);
+            prepend(&mut self.sent, shift);
+            prepend(&mut self.recv, shift);
+            prepend(&mut self.acked, shift);
+            prepend(&mut self.sent_row, shift);
+            prepend(&mut self.recv_row, shift);
+            self.base = bucket;
+        }
+        let i = (bucket - self.base) as usize;
+        if i >= self.flags.len() {
+            let n = i + 1;
+            self.flags.resize(n, 0);
+            self.sent.resize(n, 0);
+            self.recv.resize(n, 0);
+            self.sent_row.resize(n, 0);
+            self.recv_row.resize(n, 0);
+            if !self.acked.is_empty() {
+                self.acked.resize(n, 0);
+            }
+        }
+        i
+    }
+
+    fn add_sent(&mut self, bucket: i64, sent: u32, acked: Option<u32>, row: u32) {
+        let i = self.slot(bucket);
+        if self.flags[i] & HAS_SENT == 0 {
+            self.sent_row[i] = row;
+        }
+        self.flags[i] |= HAS_SENT;
+        self.sent[i] = self.sent[i].saturating_add(sent);
+        if let Some(a) = acked {
+            if self.acked.is_empty() {
+                self.acked.resize(self.flags.len(), 0);
+            }
+            self.flags[i] |= HAS_ACKED;
+            self.acked[i] = self.acked[i].saturating_add(a);
+        }
+    }
+
+    fn add_recv(&mut self, bucket: i64, recv: u32, row: u32) {
+        let i = self.slot(bucket);
+        if self.flags[i] & HAS_RECV == 0 {
+            self.recv_row[i] = row;
+        }
+        self.flags[i] |= HAS_RECV;
+        self.recv[i] = self.recv[i].saturating_add(recv);
+    }
+
+    /// Joins a lone sender half and a lone receiver half in neighbouring buckets (the two ends'
+    /// clocks or sampling put them on either side of a bucket boundary).
+    fn join_neighbours(&mut self) {
+        let full = HAS_SENT | HAS_RECV;
+        for i in 0..self.flags.len().saturating_sub(1) {
+            let (a, b) = (self.flags[i], self.flags[i + 1]);
+            let lone = |f: u8| f & full != 0 && f & full != full;
+            if !(lone(a) && lone(b) && (a & full) != (b & full)) {
+                continue;
+            }
+            if b & HAS_SENT != 0 {
+                self.sent[i] = self.sent[i + 1];
+                self.sent_row[i] = self.sent_row[i + 1];
+                if b & HAS_ACKED != 0 {
+                    self.acked[i] = self.acked[i + 1];
+                }
+            } else {
+                self.recv[i] = self.recv[i + 1];
+                self.recv_row[i] = self.recv_row[i + 1];
+            }
+            self.flags[i] |= b;
+            self.flags[i + 1] = 0;
+        }
+    }
+}
+
+/// One counters file's rows in the global row-id space, and which of them were used.
+struct FileRows {
+    name: String,
+    format: Format,
+    base: u32,
+    accepted: Vec<u64>,
+    used: Vec<u64>,
+}
+
+fn set_bit(bits: &mut Vec<u64>, i: u32) {
+    let w = (i / 64) as usize;
+    if w >= bits.len() {
+        bits.resize(w + 1, 0);
+    }
+    bits[w] |= 1 << (i % 64);
+}
+
+/// Pairs counters from every counters file of an export.
+pub(crate) struct PairStore {
+    resolution_ns: i64,
+    nodes: Vec<String>,
+    node_ids: HashMap<String, u32>,
+    flows: Vec<String>,
+    flow_ids: HashMap<String, u32>,
+    series: HashMap<SeriesKey, Cells>,
+    files: Vec<FileRows>,
+    next_base: u64,
+    clamped: BTreeMap<usize, u64>,
+}
+
+impl PairStore {
+    pub(crate) fn new(resolution_ns: i64) -> Self {
+        PairStore {
+            resolution_ns,
+            nodes: Vec::new(),
+            node_ids: HashMap::new(),
+            flows: Vec::new(),
+            flow_ids: HashMap::new(),
+            series: HashMap::new(),
+            files: Vec::new(),
+            next_base: 0,
+            clamped: BTreeMap::new(),
+        }
+    }
+
+    fn node(&mut self, n: &NodeId) -> u32 {
+        if let Some(&i) = self.node_ids.get(n.as_str()) {
+            return i;
+        }
+        let i = self.nodes.len() as u32;
+        self.nodes.push(n.0.clone());
+        self.node_ids.insert(n.0.clone(), i);
+        i
+    }
+
+    fn flow(&mut self, f: Option<&str>) -> u32 {
+        let Some(f) = f else { return NO_FLOW };
+        if let Some(&i) = self.flow_ids.get(f) {
+            return i;
+        }
+        let i = self.flows.len() as u32;
+        self.flows.push(f.to_owned());
+        self.flow_ids.insert(f.to_owned(), i);
+        i
+    }
+
+    fn bucket(&self, ts: i64) -> i64 {
+        // Round to the nearest bucket: exporters sample near whole seconds on both ends.
+        (ts + self.resolution_ns / 2).div_euclid(self.resolution_ns)
+    }
+
+    /// Starts a new file; returns its index. `Err` when the export has more rows than the row-id
+    /// space (2³² rows), which is far beyond what one incident holds.
+    fn begin_file(&mut self, name: &str, format: Format) -> usize {
+        self.files.push(FileRows {
+            name: name.to_owned(),
+            format,
+            base: self.next_base.min(u64::from(u32::MAX)) as u32,
+            accepted: Vec::new(),
+            used: Vec::new(),
+        });
+        self.files.len() - 1
+    }
+
+    fn end_file(&mut self, file: usize, lines: u64) {
+        self.next_base = u64::from(self.files[file].base) + lines + 1;
+    }
+
+    fn row_id(&self, file: usize, line: u64) -> u32 {
+        (u64::from(self.files[file].base) + line).min(u64::from(u32::MAX)) as u32
+    }
+
+    fn locate(&self, row: u32) -> (usize, u32) {
+        let f = self
+            .files
+            .partition_point(|f| f.base <= row)
+            .saturating_sub(1);
+        (f, row - self.files[f].base)
+    }
+
+    fn origin(&self, row: u32) -> String {
+        let (f, line) = self.locate(row);
+        row::origin(&self.files[f].name, self.files[f].format, u64::from(line))
+    }
+
+    fn mark_used(&mut self, row: u32) {
+        let (f, line) = self.locate(row);
+        set_bit(&mut self.files[f].used, line);
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one half of a counters row, all fields needed"
+    )]
+    fn add(
+        &mut self,
+        file: usize,
+        line: u64,
+        ts: i64,
+        src: u32,
+        dst: u32,
+        channel: Channel,
+        flow: u32,
+        sent: Option<u32>,
+        recv: Option<u32>,
+        acked: Option<u32>,
+    ) {
+        let row = self.row_id(file, line);
+        let base = self.files[file].base;
+        set_bit(&mut self.files[file].accepted, row - base);
+        let bucket = self.bucket(ts);
+        if sent.is_some() || acked.is_some() {
+            let key = SeriesKey {
+                src,
+                dst,
+                channel,
+                flow,
+            };
+            self.series
+                .entry(key)
+                .or_default()
+                .add_sent(bucket, sent.unwrap_or(0), acked, row);
+        }
+        if let Some(r) = recv {
+            // Per-node rows: `received` counts what `src` (the reporter) heard from `dst`.
+            let key = SeriesKey {
+                src: dst,
+                dst: src,
+                channel,
+                flow,
+            };
+            self.series.entry(key).or_default().add_recv(bucket, r, row);
+        }
+    }
+
+    /// Adds a per-edge row: `sent` by src and `delivered` at dst, both known.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one per-edge counters row, all fields needed"
+    )]
+    fn add_edge(
+        &mut self,
+        file: usize,
+        line: u64,
+        ts: i64,
+        key: (u32, u32, Channel, u32),
+        sent: Option<u32>,
+        delivered: Option<u32>,
+        acked: Option<u32>,
+    ) {
+        let row = self.row_id(file, line);
+        let base = self.files[file].base;
+        set_bit(&mut self.files[file].accepted, row - base);
+        let bucket = self.bucket(ts);
+        let (src, dst, channel, flow) = key;
+        let cells = self
+            .series
+            .entry(SeriesKey {
+                src,
+                dst,
+                channel,
+                flow,
+            })
+            .or_default();
+        if sent.is_some() || acked.is_some() {
+            cells.add_sent(bucket, sent.unwrap_or(0), acked, row);
+        }
+        if let Some(d) = delivered {
+            cells.add_recv(bucket, d, row);
+        }
+    }
+
+    /// Emits every observation, one edge at a time (freeing each edge's cells as it goes), in
+    /// a deterministic order: by src, dst, channel, flow name, then time.
+    pub(crate) fn drain(&mut self, emit: &mut dyn FnMut(Observation)) {
+        let mut keys: Vec<SeriesKey> = self.series.keys().copied().collect();
+        keys.sort_by(|a, b| {
+            let name = |k: &SeriesKey| {
+                (
+                    self.nodes[k.src as usize].clone(),
+                    self.nodes[k.dst as usize].clone(),
+                    k.channel,
+                    (k.flow != NO_FLOW).then(|| self.flows[k.flow as usize].clone()),
+                )
+            };
+            name(a).cmp(&name(b))
+        });
+        for key in keys {
+            let Some(mut cells) = self.series.remove(&key) else {
+                continue;
+            };
+            cells.join_neighbours();
+            let src = NodeId(self.nodes[key.src as usize].clone());
+            let dst = NodeId(self.nodes[key.dst as usize].clone());
+            let flow = (key.flow != NO_FLOW).then(|| self.flows[key.flow as usize].clone());
+            for i in 0..cells.flags.len() {
+                let f = cells.flags[i];
+                let ts_ns = (cells.base + i as i64) * self.resolution_ns;
+                let (evidence, delivered, rows) = if f & HAS_SENT != 0 && f & HAS_RECV != 0 {
+                    (
+                        Evidence::OneWay,
+                        cells.recv[i],
+                        vec![cells.sent_row[i], cells.recv_row[i]],
+                    )
+                } else if f & HAS_ACKED != 0 {
+                    (Evidence::RoundTrip, cells.acked[i], vec![cells.sent_row[i]])
+                } else {
+                    continue;
+                };
+                for &r in &rows {
+                    self.mark_used(r);
+                }
+                let attempts = cells.sent[i];
+                if attempts == 0 {
+                    // Nothing was sent in this bucket: no evidence either way.
+                    continue;
+                }
+                if delivered > attempts {
+                    let (file, _) = self.locate(rows[0]);
+                    *self.clamped.entry(file).or_insert(0) += 1;
+                }
+                let origin = rows
+                    .iter()
+                    .map(|&r| self.origin(r))
+                    .collect::<Vec<_>>()
+                    .join(";");
+                emit(Observation {
+                    ts_ns,
+                    src: src.clone(),
+                    dst: dst.clone(),
+                    channel: key.channel,
+                    flow: flow.clone(),
+                    evidence,
+                    attempts,
+                    delivered: delivered.min(attempts),
+                    latency_ms: None,
+                    reporter: src.0.clone(),
+                    origin,
+                });
+            }
+        }
+    }
+
+    /// Fills each file's `rows_used` and its `Unpaired` skips after [`PairStore::drain`].
+    pub(crate) fn settle(&self, accounts: &mut [(usize, &mut FileAccount)]) {
+        for (file, acc) in accounts.iter_mut() {
+            let rows = &self.files[*file];
+            let mut used = 0u64;
+            let mut unpaired = 0u64;
+            let mut first_unpaired = None;
+            for (w, acc_bits) in rows.accepted.iter().enumerate() {
+                let used_bits = rows.used.get(w).copied().unwrap_or(0);
+                used += u64::from((acc_bits & used_bits).count_ones());
+                let lone = acc_bits & !used_bits;
+                if lone != 0 {
+                    unpaired += u64::from(lone.count_ones());
+                    first_unpaired.get_or_insert(w as u64 * 64 + u64::from(lone.trailing_zeros()));
+                }
+            }
+            acc.rows_used += used;
+            acc.skip_n(SkipReason::Unpaired, unpaired, first_unpaired.unwrap_or(0), || {
+                "a sender's count with no receiver's count for the same edge and time, and no ack count"
+                    .into()
+            });
+            if let Some(n) = self.clamped.get(file) {
+                acc.notes.push(format!(
+                    "{n} pairs where the receiver counted more than the sender sent (delivered capped at sent)"
+                ));
+            }
+        }
+    }
+}
+
+/// How a counters file's columns map onto rift's.
+enum Shape {
+    PerNode {
+        node: usize,
+        peer: usize,
+        sent: Option<usize>,
+        recv: Option<usize>,
+        acked: Option<usize>,
+    },
+    PerEdge {
+        src: usize,
+        dst: usize,
+        sent: Option<usize>,
+        delivered: Option<usize>,
+        acked: Option<usize>,
+    },
+}
+
+/// Settings for reading one counters file.
+pub(crate) struct CountersSettings<'a> {
+    pub(crate) name: String,
+    pub(crate) format: Format,
+    pub(crate) channel: Option<Channel>,
+    pub(crate) default_channel: Channel,
+    pub(crate) cumulative: Option<bool>,
+    pub(crate) columns: &'a BTreeMap<String, String>,
+}
+
+/// A row of a cumulative file waiting to be turned into deltas.
+struct CumRow {
+    series: (u32, u32, Channel, u32),
+    ts: i64,
+    line: u64,
+    values: [Option<u64>; 3],
+}
+
+/// Reads one counters file into the [`PairStore`].
+pub(crate) struct CountersFile<'a> {
+    store: &'a mut PairStore,
+    resolver: &'a NodeResolver,
+    account: &'a mut FileAccount,
+    settings: CountersSettings<'a>,
+    file: usize,
+    shape: Option<Shape>,
+    ts: Option<TsColumn>,
+    channel_col: Option<usize>,
+    flow_col: Option<usize>,
+    cumulative: bool,
+    pending: Vec<CumRow>,
+    last_line: u64,
+}
+
+impl<'a> CountersFile<'a> {
+    pub(crate) fn new(
+        store: &'a mut PairStore,
+        resolver: &'a NodeResolver,
+        account: &'a mut FileAccount,
+        settings: CountersSettings<'a>,
+    ) -> Self {
+        let file = store.begin_file(&settings.name, settings.format);
+        CountersFile {
+            store,
+            resolver,
+            account,
+            settings,
+            file,
+            shape: None,
+            ts: None,
+            channel_col: None,
+            flow_col: None,
+            cumulative: false,
+            pending: Vec::new(),
+            last_line: 0,
+        }
+    }
+
+    /// Finishes the file: turns running totals into deltas and records the file's extent.
+    /// Returns the store-side file index for [`PairStore::settle`].
+    pub(crate) fn finish(mut self) -> usize {
+        if self.cumulative {
+            self.feed_cumulative();
+        }
+        self.store.end_file(self.file, self.last_line);
+        self.file
+    }
+
+    fn feed_cumulative(&mut self) {
+        let mut rows = std::mem::take(&mut self.pending);
+        let in_order = rows.windows(2).all(|w| w[0].ts <= w[1].ts);
+        if !in_order {
+            self.account
+                .notes
+                .push("rows were not in time order; sorted before taking deltas".into());
+        }
+        rows.sort_by_key(|r| (r.series.0, r.series.1, r.series.2, r.series.3, r.ts, r.line));
+        let mut last: HashMap<(u32, u32, Channel, u32), [Option<u64>; 3]> = HashMap::new();
+        let mut resets = 0u64;
+        for r in rows {
+            let prev = last.entry(r.series).or_insert([None; 3]);
+            let mut delta = [None; 3];
+            for k in 0..3 {
+                if let Some(v) = r.values[k] {
+                    if let Some(p) = prev[k] {
+                        delta[k] = Some(if v >= p {
+                            v - p
+                        } else {
+                            resets += 1;
+                            v
+                        });
+                    }
+                    prev[k] = Some(v);
+                }
+            }
+            if delta.iter().all(Option::is_none) {
+                self.account.skip(SkipReason::CounterBaseline, r.line, || {
+                    "first sample of a running total: the next sample's difference is used".into()
+                });
+                continue;
+            }
+            let clamp = |v: Option<u64>| v.map(|v| v.min(u64::from(u32::MAX)) as u32);
+            self.feed(
+                r.line,
+                r.ts,
+                r.series,
+                clamp(delta[0]),
+                clamp(delta[1]),
+                clamp(delta[2]),
+            );
+        }
+        if resets > 0 {
+            self.account.notes.push(format!(
+                "{resets} counter resets (a running total went down; counted from zero again)"
+            ));
+        }
+    }
+
+    fn feed(
+        &mut self,
+        line: u64,
+        ts: i64,
+        series: (u32, u32, Channel, u32),
+        a: Option<u32>,
+        b: Option<u32>,
+        acked: Option<u32>,
+    ) {
+        let (src, dst, channel, flow) = series;
+        match self.shape {
+            Some(Shape::PerNode { .. }) => {
+                self.store
+                    .add(self.file, line, ts, src, dst, channel, flow, a, b, acked);
+            }
+            Some(Shape::PerEdge { .. }) => {
+                self.store
+                    .add_edge(self.file, line, ts, series, a, b, acked);
+            }
+            None => {}
+        }
+    }
+}
+
+/// Parses a count: a non-negative integer, or a float with an integral value (Prometheus writes
+/// counters as floats).
+fn parse_count(v: &str) -> Result<u64, SkipReason> {
+    if let Ok(n) = v.parse::<u64>() {
+        return Ok(n);
+    }
+    if v.starts_with('-') && v[1..].parse::<u64>().is_ok() {
+        return Err(SkipReason::NegativeCount);
+    }
+    match v.parse::<f64>() {
+        Ok(f) if !f.is_finite() => Err(SkipReason::NotANumber),
+        Ok(f) if f < 0.0 => Err(SkipReason::NegativeCount),
+        Ok(f) if f < 1.8e19 => Ok(f.round() as u64),
+        _ => Err(SkipReason::NotANumber),
+    }
+}
+
+impl RowSink for CountersFile<'_> {
+    fn header(&mut self, cols: &[String]) -> Result<(), String> {
+        let user = self.settings.columns;
+        let find = |canon: &str, aliases: &[&str]| find_column(cols, canon, aliases, user);
+        let ts = find("ts", columns::TS).ok_or_else(|| {
+            format!(
+                "counters table has no timestamp column (expected one of {}; found {}); map it with `columns = {{ ts = \"…\" }}` in incident.toml",
+                columns::TS.join(", "),
+                cols.join(", ")
+            )
+        })?;
+        self.ts = Some(TsColumn::new(ts, &cols[ts]));
+        self.channel_col = find("channel", columns::CHANNEL);
+        self.flow_col = find("flow", columns::FLOW);
+        let sent = find("sent", columns::SENT);
+        let acked = find("acked", columns::ACKED);
+        let shape = match (find("node", columns::NODE), find("peer", columns::PEER)) {
+            (Some(node), Some(peer)) => Shape::PerNode {
+                node,
+                peer,
+                sent,
+                recv: find("received", columns::RECEIVED),
+                acked,
+            },
+            _ => match (find("src", columns::SRC), find("dst", columns::DST)) {
+                (Some(src), Some(dst)) => Shape::PerEdge {
+                    src,
+                    dst,
+                    sent,
+                    delivered: find("delivered", columns::DELIVERED),
+                    acked,
+                },
+                _ => {
+                    return Err(format!(
+                        "counters table needs `node` and `peer` columns (per-node counters) or `src` and `dst` (per-edge counters); found {}",
+                        cols.join(", ")
+                    ));
+                }
+            },
+        };
+        let value_cols: Vec<usize> = match &shape {
+            Shape::PerNode {
+                sent, recv, acked, ..
+            } => [*sent, *recv, *acked].into_iter().flatten().collect(),
+            Shape::PerEdge {
+                sent,
+                delivered,
+                acked,
+                ..
+            } => [*sent, *delivered, *acked].into_iter().flatten().collect(),
+        };
+        if value_cols.is_empty() {
+            return Err(format!(
+                "counters table has no count columns (expected sent, received, acked or delivered; found {})",
+                cols.join(", ")
+            ));
+        }
+        self.cumulative = self.settings.cumulative.unwrap_or_else(|| {
+            value_cols
+                .iter()
+                .any(|&i| cols[i].to_ascii_lowercase().ends_with("_total"))
+        });
+        if self.cumulative {
+            self.account
+                .notes
+                .push("counts are running totals; differences between samples are used".into());
+        }
+        let mut known: Vec<usize> = value_cols;
+        known.push(ts);
+        known.extend(self.channel_col);
+        known.extend(self.flow_col);
+        match &shape {
+            Shape::PerNode { node, peer, .. } => known.extend([*node, *peer]),
+            Shape::PerEdge { src, dst, .. } => known.extend([*src, *dst]),
+        }
+        self.account.ignored_columns = (0..cols.len())
+            .filter(|i| !known.contains(i))
+            .map(|i| cols[i].clone())
+            .collect();
+        self.shape = Some(shape);
+        Ok(())
+    }
+
+    fn row(&mut self, line: u64, f: &Fields<'_>) {
+        self.account.rows_read += 1;
+        self.last_line = self.last_line.max(line);
+        let Some(ts_col) = self.ts else { return };
+        let ts = match ts_col.read(f) {
+            Ok(Some(ts)) => ts,
+            Ok(None) => {
+                return self.account.skip(
+                    SkipReason::MissingField("timestamp".into()),
+                    line,
+                    String::new,
+                );
+            }
+            Err(()) => {
+                let v = f.get(ts_col.idx).unwrap_or_default().to_owned();
+                return self
+                    .account
+                    .skip(SkipReason::BadTimestamp, line, || format!("'{v}'"));
+            }
+        };
+        let (a_idx, b_idx, c_idx, src_idx, dst_idx, what) = match self.shape {
+            Some(Shape::PerNode {
+                node,
+                peer,
+                sent,
+                recv,
+                acked,
+            }) => (sent, recv, acked, node, peer, ("node", "peer")),
+            Some(Shape::PerEdge {
+                src,
+                dst,
+                sent,
+                delivered,
+                acked,
+            }) => (sent, delivered, acked, src, dst, ("src", "dst")),
+            None => return,
+        };
+        let (Some(src), Some(dst)) = (f.get(src_idx), f.get(dst_idx)) else {
+            let missing = if f.get(src_idx).is_none() {
+                what.0
+            } else {
+                what.1
+            };
+            return self
+                .account
+                .skip(SkipReason::MissingField(missing.into()), line, String::new);
+        };
+        let (src, dst) = (self.resolver.resolve(src), self.resolver.resolve(dst));
+        if src == dst {
+            return self
+                .account
+                .skip(SkipReason::SelfLoop, line, || format!("'{src}'"));
+        }
+        let channel = match (
+            self.settings.channel,
+            self.channel_col.and_then(|c| f.get(c)),
+        ) {
+            (Some(c), _) => c,
+            (None, Some(v)) => match v.parse::<Channel>() {
+                Ok(c) => c,
+                Err(e) => return self.account.skip(SkipReason::UnknownStatus, line, || e),
+            },
+            (None, None) => self.settings.default_channel,
+        };
+        let mut values = [None; 3];
+        for (k, idx) in [a_idx, b_idx, c_idx].into_iter().enumerate() {
+            let Some(v) = idx.and_then(|i| f.get(i)) else {
+                continue;
+            };
+            match parse_count(v) {
+                Ok(n) => values[k] = Some(n),
+                Err(reason) => {
+                    let v = v.to_owned();
+                    return self.account.skip(reason, line, || format!("'{v}'"));
+                }
+            }
+        }
+        if values.iter().all(Option::is_none) {
+            return self
+                .account
+                .skip(SkipReason::MissingField("counts".into()), line, String::new);
+        }
+        let flow = self.flow_col.and_then(|c| f.get(c)).map(str::to_owned);
+        let series = (
+            self.store.node(&src),
+            self.store.node(&dst),
+            channel,
+            self.store.flow(flow.as_deref()),
+        );
+        if self.cumulative {
+            self.pending.push(CumRow {
+                series,
+                ts,
+                line,
+                values,
+            });
+        } else {
+            let clamp = |v: Option<u64>| v.map(|v| v.min(u64::from(u32::MAX)) as u32);
+            self.feed(
+                line,
+                ts,
+                series,
+                clamp(values[0]),
+                clamp(values[1]),
+                clamp(values[2]),
+            );
+        }
+    }
+
+    fn malformed(&mut self, line: u64, detail: String) {
+        self.account.rows_read += 1;
+        self.last_line = self.last_line.max(line);
+        self.account.skip(SkipReason::Malformed, line, || detail);
+    }
+
+    fn blank(&mut self, line: u64) {
+        self.account.rows_read += 1;
+        self.last_line = self.last_line.max(line);
+        self.account.skip(SkipReason::Blank, line, String::new);
+    }
+}

@@ -1,0 +1,310 @@
+//! Probe and client-operation tables: each row is one request from a prober or client to a
+//! target and whether an answer came back in time. They become `round_trip` observations (a
+//! failed request says only that one of the two directions failed) on the `health`, `data` or
+//! `probe` channel, and health checks that change outcome become `health_down` / `health_up`
+//! events.
+//!
+//! The row's timestamp is used as it is: in the recordings rift reads it is the time the request
+//! was sent, which is when the network was crossed.
+
+use std::collections::BTreeMap;
+
+use crate::accounting::{FileAccount, SkipReason};
+use crate::config::SourceKind;
+use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
+use crate::nodes::NodeResolver;
+use crate::row::{self, Fields, Format, RowSink, find_column};
+use crate::source::columns::{self, TsColumn};
+
+/// Settings for reading one probe file.
+pub(crate) struct ProbeSettings<'a> {
+    pub(crate) name: String,
+    pub(crate) format: Format,
+    pub(crate) kind: SourceKind,
+    pub(crate) channel: Option<Channel>,
+    pub(crate) prober: String,
+    pub(crate) columns: &'a BTreeMap<String, String>,
+}
+
+/// Whether a status/result value means success; `None` when rift cannot tell.
+fn outcome(v: &str) -> Option<bool> {
+    if let Ok(code) = v.parse::<u32>() {
+        return match code {
+            0 => Some(false),
+            1 => Some(true),
+            100..=399 => Some(true),
+            400..=599 => Some(false),
+            _ => None,
+        };
+    }
+    match v.to_ascii_lowercase().as_str() {
+        "ok" | "true" | "yes" | "success" | "succeeded" | "up" | "healthy" | "pass" | "passed"
+        | "passing" | "serving" | "alive" => Some(true),
+        "fail" | "failed" | "failure" | "false" | "no" | "down" | "unhealthy" | "timeout"
+        | "timed_out" | "timedout" | "error" | "err" | "refused" | "unreachable" | "critical"
+        | "dead" | "not_serving" | "reset" => Some(false),
+        _ => None,
+    }
+}
+
+struct HealthSample {
+    ts: i64,
+    prober: NodeId,
+    target: NodeId,
+    ok: bool,
+    detail: String,
+    origin: String,
+}
+
+/// Reads one probe or client file.
+pub(crate) struct ProbeFile<'a> {
+    resolver: &'a NodeResolver,
+    account: &'a mut FileAccount,
+    settings: ProbeSettings<'a>,
+    out: &'a mut Vec<Observation>,
+    ts: Option<TsColumn>,
+    target: usize,
+    prober: Option<usize>,
+    status: usize,
+    status_name: String,
+    latency: Option<usize>,
+    flow: Option<usize>,
+    channel_col: Option<usize>,
+    health: Vec<HealthSample>,
+}
+
+impl<'a> ProbeFile<'a> {
+    pub(crate) fn new(
+        resolver: &'a NodeResolver,
+        account: &'a mut FileAccount,
+        settings: ProbeSettings<'a>,
+        out: &'a mut Vec<Observation>,
+    ) -> Self {
+        ProbeFile {
+            resolver,
+            account,
+            settings,
+            out,
+            ts: None,
+            target: 0,
+            prober: None,
+            status: 0,
+            status_name: String::new(),
+            latency: None,
+            flow: None,
+            channel_col: None,
+            health: Vec::new(),
+        }
+    }
+
+    fn default_channel(&self) -> Channel {
+        match self.settings.kind {
+            SourceKind::Health => Channel::Health,
+            SourceKind::Probe => Channel::Probe,
+            _ => Channel::Data,
+        }
+    }
+
+    /// Health checks whose outcome changed, per (prober, target), in time order.
+    pub(crate) fn finish(mut self) -> Vec<Event> {
+        self.health
+            .sort_by(|a, b| (&a.prober, &a.target, a.ts).cmp(&(&b.prober, &b.target, b.ts)));
+        let mut events = Vec::new();
+        let mut last: Option<(&NodeId, &NodeId, bool)> = None;
+        for s in &self.health {
+            let changed = match last {
+                Some((p, t, ok)) if p == &s.prober && t == &s.target => ok != s.ok,
+                // The first check of a target is an event only when it fails.
+                _ => !s.ok,
+            };
+            if changed {
+                events.push(Event {
+                    ts_ns: s.ts,
+                    node: s.target.clone(),
+                    kind: if s.ok {
+                        EventKind::HealthUp
+                    } else {
+                        EventKind::HealthDown
+                    },
+                    peer: Some(s.prober.clone()),
+                    term: None,
+                    detail: s.detail.clone(),
+                    origin: s.origin.clone(),
+                });
+            }
+            last = Some((&s.prober, &s.target, s.ok));
+        }
+        events
+    }
+}
+
+impl RowSink for ProbeFile<'_> {
+    fn header(&mut self, cols: &[String]) -> Result<(), String> {
+        let user = self.settings.columns;
+        let find = |canon: &str, aliases: &[&str]| find_column(cols, canon, aliases, user);
+        let what = self.settings.kind.as_str();
+        let ts = find("ts", columns::TS).ok_or_else(|| {
+            format!(
+                "{what} table has no timestamp column (expected one of {}; found {})",
+                columns::TS.join(", "),
+                cols.join(", ")
+            )
+        })?;
+        self.ts = Some(TsColumn::new(ts, &cols[ts]));
+        self.target = find("target", columns::TARGET).ok_or_else(|| {
+            format!(
+                "{what} table has no target column (expected one of {}; found {}); map it with `columns = {{ target = \"…\" }}` in incident.toml",
+                columns::TARGET.join(", "),
+                cols.join(", ")
+            )
+        })?;
+        let status_aliases = if self.settings.kind == SourceKind::Health {
+            columns::HEALTH_STATUS
+        } else {
+            columns::CLIENT_RESULT
+        };
+        self.status = find("status", status_aliases).ok_or_else(|| {
+            format!(
+                "{what} table has no status/result column (expected one of {}; found {})",
+                status_aliases.join(", "),
+                cols.join(", ")
+            )
+        })?;
+        self.status_name = cols[self.status].clone();
+        self.prober = find("prober", columns::PROBER).filter(|&i| i != self.target);
+        self.latency = find("latency_ms", columns::LATENCY);
+        self.flow = find("flow", columns::FLOW);
+        self.channel_col = find("channel", columns::CHANNEL);
+        let used = [
+            Some(ts),
+            Some(self.target),
+            Some(self.status),
+            self.prober,
+            self.latency,
+            self.flow,
+            self.channel_col,
+        ];
+        // Other time columns repeat the timestamp in another format: not worth a warning.
+        self.account.ignored_columns = (0..cols.len())
+            .filter(|i| {
+                !used.contains(&Some(*i))
+                    && !columns::TS.iter().any(|t| cols[*i].eq_ignore_ascii_case(t))
+            })
+            .map(|i| cols[i].clone())
+            .collect();
+        Ok(())
+    }
+
+    fn row(&mut self, line: u64, f: &Fields<'_>) {
+        self.account.rows_read += 1;
+        let Some(ts_col) = self.ts else { return };
+        let ts = match ts_col.read(f) {
+            Ok(Some(ts)) => ts,
+            Ok(None) => {
+                return self.account.skip(
+                    SkipReason::MissingField("timestamp".into()),
+                    line,
+                    String::new,
+                );
+            }
+            Err(()) => {
+                let v = f.get(ts_col.idx).unwrap_or_default().to_owned();
+                return self
+                    .account
+                    .skip(SkipReason::BadTimestamp, line, || format!("'{v}'"));
+            }
+        };
+        let Some(target) = f.get(self.target) else {
+            return self
+                .account
+                .skip(SkipReason::MissingField("target".into()), line, String::new);
+        };
+        let Some(status) = f.get(self.status) else {
+            let name = self.status_name.clone();
+            return self
+                .account
+                .skip(SkipReason::MissingField(name), line, String::new);
+        };
+        let Some(ok) = outcome(status) else {
+            let v = status.to_owned();
+            return self
+                .account
+                .skip(SkipReason::UnknownStatus, line, || format!("'{v}'"));
+        };
+        let target = self.resolver.resolve(target);
+        let prober = match self.prober.and_then(|i| f.get(i)) {
+            Some(p) => self.resolver.resolve(p),
+            None => self.resolver.resolve(&self.settings.prober),
+        };
+        if prober == target {
+            return self
+                .account
+                .skip(SkipReason::SelfLoop, line, || format!("'{target}'"));
+        }
+        let channel = match (
+            self.settings.channel,
+            self.channel_col.and_then(|c| f.get(c)),
+        ) {
+            (Some(c), _) => c,
+            (None, Some(v)) => match v.parse::<Channel>() {
+                Ok(c) => c,
+                Err(e) => return self.account.skip(SkipReason::UnknownStatus, line, || e),
+            },
+            (None, None) => self.default_channel(),
+        };
+        let latency_ms = self
+            .latency
+            .and_then(|i| f.get(i))
+            .and_then(|v| v.parse::<f32>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0);
+        let origin = row::origin(&self.settings.name, self.settings.format, line);
+        if channel == Channel::Health {
+            self.health.push(HealthSample {
+                ts,
+                prober: prober.clone(),
+                target: target.clone(),
+                ok,
+                detail: format!("{} {status}", self.status_name),
+                origin: origin.clone(),
+            });
+        }
+        self.out.push(Observation {
+            ts_ns: ts,
+            src: prober.clone(),
+            dst: target,
+            channel,
+            flow: self.flow.and_then(|i| f.get(i)).map(str::to_owned),
+            evidence: Evidence::RoundTrip,
+            attempts: 1,
+            delivered: u32::from(ok),
+            latency_ms,
+            reporter: prober.0,
+            origin,
+        });
+        self.account.rows_used += 1;
+    }
+
+    fn malformed(&mut self, line: u64, detail: String) {
+        self.account.rows_read += 1;
+        self.account.skip(SkipReason::Malformed, line, || detail);
+    }
+
+    fn blank(&mut self, line: u64) {
+        self.account.rows_read += 1;
+        self.account.skip(SkipReason::Blank, line, String::new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outcome;
+
+    #[test]
+    fn statuses() {
+        assert_eq!(outcome("200"), Some(true));
+        assert_eq!(outcome("503"), Some(false));
+        assert_eq!(outcome("timeout"), Some(false));
+        assert_eq!(outcome("OK"), Some(true));
+        assert_eq!(outcome("maybe"), None);
+    }
+}

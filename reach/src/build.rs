@@ -1,0 +1,440 @@
+//! Building a timeline from observation batches.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use polars::prelude::*;
+use rift_ingest::model::{Channel, Evidence, NodeId, col};
+
+use crate::error::Error;
+use crate::estimate::{Counts, Verdict, direction, pooled};
+use crate::model::{Basis, EdgeKey, EdgeState, PairKey, Segment, Thresholds, Timeline, WindowIdx};
+
+const NO_FLOW: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct AccKey {
+    channel: Channel,
+    evidence: Evidence,
+    src: u32,
+    dst: u32,
+    flow: u32,
+}
+
+/// Attempts and deliveries per absolute window, dense from `base`.
+#[derive(Default)]
+struct Dense {
+    base: i64,
+    n: Vec<u32>,
+    k: Vec<u32>,
+}
+
+impl Dense {
+    fn add(&mut self, w: i64, n: u32, k: u32) {
+        if self.n.is_empty() {
+            self.base = w;
+        }
+        if w < self.base {
+            let shift = (self.base - w) as usize;
+            self.n.splice(0..0, std::iter::repeat_n(0, shift));
+            self.k.splice(0..0, std::iter::repeat_n(0, shift));
+            self.base = w;
+        }
+        let i = (w - self.base) as usize;
+        if i >= self.n.len() {
+            self.n.resize(i + 1, 0);
+            self.k.resize(i + 1, 0);
+        }
+        self.n[i] = self.n[i].saturating_add(n);
+        self.k[i] = self.k[i].saturating_add(k.min(n));
+    }
+
+    fn get(&self, w: i64) -> Counts {
+        let i = w - self.base;
+        if i < 0 || i as usize >= self.n.len() {
+            return Counts::default();
+        }
+        Counts {
+            n: u64::from(self.n[i as usize]),
+            k: u64::from(self.k[i as usize]),
+        }
+    }
+
+    fn range(&self) -> Option<(i64, i64)> {
+        (!self.n.is_empty()).then(|| (self.base, self.base + self.n.len() as i64))
+    }
+}
+
+/// Folds observation batches into per-window counts, then into a [`Timeline`].
+///
+/// Memory is about 8 bytes per (series, window) that has evidence, whatever the number of input
+/// rows, so batches can be streamed from [`rift_ingest::Export::stream`].
+pub struct TimelineBuilder {
+    window_ns: i64,
+    fill_ns: i64,
+    thresholds: Thresholds,
+    nodes: Vec<String>,
+    node_ids: HashMap<String, u32>,
+    flows: Vec<String>,
+    flow_ids: HashMap<String, u32>,
+    acc: HashMap<AccKey, Dense>,
+}
+
+impl Default for TimelineBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TimelineBuilder {
+    /// A builder with 1 s windows, 5 s fill and the default thresholds (up ≥ 0.9, down ≤ 0.1).
+    pub fn new() -> Self {
+        TimelineBuilder {
+            window_ns: 1_000_000_000,
+            fill_ns: 5_000_000_000,
+            thresholds: Thresholds::default(),
+            nodes: Vec::new(),
+            node_ids: HashMap::new(),
+            flows: Vec::new(),
+            flow_ids: HashMap::new(),
+            acc: HashMap::new(),
+        }
+    }
+
+    /// Sets the window length in ns (must be positive; set it before adding observations).
+    pub fn window_ns(mut self, ns: i64) -> Self {
+        self.window_ns = ns.max(1);
+        self
+    }
+
+    /// Sets how long a series without evidence keeps its last state, in ns (0 disables).
+    pub fn fill_ns(mut self, ns: i64) -> Self {
+        self.fill_ns = ns.max(0);
+        self
+    }
+
+    /// Sets the thresholds.
+    pub fn thresholds(mut self, t: Thresholds) -> Self {
+        self.thresholds = t;
+        self
+    }
+
+    fn node(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.node_ids.get(s) {
+            return i;
+        }
+        let i = self.nodes.len() as u32;
+        self.nodes.push(s.to_owned());
+        self.node_ids.insert(s.to_owned(), i);
+        i
+    }
+
+    fn flow(&mut self, s: Option<&str>) -> u32 {
+        let Some(s) = s else { return NO_FLOW };
+        if let Some(&i) = self.flow_ids.get(s) {
+            return i;
+        }
+        let i = self.flows.len() as u32;
+        self.flows.push(s.to_owned());
+        self.flow_ids.insert(s.to_owned(), i);
+        i
+    }
+
+    /// Adds a batch of observations (a DataFrame with the observations schema; `src`, `dst`,
+    /// `channel`, `evidence` may be strings or categoricals).
+    pub fn add(&mut self, df: &DataFrame) -> Result<(), Error> {
+        let bad = |column: &str, e: PolarsError| Error::BadColumn {
+            column: column.into(),
+            reason: e.to_string(),
+        };
+        let get = |name: &str| df.column(name).map_err(|e| bad(name, e));
+        let as_str = |name: &str| -> Result<Column, Error> {
+            get(name)?.cast(&DataType::String).map_err(|e| bad(name, e))
+        };
+        let ts = get(col::TS)?
+            .cast(&DataType::Datetime(TimeUnit::Nanoseconds, None))
+            .and_then(|c| c.cast(&DataType::Int64))
+            .map_err(|e| bad(col::TS, e))?;
+        let ts = ts.i64().map_err(|e| bad(col::TS, e))?;
+        let (src, dst, channel, evidence) = (
+            as_str(col::SRC)?,
+            as_str(col::DST)?,
+            as_str(col::CHANNEL)?,
+            as_str(col::EVIDENCE)?,
+        );
+        let flow = as_str(col::FLOW)?;
+        let attempts = get(col::ATTEMPTS)?
+            .cast(&DataType::UInt32)
+            .map_err(|e| bad(col::ATTEMPTS, e))?;
+        let delivered = get(col::DELIVERED)?
+            .cast(&DataType::UInt32)
+            .map_err(|e| bad(col::DELIVERED, e))?;
+        let strs = |c: &Column, name: &str| -> Result<StringChunked, Error> {
+            c.str().cloned().map_err(|e| bad(name, e))
+        };
+        let (src, dst, channel, evidence, flow) = (
+            strs(&src, col::SRC)?,
+            strs(&dst, col::DST)?,
+            strs(&channel, col::CHANNEL)?,
+            strs(&evidence, col::EVIDENCE)?,
+            strs(&flow, col::FLOW)?,
+        );
+        let attempts = attempts.u32().map_err(|e| bad(col::ATTEMPTS, e))?.clone();
+        let delivered = delivered.u32().map_err(|e| bad(col::DELIVERED, e))?.clone();
+        let mut last_channel: Option<(String, Channel)> = None;
+        for row in 0..df.height() {
+            let missing = |c: &str| Error::BadRow {
+                row,
+                reason: format!("{c} is null"),
+            };
+            let ts = ts.get(row).ok_or_else(|| missing(col::TS))?;
+            let s = src.get(row).ok_or_else(|| missing(col::SRC))?;
+            let d = dst.get(row).ok_or_else(|| missing(col::DST))?;
+            let ch_name = channel.get(row).ok_or_else(|| missing(col::CHANNEL))?;
+            let ch = match &last_channel {
+                Some((name, c)) if name == ch_name => *c,
+                _ => {
+                    let c = ch_name
+                        .parse::<Channel>()
+                        .map_err(|reason| Error::BadRow { row, reason })?;
+                    last_channel = Some((ch_name.to_owned(), c));
+                    c
+                }
+            };
+            let ev = match evidence.get(row).ok_or_else(|| missing(col::EVIDENCE))? {
+                "one_way" => Evidence::OneWay,
+                "round_trip" => Evidence::RoundTrip,
+                other => {
+                    return Err(Error::BadRow {
+                        row,
+                        reason: format!("unknown evidence '{other}'"),
+                    });
+                }
+            };
+            let n = attempts.get(row).ok_or_else(|| missing(col::ATTEMPTS))?;
+            let k = delivered.get(row).ok_or_else(|| missing(col::DELIVERED))?;
+            let w = ts.div_euclid(self.window_ns);
+            let (s, d) = (self.node(s), self.node(d));
+            let f = self.flow(flow.get(row));
+            let key = AccKey {
+                channel: ch,
+                evidence: ev,
+                src: s,
+                dst: d,
+                flow: NO_FLOW,
+            };
+            self.acc.entry(key).or_default().add(w, n, k);
+            if f != NO_FLOW {
+                self.acc
+                    .entry(AccKey { flow: f, ..key })
+                    .or_default()
+                    .add(w, n, k);
+            }
+        }
+        Ok(())
+    }
+
+    /// Estimates every window and stores the change points.
+    pub fn finish(self) -> Timeline {
+        let (lo, hi) = self
+            .acc
+            .values()
+            .filter_map(Dense::range)
+            .fold((i64::MAX, i64::MIN), |(lo, hi), (a, b)| {
+                (lo.min(a), hi.max(b))
+            });
+        let (first, end) = if lo == i64::MAX { (0, 0) } else { (lo, hi) };
+        let windows = (end - first).clamp(0, i64::from(u32::MAX)) as u32;
+        let fill = ((self.fill_ns + self.window_ns - 1) / self.window_ns)
+            .clamp(0, i64::from(u32::MAX)) as u32;
+        let name = |i: u32| NodeId(self.nodes[i as usize].clone());
+        let flow_name = |f: u32| (f != NO_FLOW).then(|| self.flows[f as usize].clone());
+
+        // Group series by (channel, unordered pair, flow).
+        let mut groups: BTreeMap<(Channel, String, String, Option<String>), (u32, u32, u32)> =
+            BTreeMap::new();
+        for key in self.acc.keys() {
+            let (a, b) = if self.nodes[key.src as usize] <= self.nodes[key.dst as usize] {
+                (key.src, key.dst)
+            } else {
+                (key.dst, key.src)
+            };
+            groups.insert(
+                (
+                    key.channel,
+                    self.nodes[a as usize].clone(),
+                    self.nodes[b as usize].clone(),
+                    flow_name(key.flow),
+                ),
+                (a, b, key.flow),
+            );
+        }
+        let empty = Dense::default();
+        let series = |ev: Evidence, ch: Channel, s: u32, d: u32, f: u32| {
+            self.acc
+                .get(&AccKey {
+                    channel: ch,
+                    evidence: ev,
+                    src: s,
+                    dst: d,
+                    flow: f,
+                })
+                .unwrap_or(&empty)
+        };
+        let mut edges = BTreeMap::new();
+        let mut round_trips = BTreeMap::new();
+        for ((channel, _, _, flow), (a, b, f)) in groups {
+            let ow_ab = series(Evidence::OneWay, channel, a, b, f);
+            let ow_ba = series(Evidence::OneWay, channel, b, a, f);
+            let rt_ab = series(Evidence::RoundTrip, channel, a, b, f);
+            let rt_ba = series(Evidence::RoundTrip, channel, b, a, f);
+            let ranges = [ow_ab, ow_ba, rt_ab, rt_ba]
+                .into_iter()
+                .filter_map(Dense::range);
+            let (start, stop) =
+                ranges.fold((i64::MAX, i64::MIN), |(l, h), (x, y)| (l.min(x), h.max(y)));
+            let mut fwd = Runs::new(fill);
+            let mut rev = Runs::new(fill);
+            let mut rts = Runs::new(fill);
+            let has_rt = rt_ab.range().is_some() || rt_ba.range().is_some();
+            for w in start..stop {
+                let idx = (w - first) as u32;
+                let mut rt = rt_ab.get(w);
+                rt.add(rt_ba.get(w));
+                let (own, back) = (ow_ab.get(w), ow_ba.get(w));
+                fwd.push(idx, direction(own, back, rt, &self.thresholds));
+                rev.push(idx, direction(back, own, rt, &self.thresholds));
+                if rt.n > 0 {
+                    let state = self.thresholds.state(rt.p());
+                    rts.push(
+                        idx,
+                        Verdict::Known {
+                            state,
+                            basis: Basis::RoundTrip,
+                            own: Counts::default(),
+                            rt,
+                            rev: Counts::default(),
+                        },
+                    );
+                }
+            }
+            let edge = |s: u32, d: u32| EdgeKey {
+                channel,
+                src: name(s),
+                dst: name(d),
+                flow: flow.clone(),
+            };
+            for (key, runs) in [(edge(a, b), fwd), (edge(b, a), rev)] {
+                let segs = runs.finish(true);
+                if !segs.is_empty() {
+                    edges.insert(key, segs);
+                }
+            }
+            if has_rt {
+                let segs = rts.finish(false);
+                if !segs.is_empty() {
+                    round_trips.insert(
+                        PairKey {
+                            channel,
+                            a: name(a),
+                            b: name(b),
+                            flow: flow.clone(),
+                        },
+                        segs,
+                    );
+                }
+            }
+        }
+        let nodes: BTreeSet<NodeId> = (0..self.nodes.len() as u32).map(name).collect();
+        Timeline {
+            nodes: nodes.into_iter().collect(),
+            epoch_ns: first * self.window_ns,
+            window_ns: self.window_ns,
+            windows,
+            thresholds: self.thresholds,
+            fill_windows: fill,
+            edges,
+            round_trips,
+        }
+    }
+}
+
+/// Run-length encodes one series' verdicts into segments, carrying a state across gaps of up
+/// to `fill` windows.
+struct Runs {
+    fill: u32,
+    out: Vec<(Segment, Counts, Counts, Counts)>,
+    open: Option<(WindowIdx, u32, EdgeState, Basis, Counts, Counts, Counts)>,
+}
+
+impl Runs {
+    fn new(fill: u32) -> Self {
+        Runs {
+            fill,
+            out: Vec::new(),
+            open: None,
+        }
+    }
+
+    fn close(&mut self, end: u32) {
+        if let Some((start, _, state, basis, own, rt, rev)) = self.open.take() {
+            let seg = Segment {
+                start,
+                end: WindowIdx(end),
+                state,
+                basis,
+                estimate: None,
+            };
+            self.out.push((seg, own, rt, rev));
+        }
+    }
+
+    fn push(&mut self, w: u32, v: Verdict) {
+        let Some((state, basis)) = v.class() else {
+            return;
+        };
+        let (own, rt, rev) = match v {
+            Verdict::Known { own, rt, rev, .. } => (own, rt, rev),
+            Verdict::Ambiguous { rt } => (Counts::default(), rt, Counts::default()),
+            Verdict::NoData => return,
+        };
+        if let Some((_, last, s, b, ..)) = self.open {
+            let gap = w - last - 1;
+            if gap > self.fill {
+                self.close(last + 1 + self.fill);
+            } else if (s, b) != (state, basis) {
+                self.close(w);
+            }
+        }
+        match &mut self.open {
+            Some((_, last, _, _, o, r, v)) => {
+                *last = w;
+                o.add(own);
+                r.add(rt);
+                v.add(rev);
+            }
+            None => self.open = Some((WindowIdx(w), w, state, basis, own, rt, rev)),
+        }
+    }
+
+    /// Closes the last run at its last evidence and computes pooled estimates. A direction in
+    /// `unknown` state gets no estimate of its own when `directional`.
+    fn finish(mut self, directional: bool) -> Vec<Segment> {
+        if let Some((_, last, ..)) = self.open {
+            self.close(last + 1);
+        }
+        self.out
+            .into_iter()
+            .map(|(mut seg, own, rt, rev)| {
+                seg.estimate = (!(directional && seg.state == EdgeState::Unknown)).then(|| {
+                    if directional {
+                        pooled(seg.basis, own, rt, rev)
+                    } else {
+                        let (p, lo, hi) = crate::estimate::wilson(rt.k, rt.n);
+                        crate::model::Estimate { p, lo, hi, n: rt.n }
+                    }
+                });
+                seg
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,199 @@
+//! Delivery estimates: Wilson intervals and the combination of one-way and round-trip evidence.
+
+use crate::model::{Basis, EdgeState, Estimate, Thresholds};
+
+/// The Wilson score interval (95 %) for `k` successes in `n` trials: `(p̂, lo, hi)`.
+/// With `n = 0` the interval is the whole of [0, 1].
+pub fn wilson(k: u64, n: u64) -> (f64, f64, f64) {
+    if n == 0 {
+        return (0.0, 0.0, 1.0);
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let n_f = n as f64;
+    let p = k.min(n) as f64 / n_f;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n_f;
+    let centre = (p + z2 / (2.0 * n_f)) / denom;
+    let half = z * ((p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt()) / denom;
+    (p, (centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Sample counts: `n` attempts, `k` delivered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) n: u64,
+    pub(crate) k: u64,
+}
+
+impl Counts {
+    pub(crate) fn add(&mut self, o: Counts) {
+        self.n += o.n;
+        self.k += o.k;
+    }
+
+    pub(crate) fn p(self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.k.min(self.n) as f64 / self.n as f64
+        }
+    }
+}
+
+/// What the evidence of one window says about one direction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Verdict {
+    /// Nothing measured this direction or its pair in the window.
+    NoData,
+    /// Pinned: the state and the evidence it rests on.
+    Known {
+        state: EdgeState,
+        basis: Basis,
+        own: Counts,
+        rt: Counts,
+        rev: Counts,
+    },
+    /// The pair's round trips failed and nothing tells which direction: `unknown`.
+    Ambiguous { rt: Counts },
+}
+
+impl Verdict {
+    /// The state and basis, for run-length encoding.
+    pub(crate) fn class(&self) -> Option<(EdgeState, Basis)> {
+        match *self {
+            Verdict::NoData => None,
+            Verdict::Known { state, basis, .. } => Some((state, basis)),
+            Verdict::Ambiguous { .. } => Some((EdgeState::Unknown, Basis::RoundTrip)),
+        }
+    }
+}
+
+/// Combines one window's evidence for direction a→b.
+///
+/// `own` is one-way a→b, `rev` one-way b→a, `rt` the pair's round trips (both orientations).
+pub(crate) fn direction(own: Counts, rev: Counts, rt: Counts, t: &Thresholds) -> Verdict {
+    if own.n > 0 {
+        return Verdict::Known {
+            state: t.state(own.p()),
+            basis: Basis::OneWay,
+            own,
+            rt: Counts::default(),
+            rev: Counts::default(),
+        };
+    }
+    if rt.n == 0 {
+        return Verdict::NoData;
+    }
+    let q = rt.p();
+    if t.state(q) == EdgeState::Up {
+        return Verdict::Known {
+            state: EdgeState::Up,
+            basis: Basis::RoundTrip,
+            own,
+            rt,
+            rev: Counts::default(),
+        };
+    }
+    if rev.n > 0 && t.state(rev.p()) == EdgeState::Up {
+        let p = (q / rev.p()).min(1.0);
+        return Verdict::Known {
+            state: t.state(p),
+            basis: Basis::Combined,
+            own,
+            rt,
+            rev,
+        };
+    }
+    Verdict::Ambiguous { rt }
+}
+
+/// The pooled estimate of a run of windows with the same verdict class.
+pub(crate) fn pooled(basis: Basis, own: Counts, rt: Counts, rev: Counts) -> Estimate {
+    match basis {
+        Basis::OneWay => {
+            let (p, lo, hi) = wilson(own.k, own.n);
+            Estimate {
+                p,
+                lo,
+                hi,
+                n: own.n,
+            }
+        }
+        Basis::RoundTrip => {
+            // q is a lower bound on each direction.
+            let (p, lo, _) = wilson(rt.k, rt.n);
+            Estimate {
+                p,
+                lo,
+                hi: 1.0,
+                n: rt.n,
+            }
+        }
+        Basis::Combined => {
+            let (q, qlo, qhi) = wilson(rt.k, rt.n);
+            let r = rev.p().max(f64::MIN_POSITIVE);
+            Estimate {
+                p: (q / r).min(1.0),
+                lo: (qlo / r).min(1.0),
+                hi: (qhi / r).min(1.0),
+                n: rt.n,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn c(n: u64, k: u64) -> Counts {
+        Counts { n, k }
+    }
+
+    #[test]
+    fn failing_round_trips_alone_never_claim_a_direction() {
+        let t = Thresholds::default();
+        assert_eq!(
+            direction(c(0, 0), c(0, 0), c(10, 0), &t),
+            Verdict::Ambiguous { rt: c(10, 0) }
+        );
+    }
+
+    #[test]
+    fn one_way_up_plus_failing_round_trips_pins_the_other_direction() {
+        let t = Thresholds::default();
+        let v = direction(c(0, 0), c(10, 10), c(10, 0), &t);
+        assert!(
+            matches!(
+                v,
+                Verdict::Known {
+                    state: EdgeState::Down,
+                    basis: Basis::Combined,
+                    ..
+                }
+            ),
+            "{v:?}"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn wilson_interval_contains_the_point(k in 0u64..1000, extra in 0u64..1000) {
+            let n = k + extra;
+            let (p, lo, hi) = wilson(k, n);
+            prop_assert!(lo <= p + 1e-12 && p <= hi + 1e-12);
+            prop_assert!((0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi));
+        }
+
+        #[test]
+        fn round_trip_only_evidence_is_symmetric(n in 1u64..50, k in 0u64..50) {
+            let t = Thresholds::default();
+            let rt = c(n, k.min(n));
+            let ab = direction(c(0, 0), c(0, 0), rt, &t);
+            let ba = direction(c(0, 0), c(0, 0), rt, &t);
+            prop_assert_eq!(ab, ba);
+            prop_assert!(matches!(ab, Verdict::Ambiguous { .. } | Verdict::Known { state: EdgeState::Up, .. }));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! `rift graph`: infer the directional reachability timeline and export it.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rift_ingest::model::Channel;
+use rift_ingest::{Export, ReadOptions, parse_duration, parse_ts};
+use rift_reach::export::{Exporter, View, dot::Dot, json::Json, matrix::Matrix, text::Text};
+use rift_reach::{Thresholds, Timeline, TimelineBuilder, WindowIdx};
+
+use super::UsageError;
+use crate::progress::Bar;
+
+/// Output formats of `rift graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Summary of every period when a direction was not up.
+    Text,
+    /// The whole timeline, schema `rift.timeline/1`.
+    Json,
+    /// Graphviz digraph of one window (`--at`, else the first faulty window).
+    Dot,
+    /// src × dst grid per channel, at `--at` or at every change.
+    Matrix,
+}
+
+/// Infer the directional reachability timeline of an incident export.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The incident export folder.
+    pub(crate) dir: PathBuf,
+    /// Window length (e.g. 1s, 500ms, 1m).
+    #[arg(long, default_value = "1s", value_parser = duration)]
+    pub(crate) window: i64,
+    /// How long a direction without new evidence keeps its last state.
+    #[arg(long, default_value = "5s", value_parser = duration_or_zero)]
+    pub(crate) fill: i64,
+    /// Only this channel.
+    #[arg(long, value_parser = channel)]
+    pub(crate) channel: Option<Channel>,
+    /// One moment: an RFC 3339 time, a time of day on the incident's first day (03:00:10), or an
+    /// offset from the start (+20s).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Delivery at or above which a direction is up.
+    #[arg(long, default_value_t = 0.9)]
+    pub(crate) up: f64,
+    /// Delivery at or below which a direction is down (lossy between).
+    #[arg(long, default_value_t = 0.1)]
+    pub(crate) down: f64,
+}
+
+fn duration(s: &str) -> Result<i64, String> {
+    parse_duration(s)
+}
+
+fn duration_or_zero(s: &str) -> Result<i64, String> {
+    if s.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic()) == "0" {
+        Ok(0)
+    } else {
+        parse_duration(s)
+    }
+}
+
+fn channel(s: &str) -> Result<Channel, String> {
+    s.parse()
+}
+
+/// Resolves `--at` against the timeline.
+fn window_at(t: &Timeline, at: &str) -> Result<WindowIdx, UsageError> {
+    let at = at.trim();
+    let ts = if let Some(offset) = at.strip_prefix('+') {
+        parse_duration(offset)
+            .map(|d| t.epoch_ns + d)
+            .map_err(UsageError)?
+    } else if let Some(ts) = parse_ts(at) {
+        ts
+    } else {
+        let day = rift_ingest::format_ts(t.epoch_ns)[..10].to_owned();
+        parse_ts(&format!("{day}T{at}Z")).ok_or_else(|| {
+            UsageError(format!(
+                "invalid --at '{at}': use an RFC 3339 time, a time of day (03:00:10) or +20s"
+            ))
+        })?
+    };
+    t.window_of(ts).ok_or_else(|| {
+        UsageError(format!(
+            "--at {at} is outside the incident ({} – {})",
+            rift_ingest::format_ts(t.epoch_ns),
+            rift_ingest::format_ts(t.window_start(WindowIdx(t.windows)))
+        ))
+    })
+}
+
+pub(crate) fn build(args: &Args) -> anyhow::Result<Timeline> {
+    if !(0.0..=1.0).contains(&args.down) || !(0.0..=1.0).contains(&args.up) || args.down >= args.up
+    {
+        return Err(UsageError(format!(
+            "invalid thresholds --down {} --up {}: need 0 ≤ down < up ≤ 1",
+            args.down, args.up
+        ))
+        .into());
+    }
+    let export = Export::open(&args.dir, &ReadOptions::default())?;
+    let mut builder = TimelineBuilder::new()
+        .window_ns(args.window)
+        .fill_ns(args.fill)
+        .thresholds(Thresholds {
+            up: args.up,
+            down: args.down,
+        });
+    let bar = Bar::new();
+    export
+        .stream(&bar, &mut |df| builder.add(&df).map_err(|e| e.to_string()))
+        .with_context(|| format!("reading '{}'", args.dir.display()))?;
+    Ok(builder.finish())
+}
+
+pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
+    let timeline = build(args)?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|a| window_at(&timeline, a))
+        .transpose()?;
+    let view = View {
+        channel: args.channel,
+        at,
+    };
+    let exporter: &dyn Exporter = match args.format {
+        Format::Text => &Text,
+        Format::Json => &Json,
+        Format::Dot => &Dot,
+        Format::Matrix => &Matrix,
+    };
+    exporter.write(&timeline, &view, out)?;
+    Ok(())
+}

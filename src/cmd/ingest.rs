@@ -1,0 +1,130 @@
+//! `rift ingest`: read an export, print the accounting and a summary.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rift_ingest::{Accounting, Export, ReadOptions, Summary, format_ts};
+
+use crate::progress::Bar;
+
+/// Read an incident export and report what was read.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The incident export folder.
+    pub(crate) dir: PathBuf,
+    /// Print the summary and accounting as JSON (schema `rift.ingest/1`, see the README).
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Also write the observations table to this Parquet file.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
+    let export = Export::open(&args.dir, &ReadOptions::default())?;
+    let bar = Bar::new();
+    let report = match &args.output {
+        Some(path) => export
+            .write_parquet(path, &bar)
+            .with_context(|| format!("writing observations to '{}'", path.display()))?,
+        None => export.stream(&bar, &mut |_| Ok(()))?,
+    };
+    if args.json {
+        let doc = serde_json::json!({
+            "schema": "rift.ingest/1",
+            "export": args.dir.display().to_string(),
+            "summary": report.summary,
+            "accounting": report.accounting,
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)?;
+    } else {
+        print_summary(&report.summary, out)?;
+        writeln!(out)?;
+        print_accounting(&report.accounting, out)?;
+        if let Some(path) = &args.output {
+            writeln!(out, "\nobservations written to {}", path.display())?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn print_summary(s: &Summary, out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(out, "nodes         {}", s.nodes.join(", "))?;
+    let channels: Vec<&str> = s.channels.iter().map(|c| c.as_str()).collect();
+    writeln!(out, "channels      {}", channels.join(", "))?;
+    match (s.start_ns, s.end_ns) {
+        (Some(a), Some(b)) => writeln!(
+            out,
+            "span          {} – {} ({:.1} s)",
+            format_ts(a),
+            format_ts(b),
+            (b - a) as f64 / 1e9
+        )?,
+        _ => writeln!(out, "span          (no timestamps)")?,
+    }
+    writeln!(out, "observations  {}", s.observations)?;
+    writeln!(out, "events        {}", s.events)?;
+    Ok(())
+}
+
+pub(crate) fn print_accounting(a: &Accounting, out: &mut dyn Write) -> anyhow::Result<()> {
+    let width = a
+        .files
+        .iter()
+        .map(|f| f.path.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    writeln!(
+        out,
+        "{:width$}  {:9} {:>9} {:>9} {:>9}",
+        "file", "read as", "rows", "used", "skipped"
+    )?;
+    for f in &a.files {
+        writeln!(
+            out,
+            "{:width$}  {:9} {:>9} {:>9} {:>9}",
+            f.path,
+            f.kind.as_str(),
+            f.rows_read,
+            f.rows_used,
+            f.rows_skipped()
+        )?;
+        for (reason, n) in &f.skipped {
+            let ex = &f.examples[reason];
+            let detail = if ex.detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", ex.detail)
+            };
+            writeln!(
+                out,
+                "{:width$}    skipped {n} × {reason} (first at line {}{detail})",
+                "", ex.line
+            )?;
+        }
+        if !f.ignored_columns.is_empty() {
+            writeln!(
+                out,
+                "{:width$}    columns not used: {}",
+                "",
+                f.ignored_columns.join(", ")
+            )?;
+        }
+        for note in &f.notes {
+            writeln!(out, "{:width$}    note: {note}", "")?;
+        }
+    }
+    writeln!(
+        out,
+        "{:width$}  {:9} {:>9} {:>9} {:>9}",
+        "total",
+        "",
+        a.rows_read(),
+        a.rows_used(),
+        a.rows_skipped()
+    )?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! `rift`: the command-line front of the rift pipeline. It only wires: argument parsing,
+//! progress, output and exit codes; the work happens in the library crates.
+
+mod cmd;
+mod exit;
+mod progress;
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+use crate::exit::ExitCode;
+
+/// Postmortem of network incidents: what the network did, per direction, over time.
+#[derive(Debug, Parser)]
+#[command(name = "rift", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read an incident export and report what was read: nodes, channels, time span, and for
+    /// every file the rows used and skipped with reasons.
+    Ingest(cmd::ingest::Args),
+    /// Infer the directional reachability timeline: per window, channel and ordered pair, the
+    /// delivery estimate and state (up, lossy, down, unknown).
+    Graph(cmd::graph::Args),
+}
+
+fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Ingest(args) => cmd::ingest::run(args, out),
+        Command::Graph(args) => cmd::graph::run(args, out),
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = run(&cli, &mut out).and_then(|()| out.flush().map_err(Into::into));
+    let code = match result {
+        Ok(()) => ExitCode::Success,
+        Err(err) if is_broken_pipe(&err) => ExitCode::Success,
+        Err(err) => {
+            drop(out);
+            eprintln!("error: {err:#}");
+            ExitCode::of(&err)
+        }
+    };
+    std::process::exit(code as i32);
+}

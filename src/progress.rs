@@ -1,0 +1,39 @@
+//! The progress bar on long reads, hidden when stderr is not a terminal.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Shows bytes read against the export's size.
+pub(crate) struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    pub(crate) fn new() -> Self {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {msg:30!} {bar:30} {bytes}/{total_bytes} {elapsed}",
+            )
+            .expect("the progress template is valid"),
+        );
+        Bar { bar }
+    }
+}
+
+impl rift_ingest::Progress for Bar {
+    fn start(&self, total_bytes: u64) {
+        self.bar.set_length(total_bytes);
+    }
+
+    fn advance(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+
+    fn file(&self, rel: &str) {
+        self.bar.set_message(rel.to_owned());
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
