@@ -172,13 +172,19 @@ impl Exporter for Json {
 
 /// Reads a `rift.timeline/1` document.
 pub fn read(text: &str) -> Result<Timeline, Error> {
-    let doc: TimelineDoc = serde_json::from_str(text).map_err(|e| Error::BadJson(e.to_string()))?;
-    if doc.schema != SCHEMA {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| Error::BadJson(e.to_string()))?;
+    let schema = value
+        .get("schema")
+        .and_then(|s| s.as_str())
+        .unwrap_or("(none)");
+    if schema != SCHEMA {
         return Err(Error::BadJson(format!(
-            "schema '{}' is not supported (expected '{SCHEMA}')",
-            doc.schema
+            "schema '{schema}' is not supported (expected '{SCHEMA}')"
         )));
     }
+    let doc: TimelineDoc =
+        serde_json::from_value(value).map_err(|e| Error::BadJson(e.to_string()))?;
     let edges: BTreeMap<EdgeKey, Vec<Segment>> = doc
         .edges
         .into_iter()
