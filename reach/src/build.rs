@@ -11,6 +11,10 @@ use crate::model::{Basis, EdgeKey, EdgeState, PairKey, Segment, Thresholds, Time
 
 const NO_FLOW: u32 = u32::MAX;
 
+/// A series group by name: channel, the pair's two nodes (sorted), flow. Sorting by name makes
+/// the output order independent of input order.
+type GroupName = (Channel, String, String, Option<String>);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct AccKey {
     channel: Channel,
@@ -250,8 +254,7 @@ impl TimelineBuilder {
         let flow_name = |f: u32| (f != NO_FLOW).then(|| self.flows[f as usize].clone());
 
         // Group series by (channel, unordered pair, flow).
-        let mut groups: BTreeMap<(Channel, String, String, Option<String>), (u32, u32, u32)> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<GroupName, (u32, u32, u32)> = BTreeMap::new();
         for key in self.acc.keys() {
             let (a, b) = if self.nodes[key.src as usize] <= self.nodes[key.dst as usize] {
                 (key.src, key.dst)
