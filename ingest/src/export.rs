@@ -353,21 +353,7 @@ impl Export {
         }
 
         store.drain(&mut |o| tally.push(o));
-        {
-            let mut settle: Vec<(usize, &mut FileAccount)> = Vec::new();
-            let mut rest: &mut [FileAccount] = &mut accounts;
-            let mut offset = 0;
-            for &(store_idx, acc_idx) in &counter_files {
-                let (_, tail) = rest.split_at_mut(acc_idx - offset);
-                let (acc, tail) = tail
-                    .split_first_mut()
-                    .expect("account index within the file list");
-                settle.push((store_idx, acc));
-                rest = tail;
-                offset = acc_idx + 1;
-            }
-            store.settle(&mut settle);
-        }
+        store.settle(&counter_files, &mut accounts);
         tally.flush();
         if let Some(e) = tally.error.take() {
             return Err(Error::Sink(e));

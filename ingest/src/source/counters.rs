@@ -392,9 +392,11 @@ impl PairStore {
     }
 
     /// Fills each file's `rows_used` and its `Unpaired` skips after [`PairStore::drain`].
-    pub(crate) fn settle(&self, accounts: &mut [(usize, &mut FileAccount)]) {
-        for (file, acc) in accounts.iter_mut() {
-            let rows = &self.files[*file];
+    /// `files` pairs each store-side file index with its index in `accounts`.
+    pub(crate) fn settle(&self, files: &[(usize, usize)], accounts: &mut [FileAccount]) {
+        for &(file, acc_idx) in files {
+            let acc = &mut accounts[acc_idx];
+            let rows = &self.files[file];
             let mut used = 0u64;
             let mut unpaired = 0u64;
             let mut first_unpaired = None;
@@ -412,7 +414,7 @@ impl PairStore {
                 "a sender's count with no receiver's count for the same edge and time, and no ack count"
                     .into()
             });
-            if let Some(n) = self.clamped.get(file) {
+            if let Some(n) = self.clamped.get(&file) {
                 acc.notes.push(format!(
                     "{n} pairs where the receiver counted more than the sender sent (delivered capped at sent)"
                 ));
