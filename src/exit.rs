@@ -20,6 +20,8 @@ impl ExitCode {
         if err.chain().any(|e| {
             e.downcast_ref::<rift_ingest::Error>()
                 .is_some_and(is_input_error)
+                || e.downcast_ref::<rift_classify::detector::SettingsError>()
+                    .is_some()
         }) {
             ExitCode::BadInput
         } else if err

@@ -27,12 +27,16 @@ enum Command {
     /// Infer the directional reachability timeline: per window, channel and ordered pair, the
     /// delivery estimate and state (up, lossy, down, unknown).
     Graph(cmd::graph::Args),
+    /// Classify the incident (complete, asymmetric, partial, gray, flapping) and compare it with
+    /// the failure detector's model.
+    Classify(cmd::classify::Args),
 }
 
 fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     match &cli.command {
         Command::Ingest(args) => cmd::ingest::run(args, out),
         Command::Graph(args) => cmd::graph::run(args, out),
+        Command::Classify(args) => cmd::classify::run(args, out),
     }
 }
 

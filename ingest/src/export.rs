@@ -89,6 +89,8 @@ pub struct Ingested {
 pub struct StreamReport {
     /// The events table.
     pub events: DataFrame,
+    /// The same events as rows, in time order.
+    pub event_rows: Vec<Event>,
     /// Every file and what became of its rows.
     pub accounting: Accounting,
     /// Nodes, channels and time span.
@@ -188,6 +190,15 @@ impl Export {
     /// The parsed `incident.toml` (defaults when there is none).
     pub fn config(&self) -> &IncidentConfig {
         &self.config
+    }
+
+    /// The files recognised as node logs, as (path relative to the export, full path).
+    pub fn log_files(&self) -> Vec<(&str, &Path)> {
+        self.files
+            .iter()
+            .filter(|f| f.kind == SourceKind::Log)
+            .map(|f| (f.rel.as_str(), f.path.as_path()))
+            .collect()
     }
 
     /// Total size of the export's files on disk.
@@ -375,6 +386,7 @@ impl Export {
         };
         Ok(StreamReport {
             events: events_frame(&events),
+            event_rows: events,
             accounting: Accounting {
                 files: accounts
                     .into_iter()

@@ -8,20 +8,21 @@ use rift_ingest::model::{Channel, Evidence, NodeId, col};
 use crate::error::Error;
 use crate::estimate::{Counts, Verdict, direction, pooled};
 use crate::model::{Basis, EdgeKey, EdgeState, PairKey, Segment, Thresholds, Timeline, WindowIdx};
+use crate::trail::{Recorder, Trace, Trail};
 
-const NO_FLOW: u32 = u32::MAX;
+pub(crate) const NO_FLOW: u32 = u32::MAX;
 
 /// A series group by name: channel, the pair's two nodes (sorted), flow. Sorting by name makes
 /// the output order independent of input order.
 type GroupName = (Channel, String, String, Option<String>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct AccKey {
-    channel: Channel,
-    evidence: Evidence,
-    src: u32,
-    dst: u32,
-    flow: u32,
+pub(crate) struct AccKey {
+    pub(crate) channel: Channel,
+    pub(crate) evidence: Evidence,
+    pub(crate) src: u32,
+    pub(crate) dst: u32,
+    pub(crate) flow: u32,
 }
 
 /// Attempts and deliveries per absolute window, dense from `base`.
@@ -81,6 +82,7 @@ pub struct TimelineBuilder {
     flows: Vec<String>,
     flow_ids: HashMap<String, u32>,
     acc: HashMap<AccKey, Dense>,
+    recorder: Recorder,
 }
 
 impl Default for TimelineBuilder {
@@ -101,6 +103,7 @@ impl TimelineBuilder {
             flows: Vec::new(),
             flow_ids: HashMap::new(),
             acc: HashMap::new(),
+            recorder: Recorder::default(),
         }
     }
 
@@ -182,6 +185,15 @@ impl TimelineBuilder {
             strs(&evidence, col::EVIDENCE)?,
             strs(&flow, col::FLOW)?,
         );
+        let reporter = match df.column(col::REPORTER) {
+            Ok(_) => Some(strs(&as_str(col::REPORTER)?, col::REPORTER)?),
+            Err(_) => None,
+        };
+        let origin = match df.column(col::ORIGIN) {
+            Ok(_) => Some(strs(&as_str(col::ORIGIN)?, col::ORIGIN)?),
+            Err(_) => None,
+        };
+        let mut last_reporter: Option<(String, u32)> = None;
         let attempts = attempts.u32().map_err(|e| bad(col::ATTEMPTS, e))?.clone();
         let delivered = delivered.u32().map_err(|e| bad(col::DELIVERED, e))?.clone();
         let mut last_channel: Option<(String, Channel)> = None;
@@ -216,7 +228,13 @@ impl TimelineBuilder {
             };
             let n = attempts.get(row).ok_or_else(|| missing(col::ATTEMPTS))?;
             let k = delivered.get(row).ok_or_else(|| missing(col::DELIVERED))?;
-            let w = ts.div_euclid(self.window_ns);
+            // One-way counts end their measured interval at `ts`, so such a row belongs to the
+            // window that ends at or after it: a count for (T-1 s, T] lands in the window that
+            // starts at T-1 s. Round trips are stamped when the request was sent.
+            let w = match ev {
+                Evidence::OneWay => (ts - 1).div_euclid(self.window_ns),
+                Evidence::RoundTrip => ts.div_euclid(self.window_ns),
+            };
             let (s, d) = (self.node(s), self.node(d));
             let f = self.flow(flow.get(row));
             let key = AccKey {
@@ -233,12 +251,42 @@ impl TimelineBuilder {
                     .or_default()
                     .add(w, n, k);
             }
+            if let Some(r) = reporter.as_ref().and_then(|r| r.get(row)) {
+                let id = match &last_reporter {
+                    Some((name, id)) if name == r => *id,
+                    _ => {
+                        let id = self.node(r);
+                        last_reporter = Some((r.to_owned(), id));
+                        id
+                    }
+                };
+                self.recorder.reported(id, w);
+            }
+            let ok = f64::from(k) >= f64::from(n) * self.thresholds.up;
+            let key = AccKey { flow: f, ..key };
+            self.recorder.row(key, ok, || Trace {
+                ts_ns: ts,
+                ok,
+                attempts: n,
+                delivered: k.min(n),
+                origin: origin
+                    .as_ref()
+                    .and_then(|o| o.get(row))
+                    .unwrap_or_default()
+                    .to_owned(),
+            });
         }
         Ok(())
     }
 
     /// Estimates every window and stores the change points.
     pub fn finish(self) -> Timeline {
+        self.finish_traced().0
+    }
+
+    /// Like [`TimelineBuilder::finish`], and also returns the [`Trail`]: which nodes reported
+    /// when, and the input rows at which each series turned from delivering to failing and back.
+    pub fn finish_traced(self) -> (Timeline, Trail) {
         let (lo, hi) = self
             .acc
             .values()
@@ -347,8 +395,13 @@ impl TimelineBuilder {
                 }
             }
         }
-        let nodes: BTreeSet<NodeId> = (0..self.nodes.len() as u32).map(name).collect();
-        Timeline {
+        let mut nodes: BTreeSet<NodeId> = BTreeSet::new();
+        for key in self.acc.keys() {
+            nodes.insert(name(key.src));
+            nodes.insert(name(key.dst));
+        }
+        let trail = self.recorder.finish(first, windows, &name, &flow_name);
+        let timeline = Timeline {
             nodes: nodes.into_iter().collect(),
             epoch_ns: first * self.window_ns,
             window_ns: self.window_ns,
@@ -357,7 +410,8 @@ impl TimelineBuilder {
             fill_windows: fill,
             edges,
             round_trips,
-        }
+        };
+        (timeline, trail)
     }
 }
 

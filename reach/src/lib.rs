@@ -41,6 +41,7 @@ mod estimate;
 pub mod export;
 pub mod model;
 mod snapshot;
+mod trail;
 
 pub use build::TimelineBuilder;
 pub use error::Error;
@@ -50,3 +51,4 @@ pub use model::{
     WindowIdx,
 };
 pub use snapshot::Snapshot;
+pub use trail::{Trace, TraceKey, Trail};

@@ -1,13 +1,13 @@
 //! `rift graph`: infer the directional reachability timeline and export it.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rift_ingest::model::Channel;
+use rift_ingest::model::{Channel, Event};
 use rift_ingest::{Export, ReadOptions, parse_duration, parse_ts};
 use rift_reach::export::{Exporter, View, dot::Dot, json::Json, matrix::Matrix, text::Text};
-use rift_reach::{Thresholds, Timeline, TimelineBuilder, WindowIdx};
+use rift_reach::{Thresholds, Timeline, TimelineBuilder, Trail, WindowIdx};
 
 use super::UsageError;
 use crate::progress::Bar;
@@ -30,12 +30,8 @@ pub(crate) enum Format {
 pub(crate) struct Args {
     /// The incident export folder.
     pub(crate) dir: PathBuf,
-    /// Window length (e.g. 1s, 500ms, 1m).
-    #[arg(long, default_value = "1s", value_parser = duration)]
-    pub(crate) window: i64,
-    /// How long a direction without new evidence keeps its last state.
-    #[arg(long, default_value = "5s", value_parser = duration_or_zero)]
-    pub(crate) fill: i64,
+    #[command(flatten)]
+    pub(crate) timeline: TimelineArgs,
     /// Only this channel.
     #[arg(long, value_parser = channel)]
     pub(crate) channel: Option<Channel>,
@@ -46,6 +42,17 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
+}
+
+/// How observations become a timeline; shared by the commands that build one.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TimelineArgs {
+    /// Window length (e.g. 1s, 500ms, 1m).
+    #[arg(long, default_value = "1s", value_parser = duration)]
+    pub(crate) window: i64,
+    /// How long a direction without new evidence keeps its last state.
+    #[arg(long, default_value = "5s", value_parser = duration_or_zero)]
+    pub(crate) fill: i64,
     /// Delivery at or above which a direction is up.
     #[arg(long, default_value_t = 0.9)]
     pub(crate) up: f64,
@@ -54,11 +61,11 @@ pub(crate) struct Args {
     pub(crate) down: f64,
 }
 
-fn duration(s: &str) -> Result<i64, String> {
+pub(crate) fn duration(s: &str) -> Result<i64, String> {
     parse_duration(s)
 }
 
-fn duration_or_zero(s: &str) -> Result<i64, String> {
+pub(crate) fn duration_or_zero(s: &str) -> Result<i64, String> {
     if s.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic()) == "0" {
         Ok(0)
     } else {
@@ -96,7 +103,16 @@ fn window_at(t: &Timeline, at: &str) -> Result<WindowIdx, UsageError> {
     })
 }
 
-pub(crate) fn build(args: &Args) -> anyhow::Result<Timeline> {
+/// What reading an export gave: the timeline, its trail and the export's events.
+pub(crate) struct Built {
+    pub(crate) export: Export,
+    pub(crate) timeline: Timeline,
+    pub(crate) trail: Trail,
+    pub(crate) events: Vec<Event>,
+}
+
+/// Reads the export at `dir` into a timeline.
+pub(crate) fn build(dir: &Path, args: &TimelineArgs) -> anyhow::Result<Built> {
     if !(0.0..=1.0).contains(&args.down) || !(0.0..=1.0).contains(&args.up) || args.down >= args.up
     {
         return Err(UsageError(format!(
@@ -105,7 +121,7 @@ pub(crate) fn build(args: &Args) -> anyhow::Result<Timeline> {
         ))
         .into());
     }
-    let export = Export::open(&args.dir, &ReadOptions::default())?;
+    let export = Export::open(dir, &ReadOptions::default())?;
     let mut builder = TimelineBuilder::new()
         .window_ns(args.window)
         .fill_ns(args.fill)
@@ -114,14 +130,20 @@ pub(crate) fn build(args: &Args) -> anyhow::Result<Timeline> {
             down: args.down,
         });
     let bar = Bar::new();
-    export
+    let report = export
         .stream(&bar, &mut |df| builder.add(&df).map_err(|e| e.to_string()))
-        .with_context(|| format!("reading '{}'", args.dir.display()))?;
-    Ok(builder.finish())
+        .with_context(|| format!("reading '{}'", dir.display()))?;
+    let (timeline, trail) = builder.finish_traced();
+    Ok(Built {
+        export,
+        timeline,
+        trail,
+        events: report.event_rows,
+    })
 }
 
 pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
-    let timeline = build(args)?;
+    let timeline = build(&args.dir, &args.timeline)?.timeline;
     let at = args
         .at
         .as_deref()

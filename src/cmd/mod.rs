@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+pub(crate) mod classify;
 pub(crate) mod graph;
 pub(crate) mod ingest;
 

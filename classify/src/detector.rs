@@ -1,0 +1,433 @@
+//! The detector catalogue: what each failure detector and protocol guard assumes, what it
+//! watches, how it fares in each mode, its detection lag, and the changes that close its gaps.
+//!
+//! The catalogue is data: one TOML file per entry under `classify/detectors/`, compiled in.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::mode::Mode;
+
+const FILES: [(&str, &str); 9] = [
+    ("raft.toml", include_str!("../detectors/raft.toml")),
+    (
+        "phi-accrual.toml",
+        include_str!("../detectors/phi-accrual.toml"),
+    ),
+    ("swim.toml", include_str!("../detectors/swim.toml")),
+    (
+        "lb-health.toml",
+        include_str!("../detectors/lb-health.toml"),
+    ),
+    (
+        "bidirectional-probes.toml",
+        include_str!("../detectors/bidirectional-probes.toml"),
+    ),
+    (
+        "data-plane-probes.toml",
+        include_str!("../detectors/data-plane-probes.toml"),
+    ),
+    ("prevote.toml", include_str!("../detectors/prevote.toml")),
+    (
+        "checkquorum.toml",
+        include_str!("../detectors/checkquorum.toml"),
+    ),
+    ("fencing.toml", include_str!("../detectors/fencing.toml")),
+];
+
+/// A failure detector or a protocol guard.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Detector {
+    /// Short name, used by `--detector` and `incident.toml`.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// `detector` or `guard`.
+    pub kind: Kind,
+    /// Other names it answers to.
+    pub aliases: Vec<String>,
+    /// Where it is found.
+    pub systems: String,
+    /// The network mode its model takes faults to be.
+    pub assumes: Mode,
+    /// The assumption behind the model, in a few words.
+    pub assumption: String,
+    /// The model it assumes, in words.
+    pub model: String,
+    /// Channels it watches.
+    pub observes: Vec<String>,
+    /// The paths it observes, in words.
+    pub paths: String,
+    /// Event kinds that mean it acted.
+    pub fires: Vec<String>,
+    /// Default parameters.
+    pub parameters: BTreeMap<String, f64>,
+    /// Detection lag as a function of the parameters.
+    pub lag: LagModel,
+    /// How it fares in each network mode.
+    pub modes: BTreeMap<Mode, ModeCoverage>,
+    /// Changes that close its gaps.
+    #[serde(default)]
+    pub mitigations: Vec<Mitigation>,
+}
+
+/// Detector or guard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Decides that a node or path failed.
+    Detector,
+    /// Changes what the protocol does with such a decision.
+    Guard,
+}
+
+/// How a detector fares in one mode.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModeCoverage {
+    /// The verdict.
+    pub verdict: Coverage,
+    /// Why, in words.
+    pub why: String,
+}
+
+/// Whether a detector sees a mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// It fires, and its decision matches what the network did.
+    Detects,
+    /// It sees some of it, or fires with the wrong picture.
+    Partial,
+    /// The mode keeps it from firing, or makes it fire wrongly.
+    Masks,
+    /// It cannot see the mode at all.
+    Blind,
+    /// (Guards) it limits the damage in this mode.
+    Mitigates,
+    /// (Guards) it changes nothing in this mode.
+    None,
+}
+
+impl Coverage {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Coverage::Detects => "detects",
+            Coverage::Partial => "partial",
+            Coverage::Masks => "masks",
+            Coverage::Blind => "blind",
+            Coverage::Mitigates => "mitigates",
+            Coverage::None => "none",
+        }
+    }
+}
+
+/// One term of a lag formula: `coef × Π parameters`.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// The constant factor.
+    pub coef: f64,
+    /// The parameters multiplied (`log10_nodes` is log10 of the `nodes` parameter).
+    pub of: Vec<String>,
+}
+
+/// Detection lag: sums of terms, in ms.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LagModel {
+    /// Shortest lag.
+    pub min_ms: Vec<Term>,
+    /// Longest lag.
+    pub max_ms: Vec<Term>,
+    /// The formula in words.
+    pub text: String,
+}
+
+/// A change that closes a gap.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mitigation {
+    /// The modes whose gap it closes.
+    pub modes: Vec<Mode>,
+    /// The change.
+    pub change: String,
+    /// Guards of the catalogue it consists of.
+    pub guards: Vec<String>,
+    /// Its false-positive cost.
+    pub cost: String,
+}
+
+/// The whole catalogue, in a fixed order.
+pub fn catalogue() -> &'static [Detector] {
+    static CATALOGUE: OnceLock<Vec<Detector>> = OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|(file, text)| {
+                toml::from_str(text)
+                    .unwrap_or_else(|e| panic!("built-in detector file {file} is invalid: {e}"))
+            })
+            .collect()
+    })
+}
+
+/// The entry named `name` (or one of its aliases), case-insensitively.
+pub fn find(name: &str) -> Option<&'static Detector> {
+    let name = name.trim().to_ascii_lowercase();
+    catalogue()
+        .iter()
+        .find(|d| d.name == name || d.aliases.contains(&name))
+}
+
+/// Names of every entry, for error messages.
+pub fn names() -> Vec<&'static str> {
+    catalogue().iter().map(|d| d.name.as_str()).collect()
+}
+
+/// Where the detector in use came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Source {
+    /// Named on the command line.
+    Flag,
+    /// Named in `incident.toml`.
+    IncidentToml,
+    /// Inferred from what the logs say.
+    Inferred {
+        /// The file and line that gave it away.
+        origin: String,
+        /// What was read there.
+        reason: String,
+    },
+}
+
+/// The detector in use: a catalogue entry with the incident's parameters and guards.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InUse {
+    /// The catalogue entry.
+    #[serde(serialize_with = "by_name")]
+    pub detector: &'static Detector,
+    /// Parameters: the catalogue's defaults overridden by the incident's.
+    pub parameters: BTreeMap<String, f64>,
+    /// Guards in use.
+    pub guards: Vec<String>,
+    /// Where this came from.
+    pub source: Source,
+}
+
+fn by_name<S: serde::Serializer>(d: &&'static Detector, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.name)
+}
+
+/// A detector setting that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The name is not in the catalogue.
+    #[error("unknown detector '{name}': known detectors are {known}")]
+    Unknown {
+        /// The name given.
+        name: String,
+        /// The catalogue's names.
+        known: String,
+    },
+    /// A setting has the wrong type or an unknown guard.
+    #[error("[detector] {key}: {reason}")]
+    Bad {
+        /// The key.
+        key: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl InUse {
+    /// The entry `name` with its default parameters.
+    pub fn named(name: &str, source: Source) -> Result<Self, SettingsError> {
+        let detector = find(name).ok_or_else(|| SettingsError::Unknown {
+            name: name.to_owned(),
+            known: names().join(", "),
+        })?;
+        Ok(InUse {
+            detector,
+            parameters: detector.parameters.clone(),
+            guards: Vec::new(),
+            source,
+        })
+    }
+
+    /// Reads an `incident.toml` `[detector]` table: `name`, `guards = [..]`, and parameters.
+    /// Returns `None` when the table names no detector.
+    pub fn from_table(
+        table: &BTreeMap<String, toml::Value>,
+    ) -> Result<Option<Self>, SettingsError> {
+        let Some(name) = table.get("name") else {
+            return Ok(None);
+        };
+        let name = name.as_str().ok_or_else(|| SettingsError::Bad {
+            key: "name".into(),
+            reason: "must be a string".into(),
+        })?;
+        let mut inuse = InUse::named(name, Source::IncidentToml)?;
+        for (key, value) in table {
+            match key.as_str() {
+                "name" => {}
+                "guards" => {
+                    let list = value.as_array().ok_or_else(|| SettingsError::Bad {
+                        key: key.clone(),
+                        reason: "must be a list of guard names".into(),
+                    })?;
+                    for g in list {
+                        let g = g.as_str().and_then(find).filter(|d| d.kind == Kind::Guard);
+                        let g = g.ok_or_else(|| SettingsError::Bad {
+                            key: key.clone(),
+                            reason: format!(
+                                "unknown guard; known guards are {}",
+                                catalogue()
+                                    .iter()
+                                    .filter(|d| d.kind == Kind::Guard)
+                                    .map(|d| d.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        })?;
+                        inuse.guards.push(g.name.clone());
+                    }
+                }
+                _ => {
+                    let v = match value {
+                        toml::Value::Integer(i) => *i as f64,
+                        toml::Value::Float(f) => *f,
+                        toml::Value::String(s) => rift_ingest::parse_duration(s)
+                            .map(|ns| ns as f64 / 1e6)
+                            .map_err(|reason| SettingsError::Bad {
+                                key: key.clone(),
+                                reason,
+                            })?,
+                        _ => {
+                            return Err(SettingsError::Bad {
+                                key: key.clone(),
+                                reason: "must be a number or a duration such as \"500ms\"".into(),
+                            });
+                        }
+                    };
+                    if !inuse.detector.parameters.contains_key(key) {
+                        return Err(SettingsError::Bad {
+                            key: key.clone(),
+                            reason: format!(
+                                "not a parameter of {}; its parameters are {}",
+                                inuse.detector.name,
+                                inuse
+                                    .detector
+                                    .parameters
+                                    .keys()
+                                    .map(String::as_str)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        });
+                    }
+                    inuse.parameters.insert(key.clone(), v);
+                }
+            }
+        }
+        inuse.guards.sort();
+        inuse.guards.dedup();
+        Ok(Some(inuse))
+    }
+
+    /// Expected detection lag `(min, max)` in ms with these parameters; `None` for a guard
+    /// without a lag of its own.
+    pub fn expected_lag_ms(&self) -> Option<(f64, f64)> {
+        let lag = &self.detector.lag;
+        if lag.min_ms.is_empty() && lag.max_ms.is_empty() {
+            return None;
+        }
+        let value = |p: &str| -> f64 {
+            if p == "log10_nodes" {
+                self.parameters
+                    .get("nodes")
+                    .copied()
+                    .unwrap_or(1.0)
+                    .max(1.0)
+                    .log10()
+            } else {
+                self.parameters.get(p).copied().unwrap_or(0.0)
+            }
+        };
+        let sum = |terms: &[Term]| -> f64 {
+            terms
+                .iter()
+                .map(|t| t.coef * t.of.iter().map(|p| value(p)).product::<f64>())
+                .sum::<f64>()
+                .max(0.0)
+        };
+        Some((sum(&lag.min_ms), sum(&lag.max_ms)))
+    }
+}
+
+/// Infers the detector from node logs: an etcd server's start-up line names its Raft heartbeat
+/// and election timeout, and whether PreVote is on. Reads at most the first 400 lines of each
+/// file; files that cannot be read are passed over (their reading is reported by ingest).
+pub fn infer_from_logs<'a>(files: impl IntoIterator<Item = (&'a str, &'a Path)>) -> Option<InUse> {
+    for (rel, path) in files {
+        let Ok(file) = std::fs::File::open(path) else {
+            continue;
+        };
+        for (i, line) in std::io::BufReader::new(file).lines().take(400).enumerate() {
+            let Ok(line) = line else { break };
+            if !line.contains("starting an etcd server") {
+                continue;
+            }
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            let Ok(mut inuse) = InUse::named("raft", Source::Flag) else {
+                return None;
+            };
+            let ms = |key: &str| {
+                v.get(key)
+                    .and_then(|x| x.as_str())
+                    .and_then(|s| rift_ingest::parse_duration(s).ok())
+                    .map(|ns| ns as f64 / 1e6)
+            };
+            let mut read = vec![format!(
+                "etcd {}",
+                v.get("etcd-version")
+                    .and_then(|x| x.as_str())
+                    .unwrap_or("server")
+            )];
+            if let Some(h) = ms("heartbeat-interval") {
+                inuse.parameters.insert("heartbeat_ms".into(), h);
+                read.push(format!("heartbeat {h} ms"));
+            }
+            if let Some(e) = ms("election-timeout") {
+                inuse.parameters.insert("election_timeout_ms".into(), e);
+                read.push(format!("election timeout {e} ms"));
+            }
+            // etcd runs Raft with CheckQuorum on; PreVote is a flag.
+            inuse.guards.push("checkquorum".into());
+            match v.get("pre-vote").and_then(|x| x.as_bool()) {
+                Some(true) => {
+                    inuse.guards.push("prevote".into());
+                    read.push("pre-vote on".into());
+                }
+                Some(false) => read.push("pre-vote off".into()),
+                None => {}
+            }
+            inuse.guards.sort();
+            inuse.source = Source::Inferred {
+                origin: format!("{rel}:{}", i + 1),
+                reason: read.join(", "),
+            };
+            return Some(inuse);
+        }
+    }
+    None
+}

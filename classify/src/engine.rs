@@ -1,0 +1,1159 @@
+//! The classifier: from a timeline to episodes.
+//!
+//! The timeline is cut at every change point into spans over which no series changes. Each span
+//! with a fault is read by the rules below, in order; a rule consumes the pair faults it
+//! explains, so each fault is explained once. Findings of the same kind that touch the same
+//! nodes and follow each other within the merge gap become one episode. Flapping is found
+//! per pair and channel on the whole timeline and then absorbs the episodes it explains.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use petgraph::unionfind::UnionFind;
+use rift_ingest::model::{Channel, Event, NodeId};
+use rift_reach::{Direction, EdgeState, Estimate, Segment, Timeline, Trail, WindowIdx};
+
+use crate::episode::{EdgeDirection, Episode, EpisodeEdge, EvidenceRow, Flaps, Transient};
+use crate::mode::{Mode, Subtype};
+use crate::options::Options;
+
+/// Channels that carry the workload.
+fn is_data(c: Channel) -> bool {
+    matches!(c, Channel::Data | Channel::Probe)
+}
+
+/// Channels that say a node is alive.
+fn is_liveness(c: Channel) -> bool {
+    matches!(c, Channel::Health | Channel::Heartbeat)
+}
+
+fn find(segs: Option<&[Segment]>, w: WindowIdx) -> Option<&Segment> {
+    let segs = segs?;
+    let i = segs.partition_point(|s| s.end <= w);
+    segs.get(i).filter(|s| s.contains(w))
+}
+
+#[derive(Clone, Copy, Default)]
+struct Series<'a> {
+    fwd: Option<&'a [Segment]>,
+    rev: Option<&'a [Segment]>,
+    rt: Option<&'a [Segment]>,
+}
+
+#[derive(Clone, Copy)]
+struct Status<'a> {
+    fwd: Option<&'a Segment>,
+    rev: Option<&'a Segment>,
+    rt: Option<&'a Segment>,
+}
+
+impl<'a> Series<'a> {
+    fn at(&self, w: WindowIdx) -> Status<'a> {
+        Status {
+            fwd: find(self.fwd, w),
+            rev: find(self.rev, w),
+            rt: find(self.rt, w),
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &'a Segment> {
+        [self.fwd, self.rev, self.rt]
+            .into_iter()
+            .flatten()
+            .flat_map(|s| s.iter())
+    }
+}
+
+fn state(s: Option<&Segment>) -> Option<EdgeState> {
+    s.map(|s| s.state)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Fault {
+    dir: Direction,
+    down: bool,
+    est: Option<Estimate>,
+}
+
+impl Status<'_> {
+    fn fault(&self) -> Option<Fault> {
+        let f = state(self.fwd).filter(|s| s.is_fault());
+        let r = state(self.rev).filter(|s| s.is_fault());
+        let est = |s: Option<&Segment>| s.and_then(|s| s.estimate);
+        let worst = |a: Option<Estimate>, b: Option<Estimate>| match (a, b) {
+            (Some(x), Some(y)) => Some(if x.p <= y.p { x } else { y }),
+            (x, y) => x.or(y),
+        };
+        let (dir, down, est) = match (f, r) {
+            (Some(a), Some(b)) => (
+                Direction::Both,
+                a == EdgeState::Down && b == EdgeState::Down,
+                worst(est(self.fwd), est(self.rev)),
+            ),
+            (Some(a), None) => (Direction::Forward, a == EdgeState::Down, est(self.fwd)),
+            (None, Some(b)) => (Direction::Reverse, b == EdgeState::Down, est(self.rev)),
+            (None, None) => {
+                let rt = self.rt.filter(|s| s.state.is_fault())?;
+                (Direction::Unknown, rt.state == EdgeState::Down, rt.estimate)
+            }
+        };
+        Some(Fault { dir, down, est })
+    }
+
+    fn is_up(&self) -> bool {
+        self.fault().is_none()
+            && [self.fwd, self.rev, self.rt]
+                .iter()
+                .any(|s| state(*s) == Some(EdgeState::Up))
+    }
+}
+
+/// A pair fault in one span.
+struct PairFault {
+    channel: Channel,
+    a: u32,
+    b: u32,
+    fault: Fault,
+    status_rev_up: bool,
+    status_fwd_up: bool,
+    consumed: bool,
+}
+
+/// One edge of a finding; `dir` is relative to `a → b`.
+#[derive(Clone, Debug)]
+struct FEdge {
+    channel: Channel,
+    a: u32,
+    b: u32,
+    dir: Direction,
+    flow: Option<String>,
+    down: bool,
+    est: Option<Estimate>,
+}
+
+impl FEdge {
+    fn from_fault(f: &PairFault) -> Self {
+        FEdge {
+            channel: f.channel,
+            a: f.a,
+            b: f.b,
+            dir: f.fault.dir,
+            flow: None,
+            down: f.fault.down,
+            est: f.fault.est,
+        }
+    }
+
+    /// (channel, from, to, direction, flow): the identity of the edge in an episode.
+    fn key(&self) -> EdgeId {
+        let (from, to) = match self.dir {
+            Direction::Reverse => (self.b, self.a),
+            _ => (self.a, self.b),
+        };
+        (
+            self.channel,
+            from,
+            to,
+            EdgeDirection::from_reach(self.dir),
+            self.flow.clone(),
+        )
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Finding {
+    mode: Mode,
+    subtype: Option<Subtype>,
+    subject: BTreeSet<u32>,
+    edges: Vec<FEdge>,
+    notes: Vec<String>,
+}
+
+/// An episode edge's identity: channel, from, to, direction, flow.
+type EdgeId = (Channel, u32, u32, EdgeDirection, Option<String>);
+
+/// An episode edge's worst state so far: down (else lossy), lowest p, largest n.
+type EdgeWorst = (bool, Option<f64>, u64);
+
+/// A pair on a channel: (channel, a, b) with a < b.
+type PairId = (Channel, u32, u32);
+
+/// An episode while it is being assembled.
+#[derive(Clone, Debug)]
+struct Draft {
+    mode: Mode,
+    subtype: Option<Subtype>,
+    start: u32,
+    end: u32,
+    subject: BTreeSet<u32>,
+    edges: BTreeMap<EdgeId, EdgeWorst>,
+    edge_windows: f64,
+    notes: BTreeSet<String>,
+    flaps: Option<(u32, f64)>,
+}
+
+impl Draft {
+    fn absorb(&mut self, f: &Finding, s: u32, e: u32) {
+        self.start = self.start.min(s);
+        self.end = self.end.max(e);
+        self.subject.extend(f.subject.iter().copied());
+        for edge in &f.edges {
+            let entry = self.edges.entry(edge.key()).or_insert((false, None, 0));
+            entry.0 |= edge.down;
+            if let Some(est) = edge.est {
+                entry.1 = Some(entry.1.map_or(est.p, |p: f64| p.min(est.p)));
+                entry.2 = entry.2.max(est.n);
+            }
+            self.edge_windows += EdgeDirection::from_reach(edge.dir).weight() * f64::from(e - s);
+        }
+        self.notes.extend(f.notes.iter().cloned());
+    }
+
+    fn merge(&mut self, other: Draft) {
+        self.start = self.start.min(other.start);
+        self.end = self.end.max(other.end);
+        self.subject.extend(other.subject);
+        for (k, v) in other.edges {
+            let entry = self.edges.entry(k).or_insert((false, None, 0));
+            entry.0 |= v.0;
+            entry.1 = match (entry.1, v.1) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            entry.2 = entry.2.max(v.2);
+        }
+        self.edge_windows += other.edge_windows;
+        self.notes.extend(other.notes);
+    }
+
+    fn nodes(&self) -> BTreeSet<u32> {
+        let mut n = self.subject.clone();
+        for k in self.edges.keys() {
+            n.insert(k.1);
+            n.insert(k.2);
+        }
+        n
+    }
+}
+
+/// The classifier's result before the primary-mode rule is applied.
+pub(crate) struct Found {
+    pub(crate) episodes: Vec<Episode>,
+    pub(crate) transients: Vec<Transient>,
+}
+
+struct Engine<'a> {
+    timeline: &'a Timeline,
+    trail: Option<&'a Trail>,
+    options: &'a Options,
+    pairs: BTreeMap<(Channel, u32, u32), Series<'a>>,
+    flows: BTreeMap<PairId, Vec<(&'a str, Series<'a>)>>,
+    restarts: HashMap<&'a str, Vec<i64>>,
+    reporters: HashSet<u32>,
+}
+
+fn windows(ns: i64, window_ns: i64) -> u32 {
+    ((ns + window_ns - 1) / window_ns).clamp(0, i64::from(u32::MAX)) as u32
+}
+
+impl<'a> Engine<'a> {
+    fn new(
+        timeline: &'a Timeline,
+        trail: Option<&'a Trail>,
+        events: &'a [Event],
+        options: &'a Options,
+    ) -> Self {
+        let ix: HashMap<&str, u32> = timeline
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.0.as_str(), i as u32))
+            .collect();
+        let mut pairs: BTreeMap<(Channel, u32, u32), Series> = BTreeMap::new();
+        let mut flows: BTreeMap<(Channel, u32, u32), BTreeMap<&str, Series>> = BTreeMap::new();
+        for (k, segs) in &timeline.edges {
+            let (Some(&s), Some(&d)) = (ix.get(k.src.0.as_str()), ix.get(k.dst.0.as_str())) else {
+                continue;
+            };
+            let (a, b) = (s.min(d), s.max(d));
+            let series = match &k.flow {
+                None => pairs.entry((k.channel, a, b)).or_default(),
+                Some(f) => flows
+                    .entry((k.channel, a, b))
+                    .or_default()
+                    .entry(f.as_str())
+                    .or_default(),
+            };
+            if s < d {
+                series.fwd = Some(segs);
+            } else {
+                series.rev = Some(segs);
+            }
+        }
+        for (k, segs) in &timeline.round_trips {
+            let (Some(&x), Some(&y)) = (ix.get(k.a.0.as_str()), ix.get(k.b.0.as_str())) else {
+                continue;
+            };
+            let (a, b) = (x.min(y), x.max(y));
+            let series = match &k.flow {
+                None => pairs.entry((k.channel, a, b)).or_default(),
+                Some(f) => flows
+                    .entry((k.channel, a, b))
+                    .or_default()
+                    .entry(f.as_str())
+                    .or_default(),
+            };
+            series.rt = Some(segs);
+        }
+        let mut restarts: HashMap<&str, Vec<i64>> = HashMap::new();
+        for e in events.iter().filter(|e| e.kind.as_str() == "restart") {
+            restarts.entry(e.node.0.as_str()).or_default().push(e.ts_ns);
+        }
+        let reporters = trail
+            .map(|t| {
+                t.reporting
+                    .keys()
+                    .filter_map(|n| ix.get(n.0.as_str()).copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Engine {
+            timeline,
+            trail,
+            options,
+            pairs,
+            flows: flows
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().collect()))
+                .collect(),
+            restarts,
+            reporters,
+        }
+    }
+
+    fn name(&self, i: u32) -> &'a NodeId {
+        &self.timeline.nodes[i as usize]
+    }
+
+    /// Window boundaries where any series changes.
+    fn boundaries(&self) -> Vec<u32> {
+        let mut set = BTreeSet::from([0, self.timeline.windows]);
+        let all = self
+            .pairs
+            .values()
+            .chain(self.flows.values().flat_map(|v| v.iter().map(|(_, s)| s)));
+        for series in all {
+            for seg in series.all() {
+                set.insert(seg.start.0);
+                set.insert(seg.end.0.min(self.timeline.windows));
+            }
+        }
+        if let Some(trail) = self.trail {
+            for runs in trail.reporting.values() {
+                for (s, e) in runs {
+                    set.insert(s.0);
+                    set.insert(e.0);
+                }
+            }
+        }
+        set.into_iter().collect()
+    }
+
+    /// True if node `i` reports at some time but not in `[s, e)`, while another node does.
+    fn silent(&self, i: u32, s: u32, e: u32) -> bool {
+        let Some(trail) = self.trail else {
+            return false;
+        };
+        let overlaps =
+            |runs: &Vec<(WindowIdx, WindowIdx)>| runs.iter().any(|(a, b)| a.0 < e && s < b.0);
+        let Some(own) = trail.reporting.get(self.name(i)) else {
+            return false;
+        };
+        !overlaps(own)
+            && trail
+                .reporting
+                .iter()
+                .any(|(n, runs)| n != self.name(i) && overlaps(runs))
+    }
+
+    fn analyse(&self, s: u32, e: u32) -> Vec<Finding> {
+        let w = WindowIdx(s);
+        let mut faults: Vec<PairFault> = Vec::new();
+        let mut up: HashSet<(Channel, u32, u32)> = HashSet::new();
+        // Per pair: channels measured, channels where it is down both ways (or round trips down).
+        let mut measured: BTreeMap<(u32, u32), (u32, u32)> = BTreeMap::new();
+        for (&(ch, a, b), series) in &self.pairs {
+            let st = series.at(w);
+            if st.fwd.is_none() && st.rev.is_none() && st.rt.is_none() {
+                continue;
+            }
+            let m = measured.entry((a, b)).or_default();
+            m.0 += 1;
+            if let Some(fault) = st.fault() {
+                if fault.down && matches!(fault.dir, Direction::Both | Direction::Unknown) {
+                    m.1 += 1;
+                }
+                faults.push(PairFault {
+                    channel: ch,
+                    a,
+                    b,
+                    fault,
+                    status_fwd_up: state(st.fwd) == Some(EdgeState::Up),
+                    status_rev_up: state(st.rev) == Some(EdgeState::Up),
+                    consumed: false,
+                });
+            } else if st.is_up() {
+                up.insert((ch, a, b));
+            }
+        }
+        let is_up = |ch: Channel, x: u32, y: u32| up.contains(&(ch, x.min(y), x.max(y)));
+        let mut out = Vec::new();
+
+        // 1. A node that stopped reporting: its faults are the crash, not the network.
+        let mut touched: BTreeSet<u32> = BTreeSet::new();
+        for f in &faults {
+            touched.insert(f.a);
+            touched.insert(f.b);
+        }
+        for &n in &touched {
+            if !self.silent(n, s, e) {
+                continue;
+            }
+            let edges: Vec<FEdge> = faults
+                .iter_mut()
+                .filter(|f| !f.consumed && (f.a == n || f.b == n))
+                .map(|f| {
+                    f.consumed = true;
+                    FEdge::from_fault(f)
+                })
+                .collect();
+            let restarted = self
+                .restarts
+                .get(self.name(n).0.as_str())
+                .is_some_and(|ts| {
+                    let from = self.timeline.window_start(WindowIdx(s));
+                    ts.iter().any(|&t| t >= from)
+                });
+            out.push(Finding {
+                mode: Mode::Crash,
+                subtype: Some(if restarted {
+                    Subtype::Restarted
+                } else {
+                    Subtype::Silent
+                }),
+                subject: BTreeSet::from([n]),
+                edges,
+                notes: vec![format!(
+                    "{} reported nothing while other nodes kept reporting",
+                    self.name(n)
+                )],
+            });
+        }
+
+        // 2. Per flow: some flows of a pair fail while others pass.
+        for (&(ch, a, b), flows) in &self.flows {
+            let mut bad = Vec::new();
+            let mut good = 0;
+            for (flow, series) in flows {
+                let st = series.at(w);
+                match st.fault() {
+                    Some(f) if f.down => bad.push(FEdge {
+                        channel: ch,
+                        a,
+                        b,
+                        dir: f.dir,
+                        flow: Some((*flow).to_owned()),
+                        down: true,
+                        est: f.est,
+                    }),
+                    None if st.is_up() => good += 1,
+                    _ => {}
+                }
+            }
+            if bad.is_empty() || good == 0 {
+                continue;
+            }
+            for f in faults
+                .iter_mut()
+                .filter(|f| f.channel == ch && f.a == a && f.b == b)
+            {
+                f.consumed = true;
+            }
+            out.push(Finding {
+                mode: Mode::Partial,
+                subtype: Some(Subtype::PerFlow),
+                subject: BTreeSet::from([a, b]),
+                notes: vec![format!(
+                    "{} of {} flows between {} and {} fail while {good} pass",
+                    bad.len(),
+                    flows.len(),
+                    self.name(a),
+                    self.name(b)
+                )],
+                edges: bad,
+            });
+        }
+
+        // 3. Gray: the workload fails where the liveness channel passes.
+        for i in 0..faults.len() {
+            let f = &faults[i];
+            if f.consumed || !is_data(f.channel) {
+                continue;
+            }
+            let live: Vec<Channel> = self
+                .timeline
+                .channels()
+                .into_iter()
+                .filter(|&c| is_liveness(c) && is_up(c, f.a, f.b))
+                .collect();
+            if live.is_empty() {
+                continue;
+            }
+            let node = self.server(&faults, f.a, f.b);
+            let note = format!(
+                "{} fails on {} while {} passes",
+                pair_name(self, f.a, f.b),
+                f.channel,
+                live.iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            );
+            let edge = FEdge::from_fault(&faults[i]);
+            faults[i].consumed = true;
+            out.push(Finding {
+                mode: Mode::Gray,
+                subtype: Some(Subtype::HealthPassesDataFails),
+                subject: node,
+                edges: vec![edge],
+                notes: vec![note],
+            });
+        }
+
+        // 4. Asymmetric: one direction down, the other measured up.
+        for f in faults.iter_mut().filter(|f| !f.consumed && f.fault.down) {
+            let other_up = match f.fault.dir {
+                Direction::Forward => f.status_rev_up,
+                Direction::Reverse => f.status_fwd_up,
+                _ => false,
+            };
+            if other_up {
+                f.consumed = true;
+                out.push(Finding {
+                    mode: Mode::Asymmetric,
+                    subtype: None,
+                    subject: BTreeSet::from([f.a, f.b]),
+                    edges: vec![FEdge::from_fault(f)],
+                    notes: Vec::new(),
+                });
+            }
+        }
+
+        // 5. Non-transitive: a↮b while a third node reaches both on the same channel.
+        let nodes_on = |ch: Channel| -> BTreeSet<u32> {
+            up.iter()
+                .filter(|k| k.0 == ch)
+                .flat_map(|k| [k.1, k.2])
+                .collect()
+        };
+        for f in faults.iter_mut().filter(|f| {
+            !f.consumed
+                && f.fault.down
+                && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
+        }) {
+            let witness = nodes_on(f.channel).into_iter().find(|&z| {
+                z != f.a && z != f.b && is_up(f.channel, f.a, z) && is_up(f.channel, f.b, z)
+            });
+            if let Some(z) = witness {
+                f.consumed = true;
+                out.push(Finding {
+                    mode: Mode::Partial,
+                    subtype: Some(Subtype::NonTransitive),
+                    subject: BTreeSet::from([f.a, f.b]),
+                    edges: vec![FEdge::from_fault(f)],
+                    notes: vec![format!(
+                        "{} and {} both reach {} on {}",
+                        self.name(f.a),
+                        self.name(f.b),
+                        self.name(z),
+                        f.channel
+                    )],
+                });
+            }
+        }
+
+        // 6. Observers disagree: x is down from y while another node reaches x, and y itself
+        //    reaches others; the observers' own link is not measured.
+        let has_other_up = |ch: Channel, x: u32, not: u32| {
+            up.iter()
+                .any(|k| k.0 == ch && (k.1 == x || k.2 == x) && k.1 != not && k.2 != not)
+        };
+        for f in faults.iter_mut().filter(|f| {
+            !f.consumed
+                && f.fault.down
+                && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
+        }) {
+            let disputed =
+                |x: u32, y: u32| has_other_up(f.channel, x, y) && has_other_up(f.channel, y, x);
+            let mut subject: BTreeSet<u32> = [(f.a, f.b), (f.b, f.a)]
+                .into_iter()
+                .filter(|&(x, y)| disputed(x, y))
+                .map(|(x, _)| x)
+                .collect();
+            if subject.len() == 2 {
+                let targets: BTreeSet<u32> = subject
+                    .iter()
+                    .copied()
+                    .filter(|n| !self.reporters.contains(n))
+                    .collect();
+                if targets.len() == 1 {
+                    subject = targets;
+                }
+            }
+            if subject.is_empty() {
+                continue;
+            }
+            f.consumed = true;
+            out.push(Finding {
+                mode: Mode::Gray,
+                subtype: Some(Subtype::ObserversDisagree),
+                subject,
+                edges: vec![FEdge::from_fault(f)],
+                notes: vec![format!(
+                    "on {}, {} fails while both nodes reach others",
+                    f.channel,
+                    pair_name(self, f.a, f.b)
+                )],
+            });
+        }
+
+        // 7. Complete: components over every pair that is not down on all its channels.
+        let present: BTreeSet<u32> = measured.keys().flat_map(|&(a, b)| [a, b]).collect();
+        let mut uf = UnionFind::<u32>::new(self.timeline.nodes.len());
+        for (&(a, b), &(m, d)) in &measured {
+            if d < m {
+                uf.union(a, b);
+            }
+        }
+        let mut comps: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+        for &n in &present {
+            comps.entry(uf.find(n)).or_default().insert(n);
+        }
+        if comps.len() > 1 {
+            let degree = |c: &BTreeSet<u32>| {
+                measured
+                    .keys()
+                    .filter(|(a, b)| c.contains(a) || c.contains(b))
+                    .count()
+            };
+            let main = comps
+                .iter()
+                .max_by(|x, y| {
+                    (x.1.len(), degree(x.1))
+                        .cmp(&(y.1.len(), degree(y.1)))
+                        .then_with(|| y.0.cmp(x.0))
+                })
+                .map(|(k, _)| *k);
+            for (root, side) in &comps {
+                if Some(*root) == main {
+                    continue;
+                }
+                let edges: Vec<FEdge> = faults
+                    .iter_mut()
+                    .filter(|f| {
+                        !f.consumed
+                            && f.fault.down
+                            && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
+                            && side.contains(&f.a) != side.contains(&f.b)
+                    })
+                    .map(|f| {
+                        f.consumed = true;
+                        FEdge::from_fault(f)
+                    })
+                    .collect();
+                if edges.is_empty() {
+                    continue;
+                }
+                let mut notes = Vec::new();
+                if edges.iter().all(|e| e.dir == Direction::Unknown) {
+                    notes.push(
+                        "round trips only: a cut that is down one way would look the same".into(),
+                    );
+                }
+                out.push(Finding {
+                    mode: Mode::Complete,
+                    subtype: None,
+                    subject: side.clone(),
+                    edges,
+                    notes,
+                });
+            }
+        }
+
+        // 8. What is left.
+        for f in faults.iter_mut().filter(|f| !f.consumed) {
+            f.consumed = true;
+            let (a, b) = (f.a, f.b);
+            let edge = FEdge::from_fault(f);
+            let other_channel_up = self
+                .timeline
+                .channels()
+                .into_iter()
+                .any(|c| c != f.channel && is_up(c, a, b));
+            let (subtype, mode, note) = if !f.fault.down {
+                (Some(Subtype::Lossy), Mode::Partial, None)
+            } else if other_channel_up {
+                (
+                    Some(Subtype::PerFlow),
+                    Mode::Partial,
+                    Some(format!(
+                        "{} fails on {} while other channels pass",
+                        pair_name(self, a, b),
+                        f.channel
+                    )),
+                )
+            } else if matches!(f.fault.dir, Direction::Forward | Direction::Reverse) {
+                (
+                    None,
+                    Mode::Asymmetric,
+                    Some("the reverse direction is not measured up".to_owned()),
+                )
+            } else {
+                (
+                    Some(Subtype::NonTransitive),
+                    Mode::Partial,
+                    Some(format!(
+                        "{} fails while both stay connected to the rest",
+                        pair_name(self, a, b)
+                    )),
+                )
+            };
+            out.push(Finding {
+                mode,
+                subtype,
+                subject: BTreeSet::from([a, b]),
+                edges: vec![edge],
+                notes: note.into_iter().collect(),
+            });
+        }
+        group(out)
+    }
+
+    /// The node of pair {a, b} that serves: the one in more failing pairs; on a tie, the one
+    /// that does not report.
+    fn server(&self, faults: &[PairFault], a: u32, b: u32) -> BTreeSet<u32> {
+        let count = |n: u32| {
+            faults
+                .iter()
+                .filter(|f| is_data(f.channel) && (f.a == n || f.b == n))
+                .count()
+        };
+        let (ca, cb) = (count(a), count(b));
+        if ca != cb {
+            return BTreeSet::from([if ca > cb { a } else { b }]);
+        }
+        let deg = |n: u32| self.pairs.keys().filter(|k| k.1 == n || k.2 == n).count();
+        match deg(a).cmp(&deg(b)) {
+            std::cmp::Ordering::Less => BTreeSet::from([a]),
+            std::cmp::Ordering::Greater => BTreeSet::from([b]),
+            std::cmp::Ordering::Equal => {
+                match (self.reporters.contains(&a), self.reporters.contains(&b)) {
+                    (true, false) => BTreeSet::from([b]),
+                    (false, true) => BTreeSet::from([a]),
+                    _ => BTreeSet::from([a, b]),
+                }
+            }
+        }
+    }
+
+    fn run(&self) -> Vec<Draft> {
+        let bounds = self.boundaries();
+        let gap = windows(self.options.merge_gap_ns, self.timeline.window_ns);
+        let mut open: Vec<Draft> = Vec::new();
+        let mut done: Vec<Draft> = Vec::new();
+        for pair in bounds.windows(2) {
+            let (s, e) = (pair[0], pair[1]);
+            if s >= e {
+                continue;
+            }
+            // Close drafts that can no longer be extended.
+            let (keep, closed): (Vec<Draft>, Vec<Draft>) =
+                open.into_iter().partition(|d| d.end + gap >= s);
+            done.extend(closed);
+            open = keep;
+            for f in self.analyse(s, e) {
+                let hits: Vec<usize> = open
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| {
+                        d.mode == f.mode
+                            && d.subtype == f.subtype
+                            && !d.subject.is_disjoint(&f.subject)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                match hits.split_first() {
+                    None => {
+                        let mut d = Draft {
+                            mode: f.mode,
+                            subtype: f.subtype,
+                            start: s,
+                            end: e,
+                            subject: BTreeSet::new(),
+                            edges: BTreeMap::new(),
+                            edge_windows: 0.0,
+                            notes: BTreeSet::new(),
+                            flaps: None,
+                        };
+                        d.absorb(&f, s, e);
+                        open.push(d);
+                    }
+                    Some((&first, rest)) => {
+                        for &i in rest.iter().rev() {
+                            let other = open.remove(i);
+                            open[first].merge(other);
+                        }
+                        open[first].absorb(&f, s, e);
+                    }
+                }
+            }
+        }
+        done.extend(open);
+        done.sort_by_key(|d| (d.start, d.end, d.mode));
+        self.flapping(done)
+    }
+
+    /// Finds flapping pairs and folds the episodes they explain into flapping episodes.
+    fn flapping(&self, drafts: Vec<Draft>) -> Vec<Draft> {
+        let rule = &self.options.flap;
+        let dwell = windows(rule.min_dwell_ns, self.timeline.window_ns).max(1);
+        let span = windows(rule.window_ns, self.timeline.window_ns).max(1);
+        let mut flaps: Vec<(u32, u32, u32, u32, u32, f64)> = Vec::new(); // a, b, start, end, cycles, period
+        for (&(_, a, b), series) in &self.pairs {
+            let phases = phases(series, self.timeline.windows);
+            // Down phases, merging those separated by a short up phase.
+            let mut downs: Vec<(u32, u32)> = Vec::new();
+            for (s, e, down) in phases {
+                if !down {
+                    continue;
+                }
+                match downs.last_mut() {
+                    Some(last) if s.saturating_sub(last.1) < dwell => last.1 = e,
+                    _ => downs.push((s, e)),
+                }
+            }
+            downs.retain(|(s, e)| e - s >= dwell);
+            let mut marked = vec![false; downs.len()];
+            let mut j = 0;
+            for i in 0..downs.len() {
+                j = j.max(i);
+                while j + 1 < downs.len() && downs[j + 1].0 < downs[i].0 + span {
+                    j += 1;
+                }
+                if (j - i + 1) as u32 >= rule.cycles {
+                    marked[i..=j].iter_mut().for_each(|m| *m = true);
+                }
+            }
+            let mut i = 0;
+            while i < downs.len() {
+                if !marked[i] {
+                    i += 1;
+                    continue;
+                }
+                let first = i;
+                while i + 1 < downs.len() && marked[i + 1] {
+                    i += 1;
+                }
+                let cycles = (i - first + 1) as u32;
+                let period = if cycles > 1 {
+                    f64::from(downs[i].0 - downs[first].0) / f64::from(cycles - 1)
+                } else {
+                    0.0
+                };
+                flaps.push((a, b, downs[first].0, downs[i].1, cycles, period));
+                i += 1;
+            }
+        }
+        if flaps.is_empty() {
+            return drafts;
+        }
+        let secs = self.timeline.window_ns as f64 / 1e9;
+        let mut rest: Vec<Draft> = Vec::new();
+        let mut flapping: Vec<(Draft, Vec<Mode>)> = Vec::new();
+        for (a, b, s, e, cycles, period) in flaps {
+            let seed = Draft {
+                mode: Mode::Flapping,
+                subtype: None,
+                start: s,
+                end: e,
+                subject: BTreeSet::from([a, b]),
+                edges: BTreeMap::new(),
+                edge_windows: 0.0,
+                notes: BTreeSet::from([format!(
+                    "{} went down {cycles} times, about every {:.0} s",
+                    pair_name(self, a, b),
+                    period * secs
+                )]),
+                flaps: Some((cycles, period * secs)),
+            };
+            // Join a flapping draft on overlapping nodes and time, else start one.
+            match flapping
+                .iter_mut()
+                .find(|(d, _)| !d.subject.is_disjoint(&seed.subject) && d.start <= e && s <= d.end)
+            {
+                Some((d, _)) => {
+                    let (c0, p0) = d.flaps.unwrap_or((0, 0.0));
+                    d.merge(seed);
+                    d.flaps = Some((c0.max(cycles), p0.max(period * secs)));
+                }
+                None => flapping.push((seed, Vec::new())),
+            }
+        }
+        for d in drafts {
+            let host = flapping.iter_mut().find(|(f, _)| {
+                d.mode != Mode::Crash
+                    && d.start < f.end
+                    && f.start < d.end
+                    && f.subject.iter().all(|n| d.nodes().contains(n))
+            });
+            match host {
+                Some((f, modes)) => {
+                    modes.push(d.mode);
+                    let flaps = f.flaps;
+                    let notes = std::mem::take(&mut f.notes);
+                    f.merge(Draft {
+                        notes: BTreeSet::new(),
+                        ..d
+                    });
+                    f.notes = notes;
+                    f.flaps = flaps;
+                }
+                None => rest.push(d),
+            }
+        }
+        for (mut f, modes) in flapping {
+            let count = |m: Mode| modes.iter().filter(|x| **x == m).count();
+            f.subtype = Some(
+                if count(Mode::Complete) > 0 && count(Mode::Complete) >= count(Mode::Asymmetric) {
+                    Subtype::FlappingComplete
+                } else if count(Mode::Asymmetric) > 0 {
+                    Subtype::FlappingAsymmetric
+                } else {
+                    Subtype::FlappingPartial
+                },
+            );
+            rest.push(f);
+        }
+        rest.sort_by_key(|d| (d.start, d.end, d.mode));
+        rest
+    }
+
+    fn finish(&self, drafts: Vec<Draft>) -> Found {
+        let min = windows(self.options.min_duration_ns, self.timeline.window_ns);
+        let ts = |w: u32| self.timeline.window_start(WindowIdx(w));
+        let secs = self.timeline.window_ns as f64 / 1e9;
+        let mut episodes = Vec::new();
+        let mut transients = Vec::new();
+        for d in drafts {
+            let subject: Vec<NodeId> = d.subject.iter().map(|&n| self.name(n).clone()).collect();
+            if d.end - d.start < min && d.mode != Mode::Flapping {
+                transients.push(Transient {
+                    mode: d.mode,
+                    start: rift_ingest::format_ts(ts(d.start)),
+                    duration_s: f64::from(d.end - d.start) * secs,
+                    subject,
+                });
+                continue;
+            }
+            let edges: Vec<EpisodeEdge> = d
+                .edges
+                .iter()
+                .map(|((ch, from, to, dir, flow), (down, p, n))| EpisodeEdge {
+                    channel: *ch,
+                    from: self.name(*from).clone(),
+                    to: self.name(*to).clone(),
+                    direction: *dir,
+                    flow: flow.clone(),
+                    state: if *down { "down" } else { "lossy" },
+                    p: *p,
+                    n: *n,
+                })
+                .collect();
+            let channels: BTreeSet<Channel> = edges.iter().map(|e| e.channel).collect();
+            let (evidence, evidence_total) = self.evidence(&d);
+            let mut ep = Episode {
+                id: 0,
+                mode: d.mode,
+                subtype: d.subtype,
+                start: rift_ingest::format_ts(ts(d.start)),
+                end: rift_ingest::format_ts(ts(d.end)),
+                start_ns: ts(d.start),
+                end_ns: ts(d.end),
+                subject,
+                edges,
+                channels: channels.into_iter().collect(),
+                edge_seconds: d.edge_windows * secs,
+                confidence: 0.0,
+                notes: d.notes.into_iter().collect(),
+                flaps: d.flaps.map(|(cycles, period_s)| Flaps { cycles, period_s }),
+                evidence,
+                evidence_total,
+            };
+            ep.confidence = confidence(&ep, self.options);
+            episodes.push(ep);
+        }
+        for (i, e) in episodes.iter_mut().enumerate() {
+            e.id = i + 1;
+        }
+        Found {
+            episodes,
+            transients,
+        }
+    }
+
+    /// The input rows where the episode's series turned, from five windows before its start to
+    /// a window after its end.
+    fn evidence(&self, d: &Draft) -> (Vec<EvidenceRow>, usize) {
+        let Some(trail) = self.trail else {
+            return (Vec::new(), 0);
+        };
+        let from = self
+            .timeline
+            .window_start(WindowIdx(d.start.saturating_sub(5)));
+        let to = self.timeline.window_start(WindowIdx(d.end + 1));
+        let pairs: BTreeSet<(Channel, u32, u32)> = d
+            .edges
+            .keys()
+            .map(|k| (k.0, k.1.min(k.2), k.1.max(k.2)))
+            .collect();
+        let mut rows: Vec<EvidenceRow> = Vec::new();
+        for (ch, a, b) in pairs {
+            for (key, t) in trail.turns_between(ch, &self.name(a).0, &self.name(b).0, from, to) {
+                rows.push(EvidenceRow {
+                    ts: rift_ingest::format_ts(t.ts_ns),
+                    channel: ch,
+                    src: key.src.clone(),
+                    dst: key.dst.clone(),
+                    turn: if t.ok { "recovered" } else { "failing" },
+                    delivered: t.delivered,
+                    attempts: t.attempts,
+                    origin: t.origin.clone(),
+                });
+            }
+        }
+        rows.sort_by(|x, y| (&x.ts, &x.origin).cmp(&(&y.ts, &y.origin)));
+        let total = rows.len();
+        rows.truncate(24);
+        (rows, total)
+    }
+}
+
+fn pair_name(engine: &Engine<'_>, a: u32, b: u32) -> String {
+    format!("{}–{}", engine.name(a), engine.name(b))
+}
+
+/// Runs of windows `(start, end, down)` over which pair `series` is at fault (`down`) or
+/// measured up (`!down`), in time order.
+fn phases(series: &Series<'_>, windows: u32) -> Vec<(u32, u32, bool)> {
+    let mut cuts: BTreeSet<u32> = BTreeSet::new();
+    for seg in series.all() {
+        cuts.insert(seg.start.0);
+        cuts.insert(seg.end.0.min(windows));
+    }
+    let cuts: Vec<u32> = cuts.into_iter().collect();
+    let mut out: Vec<(u32, u32, bool)> = Vec::new();
+    for c in cuts.windows(2) {
+        let st = series.at(WindowIdx(c[0]));
+        let down = if st.fault().is_some() {
+            true
+        } else if st.is_up() {
+            false
+        } else {
+            continue;
+        };
+        match out.last_mut() {
+            Some(last) if last.1 == c[0] && last.2 == down => last.1 = c[1],
+            _ => out.push((c[0], c[1], down)),
+        }
+    }
+    out
+}
+
+/// Merges findings of one span that share a mode, subtype and node.
+fn group(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings {
+        let joinable = matches!(f.mode, Mode::Asymmetric | Mode::Partial);
+        let nodes = |x: &Finding| -> BTreeSet<u32> {
+            x.edges
+                .iter()
+                .flat_map(|e| [e.a, e.b])
+                .chain(x.subject.iter().copied())
+                .collect()
+        };
+        let hit = joinable
+            .then(|| {
+                out.iter_mut().find(|o| {
+                    o.mode == f.mode && o.subtype == f.subtype && !nodes(o).is_disjoint(&nodes(&f))
+                })
+            })
+            .flatten();
+        match hit {
+            Some(o) => {
+                o.subject.extend(f.subject);
+                o.edges.extend(f.edges);
+                for n in f.notes {
+                    if !o.notes.contains(&n) {
+                        o.notes.push(n);
+                    }
+                }
+            }
+            None => out.push(f),
+        }
+    }
+    out
+}
+
+/// Confidence of an episode, 0–1:
+///
+/// - 0.9 to start with;
+/// - × 0.7 for a complete or asymmetric episode whose edges rest on round trips only
+///   (the failing direction is not measured);
+/// - × 0.8 for a complete episode seen on a single channel;
+/// - × 0.7 for a crash with no restart seen;
+/// - × (0.5 + n / 60), capped at 1, where n is the largest sample behind an edge;
+/// - × (0.5 + duration / (4 × minimum duration)), capped at 1.
+pub(crate) fn confidence(ep: &Episode, options: &Options) -> f64 {
+    let mut c = 0.9;
+    let unknown = ep
+        .edges
+        .iter()
+        .all(|e| e.direction == EdgeDirection::Unknown);
+    if matches!(ep.mode, Mode::Complete | Mode::Asymmetric) && unknown {
+        c *= 0.7;
+    }
+    if ep.mode == Mode::Complete && ep.channels.len() < 2 {
+        c *= 0.8;
+    }
+    if ep.subtype == Some(Subtype::Silent) {
+        c *= 0.7;
+    }
+    let n = ep.edges.iter().map(|e| e.n).max().unwrap_or(0);
+    c *= (0.5 + n as f64 / 60.0).min(1.0);
+    let min_s = options.min_duration_ns as f64 / 1e9;
+    if min_s > 0.0 {
+        c *= (0.5 + ep.duration_s() / (4.0 * min_s)).min(1.0);
+    }
+    (c * 100.0).round() / 100.0
+}
+
+/// Runs the classifier.
+pub(crate) fn episodes(
+    timeline: &Timeline,
+    trail: Option<&Trail>,
+    events: &[Event],
+    options: &Options,
+) -> Found {
+    let engine = Engine::new(timeline, trail, events, options);
+    let drafts = engine.run();
+    engine.finish(drafts)
+}
