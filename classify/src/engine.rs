@@ -494,21 +494,22 @@ impl<'a> Engine<'a> {
         }
 
         // 3. Gray: the workload fails where the liveness channel passes.
-        for i in 0..faults.len() {
-            let f = &faults[i];
-            if f.consumed || !is_data(f.channel) {
-                continue;
-            }
-            let live: Vec<Channel> = self
-                .timeline
+        let live_up = |f: &PairFault| -> Vec<Channel> {
+            self.timeline
                 .channels()
                 .into_iter()
                 .filter(|&c| is_liveness(c) && is_up(c, f.a, f.b))
-                .collect();
-            if live.is_empty() {
-                continue;
-            }
-            let node = self.server(&faults, f.a, f.b);
+                .collect()
+        };
+        let candidates: Vec<usize> = (0..faults.len())
+            .filter(|&i| {
+                !faults[i].consumed && is_data(faults[i].channel) && !live_up(&faults[i]).is_empty()
+            })
+            .collect();
+        for &i in &candidates {
+            let live = live_up(&faults[i]);
+            let f = &faults[i];
+            let node = self.server(&faults, &candidates, f.channel, f.a, f.b);
             let note = format!(
                 "{} fails on {} while {} passes",
                 pair_name(self, f.a, f.b),
@@ -518,8 +519,7 @@ impl<'a> Engine<'a> {
                     .collect::<Vec<_>>()
                     .join(" and ")
             );
-            let edge = FEdge::from_fault(&faults[i]);
-            faults[i].consumed = true;
+            let edge = FEdge::from_fault(f);
             out.push(Finding {
                 mode: Mode::Gray,
                 subtype: Some(Subtype::HealthPassesDataFails),
@@ -527,6 +527,9 @@ impl<'a> Engine<'a> {
                 edges: vec![edge],
                 notes: vec![note],
             });
+        }
+        for &i in &candidates {
+            faults[i].consumed = true;
         }
 
         // 4. Asymmetric: one direction down, the other measured up.
@@ -581,52 +584,7 @@ impl<'a> Engine<'a> {
             }
         }
 
-        // 6. Observers disagree: x is down from y while another node reaches x, and y itself
-        //    reaches others; the observers' own link is not measured.
-        let has_other_up = |ch: Channel, x: u32, not: u32| {
-            up.iter()
-                .any(|k| k.0 == ch && (k.1 == x || k.2 == x) && k.1 != not && k.2 != not)
-        };
-        for f in faults.iter_mut().filter(|f| {
-            !f.consumed
-                && f.fault.down
-                && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
-        }) {
-            let disputed =
-                |x: u32, y: u32| has_other_up(f.channel, x, y) && has_other_up(f.channel, y, x);
-            let mut subject: BTreeSet<u32> = [(f.a, f.b), (f.b, f.a)]
-                .into_iter()
-                .filter(|&(x, y)| disputed(x, y))
-                .map(|(x, _)| x)
-                .collect();
-            if subject.len() == 2 {
-                let targets: BTreeSet<u32> = subject
-                    .iter()
-                    .copied()
-                    .filter(|n| !self.reporters.contains(n))
-                    .collect();
-                if targets.len() == 1 {
-                    subject = targets;
-                }
-            }
-            if subject.is_empty() {
-                continue;
-            }
-            f.consumed = true;
-            out.push(Finding {
-                mode: Mode::Gray,
-                subtype: Some(Subtype::ObserversDisagree),
-                subject,
-                edges: vec![FEdge::from_fault(f)],
-                notes: vec![format!(
-                    "on {}, {} fails while both nodes reach others",
-                    f.channel,
-                    pair_name(self, f.a, f.b)
-                )],
-            });
-        }
-
-        // 7. Complete: components over every pair that is not down on all its channels.
+        // 6. Complete: components over every pair that is not down on all its channels.
         let present: BTreeSet<u32> = measured.keys().flat_map(|&(a, b)| [a, b]).collect();
         let mut uf = UnionFind::<u32>::new(self.timeline.nodes.len());
         for (&(a, b), &(m, d)) in &measured {
@@ -689,6 +647,51 @@ impl<'a> Engine<'a> {
             }
         }
 
+        // 7. Observers disagree: x is down from y while another node reaches x, and y itself
+        //    reaches others; the observers' own link is not measured.
+        let has_other_up = |ch: Channel, x: u32, not: u32| {
+            up.iter()
+                .any(|k| k.0 == ch && (k.1 == x || k.2 == x) && k.1 != not && k.2 != not)
+        };
+        for f in faults.iter_mut().filter(|f| {
+            !f.consumed
+                && f.fault.down
+                && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
+        }) {
+            let disputed =
+                |x: u32, y: u32| has_other_up(f.channel, x, y) && has_other_up(f.channel, y, x);
+            let mut subject: BTreeSet<u32> = [(f.a, f.b), (f.b, f.a)]
+                .into_iter()
+                .filter(|&(x, y)| disputed(x, y))
+                .map(|(x, _)| x)
+                .collect();
+            if subject.len() == 2 {
+                let targets: BTreeSet<u32> = subject
+                    .iter()
+                    .copied()
+                    .filter(|n| !self.reporters.contains(n))
+                    .collect();
+                if targets.len() == 1 {
+                    subject = targets;
+                }
+            }
+            if subject.is_empty() {
+                continue;
+            }
+            f.consumed = true;
+            out.push(Finding {
+                mode: Mode::Gray,
+                subtype: Some(Subtype::ObserversDisagree),
+                subject,
+                edges: vec![FEdge::from_fault(f)],
+                notes: vec![format!(
+                    "on {}, {} fails while both nodes reach others",
+                    f.channel,
+                    pair_name(self, f.a, f.b)
+                )],
+            });
+        }
+
         // 8. What is left.
         for f in faults.iter_mut().filter(|f| !f.consumed) {
             f.consumed = true;
@@ -738,23 +741,39 @@ impl<'a> Engine<'a> {
         group(out)
     }
 
-    /// The node of pair {a, b} that serves: the one in more failing pairs; on a tie, the one
-    /// that does not report.
-    fn server(&self, faults: &[PairFault], a: u32, b: u32) -> BTreeSet<u32> {
-        let count = |n: u32| {
-            faults
-                .iter()
-                .filter(|f| is_data(f.channel) && (f.a == n || f.b == n))
+    /// The node of pair {a, b} that serves: the one with the larger share of its pairs on
+    /// `channel` among the gray candidates; on a tie the one with fewer measured pairs (an
+    /// observer probes many nodes); then the one that does not report; else both.
+    fn server(
+        &self,
+        faults: &[PairFault],
+        candidates: &[usize],
+        channel: Channel,
+        a: u32,
+        b: u32,
+    ) -> BTreeSet<u32> {
+        let degree = |n: u32| {
+            self.pairs
+                .keys()
+                .filter(|k| k.0 == channel && (k.1 == n || k.2 == n))
                 .count()
+                .max(1)
         };
-        let (ca, cb) = (count(a), count(b));
-        if ca != cb {
-            return BTreeSet::from([if ca > cb { a } else { b }]);
-        }
-        let deg = |n: u32| self.pairs.keys().filter(|k| k.1 == n || k.2 == n).count();
-        match deg(a).cmp(&deg(b)) {
-            std::cmp::Ordering::Less => BTreeSet::from([a]),
-            std::cmp::Ordering::Greater => BTreeSet::from([b]),
+        let share = |n: u32| {
+            let bad = candidates
+                .iter()
+                .filter(|&&i| {
+                    faults[i].channel == channel && (faults[i].a == n || faults[i].b == n)
+                })
+                .count();
+            // Compare bad/degree exactly: as a fraction scaled by the other's degree.
+            (bad, degree(n))
+        };
+        let ((ba, da), (bb, db)) = (share(a), share(b));
+        let order = (ba * db).cmp(&(bb * da)).then(db.cmp(&da));
+        match order {
+            std::cmp::Ordering::Greater => BTreeSet::from([a]),
+            std::cmp::Ordering::Less => BTreeSet::from([b]),
             std::cmp::Ordering::Equal => {
                 match (self.reporters.contains(&a), self.reporters.contains(&b)) {
                     (true, false) => BTreeSet::from([b]),

@@ -17,10 +17,11 @@
 //!    `heartbeat` is up for the same pair; the gray node is the pair's server.
 //! 4. **asymmetric** — one direction down, the other measured up, on the same channel.
 //! 5. **partial / non-transitive** — a↮b on a channel where some c reaches both.
-//! 6. **gray / observers-disagree** — a↮b while both a and b reach other nodes on that channel,
-//!    and no third node proves transitivity.
-//! 7. **complete** — the nodes split into components joined only by pairs that are down on every
+//! 6. **complete** — the nodes split into components joined only by pairs that are down on every
 //!    measured channel; every component but the largest is cut off.
+//! 7. **gray / observers-disagree** — a↮b inside one component while both a and b reach other
+//!    nodes on that channel, and no third node proves transitivity; the gray node is the one
+//!    that does not report, where the trail tells.
 //! 8. what is left: lossy faults are **partial / lossy**; a pair down on one channel and up on
 //!    another is **partial / per-flow**; a one-way fault whose reverse is not measured is
 //!    **asymmetric**; a pair down while both stay connected is **partial / non-transitive**.

@@ -98,7 +98,14 @@ pub fn render(v: &Verdict) -> String {
             "verdict   healthy: no direction was down or lossy for long enough to count"
         );
     } else {
-        let _ = writeln!(w, "verdict   {}", c.primary);
+        if c.primary == Mode::Crash {
+            let _ = writeln!(
+                w,
+                "verdict   crash: a node stopped reporting; no network fault was found"
+            );
+        } else {
+            let _ = writeln!(w, "verdict   {}", c.primary);
+        }
         if !c.secondary.is_empty() {
             let _ = writeln!(
                 w,
