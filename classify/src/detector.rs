@@ -186,9 +186,13 @@ pub fn find(name: &str) -> Option<&'static Detector> {
         .find(|d| d.name == name || d.aliases.contains(&name))
 }
 
-/// Names of every entry, for error messages.
+/// Names of the detectors (not the guards), for error messages.
 pub fn names() -> Vec<&'static str> {
-    catalogue().iter().map(|d| d.name.as_str()).collect()
+    catalogue()
+        .iter()
+        .filter(|d| d.kind == Kind::Detector)
+        .map(|d| d.name.as_str())
+        .collect()
 }
 
 /// Where the detector in use came from.
@@ -230,7 +234,9 @@ fn by_name<S: serde::Serializer>(d: &&'static Detector, s: S) -> Result<S::Ok, S
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     /// The name is not in the catalogue.
-    #[error("unknown detector '{name}': known detectors are {known}")]
+    #[error(
+        "unknown detector '{name}': known detectors are {known} (guards such as prevote go in incident.toml: [detector] guards = [..])"
+    )]
     Unknown {
         /// The name given.
         name: String,
@@ -250,10 +256,12 @@ pub enum SettingsError {
 impl InUse {
     /// The entry `name` with its default parameters.
     pub fn named(name: &str, source: Source) -> Result<Self, SettingsError> {
-        let detector = find(name).ok_or_else(|| SettingsError::Unknown {
-            name: name.to_owned(),
-            known: names().join(", "),
-        })?;
+        let detector = find(name)
+            .filter(|d| d.kind == Kind::Detector)
+            .ok_or_else(|| SettingsError::Unknown {
+                name: name.to_owned(),
+                known: names().join(", "),
+            })?;
         Ok(InUse {
             detector,
             parameters: detector.parameters.clone(),

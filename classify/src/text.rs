@@ -58,9 +58,40 @@ fn headline(e: &Episode) -> String {
         (Mode::Crash, Some(s)) => format!("crash ({s}): {subject} stopped reporting"),
         (Mode::Gray, Some(s)) => format!("gray ({s}) on {subject}"),
         (Mode::Flapping, Some(s)) => format!("flapping ({s}) between {subject}"),
-        (Mode::Asymmetric, _) => format!("asymmetric between {subject}"),
+        (Mode::Asymmetric, _) => asymmetric(e).unwrap_or(format!("asymmetric between {subject}")),
         (m, Some(s)) => format!("{m} ({s}) between {subject}"),
         (m, None) => format!("{m}: {subject}"),
+    }
+}
+
+/// "n1 does not hear n2, n3" when every one-way edge ends at one node, "n1 is not heard by
+/// n2, n3" when every one starts at one node.
+fn asymmetric(e: &Episode) -> Option<String> {
+    let one_way: Vec<&EpisodeEdge> = e
+        .edges
+        .iter()
+        .filter(|x| x.direction == EdgeDirection::OneWay)
+        .collect();
+    let first = one_way.first()?;
+    let list = |f: &dyn Fn(&EpisodeEdge) -> &str| {
+        let mut v: Vec<&str> = one_way.iter().map(|x| f(x)).collect();
+        v.dedup();
+        v.join(", ")
+    };
+    if one_way.iter().all(|x| x.to == first.to) {
+        Some(format!(
+            "asymmetric: {} does not hear {}",
+            first.to,
+            list(&|x| x.from.0.as_str())
+        ))
+    } else if one_way.iter().all(|x| x.from == first.from) {
+        Some(format!(
+            "asymmetric: {} is not heard by {}",
+            first.from,
+            list(&|x| x.to.0.as_str())
+        ))
+    } else {
+        None
     }
 }
 

@@ -7,6 +7,7 @@ fn help_texts() {
     insta::assert_snapshot!("help", stdout(&rift(&["--help"])));
     insta::assert_snapshot!("help_ingest", stdout(&rift(&["ingest", "--help"])));
     insta::assert_snapshot!("help_graph", stdout(&rift(&["graph", "--help"])));
+    insta::assert_snapshot!("help_classify", stdout(&rift(&["classify", "--help"])));
 }
 
 #[test]
@@ -110,4 +111,82 @@ fn same_input_gives_byte_identical_json() {
     let b = rift(&["graph", "examples/asymmetric-leader", "--format", "json"]);
     assert!(a.status.success());
     assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn classify_gives_the_verdict_and_the_gap_on_the_shipped_example() {
+    let o = rift(&["classify", "examples/asymmetric-leader"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("example_classify", stdout(&o));
+}
+
+#[test]
+fn classify_json_follows_its_schema() {
+    let o = rift(&["classify", "examples/asymmetric-leader", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["schema"], "rift.verdict/1");
+    assert_eq!(v["primary"], "asymmetric");
+    let e = &v["episodes"][0];
+    assert_eq!(e["start"], "2026-01-01T00:00:20.000Z");
+    assert_eq!(e["edges"][0]["from"], "n2");
+    assert_eq!(e["edges"][0]["to"], "n1");
+    assert_eq!(e["edges"][0]["direction"], "one_way");
+    assert!(
+        e["evidence"][0]["origin"]
+            .as_str()
+            .unwrap()
+            .starts_with("counters.csv:")
+    );
+    assert_eq!(v["detector"]["detector"], "raft");
+    assert_eq!(v["detector"]["source"]["from"], "incident_toml");
+    assert_eq!(v["gaps"][0]["gap"], "design");
+    let again = rift(&["classify", "examples/asymmetric-leader", "--json"]);
+    assert_eq!(o.stdout, again.stdout, "same input, same bytes");
+}
+
+#[test]
+fn detector_flag_overrides_incident_toml() {
+    let o = rift(&[
+        "classify",
+        "examples/asymmetric-leader",
+        "--detector",
+        "lb-health",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Load-balancer /health checks — named with --detector"));
+}
+
+#[test]
+fn an_unknown_detector_is_a_usage_error_listing_the_known_ones() {
+    let o = rift(&[
+        "classify",
+        "examples/asymmetric-leader",
+        "--detector",
+        "zookeeper",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    insta::assert_snapshot!("unknown_detector", stderr(&o));
+}
+
+#[test]
+fn a_bad_detector_table_is_bad_input_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/asymmetric-leader/counters.csv",
+        dir.path().join("counters.csv"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("incident.toml"),
+        "[detector]\nname = \"raft\"\nelection_timeout_ms = \"soon\"\n",
+    )
+    .unwrap();
+    let o = rift(&["classify", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("incident.toml") && err.contains("election_timeout_ms"),
+        "{err}"
+    );
 }
