@@ -57,11 +57,14 @@ fn lag_follows_the_parameters() {
         (lo - (500.0 + 4.0 * 3f64.log10() * 1000.0)).abs() < 1e-6,
         "{lo}"
     );
-    assert_eq!(
-        InUse::named("fencing", Source::Flag)
-            .unwrap()
-            .expected_lag_ms(),
-        None
+    // A guard detects nothing: it has no lag and cannot be named as the detector.
+    assert!(find("fencing").unwrap().lag.min_ms.is_empty());
+    let err = InUse::named("prevote", Source::Flag)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("guards such as prevote go in incident.toml"),
+        "{err}"
     );
 }
 
