@@ -247,7 +247,7 @@ struct Engine<'a> {
     options: &'a Options,
     pairs: BTreeMap<(Channel, u32, u32), Series<'a>>,
     flows: BTreeMap<PairId, Vec<(&'a str, Series<'a>)>>,
-    restarts: HashMap<&'a str, Vec<i64>>,
+    restarts: HashMap<&'a str, Vec<(i64, &'a str)>>,
     reporters: HashSet<u32>,
 }
 
@@ -304,9 +304,12 @@ impl<'a> Engine<'a> {
             };
             series.rt = Some(segs);
         }
-        let mut restarts: HashMap<&str, Vec<i64>> = HashMap::new();
+        let mut restarts: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
         for e in events.iter().filter(|e| e.kind.as_str() == "restart") {
-            restarts.entry(e.node.0.as_str()).or_default().push(e.ts_ns);
+            restarts
+                .entry(e.node.0.as_str())
+                .or_default()
+                .push((e.ts_ns, e.origin.as_str()));
         }
         let reporters = trail
             .map(|t| {
@@ -426,26 +429,32 @@ impl<'a> Engine<'a> {
                     FEdge::from_fault(f)
                 })
                 .collect();
-            let restarted = self
+            let from = self.timeline.window_start(WindowIdx(s));
+            let restart = self
                 .restarts
                 .get(self.name(n).0.as_str())
-                .is_some_and(|ts| {
-                    let from = self.timeline.window_start(WindowIdx(s));
-                    ts.iter().any(|&t| t >= from)
-                });
+                .and_then(|ts| ts.iter().find(|(t, _)| *t >= from));
+            let mut notes = vec![format!(
+                "{} reported nothing while other nodes kept reporting",
+                self.name(n)
+            )];
+            if let Some((t, origin)) = restart {
+                notes.push(format!(
+                    "{} restarted at {} ({origin})",
+                    self.name(n),
+                    rift_ingest::format_ts(*t)
+                ));
+            }
             out.push(Finding {
                 mode: Mode::Crash,
-                subtype: Some(if restarted {
+                subtype: Some(if restart.is_some() {
                     Subtype::Restarted
                 } else {
                     Subtype::Silent
                 }),
                 subject: BTreeSet::from([n]),
                 edges,
-                notes: vec![format!(
-                    "{} reported nothing while other nodes kept reporting",
-                    self.name(n)
-                )],
+                notes,
             });
         }
 

@@ -309,7 +309,9 @@ impl Export {
                     let mut reader =
                         CountersFile::new(&mut store, &resolver, &mut accounts[i], settings);
                     read_table(&f.path, format, &mut reader, progress)?;
-                    counter_files.push((reader.finish(), i));
+                    let (file, restarts) = reader.finish();
+                    counter_files.push((file, i));
+                    events.extend(restarts);
                 }
                 SourceKind::Health | SourceKind::Client | SourceKind::Probe => {
                     progress.file(&f.rel);

@@ -118,3 +118,94 @@ pub(crate) fn count_lines(path: &Path, progress: &dyn Progress) -> Result<u64, E
     }
     Ok(n)
 }
+
+/// Turns CRLF line ends into LF. The csv reader starts a record that follows a CRLF at the LF,
+/// before its line count moves on, so CRLF files would report every record one line early.
+pub(crate) struct StripCr<R> {
+    inner: R,
+    pending_cr: bool,
+}
+
+impl<R: BufRead> StripCr<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        StripCr {
+            inner,
+            pending_cr: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for StripCr<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < out.len() {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
+                if self.pending_cr {
+                    self.pending_cr = false;
+                    out[n] = b'\r';
+                    n += 1;
+                }
+                break;
+            }
+            if self.pending_cr {
+                self.pending_cr = false;
+                if buf[0] != b'\n' {
+                    out[n] = b'\r';
+                    n += 1;
+                    continue;
+                }
+            }
+            let room = out.len() - n;
+            let chunk = &buf[..buf.len().min(room)];
+            let used = match chunk.iter().position(|&b| b == b'\r') {
+                None => {
+                    out[n..n + chunk.len()].copy_from_slice(chunk);
+                    n += chunk.len();
+                    chunk.len()
+                }
+                Some(i) => {
+                    out[n..n + i].copy_from_slice(&chunk[..i]);
+                    n += i;
+                    self.pending_cr = true;
+                    i + 1
+                }
+            };
+            self.inner.consume(used);
+            if n > 0 && !self.pending_cr {
+                break;
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::StripCr;
+
+    fn strip(input: &[u8], chunk: usize) -> Vec<u8> {
+        let reader = std::io::BufReader::with_capacity(chunk, input);
+        let mut out = Vec::new();
+        let mut s = StripCr::new(reader);
+        let mut buf = vec![0u8; chunk + 1];
+        loop {
+            let n = s.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    }
+
+    #[test]
+    fn crlf_becomes_lf_and_lone_cr_stays() {
+        let input = b"a,b\r\n1,2\r\n3\r4\r\n\r";
+        for chunk in 1..8 {
+            assert_eq!(strip(input, chunk), b"a,b\n1,2\n3\r4\n\r", "chunk {chunk}");
+        }
+    }
+}

@@ -206,6 +206,8 @@ pub enum EventKind {
     HealthDown,
     /// A health check of `node` passed again after failing (`peer` is the prober).
     HealthUp,
+    /// `node` restarted (its running totals went back down).
+    Restart,
 }
 
 impl EventKind {
@@ -214,6 +216,7 @@ impl EventKind {
         match self {
             EventKind::HealthDown => "health_down",
             EventKind::HealthUp => "health_up",
+            EventKind::Restart => "restart",
         }
     }
 }

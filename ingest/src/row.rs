@@ -93,7 +93,7 @@ fn bad_header(path: &Path, reason: String) -> Error {
 }
 
 fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
-    let reader = input::open(path, progress)?;
+    let reader = input::StripCr::new(input::open(path, progress)?);
     let delimiter = if input::logical_name(path).ends_with(".tsv") {
         b'\t'
     } else {

@@ -194,3 +194,37 @@ fn asymmetric_gap_against_raft_is_a_design_gap_with_prevote_and_checkquorum() {
     assert_eq!(g.lag.expected_min_ms, Some(1000.0));
     assert_eq!(g.lag.expected_max_ms, Some(2000.0));
 }
+
+#[test]
+fn a_node_whose_counters_restart_from_zero_crashed_and_restarted() {
+    let (c, events) = classify_dir(&root().join("tests/fixtures/incidents/crash-n3-restart"));
+    let restarts: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind.as_str() == "restart")
+        .map(|e| {
+            (
+                e.node.0.as_str(),
+                rift_ingest::format_ts(e.ts_ns),
+                e.origin.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        restarts,
+        [(
+            "n3",
+            "2026-01-01T00:00:41.000Z".to_owned(),
+            "counters.csv:206"
+        )]
+    );
+    assert_eq!(c.primary, Mode::Crash);
+    let e = &c.episodes[0];
+    assert_eq!(e.subtype, Some(Subtype::Restarted));
+    assert_eq!(subject(e), ["n3"]);
+    assert_fault_span(e);
+    assert!(
+        e.notes.iter().any(|n| n.contains("restarted at")),
+        "{:?}",
+        e.notes
+    );
+}

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::accounting::{FileAccount, SkipReason};
-use crate::model::{Channel, Evidence, NodeId, Observation};
+use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
 use crate::row::{self, Fields, Format, RowSink, find_column};
 use crate::source::columns::{self, TsColumn};
@@ -181,6 +181,10 @@ impl PairStore {
         self.nodes.push(n.0.clone());
         self.node_ids.insert(n.0.clone(), i);
         i
+    }
+
+    fn node_name(&self, i: u32) -> &str {
+        &self.nodes[i as usize]
     }
 
     fn flow(&mut self, f: Option<&str>) -> u32 {
@@ -500,16 +504,20 @@ impl<'a> CountersFile<'a> {
     }
 
     /// Finishes the file: turns running totals into deltas and records the file's extent.
-    /// Returns the store-side file index for [`PairStore::settle`].
-    pub(crate) fn finish(mut self) -> usize {
-        if self.cumulative {
-            self.feed_cumulative();
-        }
+    /// Returns the store-side file index for [`PairStore::settle`], and a `restart` event for
+    /// every time a node's running totals went down (per-node files only: there the reporting
+    /// node is known).
+    pub(crate) fn finish(mut self) -> (usize, Vec<Event>) {
+        let restarts = if self.cumulative {
+            self.feed_cumulative()
+        } else {
+            Vec::new()
+        };
         self.store.end_file(self.file, self.last_line);
-        self.file
+        (self.file, restarts)
     }
 
-    fn feed_cumulative(&mut self) {
+    fn feed_cumulative(&mut self) -> Vec<Event> {
         let mut rows = std::mem::take(&mut self.pending);
         let in_order = rows.windows(2).all(|w| w[0].ts <= w[1].ts);
         if !in_order {
@@ -520,6 +528,9 @@ impl<'a> CountersFile<'a> {
         rows.sort_by_key(|r| (r.series.0, r.series.1, r.series.2, r.series.3, r.ts, r.line));
         let mut last: HashMap<(u32, u32, Channel, u32), [Option<u64>; 3]> = HashMap::new();
         let mut resets = 0u64;
+        // (node, ts) -> first line, for the restart events.
+        let mut restarts: BTreeMap<(u32, i64), u64> = BTreeMap::new();
+        let per_node = matches!(self.shape, Some(Shape::PerNode { .. }));
         for r in rows {
             let prev = last.entry(r.series).or_insert([None; 3]);
             let mut delta = [None; 3];
@@ -530,6 +541,10 @@ impl<'a> CountersFile<'a> {
                             v - p
                         } else {
                             resets += 1;
+                            if per_node {
+                                let line = restarts.entry((r.series.0, r.ts)).or_insert(r.line);
+                                *line = (*line).min(r.line);
+                            }
                             v
                         });
                     }
@@ -557,6 +572,25 @@ impl<'a> CountersFile<'a> {
                 "{resets} counter resets (a running total went down; counted from zero again)"
             ));
         }
+        // A node whose totals went down at several neighbouring samples restarted once.
+        let mut events: Vec<Event> = Vec::new();
+        let mut last_seen: HashMap<u32, i64> = HashMap::new();
+        for ((node, ts), line) in restarts {
+            let previous = last_seen.insert(node, ts);
+            if previous.is_some_and(|p| ts - p <= 10_000_000_000) {
+                continue;
+            }
+            events.push(Event {
+                ts_ns: ts,
+                node: NodeId(self.store.node_name(node).to_owned()),
+                kind: EventKind::Restart,
+                peer: None,
+                term: None,
+                detail: "running totals went down: the process restarted".into(),
+                origin: format!("{}:{line}", self.settings.name),
+            });
+        }
+        events
     }
 
     fn feed(
