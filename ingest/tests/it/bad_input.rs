@@ -165,3 +165,29 @@ fn unknown_status_values_are_skipped_with_the_value() {
         "'purple'"
     );
 }
+
+#[test]
+fn crlf_files_report_the_real_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "counters.csv",
+        "ts,node,peer,sent,received\r\n1767225601,n1,n2,10,10\r\n1767225601,n2,n1,10,10\r\nnot,a,row\r\n",
+    );
+    let got = read(dir.path());
+    let acc = &got.accounting.files[0];
+    assert_eq!(acc.examples["malformed row"].line, 4);
+    let origins: Vec<String> = got
+        .observations
+        .column("origin")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|o| o.unwrap().to_owned())
+        .collect();
+    assert!(
+        origins.contains(&"counters.csv:2;counters.csv:3".to_owned()),
+        "{origins:?}"
+    );
+}
