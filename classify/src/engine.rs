@@ -248,6 +248,7 @@ struct Engine<'a> {
     pairs: BTreeMap<(Channel, u32, u32), Series<'a>>,
     flows: BTreeMap<PairId, Vec<(&'a str, Series<'a>)>>,
     restarts: HashMap<&'a str, Vec<(i64, &'a str)>>,
+    channels: Vec<Channel>,
     reporters: HashSet<u32>,
 }
 
@@ -320,6 +321,7 @@ impl<'a> Engine<'a> {
             })
             .unwrap_or_default();
         Engine {
+            channels: timeline.channels(),
             timeline,
             trail,
             options,
@@ -504,9 +506,9 @@ impl<'a> Engine<'a> {
 
         // 3. Gray: the workload fails where the liveness channel passes.
         let live_up = |f: &PairFault| -> Vec<Channel> {
-            self.timeline
-                .channels()
-                .into_iter()
+            self.channels
+                .iter()
+                .copied()
                 .filter(|&c| is_liveness(c) && is_up(c, f.a, f.b))
                 .collect()
         };
@@ -707,10 +709,9 @@ impl<'a> Engine<'a> {
             let (a, b) = (f.a, f.b);
             let edge = FEdge::from_fault(f);
             let other_channel_up = self
-                .timeline
-                .channels()
-                .into_iter()
-                .any(|c| c != f.channel && is_up(c, a, b));
+                .channels
+                .iter()
+                .any(|&c| c != f.channel && is_up(c, a, b));
             let (subtype, mode, note) = if !f.fault.down {
                 (Some(Subtype::Lossy), Mode::Partial, None)
             } else if other_channel_up {

@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod fixtures;
+mod gaps;
 mod props;
 mod recordings;
 
