@@ -1,6 +1,8 @@
 //! Classification of a 100-node, one-hour timeline (1 s windows, heartbeat channel): node n00
 //! cut off from minute 20 to 40, n01→n02 down one way from minute 5 to 10, n03–n04 flapping
-//! 5 s down / 5 s up from minute 45 to 50, every other direction up.
+//! 5 s down / 5 s up from minute 45 to 50, every other direction up. The noisy variant adds a
+//! one-second lossy blip to every direction every two minutes, at a different offset per
+//! direction, so that almost every window is a change point.
 
 use std::collections::BTreeMap;
 
@@ -49,7 +51,7 @@ fn series(down: impl Fn(u32) -> bool) -> Vec<Segment> {
     out
 }
 
-fn timeline() -> Timeline {
+fn timeline(noisy: bool) -> Timeline {
     let name = |i: usize| NodeId(format!("n{i:02}"));
     let mut edges = BTreeMap::new();
     for s in 0..NODES {
@@ -63,6 +65,9 @@ fn timeline() -> Timeline {
                 series(|w| (300..600).contains(&w))
             } else if (s.min(d), s.max(d)) == (3, 4) {
                 series(|w| (2700..3000).contains(&w) && (w / 5) % 2 == 0)
+            } else if noisy {
+                let offset = ((s * 31 + d * 17) % 120) as u32;
+                series_with_blips(offset)
             } else {
                 vec![seg(0, WINDOWS, EdgeState::Up)]
             };
@@ -89,11 +94,32 @@ fn timeline() -> Timeline {
     }
 }
 
+/// Up, with a one-window lossy blip every 120 windows starting at `offset`.
+fn series_with_blips(offset: u32) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    for w in 0..WINDOWS {
+        let state = if w % 120 == offset {
+            EdgeState::Lossy
+        } else {
+            EdgeState::Up
+        };
+        match out.last_mut() {
+            Some(s) if s.state == state => s.end = WindowIdx(w + 1),
+            _ => out.push(seg(w, w + 1, state)),
+        }
+    }
+    out
+}
+
 fn bench(c: &mut Criterion) {
-    let t = timeline();
     let mut g = c.benchmark_group("classify");
     g.sample_size(10);
+    let t = timeline(false);
     g.bench_function("100 nodes, 1 h, 3 faults", |b| {
+        b.iter(|| classify(&t, None, &[], &Options::default()))
+    });
+    let t = timeline(true);
+    g.bench_function("100 nodes, 1 h, 3 faults, noisy", |b| {
         b.iter(|| classify(&t, None, &[], &Options::default()))
     });
     g.finish();

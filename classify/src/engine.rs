@@ -246,6 +246,12 @@ struct Engine<'a> {
     trail: Option<&'a Trail>,
     options: &'a Options,
     pairs: BTreeMap<(Channel, u32, u32), Series<'a>>,
+    /// Position of each pair series in `pairs`' order.
+    position: HashMap<PairId, usize>,
+    /// For each pair series, in `pairs`' order, the index of its node pair in `slots`.
+    slot_of: Vec<usize>,
+    /// The distinct node pairs (a < b) over all channels.
+    slots: Vec<(u32, u32)>,
     flows: BTreeMap<PairId, Vec<(&'a str, Series<'a>)>>,
     restarts: HashMap<&'a str, Vec<(i64, &'a str)>>,
     channels: Vec<Channel>,
@@ -320,7 +326,23 @@ impl<'a> Engine<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        let position: HashMap<PairId, usize> =
+            pairs.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+        let mut slot_ids: HashMap<(u32, u32), usize> = HashMap::new();
+        let mut slots: Vec<(u32, u32)> = Vec::new();
+        let slot_of = pairs
+            .keys()
+            .map(|&(_, a, b)| {
+                *slot_ids.entry((a, b)).or_insert_with(|| {
+                    slots.push((a, b));
+                    slots.len() - 1
+                })
+            })
+            .collect();
         Engine {
+            position,
+            slot_of,
+            slots,
             channels: timeline.channels(),
             timeline,
             trail,
@@ -383,15 +405,17 @@ impl<'a> Engine<'a> {
     fn analyse(&self, s: u32, e: u32) -> Vec<Finding> {
         let w = WindowIdx(s);
         let mut faults: Vec<PairFault> = Vec::new();
-        let mut up: HashSet<(Channel, u32, u32)> = HashSet::new();
-        // Per pair: channels measured, channels where it is down both ways (or round trips down).
-        let mut measured: BTreeMap<(u32, u32), (u32, u32)> = BTreeMap::new();
-        for (&(ch, a, b), series) in &self.pairs {
+        // Per pair series (in `pairs` order): measured up.
+        let mut up: Vec<bool> = vec![false; self.pairs.len()];
+        // Per node pair: channels measured, channels where it is down both ways (or round
+        // trips down).
+        let mut measured: Vec<(u32, u32)> = vec![(0, 0); self.slots.len()];
+        for (i, (&(ch, a, b), series)) in self.pairs.iter().enumerate() {
             let st = series.at(w);
             if st.fwd.is_none() && st.rev.is_none() && st.rt.is_none() {
                 continue;
             }
-            let m = measured.entry((a, b)).or_default();
+            let m = &mut measured[self.slot_of[i]];
             m.0 += 1;
             if let Some(fault) = st.fault() {
                 if fault.down && matches!(fault.dir, Direction::Both | Direction::Unknown) {
@@ -407,10 +431,25 @@ impl<'a> Engine<'a> {
                     consumed: false,
                 });
             } else if st.is_up() {
-                up.insert((ch, a, b));
+                up[i] = true;
             }
         }
-        let is_up = |ch: Channel, x: u32, y: u32| up.contains(&(ch, x.min(y), x.max(y)));
+        if faults.is_empty() && self.flows.is_empty() {
+            return Vec::new();
+        }
+        let is_up = |ch: Channel, x: u32, y: u32| {
+            self.position
+                .get(&(ch, x.min(y), x.max(y)))
+                .is_some_and(|&i| up[i])
+        };
+        // The pair series measured up, as (channel, a, b).
+        let ups = || {
+            self.pairs
+                .keys()
+                .zip(up.iter())
+                .filter(|(_, u)| **u)
+                .map(|(k, _)| *k)
+        };
         let mut out = Vec::new();
 
         // 1. A node that stopped reporting: its faults are the crash, not the network.
@@ -563,18 +602,12 @@ impl<'a> Engine<'a> {
         }
 
         // 5. Non-transitive: a↮b while a third node reaches both on the same channel.
-        let nodes_on = |ch: Channel| -> BTreeSet<u32> {
-            up.iter()
-                .filter(|k| k.0 == ch)
-                .flat_map(|k| [k.1, k.2])
-                .collect()
-        };
         for f in faults.iter_mut().filter(|f| {
             !f.consumed
                 && f.fault.down
                 && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
         }) {
-            let witness = nodes_on(f.channel).into_iter().find(|&z| {
+            let witness = (0..self.timeline.nodes.len() as u32).find(|&z| {
                 z != f.a && z != f.b && is_up(f.channel, f.a, z) && is_up(f.channel, f.b, z)
             });
             if let Some(z) = witness {
@@ -596,22 +629,35 @@ impl<'a> Engine<'a> {
         }
 
         // 6. Complete: components over every pair that is not down on all its channels.
-        let present: BTreeSet<u32> = measured.keys().flat_map(|&(a, b)| [a, b]).collect();
+        let cut_candidates = faults.iter().any(|f| {
+            !f.consumed
+                && f.fault.down
+                && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
+        });
+        let mut present = vec![false; self.timeline.nodes.len()];
         let mut uf = UnionFind::<u32>::new(self.timeline.nodes.len());
-        for (&(a, b), &(m, d)) in &measured {
-            if d < m {
-                uf.union(a, b);
+        if cut_candidates {
+            for (&(a, b), &(m, d)) in self.slots.iter().zip(&measured) {
+                if m == 0 {
+                    continue;
+                }
+                present[a as usize] = true;
+                present[b as usize] = true;
+                if d < m {
+                    uf.union(a, b);
+                }
             }
         }
         let mut comps: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-        for &n in &present {
+        for n in (0..present.len() as u32).filter(|&n| present[n as usize]) {
             comps.entry(uf.find(n)).or_default().insert(n);
         }
         if comps.len() > 1 {
             let degree = |c: &BTreeSet<u32>| {
-                measured
-                    .keys()
-                    .filter(|(a, b)| c.contains(a) || c.contains(b))
+                self.slots
+                    .iter()
+                    .zip(&measured)
+                    .filter(|((a, b), m)| m.0 > 0 && (c.contains(a) || c.contains(b)))
                     .count()
             };
             let main = comps
@@ -660,9 +706,18 @@ impl<'a> Engine<'a> {
 
         // 7. Observers disagree: x is down from y while another node reaches x, and y itself
         //    reaches others; the observers' own link is not measured.
+        // Pairs measured up per (channel, node), counted only when a fault is left to judge.
+        let left = faults.iter().any(|f| !f.consumed && f.fault.down);
+        let mut up_degree: HashMap<(Channel, u32), u32> = HashMap::new();
+        if left {
+            for (ch, a, b) in ups() {
+                *up_degree.entry((ch, a)).or_default() += 1;
+                *up_degree.entry((ch, b)).or_default() += 1;
+            }
+        }
         let has_other_up = |ch: Channel, x: u32, not: u32| {
-            up.iter()
-                .any(|k| k.0 == ch && (k.1 == x || k.2 == x) && k.1 != not && k.2 != not)
+            let all = up_degree.get(&(ch, x)).copied().unwrap_or(0);
+            all > u32::from(is_up(ch, x, not))
         };
         for f in faults.iter_mut().filter(|f| {
             !f.consumed
