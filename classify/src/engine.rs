@@ -55,6 +55,24 @@ impl<'a> Series<'a> {
         }
     }
 
+    /// Like [`Series::at`] for windows visited in increasing order: each cursor only moves
+    /// forward, so a sweep over the timeline costs one pass over the segments.
+    fn advance(&self, cursor: &mut [usize; 3], w: WindowIdx) -> Status<'a> {
+        let step = |segs: Option<&'a [Segment]>, c: &mut usize| -> Option<&'a Segment> {
+            let segs = segs?;
+            while *c < segs.len() && segs[*c].end <= w {
+                *c += 1;
+            }
+            segs.get(*c).filter(|s| s.contains(w))
+        };
+        let [f, r, t] = cursor;
+        Status {
+            fwd: step(self.fwd, f),
+            rev: step(self.rev, r),
+            rt: step(self.rt, t),
+        }
+    }
+
     fn all(&self) -> impl Iterator<Item = &'a Segment> {
         [self.fwd, self.rev, self.rt]
             .into_iter()
@@ -402,7 +420,7 @@ impl<'a> Engine<'a> {
                 .any(|(n, runs)| n != self.name(i) && overlaps(runs))
     }
 
-    fn analyse(&self, s: u32, e: u32) -> Vec<Finding> {
+    fn analyse(&self, s: u32, e: u32, cursors: &mut [[usize; 3]]) -> Vec<Finding> {
         let w = WindowIdx(s);
         let mut faults: Vec<PairFault> = Vec::new();
         // Per pair series (in `pairs` order): measured up.
@@ -411,7 +429,7 @@ impl<'a> Engine<'a> {
         // trips down).
         let mut measured: Vec<(u32, u32)> = vec![(0, 0); self.slots.len()];
         for (i, (&(ch, a, b), series)) in self.pairs.iter().enumerate() {
-            let st = series.at(w);
+            let st = series.advance(&mut cursors[i], w);
             if st.fwd.is_none() && st.rev.is_none() && st.rt.is_none() {
                 continue;
             }
@@ -803,7 +821,7 @@ impl<'a> Engine<'a> {
                 notes: note.into_iter().collect(),
             });
         }
-        group(out)
+        group(out, self.timeline.nodes.len())
     }
 
     /// The node of pair {a, b} that serves: the one with the larger share of its pairs on
@@ -854,6 +872,7 @@ impl<'a> Engine<'a> {
         let gap = windows(self.options.merge_gap_ns, self.timeline.window_ns);
         let mut open: Vec<Draft> = Vec::new();
         let mut done: Vec<Draft> = Vec::new();
+        let mut cursors = vec![[0usize; 3]; self.pairs.len()];
         for pair in bounds.windows(2) {
             let (s, e) = (pair[0], pair[1]);
             if s >= e {
@@ -864,7 +883,7 @@ impl<'a> Engine<'a> {
                 open.into_iter().partition(|d| d.end + gap >= s);
             done.extend(closed);
             open = keep;
-            for f in self.analyse(s, e) {
+            for f in self.analyse(s, e, &mut cursors) {
                 let hits: Vec<usize> = open
                     .iter()
                     .enumerate()
@@ -1162,37 +1181,53 @@ fn phases(series: &Series<'_>, windows: u32) -> Vec<(u32, u32, bool)> {
     out
 }
 
-/// Merges findings of one span that share a mode, subtype and node.
-fn group(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::new();
+/// Merges findings of one span that share a mode, subtype and node (asymmetric and partial
+/// findings, which arrive one pair at a time).
+fn group(findings: Vec<Finding>, nodes: usize) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut joinable: BTreeMap<(Mode, Option<Subtype>), Vec<Finding>> = BTreeMap::new();
     for f in findings {
-        let joinable = matches!(f.mode, Mode::Asymmetric | Mode::Partial);
-        let nodes = |x: &Finding| -> BTreeSet<u32> {
-            x.edges
+        if matches!(f.mode, Mode::Asymmetric | Mode::Partial) {
+            joinable.entry((f.mode, f.subtype)).or_default().push(f);
+        } else {
+            out.push(f);
+        }
+    }
+    for (_, fs) in joinable {
+        let mut uf = UnionFind::<u32>::new(nodes);
+        let members = |f: &Finding| -> Vec<u32> {
+            f.edges
                 .iter()
                 .flat_map(|e| [e.a, e.b])
-                .chain(x.subject.iter().copied())
+                .chain(f.subject.iter().copied())
                 .collect()
         };
-        let hit = joinable
-            .then(|| {
-                out.iter_mut().find(|o| {
-                    o.mode == f.mode && o.subtype == f.subtype && !nodes(o).is_disjoint(&nodes(&f))
-                })
-            })
-            .flatten();
-        match hit {
-            Some(o) => {
-                o.subject.extend(f.subject);
-                o.edges.extend(f.edges);
-                for n in f.notes {
-                    if !o.notes.contains(&n) {
-                        o.notes.push(n);
+        for f in &fs {
+            let m = members(f);
+            for w in m.windows(2) {
+                uf.union(w[0], w[1]);
+            }
+        }
+        let mut by_root: BTreeMap<u32, Finding> = BTreeMap::new();
+        for f in fs {
+            let root = members(&f).first().map_or(u32::MAX, |&n| uf.find(n));
+            match by_root.entry(root) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(f);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let o = o.get_mut();
+                    o.subject.extend(f.subject);
+                    o.edges.extend(f.edges);
+                    for n in f.notes {
+                        if !o.notes.contains(&n) {
+                            o.notes.push(n);
+                        }
                     }
                 }
             }
-            None => out.push(f),
         }
+        out.extend(by_root.into_values());
     }
     out
 }
