@@ -707,6 +707,16 @@ impl<'a> Engine<'a> {
                     continue;
                 }
                 let mut notes = Vec::new();
+                let seen_from: BTreeSet<u32> = edges
+                    .iter()
+                    .map(|e| if side.contains(&e.a) { e.b } else { e.a })
+                    .collect();
+                if seen_from.len() == 1 && present.iter().filter(|p| **p).count() > side.len() + 1 {
+                    let o = self.name(*seen_from.first().expect("one node"));
+                    notes.push(format!(
+                        "seen from {o} only: the links between the cut-off side and the other nodes are not measured"
+                    ));
+                }
                 if edges.iter().all(|e| e.dir == Direction::Unknown) {
                     notes.push(
                         "round trips only: a cut that is down one way would look the same".into(),

@@ -44,6 +44,14 @@ fn etcd_complete_cuts_off_n1() {
         .unwrap();
     assert_eq!(subject(main), ["n1"]);
     assert!(main.duration_s() >= 18.0, "{}", main.duration_s());
+    // Only the client measured n1: the verdict says so.
+    assert!(
+        main.notes
+            .iter()
+            .any(|n| n.starts_with("seen from client only")),
+        "{:?}",
+        main.notes
+    );
 }
 
 /// From the client's seat, a leader that cannot send to its peers looks cut off: only round
