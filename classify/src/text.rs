@@ -7,6 +7,9 @@ use crate::episode::{EdgeDirection, Episode, EpisodeEdge};
 use crate::gap::{Gap, GapKind};
 use crate::{Mode, Verdict};
 
+/// Edges listed per episode; `--json` has them all.
+const MAX_EDGES: usize = 8;
+
 fn time_of_day(ts: &str) -> &str {
     ts.get(11..23).unwrap_or(ts)
 }
@@ -104,15 +107,17 @@ pub fn render(v: &Verdict) -> String {
         let _ = writeln!(w, "incident  {t}");
     }
     let _ = writeln!(w, "span      {} – {}", c.start, c.end);
-    let _ = writeln!(
-        w,
-        "nodes     {}",
-        c.nodes
-            .iter()
-            .map(|n| n.0.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let names: Vec<&str> = c.nodes.iter().map(|n| n.0.as_str()).collect();
+    if names.len() > 12 {
+        let _ = writeln!(
+            w,
+            "nodes     {}, … ({} nodes)",
+            names[..10].join(", "),
+            names.len()
+        );
+    } else {
+        let _ = writeln!(w, "nodes     {}", names.join(", "));
+    }
     let _ = writeln!(
         w,
         "channels  {}",
@@ -173,8 +178,11 @@ pub fn render(v: &Verdict) -> String {
             headline(e)
         );
         let _ = writeln!(w, "  confidence {:.2}", e.confidence);
-        for x in &e.edges {
+        for x in e.edges.iter().take(MAX_EDGES) {
             let _ = writeln!(w, "  {}", edge(x));
+        }
+        if e.edges.len() > MAX_EDGES {
+            let _ = writeln!(w, "  … {} more edges in --json", e.edges.len() - MAX_EDGES);
         }
         for n in &e.notes {
             let _ = writeln!(w, "  note: {n}");

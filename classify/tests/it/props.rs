@@ -321,3 +321,15 @@ fn observers_that_disagree_about_a_node_make_it_gray() {
     assert_eq!(c.primary, Mode::Gray, "{:?}", c.episodes);
     assert_eq!(c.episodes[0].subtype, Some(Subtype::ObserversDisagree));
 }
+
+#[test]
+fn text_of_a_large_cut_stays_short_and_points_to_json() {
+    let t = mesh(20, |a, b, w| (a == 0 || b == 0) && (30..90).contains(&w));
+    let c = run(&t);
+    let v = rift_classify::Verdict::new(None, c, None, &[]);
+    let text = rift_classify::text::render(&v);
+    assert!(text.contains("(20 nodes)"), "{text}");
+    assert!(text.contains("complete: n0 cut off"), "{text}");
+    assert!(text.contains("… 11 more edges in --json"), "{text}");
+    assert!(text.lines().count() < 30, "{text}");
+}
