@@ -22,6 +22,7 @@ impl ExitCode {
                 .is_some_and(is_input_error)
                 || e.downcast_ref::<rift_classify::detector::SettingsError>()
                     .is_some()
+                || e.downcast_ref::<crate::cmd::NoEvidence>().is_some()
         }) {
             ExitCode::BadInput
         } else if err

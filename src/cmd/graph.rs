@@ -9,7 +9,7 @@ use rift_ingest::{Export, ReadOptions, parse_duration, parse_ts};
 use rift_reach::export::{Exporter, View, dot::Dot, json::Json, matrix::Matrix, text::Text};
 use rift_reach::{Thresholds, Timeline, TimelineBuilder, Trail, WindowIdx};
 
-use super::UsageError;
+use super::{NoEvidence, UsageError};
 use crate::progress::Bar;
 
 /// Output formats of `rift graph`.
@@ -134,6 +134,9 @@ pub(crate) fn build(dir: &Path, args: &TimelineArgs) -> anyhow::Result<Built> {
         .stream(&bar, &mut |df| builder.add(&df).map_err(|e| e.to_string()))
         .with_context(|| format!("reading '{}'", dir.display()))?;
     let (timeline, trail) = builder.finish_traced();
+    if timeline.windows == 0 {
+        return Err(NoEvidence(dir.display().to_string()).into());
+    }
     Ok(Built {
         export,
         timeline,

@@ -8,3 +8,11 @@ pub(crate) mod ingest;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub(crate) struct UsageError(pub(crate) String);
+
+/// The export was read but holds nothing to build a timeline from.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "'{0}' holds no reachability evidence: no counter, health, probe or client row was read; \
+     run `rift ingest {0}` to see what each file gave"
+)]
+pub(crate) struct NoEvidence(pub(crate) String);

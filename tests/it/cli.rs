@@ -190,3 +190,19 @@ fn a_bad_detector_table_is_bad_input_naming_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn an_export_without_reachability_evidence_is_bad_input_not_healthy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("members.csv"), "name,ip\nn1,10.0.0.1\n").unwrap();
+    for cmd in ["classify", "graph"] {
+        let o = rift(&[cmd, dir.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(3), "{cmd}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("holds no reachability evidence"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty());
+    }
+}
