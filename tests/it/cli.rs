@@ -206,3 +206,16 @@ fn an_export_without_reachability_evidence_is_bad_input_not_healthy() {
         assert!(stdout(&o).is_empty());
     }
 }
+
+#[test]
+fn classify_json_schema_is_stable() {
+    let o = rift(&[
+        "classify",
+        "tests/fixtures/incidents/gray-n2-data",
+        "--json",
+        "--detector",
+        "lb-health",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("gray_classify_json", stdout(&o));
+}
