@@ -991,7 +991,8 @@ impl<'a> Engine<'a> {
         }
         let secs = self.timeline.window_ns as f64 / 1e9;
         let mut rest: Vec<Draft> = Vec::new();
-        let mut flapping: Vec<(Draft, Vec<Mode>)> = Vec::new();
+        // Each flapping draft with the modes and subjects of the drafts it absorbed.
+        let mut flapping: Vec<(Draft, Vec<(Mode, BTreeSet<u32>)>)> = Vec::new();
         for (a, b, s, e, cycles, period) in flaps {
             let seed = Draft {
                 mode: Mode::Flapping,
@@ -1030,7 +1031,7 @@ impl<'a> Engine<'a> {
             });
             match host {
                 Some((f, modes)) => {
-                    modes.push(d.mode);
+                    modes.push((d.mode, d.subject.clone()));
                     let flaps = f.flaps;
                     let notes = std::mem::take(&mut f.notes);
                     f.merge(Draft {
@@ -1044,7 +1045,7 @@ impl<'a> Engine<'a> {
             }
         }
         for (mut f, modes) in flapping {
-            let count = |m: Mode| modes.iter().filter(|x| **x == m).count();
+            let count = |m: Mode| modes.iter().filter(|x| x.0 == m).count();
             f.subtype = Some(
                 if count(Mode::Complete) > 0 && count(Mode::Complete) >= count(Mode::Asymmetric) {
                     Subtype::FlappingComplete
@@ -1054,6 +1055,12 @@ impl<'a> Engine<'a> {
                     Subtype::FlappingPartial
                 },
             );
+            // A cut that comes and goes: the subject is the side that was cut off.
+            if let Some((Mode::Complete, side)) = modes.first()
+                && modes.iter().all(|(m, s)| *m == Mode::Complete && s == side)
+            {
+                f.subject = side.clone();
+            }
             rest.push(f);
         }
         rest.sort_by_key(|d| (d.start, d.end, d.mode));

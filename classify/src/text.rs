@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::detector::Source;
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge};
 use crate::gap::{Gap, GapKind};
-use crate::{Mode, Verdict};
+use crate::{Mode, Subtype, Verdict};
 
 /// Edges listed per episode; `--json` has them all.
 const MAX_EDGES: usize = 8;
@@ -60,6 +60,9 @@ fn headline(e: &Episode) -> String {
         (Mode::Complete, _) => format!("complete: {subject} cut off"),
         (Mode::Crash, Some(s)) => format!("crash ({s}): {subject} stopped reporting"),
         (Mode::Gray, Some(s)) => format!("gray ({s}) on {subject}"),
+        (Mode::Flapping, Some(Subtype::FlappingComplete)) if e.subject.len() == 1 => {
+            format!("flapping (complete): {subject} cut off again and again")
+        }
         (Mode::Flapping, Some(s)) => format!("flapping ({s}) between {subject}"),
         (Mode::Asymmetric, _) => asymmetric(e).unwrap_or(format!("asymmetric between {subject}")),
         (m, Some(s)) => format!("{m} ({s}) between {subject}"),

@@ -333,3 +333,23 @@ fn text_of_a_large_cut_stays_short_and_points_to_json() {
     assert!(text.contains("… 11 more edges in --json"), "{text}");
     assert!(text.lines().count() < 30, "{text}");
 }
+
+#[test]
+fn a_node_flapping_in_and_out_of_isolation_is_a_flapping_cut_of_that_node() {
+    // n2 cut off from everyone for 3 s out of every 7 s, from second 10 to 52.
+    let t = mesh(4, |a, b, w| {
+        (a == 2 || b == 2) && (10..52).contains(&w) && (w - 10) % 7 < 3
+    });
+    let c = run(&t);
+    assert_eq!(c.primary, Mode::Flapping);
+    assert_eq!(c.episodes.len(), 1, "{:?}", c.episodes);
+    let e = &c.episodes[0];
+    assert_eq!(e.subtype, Some(Subtype::FlappingComplete));
+    assert_eq!(e.subject, [name(2)]);
+    assert_eq!(e.flaps.as_ref().unwrap().cycles, 6);
+    let text = rift_classify::text::render(&rift_classify::Verdict::new(None, c, None, &[]));
+    assert!(
+        text.contains("flapping (complete): n2 cut off again and again"),
+        "{text}"
+    );
+}
