@@ -192,6 +192,9 @@ type EdgeId = (Channel, u32, u32, EdgeDirection, Option<String>);
 /// An episode edge's worst state so far: down (else lossy), lowest p, largest n.
 type EdgeWorst = (bool, Option<f64>, u64);
 
+/// The mode and subject of a draft absorbed by a flapping draft.
+type Absorbed = (Mode, BTreeSet<u32>);
+
 /// A pair on a channel: (channel, a, b) with a < b.
 type PairId = (Channel, u32, u32);
 
@@ -992,7 +995,7 @@ impl<'a> Engine<'a> {
         let secs = self.timeline.window_ns as f64 / 1e9;
         let mut rest: Vec<Draft> = Vec::new();
         // Each flapping draft with the modes and subjects of the drafts it absorbed.
-        let mut flapping: Vec<(Draft, Vec<(Mode, BTreeSet<u32>)>)> = Vec::new();
+        let mut flapping: Vec<(Draft, Vec<Absorbed>)> = Vec::new();
         for (a, b, s, e, cycles, period) in flaps {
             let seed = Draft {
                 mode: Mode::Flapping,
