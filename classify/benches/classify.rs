@@ -34,21 +34,28 @@ fn seg(start: u32, end: u32, state: EdgeState) -> Segment {
     }
 }
 
-/// Up everywhere except where `down(w)` holds.
-fn series(down: impl Fn(u32) -> bool) -> Vec<Segment> {
+/// Run-length encodes the state of each window.
+fn series(state: impl Fn(u32) -> EdgeState) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     for w in 0..WINDOWS {
-        let state = if down(w) {
-            EdgeState::Down
-        } else {
-            EdgeState::Up
-        };
+        let state = state(w);
         match out.last_mut() {
             Some(s) if s.state == state => s.end = WindowIdx(w + 1),
             _ => out.push(seg(w, w + 1, state)),
         }
     }
     out
+}
+
+/// Down where `down(w)` holds, up elsewhere.
+fn down_when(down: impl Fn(u32) -> bool) -> impl Fn(u32) -> EdgeState {
+    move |w| {
+        if down(w) {
+            EdgeState::Down
+        } else {
+            EdgeState::Up
+        }
+    }
 }
 
 fn timeline(noisy: bool) -> Timeline {
@@ -60,14 +67,21 @@ fn timeline(noisy: bool) -> Timeline {
                 continue;
             }
             let segs = if s == 0 || d == 0 {
-                series(|w| (1200..2400).contains(&w))
+                series(down_when(|w| (1200..2400).contains(&w)))
             } else if (s, d) == (1, 2) {
-                series(|w| (300..600).contains(&w))
+                series(down_when(|w| (300..600).contains(&w)))
             } else if (s.min(d), s.max(d)) == (3, 4) {
-                series(|w| (2700..3000).contains(&w) && (w / 5) % 2 == 0)
+                series(down_when(|w| (2700..3000).contains(&w) && (w / 5) % 2 == 0))
             } else if noisy {
                 let offset = ((s * 31 + d * 17) % 120) as u32;
-                series_with_blips(offset)
+                // A one-window lossy blip every 120 windows.
+                series(|w| {
+                    if w % 120 == offset {
+                        EdgeState::Lossy
+                    } else {
+                        EdgeState::Up
+                    }
+                })
             } else {
                 vec![seg(0, WINDOWS, EdgeState::Up)]
             };
@@ -92,23 +106,6 @@ fn timeline(noisy: bool) -> Timeline {
         edges,
         round_trips: BTreeMap::new(),
     }
-}
-
-/// Up, with a one-window lossy blip every 120 windows starting at `offset`.
-fn series_with_blips(offset: u32) -> Vec<Segment> {
-    let mut out: Vec<Segment> = Vec::new();
-    for w in 0..WINDOWS {
-        let state = if w % 120 == offset {
-            EdgeState::Lossy
-        } else {
-            EdgeState::Up
-        };
-        match out.last_mut() {
-            Some(s) if s.state == state => s.end = WindowIdx(w + 1),
-            _ => out.push(seg(w, w + 1, state)),
-        }
-    }
-    out
 }
 
 fn bench(c: &mut Criterion) {

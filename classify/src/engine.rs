@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::unionfind::UnionFind;
 use rift_ingest::model::{Channel, Event, NodeId};
-use rift_reach::{Direction, EdgeState, Estimate, Segment, Timeline, Trail, WindowIdx};
+use rift_reach::{Direction, EdgeState, Estimate, Segment, Timeline, Trail, WindowIdx, segment_at};
 
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge, EvidenceRow, Flaps, Transient};
 use crate::mode::{Mode, Subtype};
@@ -27,9 +27,7 @@ fn is_liveness(c: Channel) -> bool {
 }
 
 fn find(segs: Option<&[Segment]>, w: WindowIdx) -> Option<&Segment> {
-    let segs = segs?;
-    let i = segs.partition_point(|s| s.end <= w);
-    segs.get(i).filter(|s| s.contains(w))
+    segment_at(segs?, w)
 }
 
 #[derive(Clone, Copy, Default)]
@@ -79,6 +77,24 @@ impl<'a> Series<'a> {
             .flatten()
             .flat_map(|s| s.iter())
     }
+}
+
+/// The series of pair {x, y} on a channel (and flow) in the maps being built, and whether x < y
+/// in node order; `None` for a node not in the timeline.
+fn series_of<'m, 'a>(
+    pairs: &'m mut BTreeMap<PairId, Series<'a>>,
+    flows: &'m mut BTreeMap<PairId, BTreeMap<&'a str, Series<'a>>>,
+    ix: &HashMap<&str, u32>,
+    (channel, x, y): (Channel, &str, &str),
+    flow: Option<&'a str>,
+) -> Option<(&'m mut Series<'a>, bool)> {
+    let (&x, &y) = (ix.get(x)?, ix.get(y)?);
+    let key = (channel, x.min(y), x.max(y));
+    let series = match flow {
+        None => pairs.entry(key).or_default(),
+        Some(f) => flows.entry(key).or_default().entry(f).or_default(),
+    };
+    Some((series, x < y))
 }
 
 fn state(s: Option<&Segment>) -> Option<EdgeState> {
@@ -299,38 +315,31 @@ impl<'a> Engine<'a> {
         let mut pairs: BTreeMap<(Channel, u32, u32), Series> = BTreeMap::new();
         let mut flows: BTreeMap<(Channel, u32, u32), BTreeMap<&str, Series>> = BTreeMap::new();
         for (k, segs) in &timeline.edges {
-            let (Some(&s), Some(&d)) = (ix.get(k.src.0.as_str()), ix.get(k.dst.0.as_str())) else {
-                continue;
-            };
-            let (a, b) = (s.min(d), s.max(d));
-            let series = match &k.flow {
-                None => pairs.entry((k.channel, a, b)).or_default(),
-                Some(f) => flows
-                    .entry((k.channel, a, b))
-                    .or_default()
-                    .entry(f.as_str())
-                    .or_default(),
-            };
-            if s < d {
-                series.fwd = Some(segs);
-            } else {
-                series.rev = Some(segs);
+            let flow = k.flow.as_deref();
+            if let Some((series, forward)) = series_of(
+                &mut pairs,
+                &mut flows,
+                &ix,
+                (k.channel, &k.src.0, &k.dst.0),
+                flow,
+            ) {
+                if forward {
+                    series.fwd = Some(segs);
+                } else {
+                    series.rev = Some(segs);
+                }
             }
         }
         for (k, segs) in &timeline.round_trips {
-            let (Some(&x), Some(&y)) = (ix.get(k.a.0.as_str()), ix.get(k.b.0.as_str())) else {
-                continue;
-            };
-            let (a, b) = (x.min(y), x.max(y));
-            let series = match &k.flow {
-                None => pairs.entry((k.channel, a, b)).or_default(),
-                Some(f) => flows
-                    .entry((k.channel, a, b))
-                    .or_default()
-                    .entry(f.as_str())
-                    .or_default(),
-            };
-            series.rt = Some(segs);
+            if let Some((series, _)) = series_of(
+                &mut pairs,
+                &mut flows,
+                &ix,
+                (k.channel, &k.a.0, &k.b.0),
+                k.flow.as_deref(),
+            ) {
+                series.rt = Some(segs);
+            }
         }
         let mut restarts: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
         for e in events.iter().filter(|e| e.kind.as_str() == "restart") {

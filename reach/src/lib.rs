@@ -48,7 +48,7 @@ pub use error::Error;
 pub use estimate::wilson;
 pub use model::{
     Basis, Direction, EdgeKey, EdgeState, Estimate, PairKey, Segment, Thresholds, Timeline,
-    WindowIdx,
+    WindowIdx, segment_at,
 };
 pub use snapshot::Snapshot;
 pub use trail::{Trace, TraceKey, Trail};

@@ -195,7 +195,8 @@ pub struct Timeline {
     pub round_trips: BTreeMap<PairKey, Vec<Segment>>,
 }
 
-fn find(segments: &[Segment], w: WindowIdx) -> Option<&Segment> {
+/// The segment of a series that holds window `w`, if any (segments sorted and disjoint).
+pub fn segment_at(segments: &[Segment], w: WindowIdx) -> Option<&Segment> {
     let i = segments.partition_point(|s| s.end <= w);
     segments.get(i).filter(|s| s.contains(w))
 }
@@ -240,7 +241,7 @@ impl Timeline {
             dst: dst.into(),
             flow: None,
         };
-        self.edges.get(&key).and_then(|s| find(s, w))
+        self.edges.get(&key).and_then(|s| segment_at(s, w))
     }
 
     /// The segment of flow `flow` of direction `src → dst` on `channel` at window `w`.
@@ -258,7 +259,7 @@ impl Timeline {
             dst: dst.into(),
             flow: Some(flow.to_owned()),
         };
-        self.edges.get(&key).and_then(|s| find(s, w))
+        self.edges.get(&key).and_then(|s| segment_at(s, w))
     }
 
     /// The state of direction `src → dst` on `channel` at window `w`, `None` without evidence.
@@ -275,7 +276,7 @@ impl Timeline {
             b: b.into(),
             flow: None,
         };
-        self.round_trips.get(&key).and_then(|s| find(s, w))
+        self.round_trips.get(&key).and_then(|s| segment_at(s, w))
     }
 
     /// Which direction of pair {a, b} is at fault at window `w` on `channel`, from a's point of
