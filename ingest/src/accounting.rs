@@ -37,6 +37,20 @@ pub enum SkipReason {
     NoReader,
     /// `incident.toml` says to ignore the file.
     Ignored,
+    /// A log line that fits its profile's layout but that no rule reads: it says nothing about
+    /// the network (most lines of a log).
+    NotRecognised,
+    /// The line is not valid UTF-8.
+    InvalidUtf8,
+    /// No log profile fits the file.
+    NoProfile,
+    /// The line is about a node that had announced its shutdown (or had not started yet):
+    /// silence from a stopped process is not a network fault.
+    NodeStopped,
+    /// A comment or metadata line (Prometheus `# HELP` / `# TYPE`).
+    Comment,
+    /// A metric series rift does not turn into evidence, with the reason.
+    NotUsed(String),
 }
 
 impl fmt::Display for SkipReason {
@@ -54,6 +68,14 @@ impl fmt::Display for SkipReason {
             SkipReason::Blank => f.write_str("blank line"),
             SkipReason::NoReader => f.write_str("no reader for this file type in this version"),
             SkipReason::Ignored => f.write_str("ignored by incident.toml"),
+            SkipReason::NotRecognised => f.write_str("not recognised (no profile rule reads it)"),
+            SkipReason::InvalidUtf8 => f.write_str("not valid UTF-8"),
+            SkipReason::NoProfile => f.write_str("no log profile fits this file"),
+            SkipReason::NodeStopped => {
+                f.write_str("about a node that had shut down or not yet started")
+            }
+            SkipReason::Comment => f.write_str("comment or metadata line"),
+            SkipReason::NotUsed(why) => write!(f, "not used: {why}"),
         }
     }
 }

@@ -69,6 +69,24 @@ pub struct SourceSpec {
     /// Map from rift's column names to this file's: `{ ts = "time", target = "backend" }`.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// Logs and metric files: the node the file belongs to (default: the file name up to its
+    /// first dot).
+    pub node: Option<String>,
+    /// Logs: the profile to read the file with (default: sniffed from its first lines).
+    pub profile: Option<String>,
+}
+
+/// Settings for node logs.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogsConfig {
+    /// Extra profile files (TOML), relative to the export folder.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// Read every log file with this profile instead of sniffing.
+    pub profile: Option<String>,
+    /// The year of timestamps that carry none (syslog, klog), when no other file gives it.
+    pub year: Option<i32>,
 }
 
 /// Settings for counters tables.
@@ -108,6 +126,9 @@ pub struct IncidentConfig {
     /// Probe settings.
     #[serde(default)]
     pub probes: ProbesConfig,
+    /// Log settings.
+    #[serde(default)]
+    pub logs: LogsConfig,
     /// Per-file overrides.
     #[serde(default, rename = "source")]
     pub sources: Vec<SourceSpec>,

@@ -159,6 +159,9 @@ pub(crate) fn discover(root: &Path, config: &IncidentConfig) -> Result<Vec<FileE
         let format = Format::from_name(&name);
         let kind = match config.source(&rel).and_then(|s| s.kind) {
             Some(kind) => kind,
+            None if format == Some(Format::Ndjson) && crate::metrics::is_query_json(&path) => {
+                SourceKind::Metrics
+            }
             None => {
                 let cols = match format {
                     Some(f) if name != "incident.toml" && size > 0 => sniff_columns(&path, f)?,

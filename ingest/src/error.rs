@@ -55,6 +55,9 @@ pub enum Error {
         /// The underlying error.
         source: polars::error::PolarsError,
     },
+    /// A log profile is malformed, or a profile named in settings does not exist.
+    #[error("{0}")]
+    BadProfile(String),
     /// The sink that receives observation batches failed.
     #[error("{0}")]
     Sink(String),

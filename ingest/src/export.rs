@@ -11,6 +11,9 @@ use crate::config::{IncidentConfig, SourceKind};
 use crate::discover::{FileEntry, discover};
 use crate::error::Error;
 use crate::input;
+use crate::logs::read::{LogSettings, read_log, sniff};
+use crate::logs::{self, LogFile, Profile};
+use crate::metrics::{self, Invariants, MetricFile, MetricTable};
 use crate::model::{Channel, Event, Observation};
 use crate::nodes::NodeResolver;
 use crate::row::{Format, read_table};
@@ -44,12 +47,18 @@ impl Progress for NoProgress {}
 pub struct ReadOptions {
     /// Observation rows per batch handed to [`Export::stream`]'s callback.
     pub batch_rows: usize,
+    /// Read every log file with this profile instead of sniffing (overrides `incident.toml`).
+    pub log_profile: Option<String>,
+    /// Extra log profile files (TOML) besides the built-in ones.
+    pub profiles: Vec<PathBuf>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             batch_rows: 1 << 16,
+            log_profile: None,
+            profiles: Vec::new(),
         }
     }
 }
@@ -82,6 +91,8 @@ pub struct Ingested {
     pub accounting: Accounting,
     /// Nodes, channels and time span.
     pub summary: Summary,
+    /// Operational invariants from metric exports.
+    pub invariants: Invariants,
 }
 
 /// What [`Export::stream`] returns besides the batches.
@@ -95,6 +106,8 @@ pub struct StreamReport {
     pub accounting: Accounting,
     /// Nodes, channels and time span.
     pub summary: Summary,
+    /// Operational invariants from metric exports.
+    pub invariants: Invariants,
 }
 
 /// An incident export folder, its `incident.toml` and its files.
@@ -225,6 +238,7 @@ impl Export {
             events: report.events,
             accounting: report.accounting,
             summary: report.summary,
+            invariants: report.invariants,
         })
     }
 
@@ -287,6 +301,10 @@ impl Export {
             })?,
             None => 1_000_000_000,
         };
+        let profiles = self.profiles()?;
+        let log_plan = self.plan_logs(&profiles)?;
+        let mut log_files: Vec<LogFile> = Vec::new();
+        let mut metric_files: Vec<MetricFile> = Vec::new();
         let mut store = PairStore::new(resolution);
         let mut counter_files = Vec::new();
         let mut events: Vec<Event> = Vec::new();
@@ -336,10 +354,64 @@ impl Export {
                         tally.push(o);
                     }
                 }
-                SourceKind::Log
-                | SourceKind::Metrics
-                | SourceKind::Unknown
-                | SourceKind::Ignore => {
+                SourceKind::Log => {
+                    progress.file(&f.rel);
+                    let node = spec
+                        .and_then(|s| s.node.clone())
+                        .unwrap_or_else(|| logs::node_of_file(&f.rel));
+                    match log_plan.profile_for(i) {
+                        Some(p) => {
+                            let profile = &profiles[p];
+                            accounts[i].notes.push(format!(
+                                "read as {} logs with profile {} ({}), node {node}",
+                                profile.system, profile.name, log_plan.why[i]
+                            ));
+                            let settings = LogSettings {
+                                profile,
+                                year: log_plan.year,
+                            };
+                            let lines = read_log(&f.path, &settings, &mut accounts[i], progress)?;
+                            log_files.push(LogFile {
+                                account: i,
+                                rel: f.rel.clone(),
+                                node,
+                                lines,
+                            });
+                        }
+                        None => {
+                            let lines = input::count_lines(&f.path, progress)?;
+                            let acc = &mut accounts[i];
+                            acc.rows_read = lines;
+                            acc.skip_n(SkipReason::NoProfile, lines, 1, || {
+                                "name its profile in incident.toml ([[source]] path = …, profile = …) or with --log-profile; `rift profiles` lists them".to_owned()
+                            });
+                        }
+                    }
+                }
+                SourceKind::Metrics => {
+                    progress.file(&f.rel);
+                    let node = spec
+                        .and_then(|s| s.node.clone())
+                        .unwrap_or_else(|| logs::node_of_file(&f.rel));
+                    let acc = &mut accounts[i];
+                    let samples = match f.format {
+                        Some(Format::Ndjson) if metrics::is_query_json(&f.path) => {
+                            metrics::read_query_json(&f.path, &node, acc, progress)?
+                        }
+                        Some(format) => {
+                            let mut table = MetricTable::new(acc, node);
+                            read_table(&f.path, format, &mut table, progress)?;
+                            table.finish()
+                        }
+                        None => metrics::read_prom(&f.path, &f.rel, &node, acc, progress)?,
+                    };
+                    metric_files.push(MetricFile {
+                        account: i,
+                        rel: f.rel.clone(),
+                        samples,
+                    });
+                }
+                SourceKind::Unknown | SourceKind::Ignore => {
                     progress.file(&f.rel);
                     let lines = input::count_lines(&f.path, progress)?;
                     let acc = &mut accounts[i];
@@ -353,8 +425,7 @@ impl Export {
                         SourceKind::Unknown => {
                             "not recognised; name its kind in incident.toml ([[source]] path = …, kind = …)"
                         }
-                        SourceKind::Ignore => "kind = \"ignore\" in incident.toml",
-                        _ => "logs and metric exports are not read by this version",
+                        _ => "kind = \"ignore\" in incident.toml",
                     };
                     acc.skip_n(reason, lines, 1, || hint.to_owned());
                 }
@@ -365,6 +436,50 @@ impl Export {
             }
         }
 
+        // Logs and metrics: learn the names they announce, then resolve and settle them.
+        logs::learn_aliases(&log_files, &mut resolver);
+        for (node, id) in metrics::aliases(&metric_files) {
+            let canonical = resolver.resolve(&node);
+            resolver.add_alias(canonical.as_str(), &id);
+        }
+        let mut derived: Vec<Observation> = Vec::new();
+        let stops = logs::settle(
+            log_files,
+            &resolver,
+            &mut accounts,
+            &mut derived,
+            &mut events,
+        );
+        let metric_accounts: Vec<usize> = metric_files.iter().map(|m| m.account).collect();
+        let mut from_metrics = Vec::new();
+        let mut metric_events = Vec::new();
+        let invariants = metrics::interpret(
+            metric_files,
+            &resolver,
+            &mut accounts,
+            &mut from_metrics,
+            &mut metric_events,
+        );
+        let before = from_metrics.len();
+        from_metrics.retain(|o| !stops.hides(o));
+        if before > from_metrics.len() {
+            if let Some(&i) = metric_accounts.first() {
+                accounts[i].notes.push(format!(
+                    "{} observations from metrics fall after a node's shutdown announcement and are not used",
+                    before - from_metrics.len()
+                ));
+            }
+        }
+        events.extend(metric_events);
+        derived.extend(from_metrics);
+        derived.sort_by(|a, b| {
+            (a.ts_ns, &a.src, &a.dst, a.channel, &a.origin)
+                .cmp(&(b.ts_ns, &b.src, &b.dst, b.channel, &b.origin))
+        });
+        for o in derived {
+            tally.push(o);
+        }
+
         store.drain(&mut |o| tally.push(o));
         store.settle(&counter_files, &mut accounts);
         tally.flush();
@@ -372,7 +487,9 @@ impl Export {
             return Err(Error::Sink(e));
         }
 
-        events.sort_by(|a, b| (a.ts_ns, &a.node, a.kind).cmp(&(b.ts_ns, &b.node, b.kind)));
+        events.sort_by(|a, b| {
+            (a.ts_ns, &a.node, a.kind, &a.origin).cmp(&(b.ts_ns, &b.node, b.kind, &b.origin))
+        });
         for e in &events {
             tally.span(e.ts_ns);
             tally.nodes.insert(e.node.0.clone());
@@ -396,7 +513,95 @@ impl Export {
                     .collect(),
             },
             summary,
+            invariants,
         })
+    }
+
+    /// The profiles this export is read with: the built-in ones, then `[logs] profiles` from
+    /// `incident.toml`, then [`ReadOptions::profiles`]. A later profile with the name of an
+    /// earlier one replaces it.
+    pub fn profiles(&self) -> Result<Vec<Profile>, Error> {
+        let mut all = logs::builtin().map_err(Error::BadProfile)?;
+        let extra = self
+            .config
+            .logs
+            .profiles
+            .iter()
+            .map(|p| self.root.join(p))
+            .chain(self.options.profiles.iter().cloned());
+        for path in extra {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let p =
+                Profile::parse(&text, &path.display().to_string()).map_err(Error::BadProfile)?;
+            match all.iter().position(|q| q.name == p.name) {
+                Some(i) => all[i] = p,
+                None => all.push(p),
+            }
+        }
+        Ok(all)
+    }
+
+    fn plan_logs(&self, profiles: &[Profile]) -> Result<LogPlan, Error> {
+        let by_name = |name: &str, whence: &str| -> Result<usize, Error> {
+            profiles.iter().position(|p| p.name == name).ok_or_else(|| {
+                let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+                Error::BadProfile(format!(
+                    "unknown log profile '{name}' ({whence}); known profiles: {}",
+                    names.join(", ")
+                ))
+            })
+        };
+        let forced = match (&self.options.log_profile, &self.config.logs.profile) {
+            (Some(n), _) => Some((by_name(n, "--log-profile")?, "named by --log-profile")),
+            (None, Some(n)) => Some((
+                by_name(n, "incident.toml [logs] profile")?,
+                "named in incident.toml",
+            )),
+            _ => None,
+        };
+        let mut plan = LogPlan {
+            chosen: vec![None; self.files.len()],
+            why: vec![String::new(); self.files.len()],
+            year: self.config.logs.year,
+        };
+        let mut sniffed_year = None;
+        for (i, f) in self.files.iter().enumerate() {
+            if f.kind != SourceKind::Log {
+                continue;
+            }
+            let spec_profile = self.config.source(&f.rel).and_then(|s| s.profile.clone());
+            if let Some(name) = spec_profile {
+                plan.chosen[i] = Some(by_name(&name, &format!("[[source]] {}", f.rel))?);
+                plan.why[i] = "named in incident.toml".to_owned();
+            } else if let Some((p, why)) = forced {
+                plan.chosen[i] = Some(p);
+                plan.why[i] = why.to_owned();
+            }
+            let s = sniff(&f.path, profiles)?;
+            sniffed_year = sniffed_year.or(s.year);
+            if plan.chosen[i].is_none() {
+                plan.chosen[i] = s.profile;
+                plan.why[i] = format!(
+                    "sniffed: its layout fits {:.0}% of the first lines",
+                    s.share * 100.0
+                );
+            }
+        }
+        plan.year = plan.year.or(sniffed_year);
+        Ok(plan)
+    }
+}
+
+/// Which profile reads each log file, and the year for timestamps without one.
+struct LogPlan {
+    chosen: Vec<Option<usize>>,
+    why: Vec<String>,
+    year: Option<i32>,
+}
+
+impl LogPlan {
+    fn profile_for(&self, file: usize) -> Option<usize> {
+        self.chosen[file]
     }
 }
 

@@ -4,7 +4,14 @@
 //!
 //! - **observations**: delivery evidence, one row per measurement (see [`model::col`] for the
 //!   exact schema, [`model::Channel`] and [`model::Evidence`] for the enums);
-//! - **events**: what nodes and detectors concluded (health status flips in this version).
+//! - **events**: what nodes and detectors concluded: health flips, restarts, and what node logs
+//!   and metrics say (elections, role and leader changes, peers marked down, stalls, …).
+//!
+//! Node logs are read with **profiles** (TOML, built in for etcd, memberlist/Consul/serf,
+//! hashicorp raft, Cassandra, Akka, MongoDB, Elasticsearch, Redis Sentinel, keepalived and
+//! Kubernetes; users add their own), sniffed from each file's first lines. Metric exports
+//! (Prometheus text snapshots, `query_range` JSON, long CSV tables) become per-direction
+//! observations and events where the series say so.
 //!
 //! Every input line is either used or counted as skipped with a reason ([`Accounting`]).
 //! Observations are produced in batches so that an export of tens of millions of rows is read
@@ -27,6 +34,8 @@ mod discover;
 mod error;
 mod export;
 mod input;
+mod logs;
+mod metrics;
 pub mod model;
 mod nodes;
 mod row;
@@ -35,9 +44,11 @@ mod table;
 mod time;
 
 pub use accounting::{Accounting, FileAccount, SkipReason};
-pub use config::{IncidentConfig, SourceKind};
+pub use config::{IncidentConfig, LogsConfig, SourceKind};
 pub use error::Error;
 pub use export::{Export, Ingested, NoProgress, Progress, ReadOptions, StreamReport, Summary};
+pub use logs::{Profile, builtin as builtin_profiles};
+pub use metrics::Invariants;
 pub use nodes::NodeResolver;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};
 pub use time::{format_ts, parse_duration, parse_ts};

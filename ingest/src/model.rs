@@ -208,16 +208,104 @@ pub enum EventKind {
     HealthUp,
     /// `node` restarted (its running totals went back down).
     Restart,
+    /// `node` announced that it started (a start-up banner in its log).
+    Start,
+    /// `node` announced an orderly shutdown; evidence about it afterwards is not a fault.
+    Shutdown,
+    /// `node`'s election timer fired: it stopped hearing its leader (`peer`, where known).
+    Election,
+    /// `node` changed its own role (`detail`: follower, candidate, leader, …; `term` where known).
+    RoleChange,
+    /// `node`'s view of the leader changed (`peer`: the new leader, or the lost one).
+    LeaderChange,
+    /// `node` has no leader (a gauge or a health endpoint said so).
+    NoLeader,
+    /// `node`'s failure detector marked `peer` down or inactive (first-hand).
+    PeerDown,
+    /// `node`'s failure detector marked `peer` up or active again.
+    PeerUp,
+    /// `node` suspects `peer` (first-hand, before a final verdict).
+    Suspect,
+    /// `node` could not reach `peer` (a probe or dial failed).
+    Unreachable,
+    /// A membership layer declared `peer` failed; often a relayed opinion.
+    MemberFailed,
+    /// A load balancer or proxy took `peer` out of service.
+    BackendDown,
+    /// A synthetic probe raised an alert about `peer`.
+    ProbeAlert,
+    /// `node` itself stalled (disk, GC, CPU, a paused process). Never network evidence.
+    Stall,
+    /// `node` repeated another node's opinion about `peer`. Never first-hand evidence.
+    Relay,
+    /// `node` last heard from `peer` at this time (inferred from a read timeout).
+    LastHeard,
 }
 
 impl EventKind {
+    /// Every kind, in output order.
+    pub const ALL: [EventKind; 19] = [
+        EventKind::HealthDown,
+        EventKind::HealthUp,
+        EventKind::Restart,
+        EventKind::Start,
+        EventKind::Shutdown,
+        EventKind::Election,
+        EventKind::RoleChange,
+        EventKind::LeaderChange,
+        EventKind::NoLeader,
+        EventKind::PeerDown,
+        EventKind::PeerUp,
+        EventKind::Suspect,
+        EventKind::Unreachable,
+        EventKind::MemberFailed,
+        EventKind::BackendDown,
+        EventKind::ProbeAlert,
+        EventKind::Stall,
+        EventKind::Relay,
+        EventKind::LastHeard,
+    ];
+
     /// The name used in the events table.
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::HealthDown => "health_down",
             EventKind::HealthUp => "health_up",
             EventKind::Restart => "restart",
+            EventKind::Start => "start",
+            EventKind::Shutdown => "shutdown",
+            EventKind::Election => "election",
+            EventKind::RoleChange => "role_change",
+            EventKind::LeaderChange => "leader_change",
+            EventKind::NoLeader => "no_leader",
+            EventKind::PeerDown => "peer_down",
+            EventKind::PeerUp => "peer_up",
+            EventKind::Suspect => "suspect",
+            EventKind::Unreachable => "unreachable",
+            EventKind::MemberFailed => "member_failed",
+            EventKind::BackendDown => "backend_down",
+            EventKind::ProbeAlert => "probe_alert",
+            EventKind::Stall => "stall",
+            EventKind::Relay => "relay",
+            EventKind::LastHeard => "last_heard",
         }
+    }
+}
+
+impl FromStr for EventKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EventKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!(
+                    "unknown event kind '{s}' (expected one of {})",
+                    names.join(", ")
+                )
+            })
     }
 }
 

@@ -49,6 +49,16 @@ impl NodeResolver {
         NodeId(raw.to_owned())
     }
 
+    /// The canonical name of `raw` when it is a declared alias (directly or as the host of a
+    /// URL), `None` when rift would only be guessing.
+    pub fn known(&self, raw: &str) -> Option<String> {
+        let raw = raw.trim();
+        if let Some(n) = self.aliases.get(&raw.to_lowercase()) {
+            return Some(n.clone());
+        }
+        host_of(raw).and_then(|h| self.aliases.get(&h.to_lowercase()).cloned())
+    }
+
     /// Number of aliases known.
     pub fn len(&self) -> usize {
         self.aliases.len()

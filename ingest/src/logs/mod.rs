@@ -1,0 +1,263 @@
+//! Node logs: profiles, sniffing, and turning recognised lines into observations and events.
+//!
+//! Log lines are read file by file into [`read::Pending`] records that still carry raw names
+//! (member ids, URLs, IPs). Once every file is read, [`resolve`] learns the aliases the logs
+//! announce, resolves every name, drops evidence about nodes that had announced their shutdown,
+//! and settles each line's accounting as used or skipped.
+
+pub(crate) mod profile;
+pub(crate) mod read;
+
+use std::collections::BTreeMap;
+
+use crate::accounting::{FileAccount, SkipReason};
+use crate::logs::profile::Direction;
+use crate::logs::read::{Out, Pending};
+use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
+use crate::nodes::NodeResolver;
+
+pub use profile::{Profile, builtin};
+
+/// The recognised lines of one log file.
+pub(crate) struct LogFile {
+    /// Index of the file's account.
+    pub(crate) account: usize,
+    /// Path relative to the export, for `file:line` origins.
+    pub(crate) rel: String,
+    /// The node the file belongs to, as named by `incident.toml` or the file name.
+    pub(crate) node: String,
+    pub(crate) lines: Vec<Pending>,
+}
+
+/// The node a log file belongs to when `incident.toml` does not say: the file name up to its
+/// first dot (`logs/n1.stderr.log` → `n1`).
+pub(crate) fn node_of_file(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.split('.').next().unwrap_or(name).to_owned()
+}
+
+/// When each node was stopped: from a shutdown announcement to its next start announcement,
+/// and before its first start announcement.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Stops {
+    marks: BTreeMap<NodeId, Vec<(i64, bool)>>,
+}
+
+impl Stops {
+    /// Learns start (`up = true`) and shutdown (`up = false`) announcements from events.
+    pub(crate) fn learn(&mut self, events: &[Event]) {
+        for e in events {
+            let up = match e.kind {
+                EventKind::Start => true,
+                EventKind::Shutdown => false,
+                _ => continue,
+            };
+            self.marks
+                .entry(e.node.clone())
+                .or_default()
+                .push((e.ts_ns, up));
+        }
+        for v in self.marks.values_mut() {
+            v.sort_unstable();
+        }
+    }
+
+    /// True when `node` had shut down (or not yet started) at `ts`.
+    pub(crate) fn stopped(&self, node: &NodeId, ts: i64) -> bool {
+        let Some(marks) = self.marks.get(node) else {
+            return false;
+        };
+        let i = marks.partition_point(|m| m.0 <= ts);
+        match i.checked_sub(1) {
+            Some(j) => !marks[j].1,
+            None => marks.first().is_some_and(|m| m.1),
+        }
+    }
+
+    /// True when an observation's ends include a stopped node.
+    pub(crate) fn hides(&self, o: &Observation) -> bool {
+        self.stopped(&o.src, o.ts_ns) || self.stopped(&o.dst, o.ts_ns)
+    }
+
+    fn hides_event(&self, e: &Event) -> bool {
+        if matches!(e.kind, EventKind::Start | EventKind::Shutdown) {
+            return false;
+        }
+        self.stopped(&e.node, e.ts_ns) || e.peer.as_ref().is_some_and(|p| self.stopped(p, e.ts_ns))
+    }
+}
+
+/// Learns the aliases the logs announce (names, member ids, URLs) into `resolver`.
+pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
+    // Twice, so that an alias announced in one file can use a name announced in a later one.
+    for _ in 0..2 {
+        for f in files {
+            for p in &f.lines {
+                for o in &p.outs {
+                    match o {
+                        Out::SelfName(name) => {
+                            let canonical = resolver.known(name).unwrap_or_else(|| name.clone());
+                            resolver.add_alias(&canonical, &f.node);
+                        }
+                        Out::SelfId(id) => {
+                            let me = resolver.resolve(&f.node);
+                            resolver.add_alias(me.as_str(), id);
+                        }
+                        Out::Alias(a, b) => {
+                            let canonical = resolver
+                                .known(a)
+                                .or_else(|| resolver.known(b))
+                                .unwrap_or_else(|| resolver.resolve(a).0);
+                            resolver.add_alias(&canonical, a);
+                            resolver.add_alias(&canonical, b);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Resolves names and turns recognised lines into observations and events, settling each line's
+/// accounting. Evidence about nodes `stops` marks as stopped is dropped (counted).
+pub(crate) fn settle(
+    files: Vec<LogFile>,
+    resolver: &NodeResolver,
+    accounts: &mut [FileAccount],
+    observations: &mut Vec<Observation>,
+    events: &mut Vec<Event>,
+) -> Stops {
+    // Start and shutdown announcements first: they decide what the other lines mean.
+    let mut all_events = Vec::new();
+    for f in &files {
+        let me = resolver.resolve(&f.node);
+        for p in &f.lines {
+            for o in &p.outs {
+                if let Out::Event {
+                    ts_ns,
+                    kind: kind @ (EventKind::Start | EventKind::Shutdown),
+                    detail,
+                    ..
+                } = o
+                {
+                    all_events.push(Event {
+                        ts_ns: *ts_ns,
+                        node: me.clone(),
+                        kind: *kind,
+                        peer: None,
+                        term: None,
+                        detail: detail.clone(),
+                        origin: format!("{}:{}", f.rel, p.line),
+                    });
+                }
+            }
+        }
+    }
+    let mut stops = Stops::default();
+    stops.learn(&all_events);
+
+    for f in files {
+        let me = resolver.resolve(&f.node);
+        let account = &mut accounts[f.account];
+        for p in f.lines {
+            let origin = format!("{}:{}", f.rel, p.line);
+            let (mut used, mut stopped, mut self_loop) = (false, false, false);
+            for o in p.outs {
+                match o {
+                    Out::Obs {
+                        ts_ns,
+                        peer,
+                        dir,
+                        ok,
+                        channel,
+                    } => {
+                        let peer = resolver.resolve(&peer);
+                        if peer == me {
+                            self_loop = true;
+                            continue;
+                        }
+                        let o = observation(ts_ns, &me, peer, dir, ok, channel, &origin);
+                        if stops.hides(&o) {
+                            stopped = true;
+                        } else {
+                            used = true;
+                            observations.push(o);
+                        }
+                    }
+                    Out::Event {
+                        ts_ns,
+                        kind,
+                        peer,
+                        term,
+                        detail,
+                    } => {
+                        let peer = peer.map(|p| resolver.resolve(&p));
+                        let e = Event {
+                            ts_ns,
+                            node: me.clone(),
+                            kind,
+                            peer: peer.filter(|p| *p != me || kind == EventKind::LeaderChange),
+                            term,
+                            detail,
+                            origin: origin.clone(),
+                        };
+                        if matches!(kind, EventKind::Start | EventKind::Shutdown) {
+                            used = true;
+                            events.push(e);
+                        } else if stops.hides_event(&e) {
+                            stopped = true;
+                        } else {
+                            used = true;
+                            events.push(e);
+                        }
+                    }
+                    Out::Alias(..) | Out::SelfId(_) | Out::SelfName(_) => used = true,
+                }
+            }
+            if used {
+                account.rows_used += 1;
+            } else if stopped {
+                account.skip(SkipReason::NodeStopped, p.line, || {
+                    "evidence about a node after its shutdown announcement".to_owned()
+                });
+            } else if self_loop {
+                account.skip(SkipReason::SelfLoop, p.line, || {
+                    format!("the line names {me} itself")
+                });
+            } else {
+                account.skip(SkipReason::NotRecognised, p.line, String::new);
+            }
+        }
+    }
+    stops
+}
+
+fn observation(
+    ts_ns: i64,
+    me: &NodeId,
+    peer: NodeId,
+    dir: Direction,
+    ok: bool,
+    channel: Channel,
+    origin: &str,
+) -> Observation {
+    let (src, dst, evidence) = match dir {
+        Direction::ToPeer => (me.clone(), peer, Evidence::OneWay),
+        Direction::FromPeer => (peer, me.clone(), Evidence::OneWay),
+        Direction::RoundTrip => (me.clone(), peer, Evidence::RoundTrip),
+    };
+    Observation {
+        ts_ns,
+        src,
+        dst,
+        channel,
+        flow: None,
+        evidence,
+        attempts: 1,
+        delivered: u32::from(ok),
+        latency_ms: None,
+        reporter: me.0.clone(),
+        origin: origin.to_owned(),
+    }
+}

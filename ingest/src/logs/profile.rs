@@ -1,0 +1,410 @@
+//! Log profiles: how to read one system's log lines and what each recognised message means.
+//!
+//! A profile is data (TOML). The built-in ones live in `ingest/profiles/` and are compiled in;
+//! users add their own with `--profiles FILE` or `[logs] profiles = [...]` in `incident.toml`.
+//!
+//! ```toml
+//! name = "etcd-zap"               # unique id, used by --log-profile and [[source]] profile = …
+//! system = "etcd"
+//! title = "etcd 3.4 (--logger=zap) and 3.5"
+//!
+//! [json]                          # JSON lines: which keys hold the time, message and level
+//! ts = "ts"
+//! msg = "msg"
+//! level = "level"
+//!
+//! [[text]]                        # or text lines: a regex with named captures ts and msg
+//! pattern = '^(?P<ts>\S+ \S+) (?P<level>[A-Z]) \| (?P<pkg>[^:]+): (?P<msg>.*)$'
+//! ts_format = "%Y-%m-%d %H:%M:%S%.f"   # chrono layout, or "auto" (RFC 3339 / epoch numbers)
+//!
+//! [[rule]]
+//! msg = "lost TCP streaming connection with remote peer"  # literal the message contains
+//! regex = '…'                     # optional; named captures become fields
+//! when = { "stream-reader-type" = "." }   # fields that must exist and match (regex)
+//! unless = { error = "EOF" }      # fields that must not match
+//! peer = "remote-peer-id"         # the field naming the other node; "@leader" = current leader
+//! evidence = "from_peer"          # from_peer (A⇠B), to_peer (A→B), round_trip, or absent
+//! ok = false
+//! channel = "heartbeat"
+//! last_heard = "5s"               # a read timeout: B→A delivered at ts − 5 s
+//! event = "peer_down"             # an events-table kind
+//! term = "term"                   # the field or capture with the term
+//! role = "role"                   # role_change: the field or capture with the new role
+//! leader = "set"                  # set / clear the logging node's current leader to peer
+//! self_id = "local-member-id"     # the field with the logging node's own id (an alias)
+//! self_name = "name"              # the field with the logging node's own name (start banner)
+//! alias = ["added-peer-id", "added-peer-peer-urls"]   # two fields naming the same node
+//! ```
+
+use std::collections::BTreeMap;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::model::{Channel, EventKind};
+use crate::time::parse_duration;
+
+/// The built-in profiles, as (file name, TOML text).
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
+    (
+        "etcd-zap.toml",
+        include_str!("../../profiles/etcd-zap.toml"),
+    ),
+    (
+        "etcd-capnslog.toml",
+        include_str!("../../profiles/etcd-capnslog.toml"),
+    ),
+];
+
+/// What a recognised line says about the link between the logging node A and the peer B.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Direction {
+    /// A tried to send to or connect to B (`A→B`).
+    ToPeer,
+    /// A expected traffic from B (`A⇠B`).
+    FromPeer,
+    /// A request and its answer: one of the two directions, not which.
+    RoundTrip,
+}
+
+/// What to do with the logging node's idea of its current leader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum LeaderUpdate {
+    /// The peer is now the leader.
+    Set,
+    /// The node has no leader.
+    Clear,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonLayout {
+    ts: String,
+    msg: String,
+    #[serde(default)]
+    level: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextLayout {
+    pattern: String,
+    #[serde(default = "auto")]
+    ts_format: String,
+}
+
+fn auto() -> String {
+    "auto".to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    msg: String,
+    #[serde(default)]
+    regex: Option<String>,
+    #[serde(default)]
+    when: BTreeMap<String, String>,
+    #[serde(default)]
+    unless: BTreeMap<String, String>,
+    #[serde(default)]
+    peer: Option<String>,
+    #[serde(default)]
+    evidence: Option<Direction>,
+    #[serde(default)]
+    ok: Option<bool>,
+    #[serde(default)]
+    channel: Option<Channel>,
+    #[serde(default)]
+    last_heard: Option<String>,
+    #[serde(default)]
+    event: Option<String>,
+    #[serde(default)]
+    term: Option<String>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    leader: Option<LeaderUpdate>,
+    #[serde(default)]
+    self_id: Option<String>,
+    #[serde(default)]
+    self_name: Option<String>,
+    #[serde(default)]
+    alias: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileSpec {
+    name: String,
+    system: String,
+    title: String,
+    #[serde(default)]
+    json: Option<JsonLayout>,
+    #[serde(default)]
+    text: Vec<TextLayout>,
+    #[serde(default, rename = "rule")]
+    rules: Vec<RuleSpec>,
+}
+
+/// How a profile's lines are laid out.
+#[derive(Debug)]
+pub(crate) enum Layout {
+    /// One JSON object per line.
+    Json {
+        ts: String,
+        msg: String,
+        level: Option<String>,
+    },
+    /// Text lines matching one of several patterns (a file may mix layouts, e.g. etcd 3.4's
+    /// capnslog lines and its raft lines).
+    Text(Vec<TextPattern>),
+}
+
+/// One text layout.
+#[derive(Debug)]
+pub(crate) struct TextPattern {
+    pub(crate) regex: Regex,
+    pub(crate) ts_format: String,
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub(crate) msg: String,
+    pub(crate) regex: Option<Regex>,
+    pub(crate) when: Vec<(String, Regex)>,
+    pub(crate) unless: Vec<(String, Regex)>,
+    pub(crate) peer: Option<String>,
+    pub(crate) evidence: Option<Direction>,
+    pub(crate) ok: bool,
+    pub(crate) channel: Channel,
+    pub(crate) last_heard_ns: Option<i64>,
+    pub(crate) event: Option<EventKind>,
+    pub(crate) term: Option<String>,
+    pub(crate) role: Option<String>,
+    pub(crate) leader: Option<LeaderUpdate>,
+    pub(crate) self_id: Option<String>,
+    pub(crate) self_name: Option<String>,
+    pub(crate) alias: Option<(String, String)>,
+}
+
+/// A compiled profile.
+#[derive(Debug)]
+pub struct Profile {
+    /// Unique id.
+    pub name: String,
+    /// The system whose logs it reads.
+    pub system: String,
+    /// A one-line description.
+    pub title: String,
+    pub(crate) layout: Layout,
+    pub(crate) rules: Vec<Rule>,
+    /// Finds every rule literal in a raw line at once: lines without a hit cost one scan.
+    pub(crate) literals: AhoCorasick,
+    /// For each literal pattern, the rules that use it.
+    pub(crate) by_literal: Vec<Vec<usize>>,
+}
+
+impl Profile {
+    /// Parses and compiles a profile from TOML text; `source` names it in error messages.
+    pub fn parse(text: &str, source: &str) -> Result<Profile, String> {
+        let spec: ProfileSpec = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(0);
+            format!("{source}:{line}: {}", e.message())
+        })?;
+        let bad = |what: String| format!("{source}: profile '{}': {what}", spec.name);
+        let layout = match (&spec.json, spec.text.is_empty()) {
+            (Some(j), true) => Layout::Json {
+                ts: j.ts.clone(),
+                msg: j.msg.clone(),
+                level: j.level.clone(),
+            },
+            (None, false) => {
+                let mut pats = Vec::new();
+                for t in &spec.text {
+                    let regex = Regex::new(&t.pattern)
+                        .map_err(|e| bad(format!("text pattern does not compile: {e}")))?;
+                    for cap in ["ts", "msg"] {
+                        if !regex.capture_names().any(|n| n == Some(cap)) {
+                            return Err(bad(format!(
+                                "text pattern '{}' has no named capture '{cap}'",
+                                t.pattern
+                            )));
+                        }
+                    }
+                    pats.push(TextPattern {
+                        regex,
+                        ts_format: t.ts_format.clone(),
+                    });
+                }
+                Layout::Text(pats)
+            }
+            _ => {
+                return Err(bad(
+                    "give exactly one layout: a [json] table or [[text]] patterns".to_owned(),
+                ));
+            }
+        };
+        let compile = |m: &BTreeMap<String, String>| -> Result<Vec<(String, Regex)>, String> {
+            m.iter()
+                .map(|(k, v)| {
+                    Regex::new(v)
+                        .map(|r| (k.clone(), r))
+                        .map_err(|e| bad(format!("condition on '{k}' does not compile: {e}")))
+                })
+                .collect()
+        };
+        let mut rules = Vec::new();
+        for (i, r) in spec.rules.iter().enumerate() {
+            if r.msg.is_empty() {
+                return Err(bad(format!("rule {} has an empty msg literal", i + 1)));
+            }
+            let event = r
+                .event
+                .as_deref()
+                .map(|e| e.parse::<EventKind>())
+                .transpose()
+                .map_err(|e| bad(format!("rule {}: {e}", i + 1)))?;
+            if r.evidence.is_some() && r.peer.is_none() {
+                return Err(bad(format!(
+                    "rule {} ('{}') gives evidence but no peer",
+                    i + 1,
+                    r.msg
+                )));
+            }
+            let last_heard_ns = r
+                .last_heard
+                .as_deref()
+                .map(parse_duration)
+                .transpose()
+                .map_err(|e| bad(format!("rule {}: last_heard: {e}", i + 1)))?;
+            let alias = match r.alias.as_slice() {
+                [] => None,
+                [a, b] => Some((a.clone(), b.clone())),
+                _ => return Err(bad(format!("rule {}: alias takes two field names", i + 1))),
+            };
+            rules.push(Rule {
+                msg: r.msg.clone(),
+                regex: r
+                    .regex
+                    .as_deref()
+                    .map(Regex::new)
+                    .transpose()
+                    .map_err(|e| bad(format!("rule {}: regex does not compile: {e}", i + 1)))?,
+                when: compile(&r.when)?,
+                unless: compile(&r.unless)?,
+                peer: r.peer.clone(),
+                evidence: r.evidence,
+                ok: r.ok.unwrap_or(false),
+                channel: r.channel.unwrap_or(Channel::Heartbeat),
+                last_heard_ns,
+                event,
+                term: r.term.clone(),
+                role: r.role.clone(),
+                leader: r.leader,
+                self_id: r.self_id.clone(),
+                self_name: r.self_name.clone(),
+                alias,
+            });
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let mut by_literal: Vec<Vec<usize>> = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            // In JSON lines a quote or backslash in the literal is escaped on disk.
+            let lit = match layout {
+                Layout::Json { .. } => json_escaped(&r.msg),
+                Layout::Text(_) => r.msg.clone(),
+            };
+            match patterns.iter().position(|p| *p == lit) {
+                Some(p) => by_literal[p].push(i),
+                None => {
+                    patterns.push(lit);
+                    by_literal.push(vec![i]);
+                }
+            }
+        }
+        let literals = AhoCorasick::new(&patterns)
+            .map_err(|e| bad(format!("rule literals do not compile: {e}")))?;
+        Ok(Profile {
+            name: spec.name,
+            system: spec.system,
+            title: spec.title,
+            layout,
+            rules,
+            literals,
+            by_literal,
+        })
+    }
+
+    /// The rules whose literal occurs in `raw`, in rule order (deduplicated).
+    pub(crate) fn candidates(&self, raw: &str, out: &mut Vec<usize>) {
+        out.clear();
+        for m in self.literals.find_overlapping_iter(raw) {
+            out.extend_from_slice(&self.by_literal[m.pattern().as_usize()]);
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// True for JSON-lines profiles.
+    pub fn is_json(&self) -> bool {
+        matches!(self.layout, Layout::Json { .. })
+    }
+
+    /// The number of rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+}
+
+fn json_escaped(s: &str) -> String {
+    let quoted = serde_json::to_string(s).unwrap_or_else(|_| s.to_owned());
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+/// The built-in profiles, compiled. A built-in profile that does not compile is a bug caught by
+/// the tests; it is reported rather than panicking.
+pub fn builtin() -> Result<Vec<Profile>, String> {
+    BUILTIN
+        .iter()
+        .map(|(file, text)| Profile::parse(text, &format!("profiles/{file}")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_profile_compiles_and_names_are_unique() {
+        let all = builtin().unwrap();
+        let mut names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
+        names.sort_unstable();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(n, names.len(), "duplicate profile names");
+        assert!(all.iter().all(|p| p.rule_count() > 0));
+    }
+
+    #[test]
+    fn a_bad_profile_names_the_problem() {
+        let err = Profile::parse(
+            "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\nevidence = \"to_peer\"\n",
+            "mine.toml",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("mine.toml") && err.contains("no peer"),
+            "{err}"
+        );
+        let err = Profile::parse("name = 1", "mine.toml").unwrap_err();
+        assert!(err.starts_with("mine.toml:1:"), "{err}");
+    }
+}

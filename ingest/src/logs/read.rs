@@ -1,0 +1,481 @@
+//! Reading log files with a profile: sniffing the profile, parsing lines, applying rules.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::accounting::{FileAccount, SkipReason};
+use crate::error::Error;
+use crate::export::Progress;
+use crate::input;
+use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule};
+use crate::model::{Channel, EventKind};
+use crate::time::parse_ts;
+
+/// Lines read from the start of a file to tell its profile.
+const SNIFF_LINES: usize = 32;
+/// Share of the sniffed lines a profile's layout must parse to be chosen.
+const SNIFF_MIN_SHARE: f64 = 0.5;
+
+/// A log line broken into time, message and fields.
+struct Parsed {
+    ts_ns: i64,
+    msg: String,
+    fields: BTreeMap<String, String>,
+}
+
+/// Why a line did not parse under a profile.
+enum ParseFail {
+    Layout,
+    Timestamp(String),
+}
+
+fn value_str(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(a) => a.iter().find_map(value_str),
+        Value::Null => None,
+        Value::Object(_) => Some(v.to_string()),
+    }
+}
+
+/// The year of a timestamp, for layouts that leave it out (syslog, klog).
+pub(crate) fn year_of(ns: i64) -> i32 {
+    use chrono::Datelike;
+    chrono::DateTime::from_timestamp_nanos(ns).year()
+}
+
+/// Parses a timestamp with a chrono layout (`auto` = RFC 3339 or epoch numbers). Layouts
+/// without a year take `year`.
+pub(crate) fn parse_with(format: &str, s: &str, year: Option<i32>) -> Option<i64> {
+    let s = s.trim();
+    if format == "auto" {
+        return parse_ts(s);
+    }
+    let has_year = ["%Y", "%y", "%G", "%F", "%+", "%s"]
+        .iter()
+        .any(|y| format.contains(y));
+    let (fmt, text);
+    if has_year {
+        fmt = format.to_owned();
+        text = s.to_owned();
+    } else {
+        fmt = format!("%Y {format}");
+        text = format!("{} {s}", year?);
+    }
+    if fmt.contains("%z") || fmt.contains("%:z") || fmt.contains("%#z") {
+        let t = chrono::DateTime::parse_from_str(&text, &fmt).ok()?;
+        return t.timestamp_nanos_opt();
+    }
+    let t = chrono::NaiveDateTime::parse_from_str(&text, &fmt).ok()?;
+    t.and_utc().timestamp_nanos_opt()
+}
+
+impl Profile {
+    fn parse_line(&self, raw: &str, year: Option<i32>) -> Result<Parsed, ParseFail> {
+        match &self.layout {
+            Layout::Json { ts, msg, level } => {
+                let Ok(Value::Object(map)) = serde_json::from_str::<Value>(raw) else {
+                    return Err(ParseFail::Layout);
+                };
+                let Some(msg_v) = map.get(msg).and_then(value_str) else {
+                    return Err(ParseFail::Layout);
+                };
+                let Some(ts_v) = map.get(ts) else {
+                    return Err(ParseFail::Layout);
+                };
+                let ts_s = match ts_v {
+                    // Mongo's {"$date": "…"} and similar wrappers.
+                    Value::Object(o) => o.values().find_map(value_str).unwrap_or_default(),
+                    other => value_str(other).unwrap_or_default(),
+                };
+                let ts_ns = parse_ts(&ts_s).ok_or(ParseFail::Timestamp(ts_s))?;
+                let mut fields = BTreeMap::new();
+                for (k, v) in &map {
+                    if k == msg || Some(k) == level.as_ref() {
+                        continue;
+                    }
+                    if let Some(s) = value_str(v) {
+                        fields.insert(k.clone(), s);
+                    }
+                    // One level of nesting (Mongo's attr, ECS objects) as dotted names.
+                    if let Value::Object(inner) = v {
+                        for (ik, iv) in inner {
+                            if let Some(s) = value_str(iv) {
+                                fields.insert(format!("{k}.{ik}"), s);
+                            }
+                        }
+                    }
+                }
+                Ok(Parsed {
+                    ts_ns,
+                    msg: msg_v,
+                    fields,
+                })
+            }
+            Layout::Text(patterns) => {
+                for p in patterns {
+                    let Some(caps) = p.regex.captures(raw) else {
+                        continue;
+                    };
+                    let ts_s = caps.name("ts").map_or("", |m| m.as_str());
+                    let ts_ns = parse_with(&p.ts_format, ts_s, year)
+                        .ok_or_else(|| ParseFail::Timestamp(ts_s.to_owned()))?;
+                    let mut fields = BTreeMap::new();
+                    for name in p.regex.capture_names().flatten() {
+                        if name != "ts" && name != "msg" {
+                            if let Some(m) = caps.name(name) {
+                                fields.insert(name.to_owned(), m.as_str().to_owned());
+                            }
+                        }
+                    }
+                    return Ok(Parsed {
+                        ts_ns,
+                        msg: caps.name("msg").map_or("", |m| m.as_str()).to_owned(),
+                        fields,
+                    });
+                }
+                Err(ParseFail::Layout)
+            }
+        }
+    }
+
+    /// True when `raw` fits the profile's layout (cheaply for JSON: an object on one line).
+    fn fits_layout(&self, raw: &str) -> bool {
+        match &self.layout {
+            Layout::Json { .. } => {
+                let t = raw.trim();
+                t.starts_with('{') && t.ends_with('}')
+            }
+            Layout::Text(patterns) => patterns.iter().any(|p| p.regex.is_match(raw)),
+        }
+    }
+
+    fn has_year_free_layout(&self) -> bool {
+        match &self.layout {
+            Layout::Json { .. } => false,
+            Layout::Text(p) => p.iter().any(|p| {
+                p.ts_format != "auto"
+                    && !["%Y", "%y", "%G", "%F", "%+", "%s"]
+                        .iter()
+                        .any(|y| p.ts_format.contains(y))
+            }),
+        }
+    }
+}
+
+/// The result of sniffing a file.
+#[derive(Clone, Debug)]
+pub(crate) struct Sniffed {
+    /// Index of the chosen profile, if any fits.
+    pub(crate) profile: Option<usize>,
+    /// The share of sniffed lines the chosen profile parsed.
+    pub(crate) share: f64,
+    /// A year seen in a fully dated timestamp of the file.
+    pub(crate) year: Option<i32>,
+}
+
+/// Tells a log file's profile from its first lines: the profile whose layout parses the largest
+/// share (at least half) of them; ties go to the profile with more rule hits, then to the
+/// earlier profile.
+pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error> {
+    let r = input::open(path, &crate::export::NoProgress)?;
+    let mut lines = Vec::new();
+    for line in r.split(b'\n') {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8_lossy(&line)
+            .trim_end_matches('\r')
+            .to_owned();
+        if text.trim().is_empty() {
+            continue;
+        }
+        lines.push(text);
+        if lines.len() >= SNIFF_LINES {
+            break;
+        }
+    }
+    let mut best: Option<(usize, f64, usize)> = None;
+    let mut year = None;
+    let mut cands = Vec::new();
+    for (i, p) in profiles.iter().enumerate() {
+        let mut parsed = 0usize;
+        let mut hits = 0usize;
+        for l in &lines {
+            if let Ok(x) = p.parse_line(l, Some(1970)) {
+                parsed += 1;
+                if !p.has_year_free_layout() && year.is_none() {
+                    year = Some(year_of(x.ts_ns));
+                }
+                p.candidates(l, &mut cands);
+                hits += usize::from(!cands.is_empty());
+            }
+        }
+        if lines.is_empty() {
+            break;
+        }
+        let share = parsed as f64 / lines.len() as f64;
+        if share < SNIFF_MIN_SHARE {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((_, s, h)) => share > s + 1e-9 || ((share - s).abs() < 1e-9 && hits > h),
+        };
+        if better {
+            best = Some((i, share, hits));
+        }
+    }
+    Ok(Sniffed {
+        profile: best.map(|b| b.0),
+        share: best.map_or(0.0, |b| b.1),
+        year,
+    })
+}
+
+/// What one recognised line produced, before node names are resolved.
+#[derive(Clone, Debug)]
+pub(crate) enum Out {
+    /// Delivery evidence between the logging node and a peer.
+    Obs {
+        ts_ns: i64,
+        peer: String,
+        dir: Direction,
+        ok: bool,
+        channel: Channel,
+    },
+    /// An event of the logging node.
+    Event {
+        ts_ns: i64,
+        kind: EventKind,
+        peer: Option<String>,
+        term: Option<u64>,
+        detail: String,
+    },
+    /// Two names of one node (e.g. a member id and its peer URL).
+    Alias(String, String),
+    /// The logging node's own id.
+    SelfId(String),
+    /// The logging node's own name, as it announced it.
+    SelfName(String),
+}
+
+/// One recognised line and what it produced.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending {
+    pub(crate) line: u64,
+    pub(crate) outs: Vec<Out>,
+}
+
+/// Settings for reading one log file.
+pub(crate) struct LogSettings<'a> {
+    pub(crate) profile: &'a Profile,
+    pub(crate) year: Option<i32>,
+}
+
+fn field<'a>(p: &'a Parsed, name: &str) -> Option<&'a str> {
+    if name == "msg" {
+        return Some(p.msg.as_str());
+    }
+    p.fields.get(name).map(String::as_str)
+}
+
+fn rule_matches(rule: &Rule, p: &mut Parsed) -> bool {
+    if !p.msg.contains(&rule.msg) {
+        return false;
+    }
+    if let Some(re) = &rule.regex {
+        let Some(caps) = re.captures(&p.msg) else {
+            return false;
+        };
+        let found: Vec<(String, String)> = re
+            .capture_names()
+            .flatten()
+            .filter_map(|n| caps.name(n).map(|m| (n.to_owned(), m.as_str().to_owned())))
+            .collect();
+        p.fields.extend(found);
+    }
+    rule.when
+        .iter()
+        .all(|(k, re)| field(p, k).is_some_and(|v| re.is_match(v)))
+        && !rule
+            .unless
+            .iter()
+            .any(|(k, re)| field(p, k).is_some_and(|v| re.is_match(v)))
+}
+
+/// Reads one log file with its profile. Returns the recognised lines; the account counts every
+/// other line as not recognised, malformed, blank or with a bad timestamp.
+pub(crate) fn read_log(
+    path: &Path,
+    settings: &LogSettings<'_>,
+    account: &mut FileAccount,
+    progress: &dyn Progress,
+) -> Result<Vec<Pending>, Error> {
+    let profile = settings.profile;
+    let mut r = input::open(path, progress)?;
+    let mut buf = Vec::with_capacity(4096);
+    let mut line_no = 0u64;
+    let mut out = Vec::new();
+    let mut cands = Vec::new();
+    let mut leader: Option<String> = None;
+    loop {
+        buf.clear();
+        let n = r
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        account.rows_read += 1;
+        let raw = match std::str::from_utf8(&buf) {
+            Ok(s) => s,
+            Err(_) => {
+                account.skip(SkipReason::InvalidUtf8, line_no, String::new);
+                continue;
+            }
+        };
+        let raw = raw.trim_end_matches(['\n', '\r']);
+        if raw.trim().is_empty() {
+            account.skip(SkipReason::Blank, line_no, String::new);
+            continue;
+        }
+        profile.candidates(raw, &mut cands);
+        if cands.is_empty() {
+            let reason = if profile.fits_layout(raw) {
+                SkipReason::NotRecognised
+            } else {
+                SkipReason::Malformed
+            };
+            account.skip(reason, line_no, || excerpt(raw));
+            continue;
+        }
+        let mut parsed = match profile.parse_line(raw, settings.year) {
+            Ok(p) => p,
+            Err(ParseFail::Layout) => {
+                account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
+                continue;
+            }
+            Err(ParseFail::Timestamp(ts)) => {
+                account.skip(SkipReason::BadTimestamp, line_no, || {
+                    if settings.year.is_none() && profile.has_year_free_layout() {
+                        format!(
+                            "'{ts}' has no year and no other file of the export gives one: set [logs] year in incident.toml"
+                        )
+                    } else {
+                        format!("'{ts}'")
+                    }
+                });
+                continue;
+            }
+        };
+        let Some(rule) = cands
+            .iter()
+            .map(|&i| &profile.rules[i])
+            .find(|r| rule_matches(r, &mut parsed))
+        else {
+            account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
+            continue;
+        };
+        let outs = apply(rule, &parsed, &mut leader);
+        if outs.is_empty() {
+            account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
+            continue;
+        }
+        out.push(Pending {
+            line: line_no,
+            outs,
+        });
+    }
+    Ok(out)
+}
+
+fn excerpt(raw: &str) -> String {
+    let mut s: String = raw.chars().take(120).collect();
+    if s.len() < raw.len() {
+        s.push('…');
+    }
+    s
+}
+
+fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
+    let mut outs = Vec::new();
+    let peer: Option<String> = match rule.peer.as_deref() {
+        Some("@leader") => leader.clone(),
+        Some(name) => field(p, name)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        None => None,
+    };
+    if let Some(f) = &rule.self_id {
+        if let Some(v) = field(p, f).filter(|v| !v.is_empty()) {
+            outs.push(Out::SelfId(v.to_owned()));
+        }
+    }
+    if let Some(f) = &rule.self_name {
+        if let Some(v) = field(p, f).filter(|v| !v.is_empty()) {
+            outs.push(Out::SelfName(v.to_owned()));
+        }
+    }
+    if let Some((a, b)) = &rule.alias {
+        if let (Some(x), Some(y)) = (field(p, a), field(p, b)) {
+            if !x.is_empty() && !y.is_empty() {
+                outs.push(Out::Alias(x.to_owned(), y.to_owned()));
+            }
+        }
+    }
+    if let (Some(dir), Some(peer)) = (rule.evidence, &peer) {
+        outs.push(Out::Obs {
+            ts_ns: p.ts_ns,
+            peer: peer.clone(),
+            dir,
+            ok: rule.ok,
+            channel: rule.channel,
+        });
+        if let Some(d) = rule.last_heard_ns {
+            outs.push(Out::Obs {
+                ts_ns: p.ts_ns - d,
+                peer: peer.clone(),
+                dir: Direction::FromPeer,
+                ok: true,
+                channel: rule.channel,
+            });
+            outs.push(Out::Event {
+                ts_ns: p.ts_ns - d,
+                kind: EventKind::LastHeard,
+                peer: Some(peer.clone()),
+                term: None,
+                detail: format!("read timed out {} s later", d as f64 / 1e9),
+            });
+        }
+    }
+    if let Some(kind) = rule.event {
+        let term = rule
+            .term
+            .as_deref()
+            .and_then(|t| field(p, t))
+            .and_then(|t| t.trim().parse::<u64>().ok());
+        let detail = match rule.role.as_deref().and_then(|r| field(p, r)) {
+            Some(role) => role.to_ascii_lowercase(),
+            None => excerpt(&p.msg),
+        };
+        outs.push(Out::Event {
+            ts_ns: p.ts_ns,
+            kind,
+            peer: peer.clone(),
+            term,
+            detail,
+        });
+    }
+    match rule.leader {
+        Some(LeaderUpdate::Set) => *leader = peer,
+        Some(LeaderUpdate::Clear) => *leader = None,
+        None => {}
+    }
+    outs
+}

@@ -1,0 +1,820 @@
+//! Metric exports: Prometheus text snapshots, `query_range` JSON and long CSV metric tables.
+//!
+//! Every format becomes [`Sample`]s (time, node, metric, labels, value). Once node names are
+//! resolved, [`interpret`] turns the series rift understands into evidence:
+//!
+//! | metric | becomes |
+//! |---|---|
+//! | `etcd_network_peer_sent_bytes_total{To}` at A, `etcd_network_peer_received_bytes_total{From}` at B | one-way A→B observations on `heartbeat`, in units of 64 bytes (about one heartbeat message): what A wrote against what B read in the same second |
+//! | `etcd_network_active_peers{Remote}` | `peer_down` / `peer_up` events when A's view of B flips |
+//! | `etcd_server_has_leader` | `no_leader` events; has-leader gaps in [`Invariants`] |
+//! | `etcd_server_is_leader` | `role_change` events |
+//! | `etcd_server_leader_changes_seen_total` | `leader_change` events; leader changes per minute |
+//! | `etcd_server_heartbeat_send_failures_total` | `stall` events (the member's own stall) |
+//! | `etcd_server_proposals_committed_total` | the commit index; regressions in [`Invariants`] |
+//! | `etcd_server_id{server_id}` | an alias: the member id of the node |
+//!
+//! Counters become deltas; a value lower than the previous one is a reset (the delta is the new
+//! value). Everything else is counted as not used, with the reason (the round-trip histogram, for
+//! one, repeats its last good value during an outage). When the same series is in several files
+//! (1 s CSV and 5 s snapshots), the file with the most samples of it is used.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::BufRead;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::accounting::{FileAccount, SkipReason};
+use crate::error::Error;
+use crate::export::Progress;
+use crate::input;
+use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
+use crate::nodes::NodeResolver;
+use crate::row::{Fields, RowSink, find_column};
+use crate::source::columns::{self, TsColumn};
+use crate::time::parse_ts;
+
+/// Bytes per observation unit for byte counters.
+const BYTES_PER_UNIT: f64 = 64.0;
+
+/// One metric sample, before node names are resolved.
+#[derive(Clone, Debug)]
+pub(crate) struct Sample {
+    pub(crate) ts_ns: i64,
+    pub(crate) node: String,
+    pub(crate) name: String,
+    pub(crate) labels: Vec<(String, String)>,
+    pub(crate) value: f64,
+    pub(crate) line: u64,
+}
+
+impl Sample {
+    fn label(&self, k: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The samples of one metrics file.
+pub(crate) struct MetricFile {
+    pub(crate) account: usize,
+    pub(crate) rel: String,
+    pub(crate) samples: Vec<Sample>,
+}
+
+/// What rift does with a metric name; `Err` is the reason it is not used.
+fn role(name: &str) -> Result<(), &'static str> {
+    match name {
+        "etcd_network_peer_sent_bytes_total"
+        | "etcd_network_peer_received_bytes_total"
+        | "etcd_network_active_peers"
+        | "etcd_server_has_leader"
+        | "etcd_server_is_leader"
+        | "etcd_server_leader_changes_seen_total"
+        | "etcd_server_heartbeat_send_failures_total"
+        | "etcd_server_proposals_committed_total"
+        | "etcd_server_id" => Ok(()),
+        n if n.starts_with("etcd_network_peer_round_trip_time_seconds") => {
+            Err("the round-trip histogram repeats its last good value during an outage")
+        }
+        "etcd_network_disconnected_peers_total" => {
+            Err("the same flips as etcd_network_active_peers")
+        }
+        n if n.starts_with("grpc_") || n.starts_with("etcd_network_client_grpc") => {
+            Err("server-side request counts; the client's own results are read from its file")
+        }
+        _ => Err("a metric rift does not turn into evidence"),
+    }
+}
+
+/// Checks a sample's metric and label; counts it as used or skipped. Returns whether to keep it.
+fn admit(s: &Sample, account: &mut FileAccount) -> bool {
+    match role(&s.name) {
+        Ok(()) => {
+            if s.name == "etcd_network_peer_received_bytes_total" && s.label("From") == Some("0") {
+                account.skip(
+                    SkipReason::NotUsed(
+                        "the From=\"0\" series sums link heartbeats from every peer".into(),
+                    ),
+                    s.line,
+                    String::new,
+                );
+                return false;
+            }
+            account.rows_used += 1;
+            true
+        }
+        Err(why) => {
+            account.skip(SkipReason::NotUsed(why.to_owned()), s.line, || {
+                s.name.clone()
+            });
+            false
+        }
+    }
+}
+
+fn parse_labels(s: &str) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut rest = s.trim();
+    while !rest.is_empty() {
+        let eq = rest.find('=')?;
+        let key = rest[..eq].trim().trim_start_matches(',').trim().to_owned();
+        let after = rest[eq + 1..].trim_start();
+        let after = after.strip_prefix('"')?;
+        let mut val = String::new();
+        let mut chars = after.char_indices();
+        let mut end = None;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => val.push('\n'),
+                    Some((_, o)) => val.push(o),
+                    None => return None,
+                },
+                '"' => {
+                    end = Some(i);
+                    break;
+                }
+                c => val.push(c),
+            }
+        }
+        let end = end?;
+        out.push((key, val));
+        rest = after[end + 1..]
+            .trim_start()
+            .trim_start_matches(',')
+            .trim_start();
+    }
+    Some(out)
+}
+
+/// Parses one Prometheus exposition sample line: `name{labels} value [timestamp_ms]`.
+fn parse_sample_line(line: &str) -> Option<(String, Vec<(String, String)>, f64, Option<i64>)> {
+    let (name, rest) = match line.find('{') {
+        Some(b) => {
+            let close = line.rfind('}')?;
+            (
+                &line[..b],
+                (parse_labels(&line[b + 1..close])?, &line[close + 1..]),
+            )
+        }
+        None => {
+            let sp = line.find(char::is_whitespace)?;
+            (&line[..sp], (Vec::new(), &line[sp..]))
+        }
+    };
+    let (labels, rest) = rest;
+    let mut parts = rest.split_whitespace();
+    let value: f64 = match parts.next()? {
+        "+Inf" => f64::INFINITY,
+        "-Inf" => f64::NEG_INFINITY,
+        v => v.parse().ok()?,
+    };
+    let ts = match parts.next() {
+        Some(t) => Some(t.parse::<i64>().ok()?.checked_mul(1_000_000)?),
+        None => None,
+    };
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    {
+        return None;
+    }
+    Some((name.to_owned(), labels, value, ts))
+}
+
+/// The scrape time and node a comment line announces (`# scrape ts_ms=… node=…`), if any.
+fn scrape_marker(line: &str) -> Option<(i64, Option<String>)> {
+    let mut ts = None;
+    let mut node = None;
+    for tok in line.trim_start_matches('#').split_whitespace() {
+        if let Some((k, v)) = tok.split_once('=') {
+            match k {
+                "ts_ms" => ts = v.parse::<i64>().ok().and_then(|x| x.checked_mul(1_000_000)),
+                "ts" | "ts_iso" | "time" if ts.is_none() => ts = parse_ts(v),
+                "node" | "instance" | "member" => node = Some(v.to_owned()),
+                _ => {}
+            }
+        }
+    }
+    ts.map(|t| (t, node))
+}
+
+/// Reads a Prometheus text file: one or several scrapes, each preceded by a comment line that
+/// carries its time (`ts_ms=` or `ts=`), or samples with their own timestamps.
+pub(crate) fn read_prom(
+    path: &Path,
+    rel: &str,
+    file_node: &str,
+    account: &mut FileAccount,
+    progress: &dyn Progress,
+) -> Result<Vec<Sample>, Error> {
+    let r = input::open(path, progress)?;
+    let mut out = Vec::new();
+    let mut scrape: Option<(i64, String)> = None;
+    for (i, line) in r.split(b'\n').enumerate() {
+        let line_no = i as u64 + 1;
+        let line = line.map_err(|e| Error::io(path, e))?;
+        account.rows_read += 1;
+        let Ok(line) = std::str::from_utf8(&line) else {
+            account.skip(SkipReason::InvalidUtf8, line_no, String::new);
+            continue;
+        };
+        let line = line.trim_end_matches('\r').trim();
+        if line.is_empty() {
+            account.skip(SkipReason::Blank, line_no, String::new);
+            continue;
+        }
+        if line.starts_with('#') {
+            if let Some((ts, node)) = scrape_marker(line) {
+                scrape = Some((ts, node.unwrap_or_else(|| file_node.to_owned())));
+                account.rows_used += 1;
+            } else {
+                account.skip(SkipReason::Comment, line_no, String::new);
+            }
+            continue;
+        }
+        let Some((name, labels, value, own_ts)) = parse_sample_line(line) else {
+            account.skip(SkipReason::Malformed, line_no, || {
+                line.chars().take(120).collect()
+            });
+            continue;
+        };
+        let (ts, node) = match (own_ts, &scrape) {
+            (Some(t), Some((_, n))) => (t, n.clone()),
+            (Some(t), None) => (t, file_node.to_owned()),
+            (None, Some((t, n))) => (*t, n.clone()),
+            (None, None) => {
+                account.skip(SkipReason::BadTimestamp, line_no, || {
+                    format!("{rel}: a sample before any scrape time (expected a `# … ts_ms=…` line or a sample timestamp)")
+                });
+                continue;
+            }
+        };
+        let s = Sample {
+            ts_ns: ts,
+            node,
+            name,
+            labels,
+            value,
+            line: line_no,
+        };
+        if value.is_nan() {
+            account.skip(SkipReason::NotANumber, line_no, || line.to_owned());
+            continue;
+        }
+        if admit(&s, account) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a Prometheus `query_range` (or `query`) JSON response: a matrix or vector result. Each
+/// value point is one row of the accounting. The node is the series' `instance` (host part),
+/// `node` or `member` label.
+pub(crate) fn read_query_json(
+    path: &Path,
+    file_node: &str,
+    account: &mut FileAccount,
+    progress: &dyn Progress,
+) -> Result<Vec<Sample>, Error> {
+    let bytes = input::read_all(path, progress)?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::BadHeader {
+        path: path.to_owned(),
+        reason: format!(
+            "not a Prometheus query response: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        ),
+    })?;
+    let result = doc
+        .pointer("/data/result")
+        .and_then(|r| r.as_array())
+        .ok_or_else(|| Error::BadHeader {
+            path: path.to_owned(),
+            reason: "no data.result array: expected the JSON body of /api/v1/query_range"
+                .to_owned(),
+        })?;
+    let mut out = Vec::new();
+    let mut row = 0u64;
+    for series in result {
+        let labels: Vec<(String, String)> = series
+            .get("metric")
+            .and_then(|m| m.as_object())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let get = |k: &str| labels.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let name = get("__name__").unwrap_or_default();
+        let node = get("node")
+            .or_else(|| get("member"))
+            .or_else(|| get("instance"))
+            .unwrap_or_else(|| file_node.to_owned());
+        let points: Vec<&serde_json::Value> = match (series.get("values"), series.get("value")) {
+            (Some(serde_json::Value::Array(v)), _) => v.iter().collect(),
+            (_, Some(v)) => vec![v],
+            _ => Vec::new(),
+        };
+        for p in points {
+            row += 1;
+            account.rows_read += 1;
+            let parsed = p.as_array().and_then(|a| {
+                let ts = a.first()?.as_f64()?;
+                let v: f64 = a.get(1)?.as_str()?.parse().ok()?;
+                Some(((ts * 1e9).round() as i64, v))
+            });
+            let Some((ts, value)) = parsed else {
+                account.skip(SkipReason::Malformed, row, || p.to_string());
+                continue;
+            };
+            let s = Sample {
+                ts_ns: ts,
+                node: node.clone(),
+                name: name.clone(),
+                labels: labels
+                    .iter()
+                    .filter(|(k, _)| k != "__name__")
+                    .cloned()
+                    .collect(),
+                value,
+                line: row,
+            };
+            if admit(&s, account) {
+                out.push(s);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a long metric table (`ts, node, metric, labels, value`, as CSV, NDJSON or Parquet).
+pub(crate) struct MetricTable<'a> {
+    account: &'a mut FileAccount,
+    file_node: String,
+    out: Vec<Sample>,
+    ts: Option<TsColumn>,
+    node: Option<usize>,
+    metric: usize,
+    labels: Option<usize>,
+    value: usize,
+}
+
+impl<'a> MetricTable<'a> {
+    pub(crate) fn new(account: &'a mut FileAccount, file_node: String) -> Self {
+        MetricTable {
+            account,
+            file_node,
+            out: Vec::new(),
+            ts: None,
+            node: None,
+            metric: 0,
+            labels: None,
+            value: 0,
+        }
+    }
+
+    pub(crate) fn finish(self) -> Vec<Sample> {
+        self.out
+    }
+}
+
+impl RowSink for MetricTable<'_> {
+    fn header(&mut self, cols: &[String]) -> Result<(), String> {
+        let none = BTreeMap::new();
+        // Prefer an integer epoch column over an ISO one when both are present.
+        let ts = ["ts_ms", "ts_ns", "ts_us", "ts_s"]
+            .iter()
+            .find_map(|n| cols.iter().position(|c| c.eq_ignore_ascii_case(n)))
+            .or_else(|| find_column(cols, "ts", columns::TS, &none))
+            .ok_or("metric table has no timestamp column (ts, ts_ms, timestamp, time)")?;
+        self.ts = Some(TsColumn::new(ts, &cols[ts]));
+        self.node = find_column(cols, "node", &["node", "instance", "host", "member"], &none);
+        self.metric = find_column(cols, "metric", &["metric", "__name__", "name"], &none)
+            .ok_or("metric table has no metric column (metric, __name__)")?;
+        self.labels = find_column(cols, "labels", &["labels", "label"], &none);
+        self.value = find_column(cols, "value", &["value", "val"], &none)
+            .ok_or("metric table has no value column")?;
+        Ok(())
+    }
+
+    fn row(&mut self, line: u64, f: &Fields<'_>) {
+        self.account.rows_read += 1;
+        let ts = match self.ts.map(|t| t.read(f)) {
+            Some(Ok(Some(ts))) => ts,
+            _ => {
+                return self
+                    .account
+                    .skip(SkipReason::BadTimestamp, line, String::new);
+            }
+        };
+        let Some(name) = f.get(self.metric) else {
+            return self
+                .account
+                .skip(SkipReason::MissingField("metric".into()), line, String::new);
+        };
+        let Some(value) = f.get(self.value).and_then(|v| v.trim().parse::<f64>().ok()) else {
+            return self.account.skip(SkipReason::NotANumber, line, || {
+                f.get(self.value).unwrap_or_default().to_owned()
+            });
+        };
+        if value.is_nan() {
+            return self
+                .account
+                .skip(SkipReason::NotANumber, line, || "NaN".to_owned());
+        }
+        let labels = match self.labels.and_then(|i| f.get(i)) {
+            Some(l) => match parse_labels(l) {
+                Some(l) => l,
+                None => {
+                    return self
+                        .account
+                        .skip(SkipReason::Malformed, line, || format!("labels: {l}"));
+                }
+            },
+            None => Vec::new(),
+        };
+        let s = Sample {
+            ts_ns: ts,
+            node: self
+                .node
+                .and_then(|i| f.get(i))
+                .unwrap_or(&self.file_node)
+                .to_owned(),
+            name: name.trim().to_owned(),
+            labels,
+            value,
+            line,
+        };
+        if admit(&s, self.account) {
+            self.out.push(s);
+        }
+    }
+
+    fn malformed(&mut self, line: u64, detail: String) {
+        self.account.rows_read += 1;
+        self.account.skip(SkipReason::Malformed, line, || detail);
+    }
+
+    fn blank(&mut self, line: u64) {
+        self.account.rows_read += 1;
+        self.account.skip(SkipReason::Blank, line, String::new);
+    }
+}
+
+/// Aliases metric files announce: (node, member id) from `etcd_server_id{server_id}`.
+pub(crate) fn aliases(files: &[MetricFile]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in files {
+        for s in &f.samples {
+            if s.name == "etcd_server_id" {
+                if let Some(id) = s.label("server_id") {
+                    out.push((s.node.clone(), id.to_owned()));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Operational invariants the metrics show, kept for reports.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Invariants {
+    /// Leader changes seen, per node: (ts, how many since the previous sample).
+    pub leader_changes: BTreeMap<String, Vec<(i64, u64)>>,
+    /// Spans in which a node reported no leader: (node, start ns, end ns).
+    pub no_leader: Vec<(String, i64, i64)>,
+    /// Points where a commit index went backwards: (node, ts, origin).
+    pub commit_regressions: Vec<(String, i64, String)>,
+}
+
+impl Invariants {
+    /// Leader changes per minute over all nodes, keyed by the minute's start (ns), counting each
+    /// change once (the largest count any node saw in that minute).
+    pub fn leader_changes_per_minute(&self) -> BTreeMap<i64, u64> {
+        let mut per: BTreeMap<i64, BTreeMap<&str, u64>> = BTreeMap::new();
+        for (node, v) in &self.leader_changes {
+            for (ts, n) in v {
+                let m = ts.div_euclid(60_000_000_000) * 60_000_000_000;
+                *per.entry(m).or_default().entry(node).or_default() += n;
+            }
+        }
+        per.into_iter()
+            .map(|(m, by)| (m, by.values().copied().max().unwrap_or(0)))
+            .collect()
+    }
+}
+
+type SeriesKey = (NodeId, String, Vec<(String, String)>);
+
+/// Turns samples into observations, events and invariants (names resolved with `resolver`).
+pub(crate) fn interpret(
+    files: Vec<MetricFile>,
+    resolver: &NodeResolver,
+    accounts: &mut [FileAccount],
+    observations: &mut Vec<Observation>,
+    events: &mut Vec<Event>,
+) -> Invariants {
+    // Resolve and group by series; keep each series from the file that has most samples of it.
+    let mut by_series: BTreeMap<SeriesKey, BTreeMap<usize, Vec<Sample>>> = BTreeMap::new();
+    let rels: Vec<String> = files.iter().map(|f| f.rel.clone()).collect();
+    let accs: Vec<usize> = files.iter().map(|f| f.account).collect();
+    for (fi, f) in files.into_iter().enumerate() {
+        for mut s in f.samples {
+            let node = resolver.resolve(&s.node);
+            for (k, v) in &mut s.labels {
+                if matches!(k.as_str(), "To" | "From" | "Remote" | "Local") && v != "0" {
+                    *v = resolver.resolve(v).0;
+                }
+            }
+            let mut labels = s.labels.clone();
+            labels.retain(|(k, _)| k != "instance" && k != "job" && k != "node" && k != "member");
+            labels.sort();
+            by_series
+                .entry((node, s.name.clone(), labels))
+                .or_default()
+                .entry(fi)
+                .or_default()
+                .push(s);
+        }
+    }
+    let mut series: BTreeMap<SeriesKey, (usize, Vec<Sample>)> = BTreeMap::new();
+    for (key, per_file) in by_series {
+        let best = per_file
+            .iter()
+            .max_by_key(|(fi, v)| (v.len(), std::cmp::Reverse(**fi)))
+            .map(|(fi, _)| *fi)
+            .unwrap_or(0);
+        for (fi, v) in per_file {
+            if fi == best {
+                let mut v = v;
+                v.sort_by_key(|s| s.ts_ns);
+                series.insert(key.clone(), (fi, v));
+            } else {
+                let acc = &mut accounts[accs[fi]];
+                acc.rows_used -= v.len() as u64;
+                acc.skip_n(
+                    SkipReason::NotUsed("a finer export of the same series is used".into()),
+                    v.len() as u64,
+                    v[0].line,
+                    || format!("{} of {} is read from {}", key.1, key.0, rels[best]),
+                );
+            }
+        }
+    }
+
+    let origin = |fi: usize, line: u64| format!("{}:{}", rels[fi], line);
+    let mut inv = Invariants::default();
+    // Byte counters: (src, dst) → bucket → (bytes, ts, origin) for each end.
+    type Half = BTreeMap<i64, (f64, i64, String)>;
+    let mut sent: HashMap<(NodeId, NodeId), Half> = HashMap::new();
+    let mut recv: HashMap<(NodeId, NodeId), Half> = HashMap::new();
+    for ((node, name, labels), (fi, samples)) in &series {
+        let label = |k: &str| labels.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let counter = name.ends_with("_total");
+        let mut prev: Option<f64> = None;
+        let mut deltas = Vec::with_capacity(samples.len());
+        for s in samples {
+            let d = match prev {
+                Some(p) if counter && s.value < p => s.value,
+                Some(p) if counter => s.value - p,
+                Some(p) => s.value - p,
+                None => f64::NAN,
+            };
+            deltas.push(d);
+            prev = Some(s.value);
+        }
+        match name.as_str() {
+            "etcd_network_peer_sent_bytes_total" | "etcd_network_peer_received_bytes_total" => {
+                let is_sent = name.contains("sent");
+                let Some(peer) = label(if is_sent { "To" } else { "From" }) else {
+                    continue;
+                };
+                let peer = NodeId(peer.to_owned());
+                if peer == *node {
+                    continue;
+                }
+                let key = if is_sent {
+                    (node.clone(), peer)
+                } else {
+                    (peer, node.clone())
+                };
+                let half = if is_sent { &mut sent } else { &mut recv }
+                    .entry(key)
+                    .or_default();
+                for (s, d) in samples.iter().zip(&deltas) {
+                    if d.is_finite() {
+                        let b = (s.ts_ns + 500_000_000).div_euclid(1_000_000_000);
+                        half.insert(b, (*d, s.ts_ns, origin(*fi, s.line)));
+                    }
+                }
+            }
+            "etcd_network_active_peers" => {
+                let Some(peer) = label("Remote") else {
+                    continue;
+                };
+                for (i, s) in samples.iter().enumerate().skip(1) {
+                    let was = samples[i - 1].value > 0.0;
+                    let is = s.value > 0.0;
+                    if was != is {
+                        events.push(Event {
+                            ts_ns: s.ts_ns,
+                            node: node.clone(),
+                            kind: if is {
+                                EventKind::PeerUp
+                            } else {
+                                EventKind::PeerDown
+                            },
+                            peer: Some(NodeId(peer.to_owned())),
+                            term: None,
+                            detail: format!("{name} went to {}", s.value),
+                            origin: origin(*fi, s.line),
+                        });
+                    }
+                }
+            }
+            "etcd_server_has_leader" => {
+                let mut gap: Option<i64> = None;
+                for (i, s) in samples.iter().enumerate() {
+                    let has = s.value > 0.0;
+                    if !has && gap.is_none() {
+                        gap = Some(s.ts_ns);
+                        if i > 0 {
+                            events.push(Event {
+                                ts_ns: s.ts_ns,
+                                node: node.clone(),
+                                kind: EventKind::NoLeader,
+                                peer: None,
+                                term: None,
+                                detail: format!("{name} went to 0"),
+                                origin: origin(*fi, s.line),
+                            });
+                        }
+                    } else if has {
+                        if let Some(g) = gap.take() {
+                            inv.no_leader.push((node.0.clone(), g, s.ts_ns));
+                        }
+                    }
+                }
+                if let (Some(g), Some(last)) = (gap, samples.last()) {
+                    inv.no_leader.push((node.0.clone(), g, last.ts_ns));
+                }
+            }
+            "etcd_server_is_leader" => {
+                for (i, s) in samples.iter().enumerate().skip(1) {
+                    let (was, is) = (samples[i - 1].value > 0.0, s.value > 0.0);
+                    if was != is {
+                        events.push(Event {
+                            ts_ns: s.ts_ns,
+                            node: node.clone(),
+                            kind: EventKind::RoleChange,
+                            peer: None,
+                            term: None,
+                            detail: if is { "leader" } else { "not leader" }.to_owned(),
+                            origin: origin(*fi, s.line),
+                        });
+                    }
+                }
+            }
+            "etcd_server_leader_changes_seen_total"
+            | "etcd_server_heartbeat_send_failures_total" => {
+                let leader = name.contains("leader");
+                for (s, d) in samples.iter().zip(&deltas) {
+                    if d.is_finite() && *d > 0.0 {
+                        if leader {
+                            inv.leader_changes
+                                .entry(node.0.clone())
+                                .or_default()
+                                .push((s.ts_ns, *d as u64));
+                        }
+                        events.push(Event {
+                            ts_ns: s.ts_ns,
+                            node: node.clone(),
+                            kind: if leader {
+                                EventKind::LeaderChange
+                            } else {
+                                EventKind::Stall
+                            },
+                            peer: None,
+                            term: None,
+                            detail: format!("{name} +{d}"),
+                            origin: origin(*fi, s.line),
+                        });
+                    }
+                }
+            }
+            "etcd_server_proposals_committed_total" => {
+                for (i, s) in samples.iter().enumerate().skip(1) {
+                    if s.value < samples[i - 1].value {
+                        inv.commit_regressions
+                            .push((node.0.clone(), s.ts_ns, origin(*fi, s.line)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // Pair what A wrote to B with what B read from A, second by second.
+    let mut keys: Vec<&(NodeId, NodeId)> = sent.keys().chain(recv.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let empty = Half::new();
+    for key in keys {
+        let s = sent.get(key).unwrap_or(&empty);
+        let r = recv.get(key).unwrap_or(&empty);
+        let mut buckets: Vec<i64> = s.keys().chain(r.keys()).copied().collect();
+        buckets.sort_unstable();
+        buckets.dedup();
+        let mut taken_r: std::collections::HashSet<i64> = std::collections::HashSet::new();
+        for b in buckets {
+            let Some((sb, sts, so)) = s.get(&b) else {
+                continue;
+            };
+            let found = [b, b - 1, b + 1]
+                .into_iter()
+                .find(|x| !taken_r.contains(x) && r.contains_key(x));
+            let Some(rb) = found else { continue };
+            taken_r.insert(rb);
+            let (rbytes, rts, ro) = &r[&rb];
+            if *sb <= 0.0 && *rbytes <= 0.0 {
+                continue;
+            }
+            let attempts = (sb.max(*rbytes) / BYTES_PER_UNIT).ceil().clamp(1.0, 1e9) as u32;
+            let delivered = ((rbytes / BYTES_PER_UNIT).ceil() as u32).min(attempts);
+            observations.push(Observation {
+                ts_ns: (*sts).max(*rts),
+                src: key.0.clone(),
+                dst: key.1.clone(),
+                channel: Channel::Heartbeat,
+                flow: None,
+                evidence: Evidence::OneWay,
+                attempts,
+                delivered,
+                latency_ms: None,
+                reporter: key.1.0.clone(),
+                origin: format!("{so};{ro}"),
+            });
+        }
+    }
+    inv
+}
+
+/// True when a JSON file looks like a Prometheus API response (sniffed from its start).
+pub(crate) fn is_query_json(path: &Path) -> bool {
+    let Ok(mut r) = input::open(path, &crate::export::NoProgress) else {
+        return false;
+    };
+    let mut head = vec![0u8; 4096];
+    let mut n = 0;
+    while n < head.len() {
+        match std::io::Read::read(&mut r, &mut head[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    let head = String::from_utf8_lossy(&head[..n]);
+    head.contains("\"resultType\"") || head.contains("\"result\"") && head.contains("\"status\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposition_lines_parse() {
+        let (n, l, v, t) = parse_sample_line(
+            r#"etcd_network_peer_sent_bytes_total{To="7e1a4a622685c848"} 123456 1795316584164"#,
+        )
+        .unwrap();
+        assert_eq!(n, "etcd_network_peer_sent_bytes_total");
+        assert_eq!(l, vec![("To".to_owned(), "7e1a4a622685c848".to_owned())]);
+        assert_eq!(v, 123456.0);
+        assert_eq!(t, Some(1_795_316_584_164_000_000));
+        let (_, l, v, t) = parse_sample_line(r#"x{a="q\"b",b="c"} 1.5e3"#).unwrap();
+        assert_eq!(l[0].1, "q\"b");
+        assert_eq!((v, t), (1500.0, None));
+        assert!(parse_sample_line("not a sample").is_none());
+        assert!(parse_sample_line(r#"x{a="b} 1"#).is_none());
+    }
+
+    #[test]
+    fn scrape_markers_carry_time_and_node() {
+        let (ts, node) = scrape_marker(
+            "# elab_scrape ts_iso=2026-11-22T03:03:04.164Z ts_ms=1795316584164 node=n1",
+        )
+        .unwrap();
+        assert_eq!(ts, 1_795_316_584_164_000_000);
+        assert_eq!(node.as_deref(), Some("n1"));
+        assert!(scrape_marker("# HELP x y").is_none());
+    }
+}
