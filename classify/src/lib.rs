@@ -43,6 +43,7 @@ mod engine;
 mod episode;
 pub mod gap;
 mod mode;
+mod onset;
 mod options;
 pub mod text;
 
@@ -105,7 +106,8 @@ pub fn classify(
     events: &[Event],
     options: &Options,
 ) -> Classification {
-    let found = engine::episodes(timeline, trail, events, options);
+    let mut found = engine::episodes(timeline, trail, events, options);
+    onset::join(&mut found.episodes, options.merge_gap_ns);
     let mut scores: Vec<ModeScore> = Vec::new();
     for mode in Mode::ALL {
         let eps: Vec<&Episode> = found.episodes.iter().filter(|e| e.mode == mode).collect();

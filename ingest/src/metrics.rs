@@ -37,6 +37,9 @@ use crate::time::parse_ts;
 
 /// Bytes per observation unit for byte counters.
 const BYTES_PER_UNIT: f64 = 64.0;
+/// Bytes per second an idle etcd peer link writes anyway: each of its two streams sends a small
+/// link heartbeat every 5/3 s, which the receiver counts under `From="0"`, not under the sender.
+const IDLE_LINK_BYTES_PER_S: f64 = 128.0;
 
 /// One metric sample, before node names are resolved.
 #[derive(Clone, Debug)]
@@ -575,7 +578,7 @@ pub(crate) fn interpret(
     let origin = |fi: usize, line: u64| format!("{}:{}", rels[fi], line);
     let mut inv = Invariants::default();
     // Byte counters: (src, dst) → bucket → (bytes, ts, origin) for each end.
-    type Half = BTreeMap<i64, (f64, i64, String)>;
+    type Half = BTreeMap<i64, (f64, i64, String, f64)>;
     let mut sent: HashMap<(NodeId, NodeId), Half> = HashMap::new();
     let mut recv: HashMap<(NodeId, NodeId), Half> = HashMap::new();
     for ((node, name, labels), (fi, samples)) in &series {
@@ -611,10 +614,11 @@ pub(crate) fn interpret(
                 let half = if is_sent { &mut sent } else { &mut recv }
                     .entry(key)
                     .or_default();
-                for (s, d) in samples.iter().zip(&deltas) {
-                    if d.is_finite() {
+                for (i, (s, d)) in samples.iter().zip(&deltas).enumerate() {
+                    if d.is_finite() && i > 0 {
+                        let dt = (s.ts_ns - samples[i - 1].ts_ns) as f64 / 1e9;
                         let b = (s.ts_ns + 500_000_000).div_euclid(1_000_000_000);
-                        half.insert(b, (*d, s.ts_ns, origin(*fi, s.line)));
+                        half.insert(b, (*d, s.ts_ns, origin(*fi, s.line), dt));
                     }
                 }
             }
@@ -737,7 +741,7 @@ pub(crate) fn interpret(
         buckets.dedup();
         let mut taken_r: std::collections::HashSet<i64> = std::collections::HashSet::new();
         for b in buckets {
-            let Some((sb, sts, so)) = s.get(&b) else {
+            let Some((sb, sts, so, dt)) = s.get(&b) else {
                 continue;
             };
             let found = [b, b - 1, b + 1]
@@ -745,12 +749,25 @@ pub(crate) fn interpret(
                 .find(|x| !taken_r.contains(x) && r.contains_key(x));
             let Some(rb) = found else { continue };
             taken_r.insert(rb);
-            let (rbytes, rts, ro) = &r[&rb];
-            if *sb <= 0.0 && *rbytes <= 0.0 {
-                continue;
-            }
-            let attempts = (sb.max(*rbytes) / BYTES_PER_UNIT).ceil().clamp(1.0, 1e9) as u32;
-            let delivered = ((rbytes / BYTES_PER_UNIT).ceil() as u32).min(attempts);
+            let (rbytes, rts, ro, _) = &r[&rb];
+            // What A wrote beyond an idle link's own keep-alives is what B should have read.
+            // Byte counters show progress, not packet loss (TCP retransmits): B reading at
+            // least half of it in the same second is delivery; reading nothing is a stall.
+            let payload = sb - IDLE_LINK_BYTES_PER_S * dt.max(0.0);
+            let (attempts, delivered) = if payload <= 0.0 {
+                if *rbytes <= 0.0 {
+                    continue;
+                }
+                let n = (rbytes / BYTES_PER_UNIT).ceil().clamp(1.0, 1e9) as u32;
+                (n, n)
+            } else {
+                let n = (payload / BYTES_PER_UNIT).ceil().clamp(1.0, 1e9) as u32;
+                if *rbytes >= 0.5 * payload {
+                    (n, n)
+                } else {
+                    (n, ((rbytes / BYTES_PER_UNIT).ceil() as u32).min(n))
+                }
+            };
             observations.push(Observation {
                 ts_ns: (*sts).max(*rts),
                 src: key.0.clone(),
