@@ -1,81 +1,118 @@
-//! The etcd recordings in `../shared/incidents/` classify correctly from probes and clients.
-//! Their `truth.json` is never read by rift.
+//! The etcd recordings in `tests/fixtures/recordings/` classify to their injected fault from the
+//! whole export (logs, metrics, probes and clients). rift reads only `export/`; `truth.json` is
+//! read here, to check the answer.
 
-use rift_classify::Mode;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 
-use crate::{classify_dir, root, subject};
+use rift_classify::{EdgeDirection, Episode, Mode};
+use serde_json::Value;
 
-fn recording(name: &str) -> Option<rift_classify::Classification> {
-    let dir = root().join("../shared/incidents").join(name).join("export");
-    if !dir.is_dir() {
-        eprintln!("skipping: {} is not there", dir.display());
-        return None;
+use crate::{classify_dir, root};
+
+fn recording(name: &str) -> PathBuf {
+    root().join("tests/fixtures/recordings").join(name)
+}
+
+fn truth(name: &str) -> Value {
+    let text = std::fs::read_to_string(recording(name).join("truth.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The directed edges an episode claims among `nodes`: `both` counts as two, an edge whose
+/// direction is unknown counts as whichever of its two directions `truth` names.
+fn claimed(
+    e: &Episode,
+    nodes: &BTreeSet<String>,
+    truth: &BTreeSet<(String, String)>,
+) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for x in &e.edges {
+        let (a, b) = (x.from.0.clone(), x.to.0.clone());
+        if !(nodes.contains(&a) && nodes.contains(&b)) {
+            continue;
+        }
+        match x.direction {
+            EdgeDirection::OneWay => {
+                out.insert((a, b));
+            }
+            EdgeDirection::Both => {
+                out.insert((a.clone(), b.clone()));
+                out.insert((b, a));
+            }
+            EdgeDirection::Unknown => {
+                for d in [(a.clone(), b.clone()), (b, a)] {
+                    if truth.contains(&d) {
+                        out.insert(d);
+                    }
+                }
+            }
+        }
     }
-    Some(classify_dir(&dir).0)
+    out
 }
 
-#[test]
-fn etcd_gray_is_gray_on_n2() {
-    let Some(c) = recording("etcd-gray") else {
-        return;
-    };
-    assert_eq!(c.primary, Mode::Gray);
-    let e = c.episodes.iter().find(|e| e.mode == Mode::Gray).unwrap();
-    assert_eq!(subject(e), ["n2"]);
-    // Injected 03:00:03.789 – 03:00:23.907.
-    assert!(e.start.as_str() >= "2026-11-22T03:00:02" && e.start.as_str() <= "2026-11-22T03:00:05");
+fn check(name: &str) {
+    let t = truth(name);
+    let (c, _) = classify_dir(&recording(name).join("export"));
+    let mode: Mode = serde_json::from_value(t["mode"].clone()).unwrap();
+    assert_eq!(c.primary, mode, "{name}: primary mode");
+    let main = c
+        .episodes
+        .iter()
+        .filter(|e| e.mode == mode)
+        .max_by(|a, b| a.edge_seconds.total_cmp(&b.edge_seconds))
+        .unwrap();
+    let edges: BTreeSet<(String, String)> = t["affected_edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_owned(),
+                p[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let nodes: BTreeSet<String> = edges
+        .iter()
+        .flat_map(|(a, b)| [a.clone(), b.clone()])
+        .collect();
+    assert_eq!(
+        claimed(main, &nodes, &edges),
+        edges,
+        "{name}: directed edges of {main:#?}"
+    );
+    let onset = t["start_ms"].as_i64().unwrap() * 1_000_000;
+    let heal = t["end_ms"].as_i64().unwrap() * 1_000_000;
     assert!(
-        e.duration_s() >= 18.0 && e.duration_s() <= 23.0,
-        "{}",
-        e.duration_s()
+        (main.start_ns - onset).abs() <= 2_000_000_000,
+        "{name}: onset {}",
+        main.start
+    );
+    assert!(
+        (main.end_ns - heal).abs() <= 2_000_000_000,
+        "{name}: heal {}",
+        main.end
     );
 }
 
 #[test]
-fn etcd_complete_cuts_off_n1() {
-    let Some(c) = recording("etcd-complete") else {
-        return;
-    };
-    assert_eq!(c.primary, Mode::Complete);
-    let main = c
-        .episodes
-        .iter()
-        .max_by(|a, b| a.edge_seconds.total_cmp(&b.edge_seconds))
-        .unwrap();
-    assert_eq!(subject(main), ["n1"]);
-    assert!(main.duration_s() >= 18.0, "{}", main.duration_s());
-    // Only the client measured n1: the verdict says so.
-    assert!(
-        main.notes
-            .iter()
-            .any(|n| n.starts_with("seen from client only")),
-        "{:?}",
-        main.notes
-    );
-}
-
-/// From the client's seat, a leader that cannot send to its peers looks cut off: only round
-/// trips are measured, so the direction is not known and the confidence says so.
-#[test]
-fn etcd_asymmetric_points_at_n1_with_unknown_direction() {
-    let Some(c) = recording("etcd-asymmetric") else {
-        return;
-    };
-    let main = &c.episodes[0];
-    assert_eq!(subject(main), ["n1"]);
-    assert!(main.confidence < 0.7, "{}", main.confidence);
-    assert!(main.notes.iter().any(|n| n.contains("round trips only")));
+fn etcd_complete_isolates_n1_both_ways() {
+    check("etcd-complete");
 }
 
 #[test]
-fn etcd_partial_points_at_n2() {
-    let Some(c) = recording("etcd-partial-nontransitive") else {
-        return;
-    };
-    let main = c
-        .episodes
-        .iter()
-        .max_by(|a, b| a.edge_seconds.total_cmp(&b.edge_seconds))
-        .unwrap();
-    assert_eq!(subject(main), ["n2"]);
+fn etcd_asymmetric_is_n1_unheard_by_its_followers() {
+    check("etcd-asymmetric");
+}
+
+#[test]
+fn etcd_partial_cuts_n1_from_n2_only() {
+    check("etcd-partial-nontransitive");
+}
+
+#[test]
+fn etcd_gray_fails_clients_of_n2_while_health_passes() {
+    check("etcd-gray");
 }
