@@ -14,7 +14,10 @@ pub(crate) fn timeline(name: &str) -> Timeline {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures/incidents")
         .join(name);
-    let export = Export::open(&dir, &ReadOptions { batch_rows: 100 }).unwrap();
+    let export = Export::open(&dir, &ReadOptions {
+            batch_rows: 100,
+            ..ReadOptions::default()
+        }).unwrap();
     let mut b = TimelineBuilder::new();
     export
         .stream(&NoProgress, &mut |df| b.add(&df).map_err(|e| e.to_string()))
