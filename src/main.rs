@@ -30,6 +30,8 @@ enum Command {
     /// Classify the incident (complete, asymmetric, partial, gray, flapping) and compare it with
     /// the failure detector's model.
     Classify(cmd::classify::Args),
+    /// List the log profiles node logs are read with (built-in and added with --profiles).
+    Profiles(cmd::profiles::Args),
 }
 
 fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -37,6 +39,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Ingest(args) => cmd::ingest::run(args, out),
         Command::Graph(args) => cmd::graph::run(args, out),
         Command::Classify(args) => cmd::classify::run(args, out),
+        Command::Profiles(args) => cmd::profiles::run(args, out),
     }
 }
 

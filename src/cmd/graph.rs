@@ -59,6 +59,31 @@ pub(crate) struct TimelineArgs {
     /// Delivery at or below which a direction is down (lossy between).
     #[arg(long, default_value_t = 0.1)]
     pub(crate) down: f64,
+    #[command(flatten)]
+    pub(crate) logs: LogArgs,
+}
+
+/// How node logs are read; shared by every command that reads an export.
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct LogArgs {
+    /// Read every log file with this profile instead of sniffing each file's first lines
+    /// (`rift profiles` lists them).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) log_profile: Option<String>,
+    /// Add log profiles from a TOML file (repeatable); a profile with a built-in name replaces it.
+    #[arg(long = "profiles", value_name = "FILE")]
+    pub(crate) profiles: Vec<PathBuf>,
+}
+
+impl LogArgs {
+    /// The read options these flags ask for.
+    pub(crate) fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            log_profile: self.log_profile.clone(),
+            profiles: self.profiles.clone(),
+            ..ReadOptions::default()
+        }
+    }
 }
 
 pub(crate) fn duration(s: &str) -> Result<i64, String> {
@@ -121,7 +146,7 @@ pub(crate) fn build(dir: &Path, args: &TimelineArgs) -> anyhow::Result<Built> {
         ))
         .into());
     }
-    let export = Export::open(dir, &ReadOptions::default())?;
+    let export = Export::open(dir, &args.logs.read_options())?;
     let mut builder = TimelineBuilder::new()
         .window_ns(args.window)
         .fill_ns(args.fill)

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rift_ingest::{Accounting, Export, ReadOptions, Summary, format_ts};
+use rift_ingest::{Accounting, Export, Summary, format_ts};
 
 use crate::progress::Bar;
 
@@ -19,10 +19,12 @@ pub(crate) struct Args {
     /// Also write the observations table to this Parquet file.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) logs: super::graph::LogArgs,
 }
 
 pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
-    let export = Export::open(&args.dir, &ReadOptions::default())?;
+    let export = Export::open(&args.dir, &args.logs.read_options())?;
     let bar = Bar::new();
     let report = match &args.output {
         Some(path) => export

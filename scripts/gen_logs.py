@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Writes an export of mixed JSON-lines node logs (etcd zap, MongoDB logv2, hclog JSON) of about
+SIZE_MB megabytes, for the log-ingest benchmark. Most lines are ordinary chatter; about one in
+twenty is a line a profile reads (peer lost, elections, heartbeats failing).
+
+usage: gen_logs.py OUT_DIR SIZE_MB [SEED]
+"""
+import json
+import os
+import random
+import sys
+
+out, size_mb = sys.argv[1], int(sys.argv[2])
+rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 7)
+os.makedirs(os.path.join(out, "logs"), exist_ok=True)
+ids = ["%016x" % rng.getrandbits(64) for _ in range(5)]
+with open(os.path.join(out, "members.csv"), "w") as f:
+    f.write("name,member_id,ip\n")
+    for i, m in enumerate(ids):
+        f.write(f"n{i + 1},{m},10.9.0.{i + 11}\n")
+
+
+def ts(ms):
+    s, ms = divmod(ms, 1000)
+    m, s = divmod(s, 60)
+    h, m = divmod(m, 60)
+    return f"2026-11-22T{h % 24:02d}:{m:02d}:{s:02d}.{ms:03d}Z"
+
+
+def etcd(ms, me, peer):
+    r = rng.random()
+    if r < 0.02:
+        return {"level": "warn", "ts": ts(ms), "caller": "rafthttp/stream.go:436",
+                "msg": "lost TCP streaming connection with remote peer",
+                "stream-reader-type": "stream MsgApp v2", "local-member-id": me,
+                "remote-peer-id": peer, "error": "read tcp 10.9.0.11:1->10.9.0.12:2380: i/o timeout"}
+    if r < 0.04:
+        return {"level": "info", "ts": ts(ms), "caller": "raft/raft.go:923",
+                "msg": f"{me} received MsgVoteResp from {peer} at term 7"}
+    return {"level": "info", "ts": ts(ms), "caller": "etcdserver/server.go:1", "msg": "apply entries took too long",
+            "took": "%dms" % rng.randint(1, 900), "request": "header:<ID:%d> put:<key:\"/k/%d\">" % (rng.getrandbits(40), rng.getrandbits(20))}
+
+
+def mongo(ms, me, peer):
+    if rng.random() < 0.04:
+        return {"t": {"$date": ts(ms)}, "s": "I", "c": "REPL_HB", "id": 23974, "ctx": "ReplCoord-3",
+                "msg": "Heartbeat failed after max retries", "attr": {"target": "n2:27017", "maxHeartbeatRetries": 2,
+                "error": {"code": 6, "codeName": "HostUnreachable", "errmsg": "Connection refused"}}}
+    return {"t": {"$date": ts(ms)}, "s": "I", "c": "NETWORK", "id": 22943, "ctx": "listener",
+            "msg": "Connection accepted", "attr": {"remote": "10.9.0.%d:%d" % (rng.randint(1, 250), rng.randint(1024, 65000)), "connectionCount": rng.randint(1, 900)}}
+
+
+def hclog(ms, me, peer):
+    if rng.random() < 0.04:
+        return {"@level": "info", "@message": "memberlist: Suspect n3 has failed, no acks received",
+                "@module": "agent.server.memberlist.lan", "@timestamp": ts(ms)}
+    return {"@level": "debug", "@message": "agent: Check status updated", "@module": "agent",
+            "@timestamp": ts(ms), "check": "service:web-%d" % rng.randint(1, 99), "status": "passing"}
+
+
+makers = [etcd, mongo, hclog]
+per_file = size_mb * 1024 * 1024 // 6
+for i in range(6):
+    me = ids[i % len(ids)]
+    peer = ids[(i + 1) % len(ids)]
+    make = makers[i % 3]
+    written = 0
+    ms = 0
+    with open(os.path.join(out, "logs", f"n{i % 5 + 1}.{make.__name__}.{i}.log"), "w") as f:
+        buf = []
+        while written < per_file:
+            ms += rng.randint(1, 40)
+            line = json.dumps(make(ms, me, peer), separators=(",", ":")) + "\n"
+            buf.append(line)
+            written += len(line)
+            if len(buf) >= 10000:
+                f.write("".join(buf))
+                buf.clear()
+        f.write("".join(buf))
