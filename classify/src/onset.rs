@@ -70,7 +70,9 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, gap_ns: i64) {
         loop {
             let c = &episodes[i];
             let subject: BTreeSet<&NodeId> = c.subject.iter().collect();
-            let Some(channel) = peer_channel(c) else { break };
+            let Some(channel) = peer_channel(c) else {
+                break;
+            };
             let found = episodes.iter().position(|p| {
                 p.mode == Mode::Partial && leads_into(p, c, gap_ns) && {
                     let peer: Vec<_> = p.edges.iter().filter(|e| e.channel == channel).collect();
@@ -97,8 +99,13 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, gap_ns: i64) {
                 && leads_into(a, c, gap_ns)
                 && !a.edges.is_empty()
                 && a.edges.iter().all(|e| e.direction == EdgeDirection::OneWay)
-                && (a.edges.iter().all(|e| subject.contains(&e.from) && !subject.contains(&e.to))
-                    || a.edges.iter().all(|e| !subject.contains(&e.from) && subject.contains(&e.to)))
+                && (a
+                    .edges
+                    .iter()
+                    .all(|e| subject.contains(&e.from) && !subject.contains(&e.to))
+                    || a.edges
+                        .iter()
+                        .all(|e| !subject.contains(&e.from) && subject.contains(&e.to)))
         });
         if let Some(j) = found {
             let a = episodes.remove(j);
@@ -130,7 +137,8 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, gap_ns: i64) {
             for d in &mut directed {
                 if let Some(full) = c.edges.iter().find(|e| {
                     e.channel == d.channel
-                        && ((e.from == d.from && e.to == d.to) || (e.from == d.to && e.to == d.from))
+                        && ((e.from == d.from && e.to == d.to)
+                            || (e.from == d.to && e.to == d.from))
                 }) {
                     d.n += full.n;
                 }

@@ -23,7 +23,11 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         let p = Profile::parse(&text, &path.display().to_string()).map_err(anyhow::Error::msg)?;
         all.push(p);
     }
-    writeln!(out, "{:<18} {:<16} {:>5}  {}", "profile", "system", "rules", "reads")?;
+    writeln!(
+        out,
+        "{:<18} {:<16} {:>5}  {}",
+        "profile", "system", "rules", "reads"
+    )?;
     for (i, p) in all.iter().enumerate() {
         let origin = if i < builtin { "" } else { " (added)" };
         writeln!(

@@ -14,10 +14,14 @@ pub(crate) fn timeline(name: &str) -> Timeline {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures/incidents")
         .join(name);
-    let export = Export::open(&dir, &ReadOptions {
+    let export = Export::open(
+        &dir,
+        &ReadOptions {
             batch_rows: 100,
             ..ReadOptions::default()
-        }).unwrap();
+        },
+    )
+    .unwrap();
     let mut b = TimelineBuilder::new();
     export
         .stream(&NoProgress, &mut |df| b.add(&df).map_err(|e| e.to_string()))
