@@ -154,8 +154,11 @@ fn parse_labels(s: &str) -> Option<Vec<(String, String)>> {
     Some(out)
 }
 
+/// A parsed exposition line: name, labels, value, own timestamp (ns).
+type SampleLine = (String, Vec<(String, String)>, f64, Option<i64>);
+
 /// Parses one Prometheus exposition sample line: `name{labels} value [timestamp_ms]`.
-fn parse_sample_line(line: &str) -> Option<(String, Vec<(String, String)>, f64, Option<i64>)> {
+fn parse_sample_line(line: &str) -> Option<SampleLine> {
     let (name, rest) = match line.find('{') {
         Some(b) => {
             let close = line.rfind('}')?;

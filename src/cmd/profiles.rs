@@ -25,8 +25,8 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     }
     writeln!(
         out,
-        "{:<18} {:<16} {:>5}  {}",
-        "profile", "system", "rules", "reads"
+        "{:<18} {:<16} {:>5}  reads",
+        "profile", "system", "rules"
     )?;
     for (i, p) in all.iter().enumerate() {
         let origin = if i < builtin { "" } else { " (added)" };

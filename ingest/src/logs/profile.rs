@@ -55,6 +55,51 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "etcd-capnslog.toml",
         include_str!("../../profiles/etcd-capnslog.toml"),
     ),
+    (
+        "memberlist.toml",
+        include_str!("../../profiles/memberlist.toml"),
+    ),
+    (
+        "hclog-json.toml",
+        include_str!("../../profiles/hclog-json.toml"),
+    ),
+    (
+        "cassandra.toml",
+        include_str!("../../profiles/cassandra.toml"),
+    ),
+    ("akka.toml", include_str!("../../profiles/akka.toml")),
+    (
+        "mongodb-json.toml",
+        include_str!("../../profiles/mongodb-json.toml"),
+    ),
+    (
+        "mongodb-text.toml",
+        include_str!("../../profiles/mongodb-text.toml"),
+    ),
+    (
+        "elasticsearch.toml",
+        include_str!("../../profiles/elasticsearch.toml"),
+    ),
+    (
+        "elasticsearch-json.toml",
+        include_str!("../../profiles/elasticsearch-json.toml"),
+    ),
+    (
+        "redis-sentinel.toml",
+        include_str!("../../profiles/redis-sentinel.toml"),
+    ),
+    (
+        "keepalived.toml",
+        include_str!("../../profiles/keepalived.toml"),
+    ),
+    (
+        "kubernetes.toml",
+        include_str!("../../profiles/kubernetes.toml"),
+    ),
+    (
+        "cockroachdb.toml",
+        include_str!("../../profiles/cockroachdb.toml"),
+    ),
 ];
 
 /// What a recognised line says about the link between the logging node A and the peer B.

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod formats;
+mod profiles;
 mod recordings;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,865 @@
+//! Every built-in log profile: a file of its system's lines is sniffed to it, each network line
+//! gives evidence in the direction the line implies, and a node's own stalls and relayed opinions
+//! give events only.
+//!
+//! Each case lists log lines next to what each must produce: observations as `src→dst ✓ channel`
+//! (one way, delivered) or `src⇄dst ✗ channel` (round trip, not answered), events as `kind` or
+//! `kind:peer`, joined by ` | ` in any order. An empty expectation means the line produces nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use polars::prelude::*;
+use rift_ingest::Ingested;
+use rift_ingest::model::col;
+
+use crate::{read, write};
+
+/// Log lines and what each must produce.
+type Lines = &'static [(&'static str, &'static str)];
+
+/// A log file of the export: its path and lines.
+type LogFile = (&'static str, Lines);
+
+/// A column as strings (nulls as empty strings).
+fn strings(df: &DataFrame, name: &str) -> Vec<String> {
+    let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
+    c.str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// What each `file:line` produced, rendered as in the expectations (sorted), and the node of
+/// each event.
+fn rendered(got: &Ingested) -> (BTreeMap<String, Vec<String>>, BTreeMap<String, String>) {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let obs = &got.observations;
+    let [src, dst, evidence, delivered, channel, origin] = [
+        col::SRC,
+        col::DST,
+        col::EVIDENCE,
+        col::DELIVERED,
+        col::CHANNEL,
+        col::ORIGIN,
+    ]
+    .map(|c| strings(obs, c));
+    for i in 0..obs.height() {
+        let arrow = if evidence[i] == "round_trip" {
+            "⇄"
+        } else {
+            "→"
+        };
+        let mark = if delivered[i] == "0" { "✗" } else { "✓" };
+        out.entry(origin[i].clone())
+            .or_default()
+            .push(format!("{}{arrow}{} {mark} {}", src[i], dst[i], channel[i]));
+    }
+    let ev = &got.events;
+    let [node, kind, peer, origin] =
+        [col::NODE, col::KIND, col::PEER, col::ORIGIN].map(|c| strings(ev, c));
+    let mut nodes = BTreeMap::new();
+    for i in 0..ev.height() {
+        let e = if peer[i].is_empty() {
+            kind[i].clone()
+        } else {
+            format!("{}:{}", kind[i], peer[i])
+        };
+        out.entry(origin[i].clone()).or_default().push(e);
+        nodes.insert(origin[i].clone(), node[i].clone());
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    (out, nodes)
+}
+
+/// Writes an export of `logs` and `extra` files into a temporary folder and reads it.
+fn ingest(logs: &[LogFile], extra: &[(&str, &str)]) -> Ingested {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    for (name, text) in extra {
+        write(dir.path(), name, text);
+    }
+    for (path, lines) in logs {
+        let text: Vec<&str> = lines.iter().map(|l| l.0).collect();
+        write(dir.path(), path, &(text.join("\n") + "\n"));
+    }
+    read(dir.path())
+}
+
+/// Every file's rows are used or skipped; `path` was read with `profile`.
+fn assert_accounting(got: &Ingested, path: &str, profile: &str) {
+    for f in &got.accounting.files {
+        assert_eq!(f.rows_read, f.rows_used + f.rows_skipped(), "{f:?}");
+    }
+    let f = got
+        .accounting
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not read: {:?}", got.accounting));
+    assert!(
+        f.notes
+            .iter()
+            .any(|n| n.contains(&format!("profile {profile} ("))),
+        "{path}: expected profile {profile}: {:?}",
+        f.notes
+    );
+}
+
+/// Reads `logs` (all of one `profile`) with the `extra` files and checks every line.
+fn check(profile: &str, logs: &[LogFile], extra: &[(&str, &str)]) {
+    let got = ingest(logs, extra);
+    let (out, nodes) = rendered(&got);
+    let mut wrong = Vec::new();
+    for (path, lines) in logs {
+        assert_accounting(&got, path, profile);
+        let me = Path::new(path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.split('.').next())
+            .unwrap();
+        for (i, (line, want)) in lines.iter().enumerate() {
+            let origin = format!("{path}:{}", i + 1);
+            let mut want: Vec<String> = want
+                .split(" | ")
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            want.sort();
+            let have = out.get(&origin).cloned().unwrap_or_default();
+            if have != want {
+                wrong.push(format!(
+                    "{origin}: {line}\n    want {want:?}\n    have {have:?}"
+                ));
+            }
+            if let Some(n) = nodes.get(&origin) {
+                assert_eq!(n, me, "{origin}: event of the wrong node");
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{profile}:\n{}", wrong.join("\n"));
+}
+
+const ETCD_MEMBERS: &str =
+    "name,member_id\nn1,8e9e05c52164694d\nn2,40cd9e5a7eb63a31\nn3,37fd1f00c72852d0\n";
+
+const ETCD_ZAP: Lines = &[
+    (
+        r#"{"level":"info","ts":"2026-11-22T02:50:30.000Z","caller":"raft/node.go:325","msg":"raft.node: 8e9e05c52164694d elected leader 40cd9e5a7eb63a31 at term 2"}"#,
+        "leader_change:n2",
+    ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:50:36.908Z","caller":"rafthttp/stream.go:436","msg":"lost TCP streaming connection with remote peer","stream-reader-type":"stream MsgApp v2","local-member-id":"8e9e05c52164694d","remote-peer-id":"40cd9e5a7eb63a31","error":"read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout"}"#,
+        "n2→n1 ✗ heartbeat | n2→n1 ✓ heartbeat | last_heard:n2",
+    ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:50:36.909Z","caller":"rafthttp/peer_status.go:68","msg":"peer became inactive (message send to peer failed)","peer-id":"40cd9e5a7eb63a31","error":"failed to read 40cd9e5a7eb63a31 on stream MsgApp v2 (read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout)"}"#,
+        "n2→n1 ✗ heartbeat | peer_down:n2",
+    ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:50:37.000Z","caller":"rafthttp/stream.go:194","msg":"lost TCP streaming connection with remote peer","stream-writer-type":"stream Message","local-member-id":"8e9e05c52164694d","remote-peer-id":"40cd9e5a7eb63a31"}"#,
+        "n1→n2 ✗ heartbeat",
+    ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:50:37.500Z","caller":"raft/raft.go:923","msg":"8e9e05c52164694d is starting a new election at term 3"}"#,
+        "n2→n1 ✗ heartbeat | election:n2",
+    ),
+    (
+        r#"{"level":"info","ts":"2026-11-22T02:50:37.600Z","caller":"raft/raft.go:824","msg":"8e9e05c52164694d received MsgVoteResp from 37fd1f00c72852d0 at term 3"}"#,
+        "n3→n1 ✓ heartbeat",
+    ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:52:48.618Z","caller":"rafthttp/probing_status.go:70","msg":"prober detected unhealthy status","round-tripper-name":"ROUND_TRIPPER_RAFT_MESSAGE","remote-peer-id":"37fd1f00c72852d0","rtt":"217.054µs","error":"read tcp 127.0.0.1:43028->127.0.0.1:22382: i/o timeout"}"#,
+        "n1→n3 ✗ heartbeat | unreachable:n3",
+    ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:51:35.152Z","caller":"etcdserver/raft.go:440","msg":"leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk","to":"40cd9e5a7eb63a31","heartbeat-interval":"100ms","expected-duration":"200ms","exceeded-duration":"2.822389676s"}"#,
+        "stall",
+    ),
+    (
+        r#"{"level":"info","ts":"2026-11-22T02:51:36.000Z","caller":"mvcc/index.go:214","msg":"compact tree index","revision":42}"#,
+        "",
+    ),
+];
+
+#[test]
+fn etcd_zap() {
+    check(
+        "etcd-zap",
+        &[("logs/n1.log", ETCD_ZAP)],
+        &[("members.csv", ETCD_MEMBERS)],
+    );
+}
+
+const ETCD_CAPNSLOG: Lines = &[
+    (
+        "raft2026/11/22 02:49:30 INFO: raft.node: 8e9e05c52164694d elected leader 40cd9e5a7eb63a31 at term 2",
+        "leader_change:n2",
+    ),
+    (
+        "2026-11-22 02:49:38.790619 W | rafthttp: lost the TCP streaming connection with peer 40cd9e5a7eb63a31 (stream MsgApp v2 reader)",
+        "n2→n1 ✗ heartbeat",
+    ),
+    (
+        "2026-11-22 02:49:38.790700 E | rafthttp: failed to read 40cd9e5a7eb63a31 on stream MsgApp v2 (read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout)",
+        "n2→n1 ✗ heartbeat | n2→n1 ✓ heartbeat | last_heard:n2",
+    ),
+    (
+        "2026-11-22 02:49:38.790800 I | rafthttp: peer 40cd9e5a7eb63a31 became inactive (message send to peer failed)",
+        "peer_down:n2",
+    ),
+    (
+        "raft2026/11/22 02:49:49 INFO: 8e9e05c52164694d is starting a new election at term 3",
+        "n2→n1 ✗ heartbeat | election:n2",
+    ),
+    (
+        "2026-11-22 02:49:50.000001 W | rafthttp: health check for peer 37fd1f00c72852d0 could not connect: dial tcp 127.0.0.1:22382: connect: connection refused",
+        "n1→n3 ✗ heartbeat | unreachable:n3",
+    ),
+    (
+        "2026-11-22 02:49:51.000001 W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 2.8s, to 40cd9e5a7eb63a31)",
+        "stall",
+    ),
+    (
+        "2026-11-22 02:49:52.000001 I | etcdserver: saved snapshot at index 10001",
+        "",
+    ),
+];
+
+#[test]
+fn etcd_capnslog() {
+    check(
+        "etcd-capnslog",
+        &[("logs/n1.log", ETCD_CAPNSLOG)],
+        &[("members.csv", ETCD_MEMBERS)],
+    );
+}
+
+const WEB_MEMBERS: &str =
+    "name,ip,id\nweb-1,10.0.0.1,web-1-id\nweb-2,10.0.0.2,web-2-id\nweb-3,10.0.0.3,web-3-id\n";
+
+const MEMBERLIST: Lines = &[
+    (
+        "2024/03/05 10:11:12 [DEBUG] memberlist: Failed UDP ping: web-3 (timeout reached)",
+        "web-1⇄web-3 ✗ heartbeat",
+    ),
+    (
+        "2024/03/05 10:11:12 [ERR] memberlist: Failed fallback TCP ping: timeout 1s: dial tcp 10.0.0.3:8301: i/o timeout",
+        "web-1→web-3 ✗ heartbeat",
+    ),
+    (
+        "2024/03/05 10:11:13 [INFO] memberlist: Suspect web-3 has failed, no acks received",
+        "web-1⇄web-3 ✗ heartbeat | suspect:web-3",
+    ),
+    (
+        "2024/03/05 10:11:14 [WARN] memberlist: Was able to connect to web-2 over TCP but UDP probes failed, network may be misconfigured",
+        "web-1⇄web-2 ✓ heartbeat",
+    ),
+    (
+        "2024/03/05 10:11:15 [WARN] memberlist: Refuting a suspect message (from: web-2)",
+        "relay:web-2",
+    ),
+    (
+        "2024/03/05 10:11:16 [INFO] serf: EventMemberFailed: web-3 10.0.0.3",
+        "member_failed:web-3",
+    ),
+    (
+        "2024/03/05 10:11:16 [INFO] memberlist: Marking web-3 as failed, suspect timeout reached (2 peer confirmations)",
+        "member_failed:web-3",
+    ),
+    (
+        "2024/03/05 10:11:17 [ERR] memberlist: Push/Pull with web-2 failed: dial tcp 10.0.0.2:8301: connect: connection refused",
+        "web-1→web-2 ✗ heartbeat",
+    ),
+    (
+        "2024/03/05 10:11:17 [ERR] memberlist: Failed to send gossip to 10.0.0.2:8301: write udp 10.0.0.1:8301->10.0.0.2:8301: sendto: no route to host",
+        "web-1→web-2 ✗ heartbeat",
+    ),
+    (
+        "2024/03/05 10:11:17 [WARN] raft: Heartbeat timeout from \"10.0.0.2:8300\" reached, starting election",
+        "web-2→web-1 ✗ heartbeat | election:web-2",
+    ),
+    (
+        "2024-03-05T10:11:18.345Z [INFO]  agent.server.memberlist.lan: memberlist: Suspect web-3 has failed, no acks received",
+        "web-1⇄web-3 ✗ heartbeat | suspect:web-3",
+    ),
+    (
+        "2024-03-05T10:11:18.400Z [INFO]  agent.server: member failed, marking health critical: member=web-3 partition=default",
+        "member_failed:web-3",
+    ),
+    (
+        "2024-03-05T10:11:18.500Z [INFO]  agent.server.serf.lan: serf: EventMemberJoin: web-3 10.0.0.3",
+        "relay:web-3",
+    ),
+    (
+        "2024-03-05T10:11:10.000Z [INFO]  agent.server.raft: entering follower state: follower=\"Node at 10.0.0.1:8300 [Follower]\" leader-address=10.0.0.2:8300 leader-id=web-2-id",
+        "leader_change:web-2",
+    ),
+    (
+        "2024-03-05T10:11:19.000Z [WARN]  agent.server.raft: heartbeat timeout reached, starting election: last-leader-addr= last-leader-id=",
+        "web-2→web-1 ✗ heartbeat | election:web-2",
+    ),
+    (
+        "2024-03-05T10:11:19.100Z [INFO]  agent.server.raft: entering candidate state: node=\"Node at 10.0.0.1:8300 [Candidate]\" term=3",
+        "role_change",
+    ),
+    (
+        "2024-03-05T10:11:20.000Z [ERROR] agent.server.raft: failed to make requestVote RPC: target=\"{Voter web-3-id 10.0.0.3:8300}\" error=\"dial tcp 10.0.0.1:0->10.0.0.3:8300: i/o timeout\" term=3",
+        "web-1→web-3 ✗ heartbeat",
+    ),
+    (
+        "2024-03-05T10:11:21.000Z [WARN]  agent.server.raft: rejecting vote request since we have a leader: from=10.0.0.3:8300 leader=10.0.0.2:8300 leader-id=web-2-id",
+        "web-3→web-1 ✓ heartbeat",
+    ),
+    (
+        "2024-03-05T10:11:22.000Z [WARN]  agent.server.raft: failed to contact: server-id=web-3-id time=2.500912345s",
+        "web-3→web-1 ✗ heartbeat",
+    ),
+    (
+        "2024-03-05T10:11:22.100Z [ERROR] agent.server.raft: failed to heartbeat to: peer=10.0.0.3:8300 backoff time=10ms error=\"dial tcp 10.0.0.3:8300: i/o timeout\"",
+        "web-1→web-3 ✗ heartbeat",
+    ),
+    (
+        "2024-03-05T10:11:22.200Z [ERROR] agent.server.raft: failed to appendEntries to: peer=\"{Voter web-3-id 10.0.0.3:8300}\" error=\"msgpack decode error [pos 0]: i/o timeout\"",
+        "web-1→web-3 ✗ data",
+    ),
+    (
+        "2024-03-05T10:11:22.300Z [ERROR] agent.server.autopilot: error getting server health from server: server=web-2 error=\"rpc error getting client: failed to get conn: dial tcp 10.0.0.1:0->10.0.0.2:8300: i/o timeout\"",
+        "web-1→web-2 ✗ heartbeat | unreachable:web-2",
+    ),
+    (
+        "2024-03-05T10:11:23.000Z [WARN]  agent.server.raft: failed to contact quorum of nodes, stepping down",
+        "role_change",
+    ),
+    (
+        "2024-03-05T10:11:23.100Z [INFO]  agent.server: cluster leadership lost",
+        "role_change",
+    ),
+    (
+        "2024-03-05T10:11:24.000Z [INFO]  agent: Synced node info",
+        "",
+    ),
+];
+
+#[test]
+fn memberlist_serf_consul_and_raft_text() {
+    check(
+        "memberlist",
+        &[("logs/web-1.log", MEMBERLIST)],
+        &[("members.csv", WEB_MEMBERS)],
+    );
+}
+
+const HCLOG_JSON: Lines = &[
+    (
+        r#"{"@level":"info","@message":"memberlist: Suspect web-3 has failed, no acks received","@module":"agent.server.memberlist.lan","@timestamp":"2024-03-05T10:11:12.345678Z"}"#,
+        "web-1⇄web-3 ✗ heartbeat | suspect:web-3",
+    ),
+    (
+        r#"{"@level":"info","@message":"serf: EventMemberFailed: web-3 10.0.0.3","@module":"agent.server.serf.lan","@timestamp":"2024-03-05T10:11:13.000000Z"}"#,
+        "member_failed:web-3",
+    ),
+    (
+        r#"{"@level":"info","@message":"member failed, marking health critical","@module":"agent.server","@timestamp":"2024-03-05T10:11:13.100000Z","member":"web-3","partition":"default"}"#,
+        "member_failed:web-3",
+    ),
+    (
+        r#"{"@level":"info","@message":"entering follower state","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:10.000000Z","follower":"Node at 10.0.0.1:8300 [Follower]","leader-address":"10.0.0.2:8300","leader-id":"web-2-id"}"#,
+        "leader_change:web-2",
+    ),
+    (
+        r#"{"@level":"warn","@message":"heartbeat timeout reached, starting election","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:14.000000Z","last-leader-addr":"","last-leader-id":""}"#,
+        "web-2→web-1 ✗ heartbeat | election:web-2",
+    ),
+    (
+        r#"{"@level":"error","@message":"failed to appendEntries to","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:15.000000Z","peer":{"Suffrage":0,"ID":"web-3-id","Address":"10.0.0.3:8300"},"error":"i/o timeout"}"#,
+        "web-1→web-3 ✗ data",
+    ),
+    (
+        r#"{"@level":"warn","@message":"failed to contact","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:16.000000Z","server-id":"web-3-id","time":"2.5s"}"#,
+        "web-3→web-1 ✗ heartbeat",
+    ),
+    (
+        r#"{"@level":"warn","@message":"rejecting vote request since we have a leader","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:17.000000Z","from":"10.0.0.3:8300","leader":"10.0.0.2:8300","leader-id":"web-2-id"}"#,
+        "web-3→web-1 ✓ heartbeat",
+    ),
+    (
+        r#"{"@level":"error","@message":"error getting server health from server","@module":"agent.server.autopilot","@timestamp":"2024-03-05T10:11:18.000000Z","server":"web-2","error":"i/o timeout"}"#,
+        "web-1→web-2 ✗ heartbeat | unreachable:web-2",
+    ),
+    (
+        r#"{"@level":"info","@message":"Synced node info","@module":"agent","@timestamp":"2024-03-05T10:11:19.000000Z"}"#,
+        "",
+    ),
+];
+
+#[test]
+fn hclog_json() {
+    check(
+        "hclog-json",
+        &[("logs/web-1.log", HCLOG_JSON)],
+        &[("members.csv", WEB_MEMBERS)],
+    );
+}
+
+const CASS_MEMBERS: &str = "name,ip\ncass-a,10.0.0.1\ncass-b,10.0.0.2\ncass-c,10.0.0.3\n";
+
+const CASSANDRA: Lines = &[
+    (
+        "INFO  [main] 2024-03-05 10:11:00,001 CassandraDaemon.java:617 - Cassandra version: 4.1.3",
+        "start",
+    ),
+    (
+        "INFO  [GossipStage:1] 2024-03-05 10:11:12,345 Gossiper.java:1178 - InetAddress /10.0.0.2:7000 is now DOWN",
+        "cass-b→cass-a ✗ heartbeat | peer_down:cass-b",
+    ),
+    (
+        "DEBUG [GossipTasks:1] 2024-03-05 10:11:12,340 FailureDetector.java:355 - Convicting /10.0.0.3 with status NORMAL - alive true",
+        "suspect:cass-c",
+    ),
+    (
+        "INFO  [GossipStage:1] 2024-03-05 10:11:30,000 Gossiper.java:1150 - InetAddress /10.0.0.2:7000 is now UP",
+        "cass-b→cass-a ✓ heartbeat | peer_up:cass-b",
+    ),
+    (
+        "WARN  [GossipTasks:1] 2024-03-05 10:11:31,000 FailureDetector.java:288 - Not marking nodes down due to local pause of 8123456789ns > 5000000000ns",
+        "stall",
+    ),
+    (
+        "INFO  [Messaging-EventLoop-3-4] 2024-03-05 10:11:32,000 NoSpamLogger.java:92 - /10.0.0.1:7000->/10.0.0.3:7000-URGENT_MESSAGES-[no-channel] failed to connect",
+        "cass-a→cass-c ✗ heartbeat",
+    ),
+    (
+        "INFO  [Messaging-EventLoop-3-1] 2024-03-05 10:11:40,000 OutboundConnection.java:1153 - /10.0.0.1:7000->/10.0.0.3:7000-SMALL_MESSAGES-1a2b3c4d successfully connected, version = 12, framing = CRC, encryption = unencrypted",
+        "cass-a→cass-c ✓ data",
+    ),
+    (
+        "INFO  [CompactionExecutor:2] 2024-03-05 10:11:41,000 CompactionTask.java:241 - Compacted (5f1c) 4 sstables",
+        "",
+    ),
+];
+
+#[test]
+fn cassandra() {
+    check(
+        "cassandra",
+        &[("logs/cass-a.log", CASSANDRA)],
+        &[("members.csv", CASS_MEMBERS)],
+    );
+}
+
+const AKKA_MEMBERS: &str = "name,ip\nakka-1,10.0.0.1\nakka-2,10.0.0.2\n";
+
+const AKKA: Lines = &[
+    (
+        "[INFO] [03/05/2024 10:11:00.000] [sys-akka.actor.default-dispatcher-3] [akka.cluster.Cluster(akka://sys)] Cluster Node [akka://sys@10.0.0.1:2552] - Starting up, Akka version [2.6.20] ...",
+        "start",
+    ),
+    (
+        "[WARN] [03/05/2024 10:11:12.345] [sys-akka.actor.default-dispatcher-5] [akka.cluster.Cluster(akka://sys)] Cluster Node [akka://sys@10.0.0.1:2552] - Marking node as UNREACHABLE [Member(akka://sys@10.0.0.2:2552, Up)].",
+        "akka-2→akka-1 ✗ heartbeat | peer_down:akka-2",
+    ),
+    (
+        "[WARN] [03/05/2024 10:11:12.400] [sys-akka.actor.default-dispatcher-5] [akka.remote.PhiAccrualFailureDetector(akka://sys)] heartbeat interval is growing too large for address akka://sys@10.0.0.2:2552: 2043 millis",
+        "suspect:akka-2",
+    ),
+    (
+        "[WARN] [03/05/2024 10:11:13.000] [sys-akka.actor.default-dispatcher-2] [akka.cluster.Cluster(akka://sys)] Cluster Node [akka://sys@10.0.0.1:2552] - Scheduled sending of heartbeat was delayed. Previous heartbeat was sent [5012] ms ago, expected interval is [1000] ms. This may cause failure detection to mark members as unreachable. The reason can be thread starvation, CPU overload, or GC.",
+        "stall",
+    ),
+    (
+        "[INFO] [03/05/2024 10:11:14.000] [sys-akka.actor.default-dispatcher-2] [akka.cluster.Cluster(akka://sys)] Cluster Node [akka://sys@10.0.0.1:2552] - Leader can currently not perform its duties, reachability status: [akka://sys@10.0.0.1:2552 -> akka://sys@10.0.0.2:2552: Unreachable [Unreachable] (1)], member status: [akka://sys@10.0.0.1:2552 Up seen=true, akka://sys@10.0.0.2:2552 Up seen=false]",
+        "relay",
+    ),
+    (
+        "[2024-03-05 10:11:20,000] [INFO] [akka.cluster.Cluster] [sys-akka.actor.default-dispatcher-5] - Cluster Node [akka://sys@10.0.0.1:2552] - Marking node as REACHABLE [Member(akka://sys@10.0.0.2:2552, Up)].",
+        "akka-2→akka-1 ✓ heartbeat | peer_up:akka-2",
+    ),
+    (
+        "[2024-03-05 10:11:40,000] [INFO] [akka.cluster.Cluster] [sys-akka.actor.default-dispatcher-5] - Cluster Node [akka://sys@10.0.0.1:2552] - Marking unreachable node [akka://sys@10.0.0.2:2552] as [Down]",
+        "member_failed:akka-2",
+    ),
+    (
+        "[INFO] [03/05/2024 10:11:41.000] [sys-akka.actor.default-dispatcher-2] [akka.cluster.Cluster(akka://sys)] Cluster Node [akka://sys@10.0.0.1:2552] - Welcome from [akka://sys@10.0.0.2:2552]",
+        "",
+    ),
+];
+
+#[test]
+fn akka() {
+    check(
+        "akka",
+        &[("logs/akka-1.log", AKKA)],
+        &[("members.csv", AKKA_MEMBERS)],
+    );
+}
+
+const MONGODB_JSON: Lines = &[
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:00.000+00:00"},"s":"I","c":"CONTROL","id":4615611,"ctx":"initandlisten","msg":"MongoDB starting","attr":{"pid":1234,"port":27017,"dbPath":"/data/db","architecture":"64-bit","host":"db1"}}"#,
+        "start",
+    ),
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:01.000+00:00"},"s":"I","c":"REPL","id":21215,"ctx":"ReplCoord-1","msg":"Member is in new state","attr":{"hostAndPort":"db2:27017","newState":"PRIMARY"}}"#,
+        "leader_change:db2",
+    ),
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:12.345+00:00"},"s":"I","c":"REPL_HB","id":23974,"ctx":"ReplCoord-3","msg":"Heartbeat failed after max retries","attr":{"target":"db2:27017","maxHeartbeatRetries":2,"error":{"code":6,"codeName":"HostUnreachable","errmsg":"Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused"}}}"#,
+        "db1→db2 ✗ heartbeat | unreachable:db2",
+    ),
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:12.400+00:00"},"s":"I","c":"REPL","id":21216,"ctx":"ReplCoord-3","msg":"Member is now in state DOWN","attr":{"hostAndPort":"db2:27017","heartbeatMessage":"Error connecting to db2:27017"}}"#,
+        "peer_down:db2",
+    ),
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:13.000+00:00"},"s":"I","c":"ELECTION","id":4615652,"ctx":"ReplCoord-4","msg":"Starting an election, since we've seen no PRIMARY in election timeout period","attr":{"electionTimeoutPeriodMillis":10000}}"#,
+        "db2→db1 ✗ heartbeat | election:db2",
+    ),
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:13.500+00:00"},"s":"I","c":"REPL","id":21215,"ctx":"ReplCoord-5","msg":"Member is in new state","attr":{"hostAndPort":"db3:27017","newState":"SECONDARY"}}"#,
+        "relay:db3",
+    ),
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:14.000+00:00"},"s":"I","c":"REPL","id":21358,"ctx":"ReplCoord-6","msg":"Replica set state transition","attr":{"newState":"PRIMARY","oldState":"SECONDARY"}}"#,
+        "role_change",
+    ),
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:15.000+00:00"},"s":"I","c":"NETWORK","id":22943,"ctx":"listener","msg":"Connection accepted","attr":{"remote":"10.0.0.9:50000","connectionId":12}}"#,
+        "",
+    ),
+];
+
+#[test]
+fn mongodb_json() {
+    check("mongodb-json", &[("logs/db1.log", MONGODB_JSON)], &[]);
+}
+
+const MONGODB_TEXT: Lines = &[
+    (
+        "2019-04-21T16:08:00.000+0700 I CONTROL  [initandlisten] MongoDB starting : pid=1234 port=27017 dbpath=/data/db 64-bit host=db1",
+        "start",
+    ),
+    (
+        "2019-04-21T16:08:10.000+0700 I REPL     [replexec-3] Member db2:27017 is now in state PRIMARY",
+        "leader_change:db2",
+    ),
+    (
+        "2019-04-21T16:08:14.520+0700 I REPL_HB  [replexec-19] Error in heartbeat (requestId: 662) to db2:27017, response status: HostUnreachable: Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused",
+        "db1→db2 ✗ heartbeat",
+    ),
+    (
+        "2019-04-21T16:08:24.520+0700 I REPL     [replexec-20] Member db2:27017 is now in state RS_DOWN",
+        "peer_down:db2",
+    ),
+    (
+        "2019-04-21T16:08:25.000+0700 I ELECTION [replexec-21] Starting an election, since we've seen no PRIMARY in the past 10000ms",
+        "db2→db1 ✗ heartbeat | election:db2",
+    ),
+    (
+        "2019-04-21T16:08:25.100+0700 I REPL     [replexec-22] Member db3:27017 is now in state SECONDARY",
+        "relay:db3",
+    ),
+    (
+        "2019-04-21T16:08:26.000+0700 I REPL     [replexec-23] transition to PRIMARY from SECONDARY",
+        "role_change",
+    ),
+    (
+        "2019-04-21T16:08:27.000+0700 I NETWORK  [listener] connection accepted from 10.0.0.9:50000 #12 (3 connections now open)",
+        "",
+    ),
+];
+
+#[test]
+fn mongodb_text() {
+    check("mongodb-text", &[("logs/db1.log", MONGODB_TEXT)], &[]);
+}
+
+const ELASTICSEARCH: Lines = &[
+    (
+        "[2024-03-05T10:11:00,000][INFO ][o.e.c.s.ClusterApplierService] [node-a] master node changed {previous [], current [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}]}, term: 3, version: 40, reason: ApplyCommitRequest{term=3, version=40, sourceNode={node-b}{Xo8xQ9dGQ6u}}",
+        "leader_change:node-b",
+    ),
+    (
+        "[2024-03-05T10:11:12,345][INFO ][o.e.c.c.Coordinator      ] [node-a] master node [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}] failed, restarting discovery",
+        "node-b→node-a ✗ heartbeat | election:node-b",
+    ),
+    (
+        "org.elasticsearch.ElasticsearchException: node [{node-b}{Xo8xQ9dGQ6u}] failed [3] consecutive checks",
+        "",
+    ),
+    (
+        "[2024-03-05T10:11:12,400][WARN ][o.e.c.c.LeaderChecker    ] [node-a] [3] consecutive checks of the master node [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}] were unsuccessful ([0] rejected, [3] timed out), restarting discovery; more details may be available in the master node logs [last unsuccessful check: request_id [123] timed out after [10006ms]]",
+        "node-a→node-b ✗ heartbeat",
+    ),
+    (
+        "[2024-03-05T10:11:20,000][INFO ][o.e.c.s.MasterService    ] [node-a] elected-as-master ([2] nodes joined)[{node-a}{Aa1}{Bb2}{10.0.0.1}{10.0.0.1:9300}{cdfhilmrstw} completing election], term: 4, version: 50, delta: master node changed {previous [], current [{node-a}{Aa1}{Bb2}{10.0.0.1}{10.0.0.1:9300}{cdfhilmrstw}]}",
+        "role_change",
+    ),
+    (
+        "[2024-03-05T10:11:30,000][INFO ][o.e.c.c.NodeLeftExecutor ] [node-a] node-left: [{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}] with reason [followers check retry count exceeded [timeouts=3, failures=0]]",
+        "node-a→node-c ✗ heartbeat | peer_down:node-c",
+    ),
+    (
+        "[2024-03-05T10:11:31,000][INFO ][o.e.c.s.MasterService    ] [node-a] node-left[{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw} reason: disconnected], term: 4, version: 61, delta: removed {{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}}",
+        "node-a⇄node-c ✗ heartbeat | peer_down:node-c",
+    ),
+    (
+        "[2024-03-05T10:11:32,000][INFO ][o.e.c.r.a.AllocationService] [node-a] Cluster health status changed from [GREEN] to [YELLOW]",
+        "",
+    ),
+];
+
+#[test]
+fn elasticsearch() {
+    check("elasticsearch", &[("logs/node-a.log", ELASTICSEARCH)], &[]);
+}
+
+const ELASTICSEARCH_JSON: Lines = &[
+    (
+        r#"{"@timestamp":"2024-03-05T10:11:00.000Z", "log.level": "INFO", "message":"master node changed {previous [], current [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}]}, term: 3, version: 40, reason: ApplyCommitRequest{term=3, version=40}", "ecs.version": "1.2.0","service.name":"ES_ECS","event.dataset":"elasticsearch.server","log.logger":"org.elasticsearch.cluster.service.ClusterApplierService","elasticsearch.node.name":"node-a","elasticsearch.cluster.name":"es"}"#,
+        "leader_change:node-b",
+    ),
+    (
+        r#"{"@timestamp":"2024-03-05T10:11:12.345Z", "log.level": "INFO", "message":"master node [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}] disconnected, restarting discovery", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.coordination.Coordinator","elasticsearch.node.name":"node-a"}"#,
+        "node-a⇄node-b ✗ heartbeat | election:node-b",
+    ),
+    (
+        r#"{"@timestamp":"2024-03-05T10:11:30.000Z", "log.level": "INFO", "message":"node-left: [{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}] with reason [health check failed]", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.coordination.NodeLeftExecutor","elasticsearch.node.name":"node-a"}"#,
+        "peer_down:node-c",
+    ),
+    (
+        r#"{"@timestamp":"2024-03-05T10:11:32.000Z", "log.level": "INFO", "message":"Cluster health status changed from [GREEN] to [YELLOW]", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.routing.allocation.AllocationService","elasticsearch.node.name":"node-a"}"#,
+        "",
+    ),
+];
+
+#[test]
+fn elasticsearch_json() {
+    check(
+        "elasticsearch-json",
+        &[("logs/node-a.log", ELASTICSEARCH_JSON)],
+        &[],
+    );
+}
+
+const REDIS_MEMBERS: &str = "name,ip\nredis-1,10.0.0.1\nredis-2,10.0.0.2\nredis-3,10.0.0.3\n";
+
+const SENTINEL: Lines = &[
+    (
+        "1234:X 05 Mar 2024 10:11:00.000 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo",
+        "start",
+    ),
+    (
+        "1234:X 05 Mar 2024 10:11:12.345 # +sdown master mymaster 10.0.0.1 6379",
+        "redis-1→sentinel-1 ✗ heartbeat | peer_down:redis-1",
+    ),
+    (
+        "1234:X 05 Mar 2024 10:11:12.400 # +odown master mymaster 10.0.0.1 6379 #quorum 2/2",
+        "relay:redis-1",
+    ),
+    (
+        "1234:X 05 Mar 2024 10:11:13.000 # +tilt #tilt mode entered",
+        "stall",
+    ),
+    (
+        "1234:X 05 Mar 2024 10:11:20.000 # +switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379",
+        "leader_change:redis-2",
+    ),
+    (
+        "1234:X 05 Mar 2024 10:11:30.000 # -sdown slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
+        "redis-1→sentinel-1 ✓ heartbeat | peer_up:redis-1",
+    ),
+    (
+        "1234:X 05 Mar 2024 10:11:31.000 * +slave-reconf-sent slave 10.0.0.3:6379 10.0.0.3 6379 @ mymaster 10.0.0.2 6379",
+        "",
+    ),
+];
+
+const REPLICA: Lines = &[
+    (
+        "5678:S 05 Mar 2024 10:11:00.000 * Connecting to MASTER 10.0.0.1:6379",
+        "leader_change:redis-1",
+    ),
+    (
+        "5678:S 05 Mar 2024 10:11:10.000 # MASTER timeout: no data nor PING received...",
+        "redis-1→redis-3 ✗ data",
+    ),
+    (
+        "5678:S 05 Mar 2024 10:11:10.001 # Connection with master lost.",
+        "redis-3⇄redis-1 ✗ data",
+    ),
+    (
+        "5678:S 05 Mar 2024 10:11:10.002 * Caching the disconnected master state.",
+        "",
+    ),
+];
+
+#[test]
+fn redis_sentinel_and_replica() {
+    check(
+        "redis-sentinel",
+        &[
+            ("logs/sentinel-1.log", SENTINEL),
+            ("logs/redis-3.log", REPLICA),
+        ],
+        &[("members.csv", REDIS_MEMBERS)],
+    );
+}
+
+const YEAR_2024: &str = "[logs]\nyear = 2024\n";
+
+const KEEPALIVED: Lines = &[
+    (
+        "Mar  5 10:11:00 lb1 Keepalived_vrrp[812]: (VI_1) Entering MASTER STATE",
+        "role_change",
+    ),
+    (
+        "Mar  5 10:11:01 lb1 Keepalived_vrrp[812]: (VI_1) Master received advert from 10.0.0.2 with higher priority 150, ours 100",
+        "lb2→lb1 ✓ heartbeat | leader_change:lb2",
+    ),
+    (
+        "Mar  5 10:11:01 lb1 Keepalived_vrrp[812]: (VI_1) Entering BACKUP STATE",
+        "role_change",
+    ),
+    (
+        "Mar  5 10:11:12 lb1 Keepalived_vrrp[812]: (VI_1) Receive advertisement timeout",
+        "lb2→lb1 ✗ heartbeat | election:lb2",
+    ),
+    (
+        "Mar 15 10:11:20 lb1 Keepalived_vrrp[812]: (VI_1) Received advert from 10.0.0.3 with lower priority 90, ours 100, forcing new election",
+        "lb3→lb1 ✓ heartbeat",
+    ),
+    (
+        "2024-03-15T10:11:30.123456+00:00 lb1 Keepalived_vrrp[812]: (VI_1) Entering FAULT STATE",
+        "role_change",
+    ),
+    (
+        "Mar 15 10:11:31 lb1 Keepalived_vrrp[812]: Sending gratuitous ARP on eth0 for 10.0.0.100",
+        "",
+    ),
+];
+
+#[test]
+fn keepalived() {
+    check(
+        "keepalived",
+        &[("logs/lb1.log", KEEPALIVED)],
+        &[
+            ("incident.toml", YEAR_2024),
+            (
+                "members.csv",
+                "name,ip\nlb1,10.0.0.1\nlb2,10.0.0.2\nlb3,10.0.0.3\n",
+            ),
+        ],
+    );
+}
+
+const KUBELET: Lines = &[
+    (
+        r#"E0305 10:11:12.345678    1234 kubelet_node_status.go:540] "Error updating node status, will retry" err="error getting node \"node-3\": Get \"https://10.0.0.1:6443/api/v1/nodes/node-3?resourceVersion=0&timeout=10s\": context deadline exceeded""#,
+        "node-3→cp-1 ✗ heartbeat",
+    ),
+    (
+        r#"E0305 10:11:20.000000    1234 kubelet_node_status.go:527] "Unable to update node status" err="update node status exceeds retry count""#,
+        "unreachable",
+    ),
+    (
+        r#"E0305 10:11:21.000000    1234 controller.go:145] "Failed to ensure lease exists, will retry" err="Get \"https://10.0.0.1:6443/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-3?timeout=10s\": context deadline exceeded" interval="7s""#,
+        "node-3→cp-1 ✗ heartbeat",
+    ),
+    (
+        r#"E0305 10:11:22.000000    1234 controller.go:114] failed to update lease, error: Put "https://10.0.0.1:6443/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-3?timeout=10s": net/http: request canceled (Client.Timeout exceeded while awaiting headers)"#,
+        "node-3→cp-1 ✗ heartbeat",
+    ),
+    (
+        r#"I0305 10:11:30.000000    1234 setters.go:552] "Node became not ready" node="node-3" condition={"type":"Ready","status":"False","reason":"KubeletNotReady","message":"PLEG is not healthy: pleg was last seen active 3m0.5s ago"}"#,
+        "stall",
+    ),
+    (
+        r#"I0305 10:11:31.000000    1234 kubelet.go:2100] "SyncLoop (PLEG): event for pod" pod="default/web-0""#,
+        "",
+    ),
+];
+
+const CONTROLLER: Lines = &[
+    (
+        r#"I0305 10:11:52.000000       1 node_lifecycle_controller.go:1126] "Node hasn't been updated" node="node-3" duration="40.01s" nodeConditionType="Ready" currentCondition="&NodeCondition{Type:Ready,Status:True}""#,
+        "node-3→cp-1 ✗ heartbeat | peer_down:node-3",
+    ),
+    (
+        r#"I0305 10:11:52.100000       1 event.go:294] "Event occurred" object="node-3" fieldPath="" kind="Node" apiVersion="v1" type="Normal" reason="NodeNotReady" message="Node node-3 status is now: NodeNotReady""#,
+        "peer_down:node-3",
+    ),
+    (
+        "I0305 10:11:53.000000       1 node_lifecycle_controller.go:1204] Controller detected that all Nodes are not-Ready. Entering master disruption mode.",
+        "unreachable",
+    ),
+];
+
+#[test]
+fn kubernetes() {
+    check(
+        "kubernetes",
+        &[("logs/node-3.log", KUBELET), ("logs/cp-1.log", CONTROLLER)],
+        &[
+            ("incident.toml", YEAR_2024),
+            ("members.csv", "name,ip\ncp-1,10.0.0.1\nnode-3,10.0.0.13\n"),
+        ],
+    );
+}
+
+const COCKROACHDB: Lines = &[
+    (
+        r#"W240305 10:11:12.345678 286 kv/kvserver/liveness/liveness.go:812  [n1,liveness-hb] 23 failed node liveness heartbeat: operation "node liveness heartbeat" timed out after 4.5s"#,
+        "unreachable",
+    ),
+    (
+        r#"W240305 10:11:13.000000 1234 rpc/nodedialer/nodedialer.go:195  [n1] 24 unable to connect to n2: failed to connect to n2 at 10.0.0.2:26257: initial connection heartbeat failed: operation "rpc heartbeat" timed out after 6s"#,
+        "crdb-1→n2 ✗ heartbeat",
+    ),
+    (
+        "I240305 10:11:30.000000 1234 rpc/nodedialer/nodedialer.go:160  [n1] 25 connection to n2 established",
+        "crdb-1→n2 ✓ heartbeat",
+    ),
+    (
+        "I240305 10:11:31.000000 77 server/status/runtime.go:525  [n1] 26 runtime stats: 1.2 GiB RSS, 300 goroutines",
+        "",
+    ),
+];
+
+#[test]
+fn cockroachdb() {
+    check("cockroachdb", &[("logs/crdb-1.log", COCKROACHDB)], &[]);
+}
+
+/// JSON layouts that differ only in their keys, and text layouts with ISO-like timestamps, side by
+/// side in one export: each file is sniffed to its own profile and fully accounted for.
+#[test]
+fn the_sniffer_tells_similar_layouts_apart() {
+    let files: [(&str, &str, Lines); 9] = [
+        ("logs/etcd-1.log", "etcd-zap", ETCD_ZAP),
+        ("logs/mongo-1.log", "mongodb-json", MONGODB_JSON),
+        ("logs/consul-1.log", "hclog-json", HCLOG_JSON),
+        ("logs/es-1.log", "elasticsearch-json", ELASTICSEARCH_JSON),
+        ("logs/consul-2.log", "memberlist", MEMBERLIST),
+        ("logs/mongo-2.log", "mongodb-text", MONGODB_TEXT),
+        ("logs/es-2.log", "elasticsearch", ELASTICSEARCH),
+        ("logs/cass-1.log", "cassandra", CASSANDRA),
+        ("logs/etcd-2.log", "etcd-capnslog", ETCD_CAPNSLOG),
+    ];
+    let logs: Vec<LogFile> = files.iter().map(|(p, _, l)| (*p, *l)).collect();
+    let got = ingest(&logs, &[]);
+    for (path, profile, lines) in files {
+        assert_accounting(&got, path, profile);
+        let f = got
+            .accounting
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap();
+        assert_eq!(f.rows_read, lines.len() as u64, "{path}");
+    }
+}
