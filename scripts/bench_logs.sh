@@ -8,13 +8,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-/tmp/biglogs}
 size=${2:-1024}
-runs=${3:-3}
+runs=${3:-5}
 command -v rg >/dev/null || { echo "ripgrep (rg) is needed: apt-get install ripgrep" >&2; exit 1; }
 [ -d "$dir/logs" ] || python3 scripts/gen_logs.py "$dir" "$size"
 cargo build --release -q
 patterns=$(mktemp)
 # Every rule literal of the built-in profiles, as rg patterns (fixed strings).
-sed -n 's/^msg = "\(.*\)"$/\1/p; s/^msg = '"'"'\(.*\)'"'"'$/\1/p' ingest/profiles/*.toml | sort -u > "$patterns"
+python3 - > "$patterns" <<'PY'
+import glob, tomllib
+pats = {r["msg"] for f in glob.glob("ingest/profiles/*.toml") for r in tomllib.load(open(f, "rb")).get("rule", [])}
+print("\n".join(sorted(pats)))
+PY
 median() { sort -n | awk '{a[NR]=$1} END {print a[1], a[int((NR+1)/2)], a[NR]}'; }
 time_it() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
 rift_t=(); rg_t=()

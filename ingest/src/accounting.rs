@@ -141,10 +141,25 @@ impl FileAccount {
         }
         let key = reason.to_string();
         *self.skipped.entry(key.clone()).or_insert(0) += n;
-        self.examples.entry(key).or_insert_with(|| SkipExample {
-            line,
-            detail: detail(),
-        });
+        // The example is the earliest line, also when counts are added out of order.
+        match self.examples.get_mut(&key) {
+            Some(e) if e.line <= line => {}
+            Some(e) => {
+                *e = SkipExample {
+                    line,
+                    detail: detail(),
+                }
+            }
+            None => {
+                self.examples.insert(
+                    key,
+                    SkipExample {
+                        line,
+                        detail: detail(),
+                    },
+                );
+            }
+        }
     }
 
     /// Rows skipped for any reason.

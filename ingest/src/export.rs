@@ -25,7 +25,7 @@ use crate::time::parse_duration;
 
 /// Receives progress while an export is read. Implementations must be cheap: `advance` is called
 /// for every buffer read.
-pub trait Progress {
+pub trait Progress: Sync {
     /// Reading starts; `total_bytes` is the size of all files on disk.
     fn start(&self, _total_bytes: u64) {}
     /// `bytes` more bytes were read from disk.
@@ -303,7 +303,7 @@ impl Export {
         };
         let profiles = self.profiles()?;
         let log_plan = self.plan_logs(&profiles)?;
-        let mut log_files: Vec<LogFile> = Vec::new();
+        let log_files = self.read_logs(&profiles, &log_plan, &mut accounts, progress)?;
         let mut metric_files: Vec<MetricFile> = Vec::new();
         let mut store = PairStore::new(resolution);
         let mut counter_files = Vec::new();
@@ -354,40 +354,8 @@ impl Export {
                         tally.push(o);
                     }
                 }
-                SourceKind::Log => {
-                    progress.file(&f.rel);
-                    let node = spec
-                        .and_then(|s| s.node.clone())
-                        .unwrap_or_else(|| logs::node_of_file(&f.rel));
-                    match log_plan.profile_for(i) {
-                        Some(p) => {
-                            let profile = &profiles[p];
-                            accounts[i].notes.push(format!(
-                                "read as {} logs with profile {} ({}), node {node}",
-                                profile.system, profile.name, log_plan.why[i]
-                            ));
-                            let settings = LogSettings {
-                                profile,
-                                year: log_plan.year,
-                            };
-                            let lines = read_log(&f.path, &settings, &mut accounts[i], progress)?;
-                            log_files.push(LogFile {
-                                account: i,
-                                rel: f.rel.clone(),
-                                node,
-                                lines,
-                            });
-                        }
-                        None => {
-                            let lines = input::count_lines(&f.path, progress)?;
-                            let acc = &mut accounts[i];
-                            acc.rows_read = lines;
-                            acc.skip_n(SkipReason::NoProfile, lines, 1, || {
-                                "name its profile in incident.toml ([[source]] path = …, profile = …) or with --log-profile; `rift profiles` lists them".to_owned()
-                            });
-                        }
-                    }
-                }
+                // Read above, in parallel.
+                SourceKind::Log => {}
                 SourceKind::Metrics => {
                     progress.file(&f.rel);
                     let node = spec
@@ -589,6 +557,94 @@ impl Export {
         }
         plan.year = plan.year.or(sniffed_year);
         Ok(plan)
+    }
+}
+
+impl Export {
+    /// Reads every log file with its profile, several files at a time (one per core).
+    fn read_logs(
+        &self,
+        profiles: &[Profile],
+        plan: &LogPlan,
+        accounts: &mut [FileAccount],
+        progress: &dyn Progress,
+    ) -> Result<Vec<LogFile>, Error> {
+        let jobs: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files[i].kind == SourceKind::Log)
+            .collect();
+        let start: Vec<FileAccount> = jobs.iter().map(|&i| accounts[i].clone()).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done = std::sync::Mutex::new(Vec::new());
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len())
+            .max(1);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = jobs.get(k) else { break };
+                        let mut acc = start[k].clone();
+                        let r = self.read_log_file(i, profiles, plan, &mut acc, progress);
+                        if let Ok(mut d) = done.lock() {
+                            d.push((i, acc, r));
+                        }
+                    }
+                });
+            }
+        });
+        let mut done = done.into_inner().unwrap_or_default();
+        done.sort_by_key(|d| d.0);
+        let mut out = Vec::new();
+        for (i, acc, r) in done {
+            accounts[i] = acc;
+            if let Some(f) = r? {
+                out.push(f);
+            }
+        }
+        Ok(out)
+    }
+
+    fn read_log_file(
+        &self,
+        i: usize,
+        profiles: &[Profile],
+        plan: &LogPlan,
+        acc: &mut FileAccount,
+        progress: &dyn Progress,
+    ) -> Result<Option<LogFile>, Error> {
+        let f = &self.files[i];
+        progress.file(&f.rel);
+        let node = self
+            .config
+            .source(&f.rel)
+            .and_then(|s| s.node.clone())
+            .unwrap_or_else(|| logs::node_of_file(&f.rel));
+        let Some(p) = plan.profile_for(i) else {
+            let lines = input::count_lines(&f.path, progress)?;
+            acc.rows_read = lines;
+            acc.skip_n(SkipReason::NoProfile, lines, 1, || {
+                "name its profile in incident.toml ([[source]] path = …, profile = …) or with --log-profile; `rift profiles` lists them".to_owned()
+            });
+            return Ok(None);
+        };
+        let profile = &profiles[p];
+        acc.notes.push(format!(
+            "read as {} logs with profile {} ({}), node {node}",
+            profile.system, profile.name, plan.why[i]
+        ));
+        let settings = LogSettings {
+            profile,
+            year: plan.year,
+        };
+        let lines = read_log(&f.path, &settings, acc, progress)?;
+        Ok(Some(LogFile {
+            account: i,
+            rel: f.rel.clone(),
+            node,
+            lines,
+        }))
     }
 }
 

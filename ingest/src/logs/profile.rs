@@ -391,6 +391,11 @@ impl Profile {
     /// The rules whose literal occurs in `raw`, in rule order (deduplicated).
     pub(crate) fn candidates(&self, raw: &str, out: &mut Vec<usize>) {
         out.clear();
+        // Most lines hit no literal: the plain search skips ahead with its prefilter, while the
+        // overlapping one must step through every byte.
+        if !self.literals.is_match(raw) {
+            return;
+        }
         for m in self.literals.find_overlapping_iter(raw) {
             out.extend_from_slice(&self.by_literal[m.pattern().as_usize()]);
         }

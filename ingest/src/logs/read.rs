@@ -322,6 +322,8 @@ pub(crate) fn read_log(
     let mut out = Vec::new();
     let mut cands = Vec::new();
     let mut leader: Option<String> = None;
+    // The common case, counted here and added to the account once.
+    let mut unread = (0u64, 0u64, String::new());
     loop {
         buf.clear();
         let n = r
@@ -346,12 +348,14 @@ pub(crate) fn read_log(
         }
         profile.candidates(raw, &mut cands);
         if cands.is_empty() {
-            let reason = if profile.fits_layout(raw) {
-                SkipReason::NotRecognised
+            if profile.fits_layout(raw) {
+                if unread.0 == 0 {
+                    unread = (0, line_no, excerpt(raw));
+                }
+                unread.0 += 1;
             } else {
-                SkipReason::Malformed
-            };
-            account.skip(reason, line_no, || excerpt(raw));
+                account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
+            }
             continue;
         }
         let mut parsed = match profile.parse_line(raw, settings.year) {
@@ -391,6 +395,8 @@ pub(crate) fn read_log(
             outs,
         });
     }
+    let (n, first, detail) = unread;
+    account.skip_n(SkipReason::NotRecognised, n, first, || detail);
     Ok(out)
 }
 
