@@ -299,6 +299,26 @@ fn windows(ns: i64, window_ns: i64) -> u32 {
     ((ns + window_ns - 1) / window_ns).clamp(0, i64::from(u32::MAX)) as u32
 }
 
+/// Moves episodes shorter than the minimum duration (flapping aside) to the transients.
+pub(crate) fn split_transients(found: &mut Found, min_duration_ns: i64, window_ns: i64) {
+    let min = i64::from(windows(min_duration_ns, window_ns)) * window_ns;
+    let (keep, short): (Vec<Episode>, Vec<Episode>) = std::mem::take(&mut found.episodes)
+        .into_iter()
+        .partition(|e| e.mode == Mode::Flapping || e.end_ns - e.start_ns >= min);
+    found.episodes = keep;
+    for (i, e) in found.episodes.iter_mut().enumerate() {
+        e.id = i + 1;
+    }
+    found
+        .transients
+        .extend(short.into_iter().map(|e| Transient {
+            mode: e.mode,
+            start: e.start,
+            duration_s: (e.end_ns - e.start_ns) as f64 / 1e9,
+            subject: e.subject,
+        }));
+}
+
 impl<'a> Engine<'a> {
     fn new(
         timeline: &'a Timeline,
@@ -1079,23 +1099,14 @@ impl<'a> Engine<'a> {
         rest
     }
 
+    /// Every draft as an episode, short ones included: [`split_transients`] sets those apart
+    /// once the onset joins have had a chance to absorb them.
     fn finish(&self, drafts: Vec<Draft>) -> Found {
-        let min = windows(self.options.min_duration_ns, self.timeline.window_ns);
         let ts = |w: u32| self.timeline.window_start(WindowIdx(w));
         let secs = self.timeline.window_ns as f64 / 1e9;
         let mut episodes = Vec::new();
-        let mut transients = Vec::new();
         for d in drafts {
             let subject: Vec<NodeId> = d.subject.iter().map(|&n| self.name(n).clone()).collect();
-            if d.end - d.start < min && d.mode != Mode::Flapping {
-                transients.push(Transient {
-                    mode: d.mode,
-                    start: rift_ingest::format_ts(ts(d.start)),
-                    duration_s: f64::from(d.end - d.start) * secs,
-                    subject,
-                });
-                continue;
-            }
             let edges: Vec<EpisodeEdge> = d
                 .edges
                 .iter()
@@ -1138,7 +1149,7 @@ impl<'a> Engine<'a> {
         }
         Found {
             episodes,
-            transients,
+            transients: Vec::new(),
         }
     }
 

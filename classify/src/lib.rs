@@ -108,6 +108,7 @@ pub fn classify(
 ) -> Classification {
     let mut found = engine::episodes(timeline, trail, events, options);
     onset::join(&mut found.episodes, options.merge_gap_ns);
+    engine::split_transients(&mut found, options.min_duration_ns, timeline.window_ns);
     let mut scores: Vec<ModeScore> = Vec::new();
     for mode in Mode::ALL {
         let eps: Vec<&Episode> = found.episodes.iter().filter(|e| e.mode == mode).collect();

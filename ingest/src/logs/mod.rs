@@ -41,6 +41,9 @@ pub(crate) fn node_of_file(rel: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Stops {
     marks: BTreeMap<NodeId, Vec<(i64, bool)>>,
+    /// Nodes whose own log shows them at work before their first start announcement (a log
+    /// that begins mid-run and later shows a restart): they were not stopped before it.
+    running_before: std::collections::BTreeSet<NodeId>,
 }
 
 impl Stops {
@@ -70,7 +73,7 @@ impl Stops {
         let i = marks.partition_point(|m| m.0 <= ts);
         match i.checked_sub(1) {
             Some(j) => !marks[j].1,
-            None => marks.first().is_some_and(|m| m.1),
+            None => marks.first().is_some_and(|m| m.1) && !self.running_before.contains(node),
         }
     }
 
@@ -156,6 +159,24 @@ pub(crate) fn settle(
     }
     let mut stops = Stops::default();
     stops.learn(&all_events);
+    for f in &files {
+        let me = resolver.resolve(&f.node);
+        let Some(first_start) = stops.marks.get(&me).and_then(|m| m.first()).filter(|m| m.1) else {
+            continue;
+        };
+        let earliest = f
+            .lines
+            .iter()
+            .flat_map(|p| p.outs.iter())
+            .filter_map(|o| match o {
+                Out::Obs { ts_ns, .. } | Out::Event { ts_ns, .. } => Some(*ts_ns),
+                _ => None,
+            })
+            .min();
+        if earliest.is_some_and(|t| t < first_start.0 - 1_000_000_000) {
+            stops.running_before.insert(me);
+        }
+    }
 
     for f in files {
         let me = resolver.resolve(&f.node);
@@ -259,5 +280,52 @@ fn observation(
         latency_ms: None,
         reporter: me.0.clone(),
         origin: origin.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(ts: i64, node: &str, kind: EventKind) -> Event {
+        Event {
+            ts_ns: ts,
+            node: NodeId::from(node),
+            kind,
+            peer: None,
+            term: None,
+            detail: String::new(),
+            origin: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_node_is_stopped_after_shutdown_until_it_starts_again() {
+        let mut s = Stops::default();
+        s.learn(&[
+            ev(10, "n1", EventKind::Start),
+            ev(50, "n1", EventKind::Shutdown),
+            ev(80, "n1", EventKind::Start),
+        ]);
+        let n1 = NodeId::from("n1");
+        assert!(s.stopped(&n1, 5), "before its first start");
+        assert!(!s.stopped(&n1, 10) && !s.stopped(&n1, 49));
+        assert!(s.stopped(&n1, 50) && s.stopped(&n1, 79));
+        assert!(!s.stopped(&n1, 80));
+        assert!(
+            !s.stopped(&NodeId::from("n2"), 60),
+            "no announcement, never stopped"
+        );
+        s.running_before.insert(n1.clone());
+        assert!(
+            !s.stopped(&n1, 5),
+            "its own log shows it at work before the start"
+        );
+    }
+
+    #[test]
+    fn the_node_of_a_log_file_is_its_name_up_to_the_first_dot() {
+        assert_eq!(node_of_file("logs/n1.stderr.log"), "n1");
+        assert_eq!(node_of_file("cass-a.log"), "cass-a");
     }
 }
