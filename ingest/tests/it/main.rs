@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod formats;
+mod metrics;
 mod profiles;
 mod recordings;
 

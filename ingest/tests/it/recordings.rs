@@ -1,4 +1,5 @@
-//! The real etcd recordings in `../shared/incidents` are read as they are, with full accounting.
+//! The real etcd recordings in `tests/fixtures/recordings` are read as they are, with full
+//! accounting: logs by the etcd profiles, metrics by the metric readers.
 
 use std::path::Path;
 
@@ -13,10 +14,7 @@ const RECORDINGS: [&str; 4] = [
 
 #[test]
 fn every_recording_ingests_with_full_accounting() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/incidents");
-    if !root.is_dir() {
-        panic!("the shared recordings are expected at {}", root.display());
-    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/recordings");
     for name in RECORDINGS {
         let got = read(&root.join(name).join("export"));
         assert_eq!(got.summary.nodes, ["client", "n1", "n2", "n3"], "{name}");
@@ -41,5 +39,48 @@ fn every_recording_ingests_with_full_accounting() {
             );
         }
         assert!(got.observations.height() > 800, "{name}");
+        for f in &got.accounting.files {
+            if f.path.ends_with(".log") && !f.path.ends_with("stderr.log") {
+                assert!(
+                    f.notes.iter().any(|n| n.contains("profile etcd-zap")),
+                    "{name}/{}: {:?}",
+                    f.path,
+                    f.notes
+                );
+                assert!(f.rows_used > 20, "{name}/{}: {f:?}", f.path);
+            }
+            if f.path.starts_with("metrics") {
+                assert!(f.rows_used > 0, "{name}/{}: {f:?}", f.path);
+            }
+        }
+        // The 1 s table is preferred to the 5 s snapshots for the same series.
+        let raw = got
+            .accounting
+            .files
+            .iter()
+            .find(|f| f.path == "metrics-raw/n1.prom.gz")
+            .unwrap();
+        assert!(
+            raw.skipped
+                .contains_key("not used: a finer export of the same series is used"),
+            "{name}: {raw:?}"
+        );
+        // Elections and leader changes from the logs, and the metrics' invariants.
+        let kinds = got
+            .events
+            .column("kind")
+            .unwrap()
+            .cast(&polars::prelude::DataType::String)
+            .unwrap();
+        let kinds: Vec<&str> = kinds.str().unwrap().iter().flatten().collect();
+        for k in ["start", "shutdown", "leader_change", "role_change"] {
+            assert!(kinds.contains(&k), "{name}: no {k} event");
+        }
+        // The gray fault never disturbs raft; the others cost at least one election.
+        assert_eq!(
+            got.invariants.leader_changes.is_empty(),
+            name == "etcd-gray",
+            "{name}"
+        );
     }
 }

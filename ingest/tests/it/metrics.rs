@@ -1,0 +1,144 @@
+//! Metric exports: Prometheus text snapshots, `query_range` JSON and long tables become
+//! per-direction observations and events.
+
+use polars::prelude::*;
+
+use crate::{read, write};
+
+fn strings(df: &DataFrame, name: &str) -> Vec<String> {
+    let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
+    c.str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// (src, dst, delivered > 0) of every observation.
+fn directions(got: &rift_ingest::Ingested) -> Vec<(String, String, bool)> {
+    let o = &got.observations;
+    let (s, d, k) = (
+        strings(o, "src"),
+        strings(o, "dst"),
+        strings(o, "delivered"),
+    );
+    (0..o.height())
+        .map(|i| (s[i].clone(), d[i].clone(), k[i] != "0"))
+        .collect()
+}
+
+const MEMBERS: &str = "name,member_id,ip\na,aaaa,10.0.0.1\nb,bbbb,10.0.0.2\n";
+
+/// `query_range` JSON: `a` writes to `b` every second, `b` reads it for three seconds and then
+/// nothing (the counter stays flat): a→b is delivered, then down.
+#[test]
+fn query_range_bytes_become_one_way_observations() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "members.csv", MEMBERS);
+    let values = |step: u64| {
+        (0..7)
+            .map(|i| {
+                let v = if step == 0 { 1000 * i } else { 1000 * i.min(3) };
+                format!("[{}, \"{v}\"]", 1_700_000_000 + i)
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let doc = format!(
+        r#"{{"status":"success","data":{{"resultType":"matrix","result":[
+{{"metric":{{"__name__":"etcd_network_peer_sent_bytes_total","instance":"10.0.0.1:2381","To":"bbbb"}},"values":[{}]}},
+{{"metric":{{"__name__":"etcd_network_peer_received_bytes_total","instance":"10.0.0.2:2381","From":"aaaa"}},"values":[{}]}},
+{{"metric":{{"__name__":"etcd_network_peer_round_trip_time_seconds_sum","instance":"10.0.0.1:2381","To":"bbbb"}},"values":[[1700000000,"0.1"]]}}
+]}}}}"#,
+        values(0),
+        values(1)
+    );
+    write(dir.path(), "prom.json", &doc);
+    let got = read(dir.path());
+    let f = &got.accounting.files[1];
+    assert_eq!(f.path, "prom.json");
+    assert_eq!((f.rows_read, f.rows_used), (15, 14), "{f:?}");
+    assert!(
+        f.skipped.keys().any(|k| k.contains("round-trip histogram")),
+        "{f:?}"
+    );
+    let d = directions(&got);
+    assert!(d.iter().all(|(s, t, _)| s == "a" && t == "b"), "{d:?}");
+    let ok: Vec<bool> = d.iter().map(|x| x.2).collect();
+    assert_eq!(ok, [true, true, true, false, false, false], "{d:?}");
+}
+
+/// Two Prometheus snapshots in one file, each after its scrape marker: gauges that flip become
+/// events; a counter that goes back down is a reset, not negative progress.
+#[test]
+fn prometheus_snapshots_give_events_and_survive_resets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "members.csv", MEMBERS);
+    let scrape = |ms: u64, has_leader: u8, active: u8, sent: u64| {
+        format!(
+            "# scrape ts_ms={ms} node=a\n# HELP etcd_server_has_leader x\n# TYPE etcd_server_has_leader gauge\n\
+             etcd_server_has_leader {has_leader}\n\
+             etcd_network_active_peers{{Local=\"aaaa\",Remote=\"bbbb\"}} {active}\n\
+             etcd_network_peer_sent_bytes_total{{To=\"bbbb\"}} {sent}\n\
+             etcd_server_leader_changes_seen_total 2\n"
+        )
+    };
+    let text = [
+        scrape(1_700_000_000_000, 1, 1, 50_000),
+        scrape(1_700_000_005_000, 0, 0, 60_000),
+        scrape(1_700_000_010_000, 1, 1, 500),
+    ]
+    .concat();
+    write(dir.path(), "a.prom", &text);
+    let got = read(dir.path());
+    let f = got
+        .accounting
+        .files
+        .iter()
+        .find(|f| f.path == "a.prom")
+        .unwrap();
+    assert_eq!(f.rows_read, f.rows_used + f.rows_skipped());
+    assert_eq!(f.skipped.get("comment or metadata line"), Some(&6));
+    let ev = &got.events;
+    let kinds: Vec<(String, String, String)> = {
+        let (n, k, p) = (
+            strings(ev, "node"),
+            strings(ev, "kind"),
+            strings(ev, "peer"),
+        );
+        (0..ev.height())
+            .map(|i| (n[i].clone(), k[i].clone(), p[i].clone()))
+            .collect()
+    };
+    for want in [
+        ("a", "no_leader", ""),
+        ("a", "peer_down", "b"),
+        ("a", "peer_up", "b"),
+    ] {
+        assert!(
+            kinds
+                .iter()
+                .any(|(n, k, p)| (n.as_str(), k.as_str(), p.as_str()) == want),
+            "{want:?} not in {kinds:?}"
+        );
+    }
+    assert_eq!(got.invariants.no_leader.len(), 1);
+    // Without b's received bytes there is nothing to pair: no observation, no panic on the
+    // reset from 60000 to 500.
+    assert_eq!(got.observations.height(), 0);
+}
+
+/// A sample before any scrape time cannot be placed: it is counted, with what to do.
+#[test]
+fn a_sample_without_a_time_is_counted_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.prom", "etcd_server_has_leader 1\n");
+    let got = read(dir.path());
+    let f = &got.accounting.files[0];
+    assert_eq!(f.skipped.get("unparseable timestamp"), Some(&1), "{f:?}");
+    assert!(
+        f.examples["unparseable timestamp"]
+            .detail
+            .contains("ts_ms=")
+    );
+}
