@@ -23,6 +23,17 @@ pub(crate) fn read(dir: &Path) -> Ingested {
         .unwrap()
 }
 
+/// A column as strings (nulls as empty strings).
+pub(crate) fn strings(df: &polars::prelude::DataFrame, name: &str) -> Vec<String> {
+    use polars::prelude::DataType;
+    let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
+    c.str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or_default().to_owned())
+        .collect()
+}
+
 pub(crate) fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }

@@ -1,18 +1,7 @@
 //! Metric exports: Prometheus text snapshots, `query_range` JSON and long tables become
 //! per-direction observations and events.
 
-use polars::prelude::*;
-
-use crate::{read, write};
-
-fn strings(df: &DataFrame, name: &str) -> Vec<String> {
-    let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
-    c.str()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap_or_default().to_owned())
-        .collect()
-}
+use crate::{read, strings, write};
 
 /// (src, dst, delivered > 0) of every observation.
 fn directions(got: &rift_ingest::Ingested) -> Vec<(String, String, bool)> {

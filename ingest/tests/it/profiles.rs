@@ -9,27 +9,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use polars::prelude::*;
 use rift_ingest::Ingested;
 use rift_ingest::model::col;
 
-use crate::{read, write};
+use crate::{read, strings, write};
 
 /// Log lines and what each must produce.
 type Lines = &'static [(&'static str, &'static str)];
 
 /// A log file of the export: its path and lines.
 type LogFile = (&'static str, Lines);
-
-/// A column as strings (nulls as empty strings).
-fn strings(df: &DataFrame, name: &str) -> Vec<String> {
-    let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
-    c.str()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap_or_default().to_owned())
-        .collect()
-}
 
 /// What each `file:line` produced, rendered as in the expectations (sorted), and the node of
 /// each event.
