@@ -3,6 +3,7 @@
 mod bad_input;
 mod formats;
 mod metrics;
+mod overrides;
 mod profiles;
 mod recordings;
 
