@@ -107,7 +107,12 @@ pub fn classify(
     options: &Options,
 ) -> Classification {
     let mut found = engine::episodes(timeline, trail, events, options);
-    onset::join(&mut found.episodes, options.merge_gap_ns);
+    onset::join(
+        &mut found.episodes,
+        events,
+        options.merge_gap_ns,
+        options.echo_gap_ns,
+    );
     engine::split_transients(&mut found, options.min_duration_ns, timeline.window_ns);
     let mut scores: Vec<ModeScore> = Vec::new();
     for mode in Mode::ALL {

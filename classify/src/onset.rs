@@ -1,28 +1,35 @@
-//! How a cut begins: joining the episodes that are one fault seen at its onset.
+//! How a cut begins: which direction failed first, and which episodes are one fault.
 //!
-//! Two things make one network fault look like several episodes in real recordings:
+//! Two things make one network fault look like something else in real recordings:
 //!
 //! 1. **Staggered onset.** The links of a cut rarely fail in the same instant (rules are applied
 //!    one by one, a switch port goes before its neighbour), so for a second or two the cut looks
-//!    partial. A partial or asymmetric episode that ends where a complete episode begins, and
-//!    whose peer links all cross that episode's cut, is the complete cut's onset.
+//!    partial. A partial episode that ends where a complete episode begins, and whose peer links
+//!    all cross that episode's cut, is the complete cut's onset.
 //! 2. **The transport echo of a one-way drop.** TCP needs both directions: when A→B is dropped,
 //!    B's segments still reach A but A's acknowledgements do not, so B's connections to A stall
-//!    within a retransmission timeout and B→A goes quiet too. The evidence then shows A→B failing
-//!    first (an asymmetric episode: B stops hearing A while A still hears B) and both directions
-//!    failing a few seconds later (a complete episode). When an asymmetric episode whose edges
-//!    all leave (or all enter) a complete episode's subject ends where that episode begins, rift
-//!    reads the reverse direction's loss as the echo of the one-way drop and reports one
-//!    asymmetric episode with the first episode's directed edges.
+//!    after a retransmission timeout and B→A goes quiet too. Within a second or two every
+//!    measure shows both directions dead, as in a complete cut. What still tells them apart is
+//!    the onset: the dropped direction stops first, the echo only after at least one
+//!    retransmission timeout, while the two directions of a clean cut stop within a heartbeat
+//!    of each other. Stream read timeouts in the logs say when each side last heard the other
+//!    (`last_heard` events, to the millisecond). When, for every pair across a complete cut
+//!    with such evidence, the same side's direction stopped first by at least
+//!    [`Options::echo_gap_ns`](crate::Options), the cut is reported as asymmetric, with the
+//!    directions that stopped first, and a note giving the times.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use rift_ingest::model::{Channel, NodeId};
+use rift_ingest::model::{Channel, Event, EventKind, NodeId};
 
-use crate::episode::{EdgeDirection, Episode};
+use crate::episode::{EdgeDirection, Episode, EpisodeEdge};
 use crate::mode::Mode;
 
-fn crosses(e: &crate::episode::EpisodeEdge, subject: &BTreeSet<&NodeId>) -> bool {
+/// How far from a complete episode's start a `last_heard` event counts as its onset (a read
+/// timeout is 5 s in etcd; onset windows are a few seconds wide).
+const ONSET_SLACK_NS: i64 = 8_000_000_000;
+
+fn crosses(e: &EpisodeEdge, subject: &BTreeSet<&NodeId>) -> bool {
     subject.contains(&e.from) != subject.contains(&e.to)
 }
 
@@ -33,16 +40,19 @@ fn peer_channel(ep: &Episode) -> Option<Channel> {
         .map(|e| e.channel)
 }
 
-/// True when `before` ends within `gap_ns` of `after`'s start and starts before it.
+/// True when `before` starts no later than `after`, ends within `gap_ns` of `after`'s start
+/// (or inside it), and does not outlast it.
 fn leads_into(before: &Episode, after: &Episode, gap_ns: i64) -> bool {
-    before.start_ns < after.start_ns
+    before.start_ns <= after.start_ns
         && before.end_ns + gap_ns >= after.start_ns
         && before.end_ns <= after.end_ns
+        && !std::ptr::eq(before, after)
 }
 
-fn absorb_into(target: &mut Episode, other: Episode, note: String) {
+fn absorb_into(target: &mut Episode, other: Episode, note: Option<String>) {
     target.start_ns = target.start_ns.min(other.start_ns);
     target.start = rift_ingest::format_ts(target.start_ns);
+    target.edge_seconds += other.edge_seconds;
     target.evidence.extend(other.evidence);
     target
         .evidence
@@ -55,11 +65,12 @@ fn absorb_into(target: &mut Episode, other: Episode, note: String) {
         }
     }
     target.channels.sort();
-    target.notes.push(note);
+    target.notes.extend(note);
 }
 
-/// Joins onset episodes into the complete episodes they lead into (see the module docs).
-pub(crate) fn join(episodes: &mut Vec<Episode>, gap_ns: i64) {
+/// Joins onset episodes and tells one-way cuts from clean ones (see the module docs).
+pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, echo_gap_ns: i64) {
+    let heard = last_heard(events);
     let mut i = 0;
     while i < episodes.len() {
         if episodes[i].mode != Mode::Complete {
@@ -88,72 +99,166 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, gap_ns: i64) {
                 "its first {:.0} s looked partial: the links of the cut failed one after another",
                 (episodes[i].start_ns - p.start_ns) as f64 / 1e9
             );
-            episodes[i].edge_seconds += p.edge_seconds;
-            absorb_into(&mut episodes[i], p, note);
+            absorb_into(&mut episodes[i], p, Some(note));
         }
-        // 2. Transport echo: an asymmetric episode out of (or into) the subject leads into it.
-        let c = &episodes[i];
-        let subject: BTreeSet<&NodeId> = c.subject.iter().collect();
-        let found = episodes.iter().position(|a| {
-            a.mode == Mode::Asymmetric
-                && leads_into(a, c, gap_ns)
-                && !a.edges.is_empty()
-                && a.edges.iter().all(|e| e.direction == EdgeDirection::OneWay)
-                && (a
+        // 2. Transport echo: which direction stopped first, from the last-heard times.
+        if echo_gap_ns > 0 {
+            if let Some((edges, note)) = one_way(&episodes[i], &heard, echo_gap_ns) {
+                let c = &mut episodes[i];
+                let peer = peer_channel(c);
+                let mut kept: Vec<EpisodeEdge> = c
                     .edges
                     .iter()
-                    .all(|e| subject.contains(&e.from) && !subject.contains(&e.to))
-                    || a.edges
-                        .iter()
-                        .all(|e| !subject.contains(&e.from) && subject.contains(&e.to)))
-        });
-        if let Some(j) = found {
-            let a = episodes.remove(j);
-            if j < i {
-                i -= 1;
-            }
-            let c = &mut episodes[i];
-            let pairs: Vec<String> = a
-                .edges
-                .iter()
-                .map(|e| format!("{}→{}", e.from, e.to))
-                .collect();
-            let note = format!(
-                "{} failed first; the reverse direction kept delivering for {:.0} s and then \
-                 stopped too. On TCP a one-way drop stalls the reverse direction of the same \
-                 connections, so that later loss is read as an echo of {}, not a second fault",
-                pairs.join(", "),
-                (c.start_ns - a.start_ns) as f64 / 1e9,
-                pairs.join(", ")
-            );
-            let peer = peer_channel(c);
-            let mut edges: Vec<_> = c
-                .edges
-                .iter()
-                .filter(|e| Some(e.channel) != peer)
-                .cloned()
-                .collect();
-            let mut directed = a.edges.clone();
-            for d in &mut directed {
-                if let Some(full) = c.edges.iter().find(|e| {
-                    e.channel == d.channel
-                        && ((e.from == d.from && e.to == d.to)
-                            || (e.from == d.to && e.to == d.from))
+                    .filter(|e| Some(e.channel) != peer)
+                    .cloned()
+                    .collect();
+                kept.splice(0..0, edges);
+                c.edges = kept;
+                c.mode = Mode::Asymmetric;
+                c.subtype = None;
+                c.edge_seconds /= 2.0;
+                c.notes.push(note);
+                // An asymmetric episode of the same directed edges that leads into it is its
+                // onset, seen before the reverse direction stalled.
+                let directed: BTreeSet<(NodeId, NodeId)> = c
+                    .edges
+                    .iter()
+                    .filter(|e| e.direction == EdgeDirection::OneWay)
+                    .map(|e| (e.from.clone(), e.to.clone()))
+                    .collect();
+                let c = &episodes[i];
+                if let Some(j) = episodes.iter().position(|a| {
+                    a.mode == Mode::Asymmetric
+                        && leads_into(a, c, gap_ns)
+                        && a.edges.iter().all(|e| {
+                            e.direction == EdgeDirection::OneWay
+                                && directed.contains(&(e.from.clone(), e.to.clone()))
+                        })
                 }) {
-                    d.n += full.n;
+                    let a = episodes.remove(j);
+                    if j < i {
+                        i -= 1;
+                    }
+                    absorb_into(&mut episodes[i], a, None);
                 }
             }
-            edges.splice(0..0, directed);
-            c.mode = Mode::Asymmetric;
-            c.subtype = None;
-            c.edges = edges;
-            c.edge_seconds = c.edge_seconds / 2.0 + a.edge_seconds;
-            c.confidence = c.confidence.min(a.confidence);
-            absorb_into(c, a, note);
         }
         i += 1;
     }
     for (k, e) in episodes.iter_mut().enumerate() {
         e.id = k + 1;
     }
+}
+
+/// (observer, peer) → the times the observer last heard the peer.
+type Heard = BTreeMap<(NodeId, NodeId), Vec<(i64, String)>>;
+
+fn last_heard(events: &[Event]) -> Heard {
+    let mut out: Heard = BTreeMap::new();
+    for e in events.iter().filter(|e| e.kind == EventKind::LastHeard) {
+        if let Some(p) = &e.peer {
+            out.entry((e.node.clone(), p.clone()))
+                .or_default()
+                .push((e.ts_ns, e.origin.clone()));
+        }
+    }
+    out
+}
+
+/// The latest time `to` heard `from` around `onset_ns`, with its origin.
+fn delivered_until<'h>(
+    heard: &'h Heard,
+    from: &NodeId,
+    to: &NodeId,
+    onset_ns: i64,
+) -> Option<(i64, &'h str)> {
+    heard
+        .get(&(to.clone(), from.clone()))?
+        .iter()
+        .filter(|(t, _)| (t - onset_ns).abs() <= ONSET_SLACK_NS)
+        .max_by_key(|(t, _)| *t)
+        .map(|(t, o)| (*t, o.as_str()))
+}
+
+/// When every pair across a complete cut that has last-heard evidence for both directions shows
+/// the same side's direction stopping first by at least `echo_gap_ns`, the directed edges of the
+/// one-way cut and a note; else `None`.
+fn one_way(c: &Episode, heard: &Heard, echo_gap_ns: i64) -> Option<(Vec<EpisodeEdge>, String)> {
+    let channel = peer_channel(c)?;
+    let subject: BTreeSet<&NodeId> = c.subject.iter().collect();
+    let mut pairs: Vec<(NodeId, NodeId, u64)> = Vec::new();
+    for e in c
+        .edges
+        .iter()
+        .filter(|e| e.channel == channel && crosses(e, &subject))
+    {
+        let (s, o) = if subject.contains(&e.from) {
+            (e.from.clone(), e.to.clone())
+        } else {
+            (e.to.clone(), e.from.clone())
+        };
+        if !pairs.iter().any(|p| p.0 == s && p.1 == o) {
+            pairs.push((s, o, e.n));
+        }
+    }
+    // +1: the subject's outbound stopped first; -1: its inbound did.
+    let mut verdict: Option<i8> = None;
+    let mut reasons = Vec::new();
+    for (s, o, _) in &pairs {
+        let (Some(out), Some(inb)) = (
+            delivered_until(heard, s, o, c.start_ns),
+            delivered_until(heard, o, s, c.start_ns),
+        ) else {
+            continue;
+        };
+        let lead = inb.0 - out.0;
+        let side = if lead >= echo_gap_ns {
+            1
+        } else if -lead >= echo_gap_ns {
+            -1
+        } else {
+            return None;
+        };
+        if verdict.is_some_and(|v| v != side) {
+            return None;
+        }
+        verdict = Some(side);
+        let (first, later) = if side == 1 { (out, inb) } else { (inb, out) };
+        let (a, b) = if side == 1 { (s, o) } else { (o, s) };
+        reasons.push(format!(
+            "{a}→{b} last delivered at {} ({}), {b}→{a} at {} ({}), {:.2} s later",
+            &rift_ingest::format_ts(first.0)[11..23],
+            first.1,
+            &rift_ingest::format_ts(later.0)[11..23],
+            later.1,
+            (later.0 - first.0) as f64 / 1e9
+        ));
+    }
+    let side = verdict?;
+    let edges = pairs
+        .iter()
+        .map(|(s, o, n)| {
+            let (from, to) = if side == 1 {
+                (s.clone(), o.clone())
+            } else {
+                (o.clone(), s.clone())
+            };
+            EpisodeEdge {
+                channel,
+                from,
+                to,
+                direction: EdgeDirection::OneWay,
+                flow: None,
+                state: "down",
+                p: Some(0.0),
+                n: *n,
+            }
+        })
+        .collect();
+    let note = format!(
+        "one-way at the onset: {}. TCP stalls the reverse of a one-way drop after a \
+         retransmission timeout, so the later loss of the reverse direction is read as its echo",
+        reasons.join("; ")
+    );
+    Some((edges, note))
 }

@@ -35,6 +35,11 @@ pub struct Options {
     pub merge_gap_ns: i64,
     /// The flapping rule.
     pub flap: FlapRule,
+    /// How much longer one direction of a cut pair must have kept delivering than the other
+    /// for the cut to be read as one-way (default 250 ms): a one-way drop lets the reverse
+    /// direction run on until TCP stalls it (at least one retransmission timeout, 200 ms),
+    /// while the two directions of a clean cut stop within a heartbeat of each other.
+    pub echo_gap_ns: i64,
 }
 
 impl Default for Options {
@@ -43,6 +48,7 @@ impl Default for Options {
             min_duration_ns: 3_000_000_000,
             merge_gap_ns: 2_000_000_000,
             flap: FlapRule::default(),
+            echo_gap_ns: 250_000_000,
         }
     }
 }

@@ -39,6 +39,10 @@ pub(crate) struct Args {
     /// Flapping: shortest down or up phase that counts.
     #[arg(long, default_value = "2s", value_parser = duration)]
     pub(crate) flap_dwell: i64,
+    /// A cut is one-way when one direction kept delivering at least this much longer than the
+    /// other (read from stream read timeouts in the logs); `0` turns the rule off.
+    #[arg(long, default_value = "250ms", value_parser = duration_or_zero)]
+    pub(crate) echo_gap: i64,
 }
 
 pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -67,6 +71,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             window_ns: args.flap_window,
             min_dwell_ns: args.flap_dwell,
         },
+        echo_gap_ns: args.echo_gap,
     };
     let classification = classify(&built.timeline, Some(&built.trail), &built.events, &options);
     let verdict = Verdict::new(

@@ -444,6 +444,19 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
             channel: rule.channel,
         });
         if let Some(d) = rule.last_heard_ns {
+            // Nothing arrived during the whole timeout: one failed observation per second of
+            // it, so that the silence starts where it started, not where it was noticed.
+            let mut t = p.ts_ns - d + 1_000_000_000;
+            while t < p.ts_ns {
+                outs.push(Out::Obs {
+                    ts_ns: t,
+                    peer: peer.clone(),
+                    dir: Direction::FromPeer,
+                    ok: false,
+                    channel: rule.channel,
+                });
+                t += 1_000_000_000;
+            }
             outs.push(Out::Obs {
                 ts_ns: p.ts_ns - d,
                 peer: peer.clone(),

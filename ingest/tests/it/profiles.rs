@@ -142,7 +142,8 @@ const ETCD_ZAP: Lines = &[
     ),
     (
         r#"{"level":"warn","ts":"2026-11-22T02:50:36.908Z","caller":"rafthttp/stream.go:436","msg":"lost TCP streaming connection with remote peer","stream-reader-type":"stream MsgApp v2","local-member-id":"8e9e05c52164694d","remote-peer-id":"40cd9e5a7eb63a31","error":"read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout"}"#,
-        "n2→n1 ✗ heartbeat | n2→n1 ✓ heartbeat | last_heard:n2",
+        // A 5 s read timeout: heard 5 s before, silent every second since.
+        "n2→n1 ✓ heartbeat | last_heard:n2 | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat",
     ),
     (
         r#"{"level":"warn","ts":"2026-11-22T02:50:36.909Z","caller":"rafthttp/peer_status.go:68","msg":"peer became inactive (message send to peer failed)","peer-id":"40cd9e5a7eb63a31","error":"failed to read 40cd9e5a7eb63a31 on stream MsgApp v2 (read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout)"}"#,
@@ -194,7 +195,8 @@ const ETCD_CAPNSLOG: Lines = &[
     ),
     (
         "2026-11-22 02:49:38.790700 E | rafthttp: failed to read 40cd9e5a7eb63a31 on stream MsgApp v2 (read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout)",
-        "n2→n1 ✗ heartbeat | n2→n1 ✓ heartbeat | last_heard:n2",
+        // A 5 s read timeout: heard 5 s before, silent every second since.
+        "n2→n1 ✓ heartbeat | last_heard:n2 | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat",
     ),
     (
         "2026-11-22 02:49:38.790800 I | rafthttp: peer 40cd9e5a7eb63a31 became inactive (message send to peer failed)",
