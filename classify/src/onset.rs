@@ -103,8 +103,14 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
         }
         // 2. Transport echo: which direction stopped first, from the last-heard times.
         if echo_gap_ns > 0 {
-            if let Some((edges, note)) = one_way(&episodes[i], &heard, echo_gap_ns) {
+            if let Some((edges, note, onset)) = one_way(&episodes[i], &heard, echo_gap_ns) {
                 let c = &mut episodes[i];
+                // The dropped direction last delivered just before the cut: a finer onset than
+                // the window the episode starts in.
+                if onset < c.start_ns {
+                    c.start_ns = onset;
+                    c.start = rift_ingest::format_ts(onset);
+                }
                 let peer = peer_channel(c);
                 let mut kept: Vec<EpisodeEdge> = c
                     .edges
@@ -182,8 +188,13 @@ fn delivered_until<'h>(
 
 /// When every pair across a complete cut that has last-heard evidence for both directions shows
 /// the same side's direction stopping first by at least `echo_gap_ns`, the directed edges of the
-/// one-way cut and a note; else `None`.
-fn one_way(c: &Episode, heard: &Heard, echo_gap_ns: i64) -> Option<(Vec<EpisodeEdge>, String)> {
+/// one-way cut, a note, and the onset (when the first of the dropped directions last delivered);
+/// else `None`.
+fn one_way(
+    c: &Episode,
+    heard: &Heard,
+    echo_gap_ns: i64,
+) -> Option<(Vec<EpisodeEdge>, String, i64)> {
     let channel = peer_channel(c)?;
     let subject: BTreeSet<&NodeId> = c.subject.iter().collect();
     let mut pairs: Vec<(NodeId, NodeId, u64)> = Vec::new();
@@ -204,6 +215,7 @@ fn one_way(c: &Episode, heard: &Heard, echo_gap_ns: i64) -> Option<(Vec<EpisodeE
     // +1: the subject's outbound stopped first; -1: its inbound did.
     let mut verdict: Option<i8> = None;
     let mut reasons = Vec::new();
+    let mut onset = i64::MAX;
     for (s, o, _) in &pairs {
         let (Some(out), Some(inb)) = (
             delivered_until(heard, s, o, c.start_ns),
@@ -224,6 +236,7 @@ fn one_way(c: &Episode, heard: &Heard, echo_gap_ns: i64) -> Option<(Vec<EpisodeE
         }
         verdict = Some(side);
         let (first, later) = if side == 1 { (out, inb) } else { (inb, out) };
+        onset = onset.min(first.0);
         let (a, b) = if side == 1 { (s, o) } else { (o, s) };
         reasons.push(format!(
             "{a}→{b} last delivered at {} ({}), {b}→{a} at {} ({}), {:.2} s later",
@@ -260,5 +273,5 @@ fn one_way(c: &Episode, heard: &Heard, echo_gap_ns: i64) -> Option<(Vec<EpisodeE
          retransmission timeout, so the later loss of the reverse direction is read as its echo",
         reasons.join("; ")
     );
-    Some((edges, note))
+    Some((edges, note, onset))
 }

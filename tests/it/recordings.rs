@@ -1,7 +1,7 @@
 //! The real etcd recordings: `rift graph` shows the client→node failures of `etcd-gray` on n2
 //! only. The test compares with `truth.json`; rift itself never reads it.
 
-use crate::{rift, shared, stderr};
+use crate::{rift, root_fixture, shared, stderr};
 
 #[test]
 fn etcd_gray_shows_data_failures_on_n2_only() {
@@ -87,4 +87,23 @@ fn every_recording_graphs_without_error() {
         let o = rift(&["graph", export.to_str().unwrap()]);
         assert!(o.status.success(), "{name}: {}", stderr(&o));
     }
+}
+
+/// With the whole export, the gap analysis measures when raft acted on the asymmetric cut: the
+/// first role change or election in the logs after the onset, about one election timeout later.
+#[test]
+fn etcd_asymmetric_reports_the_measured_detection_lag() {
+    let export = root_fixture("recordings/etcd-asymmetric/export");
+    let o = rift(&["classify", export.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["primary"], "asymmetric");
+    assert_eq!(v["detector"]["source"]["from"], "inferred");
+    let lag = &v["gaps"][0]["lag"];
+    let ms = lag["measured_ms"].as_f64().unwrap();
+    assert!((800.0..=2500.0).contains(&ms), "{lag}");
+    assert!(
+        lag["measured_event"].as_str().unwrap().contains("logs/n"),
+        "{lag}"
+    );
 }
