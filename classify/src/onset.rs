@@ -70,6 +70,7 @@ fn absorb_into(target: &mut Episode, other: Episode, note: Option<String>) {
 
 /// Joins onset episodes and tells one-way cuts from clean ones (see the module docs).
 pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, echo_gap_ns: i64) {
+    bridge(episodes, gap_ns);
     let heard = last_heard(events);
     let mut i = 0;
     while i < episodes.len() {
@@ -156,6 +157,97 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
     }
 }
 
+/// The longest stretch of thinner evidence that can join two complete episodes of one cut.
+const BRIDGE_MAX_NS: i64 = 10_000_000_000;
+
+/// Joins two complete episodes of the same subject when the stretch between them is covered by
+/// episodes that only involve the subject's links (a direction whose reverse was not measured
+/// for a few seconds, a prober's round trips to it): the evidence thinned out, the cut did not
+/// heal. An empty stretch is a heal and is left alone.
+fn bridge(episodes: &mut Vec<Episode>, gap_ns: i64) {
+    episodes.sort_by_key(|e| (e.start_ns, e.end_ns));
+    let mut i = 0;
+    while i < episodes.len() {
+        if episodes[i].mode != Mode::Complete {
+            i += 1;
+            continue;
+        }
+        let (c1, subject) = (&episodes[i], episodes[i].subject.clone());
+        let next = episodes.iter().position(|c2| {
+            c2.mode == Mode::Complete
+                && c2.subject == subject
+                && c2.start_ns >= c1.end_ns
+                && c2.start_ns - c1.end_ns <= BRIDGE_MAX_NS
+        });
+        let Some(j) = next else {
+            i += 1;
+            continue;
+        };
+        let (from, to) = (c1.end_ns, episodes[j].start_ns);
+        let between: Vec<usize> = (0..episodes.len())
+            .filter(|&k| k != i && k != j)
+            .filter(|&k| episodes[k].start_ns < to && episodes[k].end_ns > from)
+            .collect();
+        let involved = |e: &Episode| {
+            e.mode != Mode::Flapping
+                && !e.edges.is_empty()
+                && e.edges
+                    .iter()
+                    .all(|x| subject.contains(&x.from) || subject.contains(&x.to))
+        };
+        let mut cursor = from;
+        let mut spans: Vec<(i64, i64)> = between
+            .iter()
+            .map(|&k| (episodes[k].start_ns, episodes[k].end_ns))
+            .collect();
+        spans.sort_unstable();
+        for (s, e) in &spans {
+            if *s > cursor + gap_ns {
+                break;
+            }
+            cursor = cursor.max(*e);
+        }
+        let covered = to <= from || cursor + gap_ns >= to;
+        if !covered || !between.iter().all(|&k| involved(&episodes[k])) {
+            i += 1;
+            continue;
+        }
+        let note = format!(
+            "the evidence thinned out from {} to {} but every failing link still involved {}: \
+             one cut, not two",
+            &rift_ingest::format_ts(from)[11..19],
+            &rift_ingest::format_ts(to)[11..19],
+            subject
+                .iter()
+                .map(|n| n.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut absorbed: Vec<usize> = between;
+        absorbed.push(j);
+        absorbed.sort_unstable();
+        for &k in absorbed.iter().rev() {
+            let e = episodes.remove(k);
+            let target = &mut episodes[i - absorbed.iter().filter(|&&x| x < i).count()];
+            target.end_ns = target.end_ns.max(e.end_ns);
+            target.end = rift_ingest::format_ts(target.end_ns);
+            if e.mode == Mode::Complete {
+                for edge in &e.edges {
+                    if let Some(t) = target.edges.iter_mut().find(|t| {
+                        t.channel == edge.channel && t.from == edge.from && t.to == edge.to
+                    }) {
+                        t.n = t.n.max(edge.n);
+                    }
+                }
+            }
+            absorb_into(target, e, None);
+        }
+        let i2 = i - absorbed.iter().filter(|&&x| x < i).count();
+        episodes[i2].notes.push(note);
+        i = i2;
+    }
+}
+
 /// (observer, peer) → the times the observer last heard the peer.
 type Heard = BTreeMap<(NodeId, NodeId), Vec<(i64, String)>>;
 
@@ -188,7 +280,7 @@ fn delivered_until<'h>(
 
 /// When every pair across a complete cut that has last-heard evidence for both directions shows
 /// the same side's direction stopping first by at least `echo_gap_ns`, the directed edges of the
-/// one-way cut, a note, and the onset (when the first of the dropped directions last delivered);
+/// one-way cut, a note, and the onset (the latest time a dropped direction still delivered);
 /// else `None`.
 fn one_way(
     c: &Episode,
@@ -215,7 +307,7 @@ fn one_way(
     // +1: the subject's outbound stopped first; -1: its inbound did.
     let mut verdict: Option<i8> = None;
     let mut reasons = Vec::new();
-    let mut onset = i64::MAX;
+    let mut onset = i64::MIN;
     for (s, o, _) in &pairs {
         let (Some(out), Some(inb)) = (
             delivered_until(heard, s, o, c.start_ns),
@@ -236,7 +328,9 @@ fn one_way(
         }
         verdict = Some(side);
         let (first, later) = if side == 1 { (out, inb) } else { (inb, out) };
-        onset = onset.min(first.0);
+        // Each pair's dropped direction delivered until just before the cut; an idle link's
+        // last delivery can be a keep-alive interval earlier, so the latest is the onset.
+        onset = onset.max(first.0);
         let (a, b) = if side == 1 { (s, o) } else { (o, s) };
         reasons.push(format!(
             "{a}→{b} last delivered at {} ({}), {b}→{a} at {} ({}), {:.2} s later",
