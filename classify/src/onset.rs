@@ -104,7 +104,18 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
         }
         // 2. Transport echo: which direction stopped first, from the last-heard times.
         if echo_gap_ns > 0 {
-            if let Some((edges, note, onset)) = one_way(&episodes[i], &heard, echo_gap_ns) {
+            let one = one_way(&episodes[i], &heard, echo_gap_ns);
+            if one.is_none() {
+                // A clean cut: both directions stopped together, when they last delivered.
+                if let Some(t) = cut_onset(&episodes[i], &heard) {
+                    let c = &mut episodes[i];
+                    if t < c.start_ns && c.start_ns - t <= MAX_ONSET_SHIFT_NS {
+                        c.start_ns = t;
+                        c.start = rift_ingest::format_ts(t);
+                    }
+                }
+            }
+            if let Some((edges, note, onset)) = one {
                 let c = &mut episodes[i];
                 // The dropped direction last delivered just before the cut: a finer onset than
                 // the window the episode starts in.
@@ -246,6 +257,27 @@ fn bridge(episodes: &mut Vec<Episode>, gap_ns: i64) {
         episodes[i2].notes.push(note);
         i = i2;
     }
+}
+
+/// How far a cut's onset may move before the window its episode starts in.
+const MAX_ONSET_SHIFT_NS: i64 = 3_000_000_000;
+
+/// The latest time any direction across a complete cut still delivered around its start.
+fn cut_onset(c: &Episode, heard: &Heard) -> Option<i64> {
+    let channel = peer_channel(c)?;
+    let subject: BTreeSet<&NodeId> = c.subject.iter().collect();
+    c.edges
+        .iter()
+        .filter(|e| e.channel == channel && crosses(e, &subject))
+        .flat_map(|e| {
+            [
+                delivered_until(heard, &e.from, &e.to, c.start_ns),
+                delivered_until(heard, &e.to, &e.from, c.start_ns),
+            ]
+        })
+        .flatten()
+        .map(|(t, _)| t)
+        .max()
 }
 
 /// (observer, peer) → the times the observer last heard the peer.
