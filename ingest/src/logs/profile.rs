@@ -45,61 +45,30 @@ use serde::Deserialize;
 use crate::model::{Channel, EventKind};
 use crate::time::parse_duration;
 
+/// Compiles the named files of `ingest/profiles/` in, as (file name, TOML text).
+macro_rules! builtin_profiles {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../../profiles/", $file)))),*]
+    };
+}
+
 /// The built-in profiles, as (file name, TOML text).
-pub(crate) const BUILTIN: &[(&str, &str)] = &[
-    (
-        "etcd-zap.toml",
-        include_str!("../../profiles/etcd-zap.toml"),
-    ),
-    (
-        "etcd-capnslog.toml",
-        include_str!("../../profiles/etcd-capnslog.toml"),
-    ),
-    (
-        "memberlist.toml",
-        include_str!("../../profiles/memberlist.toml"),
-    ),
-    (
-        "hclog-json.toml",
-        include_str!("../../profiles/hclog-json.toml"),
-    ),
-    (
-        "cassandra.toml",
-        include_str!("../../profiles/cassandra.toml"),
-    ),
-    ("akka.toml", include_str!("../../profiles/akka.toml")),
-    (
-        "mongodb-json.toml",
-        include_str!("../../profiles/mongodb-json.toml"),
-    ),
-    (
-        "mongodb-text.toml",
-        include_str!("../../profiles/mongodb-text.toml"),
-    ),
-    (
-        "elasticsearch.toml",
-        include_str!("../../profiles/elasticsearch.toml"),
-    ),
-    (
-        "elasticsearch-json.toml",
-        include_str!("../../profiles/elasticsearch-json.toml"),
-    ),
-    (
-        "redis-sentinel.toml",
-        include_str!("../../profiles/redis-sentinel.toml"),
-    ),
-    (
-        "keepalived.toml",
-        include_str!("../../profiles/keepalived.toml"),
-    ),
-    (
-        "kubernetes.toml",
-        include_str!("../../profiles/kubernetes.toml"),
-    ),
-    (
-        "cockroachdb.toml",
-        include_str!("../../profiles/cockroachdb.toml"),
-    ),
+pub(crate) const BUILTIN: &[(&str, &str)] = builtin_profiles![
+    "etcd-zap.toml",
+    "etcd-capnslog.toml",
+    "etcd-journald.toml",
+    "memberlist.toml",
+    "hclog-json.toml",
+    "cassandra.toml",
+    "akka.toml",
+    "mongodb-json.toml",
+    "mongodb-text.toml",
+    "elasticsearch.toml",
+    "elasticsearch-json.toml",
+    "redis-sentinel.toml",
+    "keepalived.toml",
+    "kubernetes.toml",
+    "cockroachdb.toml",
 ];
 
 /// What a recognised line says about the link between the logging node A and the peer B.

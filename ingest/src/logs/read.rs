@@ -498,3 +498,51 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
     }
     outs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_with;
+    use crate::time::parse_ts;
+
+    #[test]
+    fn timestamps_of_every_layout_agree_on_the_instant() {
+        let utc = |s: &str| parse_ts(s).unwrap();
+        // capnslog µs, the raft lines' whole seconds, zap ms and 3.5's trimmed µs.
+        assert_eq!(
+            parse_with("auto", "2026-11-22 02:49:38.790619", None),
+            Some(utc("2026-11-22T02:49:38.790619Z"))
+        );
+        assert_eq!(
+            parse_with("%Y/%m/%d %H:%M:%S%.f", "2026/11/22 02:49:49", None),
+            Some(utc("2026-11-22T02:49:49Z"))
+        );
+        assert_eq!(
+            parse_with("auto", "2026-11-22T02:50:36.9081Z", None),
+            Some(utc("2026-11-22T02:50:36.908100Z"))
+        );
+        // Offsets: Mongo's legacy +0700 and RFC 3339's +01:00.
+        assert_eq!(
+            parse_with("auto", "2019-04-21T16:08:14.520+0700", None),
+            Some(utc("2019-04-21T09:08:14.520Z"))
+        );
+        assert_eq!(
+            parse_with(
+                "%Y-%m-%d %H:%M:%S%.f%:z",
+                "2024-03-05 11:11:12.345+01:00",
+                None
+            ),
+            Some(utc("2024-03-05T10:11:12.345Z"))
+        );
+        // Layouts without a year take the export's.
+        assert_eq!(
+            parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", Some(2024)),
+            Some(utc("2024-03-05T10:11:12Z"))
+        );
+        assert_eq!(
+            parse_with("%m%d %H:%M:%S%.f", "0305 10:11:12.345678", Some(2024)),
+            Some(utc("2024-03-05T10:11:12.345678Z"))
+        );
+        assert_eq!(parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", None), None);
+        assert_eq!(parse_with("auto", "yesterday", None), None);
+    }
+}

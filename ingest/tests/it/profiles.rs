@@ -229,6 +229,34 @@ fn etcd_capnslog() {
     );
 }
 
+const ETCD_JOURNALD: Lines = &[
+    (
+        r#"{"__REALTIME_TIMESTAMP":"1795315978790619","PRIORITY":"4","PACKAGE":"rafthttp","SYSLOG_IDENTIFIER":"etcd","MESSAGE":"lost the TCP streaming connection with peer 40cd9e5a7eb63a31 (stream Message writer)"}"#,
+        "n1→n2 ✗ heartbeat",
+    ),
+    (
+        r#"{"__REALTIME_TIMESTAMP":"1795315989000000","PRIORITY":"6","PACKAGE":"raft","SYSLOG_IDENTIFIER":"etcd","MESSAGE":"8e9e05c52164694d became candidate at term 3"}"#,
+        "role_change",
+    ),
+    (
+        r#"{"__REALTIME_TIMESTAMP":"1795315991000001","PRIORITY":"4","PACKAGE":"etcdserver","SYSLOG_IDENTIFIER":"etcd","MESSAGE":"failed to send out heartbeat on time (exceeded the 100ms timeout for 2.8s, to 40cd9e5a7eb63a31)"}"#,
+        "stall",
+    ),
+    (
+        r#"{"__REALTIME_TIMESTAMP":"1795315992000001","PRIORITY":"6","SYSLOG_IDENTIFIER":"systemd","MESSAGE":"Started etcd.service."}"#,
+        "",
+    ),
+];
+
+#[test]
+fn etcd_journald() {
+    check(
+        "etcd-journald",
+        &[("logs/n1.json.log", ETCD_JOURNALD)],
+        &[("members.csv", ETCD_MEMBERS)],
+    );
+}
+
 const WEB_MEMBERS: &str =
     "name,ip,id\nweb-1,10.0.0.1,web-1-id\nweb-2,10.0.0.2,web-2-id\nweb-3,10.0.0.3,web-3-id\n";
 
