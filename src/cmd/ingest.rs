@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rift_ingest::{Accounting, Export, Summary, format_ts};
+use rift_ingest::{Accounting, Export, Invariants, Summary, format_ts};
 
 use crate::progress::Bar;
 
@@ -38,11 +38,13 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             "export": args.dir.display().to_string(),
             "summary": report.summary,
             "accounting": report.accounting,
+            "invariants": report.invariants,
         });
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)?;
     } else {
         print_summary(&report.summary, out)?;
+        print_invariants(&report.invariants, out)?;
         writeln!(out)?;
         print_accounting(&report.accounting, out)?;
         if let Some(path) = &args.output {
@@ -68,6 +70,38 @@ pub(crate) fn print_summary(s: &Summary, out: &mut dyn Write) -> anyhow::Result<
     }
     writeln!(out, "observations  {}", s.observations)?;
     writeln!(out, "events        {}", s.events)?;
+    Ok(())
+}
+
+/// What the metrics say about the cluster itself, when they say anything.
+fn print_invariants(inv: &Invariants, out: &mut dyn Write) -> anyhow::Result<()> {
+    let per_minute = inv.leader_changes_per_minute();
+    if let Some((minute, most)) = per_minute
+        .iter()
+        .max_by_key(|(m, n)| (**n, std::cmp::Reverse(**m)))
+    {
+        let total: u64 = per_minute.values().sum();
+        writeln!(
+            out,
+            "leaders       {total} changes (at most {most} in the minute from {})",
+            format_ts(*minute)
+        )?;
+    }
+    if !inv.no_leader.is_empty() {
+        let spans: Vec<String> = inv
+            .no_leader
+            .iter()
+            .map(|(n, a, b)| format!("{n} {:.1} s", (b - a) as f64 / 1e9))
+            .collect();
+        writeln!(out, "no leader     {}", spans.join(", "))?;
+    }
+    for (node, ts, origin) in &inv.commit_regressions {
+        writeln!(
+            out,
+            "commit index  went back on {node} at {} ({origin})",
+            format_ts(*ts)
+        )?;
+    }
     Ok(())
 }
 
