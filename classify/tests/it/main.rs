@@ -20,6 +20,11 @@ pub(crate) fn root() -> PathBuf {
 
 /// Reads an export and classifies it with the default options.
 pub(crate) fn classify_dir(dir: &Path) -> (Classification, Vec<Event>) {
+    classify_dir_with(dir, &Options::default())
+}
+
+/// Reads an export and classifies it with `options`.
+pub(crate) fn classify_dir_with(dir: &Path, options: &Options) -> (Classification, Vec<Event>) {
     let export = Export::open(dir, &ReadOptions::default()).expect("export opens");
     let mut builder = TimelineBuilder::new();
     let report = export
@@ -28,12 +33,7 @@ pub(crate) fn classify_dir(dir: &Path) -> (Classification, Vec<Event>) {
         })
         .expect("export reads");
     let (timeline, trail) = builder.finish_traced();
-    let c = classify(
-        &timeline,
-        Some(&trail),
-        &report.event_rows,
-        &Options::default(),
-    );
+    let c = classify(&timeline, Some(&trail), &report.event_rows, options);
     (c, report.event_rows)
 }
 

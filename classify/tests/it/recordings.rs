@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use rift_classify::{EdgeDirection, Episode, Mode};
 use serde_json::Value;
 
-use crate::{classify_dir, root};
+use crate::{classify_dir, classify_dir_with, root};
 
 fn recording(name: &str) -> PathBuf {
     root().join("tests/fixtures/recordings").join(name)
@@ -140,4 +140,18 @@ fn the_detection_lag_is_measured_from_the_logs() {
         .collect();
     assert!(!acted.is_empty());
     assert!(acted.iter().all(|ev| ev.origin.starts_with("logs/")));
+}
+
+/// The clean cuts are not one-way by a hair: their pairs do not even agree on which direction
+/// stopped first, so no echo gap, however small, turns them asymmetric.
+#[test]
+fn clean_cuts_stay_complete_at_any_echo_gap() {
+    let options = rift_classify::Options {
+        echo_gap_ns: 1_000_000,
+        ..rift_classify::Options::default()
+    };
+    for name in ["etcd-complete", "complete-follower", "complete-leader-n2"] {
+        let (c, _) = classify_dir_with(&recording(name).join("export"), &options);
+        assert_eq!(c.primary, Mode::Complete, "{name}");
+    }
 }
