@@ -23,6 +23,7 @@ impl ExitCode {
                 || e.downcast_ref::<rift_classify::detector::SettingsError>()
                     .is_some()
                 || e.downcast_ref::<crate::cmd::NoEvidence>().is_some()
+                || e.downcast_ref::<crate::cmd::corpus::BadCorpus>().is_some()
         }) {
             ExitCode::BadInput
         } else if err

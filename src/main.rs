@@ -32,6 +32,8 @@ enum Command {
     Classify(cmd::classify::Args),
     /// List the log profiles node logs are read with (built-in and added with --profiles).
     Profiles(cmd::profiles::Args),
+    /// Browse and check the corpus of public network postmortems.
+    Corpus(cmd::corpus::Args),
 }
 
 fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -40,6 +42,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Graph(args) => cmd::graph::run(args, out),
         Command::Classify(args) => cmd::classify::run(args, out),
         Command::Profiles(args) => cmd::profiles::run(args, out),
+        Command::Corpus(args) => cmd::corpus::run(args, out),
     }
 }
 

@@ -1,8 +1,80 @@
 //! rift-corpus: the corpus of public network postmortems.
 //!
-//! This crate will own the entries in `corpus/entries/` (one Markdown file per incident with TOML
-//! front matter), the tantivy index built from them, search with filters by mode, system and year,
-//! similar-incident lookup, and the classifier that labels a postmortem text with a failure mode
-//! and the phrases that decided it.
-//!
-//! It has no public items yet.
+//! Entries live in `corpus/entries/`, one Markdown file per incident with TOML front matter
+//! (`corpus/FORMAT.md`): the organisation, date, systems involved, source URL, how the network
+//! failed (rift's modes), the failure detector involved, the consequence, and a short summary in
+//! the project's own words. [`Corpus::load`] reads and checks them: malformed front matter is a
+//! [`CorpusError`] with a miette diagnostic pointing at the span; duplicate ids and duplicate
+//! sources name both files.
+
+mod entry;
+mod error;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use entry::{
+    Consequence, DetectorLabel, Entry, FrontMatter, Kind, Label, ModeLabel, Scope, System,
+};
+pub use error::{CorpusError, FrontMatterError};
+
+/// The entries folder of the source tree.
+pub fn default_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("entries")
+}
+
+/// The loaded corpus, entries sorted by id.
+#[derive(Clone, Debug, Default)]
+pub struct Corpus {
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
+impl Corpus {
+    /// Reads every `*.md` file of `dir` (not recursively) as an entry.
+    pub fn load(dir: &Path) -> Result<Corpus, CorpusError> {
+        let io = |path: &Path, source| CorpusError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| io(dir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        paths.sort();
+        let mut entries = Vec::with_capacity(paths.len());
+        for p in &paths {
+            let text = std::fs::read_to_string(p).map_err(|e| io(p, e))?;
+            entries.push(Entry::parse(&text, p)?);
+        }
+        let mut ids: BTreeMap<&str, &Path> = BTreeMap::new();
+        let mut sources: BTreeMap<&str, &Path> = BTreeMap::new();
+        for e in &entries {
+            if let Some(first) = ids.insert(&e.meta.id, &e.path) {
+                return Err(CorpusError::DuplicateId {
+                    id: e.meta.id.clone(),
+                    first: first.to_owned(),
+                    second: e.path.clone(),
+                });
+            }
+            if let Some(first) = sources.insert(&e.meta.source, &e.path) {
+                return Err(CorpusError::DuplicateSource {
+                    url: e.meta.source.clone(),
+                    first: first.to_owned(),
+                    second: e.path.clone(),
+                });
+            }
+        }
+        entries.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        Ok(Corpus { entries })
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| e.meta.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+}

@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 pub(crate) mod classify;
+pub(crate) mod corpus;
 pub(crate) mod graph;
 pub(crate) mod ingest;
 pub(crate) mod profiles;

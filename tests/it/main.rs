@@ -1,6 +1,7 @@
 //! End-to-end tests of the `rift` binary.
 
 mod cli;
+mod corpus;
 mod recordings;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,64 @@
+//! Errors of the corpus, with miette diagnostics that show the offending span.
+
+use std::path::PathBuf;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+/// Malformed front matter: the file, line and column, and the span within the file.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{location}: {message}")]
+#[diagnostic(
+    code(rift::corpus::front_matter),
+    help("the entry format is described in corpus/FORMAT.md")
+)]
+pub struct FrontMatterError {
+    /// `file:line:column`.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+    #[source_code]
+    pub(crate) src: NamedSource<String>,
+    #[label("here")]
+    pub(crate) span: SourceSpan,
+}
+
+/// What can stop the corpus from loading.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
+pub enum CorpusError {
+    /// An entry's front matter does not parse or breaks a rule.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    FrontMatter(Box<FrontMatterError>),
+    /// Two entries have the same id.
+    #[error("duplicate id '{id}' in {} and {}: ids must be unique", first.display(), second.display())]
+    #[diagnostic(code(rift::corpus::duplicate_id))]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The first file.
+        first: PathBuf,
+        /// The second file.
+        second: PathBuf,
+    },
+    /// Two entries have the same source URL (the same incident twice).
+    #[error("{} and {} have the same source {url}: one incident, one entry", first.display(), second.display())]
+    #[diagnostic(code(rift::corpus::duplicate_source))]
+    DuplicateSource {
+        /// The URL.
+        url: String,
+        /// The first file.
+        first: PathBuf,
+        /// The second file.
+        second: PathBuf,
+    },
+    /// A file or folder could not be read.
+    #[error("cannot read '{}': {source}", path.display())]
+    #[diagnostic(code(rift::corpus::io))]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}

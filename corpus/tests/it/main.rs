@@ -1,0 +1,4 @@
+//! Integration tests of rift-corpus: the shipped entries, and what a malformed entry gets.
+
+mod entries;
+mod errors;
