@@ -62,7 +62,14 @@ fn no_twelve_word_run_of_the_reference_texts_appears_in_the_corpus() {
     files.push(corpus_dir.join("FORMAT.md"));
     let mut copied = Vec::new();
     for f in files {
-        let w = words(&std::fs::read_to_string(&f).unwrap());
+        // The source URL is a fact, often a long one: it is left out of the check.
+        let text: String = std::fs::read_to_string(&f)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("source = "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let w = words(&text);
         if let Some(run) = w
             .windows(RUN)
             .map(|r| r.join(" "))
