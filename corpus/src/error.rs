@@ -52,6 +52,18 @@ pub enum CorpusError {
         /// The second file.
         second: PathBuf,
     },
+    /// The search index could not be built or opened.
+    #[error("corpus index in '{}': {reason}", dir.display())]
+    #[diagnostic(
+        code(rift::corpus::index),
+        help("the index is a cache: delete the folder and run the command again")
+    )]
+    Index {
+        /// The index folder.
+        dir: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
     /// A file or folder could not be read.
     #[error("cannot read '{}': {source}", path.display())]
     #[diagnostic(code(rift::corpus::io))]

@@ -9,6 +9,7 @@
 
 mod entry;
 mod error;
+mod index;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ pub use entry::{
     Consequence, DetectorLabel, Entry, FrontMatter, Kind, Label, ModeLabel, Scope, System,
 };
 pub use error::{CorpusError, FrontMatterError};
+pub use index::{CorpusIndex, Filters, Found, Hit, cache_dir, content_hash, parse_system};
 
 /// The entries folder of the source tree.
 pub fn default_dir() -> PathBuf {

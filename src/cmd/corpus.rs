@@ -3,8 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use rift_corpus::{Corpus, CorpusError, Entry, Label, System};
+use rift_corpus::{Corpus, CorpusError, CorpusIndex, Entry, Filters, Found, Hit, Label, System};
 
 use super::UsageError;
 
@@ -42,6 +43,129 @@ pub(crate) enum Command {
     },
     /// Check every entry (front matter, vocabularies, unique ids and sources).
     Check,
+    /// Search the corpus (BM25 over titles, summaries, tags and rationales), with filters.
+    Search {
+        /// Words to look for; quotes make a phrase (`"split brain"`), `+word` requires one. Empty
+        /// lists every entry that passes the filters.
+        #[arg(default_value = "")]
+        query: String,
+        /// Only entries whose primary or secondary mode is this one.
+        #[arg(long, value_name = "MODE")]
+        mode: Option<String>,
+        /// Only entries that involve this system (e.g. switch, dns, load-balancer).
+        #[arg(long, value_name = "SYSTEM")]
+        system: Option<String>,
+        /// Only entries of these years: `2012`, `2010..2015`, `2010..` or `..2015`.
+        #[arg(long, value_name = "RANGE")]
+        year: Option<String>,
+        /// How many hits to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Incidents like this one: an entry id, or a file with a postmortem text.
+    Similar {
+        /// An entry id or a file.
+        target: String,
+        /// How many to show.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parses `2012`, `2010..2015`, `2010..` or `..2015`.
+fn parse_years(s: &str) -> anyhow::Result<(u32, u32)> {
+    let bad = || {
+        UsageError(format!(
+            "--year {s}: expected 2012, 2010..2015, 2010.. or ..2015"
+        ))
+    };
+    let year =
+        |t: &str| -> anyhow::Result<u32> { t.trim().parse::<u32>().map_err(|_| bad().into()) };
+    match s.split_once("..") {
+        None => {
+            let y = year(s)?;
+            Ok((y, y))
+        }
+        Some((a, b)) => {
+            let lo = if a.trim().is_empty() { 0 } else { year(a)? };
+            let hi = if b.trim().is_empty() {
+                u32::MAX
+            } else {
+                year(b)?
+            };
+            if lo > hi {
+                return Err(bad().into());
+            }
+            Ok((lo, hi))
+        }
+    }
+}
+
+fn open_index(c: &Corpus) -> anyhow::Result<CorpusIndex> {
+    Ok(CorpusIndex::open_or_build(c, &rift_corpus::cache_dir())?)
+}
+
+/// The snippet with its matched terms marked `**like this**`.
+fn marked(h: &Hit) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for &(a, b) in &h.highlighted {
+        if a < at
+            || b > h.snippet.len()
+            || !h.snippet.is_char_boundary(a)
+            || !h.snippet.is_char_boundary(b)
+        {
+            continue;
+        }
+        out.push_str(&h.snippet[at..a]);
+        out.push_str("**");
+        out.push_str(&h.snippet[a..b]);
+        out.push_str("**");
+        at = b;
+    }
+    out.push_str(&h.snippet[at..]);
+    out.replace('\n', " ")
+}
+
+fn print_found(
+    found: &Found,
+    total_entries: usize,
+    what: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    writeln!(out, "{} of {total_entries} entries {what}", found.total)?;
+    for (facet, counts) in &found.facets {
+        if counts.is_empty() {
+            continue;
+        }
+        let mut v: Vec<(&String, &u64)> = counts.iter().collect();
+        if facet != "year" {
+            v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        }
+        let shown: Vec<String> = v.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        writeln!(out, "  {facet:<7} {}", shown.join(", "))?;
+    }
+    for (i, h) in found.hits.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:>2}. {}  {}  {}  (score {:.2})",
+            i + 1,
+            h.id,
+            h.date,
+            h.primary,
+            h.score
+        )?;
+        writeln!(out, "    {}", h.title)?;
+        writeln!(out, "    {}", marked(h))?;
+    }
+    Ok(())
 }
 
 /// The corpus failed to load; the diagnostic has already been printed.
@@ -117,6 +241,75 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
                     )?;
                 }
                 writeln!(out, "{} of {} entries", shown.len(), c.entries.len())?;
+            }
+        }
+        Command::Search {
+            query,
+            mode,
+            system,
+            year,
+            limit,
+            json,
+        } => {
+            let filters = Filters {
+                mode: mode.as_deref().map(parse_label).transpose()?,
+                system: system.as_deref().map(parse_system).transpose()?,
+                years: year.as_deref().map(parse_years).transpose()?,
+            };
+            let c = load(args)?;
+            let index = open_index(&c)?;
+            let found = index.search(query, &filters, (*limit).max(1))?;
+            if *json {
+                let doc = serde_json::json!({
+                    "schema": "rift.corpus.search/1",
+                    "query": query,
+                    "total": found.total,
+                    "hits": found.hits,
+                    "facets": found.facets,
+                });
+                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                writeln!(out)?;
+            } else {
+                print_found(&found, c.entries.len(), "match", out)?;
+            }
+        }
+        Command::Similar {
+            target,
+            limit,
+            json,
+        } => {
+            let c = load(args)?;
+            let index = open_index(&c)?;
+            let found = match c.get(target) {
+                Some(e) => index.similar_to_entry(e, (*limit).max(1))?,
+                None => {
+                    let path = std::path::Path::new(target);
+                    if !path.is_file() {
+                        return Err(UsageError(format!(
+                            "'{target}' is neither an entry id nor a file: `rift corpus list` shows the ids"
+                        ))
+                        .into());
+                    }
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read '{target}'"))?;
+                    index.similar_to_text(&text, None, (*limit).max(1))?
+                }
+            };
+            if *json {
+                let doc = serde_json::json!({
+                    "schema": "rift.corpus.similar/1",
+                    "target": target,
+                    "hits": found.hits,
+                });
+                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                writeln!(out)?;
+            } else {
+                print_found(
+                    &found,
+                    c.entries.len(),
+                    &format!("share terms or labels with {target}"),
+                    out,
+                )?;
             }
         }
         Command::Show { id, json } => {

@@ -51,3 +51,83 @@ fn an_unknown_id_or_mode_is_a_usage_error() {
         stderr(&o)
     );
 }
+
+fn rift_cached(cache: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rift"))
+        .args(args)
+        .env("RIFT_CACHE_DIR", cache)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn search_prints_ranked_hits_with_facets_as_text_and_json() {
+    let cache = tempfile::tempdir().unwrap();
+    let o = rift_cached(
+        cache.path(),
+        &["corpus", "search", "split brain", "--limit", "3"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("entries match"), "{text}");
+    assert!(text.contains(" 1. ") && text.contains("**"), "{text}");
+    let o = rift_cached(
+        cache.path(),
+        &[
+            "corpus",
+            "search",
+            "switch",
+            "--mode",
+            "complete",
+            "--year",
+            "2010..2014",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], "rift.corpus.search/1");
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for h in hits {
+        let y: u32 = h["date"].as_str().unwrap()[..4].parse().unwrap();
+        assert!((2010..=2014).contains(&y), "{h}");
+    }
+    assert!(
+        v["facets"]["mode"]
+            .as_object()
+            .unwrap()
+            .contains_key("complete")
+    );
+    let o = rift_cached(cache.path(), &["corpus", "search", "x", "--year", "soon"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn similar_takes_an_id_or_a_file() {
+    let cache = tempfile::tempdir().unwrap();
+    let o = rift_cached(
+        cache.path(),
+        &["corpus", "similar", "github-2012-mlag-split", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["id"] != "github-2012-mlag-split")
+    );
+    let file = cache.path().join("pm.txt");
+    std::fs::write(
+        &file,
+        "A DNS resolver stopped answering and every service lookup timed out.",
+    )
+    .unwrap();
+    let o = rift_cached(cache.path(), &["corpus", "similar", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = rift_cached(cache.path(), &["corpus", "similar", "no-such-thing"]);
+    assert_eq!(o.status.code(), Some(2));
+}

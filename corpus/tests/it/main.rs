@@ -2,3 +2,4 @@
 
 mod entries;
 mod errors;
+mod search;
