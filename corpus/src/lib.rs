@@ -10,6 +10,7 @@
 mod entry;
 mod error;
 mod index;
+mod textclass;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,9 @@ pub use entry::{
 };
 pub use error::{CorpusError, FrontMatterError};
 pub use index::{CorpusIndex, Filters, Found, Hit, cache_dir, content_hash, parse_system};
+pub use textclass::{
+    Evaluation, Evidence, TextClassifier, TextVerdict, leave_one_out, reading_text, training_text,
+};
 
 /// The entries folder of the source tree.
 pub fn default_dir() -> PathBuf {

@@ -131,3 +131,62 @@ fn similar_takes_an_id_or_a_file() {
     let o = rift_cached(cache.path(), &["corpus", "similar", "no-such-thing"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn classify_reads_stdin_and_add_drafts_an_entry_that_checks_once_filled_in() {
+    use std::io::Write as _;
+    let text = "Our switch flapped for an hour and the cluster kept losing quorum.";
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rift"))
+        .args(["corpus", "classify", "-", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], "rift.corpus.classify/1");
+    assert_eq!(v["verdict"]["primary"], "flapping");
+    assert!(
+        v["verdict"]["evidence"][0]["phrase"]
+            .as_str()
+            .unwrap()
+            .contains("flapped")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let pm = dir.path().join("pm.txt");
+    std::fs::write(&pm, format!("# Switch trouble\n{text}\n")).unwrap();
+    let entry = dir.path().join("acme-2025-switch-flap.md");
+    let o = rift(&[
+        "corpus",
+        "add",
+        pm.to_str().unwrap(),
+        "--id",
+        "acme-2025-switch-flap",
+        "--source",
+        "https://example.com/pm",
+        "-o",
+        entry.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let draft = std::fs::read_to_string(&entry).unwrap();
+    assert!(draft.contains("primary = \"flapping\""), "{draft}");
+    assert!(draft.contains("title = \"Switch trouble\""), "{draft}");
+    // Filled in, the draft is a valid entry.
+    let filled = draft
+        .replace("org = \"\"", "org = \"Acme\"")
+        .replace("date = \"\"", "date = \"2025\"")
+        .replace("systems = []", "systems = [\"switch\"]");
+    std::fs::write(&entry, filled).unwrap();
+    std::fs::remove_file(&pm).unwrap();
+    let o = rift(&["corpus", "--entries", dir.path().to_str().unwrap(), "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
