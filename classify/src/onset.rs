@@ -16,7 +16,12 @@
 //!    (`last_heard` events, to the millisecond). When, for every pair across a complete cut
 //!    with such evidence, the same side's direction stopped first by at least
 //!    [`Options::echo_gap_ns`](crate::Options), the cut is reported as asymmetric, with the
-//!    directions that stopped first, and a note giving the times.
+//!    directions that stopped first, and a note giving the times. A pair failing both ways
+//!    while both ends reach a third node is judged the same way. Only links with steady
+//!    traffic count: a link neither of whose ends leads carries only keep-alives, so it must
+//!    lead by more than a keep-alive interval ([`IDLE_ECHO_GAP_NS`]).
+//! 3. **Heal.** A cut healed when its last pair was reported up again (`peer_up`), which can be
+//!    a few seconds before the service behind it recovered.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,6 +77,7 @@ fn absorb_into(target: &mut Episode, other: Episode, note: Option<String>) {
 pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, echo_gap_ns: i64) {
     bridge(episodes, gap_ns);
     let heard = last_heard(events);
+    let leaders = Leaders::from_events(events);
     let mut i = 0;
     while i < episodes.len() {
         if episodes[i].mode != Mode::Complete {
@@ -104,7 +110,7 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
         }
         // 2. Transport echo: which direction stopped first, from the last-heard times.
         if echo_gap_ns > 0 {
-            let one = one_way(&episodes[i], &heard, echo_gap_ns);
+            let one = one_way(&episodes[i], &heard, &leaders, echo_gap_ns);
             if one.is_none() {
                 // A clean cut: both directions stopped together, when they last delivered.
                 if let Some(t) = cut_onset(&episodes[i], &heard) {
@@ -163,9 +169,82 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
         }
         i += 1;
     }
+    // A pair failing both ways while both ends reach a third node can be a one-way drop of one
+    // pair and its echo, too.
+    if echo_gap_ns > 0 {
+        for c in episodes.iter_mut().filter(|e| {
+            e.mode == Mode::Partial && e.subtype == Some(crate::mode::Subtype::NonTransitive)
+        }) {
+            if let Some((edges, note, onset)) = one_way(c, &heard, &leaders, echo_gap_ns) {
+                let peer = peer_channel(c);
+                let mut kept: Vec<EpisodeEdge> = c
+                    .edges
+                    .iter()
+                    .filter(|e| Some(e.channel) != peer || e.direction != EdgeDirection::Both)
+                    .cloned()
+                    .collect();
+                kept.splice(0..0, edges);
+                c.edges = kept;
+                c.mode = Mode::Asymmetric;
+                c.subtype = None;
+                c.edge_seconds /= 2.0;
+                c.notes.push(note);
+                if onset < c.start_ns && c.start_ns - onset <= MAX_ONSET_SHIFT_NS {
+                    c.start_ns = onset;
+                    c.start = rift_ingest::format_ts(onset);
+                }
+            }
+        }
+    }
+    // The cut healed when its last pair reconnected: a finer end than the window in which the
+    // service behind it (elections, clients' timeouts) had recovered too.
+    for c in episodes.iter_mut().filter(|e| {
+        matches!(e.mode, Mode::Complete | Mode::Asymmetric)
+            || e.subtype == Some(crate::mode::Subtype::NonTransitive)
+    }) {
+        if let Some(t) = reconnected(c, events) {
+            if t > c.start_ns && t < c.end_ns && c.end_ns - t <= MAX_ONSET_SHIFT_NS {
+                c.end_ns = t;
+                c.end = rift_ingest::format_ts(t);
+            }
+        }
+    }
     for (k, e) in episodes.iter_mut().enumerate() {
         e.id = k + 1;
     }
+}
+
+/// When the last pair of an episode's peer links was reported up again (a `peer_up` event from
+/// either end) after its start, if every pair was.
+fn reconnected(c: &Episode, events: &[Event]) -> Option<i64> {
+    let channel = c
+        .edges
+        .iter()
+        .find(|e| e.channel == Channel::Heartbeat)
+        .map(|e| e.channel)?;
+    let mut pairs: BTreeSet<(NodeId, NodeId)> = BTreeSet::new();
+    for e in c.edges.iter().filter(|e| e.channel == channel) {
+        let (a, b) = if e.from <= e.to {
+            (e.from.clone(), e.to.clone())
+        } else {
+            (e.to.clone(), e.from.clone())
+        };
+        pairs.insert((a, b));
+    }
+    let mut last = None;
+    for (a, b) in &pairs {
+        let up = events
+            .iter()
+            .filter(|e| e.kind == EventKind::PeerUp && e.ts_ns > c.start_ns)
+            .filter(|e| {
+                let p = e.peer.as_ref();
+                (e.node == *a && p == Some(b)) || (e.node == *b && p == Some(a))
+            })
+            .map(|e| e.ts_ns)
+            .min()?;
+        last = Some(last.map_or(up, |l: i64| l.max(up)));
+    }
+    last
 }
 
 /// The longest stretch of thinner evidence that can join two complete episodes of one cut.
@@ -280,6 +359,66 @@ fn cut_onset(c: &Episode, heard: &Heard) -> Option<i64> {
         .max()
 }
 
+/// How much earlier one direction of an idle link must have stopped for the link to be read as
+/// one-way: an idle link carries only keep-alives (every 5/3 s in etcd), so the last delivery of
+/// each direction can lie that far apart even when both were cut at once.
+const IDLE_ECHO_GAP_NS: i64 = 2_000_000_000;
+
+/// Who each node followed, over time, from its leader changes: a link carries steady traffic
+/// when one of its ends leads (heartbeats every heartbeat interval), and is idle otherwise.
+struct Leaders {
+    /// node → (ts, the leader it then followed, or none).
+    views: BTreeMap<NodeId, Vec<(i64, Option<NodeId>)>>,
+}
+
+impl Leaders {
+    fn from_events(events: &[Event]) -> Leaders {
+        let mut views: BTreeMap<NodeId, Vec<(i64, Option<NodeId>)>> = BTreeMap::new();
+        for e in events.iter().filter(|e| e.kind == EventKind::LeaderChange) {
+            let Some(p) = &e.peer else { continue };
+            let now = if e.detail.contains("lost leader") {
+                None
+            } else {
+                Some(p.clone())
+            };
+            views
+                .entry(e.node.clone())
+                .or_default()
+                .push((e.ts_ns, now));
+        }
+        for v in views.values_mut() {
+            v.sort_by_key(|x| x.0);
+        }
+        Leaders { views }
+    }
+
+    /// The leaders some node followed just before `t`; `None` when no node's view is known.
+    fn at(&self, t: i64) -> Option<BTreeSet<NodeId>> {
+        if self.views.is_empty() {
+            return None;
+        }
+        Some(
+            self.views
+                .values()
+                .filter_map(|v| {
+                    let i = v.partition_point(|x| x.0 < t);
+                    i.checked_sub(1).and_then(|j| v[j].1.clone())
+                })
+                .collect(),
+        )
+    }
+
+    /// The gap one direction of the pair a–b must lead by at `t`.
+    fn gap(&self, a: &NodeId, b: &NodeId, t: i64, busy_gap: i64) -> i64 {
+        match self.at(t) {
+            Some(leaders) if !leaders.contains(a) && !leaders.contains(b) => {
+                IDLE_ECHO_GAP_NS.max(busy_gap)
+            }
+            _ => busy_gap,
+        }
+    }
+}
+
 /// (observer, peer) → the times the observer last heard the peer.
 type Heard = BTreeMap<(NodeId, NodeId), Vec<(i64, String)>>;
 
@@ -317,17 +456,24 @@ fn delivered_until<'h>(
 fn one_way(
     c: &Episode,
     heard: &Heard,
+    leaders: &Leaders,
     echo_gap_ns: i64,
 ) -> Option<(Vec<EpisodeEdge>, String, i64)> {
     let channel = peer_channel(c)?;
     let subject: BTreeSet<&NodeId> = c.subject.iter().collect();
+    // A cut: the pairs across it, oriented out of the subject, which must all agree. A pair
+    // fault (non-transitive): each pair failing both ways, each judged on its own.
+    let cut = c.mode == Mode::Complete;
     let mut pairs: Vec<(NodeId, NodeId, u64)> = Vec::new();
-    for e in c
-        .edges
-        .iter()
-        .filter(|e| e.channel == channel && crosses(e, &subject))
-    {
-        let (s, o) = if subject.contains(&e.from) {
+    for e in c.edges.iter().filter(|e| {
+        e.channel == channel
+            && if cut {
+                crosses(e, &subject)
+            } else {
+                e.direction == EdgeDirection::Both
+            }
+    }) {
+        let (s, o) = if !cut || subject.contains(&e.from) {
             (e.from.clone(), e.to.clone())
         } else {
             (e.to.clone(), e.from.clone())
@@ -336,29 +482,41 @@ fn one_way(
             pairs.push((s, o, e.n));
         }
     }
+    if pairs.is_empty() {
+        return None;
+    }
     // +1: the subject's outbound stopped first; -1: its inbound did.
     let mut verdict: Option<i8> = None;
+    let mut sides: Vec<Option<i8>> = vec![None; pairs.len()];
     let mut reasons = Vec::new();
     let mut onset = i64::MIN;
-    for (s, o, _) in &pairs {
+    for (k, (s, o, _)) in pairs.iter().enumerate() {
         let (Some(out), Some(inb)) = (
             delivered_until(heard, s, o, c.start_ns),
             delivered_until(heard, o, s, c.start_ns),
         ) else {
-            continue;
+            if cut {
+                continue;
+            }
+            return None;
         };
         let lead = inb.0 - out.0;
-        let side = if lead >= echo_gap_ns {
+        let need = leaders.gap(s, o, c.start_ns, echo_gap_ns);
+        let side = if lead >= need {
             1
-        } else if -lead >= echo_gap_ns {
+        } else if -lead >= need {
             -1
+        } else if cut && need > echo_gap_ns {
+            // An idle link across a cut says little either way; the busy ones decide.
+            continue;
         } else {
             return None;
         };
-        if verdict.is_some_and(|v| v != side) {
+        if cut && verdict.is_some_and(|v| v != side) {
             return None;
         }
         verdict = Some(side);
+        sides[k] = Some(side);
         let (first, later) = if side == 1 { (out, inb) } else { (inb, out) };
         // Each pair's dropped direction delivered until just before the cut; an idle link's
         // last delivery can be a keep-alive interval earlier, so the latest is the onset.
@@ -373,10 +531,12 @@ fn one_way(
             (later.0 - first.0) as f64 / 1e9
         ));
     }
-    let side = verdict?;
+    let common = verdict?;
     let edges = pairs
         .iter()
-        .map(|(s, o, n)| {
+        .zip(&sides)
+        .map(|((s, o, n), side)| {
+            let side = side.unwrap_or(common);
             let (from, to) = if side == 1 {
                 (s.clone(), o.clone())
             } else {

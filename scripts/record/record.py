@@ -62,6 +62,28 @@ def drop_from(src, dst):
 
 
 SCENARIOS = {
+    "asym-leader2-mute": {
+        "baseline_s": 19.5,
+        "recovery_s": 24.5,
+        "mode": "asymmetric",
+        "leader": "n2",
+        "fault_s": 15.0,
+        "edges": [["n2", "n1"], ["n2", "n3"]],
+        "edge_scope": "all IPv4 packets from the leader n2 to every other member; packets from the others to n2 are delivered",
+        "description": ("Asymmetric partition: packets FROM the leader n2 TO the followers n1 and n3 are dropped "
+                        "(n2 can hear but not speak) for {dur}."),
+    },
+    "asym-single-edge": {
+        "baseline_s": 20.0,
+        "recovery_s": 25.0,
+        "mode": "asymmetric",
+        "leader": "n1",
+        "fault_s": 20.0,
+        "edges": [["n1", "n3"]],
+        "edge_scope": "IPv4 packets from the leader n1 to follower n3 only; every other direction is delivered",
+        "description": ("Asymmetric partition of one edge: packets FROM the leader n1 TO follower n3 are dropped "
+                        "for {dur}; n3 still reaches n1, and n2 is unaffected."),
+    },
     "asym-leader-deaf": {
         "baseline_s": 20.0,
         "recovery_s": 25.0,
