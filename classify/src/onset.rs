@@ -123,25 +123,7 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
             }
             if let Some((edges, note, onset)) = one {
                 let c = &mut episodes[i];
-                // The dropped direction last delivered just before the cut: a finer onset than
-                // the window the episode starts in.
-                if onset < c.start_ns {
-                    c.start_ns = onset;
-                    c.start = rift_ingest::format_ts(onset);
-                }
-                let peer = peer_channel(c);
-                let mut kept: Vec<EpisodeEdge> = c
-                    .edges
-                    .iter()
-                    .filter(|e| Some(e.channel) != peer)
-                    .cloned()
-                    .collect();
-                kept.splice(0..0, edges);
-                c.edges = kept;
-                c.mode = Mode::Asymmetric;
-                c.subtype = None;
-                c.edge_seconds /= 2.0;
-                c.notes.push(note);
+                make_one_way(c, edges, note, onset);
                 // An asymmetric episode of the same directed edges that leads into it is its
                 // onset, seen before the reverse direction stalled.
                 let directed: BTreeSet<(NodeId, NodeId)> = c
@@ -176,23 +158,7 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
             e.mode == Mode::Partial && e.subtype == Some(crate::mode::Subtype::NonTransitive)
         }) {
             if let Some((edges, note, onset)) = one_way(c, &heard, &leaders, echo_gap_ns) {
-                let peer = peer_channel(c);
-                let mut kept: Vec<EpisodeEdge> = c
-                    .edges
-                    .iter()
-                    .filter(|e| Some(e.channel) != peer || e.direction != EdgeDirection::Both)
-                    .cloned()
-                    .collect();
-                kept.splice(0..0, edges);
-                c.edges = kept;
-                c.mode = Mode::Asymmetric;
-                c.subtype = None;
-                c.edge_seconds /= 2.0;
-                c.notes.push(note);
-                if onset < c.start_ns && c.start_ns - onset <= MAX_ONSET_SHIFT_NS {
-                    c.start_ns = onset;
-                    c.start = rift_ingest::format_ts(onset);
-                }
+                make_one_way(c, edges, note, onset);
             }
         }
     }
@@ -211,6 +177,29 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
     }
     for (k, e) in episodes.iter_mut().enumerate() {
         e.id = k + 1;
+    }
+}
+
+/// Turns an episode whose peer links failed both ways into the one-way cut `edges` describe: the
+/// both-ways peer edges are replaced, the note added, and the onset moved to when the dropped
+/// directions last delivered (a finer onset than the window the episode starts in).
+fn make_one_way(c: &mut Episode, edges: Vec<EpisodeEdge>, note: String, onset: i64) {
+    let peer = peer_channel(c);
+    let mut kept: Vec<EpisodeEdge> = c
+        .edges
+        .iter()
+        .filter(|e| Some(e.channel) != peer || e.direction != EdgeDirection::Both)
+        .cloned()
+        .collect();
+    kept.splice(0..0, edges);
+    c.edges = kept;
+    c.mode = Mode::Asymmetric;
+    c.subtype = None;
+    c.edge_seconds /= 2.0;
+    c.notes.push(note);
+    if onset < c.start_ns && c.start_ns - onset <= MAX_ONSET_SHIFT_NS {
+        c.start_ns = onset;
+        c.start = rift_ingest::format_ts(onset);
     }
 }
 
