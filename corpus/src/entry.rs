@@ -138,6 +138,14 @@ pub enum Scope {
     Global,
 }
 
+/// The name a vocabulary value (a [`System`], [`Consequence`], [`Scope`], …) has in entries.
+pub fn vocabulary_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 /// The mode labels of an entry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -105,10 +105,7 @@ fn schema() -> (Schema, Fields) {
 }
 
 fn system_name(s: System) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    crate::entry::vocabulary_name(&s)
 }
 
 /// Parses a system name of the corpus vocabulary.

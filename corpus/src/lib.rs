@@ -17,11 +17,13 @@ use std::path::{Path, PathBuf};
 
 pub use entry::{
     Consequence, DetectorLabel, Entry, FrontMatter, Kind, Label, ModeLabel, Scope, System,
+    vocabulary_name,
 };
 pub use error::{CorpusError, FrontMatterError};
 pub use index::{CorpusIndex, Filters, Found, Hit, cache_dir, content_hash, parse_system};
 pub use textclass::{
-    Evaluation, Evidence, TextClassifier, TextVerdict, leave_one_out, reading_text, training_text,
+    Evaluation, Evidence, TextClassifier, TextVerdict, draft_entry, leave_one_out, reading_text,
+    training_text,
 };
 
 /// The entries folder of the source tree.

@@ -712,3 +712,42 @@ pub fn leave_one_out(entries: &[Entry]) -> Evaluation {
         confusion,
     }
 }
+
+/// A draft entry for `text`: front matter with the classifier's labels, and a body to write.
+pub fn draft_entry(text: &str, v: &TextVerdict, id: Option<&str>, source: Option<&str>) -> String {
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("untitled")
+        .trim_start_matches('#')
+        .trim();
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
+    let secondary: Vec<String> = v.secondary.iter().map(|l| quote(l.as_str())).collect();
+    let why: Vec<String> = v
+        .evidence
+        .iter()
+        .filter(|e| e.label == v.primary && e.source == "rule")
+        .take(3)
+        .map(|e| e.phrase.clone())
+        .collect();
+    let rationale = if why.is_empty() {
+        "Nothing in the text says how the network failed.".to_owned()
+    } else {
+        format!("The text says: {}.", why.join("; "))
+    };
+    format!(
+        "+++\nid = {}\ntitle = {}\norg = \"\"\ndate = \"\"\nkind = \"{}\"\nsystems = []\nsource = {}\nconsequence = []\nscope = \"datacenter\"\ntags = []\n\n[mode]\nprimary = \"{}\"\nsecondary = [{}]\nconfidence = {:.2}\nrationale = {}\n+++\nSummarise the incident here in two to five sentences of your own words.\n",
+        quote(id.unwrap_or("org-year-topic")),
+        quote(first_line),
+        match v.kind {
+            Kind::Design => "design",
+            Kind::Incident => "incident",
+        },
+        quote(source.unwrap_or("")),
+        v.primary,
+        secondary.join(", "),
+        v.confidence,
+        quote(&rationale)
+    )
+}

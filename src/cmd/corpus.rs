@@ -7,7 +7,7 @@ use anyhow::Context;
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use rift_corpus::{
     Corpus, CorpusError, CorpusIndex, Entry, Filters, Found, Hit, Label, System, TextClassifier,
-    TextVerdict,
+    TextVerdict, vocabulary_name,
 };
 
 use super::UsageError;
@@ -366,7 +366,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             let c = load(args)?;
             let entries: Vec<&Entry> = c.entries.iter().collect();
             let v = TextClassifier::train(&entries).classify(&text);
-            let draft = draft_entry(&text, &v, id.as_deref(), source.as_deref());
+            let draft = rift_corpus::draft_entry(&text, &v, id.as_deref(), source.as_deref());
             match output {
                 Some(path) => {
                     std::fs::write(path, &draft)
@@ -433,16 +433,7 @@ fn show(e: &Entry, out: &mut dyn Write) -> anyhow::Result<()> {
     )?;
     writeln!(out, "org       {}", m.org)?;
     let names = |v: &[String]| v.join(", ");
-    let systems: Vec<String> = m
-        .systems
-        .iter()
-        .map(|s| {
-            serde_json::to_value(s)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        })
-        .collect();
+    let systems: Vec<String> = m.systems.iter().map(vocabulary_name).collect();
     writeln!(out, "systems   {}", names(&systems))?;
     let secondary: Vec<String> = m.mode.secondary.iter().map(|l| l.to_string()).collect();
     writeln!(
@@ -468,16 +459,7 @@ fn show(e: &Entry, out: &mut dyn Write) -> anyhow::Result<()> {
                 .unwrap_or_default()
         )?;
     }
-    let consequences: Vec<String> = m
-        .consequence
-        .iter()
-        .map(|s| {
-            serde_json::to_value(s)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        })
-        .collect();
+    let consequences: Vec<String> = m.consequence.iter().map(vocabulary_name).collect();
     if !consequences.is_empty() {
         writeln!(out, "cost      {}", names(&consequences))?;
     }
@@ -538,43 +520,4 @@ fn print_verdict(v: &TextVerdict, out: &mut dyn Write) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// A draft entry for `text`: front matter with the classifier's labels, and a body to write.
-fn draft_entry(text: &str, v: &TextVerdict, id: Option<&str>, source: Option<&str>) -> String {
-    let first_line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("untitled")
-        .trim_start_matches('#')
-        .trim();
-    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
-    let secondary: Vec<String> = v.secondary.iter().map(|l| quote(l.as_str())).collect();
-    let why: Vec<String> = v
-        .evidence
-        .iter()
-        .filter(|e| e.label == v.primary && e.source == "rule")
-        .take(3)
-        .map(|e| e.phrase.clone())
-        .collect();
-    let rationale = if why.is_empty() {
-        "Nothing in the text says how the network failed.".to_owned()
-    } else {
-        format!("The text says: {}.", why.join("; "))
-    };
-    format!(
-        "+++\nid = {}\ntitle = {}\norg = \"\"\ndate = \"\"\nkind = \"{}\"\nsystems = []\nsource = {}\nconsequence = []\nscope = \"datacenter\"\ntags = []\n\n[mode]\nprimary = \"{}\"\nsecondary = [{}]\nconfidence = {:.2}\nrationale = {}\n+++\nSummarise the incident here in two to five sentences of your own words.\n",
-        quote(id.unwrap_or("org-year-topic")),
-        quote(first_line),
-        match v.kind {
-            rift_corpus::Kind::Design => "design",
-            rift_corpus::Kind::Incident => "incident",
-        },
-        quote(source.unwrap_or("")),
-        v.primary,
-        secondary.join(", "),
-        v.confidence,
-        quote(&rationale)
-    )
 }
