@@ -1,9 +1,20 @@
 //! rift-replay: the replay stage of the pipeline (`… → classify → replay → reports`).
 //!
-//! This crate will own the deterministic discrete-event cluster simulator: a Raft-style cluster
-//! and failure-detector models exchanging messages over a network whose per-direction,
-//! per-channel delivery follows a reachability timeline; counterfactual runs; synthetic
-//! telemetry in the formats ingest reads; and exports of a timeline as fault schedules for real
-//! injectors (iptables/tc, Chaos Mesh, Jepsen).
-//!
-//! It has no public items yet.
+//! A [`Scenario`] (hand-written TOML, a corpus sketch, or an incident's inferred timeline) drives a
+//! deterministic discrete-event simulation: a Raft-style cluster and failure-detector models
+//! exchange messages over a network whose per-direction, per-channel delivery follows the
+//! scenario's phases. Runs are repeatable from one [`Seed`]; each component draws from its own
+//! stream. The crate also writes synthetic telemetry in the formats ingest reads, and exports a
+//! scenario as fault schedules for real injectors (iptables, Chaos Mesh, Jepsen).
+
+mod error;
+pub mod outcome;
+mod rng;
+pub mod scenario;
+mod time;
+
+pub use error::Error;
+pub use outcome::Outcome;
+pub use rng::{Seed, Stream};
+pub use scenario::{Dur, Scenario};
+pub use time::SimTime;

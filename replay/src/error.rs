@@ -1,0 +1,46 @@
+//! Errors of the replay crate.
+
+use std::path::PathBuf;
+
+/// What can go wrong loading or running a scenario.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A scenario file that does not parse or does not make sense.
+    #[error("{origin}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Scenario {
+        /// The file or source it came from.
+        origin: String,
+        /// The line, when known.
+        line: Option<usize>,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A file that could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// An unknown counterfactual variant.
+    #[error("unknown variant '{name}': {hint}")]
+    Variant {
+        /// The name given.
+        name: String,
+        /// What is known.
+        hint: String,
+    },
+    /// An incident whose timeline has nothing to replay.
+    #[error("{0}")]
+    Incident(String),
+    /// The simulation did not finish within its step budget.
+    #[error("the simulation stopped after {steps} steps at simulated time {at}: the step budget is exhausted")]
+    Budget {
+        /// Steps taken.
+        steps: u64,
+        /// Simulated time reached.
+        at: crate::time::SimTime,
+    },
+}
