@@ -206,6 +206,9 @@ pub struct FrontMatter {
     /// The failure detector involved.
     #[serde(default)]
     pub detector: Option<DetectorLabel>,
+    /// A replayable scenario sketch, in the format of `rift replay` scenario files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<toml::Table>,
 }
 
 /// A parsed entry.
@@ -222,6 +225,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The scenario sketch as scenario-file text, if the entry has one.
+    pub fn sketch_toml(&self) -> Option<String> {
+        self.meta.scenario.as_ref().and_then(|t| toml::to_string(t).ok())
+    }
+
     /// The year of the incident.
     pub fn year(&self) -> Option<u32> {
         self.meta.date.get(..4).and_then(|y| y.parse().ok())

@@ -84,7 +84,7 @@ impl Spans {
     pub fn of(spans: Vec<Span>) -> Self {
         Spans {
             count: spans.len(),
-            total_s: round_ms(spans.iter().map(Span::len).sum()),
+            total_s: round_ms(spans.iter().map(Span::len).sum::<f64>() + 0.0),
             longest_s: round_ms(spans.iter().map(Span::len).fold(0.0, f64::max)),
             spans,
         }

@@ -40,7 +40,7 @@ impl Stream {
 }
 
 /// FNV-1a, 64 bits: a stable hash of a component name.
-pub fn fnv1a(s: &str) -> u64 {
+pub(crate) fn fnv1a(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h ^= u64::from(b);

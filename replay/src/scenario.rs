@@ -182,6 +182,24 @@ pub struct Protocol {
     pub latency: Dur,
     /// Uniform extra latency, up to this much, per message.
     pub jitter: Dur,
+    /// How peer, client, health and probe traffic travels. Over `tcp`, a message from A to B
+    /// also needs B's acknowledgements to reach A: once B→A has been cut for `tcp_stall`, A's
+    /// connection to B stalls and nothing more of A's gets through. Gossip (SWIM, heartbeats of
+    /// the detector models) always travels as datagrams.
+    pub transport: Transport,
+    /// How long a TCP sender keeps delivering after its acknowledgements stop (its window).
+    pub tcp_stall: Dur,
+}
+
+/// How messages travel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// Connections that need both directions (etcd, most consensus systems).
+    #[default]
+    Tcp,
+    /// Independent datagrams: each direction stands alone.
+    Datagram,
 }
 
 impl Default for Protocol {
@@ -197,6 +215,8 @@ impl Default for Protocol {
             commit: Commit::Majority,
             latency: Dur(SimTime(500)),
             jitter: Dur(SimTime(200)),
+            transport: Transport::Tcp,
+            tcp_stall: Dur::ms(300),
         }
     }
 }

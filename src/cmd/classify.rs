@@ -1,27 +1,34 @@
 //! `rift classify`: the verdict on an incident and the detector gap analysis.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rift_classify::detector::{InUse, Source, infer_from_logs};
 use rift_classify::{FlapRule, Options, Verdict, classify, text};
 
 use super::UsageError;
-use super::graph::{TimelineArgs, build, duration, duration_or_zero};
+use super::graph::{Built, TimelineArgs, build, duration, duration_or_zero};
 
 /// Classify an incident export and compare it with the failure detector in use.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The incident export folder.
     pub(crate) dir: PathBuf,
+    /// Print the verdict as JSON (schema rift.verdict/1).
+    #[arg(long)]
+    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) verdict: VerdictArgs,
+}
+
+/// How an incident is turned into a verdict (shared with `rift replay`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct VerdictArgs {
     /// The failure detector in use (raft, phi-accrual, swim, lb-health, bidirectional-probes,
     /// data-plane-probes). Overrides incident.toml and what the logs say.
     #[arg(long, value_name = "NAME")]
     pub(crate) detector: Option<String>,
-    /// Print the verdict as JSON (schema rift.verdict/1).
-    #[arg(long)]
-    pub(crate) json: bool,
     #[command(flatten)]
     pub(crate) timeline: TimelineArgs,
     /// Findings shorter than this are listed as transients.
@@ -45,19 +52,20 @@ pub(crate) struct Args {
     pub(crate) echo_gap: i64,
 }
 
-pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
+/// Reads the incident in `dir`, classifies it and runs the gap analysis.
+pub(crate) fn verdict(dir: &Path, args: &VerdictArgs) -> anyhow::Result<(Built, Verdict)> {
     let flag = args
         .detector
         .as_deref()
         .map(|name| InUse::named(name, Source::Flag))
         .transpose()
         .map_err(|e| UsageError(format!("--detector: {e}")))?;
-    let built = build(&args.dir, &args.timeline)?;
+    let built = build(dir, &args.timeline)?;
     let config = built.export.config();
     let detector = match flag {
         Some(d) => Some(d),
         None => match InUse::from_table(&config.detector)
-            .with_context(|| format!("{}", args.dir.join("incident.toml").display()))?
+            .with_context(|| format!("{}", dir.join("incident.toml").display()))?
         {
             Some(d) => Some(d),
             None => infer_from_logs(built.export.log_files()),
@@ -74,16 +82,17 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         echo_gap_ns: args.echo_gap,
     };
     let classification = classify(&built.timeline, Some(&built.trail), &built.events, &options);
-    let verdict = Verdict::new(
-        config
-            .incident
-            .get("title")
-            .and_then(|t| t.as_str())
-            .map(str::to_owned),
-        classification,
-        detector,
-        &built.events,
-    );
+    let title = config
+        .incident
+        .get("title")
+        .and_then(|t| t.as_str())
+        .map(str::to_owned);
+    let verdict = Verdict::new(title, classification, detector, &built.events);
+    Ok((built, verdict))
+}
+
+pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
+    let (_, verdict) = verdict(&args.dir, &args.verdict)?;
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &verdict)?;
         writeln!(out)?;

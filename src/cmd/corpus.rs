@@ -205,10 +205,12 @@ fn print_found(
 pub(crate) struct BadCorpus(pub(crate) CorpusError);
 
 fn load(args: &Args) -> anyhow::Result<Corpus> {
-    let dir = args
-        .entries
-        .clone()
-        .unwrap_or_else(rift_corpus::default_dir);
+    load_dir(args.entries.clone())
+}
+
+/// Loads the corpus in `entries` (default: the shipped one), printing a diagnostic on failure.
+pub(crate) fn load_dir(entries: Option<PathBuf>) -> anyhow::Result<Corpus> {
+    let dir = entries.unwrap_or_else(rift_corpus::default_dir);
     Corpus::load(&dir).map_err(|e| {
         let mut shown = String::new();
         if GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())

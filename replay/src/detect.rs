@@ -1,0 +1,591 @@
+//! Failure-detector models that run beside the cluster on the same network: a fixed timeout and
+//! phi-accrual on all-to-all heartbeats, SWIM with k indirect probes, per-direction probes,
+//! synthetic data-plane probes from the client hosts, and a load balancer's `/health` checks.
+//! Each raises suspicions (observer, subject) that the outcome judges against the faults.
+//! Parameters come from the detector catalogue, overridden by the variant.
+
+use rift_ingest::model::Channel;
+
+use crate::rng::{Seed, Stream};
+use crate::scenario::{Flow, Host, Scenario};
+use crate::sim::{Body, Ctx, Timer};
+use crate::time::SimTime;
+use crate::variant::{ModelKind, Variant};
+
+/// What detector messages say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Heartbeat,
+    Ping,
+    Ack,
+    PingReq,
+    IndirectPing,
+    IndirectAck,
+    Probe,
+    ProbeOk,
+}
+
+/// A detector message.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DetMsg {
+    kind: Kind,
+    seq: u64,
+    /// The probe's target or origin, for indirect probes.
+    about: Host,
+    /// Per-direction probes: the last sequence number received from the recipient.
+    echo: u64,
+}
+
+/// A detector model.
+pub(crate) trait Model {
+    /// Its name in tables.
+    fn name(&self) -> &str;
+    /// How long after a fault a suspicion may still be caused by it.
+    fn horizon(&self) -> SimTime;
+    /// Schedules its first timers; `id` is its index among the run's models.
+    fn start(&mut self, ctx: &mut Ctx, id: u8);
+    /// A timer fired at `host`.
+    fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, code: u64);
+    /// A message arrived.
+    fn message(&mut self, ctx: &mut Ctx, id: u8, from: Host, to: Host, m: DetMsg);
+}
+
+/// The models a variant runs.
+pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<Box<dyn Model>> {
+    let Some(kind) = variant.model() else {
+        return Vec::new();
+    };
+    let param = |key: &str, default: f64| {
+        variant.value(key).unwrap_or_else(|| {
+            kind.catalogue_name()
+                .and_then(rift_classify::detector::find)
+                .and_then(|d| d.parameters.get(key).copied())
+                .unwrap_or(default)
+        })
+    };
+    let ms = |x: f64| SimTime((x * 1000.0).round().max(1.0) as u64);
+    let rng = Stream::new(seed, &format!("detector/{}", kind.as_str()));
+    let members = scenario.members();
+    let clients: Vec<Host> = (0..scenario.cluster.clients.len())
+        .map(|j| Host((members + j) as u32))
+        .collect();
+    let p = &scenario.protocol;
+    let model: Box<dyn Model> = match kind {
+        ModelKind::Timeout => Box::new(Heartbeats::new(
+            "timeout",
+            members,
+            variant.value("interval_ms").map_or(p.heartbeat.0, ms),
+            Judge::Timeout(variant.value("timeout_ms").map_or(p.election_timeout.0, ms)),
+            rng,
+        )),
+        ModelKind::Phi => Box::new(Heartbeats::new(
+            "phi",
+            members,
+            ms(param("heartbeat_interval_ms", 1000.0)),
+            Judge::Phi {
+                threshold: param("phi_threshold", 8.0),
+                pause: ms(param("acceptable_pause_ms", 3000.0)),
+            },
+            rng,
+        )),
+        ModelKind::Swim => Box::new(Swim::new(
+            members,
+            ms(param("probe_interval_ms", 1000.0)),
+            ms(param("probe_timeout_ms", 500.0)),
+            param("indirect_checks", 3.0) as usize,
+            rng,
+        )),
+        ModelKind::Bidi => Box::new(Bidi::new(
+            members,
+            ms(param("interval_ms", 1000.0)),
+            param("failures", 3.0) as u64,
+            rng,
+        )),
+        ModelKind::Probes => Box::new(Checks::new(
+            "probes",
+            clients,
+            members,
+            ms(param("interval_ms", 10_000.0)),
+            param("failures", 3.0) as u32,
+            1,
+            Channel::Probe,
+            Flow::Probe,
+            rng,
+        )),
+        ModelKind::Lb => Box::new(Checks::new(
+            "lb",
+            clients.into_iter().take(1).collect(),
+            members,
+            ms(param("interval_ms", 30_000.0)),
+            param("unhealthy_threshold", 2.0) as u32,
+            param("healthy_threshold", 5.0) as u32,
+            Channel::Health,
+            Flow::Health,
+            rng,
+        )),
+    };
+    vec![model]
+}
+
+fn send(ctx: &mut Ctx, id: u8, from: Host, to: Host, channel: Channel, flow: Flow, m: DetMsg) {
+    ctx.send(from, to, channel, flow, Body::Det(id, m));
+}
+
+fn msg(kind: Kind, seq: u64, about: Host) -> DetMsg {
+    DetMsg {
+        kind,
+        seq,
+        about,
+        echo: 0,
+    }
+}
+
+/// How a heartbeat model judges silence.
+enum Judge {
+    /// Suspect after this long without a heartbeat.
+    Timeout(SimTime),
+    /// Suspect when phi exceeds the threshold (Akka's estimate, with the acceptable pause added
+    /// to the mean and a 100 ms floor on the deviation).
+    Phi { threshold: f64, pause: SimTime },
+}
+
+/// All-to-all heartbeats, judged by each receiver: the fixed-timeout and phi-accrual models.
+struct Heartbeats {
+    name: &'static str,
+    n: usize,
+    interval: SimTime,
+    judge: Judge,
+    /// `last[obs * n + subj]`: when `obs` last heard `subj`.
+    last: Vec<Option<SimTime>>,
+    /// Inter-arrival statistics per (obs, subj): count, mean, M2 (Welford), in seconds.
+    stats: Vec<(u32, f64, f64)>,
+    suspected: Vec<bool>,
+    rng: Stream,
+}
+
+impl Heartbeats {
+    fn new(name: &'static str, n: usize, interval: SimTime, judge: Judge, rng: Stream) -> Self {
+        Heartbeats {
+            name,
+            n,
+            interval,
+            judge,
+            last: vec![None; n * n],
+            stats: vec![(0, 0.0, 0.0); n * n],
+            suspected: vec![false; n * n],
+            rng,
+        }
+    }
+
+    fn phi(&self, k: usize, since: f64, pause: SimTime) -> f64 {
+        let (count, mean, m2) = self.stats[k];
+        let (mean, std) = if count < 2 {
+            let m = self.interval.secs();
+            (m, m / 4.0)
+        } else {
+            (mean, (m2 / f64::from(count - 1)).sqrt())
+        };
+        let mean = mean + pause.secs();
+        let std = std.max(0.1);
+        let y = (since - mean) / std;
+        let e = (-y * (1.5976 + 0.070566 * y * y)).exp();
+        if since > mean {
+            -(e / (1.0 + e)).log10()
+        } else {
+            -(1.0 - 1.0 / (1.0 + e)).log10()
+        }
+    }
+}
+
+impl Model for Heartbeats {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn horizon(&self) -> SimTime {
+        match self.judge {
+            Judge::Timeout(t) => t.plus(self.interval),
+            Judge::Phi { pause, .. } => SimTime(pause.0 + 10 * self.interval.0),
+        }
+    }
+
+    fn start(&mut self, ctx: &mut Ctx, id: u8) {
+        for i in 0..self.n {
+            let at = SimTime(self.rng.range(0, self.interval.0));
+            ctx.at(at, Host(i as u32), Timer::Det(id, 0));
+        }
+    }
+
+    fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {
+        ctx.after(self.interval, host, Timer::Det(id, 0));
+        let me = host.ix();
+        for j in 0..self.n {
+            if j == me {
+                continue;
+            }
+            let to = Host(j as u32);
+            send(ctx, id, host, to, Channel::Heartbeat, Flow::Gossip, msg(Kind::Heartbeat, 0, host));
+            // Judge the silence of j, as seen from here.
+            let k = me * self.n + j;
+            let Some(last) = self.last[k] else { continue };
+            let since = ctx.now.since(last);
+            let suspect = match self.judge {
+                Judge::Timeout(t) => since > t,
+                Judge::Phi { threshold, pause } => self.phi(k, since.secs(), pause) > threshold,
+            };
+            if suspect && !self.suspected[k] {
+                self.suspected[k] = true;
+                ctx.rec.suspect(ctx.now, usize::from(id) + 1, host, to);
+            }
+        }
+    }
+
+    fn message(&mut self, ctx: &mut Ctx, _id: u8, from: Host, to: Host, _m: DetMsg) {
+        let k = to.ix() * self.n + from.ix();
+        if let Some(prev) = self.last[k] {
+            let x = ctx.now.since(prev).secs();
+            let (c, mean, m2) = &mut self.stats[k];
+            *c = c.saturating_add(1);
+            let d = x - *mean;
+            *mean += d / f64::from(*c);
+            *m2 += d * (x - *mean);
+        }
+        self.last[k] = Some(ctx.now);
+        self.suspected[k] = false;
+    }
+}
+
+/// SWIM: each member probes one member per interval (round-robin over a shuffled list); with no
+/// ack within the timeout it asks k random members to probe for it; with no ack by the end of the
+/// interval it suspects the target.
+struct Swim {
+    n: usize,
+    interval: SimTime,
+    timeout: SimTime,
+    k: usize,
+    order: Vec<Vec<Host>>,
+    cursor: Vec<usize>,
+    /// Per member: the current probe (target, seq, acked).
+    probe: Vec<Option<(Host, u64, bool)>>,
+    seq: u64,
+    suspected: Vec<bool>,
+    rng: Stream,
+}
+
+const SWIM_PROBE: u64 = 0;
+const SWIM_TIMEOUT: u64 = 1;
+
+impl Swim {
+    fn new(n: usize, interval: SimTime, timeout: SimTime, k: usize, rng: Stream) -> Self {
+        Swim {
+            n,
+            interval,
+            timeout,
+            k,
+            order: vec![Vec::new(); n],
+            cursor: vec![0; n],
+            probe: vec![None; n],
+            seq: 0,
+            suspected: vec![false; n * n],
+            rng,
+        }
+    }
+
+    fn next_target(&mut self, me: usize) -> Option<Host> {
+        if self.n < 2 {
+            return None;
+        }
+        if self.cursor[me] >= self.order[me].len() {
+            let mut list: Vec<Host> = (0..self.n).filter(|&j| j != me).map(|j| Host(j as u32)).collect();
+            for i in (1..list.len()).rev() {
+                let j = self.rng.range(0, i as u64 + 1) as usize;
+                list.swap(i, j);
+            }
+            self.order[me] = list;
+            self.cursor[me] = 0;
+        }
+        let t = self.order[me][self.cursor[me]];
+        self.cursor[me] += 1;
+        Some(t)
+    }
+
+    fn acked(&mut self, ctx: &mut Ctx, me: Host, seq: u64) {
+        if let Some((target, s, acked)) = &mut self.probe[me.ix()]
+            && *s == seq
+        {
+            *acked = true;
+            let k = me.ix() * self.n + target.ix();
+            self.suspected[k] = false;
+            let _ = ctx;
+        }
+    }
+}
+
+impl Model for Swim {
+    fn name(&self) -> &str {
+        "swim"
+    }
+
+    fn horizon(&self) -> SimTime {
+        SimTime(self.interval.0 * (self.n as u64 + 2))
+    }
+
+    fn start(&mut self, ctx: &mut Ctx, id: u8) {
+        for i in 0..self.n {
+            let at = SimTime(self.rng.range(0, self.interval.0));
+            ctx.at(at, Host(i as u32), Timer::Det(id, SWIM_PROBE));
+        }
+    }
+
+    fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, code: u64) {
+        let me = host.ix();
+        match code {
+            SWIM_PROBE => {
+                // Judge the previous probe first.
+                if let Some((target, _, false)) = self.probe[me] {
+                    let k = me * self.n + target.ix();
+                    if !self.suspected[k] {
+                        self.suspected[k] = true;
+                        ctx.rec.suspect(ctx.now, usize::from(id) + 1, host, target);
+                    }
+                }
+                ctx.after(self.interval, host, Timer::Det(id, SWIM_PROBE));
+                let Some(target) = self.next_target(me) else { return };
+                self.seq += 1;
+                self.probe[me] = Some((target, self.seq, false));
+                send(ctx, id, host, target, Channel::Heartbeat, Flow::Gossip, msg(Kind::Ping, self.seq, host));
+                ctx.after(self.timeout, host, Timer::Det(id, SWIM_TIMEOUT));
+            }
+            _ => {
+                let Some((target, seq, false)) = self.probe[me] else { return };
+                let mut helpers: Vec<Host> = (0..self.n)
+                    .filter(|&j| j != me && j != target.ix())
+                    .map(|j| Host(j as u32))
+                    .collect();
+                for i in (1..helpers.len()).rev() {
+                    let j = self.rng.range(0, i as u64 + 1) as usize;
+                    helpers.swap(i, j);
+                }
+                for h in helpers.into_iter().take(self.k) {
+                    send(ctx, id, host, h, Channel::Indirect, Flow::Gossip, msg(Kind::PingReq, seq, target));
+                }
+            }
+        }
+    }
+
+    fn message(&mut self, ctx: &mut Ctx, id: u8, from: Host, to: Host, m: DetMsg) {
+        match m.kind {
+            Kind::Ping => send(ctx, id, to, from, Channel::Heartbeat, Flow::Gossip, msg(Kind::Ack, m.seq, to)),
+            Kind::Ack => self.acked(ctx, to, m.seq),
+            // A helper probes the target on the origin's behalf.
+            Kind::PingReq => send(ctx, id, to, m.about, Channel::Indirect, Flow::Gossip, msg(Kind::IndirectPing, m.seq, from)),
+            Kind::IndirectPing => send(ctx, id, to, from, Channel::Indirect, Flow::Gossip, msg(Kind::IndirectAck, m.seq, m.about)),
+            // The helper forwards the target's answer to the origin.
+            Kind::IndirectAck => send(ctx, id, to, m.about, Channel::Indirect, Flow::Gossip, msg(Kind::Ack, m.seq, from)),
+            _ => {}
+        }
+    }
+}
+
+/// Per-direction probes: every member probes every other each interval and says in each probe
+/// the last sequence number it received from the recipient. A receiver that misses `failures`
+/// probes in a row suspects the sender's direction to it; a sender whose numbers the other side
+/// stops echoing suspects its own direction to that side.
+struct Bidi {
+    n: usize,
+    interval: SimTime,
+    failures: u64,
+    seq: Vec<u64>,
+    /// `got[obs * n + subj]`: last seq obs received from subj, and when.
+    got: Vec<(u64, SimTime)>,
+    /// `echoed[obs * n + subj]`: the last of obs's own seqs that subj echoed, and when it moved.
+    echoed: Vec<(u64, SimTime)>,
+    suspected_in: Vec<bool>,
+    suspected_out: Vec<bool>,
+    rng: Stream,
+}
+
+impl Bidi {
+    fn new(n: usize, interval: SimTime, failures: u64, rng: Stream) -> Self {
+        Bidi {
+            n,
+            interval,
+            failures,
+            seq: vec![0; n],
+            got: vec![(0, SimTime(0)); n * n],
+            echoed: vec![(0, SimTime(0)); n * n],
+            suspected_in: vec![false; n * n],
+            suspected_out: vec![false; n * n],
+            rng,
+        }
+    }
+}
+
+impl Model for Bidi {
+    fn name(&self) -> &str {
+        "bidi"
+    }
+
+    fn horizon(&self) -> SimTime {
+        SimTime(self.interval.0 * (self.failures + 2))
+    }
+
+    fn start(&mut self, ctx: &mut Ctx, id: u8) {
+        for i in 0..self.n {
+            let at = SimTime(self.rng.range(0, self.interval.0));
+            ctx.at(at, Host(i as u32), Timer::Det(id, 0));
+        }
+    }
+
+    fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {
+        ctx.after(self.interval, host, Timer::Det(id, 0));
+        let me = host.ix();
+        self.seq[me] += 1;
+        let limit = SimTime(self.interval.0 * self.failures);
+        let grace = ctx.now.0 > limit.0 + self.interval.0;
+        for j in (0..self.n).filter(|&j| j != me) {
+            let to = Host(j as u32);
+            let k = me * self.n + j;
+            let mut m = msg(Kind::Probe, self.seq[me], host);
+            m.echo = self.got[k].0;
+            send(ctx, id, host, to, Channel::Probe, Flow::Probe, m);
+            if !grace {
+                continue;
+            }
+            if ctx.now.since(self.got[k].1) > limit && !self.suspected_in[k] {
+                self.suspected_in[k] = true;
+                ctx.rec.suspect(ctx.now, usize::from(id) + 1, host, to);
+            }
+            if ctx.now.since(self.echoed[k].1) > limit && !self.suspected_out[k] {
+                self.suspected_out[k] = true;
+                ctx.rec.suspect(ctx.now, usize::from(id) + 1, host, to);
+            }
+        }
+    }
+
+    fn message(&mut self, ctx: &mut Ctx, _id: u8, from: Host, to: Host, m: DetMsg) {
+        let k = to.ix() * self.n + from.ix();
+        if m.seq > self.got[k].0 {
+            self.got[k] = (m.seq, ctx.now);
+            self.suspected_in[k] = false;
+        }
+        if m.echo > self.echoed[k].0 {
+            self.echoed[k] = (m.echo, ctx.now);
+            self.suspected_out[k] = false;
+        }
+    }
+}
+
+/// Checks from outside the cluster: each checker host asks each member every interval; after
+/// `down` failures in a row the member is out, after `up` successes in a row it is back. Used for
+/// data-plane probes (on the probe channel) and load-balancer health checks.
+struct Checks {
+    name: &'static str,
+    checkers: Vec<Host>,
+    members: usize,
+    interval: SimTime,
+    down: u32,
+    up: u32,
+    channel: Channel,
+    flow: Flow,
+    /// Per (checker, member): outstanding seq, failures in a row, successes in a row, out?
+    state: Vec<(u64, u32, u32, bool)>,
+    seq: u64,
+    rng: Stream,
+}
+
+impl Checks {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        name: &'static str,
+        checkers: Vec<Host>,
+        members: usize,
+        interval: SimTime,
+        down: u32,
+        up: u32,
+        channel: Channel,
+        flow: Flow,
+        rng: Stream,
+    ) -> Self {
+        let n = checkers.len() * members;
+        Checks {
+            name,
+            checkers,
+            members,
+            interval,
+            down: down.max(1),
+            up: up.max(1),
+            channel,
+            flow,
+            state: vec![(0, 0, 0, false); n],
+            seq: 0,
+            rng,
+        }
+    }
+
+    fn slot(&self, checker: Host, member: Host) -> Option<usize> {
+        let c = self.checkers.iter().position(|h| *h == checker)?;
+        Some(c * self.members + member.ix())
+    }
+}
+
+impl Model for Checks {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn horizon(&self) -> SimTime {
+        SimTime(self.interval.0 * u64::from(self.down + 1))
+    }
+
+    fn start(&mut self, ctx: &mut Ctx, id: u8) {
+        for &c in &self.checkers {
+            let at = SimTime(self.rng.range(0, self.interval.0));
+            ctx.at(at, c, Timer::Det(id, 0));
+        }
+    }
+
+    fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {
+        ctx.after(self.interval, host, Timer::Det(id, 0));
+        for j in 0..self.members {
+            let member = Host(j as u32);
+            let Some(k) = self.slot(host, member) else { return };
+            // The previous check had until now to answer.
+            if self.state[k].0 != 0 {
+                let (_, fails, _, out) = &mut self.state[k];
+                *fails += 1;
+                if *fails >= self.down && !*out {
+                    *out = true;
+                    ctx.rec.suspect(ctx.now, usize::from(id) + 1, host, member);
+                }
+                self.state[k].2 = 0;
+            }
+            self.seq += 1;
+            self.state[k].0 = self.seq;
+            send(ctx, id, host, member, self.channel, self.flow, msg(Kind::Probe, self.seq, host));
+        }
+    }
+
+    fn message(&mut self, ctx: &mut Ctx, id: u8, from: Host, to: Host, m: DetMsg) {
+        match m.kind {
+            Kind::Probe => {
+                send(ctx, id, to, from, self.channel, self.flow, msg(Kind::ProbeOk, m.seq, to));
+            }
+            Kind::ProbeOk => {
+                let Some(k) = self.slot(to, from) else { return };
+                let up = self.up;
+                let (pending, fails, oks, out) = &mut self.state[k];
+                if *pending != m.seq {
+                    return;
+                }
+                *pending = 0;
+                *fails = 0;
+                *oks += 1;
+                if *out && *oks >= up {
+                    *out = false;
+                }
+            }
+            _ => {}
+        }
+    }
+}

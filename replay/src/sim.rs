@@ -1,0 +1,215 @@
+//! The simulation loop: one queue of messages and timers, the network, the members, the client
+//! hosts and the detector models, advanced in simulated time.
+
+use rift_ingest::model::Channel;
+
+use crate::client::{Client, ClientMsg};
+use crate::detect::{DetMsg, Model};
+use crate::error::Error;
+use crate::net::Net;
+use crate::queue::Queue;
+use crate::raft::{Entry, Node, RaftMsg, Settings};
+use crate::record::Recorder;
+use crate::rng::{Seed, Stream};
+use crate::scenario::{Flow, Host, Scenario};
+use crate::time::SimTime;
+use crate::variant::Variant;
+use crate::outcome::Outcome;
+
+/// A message's content.
+pub(crate) enum Body {
+    Raft(RaftMsg),
+    Client(ClientMsg),
+    Det(u8, DetMsg),
+}
+
+/// A timer's purpose.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Timer {
+    /// A member's tick (heartbeat interval).
+    Tick,
+    /// A client host's next write.
+    Write,
+    /// A client host's next read.
+    Read,
+    /// A client request's deadline.
+    Deadline(u64),
+    /// A detector model's timer, with its own code.
+    Det(u8, u64),
+}
+
+pub(crate) enum Ev {
+    Msg { from: Host, to: Host, body: Body },
+    Timer { host: Host, timer: Timer },
+}
+
+/// What every component may touch while it handles an event.
+pub(crate) struct Ctx {
+    pub(crate) now: SimTime,
+    pub(crate) q: Queue<Ev>,
+    pub(crate) net: Net,
+    pub(crate) rec: Recorder,
+    /// The cluster's committed log: every entry a leader has committed, in index order.
+    pub(crate) committed: Vec<Entry>,
+    /// The highest leader term the storage layer has seen (fencing).
+    pub(crate) fence: u64,
+    /// The highest log index of a write acknowledged to a client under the majority rule.
+    pub(crate) acked_index: u64,
+    /// The next write id.
+    pub(crate) next_write: u64,
+}
+
+impl Ctx {
+    /// Sends `body` over the network.
+    pub(crate) fn send(&mut self, from: Host, to: Host, channel: Channel, flow: Flow, body: Body) {
+        if let Some(at) = self.net.deliver_at(self.now, from, to, channel, flow) {
+            self.q.push(at.0, Ev::Msg { from, to, body });
+        }
+    }
+
+    /// Fires `timer` at `host` after `after`.
+    pub(crate) fn after(&mut self, after: SimTime, host: Host, timer: Timer) {
+        self.q.push(self.now.0 + after.0, Ev::Timer { host, timer });
+    }
+
+    /// Fires `timer` at `host` at `at`.
+    pub(crate) fn at(&mut self, at: SimTime, host: Host, timer: Timer) {
+        self.q.push(at.0, Ev::Timer { host, timer });
+    }
+}
+
+/// One run of a scenario under one variant.
+pub struct Sim<'s> {
+    scenario: &'s Scenario,
+    variant: Variant,
+    ctx: Ctx,
+    settings: Settings,
+    nodes: Vec<Node>,
+    clients: Vec<Client>,
+    models: Vec<Box<dyn Model>>,
+    steps: u64,
+}
+
+/// Events a run may handle before it gives up: far more than any scenario needs.
+const STEP_BUDGET: u64 = 20_000_000_000;
+
+impl<'s> Sim<'s> {
+    /// Prepares a run.
+    pub fn new(scenario: &'s Scenario, variant: &Variant, seed: Seed) -> Self {
+        let settings = Settings::new(scenario, variant);
+        let members = scenario.members();
+        let mut ctx = Ctx {
+            now: SimTime(0),
+            q: Queue::new(),
+            net: Net::new(scenario, seed),
+            rec: Recorder::new(scenario),
+            committed: Vec::new(),
+            fence: 0,
+            acked_index: 0,
+            next_write: 1,
+        };
+        let leader = scenario.cluster.leader.as_deref().and_then(|l| scenario.host(l));
+        let mut nodes = Vec::with_capacity(members);
+        let mut start = Stream::new(seed, "start");
+        for i in 0..members {
+            let host = Host(i as u32);
+            let rng = Stream::new(seed, &format!("raft/{}", scenario.cluster.nodes[i]));
+            let mut node = Node::new(host, &settings, rng, scenario.cluster.term, leader);
+            node.start(&mut ctx, &settings);
+            nodes.push(node);
+            let offset = start.range(0, settings.tick.0.max(1));
+            ctx.at(SimTime(offset), host, Timer::Tick);
+        }
+        let mut clients = Vec::new();
+        for (j, name) in scenario.cluster.clients.iter().enumerate() {
+            let host = Host((members + j) as u32);
+            let mut c = Client::new(host, scenario, Stream::new(seed, &format!("client/{name}")), leader);
+            c.start(&mut ctx);
+            clients.push(c);
+        }
+        let mut models = crate::detect::models(scenario, variant, seed);
+        for (i, m) in models.iter_mut().enumerate() {
+            m.start(&mut ctx, i as u8);
+        }
+        Sim {
+            scenario,
+            variant: variant.clone(),
+            ctx,
+            settings,
+            nodes,
+            clients,
+            models,
+            steps: 0,
+        }
+    }
+
+    /// Handles the next event; false when the scenario's end is reached.
+    pub fn step(&mut self) -> Result<bool, Error> {
+        let end = self.scenario.end();
+        let Some((t, ev)) = self.ctx.q.pop() else {
+            return Ok(false);
+        };
+        if t >= end.0 {
+            return Ok(false);
+        }
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            return Err(Error::Budget {
+                steps: self.steps,
+                at: SimTime(t),
+            });
+        }
+        self.ctx.now = SimTime(t);
+        let members = self.nodes.len();
+        match ev {
+            Ev::Msg { from, to, body } => match body {
+                Body::Raft(m) => self.nodes[to.ix()].step(&mut self.ctx, &self.settings, from, m),
+                Body::Client(m) => {
+                    if to.ix() < members {
+                        self.nodes[to.ix()].client(&mut self.ctx, &self.settings, from, m);
+                    } else {
+                        self.clients[to.ix() - members].answer(&mut self.ctx, m);
+                    }
+                }
+                Body::Det(i, m) => self.models[i as usize].message(&mut self.ctx, i, from, to, m),
+            },
+            Ev::Timer { host, timer } => match timer {
+                Timer::Tick => self.nodes[host.ix()].tick(&mut self.ctx, &self.settings),
+                Timer::Write | Timer::Read | Timer::Deadline(_) => {
+                    self.clients[host.ix() - members].timer(&mut self.ctx, timer)
+                }
+                Timer::Det(i, code) => self.models[i as usize].timer(&mut self.ctx, i, host, code),
+            },
+        }
+        Ok(true)
+    }
+
+    /// Runs to the end and returns what happened.
+    pub fn run(mut self) -> Result<Outcome, Error> {
+        while self.step()? {}
+        self.ctx.now = self.scenario.end();
+        let Sim {
+            scenario,
+            variant,
+            ctx,
+            settings,
+            nodes,
+            clients,
+            models,
+            ..
+        } = self;
+        let tails: Vec<&[Entry]> = nodes.iter().map(|n| n.uncommitted(&ctx.committed)).collect();
+        Ok(ctx.rec.finish(
+            scenario,
+            &variant,
+            &settings,
+            &ctx.committed,
+            &tails,
+            &clients,
+            &models,
+            ctx.net.faults(),
+            ctx.net.sent,
+            ctx.net.dropped,
+        ))
+    }
+}
