@@ -24,6 +24,12 @@ impl ExitCode {
                     .is_some()
                 || e.downcast_ref::<crate::cmd::NoEvidence>().is_some()
                 || e.downcast_ref::<crate::cmd::corpus::BadCorpus>().is_some()
+                || e.downcast_ref::<rift_replay::Error>().is_some_and(|e| {
+                    matches!(
+                        e,
+                        rift_replay::Error::Scenario { .. } | rift_replay::Error::Io { .. }
+                    )
+                })
         }) {
             ExitCode::BadInput
         } else if err

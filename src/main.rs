@@ -34,6 +34,9 @@ enum Command {
     Profiles(cmd::profiles::Args),
     /// Browse and check the corpus of public network postmortems.
     Corpus(cmd::corpus::Args),
+    /// Export a scenario as a fault schedule for a real injector: an iptables/tc script, Chaos Mesh
+    /// manifests or Jepsen grudges.
+    Export(cmd::export::Args),
 }
 
 fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -43,6 +46,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Classify(args) => cmd::classify::run(args, out),
         Command::Profiles(args) => cmd::profiles::run(args, out),
         Command::Corpus(args) => cmd::corpus::run(args, out),
+        Command::Export(args) => cmd::export::run(args, out),
     }
 }
 

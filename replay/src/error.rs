@@ -35,6 +35,26 @@ pub enum Error {
     /// An incident whose timeline has nothing to replay.
     #[error("{0}")]
     Incident(String),
+    /// An export option that is malformed or names something the scenario does not have.
+    #[error("{flag} {value}: {reason}")]
+    ExportOption {
+        /// The flag, as typed (`--addr`, `--ports`, …).
+        flag: &'static str,
+        /// The value given.
+        value: String,
+        /// What is wrong and what to write instead.
+        reason: String,
+    },
+    /// A phase that the export target cannot express faithfully.
+    #[error("cannot export {phase} to {target}: {reason}")]
+    Unexportable {
+        /// The target (`iptables`, `chaos-mesh`, `jepsen`).
+        target: &'static str,
+        /// The phase, as `phase N ("name")`.
+        phase: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// The simulation did not finish within its step budget.
     #[error("the simulation stopped after {steps} steps at simulated time {at}: the step budget is exhausted")]
     Budget {

@@ -8,6 +8,7 @@
 //! scenario as fault schedules for real injectors (iptables, Chaos Mesh, Jepsen).
 
 mod error;
+pub mod export;
 pub mod outcome;
 mod rng;
 pub mod scenario;

@@ -2,6 +2,7 @@
 
 pub(crate) mod classify;
 pub(crate) mod corpus;
+pub(crate) mod export;
 pub(crate) mod graph;
 pub(crate) mod ingest;
 pub(crate) mod profiles;

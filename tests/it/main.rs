@@ -2,6 +2,8 @@
 
 mod cli;
 mod corpus;
+mod export;
+mod netns;
 mod recordings;
 
 use std::path::{Path, PathBuf};
