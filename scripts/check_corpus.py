@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks corpus entries: front matter parses, fields and vocabularies are valid, ids are unique and
-match file names, source URLs are unique, and no run of 12 words from the reference texts appears
-in an entry.
+match file names, source URLs are unique, a `[scenario]` sketch uses only scenario-file keys and
+goes with the `replayable` tag, and no run of 12 words from the reference texts appears in an
+entry. (Whether a sketch replays is checked by the root crate's `sketches` tests.)
 
 usage: check_corpus.py [ENTRIES_DIR] [REFERENCE_DIR]
 """
@@ -20,6 +21,46 @@ SYSTEMS = {"switch", "nic-driver", "router-bgp", "dns", "load-balancer", "firewa
 CONSEQUENCES = {"split-brain", "data-loss", "unavailability", "degraded", "stale-reads", "failover-storm", "none"}
 SCOPES = {"host", "rack", "datacenter", "region", "multi-region", "global"}
 RUN = 12
+# The keys of a `rift replay` scenario file (replay/src/scenario.rs), by table.
+SCENARIO_KEYS = {
+    "": {"name", "description", "epoch", "duration", "seed", "cluster", "protocol", "workload", "phase"},
+    "cluster": {"nodes", "leader", "term", "clients"},
+    "protocol": {"heartbeat", "election_timeout", "election_timeout_max", "prevote", "checkquorum",
+                 "reads", "fencing", "commit", "latency", "jitter", "transport", "tcp_stall"},
+    "workload": {"writes_per_s", "reads_per_s", "timeout"},
+    "phase": {"name", "start", "end", "drop", "partition", "isolate", "loss", "delay", "channels",
+              "flow", "flap"},
+}
+
+
+def check_scenario(name, sc):
+    """Problems with a `[scenario]` table: unknown keys, missing duration, members or links."""
+    out = []
+    if not isinstance(sc, dict):
+        return [f"{name}: scenario is not a table"]
+    for k in sc:
+        if k not in SCENARIO_KEYS[""]:
+            out.append(f"{name}: unknown key scenario.{k}")
+    for table in ("cluster", "protocol", "workload"):
+        for k in sc.get(table, {}):
+            if k not in SCENARIO_KEYS[table]:
+                out.append(f"{name}: unknown key scenario.{table}.{k}")
+    if "duration" not in sc:
+        out.append(f"{name}: scenario has no duration")
+    if not sc.get("cluster", {}).get("nodes"):
+        out.append(f"{name}: scenario.cluster.nodes is missing or empty")
+    if not sc.get("description"):
+        out.append(f"{name}: scenario has no description")
+    for i, ph in enumerate(sc.get("phase", []), 1):
+        for k in ph:
+            if k not in SCENARIO_KEYS["phase"]:
+                out.append(f"{name}: unknown key in scenario phase {i}: {k}")
+        if "start" not in ph:
+            out.append(f"{name}: scenario phase {i} has no start")
+        if not (ph.get("drop") or ph.get("partition") or ph.get("isolate")):
+            out.append(f"{name}: scenario phase {i} names no links (drop, partition or isolate)")
+    return out
+
 
 
 def words(text):
@@ -87,6 +128,10 @@ for path in files:
         errors.append(f"{name}: confidence {c!r}")
     if not mode.get("rationale"):
         errors.append(f"{name}: no rationale")
+    if "scenario" in fm:
+        errors.extend(check_scenario(name, fm["scenario"]))
+    if ("replayable" in fm.get("tags", [])) != ("scenario" in fm):
+        errors.append(f"{name}: the replayable tag and a [scenario] sketch go together")
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", body) if s.strip()]
     if not 2 <= len(sentences) <= 5:
         errors.append(f"{name}: body has {len(sentences)} sentences (2-5 wanted)")

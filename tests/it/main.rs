@@ -5,6 +5,7 @@ mod corpus;
 mod export;
 mod netns;
 mod recordings;
+mod sketches;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
