@@ -34,6 +34,10 @@ enum Command {
     Profiles(cmd::profiles::Args),
     /// Browse and check the corpus of public network postmortems.
     Corpus(cmd::corpus::Args),
+    /// Replay an incident, a scenario or a corpus sketch in the deterministic cluster simulator
+    /// and compare detectors and guards.
+    Replay(cmd::replay::Args),
+    Synth(cmd::synth::Args),
     /// Export a scenario as a fault schedule for a real injector: an iptables/tc script, Chaos Mesh
     /// manifests or Jepsen grudges.
     Export(cmd::export::Args),
@@ -46,6 +50,8 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Classify(args) => cmd::classify::run(args, out),
         Command::Profiles(args) => cmd::profiles::run(args, out),
         Command::Corpus(args) => cmd::corpus::run(args, out),
+        Command::Replay(args) => cmd::replay::run(args, out),
+        Command::Synth(args) => cmd::synth::run(args, out),
         Command::Export(args) => cmd::export::run(args, out),
     }
 }

@@ -7,15 +7,30 @@
 //! stream. The crate also writes synthetic telemetry in the formats ingest reads, and exports a
 //! scenario as fault schedules for real injectors (iptables, Chaos Mesh, Jepsen).
 
+mod client;
+pub mod compare;
+mod detect;
 mod error;
+mod incident;
 pub mod export;
+mod net;
 pub mod outcome;
+mod queue;
+mod raft;
+mod record;
 mod rng;
 pub mod scenario;
+mod sim;
+pub mod synth;
 mod time;
+pub mod variant;
 
+pub use compare::{Comparison, compare};
 pub use error::Error;
+pub use incident::scenario_from_incident;
 pub use outcome::Outcome;
 pub use rng::{Seed, Stream};
 pub use scenario::{Dur, Scenario};
+pub use sim::Sim;
 pub use time::SimTime;
+pub use variant::Variant;

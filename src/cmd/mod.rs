@@ -6,6 +6,8 @@ pub(crate) mod export;
 pub(crate) mod graph;
 pub(crate) mod ingest;
 pub(crate) mod profiles;
+pub(crate) mod replay;
+pub(crate) mod synth;
 
 /// A flag value that clap accepted but that makes no sense (e.g. `--at` outside the incident).
 #[derive(Debug, thiserror::Error)]

@@ -6,6 +6,7 @@ mod export;
 mod netns;
 mod recordings;
 mod sketches;
+mod synth;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,310 @@
+//! Writing a synthetic export: the checks on the output folder, the simulator run the logs come
+//! from, every format, and the truth beside the export.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::rng::Seed;
+use crate::scenario::Scenario;
+use crate::sim::Sim;
+use crate::synth::config::Config;
+use crate::synth::counters::Counters;
+use crate::synth::format::{Format, Out};
+use crate::synth::logs::Logs;
+use crate::synth::members::Members;
+use crate::synth::probes::{CLIENT, HEALTH, PROBE};
+use crate::synth::service::Service;
+use crate::synth::truth::Truth;
+use crate::synth::world::World;
+use crate::variant::Variant;
+
+/// The wall clock of t = 0 when the scenario has no `epoch`, so that output never depends on
+/// when it was made.
+pub const DEFAULT_EPOCH: &str = "2026-01-01T00:00:00Z";
+
+/// Settings of [`synth_with`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SynthOptions {
+    /// The mode the scenario is meant to show, written to `truth.json` as `mode`.
+    pub mode: Option<String>,
+    /// Replace a non-empty `OUT/export` (it is removed first) instead of refusing.
+    pub force: bool,
+    /// How members answer requests and health checks.
+    pub service: Service,
+}
+
+/// One file written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SynthFile {
+    /// Path relative to the output folder (`export/counters.csv`, `truth.json`).
+    pub path: PathBuf,
+    /// Data rows (CSV rows without the header, log lines); `None` for `incident.toml`,
+    /// `scenario.toml` and `truth.json`.
+    pub rows: Option<usize>,
+    /// Size in bytes.
+    pub bytes: usize,
+}
+
+/// What [`synth`] wrote.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SynthReport {
+    /// The seed used.
+    pub seed: Seed,
+    /// The export folder (`OUT/export`).
+    pub export: PathBuf,
+    /// The ground truth (`OUT/truth.json`).
+    pub truth: PathBuf,
+    /// Every file, export files first (sorted by path), then `scenario.toml` and `truth.json`.
+    pub files: Vec<SynthFile>,
+    /// Role changes the simulator logged, over all members.
+    pub role_changes: usize,
+}
+
+/// Writes `scenario` as an incident export in `out/export/`, its ground truth in
+/// `out/truth.json` and the scenario itself in `out/scenario.toml`, every random choice drawn
+/// from `seed`.
+///
+/// Fails with [`Error::Io`] naming the path when a folder cannot be made or a file cannot be
+/// written, or when `out/export` exists and is not empty (see [`synth_with`] to replace it),
+/// with [`Error::Scenario`] when the scenario's `epoch` is not an RFC 3339 time, and with
+/// [`Error::Budget`] if the simulation runs away.
+pub fn synth(scenario: &Scenario, seed: Seed, out: &Path) -> Result<SynthReport, Error> {
+    synth_with(scenario, seed, out, &SynthOptions::default())
+}
+
+/// [`synth`] with options: the mode for the truth, and whether to replace an existing export.
+pub fn synth_with(
+    scenario: &Scenario,
+    seed: Seed,
+    out: &Path,
+    opts: &SynthOptions,
+) -> Result<SynthReport, Error> {
+    let epoch_ns = match &scenario.epoch {
+        None => rift_ingest::parse_ts(DEFAULT_EPOCH).expect("the default epoch is an RFC 3339 time"),
+        Some(text) => scenario.epoch_ns().ok_or_else(|| Error::Scenario {
+            origin: scenario.name.clone().unwrap_or_else(|| "the scenario".to_owned()),
+            line: None,
+            message: format!("epoch = \"{text}\" is not a time: write an RFC 3339 time such as \"{DEFAULT_EPOCH}\""),
+        })?,
+    };
+    let export = out.join("export");
+    prepare(&export, opts.force)?;
+    let outcome = Sim::new(scenario, &Variant::current(), seed).run()?;
+    let role_changes = outcome.roles.len();
+    let world = World::new(scenario, seed, epoch_ns, outcome.roles, opts.service);
+
+    let formats: [&dyn Format; 7] = [
+        &Config, &Members, &Counters, &HEALTH, &CLIENT, &PROBE, &Logs,
+    ];
+    let mut written = Out::new(&export, Path::new("export"));
+    for f in formats {
+        f.write(&world, &mut written)?;
+    }
+    let mut files = written.files;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let truth = Truth::of(&world, opts.mode.as_deref());
+    let mut json = serde_json::to_string_pretty(&truth).expect("the truth always serialises");
+    json.push('\n');
+    let truth_path = out.join("truth.json");
+    // The scenario as run, so that `rift replay OUT/scenario.toml --seed N` shows the same run.
+    let toml = scenario.to_toml();
+    for (name, text) in [("scenario.toml", &toml), ("truth.json", &json)] {
+        write(&out.join(name), text.as_bytes())?;
+        files.push(SynthFile {
+            path: PathBuf::from(name),
+            rows: None,
+            bytes: text.len(),
+        });
+    }
+    Ok(SynthReport {
+        seed,
+        export,
+        truth: truth_path,
+        files,
+        role_changes,
+    })
+}
+
+fn create_dir(dir: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Makes `export` an empty folder: refuses a non-empty one unless `force`, which removes it.
+fn prepare(export: &Path, force: bool) -> Result<(), Error> {
+    let io_err = |source| Error::Io {
+        path: export.to_owned(),
+        source,
+    };
+    match std::fs::read_dir(export) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                if !force {
+                    return Err(io_err(io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        "the export folder is not empty: choose another output folder, or pass --force to replace it",
+                    )));
+                }
+                std::fs::remove_dir_all(export).map_err(io_err)?;
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(e)),
+    }
+    create_dir(export)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCENARIO: &str = r#"
+name = "n1 cannot hear"
+duration = "40s"
+[cluster]
+nodes = ["n1", "n2", "n3"]
+leader = "n1"
+[workload]
+writes_per_s = 1
+reads_per_s = 1
+[[phase]]
+start = "10s"
+end = "25s"
+drop = ["n2->n1", "n3->n1"]
+"#;
+
+    fn read_all(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push((
+                        p.strip_prefix(dir).unwrap().to_owned(),
+                        std::fs::read(&p).unwrap(),
+                    ));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn synth_same_seed_gives_byte_identical_files() {
+        let s = Scenario::parse(SCENARIO, "s.toml").unwrap();
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let ra = synth(&s, Seed(7), a.path()).unwrap();
+        synth(&s, Seed(7), b.path()).unwrap();
+        let (fa, fb) = (read_all(a.path()), read_all(b.path()));
+        assert_eq!(fa.len(), ra.files.len());
+        assert_eq!(fa, fb);
+        let c = tempfile::tempdir().unwrap();
+        synth(&s, Seed(8), c.path()).unwrap();
+        assert_ne!(fa, read_all(c.path()));
+    }
+
+    #[test]
+    fn synth_writes_the_export_and_the_truth_beside_it() {
+        let s = Scenario::parse(SCENARIO, "s.toml").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let opts = SynthOptions {
+            mode: Some("asymmetric".into()),
+            ..SynthOptions::default()
+        };
+        let r = synth_with(&s, Seed(1), dir.path(), &opts).unwrap();
+        let names: Vec<String> = r
+            .files
+            .iter()
+            .map(|f| f.path.display().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "export/client.csv",
+                "export/counters.csv",
+                "export/health.csv",
+                "export/incident.toml",
+                "export/logs/n1.log",
+                "export/logs/n2.log",
+                "export/logs/n3.log",
+                "export/members.csv",
+                "export/probe.csv",
+                "scenario.toml",
+                "truth.json"
+            ]
+        );
+        // 3 members × 2 peers × 40 s.
+        assert_eq!(r.files[1].rows, Some(240));
+        let truth: Truth =
+            serde_json::from_slice(&std::fs::read(dir.path().join("truth.json")).unwrap()).unwrap();
+        assert_eq!(truth.mode.as_deref(), Some("asymmetric"));
+        assert_eq!(truth.start.as_deref(), Some("2026-01-01T00:00:10.000Z"));
+        assert_eq!(truth.affected_edges, [["n2", "n1"], ["n3", "n1"]]);
+        assert!(!dir.path().join("export/truth.json").exists());
+    }
+
+    #[test]
+    fn synth_counts_the_cut_direction_only() {
+        let s = Scenario::parse(SCENARIO, "s.toml").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        synth(&s, Seed(1), dir.path()).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("export/counters.csv")).unwrap();
+        // n1's row at 00:00:15: it sends to n2 and hears nothing back.
+        assert!(
+            text.contains("2026-01-01T00:00:15.000Z,n1,n2,heartbeat,10,0\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2026-01-01T00:00:15.000Z,n2,n1,heartbeat,10,10\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2026-01-01T00:00:05.000Z,n1,n2,heartbeat,10,10\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn synth_refuses_a_non_empty_export_unless_forced() {
+        let s = Scenario::parse(SCENARIO, "s.toml").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("export")).unwrap();
+        std::fs::write(dir.path().join("export/stale.csv"), "x\n").unwrap();
+        let e = synth(&s, Seed(1), dir.path()).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("export") && msg.contains("--force"), "{msg}");
+        let opts = SynthOptions {
+            force: true,
+            ..SynthOptions::default()
+        };
+        synth_with(&s, Seed(1), dir.path(), &opts).unwrap();
+        assert!(!dir.path().join("export/stale.csv").exists());
+    }
+
+    #[test]
+    fn synth_names_the_path_it_cannot_write() {
+        let s = Scenario::parse(SCENARIO, "s.toml").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, "x").unwrap();
+        let e = synth(&s, Seed(1), &file).unwrap_err();
+        assert!(matches!(e, Error::Io { .. }), "{e:?}");
+        assert!(e.to_string().contains("not-a-dir"), "{e}");
+    }
+}
