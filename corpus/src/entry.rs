@@ -227,7 +227,10 @@ pub struct Entry {
 impl Entry {
     /// The scenario sketch as scenario-file text, if the entry has one.
     pub fn sketch_toml(&self) -> Option<String> {
-        self.meta.scenario.as_ref().and_then(|t| toml::to_string(t).ok())
+        self.meta
+            .scenario
+            .as_ref()
+            .and_then(|t| toml::to_string(t).ok())
     }
 
     /// The year of the incident.

@@ -13,25 +13,50 @@ use crate::time::SimTime;
 
 /// Client requests and answers.
 pub(crate) enum ClientMsg {
-    Write { req: u64, write: u64 },
-    Read { req: u64 },
+    Write {
+        req: u64,
+        write: u64,
+    },
+    Read {
+        req: u64,
+    },
     /// Not the leader; `hint` is the leader this member follows.
-    NotLeader { req: u64, hint: Option<Host> },
+    NotLeader {
+        req: u64,
+        hint: Option<Host>,
+    },
     /// The leader appended the write (the w=1 acknowledgement).
-    Appended { req: u64, write: u64 },
+    Appended {
+        req: u64,
+        write: u64,
+    },
     /// A majority holds the write at `index` (the Raft acknowledgement).
-    Committed { req: u64, write: u64, index: u64 },
+    Committed {
+        req: u64,
+        write: u64,
+        index: u64,
+    },
     /// The storage layer refused the leader's fencing token: at append (`w1`) or at commit.
-    Fenced { req: u64, w1: bool },
+    Fenced {
+        req: u64,
+        w1: bool,
+    },
     /// A read answered from the state at commit `index`.
-    ReadOk { req: u64, index: u64 },
+    ReadOk {
+        req: u64,
+        index: u64,
+    },
 }
 
 #[derive(Clone, Copy)]
 enum Pending {
-    Write { write: u64 },
+    Write {
+        write: u64,
+    },
     /// A read; `floor` is the highest acknowledged write index when it was sent.
-    Read { floor: u64 },
+    Read {
+        floor: u64,
+    },
 }
 
 /// One client host.
@@ -55,6 +80,14 @@ pub(crate) struct Client {
     pub(crate) reads: usize,
     pub(crate) served: usize,
     pub(crate) stale: usize,
+}
+
+/// The request message for a pending request.
+fn request(req: u64, p: Pending) -> ClientMsg {
+    match p {
+        Pending::Write { write } => ClientMsg::Write { req, write },
+        Pending::Read { .. } => ClientMsg::Read { req },
+    }
 }
 
 fn every(rate: f64) -> Option<SimTime> {
@@ -103,11 +136,8 @@ impl Client {
         let req = self.next_req;
         self.next_req += 1;
         self.pending.insert(req, what);
-        let body = match what {
-            Pending::Write { write } => ClientMsg::Write { req, write },
-            Pending::Read { .. } => ClientMsg::Read { req },
-        };
-        ctx.send(self.host, self.target, Channel::Data, Flow::Client, Body::Client(body));
+        let body = Body::Client(request(req, what));
+        ctx.send(self.host, self.target, Channel::Data, Flow::Client, body);
         ctx.after(self.timeout, self.host, Timer::Deadline(req));
     }
 
@@ -142,20 +172,22 @@ impl Client {
                     self.rotate();
                 }
             }
-            Timer::Tick | Timer::Det(..) => {}
+            Timer::Tick(_) | Timer::Det(..) => {}
         }
     }
 
     pub(crate) fn answer(&mut self, ctx: &mut Ctx, m: ClientMsg) {
         match m {
             ClientMsg::NotLeader { req, hint } => {
-                if let Some(p) = self.pending.remove(&req) {
-                    match hint {
-                        Some(h) if h != self.target => self.target = h,
-                        _ => self.rotate(),
-                    }
-                    // Retry at once; the same write keeps its id.
-                    self.send(ctx, p);
+                // Follow a hint at once, within the request's own deadline; with no leader known,
+                // wait for the deadline and try the next member then.
+                if let Some(&p) = self.pending.get(&req)
+                    && let Some(h) = hint
+                    && h != self.target
+                {
+                    self.target = h;
+                    let body = Body::Client(request(req, p));
+                    ctx.send(self.host, h, Channel::Data, Flow::Client, body);
                 }
             }
             ClientMsg::Appended { req, write } => {

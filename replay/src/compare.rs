@@ -67,7 +67,10 @@ pub fn compare(scenario: &Scenario, variants: &[Variant], seed: Seed) -> Result<
         .iter()
         .enumerate()
         .map(|(i, ph)| PhaseSummary {
-            name: ph.name.clone().unwrap_or_else(|| format!("phase {}", i + 1)),
+            name: ph
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("phase {}", i + 1)),
             start: round_ms(ph.start.0.secs()),
             end: round_ms(ph.end.map_or(scenario.end(), |e| e.0).secs()),
             links: scenario
@@ -99,7 +102,11 @@ pub fn compare(scenario: &Scenario, variants: &[Variant], seed: Seed) -> Result<
 /// The outcome in a few sentences a reviewer can read.
 pub fn story(scenario: &Scenario, o: &Outcome) -> Vec<String> {
     let mut s = Vec::new();
-    let first_fault = scenario.phases.iter().map(|p| p.start.0.secs()).fold(f64::INFINITY, f64::min);
+    let first_fault = scenario
+        .phases
+        .iter()
+        .map(|p| p.start.0.secs())
+        .fold(f64::INFINITY, f64::min);
     let initial = scenario.cluster.leader.clone();
     let later: Vec<_> = o.leaders.iter().filter(|l| l.from > 0.0).collect();
     if later.is_empty() {
@@ -107,11 +114,13 @@ pub fn story(scenario: &Scenario, o: &Outcome) -> Vec<String> {
             if o.unavailable.count > 0 {
                 let u = &o.unavailable.spans[o.unavailable.spans.len() - 1];
                 s.push(format!(
-                    "Stuck commit: {l} kept the lead throughout, but no write committed from {:.2} s to {:.2} s; it could not gather a majority's acknowledgements and nothing made it step down.",
+                    "Stuck commit: {l} kept the lead throughout, but no write committed from {:.2} s to {:.2} s; nothing made it step down.",
                     u.from, u.to
                 ));
             } else {
-                s.push(format!("{l} kept the lead throughout and writes kept committing."));
+                s.push(format!(
+                    "{l} kept the lead throughout and writes kept committing."
+                ));
             }
         } else {
             s.push("No member ever became leader.".into());
@@ -140,7 +149,8 @@ pub fn story(scenario: &Scenario, o: &Outcome) -> Vec<String> {
             ));
         }
         let last = later[later.len() - 1];
-        if (last.to - o_end(scenario)).abs() < 1e-9 && later.len() == 1 && o.dual_leader.count == 0 {
+        if (last.to - o_end(scenario)).abs() < 1e-9 && later.len() == 1 && o.dual_leader.count == 0
+        {
             s.push(format!("{} then led, stably, to the end.", last.node));
         }
     }
@@ -150,7 +160,11 @@ pub fn story(scenario: &Scenario, o: &Outcome) -> Vec<String> {
             "Term churn: {} elections, terms rose from {start_term} to {}{}.",
             o.elections,
             o.max_term,
-            if o.pre_votes > 0 { format!(" ({} pre-votes)", o.pre_votes) } else { String::new() }
+            if o.pre_votes > 0 {
+                format!(" ({} pre-votes)", o.pre_votes)
+            } else {
+                String::new()
+            }
         ));
     } else if o.pre_votes > 0 {
         s.push(format!(
@@ -233,12 +247,30 @@ impl Comparison {
             } else {
                 p.links.join(" ")
             };
-            let _ = writeln!(t, "  fault {}: {:.2}–{:.2} s  {}  [{}]", i + 1, p.start, p.end, p.name, links);
+            let _ = writeln!(
+                t,
+                "  fault {}: {:.2}–{:.2} s  {}  [{}]",
+                i + 1,
+                p.start,
+                p.end,
+                p.name,
+                links
+            );
         }
         let _ = writeln!(t);
         let header = [
-            "variant", "detect", "false", "elections", "max term", "leaders", "dual-leader",
-            "no commit", "w=1 lost", "w=1 risk", "maj lost", "stale",
+            "variant",
+            "detect",
+            "false",
+            "elections",
+            "max term",
+            "leaders",
+            "dual-leader",
+            "no commit",
+            "w=1 lost",
+            "w=1 risk",
+            "maj lost",
+            "stale",
         ];
         let rows: Vec<Vec<String>> = self
             .variants
@@ -247,7 +279,13 @@ impl Comparison {
                 let o = &v.outcome;
                 let det = o.detection.last();
                 let detect = det
-                    .and_then(|d| d.time_to_detect_s.iter().flatten().copied().reduce(f64::min))
+                    .and_then(|d| {
+                        d.time_to_detect_s
+                            .iter()
+                            .flatten()
+                            .copied()
+                            .reduce(f64::min)
+                    })
                     .map_or("–".to_owned(), |x| format!("{x:.2} s"));
                 vec![
                     o.variant.clone(),
@@ -266,7 +304,13 @@ impl Comparison {
             })
             .collect();
         let widths: Vec<usize> = (0..header.len())
-            .map(|c| rows.iter().map(|r| r[c].chars().count()).chain([header[c].len()]).max().unwrap_or(0))
+            .map(|c| {
+                rows.iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([header[c].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let line = |cells: Vec<&str>| {
             cells

@@ -224,7 +224,15 @@ impl Model for Heartbeats {
                 continue;
             }
             let to = Host(j as u32);
-            send(ctx, id, host, to, Channel::Heartbeat, Flow::Gossip, msg(Kind::Heartbeat, 0, host));
+            send(
+                ctx,
+                id,
+                host,
+                to,
+                Channel::Heartbeat,
+                Flow::Gossip,
+                msg(Kind::Heartbeat, 0, host),
+            );
             // Judge the silence of j, as seen from here.
             let k = me * self.n + j;
             let Some(last) = self.last[k] else { continue };
@@ -296,7 +304,10 @@ impl Swim {
             return None;
         }
         if self.cursor[me] >= self.order[me].len() {
-            let mut list: Vec<Host> = (0..self.n).filter(|&j| j != me).map(|j| Host(j as u32)).collect();
+            let mut list: Vec<Host> = (0..self.n)
+                .filter(|&j| j != me)
+                .map(|j| Host(j as u32))
+                .collect();
             for i in (1..list.len()).rev() {
                 let j = self.rng.range(0, i as u64 + 1) as usize;
                 list.swap(i, j);
@@ -350,14 +361,26 @@ impl Model for Swim {
                     }
                 }
                 ctx.after(self.interval, host, Timer::Det(id, SWIM_PROBE));
-                let Some(target) = self.next_target(me) else { return };
+                let Some(target) = self.next_target(me) else {
+                    return;
+                };
                 self.seq += 1;
                 self.probe[me] = Some((target, self.seq, false));
-                send(ctx, id, host, target, Channel::Heartbeat, Flow::Gossip, msg(Kind::Ping, self.seq, host));
+                send(
+                    ctx,
+                    id,
+                    host,
+                    target,
+                    Channel::Heartbeat,
+                    Flow::Gossip,
+                    msg(Kind::Ping, self.seq, host),
+                );
                 ctx.after(self.timeout, host, Timer::Det(id, SWIM_TIMEOUT));
             }
             _ => {
-                let Some((target, seq, false)) = self.probe[me] else { return };
+                let Some((target, seq, false)) = self.probe[me] else {
+                    return;
+                };
                 let mut helpers: Vec<Host> = (0..self.n)
                     .filter(|&j| j != me && j != target.ix())
                     .map(|j| Host(j as u32))
@@ -367,21 +390,40 @@ impl Model for Swim {
                     helpers.swap(i, j);
                 }
                 for h in helpers.into_iter().take(self.k) {
-                    send(ctx, id, host, h, Channel::Indirect, Flow::Gossip, msg(Kind::PingReq, seq, target));
+                    send(
+                        ctx,
+                        id,
+                        host,
+                        h,
+                        Channel::Indirect,
+                        Flow::Gossip,
+                        msg(Kind::PingReq, seq, target),
+                    );
                 }
             }
         }
     }
 
     fn message(&mut self, ctx: &mut Ctx, id: u8, from: Host, to: Host, m: DetMsg) {
+        let reply = |ctx: &mut Ctx, dst: Host, channel: Channel, kind: Kind, about: Host| {
+            send(
+                ctx,
+                id,
+                to,
+                dst,
+                channel,
+                Flow::Gossip,
+                msg(kind, m.seq, about),
+            );
+        };
         match m.kind {
-            Kind::Ping => send(ctx, id, to, from, Channel::Heartbeat, Flow::Gossip, msg(Kind::Ack, m.seq, to)),
+            Kind::Ping => reply(ctx, from, Channel::Heartbeat, Kind::Ack, to),
             Kind::Ack => self.acked(ctx, to, m.seq),
             // A helper probes the target on the origin's behalf.
-            Kind::PingReq => send(ctx, id, to, m.about, Channel::Indirect, Flow::Gossip, msg(Kind::IndirectPing, m.seq, from)),
-            Kind::IndirectPing => send(ctx, id, to, from, Channel::Indirect, Flow::Gossip, msg(Kind::IndirectAck, m.seq, m.about)),
+            Kind::PingReq => reply(ctx, m.about, Channel::Indirect, Kind::IndirectPing, from),
+            Kind::IndirectPing => reply(ctx, from, Channel::Indirect, Kind::IndirectAck, m.about),
             // The helper forwards the target's answer to the origin.
-            Kind::IndirectAck => send(ctx, id, to, m.about, Channel::Indirect, Flow::Gossip, msg(Kind::Ack, m.seq, from)),
+            Kind::IndirectAck => reply(ctx, m.about, Channel::Indirect, Kind::Ack, from),
             _ => {}
         }
     }
@@ -478,7 +520,8 @@ impl Model for Bidi {
 
 /// Checks from outside the cluster: each checker host asks each member every interval; after
 /// `down` failures in a row the member is out, after `up` successes in a row it is back. Used for
-/// data-plane probes (on the probe channel) and load-balancer health checks.
+/// data-plane probes (on the probe channel) and load-balancer health checks. A member answers
+/// only while it knows a leader, as etcd's `/health` and any real request do.
 struct Checks {
     name: &'static str,
     checkers: Vec<Host>,
@@ -549,7 +592,9 @@ impl Model for Checks {
         ctx.after(self.interval, host, Timer::Det(id, 0));
         for j in 0..self.members {
             let member = Host(j as u32);
-            let Some(k) = self.slot(host, member) else { return };
+            let Some(k) = self.slot(host, member) else {
+                return;
+            };
             // The previous check had until now to answer.
             if self.state[k].0 != 0 {
                 let (_, fails, _, out) = &mut self.state[k];
@@ -562,14 +607,23 @@ impl Model for Checks {
             }
             self.seq += 1;
             self.state[k].0 = self.seq;
-            send(ctx, id, host, member, self.channel, self.flow, msg(Kind::Probe, self.seq, host));
+            send(
+                ctx,
+                id,
+                host,
+                member,
+                self.channel,
+                self.flow,
+                msg(Kind::Probe, self.seq, host),
+            );
         }
     }
 
     fn message(&mut self, ctx: &mut Ctx, id: u8, from: Host, to: Host, m: DetMsg) {
         match m.kind {
-            Kind::Probe => {
-                send(ctx, id, to, from, self.channel, self.flow, msg(Kind::ProbeOk, m.seq, to));
+            Kind::Probe if ctx.has_leader.get(to.ix()).copied().unwrap_or(false) => {
+                let ok = msg(Kind::ProbeOk, m.seq, to);
+                send(ctx, id, to, from, self.channel, self.flow, ok);
             }
             Kind::ProbeOk => {
                 let Some(k) = self.slot(to, from) else { return };

@@ -56,7 +56,9 @@ pub enum Error {
         reason: String,
     },
     /// The simulation did not finish within its step budget.
-    #[error("the simulation stopped after {steps} steps at simulated time {at}: the step budget is exhausted")]
+    #[error(
+        "the simulation stopped after {steps} steps at simulated time {at}: the step budget is exhausted"
+    )]
     Budget {
         /// Steps taken.
         steps: u64,

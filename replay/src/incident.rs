@@ -36,7 +36,7 @@ pub fn scenario_from_incident(
         }
     }
     for e in events {
-        if timeline.nodes.iter().any(|n| *n == e.node) {
+        if timeline.nodes.contains(&e.node) {
             members.insert(e.node.to_string());
         }
     }
@@ -73,7 +73,11 @@ pub fn scenario_from_incident(
     let before = events
         .iter()
         .filter(|e| e.kind == EventKind::LeaderChange && e.ts_ns < first_fault)
-        .filter(|e| e.peer.as_ref().is_some_and(|p| nodes.iter().any(|n| n == p.as_str())))
+        .filter(|e| {
+            e.peer
+                .as_ref()
+                .is_some_and(|p| nodes.iter().any(|n| n == p.as_str()))
+        })
         .max_by_key(|e| e.ts_ns);
     let (leader, term, epoch) = match before {
         Some(e) => (
@@ -97,9 +101,28 @@ pub fn scenario_from_incident(
         protocol.checkquorum = d.guards.iter().any(|g| g == "checkquorum");
     }
 
+    // Episodes seen only between clients and members, while members are cut from each other,
+    // are the cut's consequence (the members lost their leader), not faults of their own.
+    let is_member = |n: &str| nodes.iter().any(|m| m == n);
+    let member_side = |e: &Episode| {
+        e.edges
+            .iter()
+            .any(|x| is_member(x.from.as_str()) && is_member(x.to.as_str()))
+    };
+    let replayed: Vec<&Episode> = c
+        .episodes
+        .iter()
+        .filter(|e| e.mode.is_network() || e.mode == Mode::Crash)
+        .collect();
     let mut phases = Vec::new();
-    for ep in c.episodes.iter().filter(|e| e.mode.is_network() || e.mode == Mode::Crash) {
-        phases.extend(phases_of(ep, timeline, &nodes, epoch, end_ns));
+    for ep in &replayed {
+        let consequence = !member_side(ep)
+            && replayed
+                .iter()
+                .any(|o| member_side(o) && o.start_ns <= ep.end_ns && ep.start_ns <= o.end_ns);
+        if !consequence {
+            phases.extend(phases_of(ep, timeline, &nodes, epoch, end_ns));
+        }
     }
 
     let scenario = Scenario {
@@ -132,7 +155,13 @@ pub fn scenario_from_incident(
 }
 
 /// The phases that replay one episode.
-fn phases_of(ep: &Episode, timeline: &Timeline, members: &[String], epoch: i64, end_ns: i64) -> Vec<Phase> {
+fn phases_of(
+    ep: &Episode,
+    timeline: &Timeline,
+    members: &[String],
+    epoch: i64,
+    end_ns: i64,
+) -> Vec<Phase> {
     let is_member = |n: &str| members.iter().any(|m| m == n);
     let member_edges = ep
         .edges
@@ -163,7 +192,11 @@ fn phases_of(ep: &Episode, timeline: &Timeline, members: &[String], epoch: i64, 
         drop.clear();
     }
     let isolate = if ep.mode == Mode::Crash {
-        ep.subject.iter().map(|s| s.to_string()).filter(|s| is_member(s)).collect()
+        ep.subject
+            .iter()
+            .map(|s| s.to_string())
+            .filter(|s| is_member(s))
+            .collect()
     } else {
         Vec::new()
     };
@@ -184,7 +217,11 @@ fn phases_of(ep: &Episode, timeline: &Timeline, members: &[String], epoch: i64, 
         drop: drop.into_iter().collect(),
         partition: Vec::new(),
         isolate,
-        loss: if loss > 0.0 { (loss * 1000.0).round() / 1000.0 } else { 1.0 },
+        loss: if loss > 0.0 {
+            (loss * 1000.0).round() / 1000.0
+        } else {
+            1.0
+        },
         delay: None,
         channels,
         flow: None,
@@ -200,7 +237,10 @@ fn phases_of(ep: &Episode, timeline: &Timeline, members: &[String], epoch: i64, 
             if key.src != e.from || key.dst != e.to || key.channel != e.channel {
                 continue;
             }
-            for s in segs.iter().filter(|s| matches!(s.state, EdgeState::Down | EdgeState::Lossy)) {
+            for s in segs
+                .iter()
+                .filter(|s| matches!(s.state, EdgeState::Down | EdgeState::Lossy))
+            {
                 let (a, b) = (timeline.window_start(s.start), timeline.window_start(s.end));
                 if b > ep.start_ns && a < ep.end_ns {
                     down.push((a.max(ep.start_ns), b.min(ep.end_ns)));

@@ -48,8 +48,10 @@ pub(crate) enum RaftMsg {
     AppResp {
         term: u64,
         reject: bool,
-        /// The last matching index, or on reject the member's last index (a hint).
+        /// The last matching index, or on reject the refused `prev_index`.
         index: u64,
+        /// On reject, the member's last index.
+        hint: u64,
     },
     Heartbeat {
         term: u64,
@@ -229,6 +231,8 @@ struct PendingRead {
     req: u64,
     index: u64,
     round: u64,
+    /// Followers that answered a heartbeat of this round or a later one.
+    acks: usize,
 }
 
 /// One member.
@@ -238,9 +242,21 @@ pub(crate) struct Node {
     vote: Option<Host>,
     role: Role,
     lead: Option<Host>,
+    /// Ticks since the last check, counted by a leader (it ticks every interval).
     election_elapsed: u32,
     randomized: u32,
-    granted: Vec<Option<bool>>,
+    /// The node's ticks fall at `phase + k × tick`.
+    phase: SimTime,
+    /// When the election timer was last reset: a follower's timer is not ticked one interval at
+    /// a time but computed from this, and its timer event fires only at the deadline.
+    reset_at: SimTime,
+    /// Only the timer event with this number is live.
+    timer_gen: u64,
+    /// The vote round (`ballot`) in which each member last answered; answers are counted once.
+    answered: Vec<u64>,
+    ballot: u64,
+    yes: usize,
+    no: usize,
     log: Log,
     commit: u64,
     // Leader state.
@@ -263,6 +279,7 @@ impl Node {
         rng: Stream,
         term: u64,
         leader: Option<Host>,
+        phase: SimTime,
     ) -> Self {
         let n = s.members;
         let mut node = Node {
@@ -273,17 +290,24 @@ impl Node {
             lead: leader,
             election_elapsed: 0,
             randomized: s.election_ticks,
-            granted: vec![None; n],
+            phase,
+            reset_at: SimTime(0),
+            timer_gen: 0,
+            answered: vec![0; n],
+            ballot: 1,
+            yes: 0,
+            no: 0,
             log: Log {
                 base: 0,
                 tail: Vec::new(),
             },
             commit: 0,
-            next: vec![1; n],
-            matched: vec![0; n],
-            active: vec![false; n],
-            heard: vec![SimTime(0); n],
-            acked_round: vec![0; n],
+            // Leader state is sized when the node first leads.
+            next: Vec::new(),
+            matched: Vec::new(),
+            active: Vec::new(),
+            heard: Vec::new(),
+            acked_round: Vec::new(),
             above_commit: 0,
             round: 0,
             writes: BTreeMap::new(),
@@ -301,7 +325,35 @@ impl Node {
         } else {
             let lead = self.lead;
             self.record(ctx, "initial", lead);
+            self.arm(ctx, s);
         }
+    }
+
+    /// The index of the last tick at or before `t` (−1 before the first).
+    fn tick_index(&self, t: SimTime, s: &Settings) -> i64 {
+        (t.0 as i64 - self.phase.0 as i64).div_euclid(s.tick.0.max(1) as i64)
+    }
+
+    fn tick_time(&self, k: i64, s: &Settings) -> SimTime {
+        SimTime((self.phase.0 as i64 + k * s.tick.0 as i64).max(0) as u64)
+    }
+
+    /// Ticks since the election timer was reset.
+    fn elapsed(&self, now: SimTime, s: &Settings) -> u32 {
+        (self.tick_index(now, s) - self.tick_index(self.reset_at, s)).max(0) as u32
+    }
+
+    /// Schedules this node's next timer event: the next tick for a leader, the tick at which
+    /// the election timeout runs out for everyone else.
+    fn arm(&mut self, ctx: &mut Ctx, s: &Settings) {
+        self.timer_gen += 1;
+        let at = if self.role == Role::Leader {
+            self.tick_time(self.tick_index(ctx.now, s) + 1, s)
+        } else {
+            let due = self.tick_index(self.reset_at, s) + i64::from(self.randomized);
+            self.tick_time(due.max(self.tick_index(ctx.now, s) + 1), s)
+        };
+        ctx.at(at, self.id, Timer::Tick(self.timer_gen));
     }
 
     /// This member's entries that the cluster has not committed.
@@ -316,12 +368,16 @@ impl Node {
     }
 
     fn record(&self, ctx: &mut Ctx, reason: &'static str, lead: Option<Host>) {
-        ctx.rec.role(ctx.now, self.id, self.role, self.term, lead, reason);
+        ctx.has_leader[self.id.ix()] = lead.is_some();
+        ctx.rec
+            .role(ctx.now, self.id, self.role, self.term, lead, reason);
     }
 
     fn reset_timeout(&mut self, s: &Settings) {
-        self.randomized =
-            self.rng.range(u64::from(s.election_ticks), u64::from(s.election_ticks_max)) as u32;
+        self.randomized = self
+            .rng
+            .range(u64::from(s.election_ticks), u64::from(s.election_ticks_max))
+            as u32;
     }
 
     fn send(&self, ctx: &mut Ctx, to: Host, m: RaftMsg) {
@@ -335,36 +391,51 @@ impl Node {
     }
 
     /// Raft's `reset`: a new term forgets the vote.
-    fn reset(&mut self, s: &Settings, term: u64) {
+    fn reset(&mut self, s: &Settings, term: u64, now: SimTime) {
         if term != self.term {
             self.term = term;
             self.vote = None;
         }
         self.lead = None;
         self.election_elapsed = 0;
+        self.reset_at = now;
         self.reset_timeout(s);
-        self.granted.iter_mut().for_each(|g| *g = None);
+        self.new_ballot();
         self.writes.clear();
         self.reads.clear();
     }
 
-    fn become_follower(&mut self, ctx: &mut Ctx, s: &Settings, term: u64, lead: Option<Host>, reason: &'static str) {
+    fn become_follower(
+        &mut self,
+        ctx: &mut Ctx,
+        s: &Settings,
+        term: u64,
+        lead: Option<Host>,
+        reason: &'static str,
+    ) {
         let was = (self.role, self.term, self.lead);
-        self.reset(s, term);
+        self.reset(s, term, ctx.now);
         self.lead = lead;
         self.role = Role::Follower;
         if was != (self.role, self.term, self.lead) {
             self.record(ctx, reason, lead);
         }
+        self.arm(ctx, s);
     }
 
     fn become_leader(&mut self, ctx: &mut Ctx, s: &Settings, reason: &'static str) {
         let term = self.term;
-        self.reset(s, term);
+        self.reset(s, term, ctx.now);
         self.lead = Some(self.id);
         self.role = Role::Leader;
         let last = self.log.last();
-        for p in 0..s.members {
+        let n = s.members;
+        self.next.resize(n, 1);
+        self.matched.resize(n, 0);
+        self.active.resize(n, false);
+        self.heard.resize(n, SimTime(0));
+        self.acked_round.resize(n, 0);
+        for p in 0..n {
             self.next[p] = last + 1;
             self.matched[p] = 0;
             self.active[p] = true;
@@ -374,6 +445,9 @@ impl Node {
         self.above_commit = 0;
         self.matched[self.id.ix()] = last;
         self.record(ctx, reason, Some(self.id));
+        self.arm(ctx, s);
+        // The storage layer learns the new leader's token when it takes office.
+        ctx.fence = ctx.fence.max(term);
         // A new leader commits an entry of its own term first.
         self.log.tail.push(Entry { term, write: 0 });
         let last = self.log.last();
@@ -389,24 +463,29 @@ impl Node {
             // etcd's becomePreCandidate: the term and the vote stay.
             self.role = Role::PreCandidate;
             self.lead = None;
-            self.granted.iter_mut().for_each(|g| *g = None);
+            self.new_ballot();
             ctx.rec.pre_vote();
             self.record(ctx, "election timeout", None);
         } else {
             let term = self.term + 1;
-            self.reset(s, term);
+            self.reset(s, term, ctx.now);
             self.vote = Some(self.id);
             self.role = Role::Candidate;
             ctx.rec.election();
-            let reason = if was_pre { "won pre-vote" } else { "election timeout" };
+            let reason = if was_pre {
+                "won pre-vote"
+            } else {
+                "election timeout"
+            };
             self.record(ctx, reason, None);
         }
+        self.arm(ctx, s);
         if let Some(l) = lead
             && l != self.id
         {
             ctx.rec.suspect(ctx.now, 0, self.id, l);
         }
-        self.granted[self.id.ix()] = Some(true);
+        self.tally(self.id, true);
         if self.won(s) {
             if pre {
                 self.campaign(ctx, s, false);
@@ -432,49 +511,74 @@ impl Node {
         }
     }
 
+    /// Forgets the votes of the last round.
+    fn new_ballot(&mut self) {
+        self.ballot += 1;
+        self.yes = 0;
+        self.no = 0;
+    }
+
+    /// Counts `from`'s answer, once per round.
+    fn tally(&mut self, from: Host, granted: bool) {
+        if self.answered[from.ix()] != self.ballot {
+            self.answered[from.ix()] = self.ballot;
+            if granted {
+                self.yes += 1;
+            } else {
+                self.no += 1;
+            }
+        }
+    }
+
     fn won(&self, s: &Settings) -> bool {
-        self.granted.iter().filter(|g| **g == Some(true)).count() >= s.quorum
+        self.yes >= s.quorum
     }
 
     fn lost(&self, s: &Settings) -> bool {
-        self.granted.iter().filter(|g| **g == Some(false)).count() > s.members - s.quorum
+        self.no > s.members - s.quorum
     }
 
-    /// One tick of the heartbeat interval.
-    pub(crate) fn tick(&mut self, ctx: &mut Ctx, s: &Settings) {
-        ctx.after(s.tick, self.id, Timer::Tick);
-        self.election_elapsed += 1;
-        if self.role == Role::Leader {
-            if self.election_elapsed >= s.election_ticks {
-                self.election_elapsed = 0;
-                if s.checkquorum {
-                    let active = (0..s.members)
-                        .filter(|&p| p == self.id.ix() || self.active[p])
-                        .count();
-                    if active < s.quorum {
-                        for p in self.peers(s) {
-                            if !self.active[p.ix()] {
-                                ctx.rec.suspect(ctx.now, 0, self.id, p);
-                            }
-                        }
-                        let term = self.term;
-                        self.become_follower(ctx, s, term, None, "lost quorum");
-                        return;
-                    }
-                }
-                for p in 0..s.members {
-                    if p != self.id.ix() {
-                        self.active[p] = false;
-                    }
-                }
-            }
-            if self.role == Role::Leader {
-                self.broadcast_heartbeat(ctx, s);
-            }
-        } else if self.election_elapsed >= self.randomized {
-            self.election_elapsed = 0;
-            self.campaign(ctx, s, s.prevote);
+    /// A timer event: a leader's tick, or the end of everyone else's election timeout.
+    pub(crate) fn tick(&mut self, ctx: &mut Ctx, s: &Settings, generation: u64) {
+        if generation != self.timer_gen {
+            return;
         }
+        if self.role != Role::Leader {
+            if self.elapsed(ctx.now, s) >= self.randomized {
+                self.reset_at = ctx.now;
+                self.campaign(ctx, s, s.prevote);
+            } else {
+                // The timer was reset since this event was scheduled.
+                self.arm(ctx, s);
+            }
+            return;
+        }
+        self.arm(ctx, s);
+        self.election_elapsed += 1;
+        if self.election_elapsed >= s.election_ticks {
+            self.election_elapsed = 0;
+            if s.checkquorum {
+                let active = (0..s.members)
+                    .filter(|&p| p == self.id.ix() || self.active[p])
+                    .count();
+                if active < s.quorum {
+                    for p in self.peers(s) {
+                        if !self.active[p.ix()] {
+                            ctx.rec.suspect(ctx.now, 0, self.id, p);
+                        }
+                    }
+                    let term = self.term;
+                    self.become_follower(ctx, s, term, None, "lost quorum");
+                    return;
+                }
+            }
+            for p in 0..s.members {
+                if p != self.id.ix() {
+                    self.active[p] = false;
+                }
+            }
+        }
+        self.broadcast_heartbeat(ctx, s);
     }
 
     fn broadcast_heartbeat(&mut self, ctx: &mut Ctx, s: &Settings) {
@@ -482,26 +586,53 @@ impl Node {
         let round = self.round;
         for p in self.peers(s) {
             let commit = self.matched[p.ix()].min(self.commit);
-            self.send(ctx, p, RaftMsg::Heartbeat { term, commit, round });
+            self.send(
+                ctx,
+                p,
+                RaftMsg::Heartbeat {
+                    term,
+                    commit,
+                    round,
+                },
+            );
         }
     }
 
     fn broadcast_append(&mut self, ctx: &mut Ctx, s: &Settings) {
+        // Followers that are caught up share one copy of the new entries.
+        let mut shared = None;
         for p in self.peers(s) {
-            self.send_append(ctx, p);
+            self.send_append_with(ctx, p, &mut shared);
         }
     }
 
     fn send_append(&mut self, ctx: &mut Ctx, to: Host) {
+        self.send_append_with(ctx, to, &mut None);
+    }
+
+    /// Sends `to` the entries from its next index; `shared` caches the batch by start index.
+    fn send_append_with(
+        &mut self,
+        ctx: &mut Ctx,
+        to: Host,
+        shared: &mut Option<(u64, Rc<[Entry]>)>,
+    ) {
         let next = self.next[to.ix()].max(1);
         let prev_index = next - 1;
         let Some(prev_term) = self.log.term(prev_index, &ctx.committed) else {
             self.next[to.ix()] = self.log.last() + 1;
             return;
         };
-        let entries = self.log.slice(next, 64, &ctx.committed);
-        if let Some(n) = (!entries.is_empty()).then_some(entries.len() as u64) {
-            self.next[to.ix()] = next + n;
+        let entries = match shared {
+            Some((from, batch)) if *from == next => Rc::clone(batch),
+            _ => {
+                let batch: Rc<[Entry]> = self.log.slice(next, 64, &ctx.committed).into();
+                *shared = Some((next, Rc::clone(&batch)));
+                batch
+            }
+        };
+        if !entries.is_empty() {
+            self.next[to.ix()] = next + entries.len() as u64;
         }
         let commit = self.commit;
         self.send(
@@ -511,10 +642,22 @@ impl Node {
                 term: self.term,
                 prev_index,
                 prev_term,
-                entries: entries.into(),
+                entries,
                 commit,
             },
         );
+    }
+
+    /// Tells `to` that the log matches up to `index` (with `index` 0: only our term).
+    fn accept(&self, ctx: &mut Ctx, to: Host, index: u64) {
+        let term = self.term;
+        let m = RaftMsg::AppResp {
+            term,
+            reject: false,
+            index,
+            hint: 0,
+        };
+        self.send(ctx, to, m);
     }
 
     /// Handles a message from another member.
@@ -522,9 +665,12 @@ impl Node {
         let mt = m.term();
         if mt > self.term {
             if let RaftMsg::Vote { .. } = m {
-                let in_lease = s.checkquorum
-                    && self.lead.is_some()
-                    && self.election_elapsed < s.election_ticks;
+                let elapsed = if self.role == Role::Leader {
+                    self.election_elapsed
+                } else {
+                    self.elapsed(ctx.now, s)
+                };
+                let in_lease = s.checkquorum && self.lead.is_some() && elapsed < s.election_ticks;
                 if in_lease {
                     return;
                 }
@@ -545,12 +691,19 @@ impl Node {
             match m {
                 RaftMsg::App { .. } | RaftMsg::Heartbeat { .. } if s.checkquorum || s.prevote => {
                     // Tell a stale leader about the newer term, so it steps down.
-                    let term = self.term;
-                    self.send(ctx, from, RaftMsg::AppResp { term, reject: false, index: 0 });
+                    self.accept(ctx, from, 0);
                 }
                 RaftMsg::Vote { pre: true, .. } => {
                     let term = self.term;
-                    self.send(ctx, from, RaftMsg::VoteResp { term, pre: true, reject: true });
+                    self.send(
+                        ctx,
+                        from,
+                        RaftMsg::VoteResp {
+                            term,
+                            pre: true,
+                            reject: true,
+                        },
+                    );
                 }
                 _ => {}
             }
@@ -566,15 +719,14 @@ impl Node {
                 let can_vote = self.vote == Some(from)
                     || (self.vote.is_none() && self.lead.is_none())
                     || (pre && term > self.term);
-                if can_vote && self.log.up_to_date(last_index, last_term, &ctx.committed) {
-                    self.send(ctx, from, RaftMsg::VoteResp { term, pre, reject: false });
-                    if !pre {
-                        self.election_elapsed = 0;
-                        self.vote = Some(from);
-                    }
-                } else {
-                    let term = self.term;
-                    self.send(ctx, from, RaftMsg::VoteResp { term, pre, reject: true });
+                let grant = can_vote && self.log.up_to_date(last_index, last_term, &ctx.committed);
+                // A grant answers at the candidate's term, a refusal at ours.
+                let term = if grant { term } else { self.term };
+                let reject = !grant;
+                self.send(ctx, from, RaftMsg::VoteResp { term, pre, reject });
+                if grant && !pre {
+                    self.reset_at = ctx.now;
+                    self.vote = Some(from);
                 }
             }
             RaftMsg::VoteResp { pre, reject, .. } => {
@@ -586,7 +738,7 @@ impl Node {
                 if !mine {
                     return;
                 }
-                self.granted[from.ix()] = Some(!reject);
+                self.tally(from, !reject);
                 if self.won(s) {
                     if pre {
                         self.campaign(ctx, s, false);
@@ -612,16 +764,22 @@ impl Node {
                 let term = self.term;
                 if prev_index < self.commit {
                     let index = self.commit;
-                    self.send(ctx, from, RaftMsg::AppResp { term, reject: false, index });
+                    self.accept(ctx, from, index);
                     return;
                 }
                 if self.log.term(prev_index, &ctx.committed) == Some(prev_term) {
                     let last = self.log.append_after(prev_index, &entries, &ctx.committed);
                     self.commit_to(ctx, commit.min(last));
-                    self.send(ctx, from, RaftMsg::AppResp { term, reject: false, index: last });
+                    self.accept(ctx, from, last);
                 } else {
-                    let index = self.log.last();
-                    self.send(ctx, from, RaftMsg::AppResp { term, reject: true, index });
+                    let hint = self.log.last();
+                    let m = RaftMsg::AppResp {
+                        term,
+                        reject: true,
+                        index: prev_index,
+                        hint,
+                    };
+                    self.send(ctx, from, m);
                 }
             }
             RaftMsg::Heartbeat { commit, round, .. } => {
@@ -634,7 +792,12 @@ impl Node {
                 let term = self.term;
                 self.send(ctx, from, RaftMsg::HeartbeatResp { term, round });
             }
-            RaftMsg::AppResp { reject, index, .. } => {
+            RaftMsg::AppResp {
+                reject,
+                index,
+                hint,
+                ..
+            } => {
                 if self.role != Role::Leader {
                     return;
                 }
@@ -642,7 +805,12 @@ impl Node {
                 self.active[p] = true;
                 self.heard[p] = ctx.now;
                 if reject {
-                    self.next[p] = (index + 1).min(self.next[p].saturating_sub(1)).max(1);
+                    // Step back from the refused position (etcd's MaybeDecrTo); a refusal of a
+                    // position already matched is stale.
+                    if index <= self.matched[p] {
+                        return;
+                    }
+                    self.next[p] = index.min(hint + 1).max(self.matched[p] + 1).max(1);
                     self.send_append(ctx, from);
                 } else {
                     if index > self.matched[p] {
@@ -670,9 +838,21 @@ impl Node {
                     self.next[p] = self.matched[p] + 1;
                     self.send_append(ctx, from);
                 }
-                if round > self.acked_round[p] {
+                let old = self.acked_round[p];
+                if round > old {
                     self.acked_round[p] = round;
-                    self.serve_confirmed_reads(ctx, s);
+                    let mut any = false;
+                    for r in self
+                        .reads
+                        .iter_mut()
+                        .filter(|r| r.round > old && r.round <= round)
+                    {
+                        r.acks += 1;
+                        any = true;
+                    }
+                    if any {
+                        self.serve_confirmed_reads(ctx, s);
+                    }
                 }
             }
         }
@@ -682,7 +862,7 @@ impl Node {
     fn follow(&mut self, ctx: &mut Ctx, s: &Settings, from: Host) {
         match self.role {
             Role::Follower => {
-                self.election_elapsed = 0;
+                self.reset_at = ctx.now;
                 if self.lead != Some(from) {
                     self.lead = Some(from);
                     self.record(ctx, "heard leader", Some(from));
@@ -731,28 +911,38 @@ impl Node {
                     ClientMsg::Fenced { req, w1: false }
                 } else {
                     ctx.fence = ctx.fence.max(self.term);
-                    ClientMsg::Committed { req, write: e.write, index: i }
+                    ClientMsg::Committed {
+                        req,
+                        write: e.write,
+                        index: i,
+                    }
                 };
-                ctx.send(self.id, client, Channel::Data, Flow::Client, Body::Client(body));
+                ctx.send(
+                    self.id,
+                    client,
+                    Channel::Data,
+                    Flow::Client,
+                    Body::Client(body),
+                );
             }
         }
         self.commit_to(ctx, q);
+        self.serve_confirmed_reads(ctx, s);
         self.above_commit = (0..s.members)
             .filter(|&p| p != self.id.ix() && self.matched[p] > self.commit)
             .count();
     }
 
     fn serve_confirmed_reads(&mut self, ctx: &mut Ctx, s: &Settings) {
-        let me = self.id.ix();
-        let acked = &self.acked_round;
+        // ReadIndex needs an entry of the leader's own term committed first: until then the
+        // leader may not know the latest commit.
+        let own_commit = self.log.term(self.commit, &ctx.committed) == Some(self.term);
+        if !own_commit || !self.reads.iter().any(|r| r.acks + 1 >= s.quorum) {
+            return;
+        }
         let (ready, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut self.reads)
             .into_iter()
-            .partition(|r| {
-                1 + (0..s.members)
-                    .filter(|&p| p != me && acked[p] >= r.round)
-                    .count()
-                    >= s.quorum
-            });
+            .partition(|r| r.acks + 1 >= s.quorum);
         self.reads = wait;
         for r in ready {
             self.answer_read(ctx, r.client, r.req, r.index.max(self.commit));
@@ -761,7 +951,13 @@ impl Node {
 
     fn answer_read(&self, ctx: &mut Ctx, client: Host, req: u64, index: u64) {
         let m = ClientMsg::ReadOk { req, index };
-        ctx.send(self.id, client, Channel::Data, Flow::Client, Body::Client(m));
+        ctx.send(
+            self.id,
+            client,
+            Channel::Data,
+            Flow::Client,
+            Body::Client(m),
+        );
     }
 
     /// Handles a client request.
@@ -817,6 +1013,7 @@ impl Node {
                         req,
                         index: self.commit,
                         round,
+                        acks: 0,
                     });
                     if s.quorum == 1 {
                         self.serve_confirmed_reads(ctx, s);

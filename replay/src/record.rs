@@ -208,6 +208,7 @@ impl Recorder {
         let mut detectors: Vec<(String, SimTime)> = vec![("raft".to_owned(), raft_horizon)];
         detectors.extend(models.iter().map(|m| (m.name().to_owned(), m.horizon())));
         let phases = scenario.phases.len();
+        let members = scenario.members();
         let detection = detectors
             .iter()
             .enumerate()
@@ -222,14 +223,27 @@ impl Recorder {
                             .filter(|f| f.phase == p)
                             .flat_map(|f| [(f.from, f.to), (f.to, f.from)])
                             .collect();
+                        let touched: BTreeSet<Host> = pairs.iter().map(|p| p.0).collect();
                         mine.iter()
-                            .find(|s| s.t >= start && pairs.contains(&(s.observer, s.subject)))
+                            .find(|s| {
+                                s.t >= start
+                                    && (pairs.contains(&(s.observer, s.subject))
+                                        || (s.observer.ix() >= members
+                                            && touched.contains(&s.subject)))
+                            })
                             .map(|s| round_ms(s.t.since(start).secs()))
                     })
                     .collect();
                 let false_suspicions = mine
                     .iter()
-                    .filter(|s| !pair_faulty(faults, s.observer, s.subject, s.t, *horizon))
+                    .filter(|s| {
+                        if s.observer.ix() < members {
+                            !pair_faulty(faults, s.observer, s.subject, s.t, *horizon)
+                        } else {
+                            // A check from outside the cluster judges the member as a whole.
+                            !node_faulty(faults, s.subject, s.t, *horizon)
+                        }
+                    })
                     .count();
                 Detection {
                     detector: dname.clone(),
@@ -241,7 +255,11 @@ impl Recorder {
             .collect();
 
         // Writes.
-        let in_log: BTreeSet<u64> = committed.iter().map(|e| e.write).filter(|w| *w != 0).collect();
+        let in_log: BTreeSet<u64> = committed
+            .iter()
+            .map(|e| e.write)
+            .filter(|w| *w != 0)
+            .collect();
         let held: BTreeSet<u64> = tails
             .iter()
             .flat_map(|t| t.iter().map(|e| e.write))
@@ -305,6 +323,14 @@ impl Recorder {
             messages: Messages { sent, dropped },
         }
     }
+}
+
+/// Whether a fault touched any link of `node` in the `horizon` up to `t`.
+fn node_faulty(faults: &[Fault], node: Host, t: SimTime, horizon: SimTime) -> bool {
+    let from = SimTime(t.0.saturating_sub(horizon.0));
+    faults.iter().any(|f| {
+        (f.from == node || f.to == node) && f.intervals().iter().any(|&(s, e)| s <= t && e >= from)
+    })
 }
 
 /// Whether a fault touched the pair (either direction) in the `horizon` up to `t`.

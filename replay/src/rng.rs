@@ -55,7 +55,9 @@ mod tests {
 
     #[test]
     fn streams_are_independent_and_repeatable() {
-        let a: Vec<u64> = (0..4).map(|_| Stream::new(Seed(1), "net").range(0, 1000)).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| Stream::new(Seed(1), "net").range(0, 1000))
+            .collect();
         let mut s = Stream::new(Seed(1), "net");
         let b: Vec<u64> = (0..4).map(|_| s.range(0, 1000)).collect();
         assert!(a.iter().all(|x| *x == a[0]));

@@ -467,15 +467,22 @@ impl Scenario {
     pub fn check(&self) -> Result<(), String> {
         let n = &self.cluster.nodes;
         if n.is_empty() {
-            return Err("[cluster] nodes is empty: list the members, e.g. nodes = [\"n1\", \"n2\", \"n3\"]".into());
+            return Err(
+                "[cluster] nodes is empty: list the members, e.g. nodes = [\"n1\", \"n2\", \"n3\"]"
+                    .into(),
+            );
         }
         let mut seen = BTreeSet::new();
         for h in self.hosts() {
             if h.is_empty() || h.contains("->") || h.contains('*') || h.contains("<->") {
-                return Err(format!("host name '{h}' is not allowed: names cannot be empty or contain '->', '<->' or '*'"));
+                return Err(format!(
+                    "host name '{h}' is not allowed: names cannot be empty or contain '->', '<->' or '*'"
+                ));
             }
             if !seen.insert(h) {
-                return Err(format!("host '{h}' is listed twice in [cluster] nodes/clients"));
+                return Err(format!(
+                    "host '{h}' is listed twice in [cluster] nodes/clients"
+                ));
             }
         }
         if let Some(l) = &self.cluster.leader
@@ -505,20 +512,32 @@ impl Scenario {
             return Err("[protocol] election_timeout_max must be above election_timeout".into());
         }
         let w = &self.workload;
-        for (what, v) in [("writes_per_s", w.writes_per_s), ("reads_per_s", w.reads_per_s)] {
+        for (what, v) in [
+            ("writes_per_s", w.writes_per_s),
+            ("reads_per_s", w.reads_per_s),
+        ] {
             if !(v.is_finite() && (0.0..=100_000.0).contains(&v)) {
-                return Err(format!("[workload] {what} = {v}: use a rate between 0 and 100000"));
+                return Err(format!(
+                    "[workload] {what} = {v}: use a rate between 0 and 100000"
+                ));
             }
         }
         if w.timeout.us() == 0 {
             return Err("[workload] timeout must be positive".into());
         }
         for (i, ph) in self.phases.iter().enumerate() {
-            let at = format!("[[phase]] #{} ({})", i + 1, ph.name.as_deref().unwrap_or("unnamed"));
+            let at = format!(
+                "[[phase]] #{} ({})",
+                i + 1,
+                ph.name.as_deref().unwrap_or("unnamed")
+            );
             if let Some(end) = ph.end
                 && end <= ph.start
             {
-                return Err(format!("{at}: end ({end}) is not after start ({})", ph.start));
+                return Err(format!(
+                    "{at}: end ({end}) is not after start ({})",
+                    ph.start
+                ));
             }
             if ph.start >= self.duration {
                 return Err(format!(
@@ -676,7 +695,10 @@ drop = ["n1->*"]
 
     #[test]
     fn partition_and_isolate_cut_both_ways() {
-        let text = ASYM.replace("drop = [\"n1->*\"]", "partition = [[\"n1\"], [\"n2\", \"n3\"]]");
+        let text = ASYM.replace(
+            "drop = [\"n1->*\"]",
+            "partition = [[\"n1\"], [\"n2\", \"n3\"]]",
+        );
         let s = Scenario::parse(&text, "p.toml").unwrap();
         assert_eq!(s.phase_links(&s.phases[0]).unwrap().len(), 4);
         let text = ASYM.replace("drop = [\"n1->*\"]", "isolate = [\"n2\"]");
@@ -686,7 +708,10 @@ drop = ["n1->*"]
 
     #[test]
     fn flapping_fault_alternates() {
-        let text = ASYM.replace("end = \"20s\"", "end = \"20s\"\nflap = { down = \"2s\", up = \"3s\" }");
+        let text = ASYM.replace(
+            "end = \"20s\"",
+            "end = \"20s\"\nflap = { down = \"2s\", up = \"3s\" }",
+        );
         let s = Scenario::parse(&text, "f.toml").unwrap();
         let f = &s.faults()[0];
         assert!(f.active(SimTime::from_secs(11)));
@@ -699,7 +724,10 @@ drop = ["n1->*"]
     fn errors_name_the_line_and_the_fix() {
         let e = Scenario::parse(&ASYM.replace("n1->*", "n9->n1"), "bad.toml").unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("bad.toml") && msg.contains("unknown host 'n9'"), "{msg}");
+        assert!(
+            msg.contains("bad.toml") && msg.contains("unknown host 'n9'"),
+            "{msg}"
+        );
         let e = Scenario::parse(&ASYM.replace("end = \"20s\"", "end = \"soon\""), "bad.toml")
             .unwrap_err();
         let msg = e.to_string();

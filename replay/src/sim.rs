@@ -7,6 +7,7 @@ use crate::client::{Client, ClientMsg};
 use crate::detect::{DetMsg, Model};
 use crate::error::Error;
 use crate::net::Net;
+use crate::outcome::Outcome;
 use crate::queue::Queue;
 use crate::raft::{Entry, Node, RaftMsg, Settings};
 use crate::record::Recorder;
@@ -14,7 +15,6 @@ use crate::rng::{Seed, Stream};
 use crate::scenario::{Flow, Host, Scenario};
 use crate::time::SimTime;
 use crate::variant::Variant;
-use crate::outcome::Outcome;
 
 /// A message's content.
 pub(crate) enum Body {
@@ -26,8 +26,9 @@ pub(crate) enum Body {
 /// A timer's purpose.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Timer {
-    /// A member's tick (heartbeat interval).
-    Tick,
+    /// A member's timer (a leader's tick, or an election deadline); only the latest number is
+    /// live.
+    Tick(u64),
     /// A client host's next write.
     Write,
     /// A client host's next read.
@@ -57,6 +58,8 @@ pub(crate) struct Ctx {
     pub(crate) acked_index: u64,
     /// The next write id.
     pub(crate) next_write: u64,
+    /// Per member: whether it knows a leader (what etcd's `/health` reports).
+    pub(crate) has_leader: Vec<bool>,
 }
 
 impl Ctx {
@@ -107,23 +110,32 @@ impl<'s> Sim<'s> {
             fence: 0,
             acked_index: 0,
             next_write: 1,
+            has_leader: vec![false; members],
         };
-        let leader = scenario.cluster.leader.as_deref().and_then(|l| scenario.host(l));
+        let leader = scenario
+            .cluster
+            .leader
+            .as_deref()
+            .and_then(|l| scenario.host(l));
         let mut nodes = Vec::with_capacity(members);
         let mut start = Stream::new(seed, "start");
         for i in 0..members {
             let host = Host(i as u32);
             let rng = Stream::new(seed, &format!("raft/{}", scenario.cluster.nodes[i]));
-            let mut node = Node::new(host, &settings, rng, scenario.cluster.term, leader);
+            let phase = SimTime(start.range(0, settings.tick.0.max(1)));
+            let mut node = Node::new(host, &settings, rng, scenario.cluster.term, leader, phase);
             node.start(&mut ctx, &settings);
             nodes.push(node);
-            let offset = start.range(0, settings.tick.0.max(1));
-            ctx.at(SimTime(offset), host, Timer::Tick);
         }
         let mut clients = Vec::new();
         for (j, name) in scenario.cluster.clients.iter().enumerate() {
             let host = Host((members + j) as u32);
-            let mut c = Client::new(host, scenario, Stream::new(seed, &format!("client/{name}")), leader);
+            let mut c = Client::new(
+                host,
+                scenario,
+                Stream::new(seed, &format!("client/{name}")),
+                leader,
+            );
             c.start(&mut ctx);
             clients.push(c);
         }
@@ -174,7 +186,9 @@ impl<'s> Sim<'s> {
                 Body::Det(i, m) => self.models[i as usize].message(&mut self.ctx, i, from, to, m),
             },
             Ev::Timer { host, timer } => match timer {
-                Timer::Tick => self.nodes[host.ix()].tick(&mut self.ctx, &self.settings),
+                Timer::Tick(generation) => {
+                    self.nodes[host.ix()].tick(&mut self.ctx, &self.settings, generation)
+                }
                 Timer::Write | Timer::Read | Timer::Deadline(_) => {
                     self.clients[host.ix() - members].timer(&mut self.ctx, timer)
                 }
@@ -198,7 +212,10 @@ impl<'s> Sim<'s> {
             models,
             ..
         } = self;
-        let tails: Vec<&[Entry]> = nodes.iter().map(|n| n.uncommitted(&ctx.committed)).collect();
+        let tails: Vec<&[Entry]> = nodes
+            .iter()
+            .map(|n| n.uncommitted(&ctx.committed))
+            .collect();
         Ok(ctx.rec.finish(
             scenario,
             &variant,

@@ -242,13 +242,21 @@ mod tests {
         assert!(cur.checkquorum, "etcd's own settings keep CheckQuorum");
         let v = Variant::parse("current+election=500ms").unwrap();
         assert_eq!(v.protocol(&own).election_timeout, Dur::ms(500));
-        assert_eq!(Variant::parse("phi+phi_threshold=12").unwrap().value("phi_threshold"), Some(12.0));
+        assert_eq!(
+            Variant::parse("phi+phi_threshold=12")
+                .unwrap()
+                .value("phi_threshold"),
+            Some(12.0)
+        );
     }
 
     #[test]
     fn bad_variants_say_what_is_known() {
         let e = Variant::parse("raft+quorum").unwrap_err().to_string();
-        assert!(e.contains("'quorum' is not a guard") && e.contains("prevote"), "{e}");
+        assert!(
+            e.contains("'quorum' is not a guard") && e.contains("prevote"),
+            "{e}"
+        );
         let e = Variant::parse("paxos").unwrap_err().to_string();
         assert!(e.contains("start with current, raft"), "{e}");
     }

@@ -73,7 +73,11 @@ pub(crate) fn load_scenario(
     let path = Path::new(input);
     if path.is_dir() {
         let (built, verdict) = verdict(path, verdict_args)?;
-        return Ok(scenario_from_incident(&verdict, &built.timeline, &built.events)?);
+        return Ok(scenario_from_incident(
+            &verdict,
+            &built.timeline,
+            &built.events,
+        )?);
     }
     if !path.exists() {
         return Err(UsageError(format!(
@@ -85,8 +89,8 @@ pub(crate) fn load_scenario(
 }
 
 pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
-    let variants = Variant::parse_list(&args.compare)
-        .map_err(|e| UsageError(format!("--compare: {e}")))?;
+    let variants =
+        Variant::parse_list(&args.compare).map_err(|e| UsageError(format!("--compare: {e}")))?;
     if variants.is_empty() {
         return Err(UsageError("--compare: name at least one variant, e.g. current".into()).into());
     }
@@ -115,7 +119,10 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
                     r.role.as_str(),
                     r.term,
                     r.reason,
-                    r.leader.as_ref().map(|l| format!(" (leader {l})")).unwrap_or_default()
+                    r.leader
+                        .as_ref()
+                        .map(|l| format!(" (leader {l})"))
+                        .unwrap_or_default()
                 )?;
             }
         }
