@@ -112,6 +112,7 @@ pub fn classify(
         events,
         options.merge_gap_ns,
         options.echo_gap_ns,
+        timeline.window_ns,
     );
     engine::split_transients(&mut found, options.min_duration_ns, timeline.window_ns);
     let mut scores: Vec<ModeScore> = Vec::new();

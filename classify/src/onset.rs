@@ -74,7 +74,13 @@ fn absorb_into(target: &mut Episode, other: Episode, note: Option<String>) {
 }
 
 /// Joins onset episodes and tells one-way cuts from clean ones (see the module docs).
-pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, echo_gap_ns: i64) {
+pub(crate) fn join(
+    episodes: &mut Vec<Episode>,
+    events: &[Event],
+    gap_ns: i64,
+    echo_gap_ns: i64,
+    window_ns: i64,
+) {
     bridge(episodes, gap_ns);
     let heard = last_heard(events);
     let leaders = Leaders::from_events(events);
@@ -112,10 +118,12 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
         if echo_gap_ns > 0 {
             let one = one_way(&episodes[i], &heard, &leaders, echo_gap_ns);
             if one.is_none() {
-                // A clean cut: both directions stopped together, when they last delivered.
+                // A clean cut: both directions stopped together, when they last delivered —
+                // earlier than the window the episode starts in, or inside it.
                 if let Some(t) = cut_onset(&episodes[i], &heard) {
                     let c = &mut episodes[i];
-                    if t < c.start_ns && c.start_ns - t <= MAX_ONSET_SHIFT_NS {
+                    let inside = t < c.start_ns + window_ns && t < c.end_ns;
+                    if inside && c.start_ns - t <= MAX_ONSET_SHIFT_NS {
                         c.start_ns = t;
                         c.start = rift_ingest::format_ts(t);
                     }
@@ -175,8 +183,58 @@ pub(crate) fn join(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, e
             }
         }
     }
+    absorb_consequences(episodes, gap_ns);
     for (k, e) in episodes.iter_mut().enumerate() {
         e.id = k + 1;
+    }
+}
+
+/// Round trips between other hosts and the member a cut isolates that fail while the cut lasts
+/// are its consequence — the member lost its leader and answers nothing, or cannot answer — not a
+/// partial fault of their own: they join the cut's episode (its weight, evidence and a note),
+/// which keeps its own onset and edges.
+fn absorb_consequences(episodes: &mut Vec<Episode>, gap_ns: i64) {
+    let mut i = 0;
+    while i < episodes.len() {
+        if !matches!(episodes[i].mode, Mode::Asymmetric | Mode::Complete) {
+            i += 1;
+            continue;
+        }
+        loop {
+            let c = &episodes[i];
+            let subject: BTreeSet<&NodeId> = c.subject.iter().collect();
+            let found = episodes.iter().position(|p| {
+                p.mode == Mode::Partial
+                    && !std::ptr::eq(p, c)
+                    && p.start_ns + gap_ns >= c.start_ns
+                    && p.end_ns <= c.end_ns + gap_ns
+                    && !p.edges.is_empty()
+                    && p.edges.iter().all(|e| {
+                        e.direction == EdgeDirection::Unknown
+                            && (subject.contains(&e.from) || subject.contains(&e.to))
+                    })
+            });
+            let Some(j) = found else { break };
+            let p = episodes.remove(j);
+            if j < i {
+                i -= 1;
+            }
+            let hosts: BTreeSet<String> = p
+                .edges
+                .iter()
+                .flat_map(|e| [e.from.to_string(), e.to.to_string()])
+                .filter(|h| !episodes[i].subject.iter().any(|s| s.as_str() == h))
+                .collect();
+            let note = format!(
+                "requests between {} and the cut-off member failed meanwhile: a consequence of the cut, counted with it",
+                hosts.into_iter().collect::<Vec<_>>().join(", ")
+            );
+            let c = &mut episodes[i];
+            let start = (c.start_ns, c.start.clone());
+            absorb_into(c, p, Some(note));
+            (c.start_ns, c.start) = start;
+        }
+        i += 1;
     }
 }
 

@@ -1,29 +1,56 @@
-//! The event queue: a calendar of 100 µs buckets over a horizon, with an ordered overflow
-//! beyond it. Events come out in (time, insertion) order, so equal times keep the order in which
-//! they were scheduled and a run is repeatable. Events live in a slab; buckets and the heap of
-//! the current bucket hold only their keys.
+//! The event queue: a calendar of 250 µs buckets over a horizon, with an ordered overflow beyond
+//! it. Events come out in (time, insertion) order, so equal times keep the order in which they
+//! were scheduled and a run is repeatable. Events are stored in their bucket, so draining one
+//! walks memory in order.
 
-use std::cmp::Reverse;
+use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
 
-const BUCKETS: u64 = 1 << 16;
-const BUCKET_US: u64 = 100;
+const BUCKETS: u64 = 1 << 12;
+const BUCKET_US: u64 = 250;
 
-/// (time, insertion number, slab slot).
-type Key = (u64, u64, u32);
+/// An event with its time and insertion number.
+struct Item<E> {
+    t: u64,
+    seq: u64,
+    e: E,
+}
+
+impl<E> Item<E> {
+    fn key(&self) -> (u64, u64) {
+        (self.t, self.seq)
+    }
+}
+
+impl<E> PartialEq for Item<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl<E> Eq for Item<E> {}
+
+impl<E> PartialOrd for Item<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<E> Ord for Item<E> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
 
 /// A time-ordered queue of `E`.
 pub(crate) struct Queue<E> {
-    slab: Vec<Option<E>>,
-    free: Vec<u32>,
-    buckets: Vec<Vec<Key>>,
-    /// The events of the current bucket in order; `pos` is the next one.
-    draining: Vec<Key>,
-    pos: usize,
+    buckets: Vec<Vec<Item<E>>>,
+    /// The events of the current bucket, latest first: the next one is last.
+    draining: Vec<Item<E>>,
     /// Events scheduled into the current bucket while it drains.
-    late: BinaryHeap<Reverse<Key>>,
-    overflow: BTreeMap<(u64, u64), u32>,
-    /// The millisecond being drained.
+    late: BinaryHeap<Reverse<Item<E>>>,
+    overflow: BTreeMap<(u64, u64), E>,
+    /// The bucket being drained.
     cur: u64,
     seq: u64,
     len: usize,
@@ -34,11 +61,8 @@ pub(crate) struct Queue<E> {
 impl<E> Queue<E> {
     pub(crate) fn new() -> Self {
         Queue {
-            slab: Vec::new(),
-            free: Vec::new(),
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
             draining: Vec::new(),
-            pos: 0,
             late: BinaryHeap::new(),
             overflow: BTreeMap::new(),
             cur: 0,
@@ -48,57 +72,39 @@ impl<E> Queue<E> {
         }
     }
 
-    /// Schedules `e` at `t` (µs). Times before the current millisecond are treated as now.
+    /// Schedules `e` at `t` (µs). Times before the current bucket are treated as now.
     pub(crate) fn push(&mut self, t: u64, e: E) {
         let t = t.max(self.cur * BUCKET_US);
         let seq = self.seq;
         self.seq += 1;
         self.len += 1;
-        let slot = match self.free.pop() {
-            Some(s) => {
-                self.slab[s as usize] = Some(e);
-                s
-            }
-            None => {
-                self.slab.push(Some(e));
-                (self.slab.len() - 1) as u32
-            }
-        };
-        let ms = t / BUCKET_US;
-        if ms == self.cur && !(self.pos == self.draining.len() && self.late.is_empty()) {
-            self.late.push(Reverse((t, seq, slot)));
-        } else if ms < self.cur + BUCKETS {
-            self.buckets[(ms % BUCKETS) as usize].push((t, seq, slot));
+        let b = t / BUCKET_US;
+        if b == self.cur && !(self.draining.is_empty() && self.late.is_empty()) {
+            self.late.push(Reverse(Item { t, seq, e }));
+        } else if b < self.cur + BUCKETS {
+            self.buckets[(b % BUCKETS) as usize].push(Item { t, seq, e });
             self.in_buckets += 1;
         } else {
-            self.overflow.insert((t, seq), slot);
+            self.overflow.insert((t, seq), e);
         }
-    }
-
-    fn take(&mut self, slot: u32) -> E {
-        self.free.push(slot);
-        self.slab[slot as usize]
-            .take()
-            .expect("a queued slot holds its event")
     }
 
     /// The next event and its time, or `None` when the queue is empty.
     pub(crate) fn pop(&mut self) -> Option<(u64, E)> {
-        let from_late = match (self.draining.get(self.pos), self.late.peek()) {
+        let late_first = match (self.draining.last(), self.late.peek()) {
             (Some(d), Some(Reverse(l))) => Some(l < d),
             (None, Some(_)) => Some(true),
             (Some(_), None) => Some(false),
             (None, None) => None,
         };
-        if let Some(late) = from_late {
-            let (t, _, slot) = if late {
+        if let Some(late) = late_first {
+            let item = if late {
                 self.late.pop().expect("peeked").0
             } else {
-                self.pos += 1;
-                self.draining[self.pos - 1]
+                self.draining.pop().expect("peeked")
             };
             self.len -= 1;
-            return Some((t, self.take(slot)));
+            return Some((item.t, item.e));
         }
         if self.len == 0 {
             return None;
@@ -106,18 +112,18 @@ impl<E> Queue<E> {
         loop {
             let i = (self.cur % BUCKETS) as usize;
             if !self.buckets[i].is_empty() {
-                // Swap the bucket in (keeping both allocations); sort it unless it already is
-                // (events scheduled in time order, the common case).
-                self.draining.clear();
+                // Swap the bucket in (keeping both allocations) and put it latest first: events
+                // are mostly scheduled in time order, so a reversal usually does.
                 std::mem::swap(&mut self.draining, &mut self.buckets[i]);
                 self.in_buckets -= self.draining.len();
-                if !self.draining.is_sorted() {
-                    self.draining.sort_unstable();
+                if self.draining.is_sorted() {
+                    self.draining.reverse();
+                } else {
+                    self.draining.sort_unstable_by(|a, b| b.cmp(a));
                 }
-                self.pos = 1;
-                let (t, _, slot) = self.draining[0];
+                let item = self.draining.pop().expect("bucket is not empty");
                 self.len -= 1;
-                return Some((t, self.take(slot)));
+                return Some((item.t, item.e));
             }
             self.cur += 1;
             if self.in_buckets == 0 {
@@ -131,8 +137,8 @@ impl<E> Queue<E> {
                 if t / BUCKET_US >= self.cur + BUCKETS {
                     break;
                 }
-                let ((t, seq), slot) = entry.remove_entry();
-                self.buckets[((t / BUCKET_US) % BUCKETS) as usize].push((t, seq, slot));
+                let ((t, seq), e) = entry.remove_entry();
+                self.buckets[((t / BUCKET_US) % BUCKETS) as usize].push(Item { t, seq, e });
                 self.in_buckets += 1;
             }
         }

@@ -466,6 +466,9 @@ fn show(e: &Entry, out: &mut dyn Write) -> anyhow::Result<()> {
         writeln!(out, "cost      {}", names(&consequences))?;
     }
     writeln!(out, "source    {}", m.source)?;
+    if m.scenario.is_some() {
+        writeln!(out, "replay    rift replay corpus:{}", m.id)?;
+    }
     writeln!(out)?;
     writeln!(out, "{}", e.body)?;
     Ok(())

@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod export;
+mod fidelity;
 mod netns;
 mod recordings;
 mod sketches;
