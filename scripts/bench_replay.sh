@@ -67,8 +67,8 @@ heartbeat = "50ms"
 election_timeout = "500ms"
 jitter = "{sys.argv[2] if len(sys.argv) > 2 else '200us'}"
 [[phase]]
-start = "30m"
-end = "30m10s"
+start = "1800s"
+end = "1810s"
 isolate = ["n0"]
 ''')
 PY
