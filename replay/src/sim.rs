@@ -40,8 +40,19 @@ pub(crate) enum Timer {
 }
 
 pub(crate) enum Ev {
-    Msg { from: Host, to: Host, body: Body },
-    Timer { host: Host, timer: Timer },
+    Msg {
+        from: Host,
+        to: Host,
+        body: Body,
+    },
+    /// Messages sent one after another that arrive at the same time, in sending order: one
+    /// queue entry instead of many (a leader's heartbeat round with fixed latency), handled
+    /// exactly as the separate messages would be.
+    Batch(Vec<(Host, Host, Body)>),
+    Timer {
+        host: Host,
+        timer: Timer,
+    },
 }
 
 /// What every component may touch while it handles an event.
@@ -60,23 +71,49 @@ pub(crate) struct Ctx {
     pub(crate) next_write: u64,
     /// Per member: whether it knows a leader (what etcd's `/health` reports).
     pub(crate) has_leader: Vec<bool>,
+    /// Messages sent since the last queue entry that all arrive at `batch_at`.
+    batch: Vec<(Host, Host, Body)>,
+    batch_at: u64,
 }
 
 impl Ctx {
     /// Sends `body` over the network.
     pub(crate) fn send(&mut self, from: Host, to: Host, channel: Channel, flow: Flow, body: Body) {
         if let Some(at) = self.net.deliver_at(self.now, from, to, channel, flow) {
-            self.q.push(at.0, Ev::Msg { from, to, body });
+            // Consecutive messages with one arrival time would take consecutive places in the
+            // queue; they share one entry instead.
+            if !self.batch.is_empty() && self.batch_at != at.0 {
+                self.flush();
+            }
+            self.batch_at = at.0;
+            self.batch.push((from, to, body));
+        }
+    }
+
+    /// Queues the messages sent since the last queue entry.
+    pub(crate) fn flush(&mut self) {
+        match self.batch.len() {
+            0 => {}
+            1 => {
+                let (from, to, body) = self.batch.pop().expect("one message");
+                self.q.push(self.batch_at, Ev::Msg { from, to, body });
+            }
+            _ => {
+                let batch = std::mem::take(&mut self.batch);
+                self.q.push(self.batch_at, Ev::Batch(batch));
+            }
         }
     }
 
     /// Fires `timer` at `host` after `after`.
     pub(crate) fn after(&mut self, after: SimTime, host: Host, timer: Timer) {
+        self.flush();
         self.q.push(self.now.0 + after.0, Ev::Timer { host, timer });
     }
 
     /// Fires `timer` at `host` at `at`.
     pub(crate) fn at(&mut self, at: SimTime, host: Host, timer: Timer) {
+        self.flush();
         self.q.push(at.0, Ev::Timer { host, timer });
     }
 }
@@ -111,6 +148,8 @@ impl<'s> Sim<'s> {
             acked_index: 0,
             next_write: 1,
             has_leader: vec![false; members],
+            batch: Vec::new(),
+            batch_at: 0,
         };
         let leader = scenario
             .cluster
@@ -143,6 +182,7 @@ impl<'s> Sim<'s> {
         for (i, m) in models.iter_mut().enumerate() {
             m.start(&mut ctx, i as u8);
         }
+        ctx.flush();
         Sim {
             scenario,
             variant: variant.clone(),
@@ -174,17 +214,12 @@ impl<'s> Sim<'s> {
         self.ctx.now = SimTime(t);
         let members = self.nodes.len();
         match ev {
-            Ev::Msg { from, to, body } => match body {
-                Body::Raft(m) => self.nodes[to.ix()].step(&mut self.ctx, &self.settings, from, m),
-                Body::Client(m) => {
-                    if to.ix() < members {
-                        self.nodes[to.ix()].client(&mut self.ctx, &self.settings, from, m);
-                    } else {
-                        self.clients[to.ix() - members].answer(&mut self.ctx, m);
-                    }
+            Ev::Msg { from, to, body } => self.deliver(from, to, body),
+            Ev::Batch(batch) => {
+                for (from, to, body) in batch {
+                    self.deliver(from, to, body);
                 }
-                Body::Det(i, m) => self.models[i as usize].message(&mut self.ctx, i, from, to, m),
-            },
+            }
             Ev::Timer { host, timer } => match timer {
                 Timer::Tick(generation) => {
                     self.nodes[host.ix()].tick(&mut self.ctx, &self.settings, generation)
@@ -195,7 +230,24 @@ impl<'s> Sim<'s> {
                 Timer::Det(i, code) => self.models[i as usize].timer(&mut self.ctx, i, host, code),
             },
         }
+        self.ctx.flush();
         Ok(true)
+    }
+
+    /// Hands a message to its recipient.
+    fn deliver(&mut self, from: Host, to: Host, body: Body) {
+        let members = self.nodes.len();
+        match body {
+            Body::Raft(m) => self.nodes[to.ix()].step(&mut self.ctx, &self.settings, from, m),
+            Body::Client(m) => {
+                if to.ix() < members {
+                    self.nodes[to.ix()].client(&mut self.ctx, &self.settings, from, m);
+                } else {
+                    self.clients[to.ix() - members].answer(&mut self.ctx, m);
+                }
+            }
+            Body::Det(i, m) => self.models[i as usize].message(&mut self.ctx, i, from, to, m),
+        }
     }
 
     /// Runs to the end and returns what happened.
