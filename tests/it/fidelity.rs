@@ -167,3 +167,29 @@ fn prevote_would_have_spared_the_extra_election() {
     );
     assert_eq!(terms[1], 4, "with PreVote one election, at term 4");
 }
+
+#[test]
+fn a_bad_scenario_names_the_file_line_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "duration = \"30s\"\n[cluster]\nnodes = [\"n1\", \"n2\"]\n[[phase]]\nstart = \"5s\"\ndrop = [\"n1->n9\"]\n",
+    )
+    .unwrap();
+    let out = rift(&["replay", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = super::stderr(&out);
+    assert!(
+        err.contains("bad.toml") && err.contains("unknown host 'n9'"),
+        "{err}"
+    );
+    let out = rift(&[
+        "replay",
+        "replay/scenarios/textbook-asymmetric.toml",
+        "--compare",
+        "raft+quorum",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(super::stderr(&out).contains("'quorum' is not a guard"));
+}
