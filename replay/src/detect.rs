@@ -127,6 +127,20 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
     vec![model]
 }
 
+/// Starts each host's periodic timer (code 0) at a random phase within one interval.
+fn stagger(
+    ctx: &mut Ctx,
+    rng: &mut Stream,
+    id: u8,
+    hosts: impl IntoIterator<Item = Host>,
+    interval: SimTime,
+) {
+    for h in hosts {
+        let at = SimTime(rng.range(0, interval.0));
+        ctx.at(at, h, Timer::Det(id, 0));
+    }
+}
+
 fn send(ctx: &mut Ctx, id: u8, from: Host, to: Host, channel: Channel, flow: Flow, m: DetMsg) {
     ctx.send(from, to, channel, flow, Body::Det(id, m));
 }
@@ -210,10 +224,13 @@ impl Model for Heartbeats {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        for i in 0..self.n {
-            let at = SimTime(self.rng.range(0, self.interval.0));
-            ctx.at(at, Host(i as u32), Timer::Det(id, 0));
-        }
+        stagger(
+            ctx,
+            &mut self.rng,
+            id,
+            (0..self.n).map(|i| Host(i as u32)),
+            self.interval,
+        );
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {
@@ -342,10 +359,13 @@ impl Model for Swim {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        for i in 0..self.n {
-            let at = SimTime(self.rng.range(0, self.interval.0));
-            ctx.at(at, Host(i as u32), Timer::Det(id, SWIM_PROBE));
-        }
+        stagger(
+            ctx,
+            &mut self.rng,
+            id,
+            (0..self.n).map(|i| Host(i as u32)),
+            self.interval,
+        );
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, code: u64) {
@@ -473,10 +493,13 @@ impl Model for Bidi {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        for i in 0..self.n {
-            let at = SimTime(self.rng.range(0, self.interval.0));
-            ctx.at(at, Host(i as u32), Timer::Det(id, 0));
-        }
+        stagger(
+            ctx,
+            &mut self.rng,
+            id,
+            (0..self.n).map(|i| Host(i as u32)),
+            self.interval,
+        );
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {
@@ -582,10 +605,8 @@ impl Model for Checks {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        for &c in &self.checkers {
-            let at = SimTime(self.rng.range(0, self.interval.0));
-            ctx.at(at, c, Timer::Det(id, 0));
-        }
+        let checkers = self.checkers.clone();
+        stagger(ctx, &mut self.rng, id, checkers, self.interval);
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {

@@ -248,14 +248,7 @@ fn phases_of(
             }
         }
     }
-    down.sort_unstable();
-    let mut merged: Vec<(i64, i64)> = Vec::new();
-    for (a, b) in down {
-        match merged.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => merged.push((a, b)),
-        }
-    }
+    let merged = crate::time::merge_intervals(down);
     if merged.is_empty() {
         return vec![base];
     }

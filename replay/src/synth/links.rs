@@ -92,16 +92,8 @@ pub(crate) fn crosses(rng: &mut Stream, keep: f64) -> bool {
 }
 
 /// Merges intervals (µs) into disjoint sorted ones.
-pub(crate) fn merge(mut v: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
-    v.sort_unstable();
-    let mut out: Vec<(u64, u64)> = Vec::new();
-    for (s, e) in v {
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
-        }
-    }
-    out
+pub(crate) fn merge(v: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    crate::time::merge_intervals(v)
 }
 
 /// The intersection of two sets of disjoint sorted intervals.
