@@ -37,6 +37,10 @@ enum Command {
     /// Replay an incident, a scenario or a corpus sketch in the deterministic cluster simulator
     /// and compare detectors and guards.
     Replay(cmd::replay::Args),
+    /// Write a review report of an incident: one self-contained HTML file (or Markdown) with the
+    /// verdict, the pictures, the detector gap, the replay comparison, similar public incidents
+    /// and the input accounting.
+    Report(cmd::report::Args),
     Synth(cmd::synth::Args),
     /// Export a scenario as a fault schedule for a real injector: an iptables/tc script, Chaos Mesh
     /// manifests or Jepsen grudges.
@@ -51,6 +55,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Profiles(args) => cmd::profiles::run(args, out),
         Command::Corpus(args) => cmd::corpus::run(args, out),
         Command::Replay(args) => cmd::replay::run(args, out),
+        Command::Report(args) => cmd::report::run(args, out),
         Command::Synth(args) => cmd::synth::run(args, out),
         Command::Export(args) => cmd::export::run(args, out),
     }

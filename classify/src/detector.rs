@@ -212,6 +212,17 @@ pub enum Source {
     },
 }
 
+impl Source {
+    /// Where the detector was learnt of, in words: `named in incident.toml`.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Flag => "named with --detector".to_owned(),
+            Source::IncidentToml => "named in incident.toml".to_owned(),
+            Source::Inferred { origin, reason } => format!("inferred from {origin} ({reason})"),
+        }
+    }
+}
+
 /// The detector in use: a catalogue entry with the incident's parameters and guards.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InUse {

@@ -2,7 +2,6 @@
 
 use std::fmt::Write;
 
-use crate::detector::Source;
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge};
 use crate::gap::{Gap, GapKind};
 use crate::{Mode, Subtype, Verdict};
@@ -30,7 +29,8 @@ fn ms(v: f64) -> String {
     }
 }
 
-fn edge(e: &EpisodeEdge) -> String {
+/// One edge of an episode in words: `heartbeat: n2 → n1 down  p=0.00 n=200`.
+pub fn edge(e: &EpisodeEdge) -> String {
     let flow = e
         .flow
         .as_ref()
@@ -53,7 +53,8 @@ fn edge(e: &EpisodeEdge) -> String {
     format!("{}{flow}: {what}{est}", e.channel)
 }
 
-fn headline(e: &Episode) -> String {
+/// What an episode was, in a few words: `asymmetric: n1 does not hear n2, n3`.
+pub fn headline(e: &Episode) -> String {
     let names: Vec<&str> = e.subject.iter().map(|n| n.0.as_str()).collect();
     let subject = names.join(", ");
     match (e.mode, e.subtype) {
@@ -246,13 +247,7 @@ pub fn render(v: &Verdict) -> String {
             );
         }
         Some(d) => {
-            let from = match &d.source {
-                Source::Flag => "named with --detector".to_owned(),
-                Source::IncidentToml => "named in incident.toml".to_owned(),
-                Source::Inferred { origin, reason } => {
-                    format!("inferred from {origin} ({reason})")
-                }
-            };
+            let from = d.source.describe();
             let _ = writeln!(w, "detector  {} — {}", d.detector.title, from);
             let params: Vec<String> = d
                 .parameters

@@ -229,36 +229,15 @@ fn o_end(scenario: &Scenario) -> f64 {
     round_ms(scenario.end().secs())
 }
 
+/// What the columns of [`Comparison::table`] mean.
+pub const TABLE_LEGEND: &str = "detect: first suspicion after a fault began (by the variant's detector model, else Raft's own timeouts); false: suspicions of healthy links; no commit: time without a committed write; w=1/maj: acknowledged writes lost or at risk at the end";
+
 impl Comparison {
-    /// The comparison as a text table, one row per variant, then each variant's story.
-    pub fn to_text(&self) -> String {
-        let mut t = String::new();
-        let _ = writeln!(
-            t,
-            "replay of {}: {} members, {:.1} s simulated, seed {} (the same seed gives the same output)",
-            self.scenario,
-            self.members.len(),
-            self.duration_s,
-            self.seed
-        );
-        for (i, p) in self.phases.iter().enumerate() {
-            let links = if p.links.len() > 6 {
-                format!("{} … ({} links)", p.links[..6].join(" "), p.links.len())
-            } else {
-                p.links.join(" ")
-            };
-            let _ = writeln!(
-                t,
-                "  fault {}: {:.2}–{:.2} s  {}  [{}]",
-                i + 1,
-                p.start,
-                p.end,
-                p.name,
-                links
-            );
-        }
-        let _ = writeln!(t);
-        let header = [
+    /// The comparison table: the column names and one row of cells per variant, as
+    /// [`Comparison::to_text`] and the review report show it; [`TABLE_LEGEND`] explains the
+    /// columns.
+    pub fn table(&self) -> (Vec<&'static str>, Vec<Vec<String>>) {
+        let header = vec![
             "variant",
             "detect",
             "false",
@@ -303,6 +282,38 @@ impl Comparison {
                 ]
             })
             .collect();
+        (header, rows)
+    }
+
+    /// The comparison as a text table, one row per variant, then each variant's story.
+    pub fn to_text(&self) -> String {
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "replay of {}: {} members, {:.1} s simulated, seed {} (the same seed gives the same output)",
+            self.scenario,
+            self.members.len(),
+            self.duration_s,
+            self.seed
+        );
+        for (i, p) in self.phases.iter().enumerate() {
+            let links = if p.links.len() > 6 {
+                format!("{} … ({} links)", p.links[..6].join(" "), p.links.len())
+            } else {
+                p.links.join(" ")
+            };
+            let _ = writeln!(
+                t,
+                "  fault {}: {:.2}–{:.2} s  {}  [{}]",
+                i + 1,
+                p.start,
+                p.end,
+                p.name,
+                links
+            );
+        }
+        let _ = writeln!(t);
+        let (header, rows) = self.table();
         let widths: Vec<usize> = (0..header.len())
             .map(|c| {
                 rows.iter()
@@ -328,15 +339,12 @@ impl Comparison {
                 .trim_end()
                 .to_owned()
         };
-        let _ = writeln!(t, "{}", line(header.to_vec()));
+        let _ = writeln!(t, "{}", line(header.clone()));
         for r in &rows {
             let _ = writeln!(t, "{}", line(r.iter().map(String::as_str).collect()));
         }
         let _ = writeln!(t);
-        let _ = writeln!(
-            t,
-            "detect: first suspicion after a fault began (by the variant's detector model, else Raft's own timeouts); false: suspicions of healthy links; no commit: time without a committed write; w=1/maj: acknowledged writes lost or at risk at the end"
-        );
+        let _ = writeln!(t, "{TABLE_LEGEND}");
         for v in &self.variants {
             let _ = writeln!(t);
             let _ = writeln!(t, "{} ({})", v.outcome.variant, v.outcome.settings);

@@ -25,7 +25,7 @@ pub mod synth;
 mod time;
 pub mod variant;
 
-pub use compare::{Comparison, compare};
+pub use compare::{Comparison, TABLE_LEGEND, VariantOutcome, compare};
 pub use error::Error;
 pub use incident::scenario_from_incident;
 pub use outcome::Outcome;

@@ -1,8 +1,30 @@
-//! rift-reports: the last stage of the pipeline, review reports.
+//! rift-reports: the last stage of the pipeline (`ingest → reach → classify → replay →
+//! reports`), review reports.
 //!
-//! This crate will own the rendering of self-contained HTML and Markdown review reports from the
-//! minijinja templates in `reports/templates/`: summary, timeline, reachability matrices and graph
-//! snapshots as inline SVG, the verdict and its evidence, the gap analysis, the replay comparison,
-//! similar public incidents and the accounting of the input.
+//! [`Report::build`] gathers what a postmortem review reads from the pipeline's results: the
+//! summary, the timeline, the pictures ([`svg`]), the four questions of the gap analysis, the
+//! replay comparison, the operational invariants, similar public incidents ([`similar`]) and
+//! the accounting of the input. A [`Format`] renders it with the minijinja templates in
+//! `reports/templates/`: [`Html`], one self-contained file with inline SVG and no script, or
+//! [`Markdown`], for pasting into a postmortem document. [`write()`] puts the result in place
+//! atomically.
 //!
-//! It has no public items yet.
+//! Everything that came from input files is escaped on the way out ([`text`]).
+
+mod doc;
+mod error;
+pub mod format;
+pub mod similar;
+pub mod svg;
+pub mod text;
+mod write;
+
+pub use doc::{
+    AccountingView, DetectorView, EpisodeView, EventRow, EvidenceView, Figures, FileRow, FixView,
+    GapView, Inputs, InvariantsView, ReplayView, Report, SimilarView, Story, Summary, WritesRow,
+};
+pub use error::Error;
+pub use format::{Format, Html, Markdown, Rendered};
+pub use similar::Similar;
+pub use svg::Figure;
+pub use write::{atomic, write};

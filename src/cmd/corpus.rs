@@ -138,7 +138,7 @@ fn parse_years(s: &str) -> anyhow::Result<(u32, u32)> {
     }
 }
 
-fn open_index(c: &Corpus) -> anyhow::Result<CorpusIndex> {
+pub(crate) fn open_index(c: &Corpus) -> anyhow::Result<CorpusIndex> {
     Ok(CorpusIndex::open_or_build(c, &rift_corpus::cache_dir())?)
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rift_ingest::model::{Channel, Event};
-use rift_ingest::{Export, ReadOptions, parse_duration, parse_ts};
+use rift_ingest::{Accounting, Export, Invariants, ReadOptions, parse_duration, parse_ts};
 use rift_reach::export::{Exporter, View, dot::Dot, json::Json, matrix::Matrix, text::Text};
 use rift_reach::{Thresholds, Timeline, TimelineBuilder, Trail, WindowIdx};
 
@@ -128,12 +128,15 @@ fn window_at(t: &Timeline, at: &str) -> Result<WindowIdx, UsageError> {
     })
 }
 
-/// What reading an export gave: the timeline, its trail and the export's events.
+/// What reading an export gave: the timeline, its trail, the export's events, what became of
+/// every input line, and the invariants its metrics carry.
 pub(crate) struct Built {
     pub(crate) export: Export,
     pub(crate) timeline: Timeline,
     pub(crate) trail: Trail,
     pub(crate) events: Vec<Event>,
+    pub(crate) accounting: Accounting,
+    pub(crate) invariants: Invariants,
 }
 
 /// Reads the export at `dir` into a timeline.
@@ -167,6 +170,8 @@ pub(crate) fn build(dir: &Path, args: &TimelineArgs) -> anyhow::Result<Built> {
         timeline,
         trail,
         events: report.event_rows,
+        accounting: report.accounting,
+        invariants: report.invariants,
     })
 }
 

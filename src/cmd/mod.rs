@@ -7,6 +7,7 @@ pub(crate) mod graph;
 pub(crate) mod ingest;
 pub(crate) mod profiles;
 pub(crate) mod replay;
+pub(crate) mod report;
 pub(crate) mod synth;
 
 /// A flag value that clap accepted but that makes no sense (e.g. `--at` outside the incident).

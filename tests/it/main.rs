@@ -1,5 +1,6 @@
 //! End-to-end tests of the `rift` binary.
 
+mod browser;
 mod cli;
 mod corpus;
 mod export;

@@ -1,0 +1,143 @@
+//! Text from input made safe to show, and the small formatters the report shares.
+//!
+//! Node names, log lines and file names come from the incident export, which may hold anything:
+//! HTML, Markdown, terminal escape sequences, bidirectional-override characters. Every such string
+//! passes through [`visible`] before it is escaped for its output format, so a control character
+//! shows as its Unicode control picture (`␛`) instead of acting.
+
+use std::borrow::Cow;
+
+/// Replaces control characters by visible stand-ins: C0 controls by their Unicode control
+/// pictures (U+2400 block, `\n` → `␊`), DEL by `␡`, C1 controls and the bidirectional
+/// embedding, override and isolate characters by U+FFFD.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_hazard) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                '\u{7f}' => '\u{2421}',
+                c if is_hazard(c) => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+fn is_hazard(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Escapes text for HTML and XML (element content and quoted attributes), after [`visible`].
+pub fn html(s: &str) -> String {
+    let s = visible(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for Markdown (CommonMark and GitHub tables), after [`visible`]: the punctuation
+/// that starts emphasis, code, links, headings or table cells is backslash-escaped, and `<`,
+/// `>` and `&` become entities so that no HTML passes through. A value never starts a line
+/// (newlines became `␊`), so list and numbering markers need no escape.
+pub fn markdown(s: &str) -> String {
+    let s = visible(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A duration in seconds, short: `850 ms`, `12.3 s`, `4 min 10 s`, `2 h 5 min`.
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() {
+        return "–".to_owned();
+    }
+    if secs < 1.0 {
+        return format!("{:.0} ms", secs * 1000.0);
+    }
+    if secs < 60.0 {
+        return if (secs - secs.round()).abs() < 0.05 {
+            format!("{secs:.0} s")
+        } else {
+            format!("{secs:.1} s")
+        };
+    }
+    let whole = secs.round() as u64;
+    if whole < 3600 {
+        let (m, s) = (whole / 60, whole % 60);
+        return if s == 0 {
+            format!("{m} min")
+        } else {
+            format!("{m} min {s} s")
+        };
+    }
+    let (h, m) = (whole / 3600, (whole % 3600) / 60);
+    if m == 0 {
+        format!("{h} h")
+    } else {
+        format!("{h} h {m} min")
+    }
+}
+
+/// The time of day of a timestamp in ns, `HH:MM:SS.mmm` (UTC).
+pub fn time_of_day(ts_ns: i64) -> String {
+    let ts = rift_ingest::format_ts(ts_ns);
+    ts.get(11..23).map_or(ts.clone(), str::to_owned)
+}
+
+/// Joins names as `a, b and c`, keeping at most `max` and saying how many more there were.
+pub fn list(names: &[String], max: usize) -> String {
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        n if n <= max => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+        n => format!("{} and {} more", names[..max].join(", "), n - max),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_visible_and_markup_is_escaped() {
+        assert_eq!(visible("a\u{1b}[31mb\nc"), "a␛[31mb␊c");
+        assert_eq!(visible("x\u{202e}y"), "x\u{fffd}y");
+        assert_eq!(html("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
+        assert_eq!(
+            markdown("*a* [b](c) <i> 0.90"),
+            "\\*a\\* \\[b\\](c) &lt;i&gt; 0.90"
+        );
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(0.25), "250 ms");
+        assert_eq!(duration(20.05), "20 s");
+        assert_eq!(duration(12.34), "12.3 s");
+        assert_eq!(duration(250.0), "4 min 10 s");
+        assert_eq!(duration(7500.0), "2 h 5 min");
+    }
+}
