@@ -213,12 +213,18 @@ pub fn story(scenario: &Scenario, o: &Outcome) -> Vec<String> {
             .map(|t| t.map_or("never".to_owned(), |t| format!("{t:.2} s")))
             .collect();
         if !noticed.is_empty() && first_fault.is_finite() {
+            let when = if d.time_to_detect_s.iter().all(Option::is_none) {
+                format!("{} never noticed a fault", d.detector)
+            } else {
+                format!(
+                    "{} noticed each fault after {}",
+                    d.detector,
+                    noticed.join(", ")
+                )
+            };
             s.push(format!(
-                "{} noticed each fault after {}; {} of {} suspicions were of healthy links.",
-                d.detector,
-                noticed.join(", "),
-                d.false_suspicions,
-                d.suspicions
+                "{when}; {} of {} suspicions were of healthy links.",
+                d.false_suspicions, d.suspicions
             ));
         }
     }

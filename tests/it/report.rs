@@ -1,0 +1,270 @@
+//! `rift report`: what a reviewer reads, that it opens cleanly in a real browser, and that
+//! nothing from the input can act in it.
+
+use std::path::{Path, PathBuf};
+
+use super::browser;
+use super::{rift, stderr, stdout};
+
+/// A node name and texts that would act if they reached the page unescaped: markup, an event
+/// handler, quotes, Markdown, a terminal escape sequence.
+const HOSTILE_NODE: &str =
+    "n1\"'<img src=x onerror=alert(1)><script>alert(2)\u{1b}[31m|*_[x](javascript:alert(3))";
+
+fn report(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    rift(&all)
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The shipped three-node example with its leader renamed to [`HOSTILE_NODE`], a title full of
+/// markup and a log whose first line carries markup and an escape sequence.
+fn hostile_export(dir: &Path) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/asymmetric-leader");
+    let out = dir.join("hostile");
+    std::fs::create_dir_all(out.join("logs")).unwrap();
+    let quoted = format!("\"{}\"", HOSTILE_NODE.replace('"', "\"\""));
+    for f in ["client.csv", "counters.csv", "health.csv"] {
+        let text = read(&src.join(f))
+            .replace(",n1,", &format!(",{quoted},"))
+            .replace("\nn1,", &format!("\n{quoted},"));
+        std::fs::write(out.join(f), text).unwrap();
+    }
+    std::fs::write(
+        out.join("incident.toml"),
+        "[incident]\ntitle = \"<script>alert('title')</script> \\\"q\\\" \\u001b[2J\"\n\n[detector]\nname = \"raft\"\n",
+    )
+    .unwrap();
+    let real = read(&super::root_fixture(
+        "recordings/etcd-asymmetric/export/logs/n2.log",
+    ));
+    let mut log = String::from(
+        "{\"level\":\"info\",\"ts\":\"2026-11-22T03:03:01.413Z\",\"msg\":\"<script>alert(4)</script>\u{1b}[2J<img src=x onerror=alert(5)> **b** |\"}\n",
+    );
+    for line in real.lines().skip(1).take(29) {
+        log.push_str(line);
+        log.push('\n');
+    }
+    std::fs::write(out.join("logs/n2.log"), log).unwrap();
+    out
+}
+
+#[test]
+fn the_report_of_the_shipped_etcd_example_answers_the_review_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let o = report(&["examples/etcd-asymmetric", "-o", html.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("open it in a browser"),
+        "{}",
+        stderr(&o)
+    );
+    let page = read(&html);
+    // 1. The verdict and the directed edges, in sentences.
+    assert!(page.contains(r#"<span class="verdict mode-asymmetric">asymmetric</span>"#));
+    assert!(
+        page.contains("n1 → n2, n1 → n3"),
+        "failing directions listed"
+    );
+    assert!(
+        page.contains("From 03:03:24.195 to 03:03:44.000 UTC"),
+        "onset and heal"
+    );
+    // 2–3. The pictures: a timeline, a strip and a grid per channel, graph snapshots, the belief
+    // overlay; every one an inline SVG.
+    for id in [
+        "timeline",
+        "strip-heartbeat",
+        "strip-data",
+        "strip-health",
+        "matrix-heartbeat",
+        "graph-1",
+        "belief",
+    ] {
+        assert!(
+            page.contains(&format!("<figure id=\"{id}\">")),
+            "figure {id}"
+        );
+    }
+    // The snapshot during the episode draws n1's lost directions as down arrows.
+    assert!(page.contains("n1 → n2: down"), "a down arrow's tooltip");
+    // 4. The four questions with the lag measured from the logs.
+    assert!(page.contains("Design or deployment?"));
+    assert!(page.contains("Measured detection lag: 1.2 s (role_change on n2 at logs/n2.log:75)"));
+    // 5. The replay with its seed and the command that repeats it.
+    assert!(page.contains("Seed <strong>1</strong>"));
+    assert!(page.contains("current+prevote+checkquorum"));
+    assert!(page.contains("Write accounting"));
+    // 6. Invariants from the metrics: n1 was without a leader for 20 s.
+    assert!(page.contains("<td>n1</td><td class=\"mono\">03:03:26.164</td>"));
+    // 7. Similar public incidents, linked.
+    assert!(page.contains("rift corpus show broadcom-2012-bcm5709-inbound-drop"));
+    assert!(page.contains("<a href=\"http://www.spinics.net/"));
+    // 8. The accounting adds up.
+    assert!(page.contains("38802 lines read: 3384 used, 35418 skipped."));
+    // Self-contained: no script, nothing fetched.
+    assert!(!page.to_ascii_lowercase().contains("<script"));
+    assert!(!page.contains("src=\"http"));
+    assert!(page.contains("default-src 'none'"));
+}
+
+#[test]
+fn input_cannot_inject_markup_or_escape_sequences_into_either_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = hostile_export(dir.path());
+    let html = dir.path().join("h.html");
+    let md = dir.path().join("h.md");
+    for out in [&html, &md] {
+        let o = report(&[export.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let page = read(&html);
+    // The name, the title and the log line are all there, escaped.
+    assert!(
+        page.contains("n1&quot;&#39;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)␛[31m")
+    );
+    assert!(
+        page.contains(
+            "<title>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &quot;q&quot; ␛[2J"
+        )
+    );
+    assert!(
+        page.contains(
+            "&lt;script&gt;alert(4)&lt;/script&gt;␛[2J&lt;img src=x onerror=alert(5)&gt;"
+        )
+    );
+    let lower = page.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "no script element");
+    assert!(!lower.contains("<img"), "no image element");
+    assert!(!page.contains('\u{1b}'), "no raw escape character");
+    // Every `<` left in the page opens one of the report's own tags: none carries a handler or
+    // a script URL.
+    for tag in page.split('<').skip(1) {
+        let tag = tag
+            .split('>')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        assert!(
+            !tag.contains("onerror") && !tag.contains("javascript:"),
+            "a tag from the input: <{tag}>"
+        );
+    }
+    let text = read(&md);
+    assert!(
+        !text.contains('<'),
+        "no raw angle bracket in the Markdown:\n{text}"
+    );
+    assert!(!text.contains('\u{1b}'));
+    assert!(text.contains("n1\"'&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)␛\\[31m\\|\\*\\_\\[x\\](javascript"));
+    for entry in std::fs::read_dir(dir.path().join("h.figures")).unwrap() {
+        let svg = read(&entry.unwrap().path());
+        assert!(!svg.to_ascii_lowercase().contains("<script") && !svg.contains('\u{1b}'));
+    }
+}
+
+/// Loads each report in headless Chromium: the page must load with no console message (a
+/// blocked inline script or an uncaught error would be one), keep its own title, and hold no
+/// element that came from the input. The screenshots stay in the target folder for a look.
+#[test]
+fn reports_load_cleanly_in_headless_chromium() {
+    let Some(chromium) = browser::chromium() else {
+        eprintln!("skipped: chromium is not installed (.ci/run installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = hostile_export(dir.path());
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for (name, export) in [
+        ("etcd-asymmetric", PathBuf::from("examples/etcd-asymmetric")),
+        ("hostile", hostile),
+    ] {
+        let html = dir.path().join(format!("{name}.html"));
+        let o = report(&[export.to_str().unwrap(), "-o", html.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let png = shots.join(format!("report-{name}.png"));
+        let run = browser::load(&chromium, &html, &png).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            run.console.is_empty(),
+            "{name}: console said {:?}",
+            run.console
+        );
+        let dom = run.dom.to_ascii_lowercase();
+        assert!(
+            !dom.contains("<script"),
+            "{name}: a script element in the DOM"
+        );
+        assert!(!dom.contains("<img"), "{name}: an image element in the DOM");
+        assert!(
+            dom.contains("<h2>8. what the verdict rests on</h2>"),
+            "{name}: the page is whole"
+        );
+        assert!(!run.dom.contains("pwned"));
+        eprintln!("{name}: screenshot at {}", run.screenshot.display());
+    }
+}
+
+#[test]
+fn the_markdown_report_of_the_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("review.md");
+    let o = report(&["examples/asymmetric-leader", "-o", md.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("and 10 pictures beside it"),
+        "{}",
+        stderr(&o)
+    );
+    let text = read(&md);
+    // The pictures are files beside the report, linked relative to it.
+    assert!(text.contains("![Timeline](review.figures/timeline.svg)"));
+    assert!(
+        dir.path()
+            .join("review.figures/strip-heartbeat.svg")
+            .is_file()
+    );
+    let version = format!("rift {}", env!("CARGO_PKG_VERSION"));
+    insta::assert_snapshot!("report_markdown", text.replace(&version, "rift [version]"));
+}
+
+#[test]
+fn markdown_on_standard_output_says_the_pictures_were_left_out() {
+    let o = report(&[
+        "examples/asymmetric-leader",
+        "--format",
+        "md",
+        "-o",
+        "-",
+        "--compare",
+        "none",
+        "--similar",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("# leader n1 can send but cannot hear\n"));
+    assert!(text.contains("*Picture left out (the report went to standard output"));
+    assert!(text.contains("*No replay: left out with --compare none.*"));
+    assert!(text.contains("*Left out with --similar 0.*"));
+}
+
+#[test]
+fn report_errors_name_the_problem_and_the_fix() {
+    let o = report(&["examples/no-such-export"]);
+    assert!(!o.status.success());
+    insta::assert_snapshot!("report_missing_export", stderr(&o));
+    let o = report(&[
+        "examples/asymmetric-leader",
+        "--compare",
+        "current,bogus",
+        "-o",
+        "-",
+    ]);
+    assert!(!o.status.success());
+    insta::assert_snapshot!("report_bad_compare", stderr(&o));
+}
