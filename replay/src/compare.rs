@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::Error;
@@ -59,7 +60,7 @@ pub struct VariantOutcome {
     pub story: Vec<String>,
 }
 
-/// Runs `scenario` once per variant, all with `seed`.
+/// Runs `scenario` once per variant, all with `seed`; the variants run in parallel.
 pub fn compare(scenario: &Scenario, variants: &[Variant], seed: Seed) -> Result<Comparison, Error> {
     let hosts = scenario.hosts();
     let phases = scenario
@@ -81,12 +82,16 @@ pub fn compare(scenario: &Scenario, variants: &[Variant], seed: Seed) -> Result<
                 .collect(),
         })
         .collect();
-    let mut out = Vec::new();
-    for v in variants {
-        let outcome = Sim::new(scenario, v, seed).run()?;
-        let story = story(scenario, &outcome);
-        out.push(VariantOutcome { outcome, story });
-    }
+    // Each variant is its own simulation with its own seed streams: they run side by side and
+    // are collected in the order given.
+    let out = variants
+        .par_iter()
+        .map(|v| {
+            let outcome = Sim::new(scenario, v, seed).run()?;
+            let story = story(scenario, &outcome);
+            Ok(VariantOutcome { outcome, story })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     Ok(Comparison {
         schema: SCHEMA,
         scenario: scenario.name.clone().unwrap_or_else(|| "scenario".into()),

@@ -18,6 +18,10 @@ use crate::text::{duration, list, time_of_day};
 
 /// Rows of the events table at most; the timeline figure shows them all.
 const MAX_EVENT_ROWS: usize = 200;
+/// Edges listed per episode at most.
+const MAX_EPISODE_EDGES: usize = 16;
+/// Nodes named in the summary at most.
+const MAX_NODES_NAMED: usize = 40;
 /// Episodes with a graph snapshot at most.
 const MAX_SNAPSHOT_EPISODES: usize = 3;
 
@@ -407,7 +411,18 @@ impl Report {
             end: c.end.clone(),
             span: duration((t1 - t0) as f64 / 1e9),
             window: duration(t.window_ns as f64 / 1e9),
-            nodes: c.nodes.iter().map(|n| n.0.clone()).collect(),
+            nodes: {
+                let mut v: Vec<String> = c
+                    .nodes
+                    .iter()
+                    .take(MAX_NODES_NAMED)
+                    .map(|n| n.0.clone())
+                    .collect();
+                if c.nodes.len() > MAX_NODES_NAMED {
+                    v.push(format!("… ({} nodes)", c.nodes.len()));
+                }
+                v
+            },
             channels: c.channels.iter().map(|c| c.as_str().to_owned()).collect(),
             summary: summary(v),
             episodes: c.episodes.iter().map(episode).collect(),
@@ -475,8 +490,12 @@ fn mode_name(e: &Episode) -> String {
     }
 }
 
-/// The failing directed edges of an episode, `a → b` (both directions listed for `both`).
-fn directed(e: &Episode) -> Vec<String> {
+/// One failing direction: from, to, and what follows the arrow (a flow, or that the direction
+/// is unknown).
+type Directed = (String, String, String);
+
+/// The failing directed edges of an episode (both directions listed for `both`).
+fn directed(e: &Episode) -> Vec<Directed> {
     let mut out = Vec::new();
     for x in &e.edges {
         let flow = x
@@ -484,19 +503,70 @@ fn directed(e: &Episode) -> Vec<String> {
             .as_ref()
             .map(|f| format!(" [{f}]"))
             .unwrap_or_default();
+        let (a, b) = (x.from.0.clone(), x.to.0.clone());
         match x.direction {
-            EdgeDirection::OneWay => out.push(format!("{} → {}{flow}", x.from, x.to)),
+            EdgeDirection::OneWay => out.push((a, b, flow)),
             EdgeDirection::Both => {
-                out.push(format!("{} → {}{flow}", x.from, x.to));
-                out.push(format!("{} → {}{flow}", x.to, x.from));
+                out.push((a.clone(), b.clone(), flow.clone()));
+                out.push((b, a, flow));
             }
-            EdgeDirection::Unknown => {
-                out.push(format!("{} ⇄ {}{flow} (direction unknown)", x.from, x.to))
-            }
+            EdgeDirection::Unknown => out.push((a, b, format!("{flow} (direction unknown)"))),
         }
     }
     out.sort();
     out.dedup();
+    out
+}
+
+/// Directions in words, those of one sender (then of one receiver) folded into one phrase when
+/// there are at least three: `n0 → n1, n2, n3 and 96 more`.
+fn compact(edges: &[Directed]) -> Vec<String> {
+    let arrow = |d: &Directed| {
+        if d.2.contains("direction unknown") {
+            "⇄"
+        } else {
+            "→"
+        }
+    };
+    let mut left: Vec<&Directed> = edges.iter().collect();
+    let mut out = Vec::new();
+    loop {
+        let mut by: BTreeMap<(bool, &str), usize> = BTreeMap::new();
+        for d in &left {
+            if d.2.is_empty() {
+                *by.entry((true, d.0.as_str())).or_default() += 1;
+                *by.entry((false, d.1.as_str())).or_default() += 1;
+            }
+        }
+        let Some(((from_side, node), n)) = by
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(k, n)| (*k, *n))
+        else {
+            break;
+        };
+        if n < 3 {
+            break;
+        }
+        let node = node.to_owned();
+        let (group, rest): (Vec<&Directed>, Vec<&Directed>) = left
+            .into_iter()
+            .partition(|d| d.2.is_empty() && if from_side { d.0 == node } else { d.1 == node });
+        let names: Vec<String> = group
+            .iter()
+            .map(|d| if from_side { d.1.clone() } else { d.0.clone() })
+            .collect();
+        out.push(if from_side {
+            format!("{node} → {}", list(&names, 3))
+        } else {
+            format!("{} → {node}", list(&names, 3))
+        });
+        left = rest;
+    }
+    out.extend(
+        left.into_iter()
+            .map(|d| format!("{} {} {}{}", d.0, arrow(d), d.1, d.2)),
+    );
     out
 }
 
@@ -543,9 +613,10 @@ fn summary(v: &Verdict) -> Summary {
         .collect();
     affected.sort();
     affected.dedup();
-    let mut edges: Vec<String> = scope.iter().flat_map(|e| directed(e)).collect();
-    edges.sort();
-    edges.dedup();
+    let mut all: Vec<Directed> = scope.iter().flat_map(|e| directed(e)).collect();
+    all.sort();
+    all.dedup();
+    let edges = compact(&all);
     let onset = scope
         .iter()
         .map(|e| e.start_ns)
@@ -570,7 +641,7 @@ fn summary(v: &Verdict) -> Summary {
         what(main),
         main_edges.len(),
         if main_edges.len() == 1 { "" } else { "s" },
-        list(&main_edges, 4),
+        list(&compact(&main_edges), 4),
         main.confidence
     );
     if !secondary.is_empty() {
@@ -641,7 +712,21 @@ fn episode(e: &Episode) -> EpisodeView {
         end: time_of_day(e.end_ns),
         duration: duration(e.duration_s()),
         confidence: format!("{:.2}", e.confidence),
-        edges: e.edges.iter().map(rift_classify::text::edge).collect(),
+        edges: {
+            let mut v: Vec<String> = e
+                .edges
+                .iter()
+                .take(MAX_EPISODE_EDGES)
+                .map(rift_classify::text::edge)
+                .collect();
+            if e.edges.len() > MAX_EPISODE_EDGES {
+                v.push(format!(
+                    "… and {} more (`rift classify --json` lists them all)",
+                    e.edges.len() - MAX_EPISODE_EDGES
+                ));
+            }
+            v
+        },
         notes: e.notes.clone(),
         evidence: e
             .evidence
@@ -889,7 +974,8 @@ fn moments(t: &Timeline, episodes: &[Episode]) -> Vec<(String, Channel, WindowId
     out
 }
 
-/// The first window of an episode with the most of its directed edges failing on `channel`.
+/// The window of an episode that shows it best: the middle of the longest stretch with the most of
+/// its directed edges failing on `channel`.
 fn worst_window(t: &Timeline, e: &Episode, channel: Channel) -> Option<WindowIdx> {
     let a = t.window_of(e.start_ns)?.0;
     let b = t
@@ -928,14 +1014,32 @@ fn worst_window(t: &Timeline, e: &Episode, channel: Channel) -> Option<WindowIdx
             }
         }
     }
-    let mut best = (0i64, a);
+    let mut counts = Vec::with_capacity((b - a) as usize);
     let mut run = 0;
     for w in a..b {
         run += diff[(w - a) as usize];
-        if run > best.0 {
-            best = (run, w);
+        counts.push(run);
+    }
+    let best = counts.iter().copied().max().unwrap_or(0);
+    if best == 0 {
+        // An episode seen only in round trips gets its middle.
+        return Some(WindowIdx((a + b) / 2));
+    }
+    // The middle of the longest stretch at the most failing directions: the steady state of the
+    // fault rather than its first, still partial, window.
+    let (mut longest, mut at, mut i) = (0usize, 0usize, 0usize);
+    while i < counts.len() {
+        if counts[i] != best {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < counts.len() && counts[i] == best {
+            i += 1;
+        }
+        if i - start > longest {
+            (longest, at) = (i - start, start + (i - start) / 2);
         }
     }
-    // An episode seen only in round trips still gets its middle.
-    Some(WindowIdx(if best.0 > 0 { best.1 } else { (a + b) / 2 }))
+    Some(WindowIdx(a + at as u32))
 }

@@ -1,21 +1,23 @@
 //! The cluster as a directed graph at one moment: each direction is its own arrow, offset from
 //! its reverse, so a pair with one direction down shows one red dashed arrow beside a green one.
+//!
+//! Clusters of more than 16 nodes are drawn around the fault: the nodes with most failing
+//! directions are drawn one by one and the rest become one "others" node, whose arrows carry the
+//! worst state of the directions they stand for.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use rift_ingest::model::{Channel, NodeId};
 use rift_reach::{EdgeState, Timeline, WindowIdx};
 
-use super::{Figure, open, short};
+use super::{Figure, open, severity, short};
 use crate::text;
 
-/// Clusters up to this size are drawn whole; larger ones only around the faults.
+/// Clusters up to this size are drawn whole.
 const WHOLE_UP_TO: usize = 16;
-/// Nodes drawn at most.
-const MAX_NODES: usize = 24;
-/// Up edges are left out when there are more pairs than this.
-const MAX_UP_PAIRS: usize = 60;
+/// Nodes drawn one by one at most in a larger cluster.
+const MAX_NODES: usize = 12;
 
 fn stroke(state: EdgeState) -> (&'static str, &'static str, f64) {
     match state {
@@ -33,88 +35,160 @@ const STATES: [EdgeState; 4] = [
     EdgeState::Unknown,
 ];
 
+/// A drawn node: one node, or the group of all the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Vertex<'a> {
+    Node(&'a NodeId),
+    Others,
+}
+
+/// What the directions an arrow stands for did.
+#[derive(Clone, Debug, Default)]
+struct Arrow {
+    worst: Option<EdgeState>,
+    count: BTreeMap<EdgeState, usize>,
+    /// The estimate, for an arrow that stands for one direction.
+    estimate: Option<(f64, u64)>,
+}
+
+impl Arrow {
+    fn add(&mut self, s: EdgeState, estimate: Option<(f64, u64)>) {
+        if severity(Some(s)) > severity(self.worst) {
+            self.worst = Some(s);
+        }
+        *self.count.entry(s).or_default() += 1;
+        self.estimate = if self.count.values().sum::<usize>() == 1 {
+            estimate
+        } else {
+            None
+        };
+    }
+
+    fn total(&self) -> usize {
+        self.count.values().sum()
+    }
+}
+
 /// The graph of `channel` at window `w`.
 pub fn snapshot(t: &Timeline, channel: Channel, w: WindowIdx, id: &str, title: &str) -> Figure {
-    let mut directed: BTreeMap<(&NodeId, &NodeId), (EdgeState, Option<(f64, u64)>)> =
-        BTreeMap::new();
-    let mut all: BTreeSet<&NodeId> = BTreeSet::new();
+    // Every direction's state (and round trips where no direction is known).
+    let mut directed: Vec<(&NodeId, &NodeId, EdgeState, Option<(f64, u64)>)> = Vec::new();
+    let mut all: BTreeMap<&NodeId, usize> = BTreeMap::new();
     for (k, segs) in &t.edges {
         if k.channel != channel || k.flow.is_some() {
             continue;
         }
-        all.extend([&k.src, &k.dst]);
+        all.entry(&k.src).or_default();
+        all.entry(&k.dst).or_default();
         if let Some(seg) = rift_reach::segment_at(segs, w) {
-            directed.insert(
-                (&k.src, &k.dst),
-                (seg.state, seg.estimate.map(|e| (e.p, e.n))),
-            );
+            directed.push((&k.src, &k.dst, seg.state, seg.estimate.map(|e| (e.p, e.n))));
         }
     }
-    let mut round_trips: BTreeMap<(&NodeId, &NodeId), EdgeState> = BTreeMap::new();
+    let has_direction = |a: &NodeId, b: &NodeId| {
+        directed
+            .iter()
+            .any(|(x, y, _, _)| (*x == a && *y == b) || (*x == b && *y == a))
+    };
+    let mut round_trips: Vec<(&NodeId, &NodeId, EdgeState)> = Vec::new();
     for (k, segs) in &t.round_trips {
         if k.channel != channel || k.flow.is_some() {
             continue;
         }
-        all.extend([&k.a, &k.b]);
-        let known = directed.contains_key(&(&k.a, &k.b)) || directed.contains_key(&(&k.b, &k.a));
+        all.entry(&k.a).or_default();
+        all.entry(&k.b).or_default();
         if let Some(seg) = rift_reach::segment_at(segs, w) {
-            if !known || seg.state.is_fault() {
-                round_trips.insert((&k.a, &k.b), seg.state);
+            if !has_direction(&k.a, &k.b) || seg.state.is_fault() {
+                round_trips.push((&k.a, &k.b, seg.state));
             }
         }
     }
-    let faulty = |n: &NodeId| {
-        directed
-            .iter()
-            .any(|((a, b), (s, _))| *s != EdgeState::Up && (*a == n || *b == n))
-            || round_trips
-                .iter()
-                .any(|((a, b), s)| *s != EdgeState::Up && (*a == n || *b == n))
-    };
+    for (a, b, s) in directed
+        .iter()
+        .map(|(a, b, s, _)| (*a, *b, *s))
+        .chain(round_trips.iter().copied())
+    {
+        if s != EdgeState::Up {
+            *all.entry(a).or_default() += 1;
+            *all.entry(b).or_default() += 1;
+        }
+    }
+    // Which nodes are drawn one by one.
     let mut note = String::new();
-    let nodes: Vec<&NodeId> = if all.len() <= WHOLE_UP_TO {
-        all.iter().copied().collect()
+    let singles: Vec<&NodeId> = if all.len() <= WHOLE_UP_TO {
+        all.keys().copied().collect()
     } else {
-        let mut v: Vec<&NodeId> = all.iter().copied().filter(|n| faulty(n)).collect();
-        let involved = v.len();
+        let max = all.values().copied().max().unwrap_or(0);
+        let mut v: Vec<(&NodeId, usize)> = all
+            .iter()
+            .filter(|(_, d)| **d > 0 && **d * 4 >= max)
+            .map(|(n, d)| (*n, *d))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         v.truncate(MAX_NODES);
+        v.into_iter().map(|(n, _)| n).collect()
+    };
+    let others = all.len() - singles.len();
+    let vertex = |n: &NodeId| -> Vertex<'_> {
+        match singles.iter().find(|s| **s == n) {
+            Some(s) => Vertex::Node(s),
+            None => Vertex::Others,
+        }
+    };
+    let mut arrows: BTreeMap<(Vertex, Vertex), Arrow> = BTreeMap::new();
+    let mut inside = Arrow::default();
+    for (a, b, s, est) in &directed {
+        let key = (vertex(a), vertex(b));
+        if key == (Vertex::Others, Vertex::Others) {
+            inside.add(*s, None);
+        } else {
+            arrows.entry(key).or_default().add(*s, *est);
+        }
+    }
+    let mut lines: BTreeMap<(Vertex, Vertex), Arrow> = BTreeMap::new();
+    for (a, b, s) in &round_trips {
+        let key = (vertex(a), vertex(b));
+        if key == (Vertex::Others, Vertex::Others) {
+            inside.add(*s, None);
+        } else {
+            lines.entry(key).or_default().add(*s, None);
+        }
+    }
+    if others > 0 {
+        let faulty_inside = inside.total() - inside.count.get(&EdgeState::Up).copied().unwrap_or(0);
         let _ = write!(
             note,
-            " Of {} nodes, the {} drawn are those with a direction not up at this moment{}.",
-            all.len(),
-            v.len(),
-            if involved > v.len() {
-                format!(" ({involved} had one; the first {MAX_NODES} by name)")
-            } else {
-                String::new()
-            }
+            " The {others} other nodes are drawn as one; among themselves {} of {} directions were not up.",
+            faulty_inside,
+            inside.total()
         );
-        v
-    };
-    let shown: BTreeSet<&NodeId> = nodes.iter().copied().collect();
-    let pairs = directed
-        .keys()
-        .filter(|(a, b)| shown.contains(a) && shown.contains(b))
-        .count();
-    let draw_up = pairs <= MAX_UP_PAIRS;
-    if !draw_up {
-        note.push_str(" Directions that were up are not drawn.");
     }
-    let n = nodes.len().max(1);
-    let radius = (60.0 + 14.0 * n as f64).min(230.0);
-    let (cx, cy) = (radius + 70.0, radius + 40.0);
-    let width = 2.0 * radius + 140.0;
+    let mut vertices: Vec<Vertex> = singles.iter().map(|n| Vertex::Node(n)).collect();
+    if others > 0 {
+        vertices.push(Vertex::Others);
+    }
+    let n = vertices.len().max(1);
+    let radius = if n == 1 {
+        0.0
+    } else {
+        (60.0 + 14.0 * n as f64).min(200.0)
+    };
+    let (cx, cy) = (radius + 80.0, radius + 40.0);
+    let width = (2.0 * radius + 160.0).max(360.0);
     let height = 2.0 * radius + 110.0;
-    let pos: BTreeMap<&NodeId, (f64, f64)> = nodes
+    let pos: BTreeMap<Vertex, (f64, f64)> = vertices
         .iter()
         .enumerate()
-        .map(|(i, x)| {
+        .map(|(i, v)| {
             let a = -std::f64::consts::FRAC_PI_2 + i as f64 / n as f64 * std::f64::consts::TAU;
-            (*x, (cx + radius * a.cos(), cy + radius * a.sin()))
+            (*v, (cx + radius * a.cos(), cy + radius * a.sin()))
         })
         .collect();
+    let name = |v: Vertex| match v {
+        Vertex::Node(n) => n.0.clone(),
+        Vertex::Others => format!("{others} others"),
+    };
     let mut s = open(
-        width.max(360.0),
+        width,
         height,
         &format!("{channel} reachability graph: {title}"),
     );
@@ -129,10 +203,26 @@ pub fn snapshot(t: &Timeline, channel: Channel, w: WindowIdx, id: &str, title: &
     }
     s.push_str("</defs>");
     let node_r = 15.0;
-    for ((a, b), (st, est)) in &directed {
-        if !draw_up && *st == EdgeState::Up {
-            continue;
+    let tip = |a: Vertex, b: Vertex, arrow: &Arrow, sep: &str| {
+        let counts: Vec<String> = arrow
+            .count
+            .iter()
+            .map(|(st, k)| format!("{k} {st}"))
+            .collect();
+        match (arrow.total(), arrow.estimate, arrow.worst) {
+            (1, Some((p, n)), Some(st)) => {
+                format!(
+                    "{} {sep} {}: {st} (delivery {p:.2}, n={n})",
+                    name(a),
+                    name(b)
+                )
+            }
+            (1, None, Some(st)) => format!("{} {sep} {}: {st}", name(a), name(b)),
+            _ => format!("{} {sep} {}: {}", name(a), name(b), counts.join(", ")),
         }
+    };
+    for ((a, b), arrow) in &arrows {
+        let Some(st) = arrow.worst else { continue };
         let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(a), pos.get(b)) else {
             continue;
         };
@@ -143,44 +233,61 @@ pub fn snapshot(t: &Timeline, channel: Channel, w: WindowIdx, id: &str, title: &
         let (ox, oy) = (-uy * 4.0, ux * 4.0);
         let (sx, sy) = (x1 + ux * node_r + ox, y1 + uy * node_r + oy);
         let (ex, ey) = (x2 - ux * (node_r + 2.0) + ox, y2 - uy * (node_r + 2.0) + oy);
-        let (color, dash, w) = stroke(*st);
-        let tip = match est {
-            Some((p, n)) => format!("{a} → {b}: {st} (delivery {p:.2}, n={n})"),
-            None => format!("{a} → {b}: {st}"),
-        };
+        let (color, dash, w) = stroke(st);
         let _ = write!(
             s,
             r#"<line x1="{sx:.1}" y1="{sy:.1}" x2="{ex:.1}" y2="{ey:.1}" stroke="{color}" stroke-width="{w}" stroke-dasharray="{dash}" marker-end="url(#{id}-{st})"><title>{}</title></line>"#,
-            text::html(&tip),
+            text::html(&tip(*a, *b, arrow, "→")),
             st = st.as_str()
         );
     }
-    for ((a, b), st) in &round_trips {
-        if !draw_up && *st == EdgeState::Up {
-            continue;
-        }
+    for ((a, b), arrow) in &lines {
+        let Some(st) = arrow.worst else { continue };
         let (Some(&(x1, y1)), Some(&(x2, y2))) = (pos.get(a), pos.get(b)) else {
             continue;
         };
-        let (color, _, w) = stroke(*st);
+        let (color, _, w) = stroke(st);
         let _ = write!(
             s,
             r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{color}" stroke-width="{w}" stroke-dasharray="1 4" stroke-linecap="round"><title>{}</title></line>"#,
-            text::html(&format!("{a} ⇄ {b}: round trips {st}"))
+            text::html(&format!("round trips: {}", tip(*a, *b, arrow, "⇄")))
         );
     }
-    for (x, (px, py)) in &pos {
-        let ring = if faulty(x) { "#c62828" } else { "#555" };
-        let _ = write!(
-            s,
-            r##"<circle cx="{px:.1}" cy="{py:.1}" r="{node_r}" fill="#fff" stroke="{ring}" stroke-width="1.5"><title>{}</title></circle>"##,
-            text::html(&x.0)
-        );
-        let (lx, ly) = (
-            cx + (px - cx) * (1.0 + 30.0 / radius),
-            cy + (py - cy) * (1.0 + 30.0 / radius) + 4.0,
-        );
-        super::label(&mut s, lx, ly, "middle", &short(&x.0, 14));
+    for (v, (px, py)) in &pos {
+        let faulty = match v {
+            Vertex::Node(n) => all.get(n).copied().unwrap_or(0) > 0,
+            Vertex::Others => false,
+        };
+        let ring = if faulty { "#c62828" } else { "#555" };
+        match v {
+            Vertex::Node(_) => {
+                let _ = write!(
+                    s,
+                    r##"<circle cx="{px:.1}" cy="{py:.1}" r="{node_r}" fill="#fff" stroke="{ring}" stroke-width="1.5"><title>{}</title></circle>"##,
+                    text::html(&name(*v))
+                );
+            }
+            Vertex::Others => {
+                let _ = write!(
+                    s,
+                    r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="8" fill="#f5f5f5" stroke="#555" stroke-width="1.5" stroke-dasharray="3 2"><title>{}</title></rect>"##,
+                    px - node_r - 6.0,
+                    py - node_r,
+                    2.0 * node_r + 12.0,
+                    2.0 * node_r,
+                    text::html(&name(*v))
+                );
+            }
+        }
+        let (lx, ly) = if radius > 0.0 {
+            (
+                cx + (px - cx) * (1.0 + 30.0 / radius),
+                cy + (py - cy) * (1.0 + 30.0 / radius) + 4.0,
+            )
+        } else {
+            (*px, py + node_r + 14.0)
+        };
+        super::label(&mut s, lx, ly, "middle", &short(&name(*v), 14));
     }
     let ly = height - 12.0;
     let mut lx = 8.0;
@@ -194,24 +301,24 @@ pub fn snapshot(t: &Timeline, channel: Channel, w: WindowIdx, id: &str, title: &
             ly - 4.0,
             st = st.as_str()
         );
-        let name = if st == EdgeState::Unknown {
+        let label = if st == EdgeState::Unknown {
             "direction unknown"
         } else {
             st.as_str()
         };
-        super::label(&mut s, lx + 32.0, ly, "start", name);
-        lx += 44.0 + name.len() as f64 * 6.0;
+        super::label(&mut s, lx + 32.0, ly, "start", label);
+        lx += 44.0 + super::text_width(label);
     }
     s.push_str("</svg>");
-    let one_way: Vec<String> = directed
+    let one_way: Vec<String> = arrows
         .iter()
-        .filter(|((a, b), (st, _))| {
-            st.is_fault()
-                && directed
+        .filter(|((a, b), x)| {
+            x.worst.is_some_and(EdgeState::is_fault)
+                && arrows
                     .get(&(*b, *a))
-                    .is_some_and(|r| r.0 == EdgeState::Up)
+                    .is_some_and(|r| r.worst == Some(EdgeState::Up))
         })
-        .map(|((a, b), _)| format!("{a} → {b}"))
+        .map(|((a, b), _)| format!("{} → {}", name(*a), name(*b)))
         .collect();
     let mut caption = format!(
         "The {channel} channel at {} UTC. Each arrow is one direction, drawn to the right of its reverse.",
