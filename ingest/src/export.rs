@@ -13,8 +13,8 @@ use crate::error::Error;
 use crate::input;
 use crate::logs::read::{LogSettings, read_log, sniff};
 use crate::logs::{self, LogFile, Profile};
-use crate::metrics::{self, Invariants, MetricFile, MetricTable};
-use crate::model::{Channel, Event, Observation};
+use crate::metrics::{self, Invariants, LatencyBins, MetricFile, MetricTable};
+use crate::model::{Channel, Event, Evidence, Observation};
 use crate::nodes::NodeResolver;
 use crate::row::{Format, read_table};
 use crate::source::counters::{CountersFile, CountersSettings, PairStore};
@@ -129,6 +129,7 @@ struct Tally<'s> {
     batch_rows: usize,
     sink: &'s mut dyn FnMut(DataFrame) -> Result<(), String>,
     error: Option<String>,
+    latency: LatencyBins,
 }
 
 impl Tally<'_> {
@@ -147,6 +148,9 @@ impl Tally<'_> {
         self.channels.insert(o.channel);
         self.span(o.ts_ns);
         self.observations += 1;
+        if o.channel == Channel::Data && o.evidence == Evidence::RoundTrip {
+            self.latency.add(o.ts_ns, o.delivered > 0, o.latency_ms);
+        }
         self.builder.push(o);
         if self.builder.len() >= self.batch_rows {
             self.flush();
@@ -290,6 +294,7 @@ impl Export {
             batch_rows: self.options.batch_rows.max(1),
             sink,
             error: None,
+            latency: LatencyBins::default(),
         };
 
         let resolution = match &self.config.counters.pair_resolution {
@@ -471,6 +476,8 @@ impl Export {
             observations: tally.observations,
             events: events.len() as u64,
         };
+        let mut invariants = invariants;
+        invariants.request_latency = std::mem::take(&mut tally.latency).finish();
         Ok(StreamReport {
             events: events_frame(&events),
             event_rows: events,

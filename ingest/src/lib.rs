@@ -48,7 +48,7 @@ pub use config::{IncidentConfig, LogsConfig, SourceKind};
 pub use error::Error;
 pub use export::{Export, Ingested, NoProgress, Progress, ReadOptions, StreamReport, Summary};
 pub use logs::{Profile, builtin as builtin_profiles};
-pub use metrics::Invariants;
+pub use metrics::{Invariants, LATENCY_BIN_NS, LatencyBin};
 pub use nodes::NodeResolver;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};
 pub use time::{format_ts, parse_duration, parse_ts};

@@ -492,7 +492,7 @@ pub(crate) fn aliases(files: &[MetricFile]) -> Vec<(String, String)> {
     out
 }
 
-/// Operational invariants the metrics show, kept for reports.
+/// Operational invariants the metrics and client results show, kept for reports.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Invariants {
     /// Leader changes seen, per node: (ts, how many since the previous sample).
@@ -501,6 +501,77 @@ pub struct Invariants {
     pub no_leader: Vec<(String, i64, i64)>,
     /// Points where a commit index went backwards: (node, ts, origin).
     pub commit_regressions: Vec<(String, i64, String)>,
+    /// Client requests on the data channel per [`LATENCY_BIN_NS`] bin, in time order: how long
+    /// the answered ones took. In a consensus store each answered write (and linearizable read)
+    /// waited for a quorum to acknowledge it, so this is the quorum acknowledgement latency as
+    /// the clients saw it.
+    pub request_latency: Vec<LatencyBin>,
+}
+
+/// The bin of [`Invariants::request_latency`]: 10 s.
+pub const LATENCY_BIN_NS: i64 = 10_000_000_000;
+
+/// Client requests of one bin.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LatencyBin {
+    /// Start of the bin, ns since the epoch.
+    pub start_ns: i64,
+    /// Requests answered.
+    pub answered: u64,
+    /// Requests that failed or timed out.
+    pub failed: u64,
+    /// Median latency of the answered ones, ms.
+    pub p50_ms: f64,
+    /// 99th percentile, ms (nearest rank).
+    pub p99_ms: f64,
+    /// Slowest, ms.
+    pub max_ms: f64,
+}
+
+/// Collects client request outcomes into [`LatencyBin`]s.
+#[derive(Debug, Default)]
+pub(crate) struct LatencyBins {
+    bins: BTreeMap<i64, (Vec<f32>, u64)>,
+}
+
+impl LatencyBins {
+    /// Counts one request: answered with `latency_ms` (if known), or failed.
+    pub(crate) fn add(&mut self, ts_ns: i64, answered: bool, latency_ms: Option<f32>) {
+        let bin = self
+            .bins
+            .entry(ts_ns.div_euclid(LATENCY_BIN_NS) * LATENCY_BIN_NS)
+            .or_default();
+        match (answered, latency_ms) {
+            (true, Some(ms)) => bin.0.push(ms),
+            (true, None) => {}
+            (false, _) => bin.1 += 1,
+        }
+    }
+
+    /// The bins in time order.
+    pub(crate) fn finish(self) -> Vec<LatencyBin> {
+        self.bins
+            .into_iter()
+            .map(|(start_ns, (mut v, failed))| {
+                v.sort_by(f32::total_cmp);
+                let rank = |q: f64| -> f64 {
+                    if v.is_empty() {
+                        return 0.0;
+                    }
+                    let i = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
+                    f64::from(v[i])
+                };
+                LatencyBin {
+                    start_ns,
+                    answered: v.len() as u64,
+                    failed,
+                    p50_ms: rank(0.5),
+                    p99_ms: rank(0.99),
+                    max_ms: v.last().map_or(0.0, |x| f64::from(*x)),
+                }
+            })
+            .collect()
+    }
 }
 
 impl Invariants {

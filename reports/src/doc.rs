@@ -7,7 +7,7 @@ use std::fmt::Write;
 use rift_classify::gap::{Gap, GapKind};
 use rift_classify::{EdgeDirection, Episode, Mode, Verdict};
 use rift_ingest::model::{Channel, Event};
-use rift_ingest::{Accounting, Invariants, format_ts};
+use rift_ingest::{Accounting, Invariants, LATENCY_BIN_NS, LatencyBin, format_ts};
 use rift_reach::{EdgeKey, Timeline, WindowIdx};
 use rift_replay::{Comparison, TABLE_LEGEND};
 use serde::Serialize;
@@ -193,6 +193,8 @@ pub struct Figures {
     pub snapshots: Vec<Figure>,
     /// Detector belief against network truth.
     pub belief: Option<Figure>,
+    /// Client request latency over time.
+    pub latency: Option<Figure>,
 }
 
 impl Figures {
@@ -204,6 +206,7 @@ impl Figures {
             .chain(&self.matrices)
             .chain(&self.snapshots)
             .chain(&self.belief)
+            .chain(&self.latency)
             .collect()
     }
 }
@@ -321,6 +324,10 @@ pub struct InvariantsView {
     pub no_leader: Vec<[String; 4]>,
     /// Commit index regressions: (node, at, origin).
     pub regressions: Vec<[String; 3]>,
+    /// What the client requests show, in sentences.
+    pub requests: Vec<String>,
+    /// Whether the metrics said anything about leadership (changes, gaps, commit index).
+    pub leadership: bool,
 }
 
 /// Section 7.
@@ -393,6 +400,7 @@ impl Report {
             matrices: svg::matrix::figures(t),
             snapshots: Vec::new(),
             belief: svg::belief::figure(t, i.events),
+            latency: svg::latency::figure(t0, t1, &i.invariants.request_latency, &c.episodes),
         };
         for (n, (label, channel, w)) in moments(t, &c.episodes).into_iter().enumerate() {
             figures.snapshots.push(svg::graph::snapshot(
@@ -463,7 +471,7 @@ impl Report {
             }),
             gaps: v.gaps.iter().map(gap).collect(),
             replay: replay(&i.replay, &i.replay_command),
-            invariants: invariants(i.invariants),
+            invariants: invariants(i.invariants, &c.episodes),
             similar: match &i.similar {
                 Ok(items) if items.is_empty() => SimilarView {
                     note: "No corpus entry shares this incident's primary mode.".to_owned(),
@@ -849,12 +857,13 @@ fn replay(r: &Result<&Comparison, String>, command: &str) -> ReplayView {
     }
 }
 
-fn invariants(inv: &Invariants) -> InvariantsView {
+fn invariants(inv: &Invariants, episodes: &[Episode]) -> InvariantsView {
     let per_minute = inv.leader_changes_per_minute();
     InvariantsView {
         any: !inv.leader_changes.is_empty()
             || !inv.no_leader.is_empty()
-            || !inv.commit_regressions.is_empty(),
+            || !inv.commit_regressions.is_empty()
+            || !inv.request_latency.is_empty(),
         leader_changes_total: per_minute.values().sum(),
         leader_changes: per_minute
             .into_iter()
@@ -877,7 +886,65 @@ fn invariants(inv: &Invariants) -> InvariantsView {
             .iter()
             .map(|(n, at, origin)| [n.clone(), time_of_day(*at), origin.clone()])
             .collect(),
+        requests: requests(&inv.request_latency, episodes),
+        leadership: !inv.leader_changes.is_empty()
+            || !inv.no_leader.is_empty()
+            || !inv.commit_regressions.is_empty(),
     }
+}
+
+/// The client requests in sentences: the usual latency before the first episode, the worst
+/// 10 s, and how many failed during the episodes.
+fn requests(bins: &[LatencyBin], episodes: &[Episode]) -> Vec<String> {
+    let answered: u64 = bins.iter().map(|b| b.answered).sum();
+    let failed: u64 = bins.iter().map(|b| b.failed).sum();
+    if answered + failed == 0 {
+        return Vec::new();
+    }
+    let ms = |x: f64| duration(x / 1e3);
+    let mut out = vec![format!(
+        "{answered} client requests answered and {failed} failed or timed out."
+    )];
+    let net: Vec<&Episode> = episodes.iter().filter(|e| e.mode.is_network()).collect();
+    let first = net.iter().map(|e| e.start_ns).min();
+    let mut before: Vec<f64> = bins
+        .iter()
+        .filter(|b| b.answered > 0 && first.is_none_or(|f| b.start_ns + LATENCY_BIN_NS <= f))
+        .map(|b| b.p50_ms)
+        .collect();
+    before.sort_by(f64::total_cmp);
+    if let Some(m) = before.get(before.len() / 2) {
+        out.push(format!(
+            "Before the first episode the median request took {}.",
+            ms(*m)
+        ));
+    }
+    if let Some(w) = bins.iter().filter(|b| b.answered > 0).max_by(|a, b| {
+        a.p99_ms
+            .total_cmp(&b.p99_ms)
+            .then(b.start_ns.cmp(&a.start_ns))
+    }) {
+        out.push(format!(
+            "The slowest 10 s began at {}: 99th percentile {}, slowest {}.",
+            &time_of_day(w.start_ns)[..8],
+            ms(w.p99_ms),
+            ms(w.max_ms)
+        ));
+    }
+    let during: u64 = bins
+        .iter()
+        .filter(|b| {
+            net.iter()
+                .any(|e| b.start_ns < e.end_ns && b.start_ns + LATENCY_BIN_NS > e.start_ns)
+        })
+        .map(|b| b.failed)
+        .sum();
+    if !net.is_empty() && failed > 0 {
+        out.push(format!(
+            "{during} of the {failed} failures fell in 10 s bins that overlap an episode."
+        ));
+    }
+    out
 }
 
 fn accounting(a: &Accounting) -> AccountingView {

@@ -95,6 +95,25 @@ fn print_invariants(inv: &Invariants, out: &mut dyn Write) -> anyhow::Result<()>
             .collect();
         writeln!(out, "no leader     {}", spans.join(", "))?;
     }
+    if let Some(worst) = inv
+        .request_latency
+        .iter()
+        .filter(|b| b.answered > 0)
+        .max_by(|a, b| {
+            a.p99_ms
+                .total_cmp(&b.p99_ms)
+                .then(b.start_ns.cmp(&a.start_ns))
+        })
+    {
+        let answered: u64 = inv.request_latency.iter().map(|b| b.answered).sum();
+        let failed: u64 = inv.request_latency.iter().map(|b| b.failed).sum();
+        writeln!(
+            out,
+            "requests      {answered} answered, {failed} failed; worst 10 s p99 {:.0} ms from {}",
+            worst.p99_ms,
+            format_ts(worst.start_ns)
+        )?;
+    }
     for (node, ts, origin) in &inv.commit_regressions {
         writeln!(
             out,

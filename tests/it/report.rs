@@ -216,7 +216,7 @@ fn the_markdown_report_of_the_example() {
     let o = report(&["examples/asymmetric-leader", "-o", md.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("and 10 pictures beside it"),
+        stderr(&o).contains("and 11 pictures beside it"),
         "{}",
         stderr(&o)
     );
@@ -267,4 +267,31 @@ fn report_errors_name_the_problem_and_the_fix() {
     ]);
     assert!(!o.status.success());
     insta::assert_snapshot!("report_bad_compare", stderr(&o));
+}
+
+#[test]
+fn the_same_export_and_seed_give_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.html"), dir.path().join("b.html"));
+    for p in [&a, &b] {
+        let o = report(&["examples/asymmetric-leader", "-o", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(read(&a), read(&b));
+}
+
+#[test]
+fn a_healthy_export_gets_a_report_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("healthy.html");
+    let fixture = super::root_fixture("incidents/healthy");
+    let o = report(&[fixture.to_str().unwrap(), "-o", html.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = read(&html);
+    assert!(page.contains(r#"<span class="verdict mode-healthy">healthy</span>"#));
+    assert!(page.contains("rift finds no network incident in this export"));
+    assert!(
+        page.contains("No network episode to compare with the detector.")
+            || page.contains("No failure detector was named")
+    );
 }

@@ -69,10 +69,14 @@ impl Arrow {
     }
 }
 
+/// One direction at the moment: sender, receiver, state, and (delivery, sample size) where the
+/// evidence gives them.
+type Direction<'a> = (&'a NodeId, &'a NodeId, EdgeState, Option<(f64, u64)>);
+
 /// The graph of `channel` at window `w`.
 pub fn snapshot(t: &Timeline, channel: Channel, w: WindowIdx, id: &str, title: &str) -> Figure {
     // Every direction's state (and round trips where no direction is known).
-    let mut directed: Vec<(&NodeId, &NodeId, EdgeState, Option<(f64, u64)>)> = Vec::new();
+    let mut directed: Vec<Direction> = Vec::new();
     let mut all: BTreeMap<&NodeId, usize> = BTreeMap::new();
     for (k, segs) in &t.edges {
         if k.channel != channel || k.flow.is_some() {

@@ -6,6 +6,7 @@
 //! - [`graph`]: the cluster as a directed graph at the key moments, edges coloured by state.
 //! - [`belief`]: what each node believed about its peers and its role, over what the network did.
 //! - [`timeline`]: episodes and events on one time axis.
+//! - [`latency`]: client request latency and failures over time.
 //!
 //! Long incidents are downsampled: a column stands for several windows and shows the worst state
 //! among them (down, then lossy, then unknown, then up), so a short outage is never averaged
@@ -13,6 +14,7 @@
 
 pub mod belief;
 pub mod graph;
+pub mod latency;
 pub mod matrix;
 pub mod strip;
 pub mod timeline;
