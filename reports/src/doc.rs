@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use rift_classify::gap::{Gap, GapKind};
-use rift_classify::{EdgeDirection, Episode, Mode, Verdict};
+use rift_classify::{EdgeDirection, Episode, Mode, Subtype, Verdict};
 use rift_ingest::model::{Channel, Event};
 use rift_ingest::{Accounting, Invariants, LATENCY_BIN_NS, LatencyBin, format_ts};
 use rift_reach::{EdgeKey, Timeline, WindowIdx};
@@ -631,25 +631,39 @@ fn summary(v: &Verdict) -> Summary {
         .min()
         .unwrap_or(main.start_ns);
     let heal = scope.iter().map(|e| e.end_ns).max().unwrap_or(main.end_ns);
-    let how = match c.primary {
-        Mode::Complete => "as a complete partition",
-        Mode::Asymmetric => "in one direction only (asymmetric)",
-        Mode::Partial => "partially (some paths or flows only)",
-        Mode::Gray => "gray: health checks passed while the workload failed",
-        Mode::Flapping => "again and again (flapping)",
-        Mode::Crash => "not at all: a node crashed",
-        _ => "in no way rift can name",
-    };
     let main_edges = directed(main);
+    let (known, unknown): (Vec<Directed>, Vec<Directed>) = main_edges
+        .iter()
+        .cloned()
+        .partition(|d| !d.2.contains("direction unknown"));
+    let mut on = Vec::new();
+    if !known.is_empty() {
+        on.push(format!(
+            "{} failing direction{} ({})",
+            known.len(),
+            if known.len() == 1 { "" } else { "s" },
+            list(&compact(&known), 4)
+        ));
+    }
+    if !unknown.is_empty() {
+        let pairs: Vec<String> = unknown
+            .iter()
+            .map(|d| format!("{} ⇄ {}", d.0, d.1))
+            .collect();
+        on.push(format!(
+            "{} pair{} whose failing direction the evidence cannot tell ({})",
+            unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" },
+            list(&pairs, 4)
+        ));
+    }
     let mut first = format!(
-        "From {} to {} UTC ({}) the network failed {how}: {}, on {} directed edge{} ({}); confidence {:.2}.",
+        "From {} to {} UTC ({}) {}, on {}; confidence {:.2}.",
         time_of_day(onset),
         time_of_day(heal),
         duration((heal - onset) as f64 / 1e9),
-        what(main),
-        main_edges.len(),
-        if main_edges.len() == 1 { "" } else { "s" },
-        list(&compact(&main_edges), 4),
+        what_happened(main),
+        on.join(" and "),
         main.confidence
     );
     if !secondary.is_empty() {
@@ -677,10 +691,10 @@ fn summary(v: &Verdict) -> Summary {
                 k => format!("a {} gap", k.as_str()),
             };
             format!(
-                "The failure detector in use, {}, assumes {} and {} this mode, so this was {kind}; {acted}.",
+                "The failure detector in use, {}, assumes {} and {}, so this was {kind}; {acted}.",
                 d.detector.title,
                 g.assumption,
-                g.coverage.as_str()
+                fares(g.coverage)
             )
         }
         (Some(d), None) => format!(
@@ -701,13 +715,57 @@ fn summary(v: &Verdict) -> Summary {
     }
 }
 
-/// The episode's headline without the mode it starts with (the sentence names the mode).
-fn what(e: &Episode) -> String {
-    let h = rift_classify::text::headline(e);
-    let mode = e.mode.to_string();
-    match h.strip_prefix(&mode) {
-        Some(rest) if rest.starts_with(": ") => rest[2..].to_owned(),
-        _ => h,
+/// What an episode was, as the start of a sentence: "the network cut n1 off completely".
+fn what_happened(e: &Episode) -> String {
+    let names: Vec<String> = e.subject.iter().map(|n| n.0.clone()).collect();
+    let subject = list(&names, 4);
+    let headline = rift_classify::text::headline(e);
+    match (e.mode, e.subtype) {
+        (Mode::Complete, _) => format!("the network cut {subject} off completely"),
+        (Mode::Asymmetric, _) => match headline.strip_prefix("asymmetric: ") {
+            Some(rest) => format!("the network failed in one direction only: {rest}"),
+            None => format!("the network failed in one direction only between {subject}"),
+        },
+        (Mode::Partial, Some(Subtype::NonTransitive)) => format!(
+            "the network failed partially between {subject}: some pairs could not reach each other while both reached a third node"
+        ),
+        (Mode::Partial, Some(Subtype::PerFlow)) => format!(
+            "the network failed partially between {subject}: some flows failed while others of the same pair passed"
+        ),
+        (Mode::Partial, Some(Subtype::Lossy)) => {
+            format!("the network between {subject} lost part of the traffic for a lasting spell")
+        }
+        (Mode::Partial, _) => format!("the network failed partially between {subject}"),
+        (Mode::Gray, Some(Subtype::ObserversDisagree)) => format!(
+            "the network failed gray around {subject}: some observers reached it while others could not"
+        ),
+        (Mode::Gray, _) => format!(
+            "the network failed gray on {subject}: health checks passed while the workload failed"
+        ),
+        (Mode::Flapping, _) if e.subject.len() == 1 => {
+            format!("the network cut {subject} off again and again (flapping)")
+        }
+        (Mode::Flapping, Some(st)) => {
+            format!("the network between {subject} failed again and again (flapping, {st})")
+        }
+        (Mode::Flapping, None) => {
+            format!("the network between {subject} failed again and again (flapping)")
+        }
+        (Mode::Crash, _) => format!("no network fault was seen: {subject} crashed"),
+        _ => headline,
+    }
+}
+
+/// How a detector fares in a mode, as a verb phrase: "cannot see this mode".
+fn fares(c: rift_classify::detector::Coverage) -> &'static str {
+    use rift_classify::detector::Coverage;
+    match c {
+        Coverage::Detects => "detects this mode",
+        Coverage::Partial => "sees this mode only in part",
+        Coverage::Masks => "is misled by this mode",
+        Coverage::Blind => "cannot see this mode",
+        Coverage::Mitigates => "limits the damage in this mode",
+        Coverage::None => "changes nothing in this mode",
     }
 }
 
