@@ -108,11 +108,21 @@ pub(crate) fn join(
             if j < i {
                 i -= 1;
             }
-            let note = format!(
-                "its first {:.0} s looked partial: the links of the cut failed one after another",
-                (episodes[i].start_ns - p.start_ns) as f64 / 1e9
-            );
-            absorb_into(&mut episodes[i], p, Some(note));
+            let lead_ms = (episodes[i].start_ns - p.start_ns) / 1_000_000;
+            // A partial stretch that began with the cut adds nothing to say.
+            let note = if lead_ms >= 1000 {
+                Some(format!(
+                    "its first {:.0} s looked partial: the links of the cut failed one after another",
+                    lead_ms as f64 / 1e3
+                ))
+            } else if lead_ms > 0 {
+                Some(format!(
+                    "its first {lead_ms} ms looked partial: the links of the cut failed one after another"
+                ))
+            } else {
+                None
+            };
+            absorb_into(&mut episodes[i], p, note);
         }
         // 2. Transport echo: which direction stopped first, from the last-heard times.
         if echo_gap_ns > 0 {
