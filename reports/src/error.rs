@@ -10,12 +10,14 @@ pub enum Error {
     #[error("report template {0}: {1:#}")]
     Template(&'static str, #[source] minijinja::Error),
     /// A file could not be written.
-    #[error("cannot write '{}': {source}", path.display())]
+    #[error(
+        "cannot write '{}': {reason}; give -o a file in a folder that exists and that you may write to",
+        path.display()
+    )]
     Write {
         /// The file.
         path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
+        /// Why, as the operating system said it.
+        reason: std::io::Error,
     },
 }

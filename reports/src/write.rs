@@ -19,9 +19,9 @@ pub fn write(rendered: &Rendered, path: &Path) -> Result<Vec<PathBuf>, Error> {
     for (rel, content) in &rendered.files {
         let p = dir.join(rel);
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+            std::fs::create_dir_all(parent).map_err(|e| Error::Write {
                 path: parent.to_owned(),
-                source,
+                reason: plain(e),
             })?;
         }
         atomic(&p, content.as_bytes())?;
@@ -34,9 +34,9 @@ pub fn write(rendered: &Rendered, path: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it to `path`.
 pub fn atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let err = |source| Error::Write {
+    let err = |e| Error::Write {
         path: path.to_owned(),
-        source,
+        reason: plain(e),
     };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -53,4 +53,12 @@ pub fn atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+/// The operating system's reason alone, without the temporary file's random name that the
+/// `tempfile` errors append (" at path …").
+fn plain(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    let reason = text.split(" at path ").next().unwrap_or(&text).to_owned();
+    std::io::Error::new(e.kind(), reason)
 }

@@ -267,6 +267,17 @@ fn report_errors_name_the_problem_and_the_fix() {
     ]);
     assert!(!o.status.success());
     insta::assert_snapshot!("report_bad_compare", stderr(&o));
+    let o = report(&[
+        "examples/asymmetric-leader",
+        "--compare",
+        "none",
+        "--similar",
+        "0",
+        "-o",
+        "/nonexistent-folder/report.html",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("report_unwritable_output", stderr(&o));
 }
 
 #[test]
