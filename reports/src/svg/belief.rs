@@ -117,7 +117,7 @@ pub fn figure(t: &Timeline, events: &[Event]) -> Option<Figure> {
     let total_rows = rows.len();
     rows.truncate(MAX_ROWS);
     let row_h = 22.0;
-    let name_w = 24.0 * 6.2 + 10.0;
+    let name_w = 24.0 * 6.7 + 10.0;
     let x0 = name_w;
     let top = 6.0;
     let height = top + rows.len() as f64 * row_h + 70.0;

@@ -58,10 +58,8 @@ fn figure(t: &Timeline, channel: Channel) -> Option<Figure> {
     let name_w = if named {
         nodes
             .iter()
-            .map(|x| short(&x.0, 10).chars().count())
-            .max()
-            .unwrap_or(2) as f64
-            * 6.2
+            .map(|x| super::text_width(&short(&x.0, 10)))
+            .fold(12.0, f64::max)
             + 6.0
     } else {
         0.0

@@ -183,9 +183,10 @@ pub(crate) fn state_legend(out: &mut String, x: f64, y: f64) {
     }
 }
 
-/// About how wide `s` is at the pictures' 11 px font.
+/// About how wide `s` is at the pictures' 11 px font (generous: a label that is too wide
+/// only leaves a margin, one that is too narrow is cut off).
 pub(crate) fn text_width(s: &str) -> f64 {
-    s.chars().count() as f64 * 6.3
+    s.chars().count() as f64 * 6.7
 }
 
 /// A horizontal time axis from `t0` to `t1` (ns) drawn between `x0` and `x1` at `y`, with

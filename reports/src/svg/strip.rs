@@ -155,10 +155,8 @@ fn figure(t: &Timeline, channel: Channel) -> Option<Figure> {
     let row_h = if drawn <= 12 { 14.0 } else { 10.0 };
     let name_w = rows
         .iter()
-        .map(|r| short(&r.name, 32).chars().count())
-        .max()
-        .unwrap_or(4) as f64
-        * 6.2
+        .map(|r| super::text_width(&short(&r.name, 32)))
+        .fold(24.0, f64::max)
         + 10.0;
     let x0 = name_w;
     let width = x0 + PLOT_W + 48.0;

@@ -62,7 +62,7 @@ pub fn figure(
         nodes.sort_by(|a, b| a.0.cmp(b.0));
     }
     let row_h = 18.0;
-    let x0 = 24.0 * 6.2 + 10.0;
+    let x0 = 24.0 * 6.7 + 10.0;
     let top = 6.0;
     let ep_rows = episodes.len() + usize::from(!transients.is_empty());
     let width = x0 + PLOT_W + 48.0;
