@@ -1,4 +1,7 @@
-//! The progress bar on long reads, hidden when stderr is not a terminal.
+//! The progress bar on long reads and the spinner on long steps, hidden when stderr is not a
+//! terminal.
+
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -34,6 +37,31 @@ impl rift_ingest::Progress for Bar {
     }
 
     fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// A spinner with a message for a step that has no measurable progress (a replay); cleared
+/// when dropped.
+pub(crate) struct Spinner {
+    bar: ProgressBar,
+}
+
+impl Spinner {
+    pub(crate) fn new(msg: String) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .expect("the spinner template is valid"),
+        );
+        bar.set_message(msg);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Spinner { bar }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
         self.bar.finish_and_clear();
     }
 }

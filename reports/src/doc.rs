@@ -451,7 +451,10 @@ impl Report {
                     )
                 })
                 .collect(),
-            events: i.events.iter().take(MAX_EVENT_ROWS).map(event).collect(),
+            events: table_events(i.events, &c.episodes)
+                .into_iter()
+                .map(event)
+                .collect(),
             events_total: i.events.len(),
             figures,
             detector: v.detector.as_ref().map(|d| DetectorView {
@@ -808,6 +811,33 @@ fn episode(e: &Episode) -> EpisodeView {
             .collect(),
         evidence_total: e.evidence_total,
     }
+}
+
+/// The events of the table: all of them when they fit; otherwise those from 30 s before the
+/// first network episode to 30 s after the last, without last-heard times and relayed opinions,
+/// and at most [`MAX_EVENT_ROWS`] of those.
+fn table_events<'e>(events: &'e [Event], episodes: &[Episode]) -> Vec<&'e Event> {
+    if events.len() <= MAX_EVENT_ROWS {
+        return events.iter().collect();
+    }
+    let net = episodes.iter().filter(|e| e.mode.is_network());
+    let from = net.clone().map(|e| e.start_ns).min();
+    let to = net.map(|e| e.end_ns).max();
+    let margin = 30_000_000_000;
+    events
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e.kind,
+                rift_ingest::model::EventKind::LastHeard | rift_ingest::model::EventKind::Relay
+            )
+        })
+        .filter(|e| match (from, to) {
+            (Some(a), Some(b)) => e.ts_ns >= a - margin && e.ts_ns <= b + margin,
+            _ => true,
+        })
+        .take(MAX_EVENT_ROWS)
+        .collect()
 }
 
 fn event(e: &Event) -> EventRow {

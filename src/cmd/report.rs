@@ -8,6 +8,7 @@ use rift_reports::{Format as _, Html, Inputs, Markdown, Report};
 
 use super::UsageError;
 use super::classify::{VerdictArgs, verdict};
+use crate::progress::Spinner;
 
 /// The variants a report replays unless told otherwise: the incident's own settings, its
 /// Raft with both guards, and each detector model beside it.
@@ -81,6 +82,12 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         scenario_from_incident(&verdict, &built.timeline, &built.events)
             .map_err(|e| format!("the incident could not be turned into a scenario: {e}."))
             .and_then(|scenario| {
+                let _spinner = Spinner::new(format!(
+                    "replaying {} variant{} of {} members",
+                    variants.len(),
+                    if variants.len() == 1 { "" } else { "s" },
+                    scenario.cluster.nodes.len()
+                ));
                 compare(&scenario, &variants, Seed(args.seed))
                     .map_err(|e| format!("the replay failed: {e}."))
             })
