@@ -115,6 +115,18 @@ pub enum Coverage {
 }
 
 impl Coverage {
+    /// How a detector with this coverage fares, as a verb phrase: "cannot see this mode".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Coverage::Detects => "detects this mode",
+            Coverage::Partial => "sees this mode only in part",
+            Coverage::Masks => "is misled by this mode",
+            Coverage::Blind => "cannot see this mode",
+            Coverage::Mitigates => "limits the damage in this mode",
+            Coverage::None => "changes nothing in this mode",
+        }
+    }
+
     /// The name used in output.
     pub fn as_str(self) -> &'static str {
         match self {

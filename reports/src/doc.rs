@@ -1,7 +1,7 @@
 //! The report as data: everything the templates show, computed once from the pipeline's
 //! results. Both formats render the same [`Report`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use rift_classify::gap::{Gap, GapKind};
@@ -697,7 +697,7 @@ fn summary(v: &Verdict) -> Summary {
                 "The failure detector in use, {}, assumes {} and {}, so this was {kind}; {acted}.",
                 d.detector.title,
                 g.assumption,
-                fares(g.coverage)
+                g.coverage.phrase()
             )
         }
         (Some(d), None) => format!(
@@ -756,19 +756,6 @@ fn what_happened(e: &Episode) -> String {
         }
         (Mode::Crash, _) => format!("no network fault was seen: {subject} crashed"),
         _ => headline,
-    }
-}
-
-/// How a detector fares in a mode, as a verb phrase: "cannot see this mode".
-fn fares(c: rift_classify::detector::Coverage) -> &'static str {
-    use rift_classify::detector::Coverage;
-    match c {
-        Coverage::Detects => "detects this mode",
-        Coverage::Partial => "sees this mode only in part",
-        Coverage::Masks => "is misled by this mode",
-        Coverage::Blind => "cannot see this mode",
-        Coverage::Mitigates => "limits the damage in this mode",
-        Coverage::None => "changes nothing in this mode",
     }
 }
 
@@ -1138,26 +1125,23 @@ fn worst_window(t: &Timeline, e: &Episode, channel: Channel) -> Option<WindowIdx
         .map_or(t.windows, |w| w.0 + 1)
         .max(a + 1);
     let mut diff = vec![0i64; (b - a + 1) as usize];
-    let mut keys: BTreeMap<EdgeKey, ()> = BTreeMap::new();
+    let mut keys: BTreeSet<EdgeKey> = BTreeSet::new();
     for x in e.edges.iter().filter(|x| x.channel == channel) {
         let flow = x.flow.clone();
         let mut add = |src: &rift_ingest::model::NodeId, dst: &rift_ingest::model::NodeId| {
-            keys.insert(
-                EdgeKey {
-                    channel,
-                    src: src.clone(),
-                    dst: dst.clone(),
-                    flow: flow.clone(),
-                },
-                (),
-            );
+            keys.insert(EdgeKey {
+                channel,
+                src: src.clone(),
+                dst: dst.clone(),
+                flow: flow.clone(),
+            });
         };
         add(&x.from, &x.to);
         if x.direction != EdgeDirection::OneWay {
             add(&x.to, &x.from);
         }
     }
-    for k in keys.keys() {
+    for k in &keys {
         for s in t.edges.get(k).into_iter().flatten() {
             if !s.state.is_fault() {
                 continue;

@@ -1,7 +1,7 @@
 //! Public incidents like this one, from the corpus.
 
 use rift_classify::{Mode, Verdict};
-use rift_corpus::{Corpus, CorpusError, CorpusIndex, Filters, Label};
+use rift_corpus::{Corpus, CorpusError, CorpusIndex, Filters, Hit, Label};
 use serde::Serialize;
 
 /// A corpus entry that looks like the incident.
@@ -58,46 +58,41 @@ pub fn find(
         ..Filters::default()
     };
     let query = words.join(" ");
-    let mut picked: Vec<(rift_corpus::Hit, String)> = index
+    let mut picked: Vec<(Hit, String)> = index
         .search(&query, &filters, limit)?
         .hits
         .into_iter()
         .map(|h| (h, format!("same mode ({})", c.primary)))
         .collect();
-    let mut fill = |hits: Vec<rift_corpus::Hit>, why: &dyn Fn(&rift_corpus::Hit) -> String| {
-        for h in hits {
-            if picked.len() >= limit {
-                break;
-            }
-            if picked.iter().all(|(x, _)| x.id != h.id) {
-                let w = why(&h);
-                picked.push((h, w));
-            }
-        }
-    };
     // The mode's other entries, newest first.
-    let mut rest = index
-        .search("", &filters, corpus.entries.len().max(1))?
-        .hits;
-    rest.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
-    fill(rest, &|_| format!("same mode ({})", c.primary));
+    if picked.len() < limit {
+        let mut rest = index
+            .search("", &filters, corpus.entries.len().max(1))?
+            .hits;
+        rest.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+        fill(&mut picked, limit, rest, &|_| {
+            format!("same mode ({})", c.primary)
+        });
+    }
     // Then entries of other modes whose text matches.
-    let text = index.search(&query, &Filters::default(), limit * 2)?.hits;
-    fill(text, &|h| {
-        let mut w: Vec<String> = h
-            .highlighted
-            .iter()
-            .filter_map(|&(a, b)| h.snippet.get(a..b))
-            .map(str::to_lowercase)
-            .collect();
-        w.sort();
-        w.dedup();
-        if w.is_empty() {
-            "its text matches".to_owned()
-        } else {
-            format!("mentions {}", w.join(", "))
-        }
-    });
+    if picked.len() < limit {
+        let text = index.search(&query, &Filters::default(), limit * 2)?.hits;
+        fill(&mut picked, limit, text, &|h| {
+            let mut w: Vec<String> = h
+                .highlighted
+                .iter()
+                .filter_map(|&(a, b)| h.snippet.get(a..b))
+                .map(str::to_lowercase)
+                .collect();
+            w.sort();
+            w.dedup();
+            if w.is_empty() {
+                "its text matches".to_owned()
+            } else {
+                format!("mentions {}", w.join(", "))
+            }
+        });
+    }
     let hits = picked;
     Ok(hits
         .into_iter()
@@ -118,4 +113,22 @@ pub fn find(
             })
         })
         .collect())
+}
+
+/// Adds `hits` not yet picked, with why, until `limit` are.
+fn fill(
+    picked: &mut Vec<(Hit, String)>,
+    limit: usize,
+    hits: Vec<Hit>,
+    why: &dyn Fn(&Hit) -> String,
+) {
+    for h in hits {
+        if picked.len() >= limit {
+            break;
+        }
+        if picked.iter().all(|(x, _)| x.id != h.id) {
+            let w = why(&h);
+            picked.push((h, w));
+        }
+    }
 }

@@ -32,19 +32,7 @@ fn is_hazard(c: char) -> bool {
 
 /// Escapes text for HTML and XML (element content and quoted attributes), after [`visible`].
 pub fn html(s: &str) -> String {
-    let s = visible(s);
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s, &[('"', "&quot;"), ('\'', "&#39;")], &[])
 }
 
 /// Escapes text for Markdown (CommonMark and GitHub tables), after [`visible`]: the punctuation
@@ -52,18 +40,23 @@ pub fn html(s: &str) -> String {
 /// `>` and `&` become entities so that no HTML passes through. A value never starts a line
 /// (newlines became `␊`), so list and numbering markers need no escape.
 pub fn markdown(s: &str) -> String {
+    escape(s, &[], &['\\', '`', '*', '_', '[', ']', '#', '|', '~'])
+}
+
+/// [`visible`], then `&`, `<`, `>` and the `entities` as character references and the
+/// `backslashed` characters behind a backslash.
+fn escape(s: &str, entities: &[(char, &str)], backslashed: &[char]) -> String {
+    const MARKUP: [(char, &str); 3] = [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;")];
     let s = visible(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+        if let Some((_, reference)) = MARKUP.iter().chain(entities).find(|(e, _)| *e == c) {
+            out.push_str(reference);
+        } else {
+            if backslashed.contains(&c) {
                 out.push('\\');
-                out.push(c);
             }
-            c => out.push(c),
+            out.push(c);
         }
     }
     out

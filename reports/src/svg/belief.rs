@@ -8,12 +8,11 @@ use std::fmt::Write;
 use rift_ingest::model::{Channel, Event, EventKind, NodeId};
 use rift_reach::Timeline;
 
-use super::{Bins, Figure, Scale, binned, open, row_runs, short, span};
+use super::{Bins, Figure, PLOT_W, Scale, binned, open, row_runs, short, span};
 use crate::text;
 
 /// Rows at most (role rows and peer rows together).
 const MAX_ROWS: usize = 80;
-const PLOT_W: f64 = 700.0;
 
 /// Who formed an opinion about whom, from one event: (observer, subject).
 fn opinion(e: &Event) -> Option<(&NodeId, &NodeId)> {
@@ -117,17 +116,10 @@ pub fn figure(t: &Timeline, events: &[Event]) -> Option<Figure> {
     let total_rows = rows.len();
     rows.truncate(MAX_ROWS);
     let row_h = 22.0;
-    let name_w = 24.0 * 6.7 + 10.0;
-    let x0 = name_w;
+    let scale = Scale::labelled(t0, t1);
+    let (x0, width) = (scale.x0, scale.width());
     let top = 6.0;
     let height = top + rows.len() as f64 * row_h + 70.0;
-    let width = x0 + PLOT_W + 48.0;
-    let scale = Scale {
-        t0,
-        t1,
-        x0,
-        x1: x0 + PLOT_W,
-    };
     let cell_w = PLOT_W / f64::from(bins.count);
     let mut s = open(width, height, "detector belief against network truth");
     s.push_str(r##"<defs><pattern id="belief-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff" fill-opacity="0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#212121" stroke-width="2"/></pattern></defs>"##);

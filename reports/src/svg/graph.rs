@@ -5,7 +5,7 @@
 //! directions are drawn one by one and the rest become one "others" node, whose arrows carry the
 //! worst state of the directions they stand for.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use rift_ingest::model::{Channel, NodeId};
@@ -88,11 +88,10 @@ pub fn snapshot(t: &Timeline, channel: Channel, w: WindowIdx, id: &str, title: &
             directed.push((&k.src, &k.dst, seg.state, seg.estimate.map(|e| (e.p, e.n))));
         }
     }
-    let has_direction = |a: &NodeId, b: &NodeId| {
-        directed
-            .iter()
-            .any(|(x, y, _, _)| (*x == a && *y == b) || (*x == b && *y == a))
-    };
+    let known: BTreeSet<(&NodeId, &NodeId)> = directed
+        .iter()
+        .flat_map(|(a, b, _, _)| [(*a, *b), (*b, *a)])
+        .collect();
     let mut round_trips: Vec<(&NodeId, &NodeId, EdgeState)> = Vec::new();
     for (k, segs) in &t.round_trips {
         if k.channel != channel || k.flow.is_some() {
@@ -101,7 +100,7 @@ pub fn snapshot(t: &Timeline, channel: Channel, w: WindowIdx, id: &str, title: &
         all.entry(&k.a).or_default();
         all.entry(&k.b).or_default();
         if let Some(seg) = rift_reach::segment_at(segs, w) {
-            if !has_direction(&k.a, &k.b) || seg.state.is_fault() {
+            if !known.contains(&(&k.a, &k.b)) || seg.state.is_fault() {
                 round_trips.push((&k.a, &k.b, seg.state));
             }
         }

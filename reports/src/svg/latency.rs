@@ -7,10 +7,9 @@ use std::fmt::Write;
 use rift_classify::Episode;
 use rift_ingest::{LATENCY_BIN_NS, LatencyBin};
 
-use super::{Figure, Scale, open};
+use super::{Figure, PLOT_W, Scale, open};
 use crate::svg::timeline::mode_color;
 
-const PLOT_W: f64 = 700.0;
 const PLOT_H: f64 = 160.0;
 const BARS_H: f64 = 40.0;
 
@@ -40,7 +39,7 @@ pub fn figure(t0: i64, t1: i64, bins: &[LatencyBin], episodes: &[Episode]) -> Op
         x1: x0 + PLOT_W,
     };
     let y = |ms: f64| top + PLOT_H - (ms.max(lo).log10() - l0) / (l1 - l0).max(1.0) * PLOT_H;
-    let width = x0 + PLOT_W + 48.0;
+    let width = scale.width();
     let bars_top = top + PLOT_H + 10.0;
     let height = bars_top + BARS_H + 64.0;
     let mut s = open(width, height, "client request latency over time");

@@ -137,19 +137,10 @@ fn figure(t: &Timeline, channel: Channel) -> Option<Figure> {
     }
     state_legend(&mut s, 4.0, height - 8.0);
     s.push_str("</svg>");
-    let per = f64::from(bins.per) * t.window_ns as f64 / 1e9;
     let mut caption = format!(
-        "Rows are senders, columns receivers, on the {channel} channel: a one-way fault is a red cell whose mirror across the diagonal stays green. "
+        "Rows are senders, columns receivers, on the {channel} channel: a one-way fault is a red cell whose mirror across the diagonal stays green. {}",
+        bins.caption(t.window_ns, "grid", " of each direction")
     );
-    if bins.per > 1 {
-        let _ = write!(
-            caption,
-            "Each grid covers {} and shows the worst state of each direction within it.",
-            text::duration(per)
-        );
-    } else {
-        caption.push_str("Each grid is one window.");
-    }
     if !named {
         let names: Vec<String> = nodes.iter().map(|x| x.0.clone()).collect();
         let _ = write!(caption, " Nodes in name order: {}.", text::list(&names, 12));

@@ -84,6 +84,20 @@ impl Bins {
         }
     }
 
+    /// How one `unit` (column, grid) relates to the windows, for a caption: "Each column covers
+    /// 5 s and shows the worst state{of} within it." or "Each column is one 1 s window."
+    pub(crate) fn caption(&self, window_ns: i64, unit: &str, of: &str) -> String {
+        let per = f64::from(self.per) * window_ns as f64 / 1e9;
+        if self.per > 1 {
+            format!(
+                "Each {unit} covers {} and shows the worst state{of} within it.",
+                text::duration(per)
+            )
+        } else {
+            format!("Each {unit} is one {} window.", text::duration(per))
+        }
+    }
+
     /// The windows of column `c`.
     pub(crate) fn range(&self, c: u32) -> (u32, u32) {
         let a = c * self.per;
@@ -249,6 +263,11 @@ impl Flow {
     }
 }
 
+/// The width of a time plot, px.
+pub(crate) const PLOT_W: f64 = 700.0;
+/// The label column of the timeline and belief pictures: room for 24 characters.
+pub(crate) const LABEL_W: f64 = 24.0 * 6.7 + 10.0;
+
 /// Maps a time (ns) to an x position.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Scale {
@@ -259,6 +278,21 @@ pub(crate) struct Scale {
 }
 
 impl Scale {
+    /// `[t0, t1)` over [`PLOT_W`] px, right of a label column [`LABEL_W`] wide.
+    pub(crate) fn labelled(t0: i64, t1: i64) -> Scale {
+        Scale {
+            t0,
+            t1,
+            x0: LABEL_W,
+            x1: LABEL_W + PLOT_W,
+        }
+    }
+
+    /// The width of a picture drawn on this scale, with room for the last axis label.
+    pub(crate) fn width(&self) -> f64 {
+        self.x1 + 48.0
+    }
+
     pub(crate) fn x(&self, t: i64) -> f64 {
         let f = (t.clamp(self.t0, self.t1) - self.t0) as f64 / (self.t1 - self.t0).max(1) as f64;
         self.x0 + f * (self.x1 - self.x0)

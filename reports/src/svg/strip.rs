@@ -198,23 +198,10 @@ fn figure(t: &Timeline, channel: Channel) -> Option<Figure> {
     super::time_axis(&mut s, t0, t1, scale.x0, scale.x1, axis_y);
     state_legend(&mut s, x0, axis_y + 38.0);
     s.push_str("</svg>");
-    let per = bins.per as f64 * t.window_ns as f64 / 1e9;
     let mut caption = format!(
-        "Each row is one direction on the {channel} channel; time runs left to right (UTC). "
+        "Each row is one direction on the {channel} channel; time runs left to right (UTC). {} ",
+        bins.caption(t.window_ns, "column", "")
     );
-    if bins.per > 1 {
-        let _ = write!(
-            caption,
-            "Each column covers {} and shows the worst state within it. ",
-            text::duration(per)
-        );
-    } else {
-        let _ = write!(
-            caption,
-            "Each column is one {} window. ",
-            text::duration(per)
-        );
-    }
     if shown < total {
         let _ = write!(
             caption,

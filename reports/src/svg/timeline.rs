@@ -12,7 +12,6 @@ use crate::text;
 
 /// Node lanes at most; the nodes with most events are kept.
 const MAX_NODES: usize = 40;
-const PLOT_W: f64 = 700.0;
 
 /// The colour of a mode's bars.
 pub(crate) fn mode_color(m: Mode) -> &'static str {
@@ -62,16 +61,10 @@ pub fn figure(
         nodes.sort_by(|a, b| a.0.cmp(b.0));
     }
     let row_h = 18.0;
-    let x0 = 24.0 * 6.7 + 10.0;
+    let scale = Scale::labelled(t0, t1);
+    let (x0, width) = (scale.x0, scale.width());
     let top = 6.0;
     let ep_rows = episodes.len() + usize::from(!transients.is_empty());
-    let width = x0 + PLOT_W + 48.0;
-    let scale = Scale {
-        t0,
-        t1,
-        x0,
-        x1: x0 + PLOT_W,
-    };
     let mut s = String::new();
     let mut y = top;
     for e in episodes {
