@@ -50,6 +50,11 @@ pub(crate) trait Model {
     fn message(&mut self, ctx: &mut Ctx, id: u8, from: Host, to: Host, m: DetMsg);
 }
 
+/// The first `n` hosts: the members.
+fn hosts(n: usize) -> impl Iterator<Item = Host> {
+    (0..n).map(|i| Host(i as u32))
+}
+
 /// The models a variant runs.
 pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<Box<dyn Model>> {
     let Some(kind) = variant.model() else {
@@ -224,13 +229,7 @@ impl Model for Heartbeats {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        stagger(
-            ctx,
-            &mut self.rng,
-            id,
-            (0..self.n).map(|i| Host(i as u32)),
-            self.interval,
-        );
+        stagger(ctx, &mut self.rng, id, hosts(self.n), self.interval);
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {
@@ -359,13 +358,7 @@ impl Model for Swim {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        stagger(
-            ctx,
-            &mut self.rng,
-            id,
-            (0..self.n).map(|i| Host(i as u32)),
-            self.interval,
-        );
+        stagger(ctx, &mut self.rng, id, hosts(self.n), self.interval);
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, code: u64) {
@@ -493,13 +486,7 @@ impl Model for Bidi {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        stagger(
-            ctx,
-            &mut self.rng,
-            id,
-            (0..self.n).map(|i| Host(i as u32)),
-            self.interval,
-        );
+        stagger(ctx, &mut self.rng, id, hosts(self.n), self.interval);
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {

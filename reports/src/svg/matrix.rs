@@ -17,10 +17,7 @@ const GRID: f64 = 150.0;
 
 /// One figure per channel with one-way or round-trip series.
 pub fn figures(t: &Timeline) -> Vec<Figure> {
-    t.channels()
-        .into_iter()
-        .filter_map(|c| figure(t, c))
-        .collect()
+    super::per_channel(t, figure)
 }
 
 fn figure(t: &Timeline, channel: Channel) -> Option<Figure> {

@@ -299,6 +299,17 @@ impl Scale {
     }
 }
 
+/// One figure per channel of the timeline, where `figure` draws one.
+pub(crate) fn per_channel(
+    t: &Timeline,
+    figure: impl Fn(&Timeline, rift_ingest::model::Channel) -> Option<Figure>,
+) -> Vec<Figure> {
+    t.channels()
+        .into_iter()
+        .filter_map(|c| figure(t, c))
+        .collect()
+}
+
 /// The timeline's time span, ns.
 pub(crate) fn span(t: &Timeline) -> (i64, i64) {
     (t.epoch_ns, t.window_start(WindowIdx(t.windows)))

@@ -98,10 +98,7 @@ fn group(rows: Vec<Row>) -> Vec<Row> {
 
 /// One figure per channel of the timeline.
 pub fn figures(t: &Timeline) -> Vec<Figure> {
-    t.channels()
-        .into_iter()
-        .filter_map(|c| figure(t, c))
-        .collect()
+    super::per_channel(t, figure)
 }
 
 fn figure(t: &Timeline, channel: Channel) -> Option<Figure> {
