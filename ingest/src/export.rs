@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::accounting::{Accounting, FileAccount, SkipReason};
@@ -14,7 +15,7 @@ use crate::input;
 use crate::logs::read::{LogSettings, read_log, sniff};
 use crate::logs::{self, LogFile, Profile};
 use crate::metrics::{self, Invariants, LatencyBins, MetricFile, MetricTable};
-use crate::model::{Channel, Event, Evidence, Observation};
+use crate::model::{Channel, Event, Evidence, Observation, ObservationRow};
 use crate::nodes::NodeResolver;
 use crate::row::{Format, read_table};
 use crate::source::counters::{CountersFile, CountersSettings, PairStore};
@@ -120,7 +121,7 @@ pub struct Export {
 }
 
 struct Tally<'s> {
-    nodes: BTreeSet<String>,
+    nodes: FxHashSet<String>,
     channels: BTreeSet<Channel>,
     start: Option<i64>,
     end: Option<i64>,
@@ -138,12 +139,11 @@ impl Tally<'_> {
         self.end = Some(self.end.map_or(ts, |e| e.max(ts)));
     }
 
-    fn push(&mut self, o: Observation) {
-        if !self.nodes.contains(o.src.as_str()) {
-            self.nodes.insert(o.src.0.clone());
-        }
-        if !self.nodes.contains(o.dst.as_str()) {
-            self.nodes.insert(o.dst.0.clone());
+    fn push(&mut self, o: &ObservationRow<'_>) {
+        for node in [o.src, o.dst] {
+            if !self.nodes.contains(node) {
+                self.nodes.insert(node.to_owned());
+            }
         }
         self.channels.insert(o.channel);
         self.span(o.ts_ns);
@@ -151,7 +151,7 @@ impl Tally<'_> {
         if o.channel == Channel::Data && o.evidence == Evidence::RoundTrip {
             self.latency.add(o.ts_ns, o.delivered > 0, o.latency_ms);
         }
-        self.builder.push(o);
+        self.builder.push_row(o);
         if self.builder.len() >= self.batch_rows {
             self.flush();
         }
@@ -285,7 +285,7 @@ impl Export {
         }
 
         let mut tally = Tally {
-            nodes: BTreeSet::new(),
+            nodes: FxHashSet::default(),
             channels: BTreeSet::new(),
             start: None,
             end: None,
@@ -355,8 +355,8 @@ impl Export {
                         ProbeFile::new(&resolver, &mut accounts[i], settings, &mut rows);
                     read_table(&f.path, format, &mut reader, progress)?;
                     events.extend(reader.finish());
-                    for o in rows {
-                        tally.push(o);
+                    for o in &rows {
+                        tally.push(&o.as_row());
                     }
                 }
                 // Read above, in parallel.
@@ -449,8 +449,8 @@ impl Export {
             (a.ts_ns, &a.src, &a.dst, a.channel, &a.origin)
                 .cmp(&(b.ts_ns, &b.src, &b.dst, b.channel, &b.origin))
         });
-        for o in derived {
-            tally.push(o);
+        for o in &derived {
+            tally.push(&o.as_row());
         }
 
         store.drain(&mut |o| tally.push(o));
@@ -469,7 +469,11 @@ impl Export {
         }
         progress.finish();
         let summary = Summary {
-            nodes: tally.nodes.into_iter().collect(),
+            nodes: {
+                let mut nodes: Vec<String> = tally.nodes.into_iter().collect();
+                nodes.sort();
+                nodes
+            },
             channels: tally.channels.into_iter().collect(),
             start_ns: tally.start,
             end_ns: tally.end,

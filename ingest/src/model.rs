@@ -93,6 +93,14 @@ impl Channel {
         Channel::Indirect,
     ];
 
+    /// The position in [`Channel::ALL`]: the physical code of the table's enum column.
+    pub fn index(self) -> u8 {
+        Channel::ALL
+            .iter()
+            .position(|&x| x == self)
+            .expect("ALL lists every variant") as u8
+    }
+
     /// The name used in tables, files and flags.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -144,6 +152,14 @@ pub enum Evidence {
 impl Evidence {
     /// Both kinds, in output order.
     pub const ALL: [Evidence; 2] = [Evidence::OneWay, Evidence::RoundTrip];
+
+    /// The position in [`Evidence::ALL`]: the physical code of the table's enum column.
+    pub fn index(self) -> u8 {
+        Evidence::ALL
+            .iter()
+            .position(|&x| x == self)
+            .expect("ALL lists every variant") as u8
+    }
 
     /// The name used in tables.
     pub fn as_str(self) -> &'static str {
@@ -334,6 +350,53 @@ pub struct Observation {
     pub reporter: String,
     /// `file:line` it came from.
     pub origin: String,
+}
+
+impl Observation {
+    /// The row, borrowed.
+    pub fn as_row(&self) -> ObservationRow<'_> {
+        ObservationRow {
+            ts_ns: self.ts_ns,
+            src: &self.src.0,
+            dst: &self.dst.0,
+            channel: self.channel,
+            flow: self.flow.as_deref(),
+            evidence: self.evidence,
+            attempts: self.attempts,
+            delivered: self.delivered,
+            latency_ms: self.latency_ms,
+            reporter: &self.reporter,
+            origin: &self.origin,
+        }
+    }
+}
+
+/// One row of the observations table with borrowed strings: what sources that hold their names
+/// elsewhere (the counters pairing store) hand over without an allocation per row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ObservationRow<'a> {
+    /// Nanoseconds since the Unix epoch, UTC.
+    pub ts_ns: i64,
+    /// Sender of the measured traffic.
+    pub src: &'a str,
+    /// Receiver of the measured traffic.
+    pub dst: &'a str,
+    /// Channel of the traffic.
+    pub channel: Channel,
+    /// Flow tuple, port or path id.
+    pub flow: Option<&'a str>,
+    /// Evidence kind.
+    pub evidence: Evidence,
+    /// Messages sent.
+    pub attempts: u32,
+    /// Messages delivered (one way) or answered (round trip).
+    pub delivered: u32,
+    /// Latency where known.
+    pub latency_ms: Option<f32>,
+    /// Who reported the row.
+    pub reporter: &'a str,
+    /// `file:line` it came from.
+    pub origin: &'a str,
 }
 
 /// One row of the events table.

@@ -65,10 +65,19 @@ pub(crate) trait RowSink {
 
 /// Where a row came from, as written in `origin`.
 pub(crate) fn origin(file: &str, format: Format, line: u64) -> String {
-    match format {
-        Format::Parquet => format!("{file}:row {line}"),
-        _ => format!("{file}:{line}"),
-    }
+    let mut s = String::new();
+    push_origin(&mut s, file, format, line);
+    s
+}
+
+/// Appends [`origin`] to `out`, without allocating once `out` has grown.
+pub(crate) fn push_origin(out: &mut String, file: &str, format: Format, line: u64) {
+    out.push_str(file);
+    out.push_str(match format {
+        Format::Parquet => ":row ",
+        _ => ":",
+    });
+    out.push_str(itoa::Buffer::new().format(line));
 }
 
 /// Reads a table file into `sink`.

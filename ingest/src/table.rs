@@ -1,8 +1,11 @@
 //! Building the polars tables from rows.
 
-use polars::prelude::*;
+use std::sync::Arc;
 
-use crate::model::{Channel, Event, Evidence, Observation, col};
+use polars::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::model::{Channel, Event, Evidence, Observation, ObservationRow, col};
 
 fn categorical() -> DataType {
     DataType::from_categories(Categories::global())
@@ -44,26 +47,57 @@ pub fn observations_schema() -> Schema {
 }
 
 /// Collects observation rows column by column and turns them into a DataFrame with the
-/// documented schema.
-#[derive(Default, Debug)]
+/// documented schema. Node names become category ids as they are pushed (each distinct name is
+/// looked up once), so a row costs no allocation.
 pub struct ObservationsBuilder {
+    /// Keeps the global category mapping alive while ids from it are held.
+    mapping: Arc<CategoricalMapping>,
+    names: FxHashMap<String, u32>,
     ts: Vec<i64>,
-    src: Vec<String>,
-    dst: Vec<String>,
-    channel: Vec<&'static str>,
-    flow: Vec<Option<String>>,
-    evidence: Vec<&'static str>,
+    src: Vec<u32>,
+    dst: Vec<u32>,
+    channel: Vec<u8>,
+    flow: StringChunkedBuilder,
+    evidence: Vec<u8>,
     attempts: Vec<u32>,
     delivered: Vec<u32>,
     latency: Vec<Option<f32>>,
-    reporter: Vec<String>,
-    origin: Vec<String>,
+    reporter: Vec<u32>,
+    origin: StringChunkedBuilder,
+}
+
+impl Default for ObservationsBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for ObservationsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObservationsBuilder")
+            .field("rows", &self.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ObservationsBuilder {
     /// An empty builder.
     pub fn new() -> Self {
-        Self::default()
+        ObservationsBuilder {
+            mapping: Categories::global().mapping(),
+            names: FxHashMap::default(),
+            ts: Vec::new(),
+            src: Vec::new(),
+            dst: Vec::new(),
+            channel: Vec::new(),
+            flow: StringChunkedBuilder::new(col::FLOW.into(), 0),
+            evidence: Vec::new(),
+            attempts: Vec::new(),
+            delivered: Vec::new(),
+            latency: Vec::new(),
+            reporter: Vec::new(),
+            origin: StringChunkedBuilder::new(col::ORIGIN.into(), 0),
+        }
     }
 
     /// Rows collected so far.
@@ -76,53 +110,74 @@ impl ObservationsBuilder {
         self.ts.is_empty()
     }
 
+    fn category(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.names.get(name) {
+            return id;
+        }
+        let id = self
+            .mapping
+            .insert_cat(name)
+            .expect("fewer than 2^32 distinct node names");
+        self.names.insert(name.to_owned(), id);
+        id
+    }
+
     /// Appends one row.
     pub fn push(&mut self, o: Observation) {
+        self.push_row(&o.as_row());
+    }
+
+    /// Appends one row given with borrowed strings.
+    pub fn push_row(&mut self, o: &ObservationRow<'_>) {
+        let (src, dst, reporter) = (
+            self.category(o.src),
+            self.category(o.dst),
+            self.category(o.reporter),
+        );
         self.ts.push(o.ts_ns);
-        self.src.push(o.src.0);
-        self.dst.push(o.dst.0);
-        self.channel.push(o.channel.as_str());
-        self.flow.push(o.flow);
-        self.evidence.push(o.evidence.as_str());
+        self.src.push(src);
+        self.dst.push(dst);
+        self.channel.push(o.channel.index());
+        self.flow.append_option(o.flow);
+        self.evidence.push(o.evidence.index());
         self.attempts.push(o.attempts);
         self.delivered.push(o.delivered);
         self.latency.push(o.latency_ms);
-        self.reporter.push(o.reporter);
-        self.origin.push(o.origin);
+        self.reporter.push(reporter);
+        self.origin.append_value(o.origin);
     }
 
-    /// Builds the DataFrame and leaves the builder empty.
+    /// Builds the DataFrame and leaves the builder empty (its name cache is kept).
     pub fn take_frame(&mut self) -> DataFrame {
-        let b = std::mem::take(self);
-        let len = b.ts.len();
-        let ts = Int64Chunked::from_vec(col::TS.into(), b.ts)
+        let len = self.ts.len();
+        let ts = Int64Chunked::from_vec(col::TS.into(), std::mem::take(&mut self.ts))
             .into_datetime(TimeUnit::Nanoseconds, Some(TimeZone::UTC))
             .into_column();
-        let cast = |c: Column, dt: &DataType| {
-            c.cast(dt)
-                .expect("casting strings to a categorical or enum of their own names")
+        let nodes = |name: &str, ids: &mut Vec<u32>| {
+            let ids = UInt32Chunked::from_vec(name.into(), std::mem::take(ids));
+            Categorical32Chunked::from_cats_and_dtype(ids, categorical()).into_column()
+        };
+        let enums = |name: &str, codes: &mut Vec<u8>, dtype: DataType| {
+            let codes = UInt8Chunked::from_vec(name.into(), std::mem::take(codes));
+            Categorical8Chunked::from_cats_and_dtype(codes, dtype).into_column()
+        };
+        let strings = |b: &mut StringChunkedBuilder, name: &str| {
+            std::mem::replace(b, StringChunkedBuilder::new(name.into(), 0))
+                .finish()
+                .into_column()
         };
         let columns = vec![
             ts,
-            cast(Column::new(col::SRC.into(), b.src), &categorical()),
-            cast(Column::new(col::DST.into(), b.dst), &categorical()),
-            cast(
-                Column::new(col::CHANNEL.into(), b.channel),
-                &channel_dtype(),
-            ),
-            Column::new(col::FLOW.into(), b.flow),
-            cast(
-                Column::new(col::EVIDENCE.into(), b.evidence),
-                &evidence_dtype(),
-            ),
-            Column::new(col::ATTEMPTS.into(), b.attempts),
-            Column::new(col::DELIVERED.into(), b.delivered),
-            Column::new(col::LATENCY_MS.into(), b.latency),
-            cast(
-                Column::new(col::REPORTER.into(), b.reporter),
-                &categorical(),
-            ),
-            Column::new(col::ORIGIN.into(), b.origin),
+            nodes(col::SRC, &mut self.src),
+            nodes(col::DST, &mut self.dst),
+            enums(col::CHANNEL, &mut self.channel, channel_dtype()),
+            strings(&mut self.flow, col::FLOW),
+            enums(col::EVIDENCE, &mut self.evidence, evidence_dtype()),
+            Column::new(col::ATTEMPTS.into(), std::mem::take(&mut self.attempts)),
+            Column::new(col::DELIVERED.into(), std::mem::take(&mut self.delivered)),
+            Column::new(col::LATENCY_MS.into(), std::mem::take(&mut self.latency)),
+            nodes(col::REPORTER, &mut self.reporter),
+            strings(&mut self.origin, col::ORIGIN),
         ];
         DataFrame::new(len, columns).expect("all observation columns have one value per row")
     }

@@ -1,9 +1,12 @@
 //! Building a timeline from observation batches.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use polars::prelude::*;
 use rift_ingest::model::{Channel, Evidence, NodeId, col};
+use rift_ingest::observations_schema;
+use rustc_hash::FxHashMap;
 
 use crate::error::Error;
 use crate::estimate::{Counts, Verdict, direction, pooled};
@@ -78,10 +81,15 @@ pub struct TimelineBuilder {
     fill_ns: i64,
     thresholds: Thresholds,
     nodes: Vec<String>,
-    node_ids: HashMap<String, u32>,
+    node_ids: FxHashMap<String, u32>,
     flows: Vec<String>,
-    flow_ids: HashMap<String, u32>,
-    acc: HashMap<AccKey, Dense>,
+    flow_ids: FxHashMap<String, u32>,
+    series_ids: FxHashMap<AccKey, usize>,
+    series: Vec<(AccKey, Dense)>,
+    /// The category mapping `code_nodes` is valid for.
+    code_mapping: *const CategoricalMapping,
+    /// Node id per category id of `code_mapping`, `u32::MAX` when not seen yet.
+    code_nodes: Vec<u32>,
     recorder: Recorder,
 }
 
@@ -99,10 +107,13 @@ impl TimelineBuilder {
             fill_ns: 5_000_000_000,
             thresholds: Thresholds::default(),
             nodes: Vec::new(),
-            node_ids: HashMap::new(),
+            node_ids: FxHashMap::default(),
             flows: Vec::new(),
-            flow_ids: HashMap::new(),
-            acc: HashMap::new(),
+            flow_ids: FxHashMap::default(),
+            series_ids: FxHashMap::default(),
+            series: Vec::new(),
+            code_mapping: std::ptr::null(),
+            code_nodes: Vec::new(),
             recorder: Recorder::default(),
         }
     }
@@ -146,88 +157,62 @@ impl TimelineBuilder {
         i
     }
 
+    /// The index of series `key`, created on first use.
+    fn series(&mut self, key: AccKey) -> usize {
+        if let Some(&i) = self.series_ids.get(&key) {
+            return i;
+        }
+        self.series.push((key, Dense::default()));
+        self.series_ids.insert(key, self.series.len() - 1);
+        self.series.len() - 1
+    }
+
+    /// The builder's node id of each category id in `codes`, through `names` (the batch's
+    /// category mapping). Ids are remembered per mapping, so a name is looked up once. A missing
+    /// value (`u32::MAX`) stays missing.
+    fn node_ids_of(&mut self, names: &Names, codes: &[u32]) -> Result<Vec<u32>, Error> {
+        if !std::ptr::eq(self.code_mapping, Arc::as_ptr(&names.0)) {
+            self.code_mapping = Arc::as_ptr(&names.0);
+            self.code_nodes.clear();
+        }
+        let mut out = Vec::with_capacity(codes.len());
+        for (row, &code) in codes.iter().enumerate() {
+            if code == u32::MAX {
+                out.push(u32::MAX);
+                continue;
+            }
+            let slot = code as usize;
+            if slot >= self.code_nodes.len() {
+                self.code_nodes.resize(slot + 1, u32::MAX);
+            }
+            if self.code_nodes[slot] == u32::MAX {
+                let name = names.0.cat_to_str(code).ok_or_else(|| Error::BadRow {
+                    row,
+                    reason: format!("category {code} has no name"),
+                })?;
+                self.code_nodes[slot] = self.node(name);
+            }
+            out.push(self.code_nodes[slot]);
+        }
+        Ok(out)
+    }
+
     /// Adds a batch of observations (a DataFrame with the observations schema; `src`, `dst`,
-    /// `channel`, `evidence` may be strings or categoricals).
+    /// `reporter`, `channel` and `evidence` may be strings or categoricals).
     pub fn add(&mut self, df: &DataFrame) -> Result<(), Error> {
-        let bad = |column: &str, e: PolarsError| Error::BadColumn {
-            column: column.into(),
-            reason: e.to_string(),
+        let batch = Batch::new(df)?;
+        let src = self.node_ids_of(&batch.names, &batch.src)?;
+        let dst = self.node_ids_of(&batch.names, &batch.dst)?;
+        let reporter = match &batch.reporter {
+            Some((names, codes)) => Some(self.node_ids_of(names, codes)?),
+            None => None,
         };
-        let get = |name: &str| df.column(name).map_err(|e| bad(name, e));
-        let as_str = |name: &str| -> Result<Column, Error> {
-            get(name)?.cast(&DataType::String).map_err(|e| bad(name, e))
-        };
-        let ts = get(col::TS)?
-            .cast(&DataType::Datetime(TimeUnit::Nanoseconds, None))
-            .and_then(|c| c.cast(&DataType::Int64))
-            .map_err(|e| bad(col::TS, e))?;
-        let ts = ts.i64().map_err(|e| bad(col::TS, e))?;
-        let (src, dst, channel, evidence) = (
-            as_str(col::SRC)?,
-            as_str(col::DST)?,
-            as_str(col::CHANNEL)?,
-            as_str(col::EVIDENCE)?,
-        );
-        let flow = as_str(col::FLOW)?;
-        let attempts = get(col::ATTEMPTS)?
-            .cast(&DataType::UInt32)
-            .map_err(|e| bad(col::ATTEMPTS, e))?;
-        let delivered = get(col::DELIVERED)?
-            .cast(&DataType::UInt32)
-            .map_err(|e| bad(col::DELIVERED, e))?;
-        let strs = |c: &Column, name: &str| -> Result<StringChunked, Error> {
-            c.str().cloned().map_err(|e| bad(name, e))
-        };
-        let (src, dst, channel, evidence, flow) = (
-            strs(&src, col::SRC)?,
-            strs(&dst, col::DST)?,
-            strs(&channel, col::CHANNEL)?,
-            strs(&evidence, col::EVIDENCE)?,
-            strs(&flow, col::FLOW)?,
-        );
-        let reporter = match df.column(col::REPORTER) {
-            Ok(_) => Some(strs(&as_str(col::REPORTER)?, col::REPORTER)?),
-            Err(_) => None,
-        };
-        let origin = match df.column(col::ORIGIN) {
-            Ok(_) => Some(strs(&as_str(col::ORIGIN)?, col::ORIGIN)?),
-            Err(_) => None,
-        };
-        let mut last_reporter: Option<(String, u32)> = None;
-        let attempts = attempts.u32().map_err(|e| bad(col::ATTEMPTS, e))?.clone();
-        let delivered = delivered.u32().map_err(|e| bad(col::DELIVERED, e))?.clone();
-        let mut last_channel: Option<(String, Channel)> = None;
-        for row in 0..df.height() {
-            let missing = |c: &str| Error::BadRow {
-                row,
-                reason: format!("{c} is null"),
-            };
-            let ts = ts.get(row).ok_or_else(|| missing(col::TS))?;
-            let s = src.get(row).ok_or_else(|| missing(col::SRC))?;
-            let d = dst.get(row).ok_or_else(|| missing(col::DST))?;
-            let ch_name = channel.get(row).ok_or_else(|| missing(col::CHANNEL))?;
-            let ch = match &last_channel {
-                Some((name, c)) if name == ch_name => *c,
-                _ => {
-                    let c = ch_name
-                        .parse::<Channel>()
-                        .map_err(|reason| Error::BadRow { row, reason })?;
-                    last_channel = Some((ch_name.to_owned(), c));
-                    c
-                }
-            };
-            let ev = match evidence.get(row).ok_or_else(|| missing(col::EVIDENCE))? {
-                "one_way" => Evidence::OneWay,
-                "round_trip" => Evidence::RoundTrip,
-                other => {
-                    return Err(Error::BadRow {
-                        row,
-                        reason: format!("unknown evidence '{other}'"),
-                    });
-                }
-            };
-            let n = attempts.get(row).ok_or_else(|| missing(col::ATTEMPTS))?;
-            let k = delivered.get(row).ok_or_else(|| missing(col::DELIVERED))?;
+        let mut last: Option<(AccKey, usize)> = None;
+        for row in 0..batch.len() {
+            let ts = batch.ts[row];
+            let ch = Channel::ALL[usize::from(batch.channel[row])];
+            let ev = Evidence::ALL[usize::from(batch.evidence[row])];
+            let (n, k) = (batch.attempts[row], batch.delivered[row]);
             // One-way counts end their measured interval at `ts`, so such a row belongs to the
             // window that ends at or after it: a count for (T-1 s, T] lands in the window that
             // starts at T-1 s. Round trips are stamped when the request was sent.
@@ -235,41 +220,45 @@ impl TimelineBuilder {
                 Evidence::OneWay => (ts - 1).div_euclid(self.window_ns),
                 Evidence::RoundTrip => ts.div_euclid(self.window_ns),
             };
-            let (s, d) = (self.node(s), self.node(d));
-            let f = self.flow(flow.get(row));
+            let f = self.flow(batch.flow.as_ref().and_then(|c| c.get(row)));
             let key = AccKey {
                 channel: ch,
                 evidence: ev,
-                src: s,
-                dst: d,
+                src: src[row],
+                dst: dst[row],
                 flow: NO_FLOW,
             };
-            self.acc.entry(key).or_default().add(w, n, k);
-            if f != NO_FLOW {
-                self.acc
-                    .entry(AccKey { flow: f, ..key })
-                    .or_default()
-                    .add(w, n, k);
-            }
-            if let Some(r) = reporter.as_ref().and_then(|r| r.get(row)) {
-                let id = match &last_reporter {
-                    Some((name, id)) if name == r => *id,
-                    _ => {
-                        let id = self.node(r);
-                        last_reporter = Some((r.to_owned(), id));
-                        id
-                    }
-                };
-                self.recorder.reported(id, w);
+            let all = match last {
+                Some((k, i)) if k == key => i,
+                _ => {
+                    let i = self.series(key);
+                    last = Some((key, i));
+                    i
+                }
+            };
+            self.series[all].1.add(w, n, k);
+            let own = if f == NO_FLOW {
+                all
+            } else {
+                let i = self.series(AccKey { flow: f, ..key });
+                self.series[i].1.add(w, n, k);
+                i
+            };
+            if let Some(&r) = reporter
+                .as_ref()
+                .map(|r| &r[row])
+                .filter(|&&r| r != u32::MAX)
+            {
+                self.recorder.reported(r, w);
             }
             let ok = f64::from(k) >= f64::from(n) * self.thresholds.up;
-            let key = AccKey { flow: f, ..key };
-            self.recorder.row(key, ok, || Trace {
+            self.recorder.row(own, ok, || Trace {
                 ts_ns: ts,
                 ok,
                 attempts: n,
                 delivered: k.min(n),
-                origin: origin
+                origin: batch
+                    .origin
                     .as_ref()
                     .and_then(|o| o.get(row))
                     .unwrap_or_default()
@@ -288,9 +277,9 @@ impl TimelineBuilder {
     /// when, and the input rows at which each series turned from delivering to failing and back.
     pub fn finish_traced(self) -> (Timeline, Trail) {
         let (lo, hi) = self
-            .acc
-            .values()
-            .filter_map(Dense::range)
+            .series
+            .iter()
+            .filter_map(|(_, d)| d.range())
             .fold((i64::MAX, i64::MIN), |(lo, hi), (a, b)| {
                 (lo.min(a), hi.max(b))
             });
@@ -303,7 +292,7 @@ impl TimelineBuilder {
 
         // Group series by (channel, unordered pair, flow).
         let mut groups: BTreeMap<GroupName, (u32, u32, u32)> = BTreeMap::new();
-        for key in self.acc.keys() {
+        for (key, _) in &self.series {
             let (a, b) = if self.nodes[key.src as usize] <= self.nodes[key.dst as usize] {
                 (key.src, key.dst)
             } else {
@@ -321,7 +310,7 @@ impl TimelineBuilder {
         }
         let empty = Dense::default();
         let series = |ev: Evidence, ch: Channel, s: u32, d: u32, f: u32| {
-            self.acc
+            self.series_ids
                 .get(&AccKey {
                     channel: ch,
                     evidence: ev,
@@ -329,7 +318,7 @@ impl TimelineBuilder {
                     dst: d,
                     flow: f,
                 })
-                .unwrap_or(&empty)
+                .map_or(&empty, |&i| &self.series[i].1)
         };
         let mut edges = BTreeMap::new();
         let mut round_trips = BTreeMap::new();
@@ -396,11 +385,14 @@ impl TimelineBuilder {
             }
         }
         let mut nodes: BTreeSet<NodeId> = BTreeSet::new();
-        for key in self.acc.keys() {
+        for (key, _) in &self.series {
             nodes.insert(name(key.src));
             nodes.insert(name(key.dst));
         }
-        let trail = self.recorder.finish(first, windows, &name, &flow_name);
+        let keys: Vec<AccKey> = self.series.iter().map(|(k, _)| *k).collect();
+        let trail = self
+            .recorder
+            .finish(&keys, first, windows, &name, &flow_name);
         let timeline = Timeline {
             nodes: nodes.into_iter().collect(),
             epoch_ns: first * self.window_ns,
@@ -412,6 +404,134 @@ impl TimelineBuilder {
             round_trips,
         };
         (timeline, trail)
+    }
+}
+
+/// The names behind a batch's category ids.
+struct Names(Arc<CategoricalMapping>);
+
+/// One batch of observations as plain columns: node columns as category ids, enums as their
+/// index in [`Channel::ALL`] / [`Evidence::ALL`].
+struct Batch {
+    names: Names,
+    ts: Vec<i64>,
+    src: Vec<u32>,
+    dst: Vec<u32>,
+    channel: Vec<u8>,
+    evidence: Vec<u8>,
+    attempts: Vec<u32>,
+    delivered: Vec<u32>,
+    /// Category ids, `u32::MAX` where the reporter is missing.
+    reporter: Option<(Names, Vec<u32>)>,
+    flow: Option<StringChunked>,
+    origin: Option<StringChunked>,
+}
+
+impl Batch {
+    /// Casts each column to its documented type (a no-op for batches from
+    /// [`rift_ingest::Export::stream`]) and reads it out.
+    fn new(df: &DataFrame) -> Result<Self, Error> {
+        let schema = observations_schema();
+        let bad = |column: &str, e: PolarsError| Error::BadColumn {
+            column: column.into(),
+            reason: e.to_string(),
+        };
+        let cast = |name: &str| -> Result<Column, Error> {
+            let dtype = schema
+                .get(name)
+                .expect("a column of the observations schema");
+            df.column(name)
+                .and_then(|c| c.cast(dtype))
+                .map_err(|e| bad(name, e))
+        };
+        let optional = |name: &str| -> Result<Option<Column>, Error> {
+            match df.column(name) {
+                Ok(_) => cast(name).map(Some),
+                Err(_) => Ok(None),
+            }
+        };
+        let no_nulls = |name: &str, c: &Column| -> Result<(), Error> {
+            match c
+                .is_null()
+                .downcast_iter()
+                .flat_map(|a| a.values_iter())
+                .position(|b| b)
+            {
+                Some(row) => Err(Error::BadRow {
+                    row,
+                    reason: format!("{name} is null"),
+                }),
+                None => Ok(()),
+            }
+        };
+        let cats = |name: &str, required: bool| -> Result<(Names, Vec<u32>), Error> {
+            let c = cast(name)?;
+            if required {
+                no_nulls(name, &c)?;
+            }
+            let ca = c.cat32().map_err(|e| bad(name, e))?;
+            let DataType::Categorical(_, mapping) = ca.dtype() else {
+                unreachable!("cast to the categorical type of the schema")
+            };
+            let codes = ca
+                .physical()
+                .iter()
+                .map(|c| c.unwrap_or(u32::MAX))
+                .collect();
+            Ok((Names(mapping.clone()), codes))
+        };
+        let required = |name: &str| -> Result<Column, Error> {
+            let c = cast(name)?;
+            no_nulls(name, &c)?;
+            Ok(c)
+        };
+        let enum_codes = |name: &str| -> Result<Vec<u8>, Error> {
+            let c = required(name)?;
+            let ca = c.cat8().map_err(|e| bad(name, e))?;
+            Ok(ca.physical().into_no_null_iter().collect())
+        };
+        let counts = |name: &str| -> Result<Vec<u32>, Error> {
+            let c = required(name)?;
+            let ca = c.u32().map_err(|e| bad(name, e))?;
+            Ok(ca.into_no_null_iter().collect())
+        };
+        let ts = required(col::TS)?;
+        let ts = ts.cast(&DataType::Int64).map_err(|e| bad(col::TS, e))?;
+        let ts = ts
+            .i64()
+            .map_err(|e| bad(col::TS, e))?
+            .into_no_null_iter()
+            .collect();
+        let (names, src) = cats(col::SRC, true)?;
+        let (_, dst) = cats(col::DST, true)?;
+        let strings = |c: Option<Column>, name: &str| -> Result<Option<StringChunked>, Error> {
+            c.map(|c| {
+                c.str()
+                    .map(|s| s.rechunk().into_owned())
+                    .map_err(|e| bad(name, e))
+            })
+            .transpose()
+        };
+        Ok(Batch {
+            names,
+            ts,
+            src,
+            dst,
+            channel: enum_codes(col::CHANNEL)?,
+            evidence: enum_codes(col::EVIDENCE)?,
+            attempts: counts(col::ATTEMPTS)?,
+            delivered: counts(col::DELIVERED)?,
+            reporter: match df.column(col::REPORTER) {
+                Ok(_) => Some(cats(col::REPORTER, false)?),
+                Err(_) => None,
+            },
+            flow: strings(optional(col::FLOW)?, col::FLOW)?,
+            origin: strings(optional(col::ORIGIN)?, col::ORIGIN)?,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.ts.len()
     }
 }
 

@@ -1,7 +1,7 @@
 //! The trail from a timeline back to its input: which nodes reported when, and the input rows at
 //! which each series turned from delivering to failing and back.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rift_ingest::model::{Channel, Evidence, NodeId};
 
@@ -143,21 +143,29 @@ struct Turns {
     dropped: u64,
 }
 
-/// Collects the trail while a timeline is built.
+/// Collects the trail while a timeline is built: per node id, the windows it reported in; per
+/// series index (the builder's), the turns.
 #[derive(Default)]
 pub(crate) struct Recorder {
-    reporting: HashMap<u32, Bits>,
-    turns: HashMap<AccKey, Turns>,
+    reporting: Vec<Bits>,
+    turns: Vec<Turns>,
 }
 
 impl Recorder {
     pub(crate) fn reported(&mut self, node: u32, w: i64) {
-        self.reporting.entry(node).or_default().set(w);
+        let node = node as usize;
+        if node >= self.reporting.len() {
+            self.reporting.resize_with(node + 1, Bits::default);
+        }
+        self.reporting[node].set(w);
     }
 
-    /// Records a row of series `key`; `trace` is only called when the row is a turn.
-    pub(crate) fn row(&mut self, key: AccKey, ok: bool, trace: impl FnOnce() -> Trace) {
-        let t = self.turns.entry(key).or_default();
+    /// Records a row of series `series`; `trace` is only called when the row is a turn.
+    pub(crate) fn row(&mut self, series: usize, ok: bool, trace: impl FnOnce() -> Trace) {
+        if series >= self.turns.len() {
+            self.turns.resize_with(series + 1, Turns::default);
+        }
+        let t = &mut self.turns[series];
         if t.last_ok == Some(ok) {
             return;
         }
@@ -169,8 +177,10 @@ impl Recorder {
         }
     }
 
+    /// The trail; `keys` are the series' keys by index.
     pub(crate) fn finish(
         self,
+        keys: &[AccKey],
         first: i64,
         windows: u32,
         name: &dyn Fn(u32) -> NodeId,
@@ -179,14 +189,17 @@ impl Recorder {
         let reporting = self
             .reporting
             .iter()
-            .map(|(&n, bits)| (name(n), bits.runs(first, windows)))
+            .enumerate()
+            .map(|(n, bits)| (name(n as u32), bits.runs(first, windows)))
             .filter(|(_, runs)| !runs.is_empty())
             .collect();
         let mut truncated = 0;
         let turns = self
             .turns
             .into_iter()
-            .map(|(k, t)| {
+            .zip(keys)
+            .filter(|(t, _)| t.last_ok.is_some())
+            .map(|(t, k)| {
                 truncated += t.dropped;
                 let key = TraceKey {
                     channel: k.channel,

@@ -11,8 +11,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use crate::accounting::{FileAccount, SkipReason};
-use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
+use crate::model::{Channel, Event, EventKind, Evidence, NodeId, ObservationRow};
 use crate::nodes::NodeResolver;
 use crate::row::{self, Fields, Format, RowSink, find_column};
 use crate::source::columns::{self, TsColumn};
@@ -149,10 +151,10 @@ fn set_bit(bits: &mut Vec<u64>, i: u32) {
 pub(crate) struct PairStore {
     resolution_ns: i64,
     nodes: Vec<String>,
-    node_ids: HashMap<String, u32>,
+    node_ids: FxHashMap<String, u32>,
     flows: Vec<String>,
-    flow_ids: HashMap<String, u32>,
-    series: HashMap<SeriesKey, Cells>,
+    flow_ids: FxHashMap<String, u32>,
+    series: FxHashMap<SeriesKey, Cells>,
     files: Vec<FileRows>,
     next_base: u64,
     clamped: BTreeMap<usize, u64>,
@@ -163,10 +165,10 @@ impl PairStore {
         PairStore {
             resolution_ns,
             nodes: Vec::new(),
-            node_ids: HashMap::new(),
+            node_ids: FxHashMap::default(),
             flows: Vec::new(),
-            flow_ids: HashMap::new(),
-            series: HashMap::new(),
+            flow_ids: FxHashMap::default(),
+            series: FxHashMap::default(),
             files: Vec::new(),
             next_base: 0,
             clamped: BTreeMap::new(),
@@ -230,11 +232,6 @@ impl PairStore {
             .partition_point(|f| f.base <= row)
             .saturating_sub(1);
         (f, row - self.files[f].base)
-    }
-
-    fn origin(&self, row: u32) -> String {
-        let (f, line) = self.locate(row);
-        row::origin(&self.files[f].name, self.files[f].format, u64::from(line))
     }
 
     fn mark_used(&mut self, row: u32) {
@@ -326,27 +323,23 @@ impl PairStore {
 
     /// Emits every observation, one edge at a time (freeing each edge's cells as it goes), in
     /// a deterministic order: by src, dst, channel, flow name, then time.
-    pub(crate) fn drain(&mut self, emit: &mut dyn FnMut(Observation)) {
+    pub(crate) fn drain(&mut self, emit: &mut dyn FnMut(&ObservationRow<'_>)) {
         let mut keys: Vec<SeriesKey> = self.series.keys().copied().collect();
-        keys.sort_by(|a, b| {
-            let name = |k: &SeriesKey| {
-                (
-                    self.nodes[k.src as usize].clone(),
-                    self.nodes[k.dst as usize].clone(),
-                    k.channel,
-                    (k.flow != NO_FLOW).then(|| self.flows[k.flow as usize].clone()),
-                )
-            };
-            name(a).cmp(&name(b))
-        });
+        let name = |k: &SeriesKey| {
+            (
+                self.nodes[k.src as usize].as_str(),
+                self.nodes[k.dst as usize].as_str(),
+                k.channel,
+                (k.flow != NO_FLOW).then(|| self.flows[k.flow as usize].as_str()),
+            )
+        };
+        keys.sort_by(|a, b| name(a).cmp(&name(b)));
+        let mut origin = String::new();
         for key in keys {
             let Some(mut cells) = self.series.remove(&key) else {
                 continue;
             };
             cells.join_neighbours();
-            let src = NodeId(self.nodes[key.src as usize].clone());
-            let dst = NodeId(self.nodes[key.dst as usize].clone());
-            let flow = (key.flow != NO_FLOW).then(|| self.flows[key.flow as usize].clone());
             for i in 0..cells.flags.len() {
                 let f = cells.flags[i];
                 let ts_ns = (cells.base + i as i64) * self.resolution_ns;
@@ -354,14 +347,18 @@ impl PairStore {
                     (
                         Evidence::OneWay,
                         cells.recv[i],
-                        vec![cells.sent_row[i], cells.recv_row[i]],
+                        [Some(cells.sent_row[i]), Some(cells.recv_row[i])],
                     )
                 } else if f & HAS_ACKED != 0 {
-                    (Evidence::RoundTrip, cells.acked[i], vec![cells.sent_row[i]])
+                    (
+                        Evidence::RoundTrip,
+                        cells.acked[i],
+                        [Some(cells.sent_row[i]), None],
+                    )
                 } else {
                     continue;
                 };
-                for &r in &rows {
+                for &r in rows.iter().flatten() {
                     self.mark_used(r);
                 }
                 let attempts = cells.sent[i];
@@ -370,26 +367,31 @@ impl PairStore {
                     continue;
                 }
                 if delivered > attempts {
-                    let (file, _) = self.locate(rows[0]);
+                    let (file, _) = self.locate(cells.sent_row[i]);
                     *self.clamped.entry(file).or_insert(0) += 1;
                 }
-                let origin = rows
-                    .iter()
-                    .map(|&r| self.origin(r))
-                    .collect::<Vec<_>>()
-                    .join(";");
-                emit(Observation {
+                origin.clear();
+                for (n, &r) in rows.iter().flatten().enumerate() {
+                    if n > 0 {
+                        origin.push(';');
+                    }
+                    let (file, line) = self.locate(r);
+                    let file = &self.files[file];
+                    row::push_origin(&mut origin, &file.name, file.format, u64::from(line));
+                }
+                let src = self.nodes[key.src as usize].as_str();
+                emit(&ObservationRow {
                     ts_ns,
-                    src: src.clone(),
-                    dst: dst.clone(),
+                    src,
+                    dst: &self.nodes[key.dst as usize],
                     channel: key.channel,
-                    flow: flow.clone(),
+                    flow: (key.flow != NO_FLOW).then(|| self.flows[key.flow as usize].as_str()),
                     evidence,
                     attempts,
                     delivered: delivered.min(attempts),
                     latency_ms: None,
-                    reporter: src.0.clone(),
-                    origin,
+                    reporter: src,
+                    origin: &origin,
                 });
             }
         }
@@ -477,6 +479,10 @@ pub(crate) struct CountersFile<'a> {
     cumulative: bool,
     pending: Vec<CumRow>,
     last_line: u64,
+    /// Node names as written in the file, resolved once each: store node ids.
+    raw_nodes: FxHashMap<String, u32>,
+    /// The last timestamp text and its value (the rows of one sampling instant share it).
+    last_ts: Option<(String, i64)>,
 }
 
 impl<'a> CountersFile<'a> {
@@ -500,6 +506,8 @@ impl<'a> CountersFile<'a> {
             cumulative: false,
             pending: Vec::new(),
             last_line: 0,
+            raw_nodes: FxHashMap::default(),
+            last_ts: None,
         }
     }
 
@@ -515,6 +523,16 @@ impl<'a> CountersFile<'a> {
         };
         self.store.end_file(self.file, self.last_line);
         (self.file, restarts)
+    }
+
+    /// The store's id of a node name as written in the file.
+    fn node(&mut self, raw: &str) -> u32 {
+        if let Some(&id) = self.raw_nodes.get(raw) {
+            return id;
+        }
+        let id = self.store.node(&self.resolver.resolve(raw));
+        self.raw_nodes.insert(raw.to_owned(), id);
+        id
     }
 
     fn feed_cumulative(&mut self) -> Vec<Event> {
@@ -721,8 +739,18 @@ impl RowSink for CountersFile<'_> {
         self.account.rows_read += 1;
         self.last_line = self.last_line.max(line);
         let Some(ts_col) = self.ts else { return };
-        let ts = match ts_col.read(f) {
-            Ok(Some(ts)) => ts,
+        let raw_ts = f.get(ts_col.idx);
+        let ts = match (&self.last_ts, raw_ts) {
+            (Some((raw, ts)), Some(v)) if raw == v => Ok(Some(*ts)),
+            _ => ts_col.read(f),
+        };
+        let ts = match ts {
+            Ok(Some(ts)) => {
+                if let Some(v) = raw_ts {
+                    self.last_ts = Some((v.to_owned(), ts));
+                }
+                ts
+            }
             Ok(None) => {
                 return self.account.skip(
                     SkipReason::MissingField("timestamp".into()),
@@ -764,11 +792,12 @@ impl RowSink for CountersFile<'_> {
                 .account
                 .skip(SkipReason::MissingField(missing.into()), line, String::new);
         };
-        let (src, dst) = (self.resolver.resolve(src), self.resolver.resolve(dst));
+        let (src, dst) = (self.node(src), self.node(dst));
         if src == dst {
+            let name = self.store.node_name(src).to_owned();
             return self
                 .account
-                .skip(SkipReason::SelfLoop, line, || format!("'{src}'"));
+                .skip(SkipReason::SelfLoop, line, || format!("'{name}'"));
         }
         let channel = match (
             self.settings.channel,
@@ -799,13 +828,8 @@ impl RowSink for CountersFile<'_> {
                 .account
                 .skip(SkipReason::MissingField("counts".into()), line, String::new);
         }
-        let flow = self.flow_col.and_then(|c| f.get(c)).map(str::to_owned);
-        let series = (
-            self.store.node(&src),
-            self.store.node(&dst),
-            channel,
-            self.store.flow(flow.as_deref()),
-        );
+        let flow = self.flow_col.and_then(|c| f.get(c));
+        let series = (src, dst, channel, self.store.flow(flow));
         if self.cumulative {
             self.pending.push(CumRow {
                 series,
