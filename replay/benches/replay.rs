@@ -2,7 +2,7 @@
 //!
 //! - `textbook`: the textbook asymmetric scenario (5 members, 50 ms heartbeats, 6 s, every
 //!   follower-to-leader link cut at 2.05 s) under plain Raft, with and without the client
-//!   workload; `scripts/bench_replay.sh` sets it against the Python reference in the same run.
+//!   workload; `scripts/bench.sh c` sets it against the Python reference in the same run.
 //! - `cluster_1000`: a 1000-member cluster with 50 ms heartbeats, 500 ms election timeouts, 10
 //!   writes and 10 reads a second, for 60 simulated seconds with the leader isolated for 10 s;
 //!   the figure is simulated seconds per wall second (1 h takes 60× one iteration).

@@ -7,6 +7,7 @@ mod export;
 mod fidelity;
 mod netns;
 mod recordings;
+mod reference;
 mod report;
 mod sketches;
 mod synth;

@@ -76,3 +76,55 @@ fn one_way_success_plus_failing_round_trips_pins_the_reverse_direction() {
         Some(Direction::Reverse)
     );
 }
+
+/// A batch from elsewhere (a Parquet file written by `rift ingest -o`, a hand-made table) may
+/// carry its names as plain strings; it must give the same timeline and trail as the
+/// categorical batches ingest streams.
+#[test]
+fn string_columns_give_the_same_timeline_as_categorical_ones() {
+    use polars::prelude::*;
+    let mut b = ObservationsBuilder::new();
+    for t in 0..20 {
+        b.push(obs(
+            t,
+            "a",
+            "b",
+            Evidence::OneWay,
+            10,
+            if t < 8 { 10 } else { 0 },
+        ));
+        b.push(obs(t, "b", "a", Evidence::OneWay, 10, 10));
+        b.push(obs(
+            t,
+            "a",
+            "c",
+            Evidence::RoundTrip,
+            1,
+            u32::from(t % 3 != 0),
+        ));
+    }
+    let df = b.take_frame();
+    let mut strings = df.clone();
+    for name in ["src", "dst", "channel", "evidence", "reporter"] {
+        let c = strings
+            .column(name)
+            .unwrap()
+            .cast(&DataType::String)
+            .unwrap();
+        strings.with_column(c).unwrap();
+    }
+    assert_eq!(strings.column("src").unwrap().dtype(), &DataType::String);
+    let build = |df: &DataFrame| {
+        let mut tb = TimelineBuilder::new();
+        tb.add(df).unwrap();
+        tb.finish_traced()
+    };
+    let (t1, trail1) = build(&df);
+    let (t2, trail2) = build(&strings);
+    assert_eq!(t1, t2);
+    assert_eq!(trail1, trail2);
+    assert_eq!(
+        t1.state(Channel::Probe, "a", "b", WindowIdx(12)),
+        Some(EdgeState::Down)
+    );
+}
