@@ -2,6 +2,11 @@
 //! it. Events come out in (time, insertion) order, so equal times keep the order in which they
 //! were scheduled and a run is repeatable. Events are stored in their bucket, so draining one
 //! walks memory in order.
+//!
+//! A bucket's events are always stored in insertion order (overflow events, inserted earlier,
+//! are moved in before any later event can be scheduled into the bucket), so ordering a bucket
+//! by time alone, stably, orders it by (time, insertion). With 1 µs times that is a counting
+//! sort over the bucket's 250 µs of index numbers; the events themselves are moved once.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
@@ -45,8 +50,15 @@ impl<E> Ord for Item<E> {
 /// A time-ordered queue of `E`.
 pub(crate) struct Queue<E> {
     buckets: Vec<Vec<Item<E>>>,
-    /// The events of the current bucket, latest first: the next one is last.
-    draining: Vec<Item<E>>,
+    /// The events of the current bucket in insertion order, `None` once popped.
+    draining: Vec<Option<Item<E>>>,
+    /// Indexes into `draining` in (time, insertion) order, latest first: the next one is last.
+    order: Vec<u32>,
+    /// Scratch of the counting sort: per µs of the bucket, where its events go.
+    slots: Vec<u32>,
+    /// Emptied bucket vectors, most recently used last: a bucket that fills up again takes one,
+    /// so the events in flight stay in a few warm allocations instead of one per bucket.
+    spare: Vec<Vec<Item<E>>>,
     /// Events scheduled into the current bucket while it drains.
     late: BinaryHeap<Reverse<Item<E>>>,
     overflow: BTreeMap<(u64, u64), E>,
@@ -63,6 +75,9 @@ impl<E> Queue<E> {
         Queue {
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
             draining: Vec::new(),
+            order: Vec::new(),
+            slots: vec![0; BUCKET_US as usize + 1],
+            spare: Vec::new(),
             late: BinaryHeap::new(),
             overflow: BTreeMap::new(),
             cur: 0,
@@ -79,10 +94,16 @@ impl<E> Queue<E> {
         self.seq += 1;
         self.len += 1;
         let b = t / BUCKET_US;
-        if b == self.cur && !(self.draining.is_empty() && self.late.is_empty()) {
+        if b == self.cur && !(self.order.is_empty() && self.late.is_empty()) {
             self.late.push(Reverse(Item { t, seq, e }));
         } else if b < self.cur + BUCKETS {
-            self.buckets[(b % BUCKETS) as usize].push(Item { t, seq, e });
+            let bucket = &mut self.buckets[(b % BUCKETS) as usize];
+            if bucket.capacity() == 0
+                && let Some(v) = self.spare.pop()
+            {
+                *bucket = v;
+            }
+            bucket.push(Item { t, seq, e });
             self.in_buckets += 1;
         } else {
             self.overflow.insert((t, seq), e);
@@ -91,7 +112,11 @@ impl<E> Queue<E> {
 
     /// The next event and its time, or `None` when the queue is empty.
     pub(crate) fn pop(&mut self) -> Option<(u64, E)> {
-        let late_first = match (self.draining.last(), self.late.peek()) {
+        let next = self
+            .order
+            .last()
+            .map(|&i| self.draining[i as usize].as_ref().expect("not popped yet"));
+        let late_first = match (next, self.late.peek()) {
             (Some(d), Some(Reverse(l))) => Some(l < d),
             (None, Some(_)) => Some(true),
             (Some(_), None) => Some(false),
@@ -101,7 +126,8 @@ impl<E> Queue<E> {
             let item = if late {
                 self.late.pop().expect("peeked").0
             } else {
-                self.draining.pop().expect("peeked")
+                let i = self.order.pop().expect("peeked");
+                self.draining[i as usize].take().expect("not popped yet")
             };
             self.len -= 1;
             return Some((item.t, item.e));
@@ -112,18 +138,13 @@ impl<E> Queue<E> {
         loop {
             let i = (self.cur % BUCKETS) as usize;
             if !self.buckets[i].is_empty() {
-                // Swap the bucket in (keeping both allocations) and put it latest first: events
-                // are mostly scheduled in time order, so a reversal usually does.
-                std::mem::swap(&mut self.draining, &mut self.buckets[i]);
-                self.in_buckets -= self.draining.len();
-                if self.draining.is_sorted() {
-                    self.draining.reverse();
-                } else {
-                    self.draining.sort_unstable_by(|a, b| b.cmp(a));
-                }
-                let item = self.draining.pop().expect("bucket is not empty");
-                self.len -= 1;
-                return Some((item.t, item.e));
+                let mut bucket = std::mem::take(&mut self.buckets[i]);
+                self.in_buckets -= bucket.len();
+                self.draining.clear();
+                self.draining.extend(bucket.drain(..).map(Some));
+                self.spare.push(bucket);
+                self.sort_draining();
+                return self.pop();
             }
             self.cur += 1;
             if self.in_buckets == 0 {
@@ -141,6 +162,36 @@ impl<E> Queue<E> {
                 self.buckets[((t / BUCKET_US) % BUCKETS) as usize].push(Item { t, seq, e });
                 self.in_buckets += 1;
             }
+        }
+    }
+
+    /// Fills `order` for the bucket just moved into `draining`: a stable counting sort by the
+    /// µs within the bucket, written latest first.
+    fn sort_draining(&mut self) {
+        let n = self.draining.len();
+        let base = self.cur * BUCKET_US;
+        let offset = |item: &Option<Item<E>>| {
+            let t = item.as_ref().expect("a fresh bucket").t;
+            debug_assert!((base..base + BUCKET_US).contains(&t));
+            (t - base) as usize
+        };
+        self.order.clear();
+        if self.draining.is_sorted_by_key(offset) {
+            self.order.extend((0..n as u32).rev());
+            return;
+        }
+        self.slots.fill(0);
+        for item in &self.draining {
+            self.slots[offset(item) + 1] += 1;
+        }
+        for us in 1..self.slots.len() {
+            self.slots[us] += self.slots[us - 1];
+        }
+        self.order.resize(n, 0);
+        for (idx, item) in self.draining.iter().enumerate() {
+            let slot = &mut self.slots[offset(item)];
+            self.order[n - 1 - *slot as usize] = idx as u32;
+            *slot += 1;
         }
     }
 
