@@ -129,7 +129,7 @@ fi
 if [[ $sections == *d* ]]; then
   echo "== (d) corpus search: shipped corpus and 100,000 entries"
   cargo bench -q -p rift-corpus --bench search 2>/dev/null | tee "$results/d-search.txt" | grep "p99"
-  bench d-search-cli 20 --warmup 2 -n "rift corpus search (whole command)" "$rift corpus search leader election"
+  bench d-search-cli 20 --warmup 2 -n "rift corpus search (whole command)" "$rift corpus search 'leader election'"
 fi
 
 python3 bench/summary.py "$results" | tee "$results/summary.md"

@@ -86,8 +86,9 @@ pub struct TimelineBuilder {
     flow_ids: FxHashMap<String, u32>,
     series_ids: FxHashMap<AccKey, usize>,
     series: Vec<(AccKey, Dense)>,
-    /// The category mapping `code_nodes` is valid for.
-    code_mapping: *const CategoricalMapping,
+    /// The category mapping `code_nodes` is valid for (held, so that it cannot be freed and
+    /// another take its place).
+    code_mapping: Option<Arc<CategoricalMapping>>,
     /// Node id per category id of `code_mapping`, `u32::MAX` when not seen yet.
     code_nodes: Vec<u32>,
     recorder: Recorder,
@@ -112,7 +113,7 @@ impl TimelineBuilder {
             flow_ids: FxHashMap::default(),
             series_ids: FxHashMap::default(),
             series: Vec::new(),
-            code_mapping: std::ptr::null(),
+            code_mapping: None,
             code_nodes: Vec::new(),
             recorder: Recorder::default(),
         }
@@ -171,8 +172,12 @@ impl TimelineBuilder {
     /// category mapping). Ids are remembered per mapping, so a name is looked up once. A missing
     /// value (`u32::MAX`) stays missing.
     fn node_ids_of(&mut self, names: &Names, codes: &[u32]) -> Result<Vec<u32>, Error> {
-        if !std::ptr::eq(self.code_mapping, Arc::as_ptr(&names.0)) {
-            self.code_mapping = Arc::as_ptr(&names.0);
+        if !self
+            .code_mapping
+            .as_ref()
+            .is_some_and(|m| Arc::ptr_eq(m, &names.0))
+        {
+            self.code_mapping = Some(names.0.clone());
             self.code_nodes.clear();
         }
         let mut out = Vec::with_capacity(codes.len());
@@ -210,8 +215,18 @@ impl TimelineBuilder {
         let mut last: Option<(AccKey, usize)> = None;
         for row in 0..batch.len() {
             let ts = batch.ts[row];
-            let ch = Channel::ALL[usize::from(batch.channel[row])];
-            let ev = Evidence::ALL[usize::from(batch.evidence[row])];
+            let unknown = |what: &str, code: u8| Error::BadRow {
+                row,
+                reason: format!("{what} code {code} is not one rift knows"),
+            };
+            let code = batch.channel[row];
+            let ch = *Channel::ALL
+                .get(usize::from(code))
+                .ok_or_else(|| unknown("channel", code))?;
+            let code = batch.evidence[row];
+            let ev = *Evidence::ALL
+                .get(usize::from(code))
+                .ok_or_else(|| unknown("evidence", code))?;
             let (n, k) = (batch.attempts[row], batch.delivered[row]);
             // One-way counts end their measured interval at `ts`, so such a row belongs to the
             // window that ends at or after it: a count for (T-1 s, T] lands in the window that
