@@ -46,3 +46,39 @@ impl ExitCode {
 fn is_input_error(e: &rift_ingest::Error) -> bool {
     !matches!(e, rift_ingest::Error::Sink(_))
 }
+
+/// The message printed for an error: its chain joined with ": ", leaving out a cause whose text
+/// the message before it already ends with (an error that names its cause in its own message).
+pub(crate) fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for e in err.chain() {
+        let text = e.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_named_in_its_parent_is_printed_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8");
+        let err = anyhow::Error::new(rift_ingest::Error::Io {
+            path: "x/garbage.csv".into(),
+            source: io,
+        })
+        .context("reading 'x'");
+        assert_eq!(
+            message(&err),
+            "reading 'x': cannot read 'x/garbage.csv': not valid UTF-8"
+        );
+    }
+}

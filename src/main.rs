@@ -78,7 +78,7 @@ fn main() {
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {
             drop(out);
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", exit::message(&err));
             ExitCode::of(&err)
         }
     };

@@ -65,8 +65,12 @@ fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
     match format {
         Format::Csv => {
             let mut r = input::open(path, &NoProgress)?;
-            let mut line = String::new();
-            r.read_line(&mut line).map_err(|e| Error::io(path, e))?;
+            // Bytes, not a string: a header that is not UTF-8 names no known column, and the
+            // file is then counted as not recognised instead of stopping the whole export.
+            let mut bytes = Vec::new();
+            r.read_until(b'\n', &mut bytes)
+                .map_err(|e| Error::io(path, e))?;
+            let line = String::from_utf8_lossy(&bytes);
             let delimiter = if input::logical_name(path).ends_with(".tsv") {
                 b'\t'
             } else {

@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod export;
 mod fidelity;
+mod hostile;
 mod netns;
 mod recordings;
 mod reference;
