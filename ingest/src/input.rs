@@ -65,6 +65,36 @@ impl<R: Read> Read for Counting<'_, R> {
     }
 }
 
+/// A decompressor's output, with the lines counted so far: a stream that breaks off (a file cut
+/// short while it was being written, at the moment of the incident) is reported with the line
+/// after which it broke, instead of the decompressor's bare complaint.
+struct Decompressed<R> {
+    inner: R,
+    /// The format, which is also the name of the tool that decompresses it.
+    format: &'static str,
+    lines: u64,
+}
+
+impl<R: Read> Read for Decompressed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+                Ok(n)
+            }
+            Err(e) => Err(io::Error::new(
+                e.kind(),
+                format!(
+                    "the {} stream breaks off after line {} ({e}): the file was cut short or is damaged; \
+                     what precedes the break can be kept with `{} -dc FILE > FILE-without-suffix` \
+                     and read from there",
+                    self.format, self.lines, self.format,
+                ),
+            )),
+        }
+    }
+}
+
 /// Opens a file for reading, decompressing it if needed. Progress advances by the bytes read
 /// from disk (compressed bytes for compressed files), so it matches the total of file sizes.
 pub(crate) fn open<'p>(
@@ -81,11 +111,22 @@ pub(crate) fn open<'p>(
         Compression::None => Box::new(BufReader::with_capacity(1 << 16, raw)),
         Compression::Gzip => Box::new(BufReader::with_capacity(
             1 << 16,
-            flate2::read::MultiGzDecoder::new(raw),
+            Decompressed {
+                inner: flate2::read::MultiGzDecoder::new(raw),
+                format: "gzip",
+                lines: 0,
+            },
         )),
         Compression::Zstd => {
             let dec = zstd::stream::read::Decoder::new(raw).map_err(|e| Error::io(path, e))?;
-            Box::new(BufReader::with_capacity(1 << 16, dec))
+            Box::new(BufReader::with_capacity(
+                1 << 16,
+                Decompressed {
+                    inner: dec,
+                    format: "zstd",
+                    lines: 0,
+                },
+            ))
         }
     })
 }

@@ -83,3 +83,23 @@ fn symlink_loops_in_the_export_do_not_hang_or_change_the_verdict() {
     assert!(looped.status.success(), "{}", stderr(&looped));
     assert_eq!(stdout(&plain), stdout(&looped));
 }
+
+#[test]
+fn a_compressed_file_cut_short_is_named_with_the_line_where_it_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export");
+    copy_dir(Path::new("examples/etcd-asymmetric"), &export);
+    let gz = export.join("metrics.csv.gz");
+    let bytes = fs::read(&gz).unwrap();
+    fs::write(&gz, &bytes[..bytes.len() / 2]).unwrap();
+    let o = rift(&["classify", export.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("metrics.csv.gz"), "{err}");
+    assert!(
+        err.contains("the gzip stream breaks off after line "),
+        "{err}"
+    );
+    assert!(err.contains("gzip -dc"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
