@@ -2,7 +2,7 @@
 //! stops with the file's name where it cannot.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{rift, stderr, stdout};
 
@@ -19,11 +19,17 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn a_file_of_garbage_is_counted_as_skipped_and_the_rest_is_read() {
+/// A fresh copy of the shipped etcd example, to break; the folder lives as long as the guard.
+fn example_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let export = dir.path().join("export");
     copy_dir(Path::new("examples/etcd-asymmetric"), &export);
+    (dir, export)
+}
+
+#[test]
+fn a_file_of_garbage_is_counted_as_skipped_and_the_rest_is_read() {
+    let (_dir, export) = example_copy();
     // Bytes that are neither UTF-8 nor a table, under a name that claims a table.
     let garbage: Vec<u8> = (0..4000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
@@ -72,9 +78,7 @@ fn an_export_of_garbage_alone_names_the_folder_and_what_to_run() {
 #[cfg(unix)]
 #[test]
 fn symlink_loops_in_the_export_do_not_hang_or_change_the_verdict() {
-    let dir = tempfile::tempdir().unwrap();
-    let export = dir.path().join("export");
-    copy_dir(Path::new("examples/etcd-asymmetric"), &export);
+    let (_dir, export) = example_copy();
     let plain = rift(&["classify", export.to_str().unwrap()]);
     std::os::unix::fs::symlink(".", export.join("self")).unwrap();
     std::os::unix::fs::symlink("b", export.join("a")).unwrap();
@@ -86,9 +90,7 @@ fn symlink_loops_in_the_export_do_not_hang_or_change_the_verdict() {
 
 #[test]
 fn a_compressed_file_cut_short_is_named_with_the_line_where_it_breaks() {
-    let dir = tempfile::tempdir().unwrap();
-    let export = dir.path().join("export");
-    copy_dir(Path::new("examples/etcd-asymmetric"), &export);
+    let (_dir, export) = example_copy();
     let gz = export.join("metrics.csv.gz");
     let bytes = fs::read(&gz).unwrap();
     fs::write(&gz, &bytes[..bytes.len() / 2]).unwrap();
