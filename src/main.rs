@@ -3,6 +3,7 @@
 
 mod cmd;
 mod exit;
+mod inert;
 mod progress;
 
 use std::io::Write;
@@ -69,16 +70,25 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn main() {
+    // A decoder that panics on a corrupt input file is caught and reported as an error naming
+    // the file; its panic message would only be noise.
+    let report_panic = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !rift_ingest::decoding_untrusted() {
+            report_panic(info);
+        }
+    }));
     let cli = Cli::parse();
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Everything printed passes through `Inert`: what the export holds cannot drive the terminal.
+    let mut out = inert::Inert::new(std::io::BufWriter::new(stdout.lock()));
     let result = run(&cli, &mut out).and_then(|()| out.flush().map_err(Into::into));
     let code = match result {
         Ok(()) => ExitCode::Success,
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {
             drop(out);
-            eprintln!("error: {}", exit::message(&err));
+            eprintln!("error: {}", inert::text(&exit::message(&err)));
             ExitCode::of(&err)
         }
     };

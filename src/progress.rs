@@ -33,7 +33,7 @@ impl rift_ingest::Progress for Bar {
     }
 
     fn file(&self, rel: &str) {
-        self.bar.set_message(rel.to_owned());
+        self.bar.set_message(crate::inert::text(rel).into_owned());
     }
 
     fn finish(&self) {

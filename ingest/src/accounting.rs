@@ -51,6 +51,15 @@ pub enum SkipReason {
     Comment,
     /// A metric series rift does not turn into evidence, with the reason.
     NotUsed(String),
+    /// The row repeats what an earlier file already gave (the same file twice, or two exports
+    /// that overlap in time).
+    Duplicate,
+    /// The row names a node beyond the export's node limit (`--max-nodes`); reading then stops
+    /// with an error.
+    OverNodeLimit,
+    /// The row's time lies too far from the rest of its direction's counts, or the counters
+    /// outgrow the store; reading then stops with an error.
+    OverLimit,
 }
 
 impl fmt::Display for SkipReason {
@@ -68,6 +77,9 @@ impl fmt::Display for SkipReason {
             SkipReason::Blank => f.write_str("blank line"),
             SkipReason::NoReader => f.write_str("no reader for this file type in this version"),
             SkipReason::Ignored => f.write_str("ignored by incident.toml"),
+            SkipReason::OverLimit => f.write_str("beyond the span or size rift holds"),
+            SkipReason::Duplicate => f.write_str("already given by another file"),
+            SkipReason::OverNodeLimit => f.write_str("names a node beyond --max-nodes"),
             SkipReason::NotRecognised => f.write_str("not recognised (no profile rule reads it)"),
             SkipReason::InvalidUtf8 => f.write_str("not valid UTF-8"),
             SkipReason::NoProfile => f.write_str("no log profile fits this file"),

@@ -21,11 +21,18 @@ pub(crate) struct FileEntry {
     pub(crate) kind: SourceKind,
     pub(crate) format: Option<Format>,
     pub(crate) size: u64,
+    /// Why the file cannot be read, when it cannot (it is then of kind `Unknown`).
+    pub(crate) unreadable: Option<String>,
 }
 
-/// Lists the regular files under `root` (hidden files and folders excluded, symlinked folders not
-/// followed), sorted by relative path so that every run reads them in the same order.
-pub(crate) fn walk(root: &Path) -> Result<Vec<(String, PathBuf, u64)>, Error> {
+/// One entry found under an export folder: a readable file and its size, or why it cannot be read.
+pub(crate) type Found = (String, PathBuf, Result<u64, String>);
+
+/// Lists the files under `root` (hidden files and folders excluded, symlinked folders not
+/// followed), sorted by relative path so that every run reads them in the same order. What is
+/// there but cannot be read (a link that leads nowhere, a FIFO, a file without read permission) is
+/// listed with the reason, so that it is accounted for instead of silently left out.
+pub(crate) fn walk(root: &Path) -> Result<Vec<Found>, Error> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -39,24 +46,35 @@ pub(crate) fn walk(root: &Path) -> Result<Vec<(String, PathBuf, u64)>, Error> {
             let ft = entry.file_type().map_err(|e| Error::io(&path, e))?;
             if ft.is_dir() {
                 stack.push(path);
-            } else if ft.is_file() || ft.is_symlink() {
-                let Ok(meta) = std::fs::metadata(&path) else {
-                    continue;
-                };
-                if meta.is_file() {
-                    let rel = path
-                        .strip_prefix(root)
-                        .unwrap_or(&path)
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    out.push((rel, path, meta.len()));
-                }
+                continue;
             }
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let found = match std::fs::metadata(&path) {
+                Err(e) if ft.is_symlink() => {
+                    Err(format!("a symbolic link that leads nowhere readable ({e})"))
+                }
+                Err(e) => Err(e.to_string()),
+                Ok(meta) if meta.is_dir() => {
+                    Err("a link to a folder: links to folders are not followed".to_owned())
+                }
+                Ok(meta) if !meta.is_file() => {
+                    Err("not a regular file (a FIFO, socket or device)".to_owned())
+                }
+                Ok(meta) => match std::fs::File::open(&path) {
+                    Ok(_) => Ok(meta.len()),
+                    Err(e) => Err(format!("cannot be opened ({e})")),
+                },
+            };
+            out.push((rel, path, found));
         }
     }
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
@@ -103,11 +121,15 @@ fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
         }
         Format::Parquet => {
             let bytes = input::read_all(path, &NoProgress)?;
-            let mut rdr = ParquetReader::new(std::io::Cursor::new(bytes));
-            Ok(rdr
-                .schema()
-                .map(|s| s.iter_names().map(|n| n.to_lowercase()).collect())
-                .unwrap_or_default())
+            // A file the decoder cannot make sense of names no known column: it is then counted
+            // as not recognised, and reading it as counters (if named so) says what is wrong.
+            Ok(input::guarded(|| {
+                ParquetReader::new(std::io::Cursor::new(bytes))
+                    .schema()
+                    .map(|s| s.iter_names().map(|n| n.to_lowercase()).collect())
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default())
         }
     }
 }
@@ -158,7 +180,21 @@ fn detect(name: &str, format: Option<Format>, cols: &[String]) -> SourceKind {
 /// Lists and classifies the files of an export.
 pub(crate) fn discover(root: &Path, config: &IncidentConfig) -> Result<Vec<FileEntry>, Error> {
     let mut out = Vec::new();
-    for (rel, path, size) in walk(root)? {
+    for (rel, path, found) in walk(root)? {
+        let size = match found {
+            Ok(size) => size,
+            Err(why) => {
+                out.push(FileEntry {
+                    rel,
+                    path,
+                    kind: SourceKind::Unknown,
+                    format: None,
+                    size: 0,
+                    unreadable: Some(why),
+                });
+                continue;
+            }
+        };
         let name = input::logical_name(&path);
         let format = Format::from_name(&name);
         let kind = match config.source(&rel).and_then(|s| s.kind) {
@@ -180,6 +216,7 @@ pub(crate) fn discover(root: &Path, config: &IncidentConfig) -> Result<Vec<FileE
             kind,
             format,
             size,
+            unreadable: None,
         });
     }
     Ok(out)

@@ -35,6 +35,13 @@ pub enum Error {
         /// What is wrong and what to do.
         reason: String,
     },
+    /// A table file holds nothing, not even a header (cut off before anything was written).
+    /// The export goes on without it; the file's account says so.
+    #[error("{}: the file is empty: expected a header line naming the columns", path.display())]
+    EmptyTable {
+        /// The file.
+        path: PathBuf,
+    },
     /// `incident.toml` is malformed.
     #[error("{}:{line}:{column}: {reason}", path.display())]
     BadConfig {
@@ -54,6 +61,37 @@ pub enum Error {
         path: PathBuf,
         /// The underlying error.
         source: polars::error::PolarsError,
+    },
+    /// The export names more distinct nodes than the limit: a column that is not a node name
+    /// read as one, or an export wider than rift reads by default. Reading stops there, so
+    /// memory stays bounded.
+    #[error(
+        "{at}: more than {limit} distinct node names (the next is '{name}'): check that the file's node columns name nodes, or raise the limit with --max-nodes"
+    )]
+    TooManyNodes {
+        /// `file:line` of the first row beyond the limit.
+        at: String,
+        /// The node name beyond the limit (at most 80 characters of it).
+        name: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// A file's decoder found it corrupt (a Parquet file cut short or damaged).
+    #[error("cannot read '{}': the file is corrupt ({reason}); export it again, or move it out of the export folder", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What the decoder said.
+        reason: String,
+    },
+    /// A counters row lies far outside its direction's time span, or the counters outgrow the
+    /// pairing store: reading stops there, so that memory stays bounded.
+    #[error("{at}: {reason}")]
+    CountersTooWide {
+        /// `file:line` of the row.
+        at: String,
+        /// What is wrong and what to do.
+        reason: String,
     },
     /// A log profile is malformed, or a profile named in settings does not exist.
     #[error("{0}")]

@@ -20,7 +20,7 @@ use crate::nodes::NodeResolver;
 use crate::row::{Format, read_table};
 use crate::source::counters::{CountersFile, CountersSettings, PairStore};
 use crate::source::members::MembersFile;
-use crate::source::probes::{ProbeFile, ProbeSettings};
+use crate::source::probes::{ProbeFile, ProbeSettings, SeenProbes};
 use crate::table::{ObservationsBuilder, events_frame, observations_schema};
 use crate::time::parse_duration;
 
@@ -52,7 +52,14 @@ pub struct ReadOptions {
     pub log_profile: Option<String>,
     /// Extra log profile files (TOML) besides the built-in ones.
     pub profiles: Vec<PathBuf>,
+    /// At most this many distinct nodes: beyond it reading stops with
+    /// [`Error::TooManyNodes`], so that a mislabelled column cannot exhaust memory.
+    pub max_nodes: usize,
 }
+
+/// The default of [`ReadOptions::max_nodes`]: larger than any cluster whose incidents rift is
+/// for, small enough that the timeline of every pair stays in memory.
+pub const DEFAULT_MAX_NODES: usize = 10_000;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -60,6 +67,7 @@ impl Default for ReadOptions {
             batch_rows: 1 << 16,
             log_profile: None,
             profiles: Vec::new(),
+            max_nodes: DEFAULT_MAX_NODES,
         }
     }
 }
@@ -129,8 +137,9 @@ struct Tally<'s> {
     builder: ObservationsBuilder,
     batch_rows: usize,
     sink: &'s mut dyn FnMut(DataFrame) -> Result<(), String>,
-    error: Option<String>,
+    error: Option<Error>,
     latency: LatencyBins,
+    max_nodes: usize,
 }
 
 impl Tally<'_> {
@@ -140,8 +149,19 @@ impl Tally<'_> {
     }
 
     fn push(&mut self, o: &ObservationRow<'_>) {
+        if self.error.is_some() {
+            return;
+        }
         for node in [o.src, o.dst] {
             if !self.nodes.contains(node) {
+                if self.nodes.len() >= self.max_nodes {
+                    self.error = Some(Error::TooManyNodes {
+                        at: o.origin.to_owned(),
+                        name: node.chars().take(80).collect(),
+                        limit: self.max_nodes,
+                    });
+                    return;
+                }
                 self.nodes.insert(node.to_owned());
             }
         }
@@ -163,7 +183,7 @@ impl Tally<'_> {
         }
         let df = self.builder.take_frame();
         if let Err(e) = (self.sink)(df) {
-            self.error = Some(e);
+            self.error = Some(Error::Sink(e));
         }
     }
 }
@@ -280,7 +300,8 @@ impl Export {
                 progress.file(&f.rel);
                 let format = table_format(f)?;
                 let mut sink = MembersFile::new(&mut resolver, acc, columns_of(f));
-                read_table(&f.path, format, &mut sink, progress)?;
+                let empty = empty_table(read_table(&f.path, format, &mut sink, progress))?;
+                note_empty(acc, empty);
             }
         }
 
@@ -295,6 +316,7 @@ impl Export {
             sink,
             error: None,
             latency: LatencyBins::default(),
+            max_nodes: self.options.max_nodes,
         };
 
         let resolution = match &self.config.counters.pair_resolution {
@@ -310,8 +332,9 @@ impl Export {
         let log_plan = self.plan_logs(&profiles)?;
         let log_files = self.read_logs(&profiles, &log_plan, &mut accounts, progress)?;
         let mut metric_files: Vec<MetricFile> = Vec::new();
-        let mut store = PairStore::new(resolution);
+        let mut store = PairStore::new(resolution, self.options.max_nodes);
         let mut counter_files = Vec::new();
+        let mut seen = SeenProbes::default();
         let mut events: Vec<Event> = Vec::new();
         for (i, f) in self.files.iter().enumerate() {
             let spec = self.config.source(&f.rel);
@@ -331,8 +354,9 @@ impl Export {
                     };
                     let mut reader =
                         CountersFile::new(&mut store, &resolver, &mut accounts[i], settings);
-                    read_table(&f.path, format, &mut reader, progress)?;
-                    let (file, restarts) = reader.finish();
+                    let empty = empty_table(read_table(&f.path, format, &mut reader, progress))?;
+                    let (file, restarts) = reader.finish()?;
+                    note_empty(&mut accounts[i], empty);
                     counter_files.push((file, i));
                     events.extend(restarts);
                 }
@@ -352,9 +376,10 @@ impl Export {
                     };
                     let mut rows = Vec::new();
                     let mut reader =
-                        ProbeFile::new(&resolver, &mut accounts[i], settings, &mut rows);
-                    read_table(&f.path, format, &mut reader, progress)?;
+                        ProbeFile::new(&resolver, &mut accounts[i], settings, &mut rows, &mut seen);
+                    let empty = empty_table(read_table(&f.path, format, &mut reader, progress))?;
                     events.extend(reader.finish());
+                    note_empty(&mut accounts[i], empty);
                     for o in &rows {
                         tally.push(&o.as_row());
                     }
@@ -373,8 +398,11 @@ impl Export {
                         }
                         Some(format) => {
                             let mut table = MetricTable::new(acc, node);
-                            read_table(&f.path, format, &mut table, progress)?;
-                            table.finish()
+                            let empty =
+                                empty_table(read_table(&f.path, format, &mut table, progress))?;
+                            let samples = table.finish();
+                            note_empty(acc, empty);
+                            samples
                         }
                         None => metrics::read_prom(&f.path, &f.rel, &node, acc, progress)?,
                     };
@@ -383,6 +411,10 @@ impl Export {
                         rel: f.rel.clone(),
                         samples,
                     });
+                }
+                SourceKind::Unknown if f.unreadable.is_some() => {
+                    let why = f.unreadable.as_deref().unwrap_or_default();
+                    accounts[i].notes.push(format!("not read: {why}"));
                 }
                 SourceKind::Unknown | SourceKind::Ignore => {
                     progress.file(&f.rel);
@@ -405,7 +437,7 @@ impl Export {
                 SourceKind::Members | SourceKind::Config => {}
             }
             if let Some(e) = tally.error.take() {
-                return Err(Error::Sink(e));
+                return Err(e);
             }
         }
 
@@ -457,7 +489,7 @@ impl Export {
         store.settle(&counter_files, &mut accounts);
         tally.flush();
         if let Some(e) = tally.error.take() {
-            return Err(Error::Sink(e));
+            return Err(e);
         }
 
         events.sort_by(|a, b| {
@@ -669,6 +701,23 @@ struct LogPlan {
 impl LogPlan {
     fn profile_for(&self, file: usize) -> Option<usize> {
         self.chosen[file]
+    }
+}
+
+/// Whether reading a table found it empty: such a file (cut off before its header was written)
+/// is noted in its account instead of stopping the export.
+fn empty_table(read: Result<(), Error>) -> Result<bool, Error> {
+    match read {
+        Ok(()) => Ok(false),
+        Err(Error::EmptyTable { .. }) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+fn note_empty(acc: &mut FileAccount, empty: bool) {
+    if empty {
+        acc.notes
+            .push("not read: the file is empty (not even a header line)".to_owned());
     }
 }
 

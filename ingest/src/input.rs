@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Error;
 use crate::export::Progress;
@@ -219,6 +220,30 @@ impl<R: BufRead> Read for StripCr<R> {
         }
         Ok(n)
     }
+}
+
+/// How many [`guarded`] decoders are running.
+static GUARDED: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs a third-party decoder that may panic on corrupt input (the Parquet reader does), turning
+/// a panic into an error message for the file's account instead of a crash.
+pub(crate) fn guarded<T>(decode: impl FnOnce() -> T) -> Result<T, String> {
+    GUARDED.fetch_add(1, Ordering::SeqCst);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode));
+    GUARDED.fetch_sub(1, Ordering::SeqCst);
+    outcome.map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the decoder gave up".to_owned())
+    })
+}
+
+/// True while a decoder runs under [`guarded`]: a panic then becomes an error that names the
+/// file, so a panic hook can stay quiet about it.
+pub fn decoding_untrusted() -> bool {
+    GUARDED.load(Ordering::SeqCst) > 0
 }
 
 #[cfg(test)]

@@ -46,9 +46,12 @@ mod time;
 pub use accounting::{Accounting, FileAccount, SkipReason};
 pub use config::{IncidentConfig, LogsConfig, SourceKind};
 pub use error::Error;
-pub use export::{Export, Ingested, NoProgress, Progress, ReadOptions, StreamReport, Summary};
+pub use export::{
+    DEFAULT_MAX_NODES, Export, Ingested, NoProgress, Progress, ReadOptions, StreamReport, Summary,
+};
+pub use input::decoding_untrusted;
 pub use logs::{Profile, builtin as builtin_profiles};
 pub use metrics::{Invariants, LATENCY_BIN_NS, LatencyBin};
 pub use nodes::NodeResolver;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};
-pub use time::{format_ts, parse_duration, parse_ts};
+pub use time::{format_duration, format_ts, parse_duration, parse_ts};

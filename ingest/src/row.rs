@@ -108,9 +108,13 @@ fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Res
     } else {
         b','
     };
+    // Records end at a newline only: a lone carriage return inside a line (a corrupted or
+    // mixed-ending file) would otherwise start a second record on the same line number, and
+    // rows are told apart by their line.
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(reader);
     let header = match rdr.headers() {
         Ok(h) => h
@@ -125,10 +129,9 @@ fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Res
         }
     };
     if header.iter().all(String::is_empty) {
-        return Err(bad_header(
-            path,
-            "the file is empty: expected a header line naming the columns".into(),
-        ));
+        return Err(Error::EmptyTable {
+            path: path.to_owned(),
+        });
     }
     sink.header(&header).map_err(|r| bad_header(path, r))?;
     let mut record = csv::StringRecord::new();
@@ -227,10 +230,9 @@ fn read_ndjson(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> 
         sink.row(line, &Fields::Owned(&values));
     }
     if header.is_none() {
-        return Err(bad_header(
-            path,
-            "the file is empty: expected one JSON object per line".into(),
-        ));
+        return Err(Error::EmptyTable {
+            path: path.to_owned(),
+        });
     }
     Ok(())
 }
@@ -239,7 +241,24 @@ fn read_ndjson(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> 
 const PARQUET_SLICE: usize = 1 << 20;
 
 fn read_parquet(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
+    // The Parquet decoder panics on some corrupt files; that becomes an error naming the file.
+    input::guarded(|| decode_parquet(path, sink, progress)).map_err(|reason| Error::Corrupt {
+        path: path.to_owned(),
+        reason,
+    })?
+}
+
+fn decode_parquet(
+    path: &Path,
+    sink: &mut dyn RowSink,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
     let bytes = input::read_all(path, progress)?;
+    if bytes.is_empty() {
+        return Err(Error::EmptyTable {
+            path: path.to_owned(),
+        });
+    }
     let pq = |e| Error::Parquet {
         path: path.to_owned(),
         source: e,

@@ -152,6 +152,16 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// A duration in ns as `parse_duration` reads it: `1s`, `500ms`, `250us`, `7ns`.
+pub fn format_duration(ns: i64) -> String {
+    match ns {
+        n if n % 1_000_000_000 == 0 => format!("{}s", n / 1_000_000_000),
+        n if n % 1_000_000 == 0 => format!("{}ms", n / 1_000_000),
+        n if n % 1_000 == 0 => format!("{}us", n / 1_000),
+        n => format!("{n}ns"),
+    }
+}
+
 /// Formats nanoseconds since the epoch as RFC 3339 UTC with milliseconds
 /// (`2026-11-22T03:00:03.789Z`).
 pub fn format_ts(ns: i64) -> String {

@@ -37,6 +37,14 @@ struct Dense {
 }
 
 impl Dense {
+    /// The cells this series would hold with window `w` added.
+    fn cells_with(&self, w: i64) -> u64 {
+        match self.range() {
+            None => 1,
+            Some((lo, hi)) => (hi.max(w + 1) - lo.min(w)) as u64,
+        }
+    }
+
     fn add(&mut self, w: i64, n: u32, k: u32) {
         if self.n.is_empty() {
             self.base = w;
@@ -72,6 +80,20 @@ impl Dense {
     }
 }
 
+/// Most windows a timeline spans: 1,000,000 (11.6 days of 1 s windows).
+pub const MAX_WINDOWS: i64 = 1_000_000;
+
+/// Most (series, window) cells the builder holds: 256 M, 2 GiB of counts.
+pub const MAX_CELLS: u64 = 1 << 28;
+
+/// The earliest and latest windows seen, with where their observations came from.
+struct Extent {
+    lo: i64,
+    hi: i64,
+    lo_origin: String,
+    hi_origin: String,
+}
+
 /// Folds observation batches into per-window counts, then into a [`Timeline`].
 ///
 /// Memory is about 8 bytes per (series, window) that has evidence, whatever the number of input
@@ -92,6 +114,8 @@ pub struct TimelineBuilder {
     /// Node id per category id of `code_mapping`, `u32::MAX` when not seen yet.
     code_nodes: Vec<u32>,
     recorder: Recorder,
+    extent: Option<Extent>,
+    cells: u64,
 }
 
 impl Default for TimelineBuilder {
@@ -116,6 +140,8 @@ impl TimelineBuilder {
             code_mapping: None,
             code_nodes: Vec::new(),
             recorder: Recorder::default(),
+            extent: None,
+            cells: 0,
         }
     }
 
@@ -232,9 +258,18 @@ impl TimelineBuilder {
             // window that ends at or after it: a count for (T-1 s, T] lands in the window that
             // starts at T-1 s. Round trips are stamped when the request was sent.
             let w = match ev {
-                Evidence::OneWay => (ts - 1).div_euclid(self.window_ns),
+                Evidence::OneWay => ts.saturating_sub(1).div_euclid(self.window_ns),
                 Evidence::RoundTrip => ts.div_euclid(self.window_ns),
             };
+            let origin = || {
+                batch
+                    .origin
+                    .as_ref()
+                    .and_then(|o| o.get(row))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            self.extend(w, origin)?;
             let f = self.flow(batch.flow.as_ref().and_then(|c| c.get(row)));
             let key = AccKey {
                 channel: ch,
@@ -251,12 +286,12 @@ impl TimelineBuilder {
                     i
                 }
             };
-            self.series[all].1.add(w, n, k);
+            self.add_to(all, w, n, k)?;
             let own = if f == NO_FLOW {
                 all
             } else {
                 let i = self.series(AccKey { flow: f, ..key });
-                self.series[i].1.add(w, n, k);
+                self.add_to(i, w, n, k)?;
                 i
             };
             if let Some(&r) = reporter
@@ -272,14 +307,68 @@ impl TimelineBuilder {
                 ok,
                 attempts: n,
                 delivered: k.min(n),
-                origin: batch
-                    .origin
-                    .as_ref()
-                    .and_then(|o| o.get(row))
-                    .unwrap_or_default()
-                    .to_owned(),
+                origin: origin(),
             });
         }
+        Ok(())
+    }
+
+    /// Widens the timeline's extent to window `w`, or fails when that would span more than
+    /// [`MAX_WINDOWS`].
+    fn extend(&mut self, w: i64, origin: impl Fn() -> String) -> Result<(), Error> {
+        let Some(e) = &mut self.extent else {
+            self.extent = Some(Extent {
+                lo: w,
+                hi: w,
+                lo_origin: origin(),
+                hi_origin: origin(),
+            });
+            return Ok(());
+        };
+        if w >= e.lo && w <= e.hi {
+            return Ok(());
+        }
+        let (lo, hi) = (e.lo.min(w), e.hi.max(w));
+        let windows = hi.saturating_sub(lo).saturating_add(1);
+        if windows > MAX_WINDOWS {
+            let (first_origin, last_origin) = if w < e.lo {
+                (origin(), e.hi_origin.clone())
+            } else {
+                (e.lo_origin.clone(), origin())
+            };
+            let at = |w: i64| rift_ingest::format_ts(w.saturating_mul(self.window_ns));
+            return Err(Error::SpanTooLong(format!(
+                "the observations span {windows} windows of {} ({} at {first_origin} to {} at {last_origin}), more than the {MAX_WINDOWS} a timeline holds: a timestamp this far from the others is most likely wrong (a clock reset to 1970, a misread column); correct or remove that row, or pass a longer --window",
+                rift_ingest::format_duration(self.window_ns),
+                at(lo),
+                at(hi),
+            )));
+        }
+        if w < e.lo {
+            e.lo = w;
+            e.lo_origin = origin();
+        } else {
+            e.hi = w;
+            e.hi_origin = origin();
+        }
+        Ok(())
+    }
+
+    /// Adds counts to series `i`, or fails when the builder would hold more than [`MAX_CELLS`].
+    fn add_to(&mut self, i: usize, w: i64, n: u32, k: u32) -> Result<(), Error> {
+        let dense = &mut self.series[i].1;
+        let before = dense.n.len() as u64;
+        let after = dense.cells_with(w);
+        if after > before {
+            self.cells += after - before;
+            if self.cells > MAX_CELLS {
+                return Err(Error::TooManyCells {
+                    series: self.series.len(),
+                    limit: MAX_CELLS,
+                });
+            }
+        }
+        self.series[i].1.add(w, n, k);
         Ok(())
     }
 

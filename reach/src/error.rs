@@ -20,6 +20,22 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// The observations span more windows than a timeline holds ([`crate::MAX_WINDOWS`]): a
+    /// timestamp far from the others (a clock reset to 1970, a misread column) would stretch it
+    /// over years. The message names both ends and where their observations came from.
+    #[error("{0}")]
+    SpanTooLong(String),
+    /// Series spread thinly over long spans would need more (series, window) cells than the
+    /// limit.
+    #[error(
+        "the timeline would need more than {limit} (direction, window) cells for {series} series spread over long spans: pass a longer --window"
+    )]
+    TooManyCells {
+        /// Series so far.
+        series: usize,
+        /// The limit.
+        limit: u64,
+    },
     /// A timeline JSON document cannot be read.
     #[error("timeline JSON: {0}")]
     BadJson(String),

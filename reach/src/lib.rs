@@ -43,7 +43,7 @@ pub mod model;
 mod snapshot;
 mod trail;
 
-pub use build::TimelineBuilder;
+pub use build::{MAX_CELLS, MAX_WINDOWS, TimelineBuilder};
 pub use error::Error;
 pub use estimate::wilson;
 pub use model::{

@@ -217,7 +217,7 @@ pub(crate) fn load_dir(entries: Option<PathBuf>) -> anyhow::Result<Corpus> {
             .render_report(&mut shown, &e)
             .is_ok()
         {
-            eprint!("{shown}");
+            eprint!("{}", crate::inert::text(&shown));
         }
         BadCorpus(e).into()
     })

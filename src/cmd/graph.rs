@@ -63,8 +63,8 @@ pub(crate) struct TimelineArgs {
     pub(crate) logs: LogArgs,
 }
 
-/// How node logs are read; shared by every command that reads an export.
-#[derive(Debug, Default, clap::Args)]
+/// How an export is read; shared by every command that reads one.
+#[derive(Debug, clap::Args)]
 pub(crate) struct LogArgs {
     /// Read every log file with this profile instead of sniffing each file's first lines
     /// (`rift profiles` lists them).
@@ -73,6 +73,10 @@ pub(crate) struct LogArgs {
     /// Add log profiles from a TOML file (repeatable); a profile with a built-in name replaces it.
     #[arg(long = "profiles", value_name = "FILE")]
     pub(crate) profiles: Vec<PathBuf>,
+    /// Stop with an error when the export names more distinct nodes than this (a column that
+    /// is not a node name read as one would otherwise exhaust memory).
+    #[arg(long, value_name = "N", default_value_t = rift_ingest::DEFAULT_MAX_NODES)]
+    pub(crate) max_nodes: usize,
 }
 
 impl LogArgs {
@@ -81,6 +85,7 @@ impl LogArgs {
         ReadOptions {
             log_profile: self.log_profile.clone(),
             profiles: self.profiles.clone(),
+            max_nodes: self.max_nodes,
             ..ReadOptions::default()
         }
     }

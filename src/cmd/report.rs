@@ -132,7 +132,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(
         err,
         "report written to {} ({} KB{}){}",
-        path.display(),
+        crate::inert::text(&path.display().to_string()),
         rendered.document.len().div_ceil(1024),
         if written.len() > 1 {
             format!(", and {} pictures beside it", written.len() - 1)

@@ -105,3 +105,386 @@ fn a_compressed_file_cut_short_is_named_with_the_line_where_it_breaks() {
     assert!(err.contains("gzip -dc"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// A fresh copy of the small counters example (`examples/asymmetric-leader`).
+fn counters_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export");
+    copy_dir(Path::new("examples/asymmetric-leader"), &export);
+    (dir, export)
+}
+
+/// What a reviewer acts on: the primary mode and, per episode, its mode, span and edges with
+/// their evidence counts.
+fn verdict(export: &Path) -> String {
+    verdict_with(export, true)
+}
+
+/// [`verdict`], with or without the evidence counts.
+fn verdict_with(export: &Path, counts: bool) -> String {
+    let o = rift(&["classify", "--json", export.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut out = format!("{}", v["primary"]);
+    for e in v["episodes"].as_array().unwrap() {
+        out += &format!("\n{} {} – {}:", e["mode"], e["start"], e["end"]);
+        for edge in e["edges"].as_array().unwrap() {
+            out += &format!(
+                " {}→{} {} {}",
+                edge["from"], edge["to"], edge["channel"], edge["state"]
+            );
+            if counts {
+                out += &format!(" n={}", edge["n"]);
+            }
+            out += ";";
+        }
+    }
+    out
+}
+
+/// `rift ingest --json`'s account of the file `path`.
+fn account(export: &Path, path: &str) -> serde_json::Value {
+    let o = rift(&["ingest", "--json", export.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let files = v["accounting"]["files"].as_array().unwrap();
+    for f in files {
+        let skipped: u64 = f["skipped"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            f["rows_read"].as_u64().unwrap(),
+            f["rows_used"].as_u64().unwrap() + skipped,
+            "every line read is used or skipped: {f}"
+        );
+    }
+    files
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("{path} is accounted for: {files:?}"))
+        .clone()
+}
+
+/// Rewrites the lines of a text file.
+fn edit_lines(path: &Path, edit: impl FnOnce(&mut Vec<Vec<u8>>)) {
+    let text = fs::read(path).unwrap();
+    let mut lines: Vec<Vec<u8>> = text
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    edit(&mut lines);
+    let mut out = lines.join(&b'\n');
+    out.push(b'\n');
+    fs::write(path, out).unwrap();
+}
+
+#[test]
+fn lines_that_are_not_utf8_are_skipped_and_counted() {
+    let (_dir, export) = example_copy();
+    let plain = verdict(&export);
+    edit_lines(&export.join("logs/n2.log"), |lines| {
+        lines.insert(
+            5,
+            b"{\"level\":\"warn\",\"msg\":\"\xff\xfe broken\"}".to_vec(),
+        );
+    });
+    edit_lines(&export.join("health.csv"), |lines| {
+        lines.insert(3, b"2026-11-22T03:03:05.000Z,client,n\xff,200,3".to_vec());
+    });
+    assert_eq!(verdict(&export), plain);
+    let log = account(&export, "logs/n2.log");
+    assert_eq!(log["skipped"]["not valid UTF-8"], 1, "{log}");
+    let health = account(&export, "health.csv");
+    assert_eq!(health["rows_read"], 199, "{health}");
+}
+
+#[test]
+fn a_100_mb_line_is_skipped_and_counted() {
+    let (_dir, export) = example_copy();
+    let plain = verdict(&export);
+    let huge = vec![b'x'; 100 << 20];
+    edit_lines(&export.join("logs/n3.log"), |lines| {
+        lines.insert(10, huge.clone());
+    });
+    edit_lines(&export.join("client.csv"), |lines| lines.insert(10, huge));
+    assert_eq!(verdict(&export), plain);
+    let log = account(&export, "logs/n3.log");
+    assert_eq!(log["rows_read"], 183, "{log}");
+    let client = account(&export, "client.csv");
+    assert_eq!(client["skipped"]["malformed row"], 1, "{client}");
+}
+
+/// A counters file naming `nodes` distinct nodes, each heard from once.
+fn wide_counters(export: &Path, nodes: usize) {
+    let mut csv = String::from("ts,node,peer,channel,sent,received\n");
+    for i in 0..nodes {
+        csv += &format!("2026-01-01T00:00:30.000Z,w{i},n1,heartbeat,10,10\n");
+    }
+    fs::write(export.join("wide.csv"), csv).unwrap();
+}
+
+#[test]
+fn a_million_node_names_stop_at_the_limit_with_the_flag_to_raise_it() {
+    let (_dir, export) = counters_copy();
+    wide_counters(&export, 1_000_000);
+    let o = rift(&["classify", export.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("wide.csv:9999: more than 10000 distinct node names (the next is 'w9997')"),
+        "{err}"
+    );
+    assert!(err.contains("--max-nodes"), "{err}");
+}
+
+#[test]
+fn max_nodes_raises_the_limit() {
+    let (_dir, export) = counters_copy();
+    wide_counters(&export, 100);
+    let dir = export.to_str().unwrap();
+    let o = rift(&["ingest", "--max-nodes", "50", dir]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("more than 50 distinct node names"),
+        "{}",
+        stderr(&o)
+    );
+    let o = rift(&["ingest", "--max-nodes", "200", dir]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn the_same_file_twice_gives_the_same_verdict() {
+    let (_dir, export) = counters_copy();
+    let plain = verdict(&export);
+    // Read in path order, the copy comes first; the original then adds nothing.
+    let copy = |from: &str, to: &str| fs::copy(export.join(from), export.join(to)).unwrap();
+    copy("counters.csv", "counters-again.csv");
+    copy("health.csv", "health-again.csv");
+    assert_eq!(verdict(&export), plain);
+    let original = account(&export, "counters.csv");
+    assert_eq!(original["rows_used"], 0, "{original}");
+    assert_eq!(
+        original["skipped"]["already given by another file"], 360,
+        "{original}"
+    );
+    let health = account(&export, "health.csv");
+    assert_eq!(
+        health["skipped"]["already given by another file"], 180,
+        "{health}"
+    );
+}
+
+#[test]
+fn overlapping_exports_give_the_same_verdict() {
+    let (_dir, export) = counters_copy();
+    let plain = verdict(&export);
+    // Two exports of the same counters, 0–40 s and 20–60 s: the middle third is in both.
+    let text = fs::read_to_string(export.join("counters.csv")).unwrap();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    let third = rows.len() / 3;
+    let first = format!("{header}\n{}\n", rows[..2 * third].join("\n"));
+    let second = format!("{header}\n{}\n", rows[third..].join("\n"));
+    fs::remove_file(export.join("counters.csv")).unwrap();
+    fs::write(export.join("counters-0-40.csv"), first).unwrap();
+    fs::write(export.join("counters-20-60.csv"), second).unwrap();
+    assert_eq!(verdict(&export), plain);
+    let second = account(&export, "counters-20-60.csv");
+    assert_eq!(
+        second["skipped"]["already given by another file"], third as u64,
+        "{second}"
+    );
+}
+
+#[test]
+fn shuffled_lines_give_the_same_verdict() {
+    let (_dir, export) = counters_copy();
+    let plain = verdict(&export);
+    for file in ["counters.csv", "health.csv", "client.csv", "lb.csv"] {
+        edit_lines(&export.join(file), |lines| {
+            let header = lines.remove(0);
+            // A fixed permutation: stride through the rows by a step prime to their count.
+            let n = lines.len();
+            let step = (1..n)
+                .rev()
+                .find(|s| gcd(*s, n) == 1 && *s < n / 2)
+                .unwrap_or(1);
+            let shuffled: Vec<Vec<u8>> = (0..n).map(|i| lines[(i * step) % n].clone()).collect();
+            *lines = std::iter::once(header).chain(shuffled).collect();
+        });
+    }
+    assert_eq!(verdict(&export), plain);
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+#[test]
+fn shuffled_log_lines_give_the_same_verdict() {
+    let (_dir, export) = example_copy();
+    let plain = verdict_with(&export, false);
+    for file in ["logs/n1.log", "logs/n2.log", "logs/n3.log"] {
+        edit_lines(&export.join(file), |lines| lines.reverse());
+    }
+    // Lines are read in time order, but lines of the same millisecond cannot be put back in
+    // their order: the evidence counts may differ by such a line, the verdict does not.
+    assert_eq!(verdict_with(&export, false), plain);
+}
+
+/// The counters example as running totals (`cumulative = true`), with `edit` applied to each
+/// node's totals before they are written.
+fn cumulative_counters(export: &Path, edit: impl Fn(&str, &str, u64, u64) -> (u64, u64)) {
+    let text = fs::read_to_string(export.join("counters.csv")).unwrap();
+    let mut totals: std::collections::BTreeMap<(String, String, String), (u64, u64)> =
+        Default::default();
+    let mut out = String::from("ts,node,peer,channel,sent,received\n");
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let t = totals
+            .entry((f[1].into(), f[2].into(), f[3].into()))
+            .or_default();
+        t.0 += f[4].parse::<u64>().unwrap();
+        t.1 += f[5].parse::<u64>().unwrap();
+        let (sent, received) = edit(f[0], f[1], t.0, t.1);
+        out += &format!("{},{},{},{},{sent},{received}\n", f[0], f[1], f[2], f[3]);
+    }
+    fs::write(export.join("counters.csv"), out).unwrap();
+    let config = fs::read_to_string(export.join("incident.toml")).unwrap();
+    fs::write(
+        export.join("incident.toml"),
+        config + "\n[counters]\ncumulative = true\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn counters_that_wrap_or_reset_give_the_same_verdict() {
+    let (_dir, plain_export) = counters_copy();
+    cumulative_counters(&plain_export, |_, _, s, r| (s, r));
+    let plain = verdict(&plain_export);
+
+    // n2's totals are 32-bit and start just below the wrap; n3 restarts at 00:00:50 (its totals
+    // go back to zero).
+    let (_dir, export) = counters_copy();
+    cumulative_counters(&export, |ts, node, s, r| match node {
+        "n2" => (
+            (s + u64::from(u32::MAX) - 300) % (1 << 32),
+            (r + u64::from(u32::MAX) - 300) % (1 << 32),
+        ),
+        "n3" if ts >= "2026-01-01T00:00:50" => (s - 490, r - 490),
+        _ => (s, r),
+    });
+    assert_eq!(verdict(&export), plain);
+}
+
+#[test]
+fn negative_nan_and_absurd_counts_are_skipped_and_counted() {
+    let (_dir, export) = counters_copy();
+    let plain = verdict(&export);
+    edit_lines(&export.join("counters.csv"), |lines| {
+        for bad in [
+            "-5",
+            "NaN",
+            "inf",
+            "1e300",
+            "99999999999999999999999",
+            "0x10",
+            "",
+        ] {
+            lines.push(format!("2026-01-01T00:00:05.000Z,n1,n2,heartbeat,{bad},10").into_bytes());
+        }
+    });
+    assert_eq!(verdict(&export), plain);
+    let counters = account(&export, "counters.csv");
+    let skipped = counters["skipped"].as_object().unwrap();
+    assert_eq!(
+        skipped.values().map(|n| n.as_u64().unwrap()).sum::<u64>(),
+        7,
+        "{counters}"
+    );
+    assert_eq!(counters["skipped"]["negative count"], 1, "{counters}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_entries_are_noted_and_the_rest_is_read() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let (_dir, export) = example_copy();
+    let plain = verdict(&export);
+    std::os::unix::fs::symlink("/nonexistent/counters.csv", export.join("gone.csv")).unwrap();
+    let fifo = export.join("pipe.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let locked = export.join("locked.log");
+    fs::write(&locked, "secret\n").unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    fs::write(export.join("empty.csv"), "").unwrap();
+    fs::write(export.join("health-2.csv"), "").unwrap();
+
+    assert_eq!(verdict(&export), plain);
+    let gone = account(&export, "gone.csv");
+    assert!(
+        gone["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("a symbolic link that leads nowhere"),
+        "{gone}"
+    );
+    let pipe = account(&export, "pipe.csv");
+    assert!(
+        pipe["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"),
+        "{pipe}"
+    );
+    let health = account(&export, "health-2.csv");
+    assert!(
+        health["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("the file is empty"),
+        "{health}"
+    );
+    // Root reads a file without read permission; anyone else is told it cannot be opened.
+    if fs::read(&locked).is_err() {
+        let locked = account(&export, "locked.log");
+        assert!(
+            locked["notes"][0]
+                .as_str()
+                .unwrap()
+                .contains("cannot be opened"),
+            "{locked}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_export_says_what_to_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rift(&["classify", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("holds no files"), "{}", stderr(&o));
+
+    fs::write(dir.path().join("counters.csv"), "").unwrap();
+    fs::write(dir.path().join("n1.log"), "").unwrap();
+    let o = rift(&["classify", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("holds no reachability evidence"),
+        "{}",
+        stderr(&o)
+    );
+}

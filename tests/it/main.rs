@@ -5,6 +5,10 @@ mod cli;
 mod corpus;
 mod export;
 mod fidelity;
+mod fuzz_corpus;
+#[allow(dead_code)]
+#[path = "../../fuzz/harness.rs"]
+mod fuzz_harness;
 mod hostile;
 mod netns;
 mod recordings;

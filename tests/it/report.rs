@@ -310,3 +310,91 @@ fn a_healthy_export_gets_a_report_that_says_so() {
             || page.contains("No failure detector was named")
     );
 }
+
+/// Control characters other than newline and tab, which a terminal would act on.
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+        })
+        .collect()
+}
+
+#[test]
+fn input_cannot_drive_the_terminal_or_break_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = hostile_export(dir.path());
+    let path = export.to_str().unwrap();
+    for args in [
+        vec!["ingest", path],
+        vec!["classify", path],
+        vec!["graph", path],
+        vec!["graph", "--format", "dot", path],
+        vec![
+            "report",
+            "--format",
+            "md",
+            "--compare",
+            "none",
+            "-o",
+            "-",
+            path,
+        ],
+    ] {
+        let o = rift(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert_eq!(
+            raw_controls(&out),
+            [],
+            "{args:?} printed a control character"
+        );
+        assert_eq!(
+            raw_controls(&err),
+            [],
+            "{args:?} printed a control character on stderr"
+        );
+    }
+    // The terminal output shows the escape, visibly.
+    let o = rift(&["classify", path]);
+    assert!(stdout(&o).contains("\\u{1b}[31m"), "{}", stdout(&o));
+
+    // JSON carries the names exactly, as escaped strings a parser gives back unchanged.
+    for args in [
+        vec!["ingest", "--json", path],
+        vec!["classify", "--json", path],
+    ] {
+        let o = rift(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert_eq!(raw_controls(&out), [], "{args:?}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+        let text = v.to_string();
+        assert!(text.contains("\\u001b[31m"), "{args:?}");
+        let names = match args[0] {
+            "ingest" => &v["summary"]["nodes"],
+            _ => &v["nodes"],
+        };
+        assert!(
+            names
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n == HOSTILE_NODE.split(['/', ':']).next().unwrap()),
+            "{args:?}: {names}"
+        );
+    }
+
+    // An error that quotes the input quotes it inert too.
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(
+        bad.join("counters.csv"),
+        "ts,node,peer,sent\n1,\u{1b}]0;pwned\u{7},n2,3\n",
+    )
+    .unwrap();
+    std::fs::write(bad.join("incident.toml"), "[counters\u{1b}[2J]\n").unwrap();
+    let o = rift(&["classify", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(raw_controls(&stderr(&o)), [], "{}", stderr(&o));
+}

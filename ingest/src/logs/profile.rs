@@ -165,7 +165,7 @@ struct ProfileSpec {
 }
 
 /// How a profile's lines are laid out.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Layout {
     /// One JSON object per line.
     Json {
@@ -179,14 +179,14 @@ pub(crate) enum Layout {
 }
 
 /// One text layout.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct TextPattern {
     pub(crate) regex: Regex,
     pub(crate) ts_format: String,
 }
 
 /// A compiled rule.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Rule {
     pub(crate) msg: String,
     pub(crate) regex: Option<Regex>,
@@ -207,7 +207,7 @@ pub(crate) struct Rule {
 }
 
 /// A compiled profile.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Profile {
     /// Unique id.
     pub name: String,
@@ -391,10 +391,17 @@ fn json_escaped(s: &str) -> String {
 /// The built-in profiles, compiled. A built-in profile that does not compile is a bug caught by
 /// the tests; it is reported rather than panicking.
 pub fn builtin() -> Result<Vec<Profile>, String> {
-    BUILTIN
-        .iter()
-        .map(|(file, text)| Profile::parse(text, &format!("profiles/{file}")))
-        .collect()
+    // Compiled once per process: their regexes and literal scanners are most of the start-up
+    // cost of reading an export, and clones share them.
+    static COMPILED: std::sync::OnceLock<Result<Vec<Profile>, String>> = std::sync::OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            BUILTIN
+                .iter()
+                .map(|(file, text)| Profile::parse(text, &format!("profiles/{file}")))
+                .collect()
+        })
+        .clone()
 }
 
 #[cfg(test)]

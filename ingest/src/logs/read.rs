@@ -319,9 +319,9 @@ pub(crate) fn read_log(
     let mut r = input::open(path, progress)?;
     let mut buf = Vec::with_capacity(4096);
     let mut line_no = 0u64;
-    let mut out = Vec::new();
+    // Lines a rule reads: (line, parsed, rule).
+    let mut matched = Vec::new();
     let mut cands = Vec::new();
-    let mut leader: Option<String> = None;
     // The common case, counted here and added to the account once.
     let mut unread = (0u64, 0u64, String::new());
     loop {
@@ -379,24 +379,36 @@ pub(crate) fn read_log(
         };
         let Some(rule) = cands
             .iter()
-            .map(|&i| &profile.rules[i])
-            .find(|r| rule_matches(r, &mut parsed))
+            .copied()
+            .find(|&r| rule_matches(&profile.rules[r], &mut parsed))
         else {
             account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
             continue;
         };
-        let outs = apply(rule, &parsed, &mut leader);
-        if outs.is_empty() {
-            account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
-            continue;
-        }
-        out.push(Pending {
-            line: line_no,
-            outs,
-        });
+        matched.push((line_no, parsed, rule));
     }
     let (n, first, detail) = unread;
     account.skip_n(SkipReason::NotRecognised, n, first, || detail);
+    // Rules that refer to the current leader read the lines in time order, whatever order the
+    // file is in (a log concatenated from rotated parts, or lines shuffled by a collector).
+    if !matched.is_sorted_by_key(|m| m.1.ts_ns) {
+        matched.sort_by_key(|m| (m.1.ts_ns, m.0));
+    }
+    let mut leader: Option<String> = None;
+    let mut out = Vec::new();
+    for (line, parsed, rule) in matched {
+        let outs = apply(&profile.rules[rule], &parsed, &mut leader);
+        if outs.is_empty() {
+            account.skip(SkipReason::NotRecognised, line, || {
+                "a rule reads it, but the peer it names is not known at this point (no leader announced yet)".into()
+            });
+            continue;
+        }
+        out.push(Pending { line, outs });
+    }
+    if !out.is_sorted_by_key(|p| p.line) {
+        out.sort_by_key(|p| p.line);
+    }
     Ok(out)
 }
 

@@ -14,10 +14,12 @@ use std::collections::{BTreeMap, HashMap};
 use rustc_hash::FxHashMap;
 
 use crate::accounting::{FileAccount, SkipReason};
+use crate::error::Error;
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, ObservationRow};
 use crate::nodes::NodeResolver;
 use crate::row::{self, Fields, Format, RowSink, find_column};
 use crate::source::columns::{self, TsColumn};
+use crate::time::{format_duration, format_ts};
 
 const HAS_SENT: u8 = 1;
 const HAS_RECV: u8 = 2;
@@ -77,6 +79,39 @@ impl Cells {
             }
         }
         i
+    }
+
+    /// The buckets held, `[lo, hi)`.
+    fn range(&self) -> Option<(i64, i64)> {
+        (!self.flags.is_empty()).then(|| (self.base, self.base + self.flags.len() as i64))
+    }
+
+    /// A row that gave a half of `bucket`.
+    fn row_at(&self, bucket: i64) -> Option<u32> {
+        let i = usize::try_from(bucket.checked_sub(self.base)?).ok()?;
+        let flags = *self.flags.get(i)?;
+        if flags & HAS_SENT != 0 {
+            Some(self.sent_row[i])
+        } else if flags & HAS_RECV != 0 {
+            Some(self.recv_row[i])
+        } else {
+            None
+        }
+    }
+
+    /// The row that gave this bucket's sender (`HAS_SENT`) or receiver (`HAS_RECV`) half, when
+    /// it is a row before `first_row`, that is, from an earlier file.
+    fn given_before(&self, bucket: i64, half: u8, first_row: u32) -> Option<u32> {
+        let i = usize::try_from(bucket.checked_sub(self.base)?).ok()?;
+        if self.flags.get(i)? & half == 0 {
+            return None;
+        }
+        let row = if half == HAS_SENT {
+            self.sent_row[i]
+        } else {
+            self.recv_row[i]
+        };
+        (row < first_row).then_some(row)
     }
 
     fn add_sent(&mut self, bucket: i64, sent: u32, acked: Option<u32>, row: u32) {
@@ -147,9 +182,40 @@ fn set_bit(bits: &mut Vec<u64>, i: u32) {
     bits[w] |= 1 << (i % 64);
 }
 
+/// What became of a counters row offered to the [`PairStore`].
+enum Added {
+    Used,
+    /// Every half of it was already given by this earlier row of another file.
+    Duplicate(u32),
+    /// Adding it would stretch its direction or the store past their limits; why.
+    TooWide(String),
+}
+
+/// Most buckets one direction's counts span: 2,000,000 (23 days of 1 s buckets).
+const MAX_SPAN: i64 = 2_000_000;
+
+/// Most (direction, bucket) cells the store holds: 64 M, about 1.3 GiB.
+const MAX_CELLS: u64 = 1 << 26;
+
+/// When a row's every half (sender's, receiver's) is one an earlier file already gave, one of
+/// those earlier rows.
+fn all_given(
+    has_sent: bool,
+    dup_sent: Option<u32>,
+    has_recv: bool,
+    dup_recv: Option<u32>,
+) -> Option<u32> {
+    let all = (!has_sent || dup_sent.is_some()) && (!has_recv || dup_recv.is_some());
+    if all { dup_sent.or(dup_recv) } else { None }
+}
+
 /// Pairs counters from every counters file of an export.
 pub(crate) struct PairStore {
     resolution_ns: i64,
+    /// At most this many distinct nodes (`--max-nodes`).
+    max_nodes: usize,
+    /// Cells held by all series.
+    cells: u64,
     nodes: Vec<String>,
     node_ids: FxHashMap<String, u32>,
     flows: Vec<String>,
@@ -161,9 +227,11 @@ pub(crate) struct PairStore {
 }
 
 impl PairStore {
-    pub(crate) fn new(resolution_ns: i64) -> Self {
+    pub(crate) fn new(resolution_ns: i64, max_nodes: usize) -> Self {
         PairStore {
             resolution_ns,
+            max_nodes,
+            cells: 0,
             nodes: Vec::new(),
             node_ids: FxHashMap::default(),
             flows: Vec::new(),
@@ -175,14 +243,18 @@ impl PairStore {
         }
     }
 
-    fn node(&mut self, n: &NodeId) -> u32 {
+    /// The id of node `n`; `None` when it is new and the store already holds `max_nodes`.
+    fn node(&mut self, n: &NodeId) -> Option<u32> {
         if let Some(&i) = self.node_ids.get(n.as_str()) {
-            return i;
+            return Some(i);
+        }
+        if self.nodes.len() >= self.max_nodes {
+            return None;
         }
         let i = self.nodes.len() as u32;
         self.nodes.push(n.0.clone());
         self.node_ids.insert(n.0.clone(), i);
-        i
+        Some(i)
     }
 
     fn node_name(&self, i: u32) -> &str {
@@ -255,33 +327,46 @@ impl PairStore {
         sent: Option<u32>,
         recv: Option<u32>,
         acked: Option<u32>,
-    ) {
-        let row = self.row_id(file, line);
-        let base = self.files[file].base;
-        set_bit(&mut self.files[file].accepted, row - base);
+    ) -> Added {
         let bucket = self.bucket(ts);
-        if sent.is_some() || acked.is_some() {
-            let key = SeriesKey {
-                src,
-                dst,
-                channel,
-                flow,
-            };
+        let sender = SeriesKey {
+            src,
+            dst,
+            channel,
+            flow,
+        };
+        // Per-node rows: `received` counts what `src` (the reporter) heard from `dst`.
+        let receiver = SeriesKey {
+            src: dst,
+            dst: src,
+            channel,
+            flow,
+        };
+        let has_sent = sent.is_some() || acked.is_some();
+        let dup_sent = self.earlier(has_sent, sender, bucket, HAS_SENT, file);
+        let dup_recv = self.earlier(recv.is_some(), receiver, bucket, HAS_RECV, file);
+        if let Some(earlier) = all_given(has_sent, dup_sent, recv.is_some(), dup_recv) {
+            return Added::Duplicate(earlier);
+        }
+        for (present, key) in [(has_sent, sender), (recv.is_some(), receiver)] {
+            if let Err(why) = self.room(present, key, bucket) {
+                return Added::TooWide(why);
+            }
+        }
+        let row = self.accept(file, line);
+        if has_sent && dup_sent.is_none() {
             self.series
-                .entry(key)
+                .entry(sender)
                 .or_default()
                 .add_sent(bucket, sent.unwrap_or(0), acked, row);
         }
-        if let Some(r) = recv {
-            // Per-node rows: `received` counts what `src` (the reporter) heard from `dst`.
-            let key = SeriesKey {
-                src: dst,
-                dst: src,
-                channel,
-                flow,
-            };
-            self.series.entry(key).or_default().add_recv(bucket, r, row);
+        if let Some(r) = recv.filter(|_| dup_recv.is_none()) {
+            self.series
+                .entry(receiver)
+                .or_default()
+                .add_recv(bucket, r, row);
         }
+        Added::Used
     }
 
     /// Adds a per-edge row: `sent` by src and `delivered` at dst, both known.
@@ -298,27 +383,103 @@ impl PairStore {
         sent: Option<u32>,
         delivered: Option<u32>,
         acked: Option<u32>,
-    ) {
+    ) -> Added {
+        let bucket = self.bucket(ts);
+        let (src, dst, channel, flow) = key;
+        let key = SeriesKey {
+            src,
+            dst,
+            channel,
+            flow,
+        };
+        let has_sent = sent.is_some() || acked.is_some();
+        let dup_sent = self.earlier(has_sent, key, bucket, HAS_SENT, file);
+        let dup_recv = self.earlier(delivered.is_some(), key, bucket, HAS_RECV, file);
+        if let Some(earlier) = all_given(has_sent, dup_sent, delivered.is_some(), dup_recv) {
+            return Added::Duplicate(earlier);
+        }
+        if let Err(why) = self.room(true, key, bucket) {
+            return Added::TooWide(why);
+        }
+        let row = self.accept(file, line);
+        let cells = self.series.entry(key).or_default();
+        if has_sent && dup_sent.is_none() {
+            cells.add_sent(bucket, sent.unwrap_or(0), acked, row);
+        }
+        if let Some(d) = delivered.filter(|_| dup_recv.is_none()) {
+            cells.add_recv(bucket, d, row);
+        }
+        Added::Used
+    }
+
+    /// Checks that `key`'s cells can take `bucket` within [`MAX_SPAN`] and [`MAX_CELLS`], and
+    /// counts the cells it would add; `Err` says why not.
+    fn room(&mut self, present: bool, key: SeriesKey, bucket: i64) -> Result<(), String> {
+        if !present {
+            return Ok(());
+        }
+        let Some(cells) = self.series.get(&key) else {
+            self.cells += 1;
+            return Ok(());
+        };
+        let Some((lo, hi)) = cells.range() else {
+            return Ok(());
+        };
+        let (new_lo, new_hi) = (lo.min(bucket), hi.max(bucket + 1));
+        let span = new_hi.saturating_sub(new_lo);
+        if span > MAX_SPAN {
+            let far = if bucket < lo { hi - 1 } else { lo };
+            let other = cells
+                .row_at(far)
+                .map_or_else(String::new, |r| format!(" ({})", self.origin_of(r)));
+            let at = |b: i64| format_ts(b.saturating_mul(self.resolution_ns));
+            return Err(format!(
+                "its time, {}, is more than {MAX_SPAN} buckets of {} from the same direction's counts at {}{other}: a timestamp that far from the others is most likely wrong (a clock reset, a misread column); correct or remove that row",
+                at(bucket),
+                format_duration(self.resolution_ns),
+                at(far),
+            ));
+        }
+        self.cells += (span - (hi - lo)) as u64;
+        if self.cells > MAX_CELLS {
+            return Err(format!(
+                "the counters need more than {MAX_CELLS} (direction, bucket) cells; set a longer [counters] pair_resolution in incident.toml, or split the export by time"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Marks a row as accepted; returns its row id.
+    fn accept(&mut self, file: usize, line: u64) -> u32 {
         let row = self.row_id(file, line);
         let base = self.files[file].base;
         set_bit(&mut self.files[file].accepted, row - base);
-        let bucket = self.bucket(ts);
-        let (src, dst, channel, flow) = key;
-        let cells = self
-            .series
-            .entry(SeriesKey {
-                src,
-                dst,
-                channel,
-                flow,
-            })
-            .or_default();
-        if sent.is_some() || acked.is_some() {
-            cells.add_sent(bucket, sent.unwrap_or(0), acked, row);
+        row
+    }
+
+    /// The row of an earlier file that already gave this half of `key`'s `bucket`, if the row
+    /// being added carries the half (`present`) and one did. A second export of the same time
+    /// (the same file twice, or overlapping exports) repeats such halves and adds nothing.
+    fn earlier(
+        &self,
+        present: bool,
+        key: SeriesKey,
+        bucket: i64,
+        half: u8,
+        file: usize,
+    ) -> Option<u32> {
+        if !present {
+            return None;
         }
-        if let Some(d) = delivered {
-            cells.add_recv(bucket, d, row);
-        }
+        self.series
+            .get(&key)?
+            .given_before(bucket, half, self.files[file].base)
+    }
+
+    /// `file:line` of a row id.
+    fn origin_of(&self, row: u32) -> String {
+        let (f, line) = self.locate(row);
+        format!("{}:{line}", self.files[f].name)
     }
 
     /// Emits every observation, one edge at a time (freeing each edge's cells as it goes), in
@@ -483,6 +644,9 @@ pub(crate) struct CountersFile<'a> {
     raw_nodes: FxHashMap<String, u32>,
     /// The last timestamp text and its value (the rows of one sampling instant share it).
     last_ts: Option<(String, i64)>,
+    /// Why the file cannot be read to the end, from the first row that showed it (a node beyond
+    /// the node limit, a time far outside its direction's span).
+    stopped: Option<Error>,
 }
 
 impl<'a> CountersFile<'a> {
@@ -508,6 +672,7 @@ impl<'a> CountersFile<'a> {
             last_line: 0,
             raw_nodes: FxHashMap::default(),
             last_ts: None,
+            stopped: None,
         }
     }
 
@@ -515,24 +680,39 @@ impl<'a> CountersFile<'a> {
     /// Returns the store-side file index for [`PairStore::settle`], and a `restart` event for
     /// every time a node's running totals went down (per-node files only: there the reporting
     /// node is known).
-    pub(crate) fn finish(mut self) -> (usize, Vec<Event>) {
+    ///
+    /// Fails when a row showed that the file cannot be read usefully (see [`Error::TooManyNodes`]
+    /// and [`Error::CountersTooWide`]).
+    pub(crate) fn finish(mut self) -> Result<(usize, Vec<Event>), Error> {
         let restarts = if self.cumulative {
             self.feed_cumulative()
         } else {
             Vec::new()
         };
         self.store.end_file(self.file, self.last_line);
-        (self.file, restarts)
+        match self.stopped {
+            Some(e) => Err(e),
+            None => Ok((self.file, restarts)),
+        }
     }
 
-    /// The store's id of a node name as written in the file.
-    fn node(&mut self, raw: &str) -> u32 {
-        if let Some(&id) = self.raw_nodes.get(raw) {
-            return id;
+    /// Records why reading cannot go on usefully (the first reason only); the rest of the file
+    /// is counted as skipped, and [`CountersFile::finish`] returns the error.
+    fn stop(&mut self, line: u64, why: impl FnOnce(String) -> Error) {
+        if self.stopped.is_none() {
+            self.stopped = Some(why(format!("{}:{line}", self.settings.name)));
         }
-        let id = self.store.node(&self.resolver.resolve(raw));
+    }
+
+    /// The store's id of a node name as written in the file; `None` when it would be a new node
+    /// beyond the limit.
+    fn node(&mut self, raw: &str) -> Option<u32> {
+        if let Some(&id) = self.raw_nodes.get(raw) {
+            return Some(id);
+        }
+        let id = self.store.node(&self.resolver.resolve(raw))?;
         self.raw_nodes.insert(raw.to_owned(), id);
-        id
+        Some(id)
     }
 
     fn feed_cumulative(&mut self) -> Vec<Event> {
@@ -544,19 +724,25 @@ impl<'a> CountersFile<'a> {
                 .push("rows were not in time order; sorted before taking deltas".into());
         }
         rows.sort_by_key(|r| (r.series.0, r.series.1, r.series.2, r.series.3, r.ts, r.line));
-        let mut last: HashMap<(u32, u32, Channel, u32), [Option<u64>; 3]> = HashMap::new();
+        // Per series: the last total and the last difference of each count.
+        type Last = ([Option<u64>; 3], [u64; 3]);
+        let mut last: HashMap<(u32, u32, Channel, u32), Last> = HashMap::new();
         let mut resets = 0u64;
+        let mut wraps = 0u64;
         // (node, ts) -> first line, for the restart events.
         let mut restarts: BTreeMap<(u32, i64), u64> = BTreeMap::new();
         let per_node = matches!(self.shape, Some(Shape::PerNode { .. }));
         for r in rows {
-            let prev = last.entry(r.series).or_insert([None; 3]);
+            let (prev, prev_delta) = last.entry(r.series).or_insert(([None; 3], [0; 3]));
             let mut delta = [None; 3];
             for k in 0..3 {
                 if let Some(v) = r.values[k] {
                     if let Some(p) = prev[k] {
-                        delta[k] = Some(if v >= p {
+                        let d = if v >= p {
                             v - p
+                        } else if let Some(d) = wrapped(p, v, prev_delta[k]) {
+                            wraps += 1;
+                            d
                         } else {
                             resets += 1;
                             if per_node {
@@ -564,7 +750,9 @@ impl<'a> CountersFile<'a> {
                                 *line = (*line).min(r.line);
                             }
                             v
-                        });
+                        };
+                        delta[k] = Some(d);
+                        prev_delta[k] = d;
                     }
                     prev[k] = Some(v);
                 }
@@ -588,6 +776,11 @@ impl<'a> CountersFile<'a> {
         if resets > 0 {
             self.account.notes.push(format!(
                 "{resets} counter resets (a running total went down; counted from zero again)"
+            ));
+        }
+        if wraps > 0 {
+            self.account.notes.push(format!(
+                "{wraps} running totals wrapped around 2^32 or 2^64 (counted across the wrap)"
             ));
         }
         // A node whose totals went down at several neighbouring samples restarted once.
@@ -621,18 +814,41 @@ impl<'a> CountersFile<'a> {
         acked: Option<u32>,
     ) {
         let (src, dst, channel, flow) = series;
-        match self.shape {
-            Some(Shape::PerNode { .. }) => {
-                self.store
-                    .add(self.file, line, ts, src, dst, channel, flow, a, b, acked);
+        let added = match self.shape {
+            Some(Shape::PerNode { .. }) => self
+                .store
+                .add(self.file, line, ts, src, dst, channel, flow, a, b, acked),
+            Some(Shape::PerEdge { .. }) => self
+                .store
+                .add_edge(self.file, line, ts, series, a, b, acked),
+            None => return,
+        };
+        match added {
+            Added::Used => {}
+            Added::Duplicate(earlier) => {
+                let earlier = self.store.origin_of(earlier);
+                self.account.skip(SkipReason::Duplicate, line, || {
+                    format!("{earlier} already gives the same counts for this direction and time")
+                });
             }
-            Some(Shape::PerEdge { .. }) => {
-                self.store
-                    .add_edge(self.file, line, ts, series, a, b, acked);
+            Added::TooWide(reason) => {
+                self.stop(line, |at| Error::CountersTooWide { at, reason });
+                self.account.skip(SkipReason::OverLimit, line, String::new);
             }
-            None => {}
         }
     }
+}
+
+/// The difference from running total `prev` to a smaller `now` when the counter wrapped around
+/// its width (2^32 or 2^64) rather than restarted: the difference across the wrap must be in
+/// line with the series' last difference (`last_delta`), as a restart's would not be.
+fn wrapped(prev: u64, now: u64, last_delta: u64) -> Option<u64> {
+    let plausible = last_delta.saturating_mul(4).max(1024);
+    [1u128 << 32, 1u128 << 64].into_iter().find_map(|width| {
+        let prev = u128::from(prev);
+        let across = (width.checked_sub(prev)?) + u128::from(now);
+        (prev < width && across <= u128::from(plausible)).then_some(across as u64)
+    })
 }
 
 /// Parses a count: a non-negative integer, or a float with an integral value (Prometheus writes
@@ -792,7 +1008,20 @@ impl RowSink for CountersFile<'_> {
                 .account
                 .skip(SkipReason::MissingField(missing.into()), line, String::new);
         };
-        let (src, dst) = (self.node(src), self.node(dst));
+        let (Some(src), Some(dst)) = (self.node(src), self.node(dst)) else {
+            let name: String = [src, dst]
+                .into_iter()
+                .find(|n| !self.raw_nodes.contains_key(*n))
+                .unwrap_or(src)
+                .chars()
+                .take(80)
+                .collect();
+            let limit = self.store.max_nodes;
+            self.stop(line, |at| Error::TooManyNodes { at, name, limit });
+            return self
+                .account
+                .skip(SkipReason::OverNodeLimit, line, String::new);
+        };
         if src == dst {
             let name = self.store.node_name(src).to_owned();
             return self
@@ -860,5 +1089,22 @@ impl RowSink for CountersFile<'_> {
         self.account.rows_read += 1;
         self.last_line = self.last_line.max(line);
         self.account.skip(SkipReason::Blank, line, String::new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped;
+
+    #[test]
+    fn a_total_that_wraps_is_counted_across_the_wrap_and_a_restart_is_not() {
+        let top32 = u64::from(u32::MAX);
+        assert_eq!(wrapped(top32 - 5, 4, 10), Some(10));
+        assert_eq!(wrapped(u64::MAX - 1, 3, 5), Some(5));
+        // A first difference is judged against a small floor.
+        assert_eq!(wrapped(top32 - 5, 4, 0), Some(10));
+        // Far from the top: the process restarted and counts from zero.
+        assert_eq!(wrapped(3_000_000_000, 100, 10), None);
+        assert_eq!(wrapped(500, 3, 10), None);
     }
 }

@@ -8,6 +8,10 @@
 //! was sent, which is when the network was crossed.
 
 use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::config::SourceKind;
@@ -47,6 +51,15 @@ fn outcome(v: &str) -> Option<bool> {
     }
 }
 
+/// The probe rows of the files read so far, by a fingerprint of what they say, to tell a second
+/// export of the same rows (the same file twice, or overlapping exports) from new evidence.
+#[derive(Default)]
+pub(crate) struct SeenProbes {
+    files: Vec<String>,
+    /// Fingerprint → (file, line) of its first row.
+    rows: FxHashMap<u64, (u32, u64)>,
+}
+
 struct HealthSample {
     ts: i64,
     prober: NodeId,
@@ -62,6 +75,9 @@ pub(crate) struct ProbeFile<'a> {
     account: &'a mut FileAccount,
     settings: ProbeSettings<'a>,
     out: &'a mut Vec<Observation>,
+    seen: &'a mut SeenProbes,
+    /// This file's index in `seen.files`.
+    file: u32,
     ts: Option<TsColumn>,
     target: usize,
     prober: Option<usize>,
@@ -79,12 +95,17 @@ impl<'a> ProbeFile<'a> {
         account: &'a mut FileAccount,
         settings: ProbeSettings<'a>,
         out: &'a mut Vec<Observation>,
+        seen: &'a mut SeenProbes,
     ) -> Self {
+        let file = seen.files.len() as u32;
+        seen.files.push(settings.name.clone());
         ProbeFile {
             resolver,
             account,
             settings,
             out,
+            seen,
+            file,
             ts: None,
             target: 0,
             prober: None,
@@ -257,6 +278,31 @@ impl RowSink for ProbeFile<'_> {
             .and_then(|i| f.get(i))
             .and_then(|v| v.parse::<f32>().ok())
             .filter(|v| v.is_finite() && *v >= 0.0);
+        let flow = self.flow.and_then(|i| f.get(i));
+        let mut h = FxHasher::default();
+        (
+            ts,
+            prober.as_str(),
+            target.as_str(),
+            channel,
+            flow,
+            ok,
+            latency_ms.map(f32::to_bits),
+        )
+            .hash(&mut h);
+        match self.seen.rows.entry(h.finish()) {
+            Entry::Occupied(e) if e.get().0 != self.file => {
+                let (file, first) = *e.get();
+                let earlier = &self.seen.files[file as usize];
+                return self.account.skip(SkipReason::Duplicate, line, || {
+                    format!("{earlier}:{first} already gives the same result")
+                });
+            }
+            Entry::Occupied(_) => {}
+            Entry::Vacant(e) => {
+                e.insert((self.file, line));
+            }
+        }
         let origin = row::origin(&self.settings.name, self.settings.format, line);
         if channel == Channel::Health {
             self.health.push(HealthSample {
@@ -273,7 +319,7 @@ impl RowSink for ProbeFile<'_> {
             src: prober.clone(),
             dst: target,
             channel,
-            flow: self.flow.and_then(|i| f.get(i)).map(str::to_owned),
+            flow: flow.map(str::to_owned),
             evidence: Evidence::RoundTrip,
             attempts: 1,
             delivered: u32::from(ok),

@@ -1,0 +1,11 @@
+#![no_main]
+//! `cargo fuzz run metrics`: see `harness::metrics`.
+
+#[allow(dead_code)]
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    harness::abort_on_unguarded_panics();
+    harness::metrics(data)
+});
