@@ -739,18 +739,29 @@ impl Export {
         out: &Path,
         progress: &dyn Progress,
     ) -> Result<StreamReport, Error> {
-        let file = std::fs::File::create(out).map_err(|e| Error::io(out, e))?;
+        // Written beside its final name and renamed there once complete, so that an
+        // interrupted run never leaves a truncated table under that name.
+        let dir = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".rift-observations-")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(out, e))?;
         let pq = |e: PolarsError| Error::Parquet {
             path: out.to_owned(),
             source: e,
         };
-        let mut writer = ParquetWriter::new(file)
+        let mut writer = ParquetWriter::new(tmp.as_file())
             .batched(&observations_schema())
             .map_err(pq)?;
         let report = self.stream(progress, &mut |df| {
             writer.write_batch(&df).map_err(|e| e.to_string())
         })?;
         writer.finish().map_err(pq)?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(out, e))?;
+        tmp.persist(out).map_err(|e| Error::io(out, e.error))?;
         Ok(report)
     }
 }

@@ -78,8 +78,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         .map_err(|e| UsageError(e.to_string()))?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text)
-                .with_context(|| format!("cannot write '{}'", path.display()))?;
+            rift_reports::atomic(path, text.as_bytes())?;
             if args.to == Target::Iptables {
                 make_executable(path)?;
             }

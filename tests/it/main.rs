@@ -3,6 +3,7 @@
 mod browser;
 mod cli;
 mod corpus;
+mod durability;
 mod export;
 mod fidelity;
 mod fuzz_corpus;

@@ -89,16 +89,28 @@ fn a_counter_without_its_peer_is_counted_unpaired() {
 }
 
 #[test]
-fn an_empty_file_is_an_error_naming_it() {
+fn an_empty_file_is_noted_and_the_rest_is_read() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "health.csv", "");
     write(dir.path(), "probe-results.csv", "");
-    let err = Export::open(dir.path(), &ReadOptions::default())
+    write(
+        dir.path(),
+        "counters.csv",
+        "ts,node,peer,sent,received\n1,n1,n2,5,5\n1,n2,n1,5,5\n",
+    );
+    let got = Export::open(dir.path(), &ReadOptions::default())
         .unwrap()
         .read(&NoProgress)
-        .unwrap_err();
-    let msg = err.to_string();
-    assert!(msg.contains("health.csv") && msg.contains("empty"), "{msg}");
+        .unwrap();
+    assert_eq!(got.observations.height(), 2);
+    for f in &got.accounting.files[1..] {
+        assert_eq!(f.rows_read, 0, "{f:?}");
+        assert_eq!(
+            f.notes,
+            ["not read: the file is empty (not even a header line)"],
+            "{f:?}"
+        );
+    }
 }
 
 #[test]

@@ -314,7 +314,7 @@ const MEMBERLIST: Lines = &[
         "relay:web-3",
     ),
     (
-        "2024-03-05T10:11:10.000Z [INFO]  agent.server.raft: entering follower state: follower=\"Node at 10.0.0.1:8300 [Follower]\" leader-address=10.0.0.2:8300 leader-id=web-2-id",
+        "2024-03-05T10:11:18.600Z [INFO]  agent.server.raft: entering follower state: follower=\"Node at 10.0.0.1:8300 [Follower]\" leader-address=10.0.0.2:8300 leader-id=web-2-id",
         "leader_change:web-2",
     ),
     (
