@@ -743,8 +743,11 @@ impl<'a> Engine<'a> {
                     .iter()
                     .map(|e| if side.contains(&e.a) { e.b } else { e.a })
                     .collect();
-                if seen_from.len() == 1 && present.iter().filter(|p| **p).count() > side.len() + 1 {
-                    let o = self.name(*seen_from.first().expect("one node"));
+                let only = seen_from.first().filter(|_| seen_from.len() == 1);
+                if let Some(&only) = only
+                    && present.iter().filter(|p| **p).count() > side.len() + 1
+                {
+                    let o = self.name(only);
                     notes.push(format!(
                         "seen from {o} only: the links between the cut-off side and the other nodes are not measured"
                     ));

@@ -38,6 +38,10 @@
 //! A crash is primary only when no network mode is present; with no episode the incident is
 //! healthy.
 
+// Input decides nothing here by panicking: a value that may be missing is an error or a
+// skipped row, never an `unwrap` (tests may unwrap; clippy.toml allows it there).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod detector;
 mod engine;
 mod episode;

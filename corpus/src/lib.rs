@@ -7,6 +7,10 @@
 //! [`CorpusError`] with a miette diagnostic pointing at the span; duplicate ids and duplicate
 //! sources name both files.
 
+// Input decides nothing here by panicking: a value that may be missing is an error or a
+// skipped row, never an `unwrap` (tests may unwrap; clippy.toml allows it there).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 mod entry;
 mod error;
 mod index;

@@ -94,6 +94,10 @@ impl Channel {
     ];
 
     /// The position in [`Channel::ALL`]: the physical code of the table's enum column.
+    #[expect(
+        clippy::expect_used,
+        reason = "a fixed list of the variants, not input"
+    )]
     pub fn index(self) -> u8 {
         Channel::ALL
             .iter()
@@ -154,6 +158,10 @@ impl Evidence {
     pub const ALL: [Evidence; 2] = [Evidence::OneWay, Evidence::RoundTrip];
 
     /// The position in [`Evidence::ALL`]: the physical code of the table's enum column.
+    #[expect(
+        clippy::expect_used,
+        reason = "a fixed list of the variants, not input"
+    )]
     pub fn index(self) -> u8 {
         Evidence::ALL
             .iter()

@@ -11,6 +11,10 @@ fn categorical() -> DataType {
     DataType::from_categories(Categories::global())
 }
 
+#[expect(
+    clippy::expect_used,
+    reason = "the enum names are constants, not input"
+)]
 fn enum_of(names: &[&str]) -> DataType {
     let cats = FrozenCategories::new(names.iter().copied())
         .expect("enum categories are a fixed list of distinct names");
@@ -110,6 +114,10 @@ impl ObservationsBuilder {
         self.ts.is_empty()
     }
 
+    #[expect(
+        clippy::expect_used,
+        reason = "node names are input, but their number is bounded by ReadOptions::max_nodes"
+    )]
     fn category(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.names.get(name) {
             return id;
@@ -148,6 +156,10 @@ impl ObservationsBuilder {
     }
 
     /// Builds the DataFrame and leaves the builder empty (its name cache is kept).
+    #[expect(
+        clippy::expect_used,
+        reason = "the columns are built here, one value per pushed row"
+    )]
     pub fn take_frame(&mut self) -> DataFrame {
         let len = self.ts.len();
         let ts = Int64Chunked::from_vec(col::TS.into(), std::mem::take(&mut self.ts))
@@ -184,6 +196,10 @@ impl ObservationsBuilder {
 }
 
 /// Builds the events table (see [`crate::model`]) from rows.
+#[expect(
+    clippy::expect_used,
+    reason = "the columns are built here, one value per event, of types that cast"
+)]
 pub fn events_frame(events: &[Event]) -> DataFrame {
     let ts = Int64Chunked::from_vec(col::TS.into(), events.iter().map(|e| e.ts_ns).collect())
         .into_datetime(TimeUnit::Nanoseconds, Some(TimeZone::UTC))

@@ -541,9 +541,10 @@ impl Batch {
             reason: e.to_string(),
         };
         let cast = |name: &str| -> Result<Column, Error> {
-            let dtype = schema
-                .get(name)
-                .expect("a column of the observations schema");
+            let dtype = schema.get(name).ok_or_else(|| Error::BadColumn {
+                column: name.into(),
+                reason: "not a column of the observations schema".into(),
+            })?;
             df.column(name)
                 .and_then(|c| c.cast(dtype))
                 .map_err(|e| bad(name, e))

@@ -35,6 +35,10 @@
 //! # Ok(()) }
 //! ```
 
+// Input decides nothing here by panicking: a value that may be missing is an error or a
+// skipped row, never an `unwrap` (tests may unwrap; clippy.toml allows it there).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 mod build;
 mod error;
 mod estimate;

@@ -7,6 +7,10 @@
 //! stream. The crate also writes synthetic telemetry in the formats ingest reads, and exports a
 //! scenario as fault schedules for real injectors (iptables, Chaos Mesh, Jepsen).
 
+// Input decides nothing here by panicking: a value that may be missing is an error or a
+// skipped row, never an `unwrap` (tests may unwrap; clippy.toml allows it there).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 mod client;
 pub mod compare;
 mod detect;

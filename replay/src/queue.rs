@@ -111,6 +111,10 @@ impl<E> Queue<E> {
     }
 
     /// The next event and its time, or `None` when the queue is empty.
+    #[expect(
+        clippy::expect_used,
+        reason = "the queue's own bookkeeping: indices peeked a line above"
+    )]
     pub(crate) fn pop(&mut self) -> Option<(u64, E)> {
         let next = self
             .order
@@ -167,6 +171,10 @@ impl<E> Queue<E> {
 
     /// Fills `order` for the bucket just moved into `draining`: a stable counting sort by the
     /// µs within the bucket, written latest first.
+    #[expect(
+        clippy::expect_used,
+        reason = "the queue's own bookkeeping: a bucket just filled"
+    )]
     fn sort_draining(&mut self) {
         let n = self.draining.len();
         let base = self.cur * BUCKET_US;

@@ -431,6 +431,10 @@ impl Scenario {
     }
 
     /// The scenario as TOML.
+    #[expect(
+        clippy::expect_used,
+        reason = "a scenario holds only types TOML writes"
+    )]
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a scenario always serialises")
     }

@@ -91,6 +91,10 @@ impl Ctx {
     }
 
     /// Queues the messages sent since the last queue entry.
+    #[expect(
+        clippy::expect_used,
+        reason = "the batch was checked to hold one message"
+    )]
     pub(crate) fn flush(&mut self) {
         match self.batch.len() {
             0 => {}

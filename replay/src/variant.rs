@@ -102,6 +102,7 @@ pub const GUARDS: [&str; 7] = [
 
 impl Variant {
     /// The scenario as written.
+    #[expect(clippy::expect_used, reason = "a constant variant name")]
     pub fn current() -> Self {
         Variant::parse("current").expect("`current` is a variant")
     }

@@ -11,6 +11,10 @@
 //!
 //! Everything that came from input files is escaped on the way out ([`text`]).
 
+// Input decides nothing here by panicking: a value that may be missing is an error or a
+// skipped row, never an `unwrap` (tests may unwrap; clippy.toml allows it there).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 mod doc;
 mod error;
 pub mod format;

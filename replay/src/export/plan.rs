@@ -146,6 +146,7 @@ pub(crate) fn slug(text: &str) -> String {
 }
 
 /// A double-quoted string, valid in YAML, EDN and shell comments alike.
+#[expect(clippy::expect_used, reason = "serde_json writes any string")]
 pub(crate) fn quote(text: &str) -> String {
     serde_json::to_string(text).expect("a string always serialises")
 }

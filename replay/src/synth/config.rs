@@ -39,6 +39,10 @@ struct Source {
 }
 
 impl Format for Config {
+    #[expect(
+        clippy::expect_used,
+        reason = "the document is built here from types TOML writes"
+    )]
     fn write(&self, w: &World, out: &mut Out) -> Result<(), Error> {
         let s = w.scenario;
         let mut nodes = BTreeMap::new();

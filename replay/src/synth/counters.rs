@@ -32,6 +32,7 @@ struct Sender {
 }
 
 impl Format for Counters {
+    #[expect(clippy::expect_used, reason = "writing to a String cannot fail")]
     fn write(&self, w: &World, out: &mut Out) -> Result<(), Error> {
         let n = w.scenario.members();
         if n < 2 {

@@ -76,6 +76,10 @@ pub fn synth(scenario: &Scenario, seed: Seed, out: &Path) -> Result<SynthReport,
 }
 
 /// [`synth`] with options: the mode for the truth, and whether to replace an existing export.
+#[expect(
+    clippy::expect_used,
+    reason = "a constant epoch and a truth document built here"
+)]
 pub fn synth_with(
     scenario: &Scenario,
     seed: Seed,
