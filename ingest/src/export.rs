@@ -18,6 +18,7 @@ use crate::metrics::{self, Invariants, LatencyBins, MetricFile, MetricTable};
 use crate::model::{Channel, Event, Evidence, Observation, ObservationRow};
 use crate::nodes::NodeResolver;
 use crate::row::{Format, read_table};
+pub use crate::source::counters::ClockSkew;
 use crate::source::counters::{CountersFile, CountersSettings, PairStore};
 use crate::source::members::MembersFile;
 use crate::source::probes::{ProbeFile, ProbeSettings, SeenProbes};
@@ -87,6 +88,9 @@ pub struct Summary {
     pub observations: u64,
     /// Event rows produced.
     pub events: u64,
+    /// Nodes whose clock was found off from their peers' (from paired counters) and whose
+    /// counts and log lines were moved onto the common clock.
+    pub clock_skews: Vec<ClockSkew>,
 }
 
 /// The result of reading an export with [`Export::read`].
@@ -447,10 +451,19 @@ impl Export {
             let canonical = resolver.resolve(&node);
             resolver.add_alias(canonical.as_str(), &id);
         }
+        // Clocks that disagree, found from the counters both ends of an edge reported.
+        let clock_skews = store.align_clocks();
+        for skew in &clock_skews {
+            let note = skew.note("its counts");
+            for &(_, i) in &counter_files {
+                accounts[i].notes.push(note.clone());
+            }
+        }
         let mut derived: Vec<Observation> = Vec::new();
         let stops = logs::settle(
             log_files,
             &resolver,
+            &clock_skews,
             &mut accounts,
             &mut derived,
             &mut events,
@@ -511,6 +524,7 @@ impl Export {
             end_ns: tally.end,
             observations: tally.observations,
             events: events.len() as u64,
+            clock_skews,
         };
         let mut invariants = invariants;
         invariants.request_latency = std::mem::take(&mut tally.latency).finish();

@@ -51,7 +51,8 @@ pub use accounting::{Accounting, FileAccount, SkipReason};
 pub use config::{IncidentConfig, LogsConfig, SourceKind};
 pub use error::Error;
 pub use export::{
-    DEFAULT_MAX_NODES, Export, Ingested, NoProgress, Progress, ReadOptions, StreamReport, Summary,
+    ClockSkew, DEFAULT_MAX_NODES, Export, Ingested, NoProgress, Progress, ReadOptions,
+    StreamReport, Summary,
 };
 pub use input::decoding_untrusted;
 pub use logs::{Profile, builtin as builtin_profiles};

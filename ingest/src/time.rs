@@ -152,14 +152,23 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// A duration in ns as `parse_duration` reads it: `1s`, `500ms`, `250us`, `7ns`.
+/// A duration in ns as `parse_duration` reads it, in the largest unit that divides it:
+/// `1h`, `90s`, `500ms`, `250us`, `7ns`.
 pub fn format_duration(ns: i64) -> String {
-    match ns {
-        n if n % 1_000_000_000 == 0 => format!("{}s", n / 1_000_000_000),
-        n if n % 1_000_000 == 0 => format!("{}ms", n / 1_000_000),
-        n if n % 1_000 == 0 => format!("{}us", n / 1_000),
-        n => format!("{n}ns"),
-    }
+    const UNITS: [(i64, &str); 5] = [
+        (3_600_000_000_000, "h"),
+        (60_000_000_000, "m"),
+        (1_000_000_000, "s"),
+        (1_000_000, "ms"),
+        (1_000, "us"),
+    ];
+    UNITS
+        .iter()
+        .find(|(unit, _)| ns != 0 && ns % unit == 0)
+        .map_or_else(
+            || format!("{ns}ns"),
+            |(unit, name)| format!("{}{name}", ns / unit),
+        )
 }
 
 /// Formats nanoseconds since the epoch as RFC 3339 UTC with milliseconds

@@ -488,3 +488,51 @@ fn an_empty_export_says_what_to_pass() {
         stderr(&o)
     );
 }
+
+/// Moves every counters row that `node` reported by `by_s` seconds (its clock is off).
+fn skew_clock(export: &Path, node: &str, by_s: i64) {
+    edit_lines(&export.join("counters.csv"), |lines| {
+        for line in lines.iter_mut().skip(1) {
+            let text = String::from_utf8(line.clone()).unwrap();
+            let (ts, rest) = text.split_once(',').unwrap();
+            if rest.split(',').next() != Some(node) {
+                continue;
+            }
+            // 2026-01-01T00:00:SS.000Z: the example spans one minute from midnight.
+            let secs: i64 =
+                ts[17..19].parse::<i64>().unwrap() + ts[14..16].parse::<i64>().unwrap() * 60;
+            let t = 1_767_225_600 + secs + by_s;
+            *line = format!("{t}.000,{rest}").into_bytes();
+        }
+    });
+}
+
+#[test]
+fn a_clock_an_hour_off_is_found_and_corrected_from_the_paired_counters() {
+    let (_dir, export) = counters_copy();
+    let plain = verdict(&export);
+    skew_clock(&export, "n2", 3600);
+    skew_clock(&export, "n3", -3600);
+
+    assert_eq!(verdict(&export), plain);
+    let o = rift(&["ingest", export.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "clock         n2 was 1h ahead of its peers (seen by 2); its times were corrected"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("clock         n3 was 1h behind its peers"),
+        "{text}"
+    );
+    let counters = account(&export, "counters.csv");
+    assert!(
+        counters["notes"]
+            .to_string()
+            .contains("the clock of n2 is 1h ahead of its peers'"),
+        "{counters}"
+    );
+}

@@ -15,6 +15,7 @@ use crate::logs::profile::Direction;
 use crate::logs::read::{Out, Pending};
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
+use crate::source::counters::ClockSkew;
 
 pub use profile::{Profile, builtin};
 
@@ -125,12 +126,28 @@ pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
 /// Resolves names and turns recognised lines into observations and events, settling each line's
 /// accounting. Evidence about nodes `stops` marks as stopped is dropped (counted).
 pub(crate) fn settle(
-    files: Vec<LogFile>,
+    mut files: Vec<LogFile>,
     resolver: &NodeResolver,
+    skews: &[ClockSkew],
     accounts: &mut [FileAccount],
     observations: &mut Vec<Observation>,
     events: &mut Vec<Event>,
 ) -> Stops {
+    // A node whose clock is off (found from paired counters): its lines move with its counts.
+    for f in &mut files {
+        let me = resolver.resolve(&f.node);
+        let Some(skew) = skews.iter().find(|s| s.node == me.as_str()) else {
+            continue;
+        };
+        for p in &mut f.lines {
+            for o in &mut p.outs {
+                if let Out::Obs { ts_ns, .. } | Out::Event { ts_ns, .. } = o {
+                    *ts_ns = ts_ns.saturating_sub(skew.offset_ns);
+                }
+            }
+        }
+        accounts[f.account].notes.push(skew.note("its lines"));
+    }
     // Start and shutdown announcements first: they decide what the other lines mean.
     let mut all_events = Vec::new();
     for f in &files {

@@ -37,6 +37,9 @@ struct SeriesKey {
 /// Dense per-bucket cells of one directed edge, struct-of-arrays to keep them small.
 #[derive(Default)]
 struct Cells {
+    /// The halves come from per-node rows (each end's own counts, stamped by its own clock),
+    /// not from per-edge rows that carry both.
+    per_node: bool,
     base: i64,
     flags: Vec<u8>,
     sent: Vec<u32>,
@@ -79,6 +82,41 @@ impl Cells {
             }
         }
         i
+    }
+
+    /// The first and last bucket that hold `half`.
+    fn bounds(&self, half: u8) -> Option<(i64, i64)> {
+        let first = self.flags.iter().position(|f| f & half != 0)?;
+        let last = self.flags.iter().rposition(|f| f & half != 0)?;
+        Some((self.base + first as i64, self.base + last as i64))
+    }
+
+    /// Moves `half` (`HAS_SENT`, with its acks, or `HAS_RECV`) by `by` buckets.
+    fn shift(&mut self, half: u8, by: i64) {
+        let mut moved = Vec::new();
+        for i in 0..self.flags.len() {
+            if self.flags[i] & half == 0 {
+                continue;
+            }
+            let bucket = self.base + i as i64;
+            if half == HAS_SENT {
+                let acked = (self.flags[i] & HAS_ACKED != 0).then(|| self.acked[i]);
+                moved.push((bucket, self.sent[i], acked, self.sent_row[i]));
+                self.sent[i] = 0;
+                self.flags[i] &= !(HAS_SENT | HAS_ACKED);
+            } else {
+                moved.push((bucket, self.recv[i], None, self.recv_row[i]));
+                self.recv[i] = 0;
+                self.flags[i] &= !HAS_RECV;
+            }
+        }
+        for (bucket, value, acked, row) in moved {
+            if half == HAS_SENT {
+                self.add_sent(bucket + by, value, acked, row);
+            } else {
+                self.add_recv(bucket + by, value, row);
+            }
+        }
     }
 
     /// The buckets held, `[lo, hi)`.
@@ -189,6 +227,39 @@ enum Added {
     Duplicate(u32),
     /// Adding it would stretch its direction or the store past their limits; why.
     TooWide(String),
+}
+
+/// The smallest clock difference, in pairing buckets, that [`PairStore::align_clocks`] corrects:
+/// a bucket of difference is what the pairing already joins.
+const MIN_SKEW_BUCKETS: i64 = 2;
+
+/// A node whose clock was found off from its peers' and corrected.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ClockSkew {
+    /// The node.
+    pub node: String,
+    /// How far its clock was ahead of its peers' (negative: behind), in ns; its times were
+    /// moved back by this much.
+    pub offset_ns: i64,
+    /// How many peers' counts agreed on it.
+    pub peers: usize,
+}
+
+impl ClockSkew {
+    /// The account note for a file whose `what` (counts, lines) was moved.
+    pub(crate) fn note(&self, what: &str) -> String {
+        let (dir, by) = if self.offset_ns >= 0 {
+            ("ahead of", self.offset_ns)
+        } else {
+            ("behind", -self.offset_ns)
+        };
+        format!(
+            "the clock of {} is {} {dir} its peers' (its counters and {} of its peers' agree): {what} were moved back onto theirs",
+            self.node,
+            format_duration(by),
+            self.peers
+        )
+    }
 }
 
 /// Most buckets one direction's counts span: 2,000,000 (23 days of 1 s buckets).
@@ -355,16 +426,14 @@ impl PairStore {
         }
         let row = self.accept(file, line);
         if has_sent && dup_sent.is_none() {
-            self.series
-                .entry(sender)
-                .or_default()
-                .add_sent(bucket, sent.unwrap_or(0), acked, row);
+            let cells = self.series.entry(sender).or_default();
+            cells.per_node = true;
+            cells.add_sent(bucket, sent.unwrap_or(0), acked, row);
         }
         if let Some(r) = recv.filter(|_| dup_recv.is_none()) {
-            self.series
-                .entry(receiver)
-                .or_default()
-                .add_recv(bucket, r, row);
+            let cells = self.series.entry(receiver).or_default();
+            cells.per_node = true;
+            cells.add_recv(bucket, r, row);
         }
         Added::Used
     }
@@ -480,6 +549,121 @@ impl PairStore {
     fn origin_of(&self, row: u32) -> String {
         let (f, line) = self.locate(row);
         format!("{}:{line}", self.files[f].name)
+    }
+
+    /// Finds nodes whose clock is off from the others' and moves the counts they reported back
+    /// onto the common clock. Each end stamps its own counts, so a sender's `sent` and the
+    /// receiver's `received` for one edge start and end together in true time: when both ends
+    /// of an edge are shifted by the same amount, that amount is the difference of the two
+    /// clocks. The clocks are then placed relative to one another, and the common clock is the
+    /// one most nodes keep (the median), so one node that is off is the one moved.
+    pub(crate) fn align_clocks(&mut self) -> Vec<ClockSkew> {
+        let offsets = self.clock_offsets();
+        let mut skews = Vec::new();
+        for (node, by, peers) in offsets {
+            if by.abs() < MIN_SKEW_BUCKETS {
+                continue;
+            }
+            for (key, cells) in &mut self.series {
+                if !cells.per_node {
+                    continue;
+                }
+                if key.src == node {
+                    cells.shift(HAS_SENT, -by);
+                }
+                if key.dst == node {
+                    cells.shift(HAS_RECV, -by);
+                }
+            }
+            skews.push(ClockSkew {
+                node: self.nodes[node as usize].clone(),
+                offset_ns: by.saturating_mul(self.resolution_ns),
+                peers,
+            });
+        }
+        skews.sort_by(|a, b| a.node.cmp(&b.node));
+        skews
+    }
+
+    /// Each node's clock against the common one, in buckets (positive: ahead), and how many of
+    /// its peers' edges agree with that within a bucket.
+    fn clock_offsets(&self) -> Vec<(u32, i64, usize)> {
+        // (a, b) with a < b → estimates of clock(b) − clock(a), one per edge between them whose
+        // two ends start and end shifted alike.
+        let mut pair: BTreeMap<(u32, u32), Vec<i64>> = BTreeMap::new();
+        for (key, cells) in &self.series {
+            if !cells.per_node || key.src == key.dst {
+                continue;
+            }
+            let (Some(sent), Some(recv)) = (cells.bounds(HAS_SENT), cells.bounds(HAS_RECV)) else {
+                continue;
+            };
+            let (first, last) = (recv.0 - sent.0, recv.1 - sent.1);
+            if (first - last).abs() > 1 {
+                continue;
+            }
+            // The receiver's clock against the sender's.
+            let d = (first + last).div_euclid(2);
+            if key.src < key.dst {
+                pair.entry((key.src, key.dst)).or_default().push(d);
+            } else {
+                pair.entry((key.dst, key.src)).or_default().push(-d);
+            }
+        }
+        let diff: BTreeMap<(u32, u32), i64> = pair
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.sort_unstable();
+                (k, v[v.len() / 2])
+            })
+            .collect();
+        let between = |a: u32, b: u32| -> Option<i64> {
+            if a < b {
+                diff.get(&(a, b)).copied()
+            } else {
+                diff.get(&(b, a)).map(|d| -d)
+            }
+        };
+        // Place every clock against the first node's, through the edges (breadth first).
+        let mut nodes: Vec<u32> = diff.keys().flat_map(|&(a, b)| [a, b]).collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let mut clock: BTreeMap<u32, i64> = BTreeMap::new();
+        for &root in &nodes {
+            if clock.contains_key(&root) {
+                continue;
+            }
+            clock.insert(root, 0);
+            let mut queue = std::collections::VecDeque::from([root]);
+            while let Some(a) = queue.pop_front() {
+                let at = clock[&a];
+                for &b in &nodes {
+                    if let (false, Some(d)) = (clock.contains_key(&b), between(a, b)) {
+                        clock.insert(b, at + d);
+                        queue.push_back(b);
+                    }
+                }
+            }
+        }
+        if clock.is_empty() {
+            return Vec::new();
+        }
+        let mut all: Vec<i64> = clock.values().copied().collect();
+        all.sort_unstable();
+        let common = all[all.len() / 2];
+        clock
+            .iter()
+            .map(|(&node, &c)| {
+                let agree = clock
+                    .iter()
+                    .filter(|&(&peer, &p)| {
+                        peer != node
+                            && between(peer, node).is_some_and(|d| (d - (c - p)).abs() <= 1)
+                    })
+                    .count();
+                (node, c - common, agree)
+            })
+            .collect()
     }
 
     /// Emits every observation, one edge at a time (freeing each edge's cells as it goes), in
