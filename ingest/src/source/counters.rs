@@ -84,11 +84,12 @@ impl Cells {
         i
     }
 
-    /// The first and last bucket that hold `half`.
-    fn bounds(&self, half: u8) -> Option<(i64, i64)> {
+    /// The first and last bucket that hold `half`, and how many do.
+    fn bounds(&self, half: u8) -> Option<(i64, i64, usize)> {
         let first = self.flags.iter().position(|f| f & half != 0)?;
         let last = self.flags.iter().rposition(|f| f & half != 0)?;
-        Some((self.base + first as i64, self.base + last as i64))
+        let count = self.flags.iter().filter(|f| *f & half != 0).count();
+        Some((self.base + first as i64, self.base + last as i64, count))
     }
 
     /// Moves `half` (`HAS_SENT`, with its acks, or `HAS_RECV`) by `by` buckets.
@@ -232,6 +233,9 @@ enum Added {
 /// The smallest clock difference, in pairing buckets, that [`PairStore::align_clocks`] corrects:
 /// a bucket of difference is what the pairing already joins.
 const MIN_SKEW_BUCKETS: i64 = 2;
+
+/// The fewest buckets each end of an edge must have reported for its clocks to be compared.
+const MIN_SKEW_SAMPLES: usize = 10;
 
 /// A node whose clock was found off from its peers' and corrected.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -598,6 +602,12 @@ impl PairStore {
             let (Some(sent), Some(recv)) = (cells.bounds(HAS_SENT), cells.bounds(HAS_RECV)) else {
                 continue;
             };
+            // Both ends must have reported for a while, and about equally often: a few rows
+            // say nothing about clocks.
+            let (ns, nr) = (sent.2, recv.2);
+            if ns.min(nr) < MIN_SKEW_SAMPLES || ns.abs_diff(nr) > ns.max(nr) / 10 + 1 {
+                continue;
+            }
             let (first, last) = (recv.0 - sent.0, recv.1 - sent.1);
             if (first - last).abs() > 1 {
                 continue;

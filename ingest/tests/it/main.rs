@@ -1,5 +1,6 @@
 //! Integration tests of rift-ingest.
 
+mod accounting;
 mod bad_input;
 mod formats;
 mod metrics;
