@@ -23,6 +23,12 @@ impl ExitCode {
                 || e.downcast_ref::<rift_classify::detector::SettingsError>()
                     .is_some()
                 || e.downcast_ref::<crate::cmd::NoEvidence>().is_some()
+                || e.downcast_ref::<rift_reach::Error>().is_some_and(|e| {
+                    matches!(
+                        e,
+                        rift_reach::Error::SpanTooLong(_) | rift_reach::Error::TooManyCells { .. }
+                    )
+                })
                 || e.downcast_ref::<crate::cmd::corpus::BadCorpus>().is_some()
                 || e.downcast_ref::<rift_replay::Error>().is_some_and(|e| {
                     matches!(

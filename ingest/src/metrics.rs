@@ -161,7 +161,8 @@ type SampleLine = (String, Vec<(String, String)>, f64, Option<i64>);
 fn parse_sample_line(line: &str) -> Option<SampleLine> {
     let (name, rest) = match line.find('{') {
         Some(b) => {
-            let close = line.rfind('}')?;
+            // The last `}` after the first `{`: a `}` before it is not a label set.
+            let close = line.rfind('}').filter(|&c| c > b)?;
             (
                 &line[..b],
                 (parse_labels(&line[b + 1..close])?, &line[close + 1..]),
@@ -880,6 +881,11 @@ pub(crate) fn is_query_json(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closing_brace_before_the_opening_one_is_malformed_not_a_panic() {
+        assert_eq!(parse_sample_line("x} {a=\"b\" 1"), None);
+    }
 
     #[test]
     fn exposition_lines_parse() {

@@ -163,9 +163,22 @@ pub(crate) fn build(dir: &Path, args: &TimelineArgs) -> anyhow::Result<Built> {
             down: args.down,
         });
     let bar = Bar::new();
-    let report = export
-        .stream(&bar, &mut |df| builder.add(&df).map_err(|e| e.to_string()))
-        .with_context(|| format!("reading '{}'", dir.display()))?;
+    // The timeline's own error (a span beyond its limits) is kept as it is, so that it counts
+    // as the input's fault.
+    let mut failed: Option<rift_reach::Error> = None;
+    let report = export.stream(&bar, &mut |df| {
+        builder.add(&df).map_err(|e| {
+            let shown = e.to_string();
+            failed = Some(e);
+            shown
+        })
+    });
+    let report = match (report, failed) {
+        (Err(_), Some(e)) => {
+            return Err(anyhow::Error::new(e).context(format!("reading '{}'", dir.display())));
+        }
+        (report, _) => report.with_context(|| format!("reading '{}'", dir.display()))?,
+    };
     let (timeline, trail) = builder.finish_traced();
     if timeline.windows == 0 {
         return Err(NoEvidence(dir.display().to_string()).into());

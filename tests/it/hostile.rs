@@ -536,3 +536,34 @@ fn a_clock_an_hour_off_is_found_and_corrected_from_the_paired_counters() {
         "{counters}"
     );
 }
+
+#[test]
+fn a_timestamp_decades_off_stops_with_the_row_named() {
+    // A counters row from a clock reset to 1970, among rows from 2026.
+    let (_dir, export) = counters_copy();
+    edit_lines(&export.join("counters.csv"), |lines| {
+        lines.push(b"1970-01-01T00:00:05.000Z,n1,n2,heartbeat,10,10".to_vec());
+    });
+    let o = rift(&["classify", export.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("counters.csv:362: its time, 1970-01-01T00:00:05.000Z"),
+        "{err}"
+    );
+    assert!(err.contains("a clock reset"), "{err}");
+
+    // The same in a health check: the timeline refuses to span 56 years.
+    let (_dir, export) = counters_copy();
+    edit_lines(&export.join("health.csv"), |lines| {
+        lines.push(b"1970-01-01T00:00:05.000Z,client,n1,200,3".to_vec());
+    });
+    let o = rift(&["classify", export.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("1970-01-01T00:00:05.000Z at health.csv:182"),
+        "{err}"
+    );
+    assert!(err.contains("pass a longer --window"), "{err}");
+}
