@@ -5,6 +5,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_buffer::Buffer;
 
 use crate::error::Error;
 use crate::export::Progress;
@@ -253,24 +254,29 @@ fn decode_parquet(
     sink: &mut dyn RowSink,
     progress: &dyn Progress,
 ) -> Result<(), Error> {
-    let bytes = input::read_all(path, progress)?;
+    let bytes: Buffer<u8> = input::read_all(path, progress)?.into();
     if bytes.is_empty() {
         return Err(Error::EmptyTable {
             path: path.to_owned(),
         });
     }
+    check_page_headers(&bytes).map_err(|reason| Error::Corrupt {
+        path: path.to_owned(),
+        reason,
+    })?;
+    let bytes = &bytes[..];
     let pq = |e| Error::Parquet {
         path: path.to_owned(),
         source: e,
     };
-    let total = ParquetReader::new(std::io::Cursor::new(&bytes))
+    let total = ParquetReader::new(std::io::Cursor::new(bytes))
         .num_rows()
         .map_err(pq)?;
     let mut header_sent = false;
     let mut values: Vec<Option<String>> = Vec::new();
     let mut offset = 0usize;
     loop {
-        let df = ParquetReader::new(std::io::Cursor::new(&bytes))
+        let df = ParquetReader::new(std::io::Cursor::new(bytes))
             .with_slice(Some((offset, PARQUET_SLICE)))
             .finish()
             .map_err(pq)?;
@@ -311,6 +317,55 @@ fn decode_parquet(
         offset += df.height();
         if df.height() == 0 || offset >= total {
             break;
+        }
+    }
+    Ok(())
+}
+
+/// Reads every page header of a Parquet file and checks the counts polars sizes its buffers
+/// from. A negative count in a damaged header would otherwise become a request for exabytes,
+/// which aborts the process rather than failing; the check costs one pass over the headers.
+fn check_page_headers(bytes: &Buffer<u8>) -> Result<(), String> {
+    use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
+    use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
+
+    let meta = read_metadata(&mut std::io::Cursor::new(&bytes[..])).map_err(|e| e.to_string())?;
+    for (g, group) in meta.row_groups.iter().enumerate() {
+        for chunk in group.parquet_columns() {
+            let column = chunk.descriptor().path_in_schema.join(".");
+            let bad = |what: String| format!("column '{column}' in row group {g}: {what}");
+            let declared = chunk.num_values();
+            if declared < 0 {
+                return Err(bad(format!("{declared} values")));
+            }
+            let pages = get_page_iterator(
+                chunk,
+                std::io::Cursor::new(bytes.clone()),
+                Vec::new(),
+                bytes.len(),
+            )
+            .map_err(|e| bad(e.to_string()))?;
+            let mut seen = 0i64;
+            for page in pages {
+                let CompressedPage::Data(page) = page.map_err(|e| bad(e.to_string()))? else {
+                    continue;
+                };
+                let (values, nulls, rows) = match page.header() {
+                    DataPageHeader::V1(h) => (h.num_values, 0, 0),
+                    DataPageHeader::V2(h) => (h.num_values, h.num_nulls, h.num_rows),
+                };
+                if values < 0 || nulls < 0 || rows < 0 || nulls > values {
+                    return Err(bad(format!(
+                        "a page header gives {values} values, {nulls} nulls and {rows} rows"
+                    )));
+                }
+                seen += i64::from(values);
+                if seen > declared {
+                    return Err(bad(format!(
+                        "its pages hold more values than the {declared} it declares"
+                    )));
+                }
+            }
         }
     }
     Ok(())

@@ -106,6 +106,22 @@ fn a_compressed_file_cut_short_is_named_with_the_line_where_it_breaks() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+#[test]
+fn a_parquet_page_header_with_a_negative_count_is_reported_as_corrupt() {
+    // Found by fuzzing: polars sized a validity bitmap from the count and aborted the process.
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        "fuzz/regressions/parquet/oom-ce635f64dbfb",
+        dir.path().join("counters.parquet"),
+    )
+    .unwrap();
+    let o = rift(&["classify", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("counters.parquet': the file is corrupt (column 'node' in row group 0: a page header gives -17 values"), "{err}");
+    assert!(err.contains("export it again"), "{err}");
+}
+
 /// A fresh copy of the small counters example (`examples/asymmetric-leader`).
 fn counters_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
