@@ -71,16 +71,11 @@ pub(crate) fn print_summary(s: &Summary, out: &mut dyn Write) -> anyhow::Result<
     writeln!(out, "observations  {}", s.observations)?;
     writeln!(out, "events        {}", s.events)?;
     for skew in &s.clock_skews {
-        let (dir, by) = if skew.offset_ns >= 0 {
-            ("ahead of", skew.offset_ns)
-        } else {
-            ("behind", -skew.offset_ns)
-        };
         writeln!(
             out,
-            "clock         {} was {} {dir} its peers (seen by {}); its times were corrected",
+            "clock         {} was {} its peers (seen by {}); its times were corrected",
             skew.node,
-            rift_ingest::format_duration(by),
+            skew.offset(),
             skew.peers
         )?;
     }

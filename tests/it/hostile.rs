@@ -450,41 +450,20 @@ fn unreadable_entries_are_noted_and_the_rest_is_read() {
     fs::write(export.join("health-2.csv"), "").unwrap();
 
     assert_eq!(verdict(&export), plain);
-    let gone = account(&export, "gone.csv");
-    assert!(
-        gone["notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("a symbolic link that leads nowhere"),
-        "{gone}"
-    );
-    let pipe = account(&export, "pipe.csv");
-    assert!(
-        pipe["notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("not a regular file"),
-        "{pipe}"
-    );
-    let health = account(&export, "health-2.csv");
-    assert!(
-        health["notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("the file is empty"),
-        "{health}"
-    );
+    assert_note(&export, "gone.csv", "a symbolic link that leads nowhere");
+    assert_note(&export, "pipe.csv", "not a regular file");
+    assert_note(&export, "health-2.csv", "the file is empty");
     // Root reads a file without read permission; anyone else is told it cannot be opened.
     if fs::read(&locked).is_err() {
-        let locked = account(&export, "locked.log");
-        assert!(
-            locked["notes"][0]
-                .as_str()
-                .unwrap()
-                .contains("cannot be opened"),
-            "{locked}"
-        );
+        assert_note(&export, "locked.log", "cannot be opened");
     }
+}
+
+/// The first note of `path`'s account says `text`.
+fn assert_note(export: &Path, path: &str, text: &str) {
+    let account = account(export, path);
+    let note = account["notes"][0].as_str().unwrap_or_default();
+    assert!(note.contains(text), "{account}");
 }
 
 #[test]

@@ -40,7 +40,10 @@ struct Cells {
     /// The halves come from per-node rows (each end's own counts, stamped by its own clock),
     /// not from per-edge rows that carry both.
     per_node: bool,
+    /// The bucket of index 0. Cells below `first` are room kept for earlier buckets.
     base: i64,
+    /// The earliest bucket given.
+    first: i64,
     flags: Vec<u8>,
     sent: Vec<u32>,
     recv: Vec<u32>,
@@ -53,9 +56,13 @@ impl Cells {
     fn slot(&mut self, bucket: i64) -> usize {
         if self.flags.is_empty() {
             self.base = bucket;
+            self.first = bucket;
         }
         if bucket < self.base {
-            let shift = (self.base - bucket) as usize;
+            // Growing the front by a quarter of the length at least keeps a file in reverse
+            // time order linear; the room below `first` is at most a quarter more cells.
+            let need = (self.base - bucket) as usize;
+            let shift = need.max(self.flags.len() / 4);
             fn prepend<T: Copy + Default>(v: &mut Vec<T>, n: usize) {
                 if !v.is_empty() {
                     v.splice(0..0, std::iter::repeat_n(T::default(), n));
@@ -67,8 +74,9 @@ impl Cells {
             prepend(&mut self.acked, shift);
             prepend(&mut self.sent_row, shift);
             prepend(&mut self.recv_row, shift);
-            self.base = bucket;
+            self.base -= shift as i64;
         }
+        self.first = self.first.min(bucket);
         let i = (bucket - self.base) as usize;
         if i >= self.flags.len() {
             let n = i + 1;
@@ -86,9 +94,9 @@ impl Cells {
 
     /// The first and last bucket that hold `half`, and how many do.
     fn bounds(&self, half: u8) -> Option<(i64, i64, usize)> {
-        let first = self.flags.iter().position(|f| f & half != 0)?;
-        let last = self.flags.iter().rposition(|f| f & half != 0)?;
-        let count = self.flags.iter().filter(|f| *f & half != 0).count();
+        let mut held = (0..self.flags.len()).filter(|&i| self.flags[i] & half != 0);
+        let first = held.next()?;
+        let (last, count) = held.fold((first, 1), |(_, n), i| (i, n + 1));
         Some((self.base + first as i64, self.base + last as i64, count))
     }
 
@@ -120,9 +128,9 @@ impl Cells {
         }
     }
 
-    /// The buckets held, `[lo, hi)`.
+    /// The buckets given, `[lo, hi)`.
     fn range(&self) -> Option<(i64, i64)> {
-        (!self.flags.is_empty()).then(|| (self.base, self.base + self.flags.len() as i64))
+        (!self.flags.is_empty()).then(|| (self.first, self.base + self.flags.len() as i64))
     }
 
     /// A row that gave a half of `bucket`.
@@ -250,17 +258,22 @@ pub struct ClockSkew {
 }
 
 impl ClockSkew {
-    /// The account note for a file whose `what` (counts, lines) was moved.
-    pub(crate) fn note(&self, what: &str) -> String {
+    /// How far and which way, as "1h ahead of" or "5s behind".
+    pub fn offset(&self) -> String {
         let (dir, by) = if self.offset_ns >= 0 {
             ("ahead of", self.offset_ns)
         } else {
             ("behind", -self.offset_ns)
         };
+        format!("{} {dir}", format_duration(by))
+    }
+
+    /// The account note for a file whose `what` (counts, lines) was moved.
+    pub(crate) fn note(&self, what: &str) -> String {
         format!(
-            "the clock of {} is {} {dir} its peers' (its counters and {} of its peers' agree): {what} were moved back onto theirs",
+            "the clock of {} is {} its peers' (its counters and {} of its peers' agree): {what} were moved back onto theirs",
             self.node,
-            format_duration(by),
+            self.offset(),
             self.peers
         )
     }
@@ -386,19 +399,21 @@ impl PairStore {
         set_bit(&mut self.files[f].used, line);
     }
 
+    /// Adds one counters row: the sender's half (`sent`, `acked`) and the receiver's half
+    /// (`recv`). A per-node row (`per_node`) is stamped by its reporter `src`, and its `recv`
+    /// counts what `src` heard from `dst`; a per-edge row carries both ends of `src → dst`.
+    /// Halves an earlier file already gave are left out; a row with nothing new is a duplicate.
     #[expect(
         clippy::too_many_arguments,
-        reason = "one half of a counters row, all fields needed"
+        reason = "one counters row, all fields needed"
     )]
     fn add(
         &mut self,
         file: usize,
         line: u64,
         ts: i64,
-        src: u32,
-        dst: u32,
-        channel: Channel,
-        flow: u32,
+        (src, dst, channel, flow): (u32, u32, Channel, u32),
+        per_node: bool,
         sent: Option<u32>,
         recv: Option<u32>,
         acked: Option<u32>,
@@ -410,12 +425,15 @@ impl PairStore {
             channel,
             flow,
         };
-        // Per-node rows: `received` counts what `src` (the reporter) heard from `dst`.
-        let receiver = SeriesKey {
-            src: dst,
-            dst: src,
-            channel,
-            flow,
+        let receiver = if per_node {
+            SeriesKey {
+                src: dst,
+                dst: src,
+                channel,
+                flow,
+            }
+        } else {
+            sender
         };
         let has_sent = sent.is_some() || acked.is_some();
         let dup_sent = self.earlier(has_sent, sender, bucket, HAS_SENT, file);
@@ -423,7 +441,13 @@ impl PairStore {
         if let Some(earlier) = all_given(has_sent, dup_sent, recv.is_some(), dup_recv) {
             return Added::Duplicate(earlier);
         }
-        for (present, key) in [(has_sent, sender), (recv.is_some(), receiver)] {
+        // One series holding both halves is checked once.
+        let rooms = if per_node {
+            [(has_sent, sender), (recv.is_some(), receiver)]
+        } else {
+            [(true, sender), (false, receiver)]
+        };
+        for (present, key) in rooms {
             if let Err(why) = self.room(present, key, bucket) {
                 return Added::TooWide(why);
             }
@@ -431,56 +455,13 @@ impl PairStore {
         let row = self.accept(file, line);
         if has_sent && dup_sent.is_none() {
             let cells = self.series.entry(sender).or_default();
-            cells.per_node = true;
+            cells.per_node |= per_node;
             cells.add_sent(bucket, sent.unwrap_or(0), acked, row);
         }
         if let Some(r) = recv.filter(|_| dup_recv.is_none()) {
             let cells = self.series.entry(receiver).or_default();
-            cells.per_node = true;
+            cells.per_node |= per_node;
             cells.add_recv(bucket, r, row);
-        }
-        Added::Used
-    }
-
-    /// Adds a per-edge row: `sent` by src and `delivered` at dst, both known.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one per-edge counters row, all fields needed"
-    )]
-    fn add_edge(
-        &mut self,
-        file: usize,
-        line: u64,
-        ts: i64,
-        key: (u32, u32, Channel, u32),
-        sent: Option<u32>,
-        delivered: Option<u32>,
-        acked: Option<u32>,
-    ) -> Added {
-        let bucket = self.bucket(ts);
-        let (src, dst, channel, flow) = key;
-        let key = SeriesKey {
-            src,
-            dst,
-            channel,
-            flow,
-        };
-        let has_sent = sent.is_some() || acked.is_some();
-        let dup_sent = self.earlier(has_sent, key, bucket, HAS_SENT, file);
-        let dup_recv = self.earlier(delivered.is_some(), key, bucket, HAS_RECV, file);
-        if let Some(earlier) = all_given(has_sent, dup_sent, delivered.is_some(), dup_recv) {
-            return Added::Duplicate(earlier);
-        }
-        if let Err(why) = self.room(true, key, bucket) {
-            return Added::TooWide(why);
-        }
-        let row = self.accept(file, line);
-        let cells = self.series.entry(key).or_default();
-        if has_sent && dup_sent.is_none() {
-            cells.add_sent(bucket, sent.unwrap_or(0), acked, row);
-        }
-        if let Some(d) = delivered.filter(|_| dup_recv.is_none()) {
-            cells.add_recv(bucket, d, row);
         }
         Added::Used
     }
@@ -1007,16 +988,14 @@ impl<'a> CountersFile<'a> {
         b: Option<u32>,
         acked: Option<u32>,
     ) {
-        let (src, dst, channel, flow) = series;
-        let added = match self.shape {
-            Some(Shape::PerNode { .. }) => self
-                .store
-                .add(self.file, line, ts, src, dst, channel, flow, a, b, acked),
-            Some(Shape::PerEdge { .. }) => self
-                .store
-                .add_edge(self.file, line, ts, series, a, b, acked),
+        let per_node = match self.shape {
+            Some(Shape::PerNode { .. }) => true,
+            Some(Shape::PerEdge { .. }) => false,
             None => return,
         };
+        let added = self
+            .store
+            .add(self.file, line, ts, series, per_node, a, b, acked);
         match added {
             Added::Used => {}
             Added::Duplicate(earlier) => {
@@ -1288,7 +1267,32 @@ impl RowSink for CountersFile<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::wrapped;
+    use super::{Cells, HAS_RECV, HAS_SENT, wrapped};
+
+    #[test]
+    fn cells_filled_backwards_hold_what_cells_filled_forwards_do() {
+        let (mut forwards, mut backwards) = (Cells::default(), Cells::default());
+        for b in 100..1100 {
+            forwards.add_sent(b, b as u32, None, b as u32);
+        }
+        for b in (100..1100).rev() {
+            backwards.add_sent(b, b as u32, None, b as u32);
+            backwards.add_recv(b + 3, 1, 0);
+        }
+        assert_eq!(backwards.range(), Some((100, 1103)));
+        assert_eq!(backwards.bounds(HAS_SENT), forwards.bounds(HAS_SENT));
+        assert_eq!(backwards.bounds(HAS_RECV), Some((103, 1102, 1000)));
+        for b in 100..1100 {
+            assert_eq!(backwards.row_at(b), Some(b as u32));
+        }
+        assert_eq!(backwards.row_at(99), None);
+        // The room kept below the first bucket stays within a quarter of the length.
+        assert!(
+            backwards.flags.len() <= 1003 * 5 / 4,
+            "{}",
+            backwards.flags.len()
+        );
+    }
 
     #[test]
     fn a_total_that_wraps_is_counted_across_the_wrap_and_a_restart_is_not() {
