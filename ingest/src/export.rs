@@ -8,6 +8,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::accounting::{Accounting, FileAccount, SkipReason};
+pub use crate::clock::{ClockSkew, SkewEvidence};
 use crate::config::{IncidentConfig, SourceKind};
 use crate::discover::{FileEntry, discover};
 use crate::error::Error;
@@ -18,7 +19,6 @@ use crate::metrics::{self, Invariants, LatencyBins, MetricFile, MetricTable};
 use crate::model::{Channel, Event, Evidence, Observation, ObservationRow};
 use crate::nodes::NodeResolver;
 use crate::row::{Format, read_table};
-pub use crate::source::counters::ClockSkew;
 use crate::source::counters::{CountersFile, CountersSettings, PairStore};
 use crate::source::members::MembersFile;
 use crate::source::probes::{ProbeFile, ProbeSettings, SeenProbes};
@@ -452,7 +452,7 @@ impl Export {
             resolver.add_alias(canonical.as_str(), &id);
         }
         // Clocks that disagree, found from the counters both ends of an edge reported.
-        let clock_skews = store.align_clocks();
+        let mut clock_skews = store.align_clocks();
         for skew in &clock_skews {
             let note = skew.note("its counts");
             for &(_, i) in &counter_files {
@@ -463,7 +463,7 @@ impl Export {
         let stops = logs::settle(
             log_files,
             &resolver,
-            &clock_skews,
+            &mut clock_skews,
             &mut accounts,
             &mut derived,
             &mut events,

@@ -33,6 +33,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounting;
+mod clock;
 mod config;
 mod discover;
 mod error;
@@ -52,7 +53,7 @@ pub use config::{IncidentConfig, LogsConfig, SourceKind};
 pub use error::Error;
 pub use export::{
     ClockSkew, DEFAULT_MAX_NODES, Export, Ingested, NoProgress, Progress, ReadOptions,
-    StreamReport, Summary,
+    SkewEvidence, StreamReport, Summary,
 };
 pub use input::decoding_untrusted;
 pub use logs::{Profile, builtin as builtin_profiles};

@@ -73,10 +73,10 @@ pub(crate) fn print_summary(s: &Summary, out: &mut dyn Write) -> anyhow::Result<
     for skew in &s.clock_skews {
         writeln!(
             out,
-            "clock         {} was {} its peers (seen by {}); its times were corrected",
+            "clock         {} was {} its peers (shown by {}); its times were corrected",
             skew.node,
             skew.offset(),
-            skew.peers
+            skew.shown_by()
         )?;
     }
     Ok(())

@@ -459,11 +459,16 @@ fn unreadable_entries_are_noted_and_the_rest_is_read() {
     }
 }
 
-/// The first note of `path`'s account says `text`.
+/// A note of `path`'s account says `text`.
 fn assert_note(export: &Path, path: &str, text: &str) {
     let account = account(export, path);
-    let note = account["notes"][0].as_str().unwrap_or_default();
-    assert!(note.contains(text), "{account}");
+    let notes = account["notes"].as_array().cloned().unwrap_or_default();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.contains(text))),
+        "{account}"
+    );
 }
 
 #[test]
@@ -510,25 +515,56 @@ fn a_clock_an_hour_off_is_found_and_corrected_from_the_paired_counters() {
     skew_clock(&export, "n3", -3600);
 
     assert_eq!(verdict(&export), plain);
+    let clocks = clock_lines(&export);
+    assert_eq!(
+        clocks,
+        [
+            "clock         n2 was 1h ahead of its peers (shown by the counts it and 2 of its peers reported); its times were corrected",
+            "clock         n3 was 1h behind its peers (shown by the counts it and 2 of its peers reported); its times were corrected",
+        ]
+    );
+    assert_note(
+        &export,
+        "counters.csv",
+        "the clock of n2 is 1h ahead of its peers'",
+    );
+}
+
+/// The `clock` lines of `rift ingest`.
+fn clock_lines(export: &Path) -> Vec<String> {
     let o = rift(&["ingest", export.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let text = stdout(&o);
-    assert!(
-        text.contains(
-            "clock         n2 was 1h ahead of its peers (seen by 2); its times were corrected"
-        ),
-        "{text}"
+    stdout(&o)
+        .lines()
+        .filter(|l| l.starts_with("clock "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_clock_an_hour_off_is_found_and_corrected_from_the_elections_in_the_logs() {
+    // No counters: only the logs, where every member names the leader of each term it sees.
+    let (_dir, export) = example_copy();
+    let plain = verdict(&export);
+    for name in ["n2.log", "n2.stderr.log"] {
+        let path = export.join("logs").join(name);
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace("2026-11-22T03:", "2026-11-22T04:")
+            .replace("2026-11-22 03:", "2026-11-22 04:");
+        fs::write(&path, text).unwrap();
+    }
+    assert_eq!(
+        clock_lines(&export),
+        [
+            "clock         n2 was 1h ahead of its peers (shown by the leader elections it and 2 of its peers logged); its times were corrected"
+        ]
     );
-    assert!(
-        text.contains("clock         n3 was 1h behind its peers"),
-        "{text}"
-    );
-    let counters = account(&export, "counters.csv");
-    assert!(
-        counters["notes"]
-            .to_string()
-            .contains("the clock of n2 is 1h ahead of its peers'"),
-        "{counters}"
+    assert_eq!(verdict(&export), plain);
+    assert_note(
+        &export,
+        "logs/n2.log",
+        "the clock of n2 is 1h ahead of its peers'",
     );
 }
 

@@ -11,11 +11,11 @@ pub(crate) mod read;
 use std::collections::BTreeMap;
 
 use crate::accounting::{FileAccount, SkipReason};
+use crate::clock::{self, ClockSkew, SkewEvidence};
 use crate::logs::profile::Direction;
 use crate::logs::read::{Out, Pending};
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
-use crate::source::counters::ClockSkew;
 
 pub use profile::{Profile, builtin};
 
@@ -123,18 +123,14 @@ pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
     }
 }
 
-/// Resolves names and turns recognised lines into observations and events, settling each line's
-/// accounting. Evidence about nodes `stops` marks as stopped is dropped (counted).
-pub(crate) fn settle(
-    mut files: Vec<LogFile>,
+/// Moves the lines of each node in `skews` back by its clock's offset, with a note.
+fn shift_clocks(
+    files: &mut [LogFile],
     resolver: &NodeResolver,
     skews: &[ClockSkew],
     accounts: &mut [FileAccount],
-    observations: &mut Vec<Observation>,
-    events: &mut Vec<Event>,
-) -> Stops {
-    // A node whose clock is off (found from paired counters): its lines move with its counts.
-    for f in &mut files {
+) {
+    for f in files {
         let me = resolver.resolve(&f.node);
         let Some(skew) = skews.iter().find(|s| s.node == me.as_str()) else {
             continue;
@@ -148,6 +144,104 @@ pub(crate) fn settle(
         }
         accounts[f.account].notes.push(skew.note("its lines"));
     }
+}
+
+/// The fewest leader elections two nodes must both have logged for their clocks to be compared.
+const MIN_SHARED_ELECTIONS: usize = 2;
+
+/// How closely the elections two nodes logged must agree on their clocks' difference: a node
+/// logs an election when the leader's first message reaches it, within a heartbeat of the others.
+const ELECTION_AGREEMENT_NS: i64 = 1_000_000_000;
+
+/// The smallest clock difference the elections correct: below it, the times nodes log an
+/// election at differ by the heartbeat and the network, not by their clocks.
+const MIN_ELECTION_SKEW_NS: i64 = 2_000_000_000;
+
+/// Clocks found off from the leader elections the nodes logged. Each line that names the leader
+/// of a term is a sample: two nodes logging the same (term, leader) at times `d` apart had
+/// clocks `d` apart. A pair is compared when it shares [`MIN_SHARED_ELECTIONS`] elections whose
+/// samples agree within [`ELECTION_AGREEMENT_NS`]: a node cut off during an election learns its
+/// leader late, but never late by the same amount twice.
+fn election_skews(files: &[LogFile], resolver: &NodeResolver) -> Vec<ClockSkew> {
+    // (term, leader) → node → when it first logged that election.
+    let mut seen: BTreeMap<(u64, NodeId), BTreeMap<NodeId, i64>> = BTreeMap::new();
+    for f in files {
+        let me = resolver.resolve(&f.node);
+        for o in f.lines.iter().flat_map(|p| p.outs.iter()) {
+            if let Out::Event {
+                ts_ns,
+                term: Some(term),
+                peer: Some(leader),
+                elected: true,
+                ..
+            } = o
+            {
+                let at = seen
+                    .entry((*term, resolver.resolve(leader)))
+                    .or_default()
+                    .entry(me.clone())
+                    .or_insert(*ts_ns);
+                *at = (*at).min(*ts_ns);
+            }
+        }
+    }
+    let mut samples: BTreeMap<(NodeId, NodeId), Vec<i64>> = BTreeMap::new();
+    for by_node in seen.values() {
+        for (a, ta) in by_node {
+            for (b, tb) in by_node.range(a..).skip(1) {
+                samples
+                    .entry((a.clone(), b.clone()))
+                    .or_default()
+                    .push(tb - ta);
+            }
+        }
+    }
+    let diff: BTreeMap<(NodeId, NodeId), i64> = samples
+        .into_iter()
+        .filter_map(|(pair, mut d)| {
+            d.sort_unstable();
+            let median = d[d.len() / 2];
+            let agree = d.len() >= MIN_SHARED_ELECTIONS
+                && d.iter()
+                    .all(|x| (x - median).abs() <= ELECTION_AGREEMENT_NS);
+            agree.then_some((pair, median))
+        })
+        .collect();
+    let mut placed = clock::place(&diff, ELECTION_AGREEMENT_NS);
+    placed.retain(|(_, offset, _)| offset.abs() >= MIN_ELECTION_SKEW_NS);
+    placed
+        .into_iter()
+        .map(|(node, offset_ns, peers)| ClockSkew {
+            node: node.as_str().to_owned(),
+            offset_ns,
+            peers,
+            evidence: SkewEvidence::Elections,
+        })
+        .collect()
+}
+
+/// Resolves names and turns recognised lines into observations and events, settling each line's
+/// accounting. Evidence about nodes `stops` marks as stopped is dropped (counted).
+///
+/// A node whose clock was found off from the paired counters (`skews`) has its lines moved with
+/// its counts; the other nodes' clocks are then checked against the leader elections the nodes
+/// logged, and what that finds is moved and added to `skews`.
+pub(crate) fn settle(
+    mut files: Vec<LogFile>,
+    resolver: &NodeResolver,
+    skews: &mut Vec<ClockSkew>,
+    accounts: &mut [FileAccount],
+    observations: &mut Vec<Observation>,
+    events: &mut Vec<Event>,
+) -> Stops {
+    shift_clocks(&mut files, resolver, skews, accounts);
+    let mut from_elections: Vec<ClockSkew> = election_skews(&files, resolver)
+        .into_iter()
+        .filter(|s| !skews.iter().any(|c| c.node == s.node))
+        .collect();
+    shift_clocks(&mut files, resolver, &from_elections, accounts);
+    skews.append(&mut from_elections);
+    skews.sort_by(|a, b| a.node.cmp(&b.node));
     // Start and shutdown announcements first: they decide what the other lines mean.
     let mut all_events = Vec::new();
     for f in &files {
@@ -229,6 +323,7 @@ pub(crate) fn settle(
                         peer,
                         term,
                         detail,
+                        ..
                     } => {
                         let peer = peer.map(|p| resolver.resolve(&p));
                         let e = Event {
@@ -338,6 +433,64 @@ mod tests {
             !s.stopped(&n1, 5),
             "its own log shows it at work before the start"
         );
+    }
+
+    /// A log of `node` naming the leader of each `(term, leader, when)`, in seconds.
+    fn elections(node: &str, seen: &[(u64, &str, i64)]) -> LogFile {
+        let lines = seen
+            .iter()
+            .enumerate()
+            .map(|(i, &(term, leader, s))| Pending {
+                line: i as u64 + 1,
+                outs: vec![Out::Event {
+                    ts_ns: s * 1_000_000_000,
+                    kind: EventKind::LeaderChange,
+                    peer: Some(leader.to_owned()),
+                    term: Some(term),
+                    detail: String::new(),
+                    elected: true,
+                }],
+            })
+            .collect();
+        LogFile {
+            account: 0,
+            rel: format!("{node}.log"),
+            node: node.to_owned(),
+            lines,
+        }
+    }
+
+    #[test]
+    fn elections_find_a_clock_off_but_not_a_member_that_learned_its_leader_late() {
+        let resolver = NodeResolver::new();
+        let on_time = [(2, "n1", 100), (3, "n3", 200), (4, "n1", 300)];
+        let files = vec![
+            elections("n1", &on_time),
+            elections("n2", &[(2, "n1", 3700), (3, "n3", 3800), (4, "n1", 3900)]),
+            elections("n3", &on_time),
+        ];
+        let skews = election_skews(&files, &resolver);
+        assert_eq!(skews.len(), 1, "{skews:?}");
+        assert_eq!(
+            (skews[0].node.as_str(), skews[0].offset_ns),
+            ("n2", 3_600_000_000_000)
+        );
+        assert_eq!(skews[0].peers, 2);
+
+        // n2 was cut off at term 3 and heard of it a minute late; at term 2 it was on time.
+        let files = vec![
+            elections("n1", &on_time),
+            elections("n2", &[(2, "n1", 100), (3, "n3", 260)]),
+            elections("n3", &on_time),
+        ];
+        assert!(election_skews(&files, &resolver).is_empty());
+
+        // One shared election is not enough to judge a clock.
+        let files = vec![
+            elections("n1", &on_time[..1]),
+            elections("n2", &[(2, "n1", 3700)]),
+        ];
+        assert!(election_skews(&files, &resolver).is_empty());
     }
 
     #[test]

@@ -254,6 +254,8 @@ pub(crate) enum Out {
         peer: Option<String>,
         term: Option<u64>,
         detail: String,
+        /// The line names `peer` the leader of `term` (`leader = "set"`).
+        elected: bool,
     },
     /// Two names of one node (e.g. a member id and its peer URL).
     Alias(String, String),
@@ -482,6 +484,7 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
                 peer: Some(peer.clone()),
                 term: None,
                 detail: format!("read timed out {} s later", d as f64 / 1e9),
+                elected: false,
             });
         }
     }
@@ -501,6 +504,7 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
             peer: peer.clone(),
             term,
             detail,
+            elected: rule.leader == Some(LeaderUpdate::Set),
         });
     }
     match rule.leader {

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use rustc_hash::FxHashMap;
 
 use crate::accounting::{FileAccount, SkipReason};
+use crate::clock::{self, ClockSkew, SkewEvidence};
 use crate::error::Error;
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, ObservationRow};
 use crate::nodes::NodeResolver;
@@ -244,40 +245,6 @@ const MIN_SKEW_BUCKETS: i64 = 2;
 
 /// The fewest buckets each end of an edge must have reported for its clocks to be compared.
 const MIN_SKEW_SAMPLES: usize = 10;
-
-/// A node whose clock was found off from its peers' and corrected.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct ClockSkew {
-    /// The node.
-    pub node: String,
-    /// How far its clock was ahead of its peers' (negative: behind), in ns; its times were
-    /// moved back by this much.
-    pub offset_ns: i64,
-    /// How many peers' counts agreed on it.
-    pub peers: usize,
-}
-
-impl ClockSkew {
-    /// How far and which way, as "1h ahead of" or "5s behind".
-    pub fn offset(&self) -> String {
-        let (dir, by) = if self.offset_ns >= 0 {
-            ("ahead of", self.offset_ns)
-        } else {
-            ("behind", -self.offset_ns)
-        };
-        format!("{} {dir}", format_duration(by))
-    }
-
-    /// The account note for a file whose `what` (counts, lines) was moved.
-    pub(crate) fn note(&self, what: &str) -> String {
-        format!(
-            "the clock of {} is {} its peers' (its counters and {} of its peers' agree): {what} were moved back onto theirs",
-            self.node,
-            self.offset(),
-            self.peers
-        )
-    }
-}
 
 /// Most buckets one direction's counts span: 2,000,000 (23 days of 1 s buckets).
 const MAX_SPAN: i64 = 2_000_000;
@@ -564,6 +531,7 @@ impl PairStore {
                 node: self.nodes[node as usize].clone(),
                 offset_ns: by.saturating_mul(self.resolution_ns),
                 peers,
+                evidence: SkewEvidence::Counters,
             });
         }
         skews.sort_by(|a, b| a.node.cmp(&b.node));
@@ -608,53 +576,7 @@ impl PairStore {
                 (k, v[v.len() / 2])
             })
             .collect();
-        let between = |a: u32, b: u32| -> Option<i64> {
-            if a < b {
-                diff.get(&(a, b)).copied()
-            } else {
-                diff.get(&(b, a)).map(|d| -d)
-            }
-        };
-        // Place every clock against the first node's, through the edges (breadth first).
-        let mut nodes: Vec<u32> = diff.keys().flat_map(|&(a, b)| [a, b]).collect();
-        nodes.sort_unstable();
-        nodes.dedup();
-        let mut clock: BTreeMap<u32, i64> = BTreeMap::new();
-        for &root in &nodes {
-            if clock.contains_key(&root) {
-                continue;
-            }
-            clock.insert(root, 0);
-            let mut queue = std::collections::VecDeque::from([root]);
-            while let Some(a) = queue.pop_front() {
-                let at = clock[&a];
-                for &b in &nodes {
-                    if let (false, Some(d)) = (clock.contains_key(&b), between(a, b)) {
-                        clock.insert(b, at + d);
-                        queue.push_back(b);
-                    }
-                }
-            }
-        }
-        if clock.is_empty() {
-            return Vec::new();
-        }
-        let mut all: Vec<i64> = clock.values().copied().collect();
-        all.sort_unstable();
-        let common = all[all.len() / 2];
-        clock
-            .iter()
-            .map(|(&node, &c)| {
-                let agree = clock
-                    .iter()
-                    .filter(|&(&peer, &p)| {
-                        peer != node
-                            && between(peer, node).is_some_and(|d| (d - (c - p)).abs() <= 1)
-                    })
-                    .count();
-                (node, c - common, agree)
-            })
-            .collect()
+        clock::place(&diff, 1)
     }
 
     /// Emits every observation, one edge at a time (freeing each edge's cells as it goes), in
