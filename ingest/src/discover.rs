@@ -9,6 +9,7 @@ use crate::config::{IncidentConfig, SourceKind};
 use crate::error::Error;
 use crate::export::NoProgress;
 use crate::input;
+use crate::parquet;
 use crate::row::Format;
 use crate::source::columns;
 
@@ -120,11 +121,17 @@ fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
             Ok(Vec::new())
         }
         Format::Parquet => {
-            let bytes = input::read_all(path, &NoProgress)?;
+            let bytes: polars_buffer::Buffer<u8> = input::read_all(path, &NoProgress)?.into();
             // A file the decoder cannot make sense of names no known column: it is then counted
             // as not recognised, and reading it as counters (if named so) says what is wrong.
+            // A file whose structure would make the decoder abort is reported as corrupt here,
+            // as reading it would.
+            parquet::check(&bytes).map_err(|reason| Error::Corrupt {
+                path: path.to_owned(),
+                reason,
+            })?;
             Ok(input::guarded(|| {
-                ParquetReader::new(std::io::Cursor::new(bytes))
+                ParquetReader::new(std::io::Cursor::new(&bytes[..]))
                     .schema()
                     .map(|s| s.iter_names().map(|n| n.to_lowercase()).collect())
                     .unwrap_or_default()

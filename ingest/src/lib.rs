@@ -43,6 +43,7 @@ mod logs;
 mod metrics;
 pub mod model;
 mod nodes;
+mod parquet;
 mod row;
 mod source;
 mod table;

@@ -334,9 +334,10 @@ pub(crate) fn read_query_json(
             row += 1;
             account.rows_read += 1;
             let parsed = p.as_array().and_then(|a| {
-                let ts = a.first()?.as_f64()?;
+                // Seconds; beyond ±9.2e9 s the time does not fit in i64 nanoseconds.
+                let ns = a.first()?.as_f64()? * 1e9;
                 let v: f64 = a.get(1)?.as_str()?.parse().ok()?;
-                Some(((ts * 1e9).round() as i64, v))
+                (ns.abs() < 9.2e18).then(|| (ns.round() as i64, v))
             });
             let Some((ts, value)) = parsed else {
                 account.skip(SkipReason::Malformed, row, || p.to_string());
@@ -691,8 +692,11 @@ pub(crate) fn interpret(
                     .or_default();
                 for (i, (s, d)) in samples.iter().zip(&deltas).enumerate() {
                     if d.is_finite() && i > 0 {
-                        let dt = (s.ts_ns - samples[i - 1].ts_ns) as f64 / 1e9;
-                        let b = (s.ts_ns + 500_000_000).div_euclid(1_000_000_000);
+                        let dt = (s.ts_ns as f64 - samples[i - 1].ts_ns as f64) / 1e9;
+                        let b = s
+                            .ts_ns
+                            .saturating_add(500_000_000)
+                            .div_euclid(1_000_000_000);
                         half.insert(b, (*d, s.ts_ns, origin(*fi, s.line), dt));
                     }
                 }

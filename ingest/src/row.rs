@@ -10,6 +10,7 @@ use polars_buffer::Buffer;
 use crate::error::Error;
 use crate::export::Progress;
 use crate::input;
+use crate::parquet;
 
 /// A table file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -260,7 +261,7 @@ fn decode_parquet(
             path: path.to_owned(),
         });
     }
-    check_page_headers(&bytes).map_err(|reason| Error::Corrupt {
+    parquet::check(&bytes).map_err(|reason| Error::Corrupt {
         path: path.to_owned(),
         reason,
     })?;
@@ -317,55 +318,6 @@ fn decode_parquet(
         offset += df.height();
         if df.height() == 0 || offset >= total {
             break;
-        }
-    }
-    Ok(())
-}
-
-/// Reads every page header of a Parquet file and checks the counts polars sizes its buffers
-/// from. A negative count in a damaged header would otherwise become a request for exabytes,
-/// which aborts the process rather than failing; the check costs one pass over the headers.
-fn check_page_headers(bytes: &Buffer<u8>) -> Result<(), String> {
-    use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
-    use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
-
-    let meta = read_metadata(&mut std::io::Cursor::new(&bytes[..])).map_err(|e| e.to_string())?;
-    for (g, group) in meta.row_groups.iter().enumerate() {
-        for chunk in group.parquet_columns() {
-            let column = chunk.descriptor().path_in_schema.join(".");
-            let bad = |what: String| format!("column '{column}' in row group {g}: {what}");
-            let declared = chunk.num_values();
-            if declared < 0 {
-                return Err(bad(format!("{declared} values")));
-            }
-            let pages = get_page_iterator(
-                chunk,
-                std::io::Cursor::new(bytes.clone()),
-                Vec::new(),
-                bytes.len(),
-            )
-            .map_err(|e| bad(e.to_string()))?;
-            let mut seen = 0i64;
-            for page in pages {
-                let CompressedPage::Data(page) = page.map_err(|e| bad(e.to_string()))? else {
-                    continue;
-                };
-                let (values, nulls, rows) = match page.header() {
-                    DataPageHeader::V1(h) => (h.num_values, 0, 0),
-                    DataPageHeader::V2(h) => (h.num_values, h.num_nulls, h.num_rows),
-                };
-                if values < 0 || nulls < 0 || rows < 0 || nulls > values {
-                    return Err(bad(format!(
-                        "a page header gives {values} values, {nulls} nulls and {rows} rows"
-                    )));
-                }
-                seen += i64::from(values);
-                if seen > declared {
-                    return Err(bad(format!(
-                        "its pages hold more values than the {declared} it declares"
-                    )));
-                }
-            }
         }
     }
     Ok(())

@@ -107,19 +107,45 @@ fn a_compressed_file_cut_short_is_named_with_the_line_where_it_breaks() {
 }
 
 #[test]
-fn a_parquet_page_header_with_a_negative_count_is_reported_as_corrupt() {
-    // Found by fuzzing: polars sized a validity bitmap from the count and aborted the process.
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(
-        "fuzz/regressions/parquet/oom-ce635f64dbfb",
-        dir.path().join("counters.parquet"),
-    )
-    .unwrap();
-    let o = rift(&["classify", dir.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
-    let err = stderr(&o);
-    assert!(err.contains("counters.parquet': the file is corrupt (column 'node' in row group 0: a page header gives -17 values"), "{err}");
-    assert!(err.contains("export it again"), "{err}");
+fn parquet_counts_that_would_make_the_decoder_abort_are_reported_as_corrupt() {
+    // Found by fuzzing: polars sized buffers from these counts before checking them, and the
+    // failed allocation aborted the process.
+    let cases = [
+        // A page header with a negative value count (a validity bitmap of 2^61 bytes); the
+        // fuzzer's input with its footer's one mistyped field set right, so that the footer
+        // passes and the page header is what is caught.
+        (
+            "oom-ce635f64dbfb-retyped",
+            "(column 'node' in row group 0: a page header gives -17 values, 0 nulls and 0 rows)",
+        ),
+        // The fuzzer's input as found: the same footer field, a boolean where a number belongs.
+        (
+            "oom-ce635f64dbfb",
+            "(its footer is damaged (a field of the wrong type at footer byte 5))",
+        ),
+        // A footer field of the wrong type that polars read as a list of 2^31 row groups.
+        (
+            "oom-b0d7e7f32f28",
+            "(its footer is damaged (a field of the wrong type at footer byte 2))",
+        ),
+    ];
+    for (input, reason) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        fs::copy(
+            format!("fuzz/regressions/parquet/{input}"),
+            dir.path().join("counters.parquet"),
+        )
+        .unwrap();
+        let o = rift(&["classify", dir.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(3), "{input}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!(
+                "counters.parquet': the file is corrupt {reason}; export it again"
+            )),
+            "{input}: {err}"
+        );
+    }
 }
 
 /// A fresh copy of the small counters example (`examples/asymmetric-leader`).
