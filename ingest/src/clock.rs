@@ -70,6 +70,12 @@ impl ClockSkew {
     }
 }
 
+/// The median of `samples` (the upper one of an even count), sorting them; `None` for none.
+pub(crate) fn median(samples: &mut [i64]) -> Option<i64> {
+    samples.sort_unstable();
+    samples.get(samples.len() / 2).copied()
+}
+
 /// Places clocks from pairwise differences. `diff[(a, b)]` (with `a < b`) estimates
 /// clock(b) − clock(a). Each node is placed through the differences (breadth first from the
 /// lowest node of each connected group), and the median placed node defines the common clock.

@@ -126,12 +126,7 @@ fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
             // as not recognised, and reading it as counters (if named so) says what is wrong.
             // A file whose structure would make the decoder abort is reported as corrupt here,
             // as reading it would.
-            input::guarded(|| parquet::check(&bytes))
-                .and_then(|checked| checked)
-                .map_err(|reason| Error::Corrupt {
-                    path: path.to_owned(),
-                    reason,
-                })?;
+            parquet::check(path, &bytes)?;
             Ok(input::guarded(|| {
                 ParquetReader::new(std::io::Cursor::new(&bytes[..]))
                     .schema()

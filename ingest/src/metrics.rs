@@ -334,10 +334,9 @@ pub(crate) fn read_query_json(
             row += 1;
             account.rows_read += 1;
             let parsed = p.as_array().and_then(|a| {
-                // Seconds; beyond ±9.2e9 s the time does not fit in i64 nanoseconds.
-                let ns = a.first()?.as_f64()? * 1e9;
+                let ns = crate::time::ns_from_f64(a.first()?.as_f64()? * 1e9)?;
                 let v: f64 = a.get(1)?.as_str()?.parse().ok()?;
-                (ns.abs() < 9.2e18).then(|| (ns.round() as i64, v))
+                Some((ns, v))
             });
             let Some((ts, value)) = parsed else {
                 account.skip(SkipReason::Malformed, row, || p.to_string());

@@ -6,12 +6,25 @@
 //! no guard around the decoder can turn it into an error. These checks read the same
 //! structures first, bounding every count by the bytes that could hold it.
 
+use std::path::Path;
+
 use polars_buffer::Buffer;
 
-/// Checks the footer's structure, then every page header: `Err` says what is wrong.
-pub(crate) fn check(bytes: &Buffer<u8>) -> Result<(), String> {
-    check_footer(bytes)?;
-    check_page_headers(bytes)
+use crate::error::Error;
+use crate::input;
+
+/// Checks the footer's structure, then every page header of the Parquet file at `path`. A
+/// problem, or a panic in polars' footer decoding on the way, is "the file is corrupt".
+pub(crate) fn check(path: &Path, bytes: &Buffer<u8>) -> Result<(), Error> {
+    input::guarded(|| {
+        check_footer(bytes)?;
+        check_page_headers(bytes)
+    })
+    .and_then(|checked| checked)
+    .map_err(|reason| Error::Corrupt {
+        path: path.to_owned(),
+        reason,
+    })
 }
 
 /// How deep unknown values in the footer may nest (as deep as polars skips them).

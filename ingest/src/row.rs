@@ -261,10 +261,7 @@ fn decode_parquet(
             path: path.to_owned(),
         });
     }
-    parquet::check(&bytes).map_err(|reason| Error::Corrupt {
-        path: path.to_owned(),
-        reason,
-    })?;
+    parquet::check(path, &bytes)?;
     let bytes = &bytes[..];
     let pq = |e| Error::Parquet {
         path: path.to_owned(),

@@ -44,7 +44,12 @@ fn parse_epoch(s: &str) -> Option<i64> {
     } else {
         1.0
     };
-    let ns = v * scale;
+    ns_from_f64(v * scale)
+}
+
+/// Nanoseconds given as a float, rounded; `None` where they do not fit in i64 (beyond about
+/// 292 years either side of 1970).
+pub(crate) fn ns_from_f64(ns: f64) -> Option<i64> {
     (ns.abs() < 9.2e18).then(|| ns.round() as i64)
 }
 

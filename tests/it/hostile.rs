@@ -19,6 +19,13 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// What `rift classify` says on stderr about an export it must refuse as bad input (exit 3).
+fn classify_error(export: &Path) -> String {
+    let o = rift(&["classify", export.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    stderr(&o)
+}
+
 /// A fresh copy of the shipped etcd example, to break; the folder lives as long as the guard.
 fn example_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -94,9 +101,7 @@ fn a_compressed_file_cut_short_is_named_with_the_line_where_it_breaks() {
     let gz = export.join("metrics.csv.gz");
     let bytes = fs::read(&gz).unwrap();
     fs::write(&gz, &bytes[..bytes.len() / 2]).unwrap();
-    let o = rift(&["classify", export.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
-    let err = stderr(&o);
+    let err = classify_error(&export);
     assert!(err.contains("metrics.csv.gz"), "{err}");
     assert!(
         err.contains("the gzip stream breaks off after line "),
@@ -136,9 +141,7 @@ fn parquet_counts_that_would_make_the_decoder_abort_are_reported_as_corrupt() {
             dir.path().join("counters.parquet"),
         )
         .unwrap();
-        let o = rift(&["classify", dir.path().to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(3), "{input}: {}", stdout(&o));
-        let err = stderr(&o);
+        let err = classify_error(dir.path());
         assert!(
             err.contains(&format!(
                 "counters.parquet': the file is corrupt {reason}; export it again"
@@ -273,9 +276,7 @@ fn wide_counters(export: &Path, nodes: usize) {
 fn a_million_node_names_stop_at_the_limit_with_the_flag_to_raise_it() {
     let (_dir, export) = counters_copy();
     wide_counters(&export, 1_000_000);
-    let o = rift(&["classify", export.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
-    let err = stderr(&o);
+    let err = classify_error(&export);
     assert!(
         err.contains("wide.csv:9999: more than 10000 distinct node names (the next is 'w9997')"),
         "{err}"
@@ -601,9 +602,7 @@ fn a_timestamp_decades_off_stops_with_the_row_named() {
     edit_lines(&export.join("counters.csv"), |lines| {
         lines.push(b"1970-01-01T00:00:05.000Z,n1,n2,heartbeat,10,10".to_vec());
     });
-    let o = rift(&["classify", export.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
-    let err = stderr(&o);
+    let err = classify_error(&export);
     assert!(
         err.contains("counters.csv:362: its time, 1970-01-01T00:00:05.000Z"),
         "{err}"
@@ -615,9 +614,7 @@ fn a_timestamp_decades_off_stops_with_the_row_named() {
     edit_lines(&export.join("health.csv"), |lines| {
         lines.push(b"1970-01-01T00:00:05.000Z,client,n1,200,3".to_vec());
     });
-    let o = rift(&["classify", export.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
-    let err = stderr(&o);
+    let err = classify_error(&export);
     assert!(
         err.contains("1970-01-01T00:00:05.000Z at health.csv:182"),
         "{err}"

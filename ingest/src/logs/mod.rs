@@ -199,8 +199,7 @@ fn election_skews(files: &[LogFile], resolver: &NodeResolver) -> Vec<ClockSkew> 
     let diff: BTreeMap<(NodeId, NodeId), i64> = samples
         .into_iter()
         .filter_map(|(pair, mut d)| {
-            d.sort_unstable();
-            let median = d[d.len() / 2];
+            let median = clock::median(&mut d)?;
             let agree = d.len() >= MIN_SHARED_ELECTIONS
                 && d.iter()
                     .all(|x| (x - median).abs() <= ELECTION_AGREEMENT_NS);

@@ -571,10 +571,7 @@ impl PairStore {
         }
         let diff: BTreeMap<(u32, u32), i64> = pair
             .into_iter()
-            .map(|(k, mut v)| {
-                v.sort_unstable();
-                (k, v[v.len() / 2])
-            })
+            .filter_map(|(k, mut v)| Some((k, clock::median(&mut v)?)))
             .collect();
         clock::place(&diff, 1)
     }
