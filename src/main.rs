@@ -62,6 +62,27 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     }
 }
 
+/// Whether the command prints JSON: its output then escapes hazards the way JSON strings do.
+fn writes_json(cli: &Cli) -> bool {
+    use cmd::corpus::Command as C;
+    match &cli.command {
+        Command::Ingest(a) => a.json,
+        Command::Graph(a) => a.format == cmd::graph::Format::Json,
+        Command::Classify(a) => a.json,
+        Command::Replay(a) => a.json,
+        Command::Corpus(a) => match &a.command {
+            C::List { json, .. }
+            | C::Show { json, .. }
+            | C::Search { json, .. }
+            | C::Classify { json, .. }
+            | C::Evaluate { json }
+            | C::Similar { json, .. } => *json,
+            C::Check | C::Add { .. } => false,
+        },
+        Command::Profiles(_) | Command::Report(_) | Command::Synth(_) | Command::Export(_) => false,
+    }
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()
@@ -81,7 +102,12 @@ fn main() {
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     // Everything printed passes through `Inert`: what the export holds cannot drive the terminal.
-    let mut out = inert::Inert::new(std::io::BufWriter::new(stdout.lock()));
+    let style = if writes_json(&cli) {
+        inert::Style::Json
+    } else {
+        inert::Style::Text
+    };
+    let mut out = inert::Inert::new(std::io::BufWriter::new(stdout.lock()), style);
     let result = run(&cli, &mut out).and_then(|()| out.flush().map_err(Into::into));
     let code = match result {
         Ok(()) => ExitCode::Success,

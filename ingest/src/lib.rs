@@ -38,6 +38,7 @@ mod config;
 mod discover;
 mod error;
 mod export;
+pub mod inert;
 mod input;
 mod logs;
 mod metrics;
