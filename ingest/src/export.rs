@@ -754,28 +754,22 @@ impl Export {
         progress: &dyn Progress,
     ) -> Result<StreamReport, Error> {
         // Written beside its final name and renamed there once complete, so that an
-        // interrupted run never leaves a truncated table under that name.
-        let dir = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".rift-observations-")
-            .tempfile_in(dir)
+        // interrupted run never leaves a truncated table under that name (a device is written
+        // into, never replaced: `crate::output`).
+        let file = crate::output::OutFile::create(out, ".rift-observations-")
             .map_err(|e| Error::io(out, e))?;
         let pq = |e: PolarsError| Error::Parquet {
             path: out.to_owned(),
             source: e,
         };
-        let mut writer = ParquetWriter::new(tmp.as_file())
+        let mut writer = ParquetWriter::new(file.file())
             .batched(&observations_schema())
             .map_err(pq)?;
         let report = self.stream(progress, &mut |df| {
             writer.write_batch(&df).map_err(|e| e.to_string())
         })?;
         writer.finish().map_err(pq)?;
-        tmp.as_file().sync_all().map_err(|e| Error::io(out, e))?;
-        tmp.persist(out).map_err(|e| Error::io(out, e.error))?;
+        file.finish().map_err(|e| Error::io(out, e))?;
         Ok(report)
     }
 }

@@ -44,6 +44,7 @@ mod logs;
 mod metrics;
 pub mod model;
 mod nodes;
+pub mod output;
 mod parquet;
 mod row;
 mod source;

@@ -1,7 +1,7 @@
 //! Writing a report so that a reader never finds a half-written one under the final name: each
-//! file is written to a temporary file in the same folder and renamed into place.
+//! file is written to a temporary file in the same folder and renamed into place (through a
+//! symbolic link; a device is written into instead, see `rift_ingest::output`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -21,7 +21,7 @@ pub fn write(rendered: &Rendered, path: &Path) -> Result<Vec<PathBuf>, Error> {
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::Write {
                 path: parent.to_owned(),
-                reason: plain(e),
+                reason: e,
             })?;
         }
         atomic(&p, content.as_bytes())?;
@@ -32,33 +32,11 @@ pub fn write(rendered: &Rendered, path: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(written)
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it to `path`.
+/// Writes `bytes` to `path` the way every `-o` is written (`rift_ingest::output`): renamed into
+/// place when complete, through a symbolic link, into a device rather than over it.
 pub fn atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let err = |e| Error::Write {
+    rift_ingest::output::write(path, ".rift-report-", bytes).map_err(|reason| Error::Write {
         path: path.to_owned(),
-        reason: plain(e),
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".rift-report-");
-    // A report is for reading: the usual permissions of a new file (less the umask), not the
-    // owner-only ones of a temporary file.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
-}
-
-/// The operating system's reason alone, without the temporary file's random name that the
-/// `tempfile` errors append (" at path …").
-fn plain(e: std::io::Error) -> std::io::Error {
-    let text = e.to_string();
-    let reason = text.split(" at path ").next().unwrap_or(&text).to_owned();
-    std::io::Error::new(e.kind(), reason)
+        reason,
+    })
 }

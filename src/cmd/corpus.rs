@@ -371,7 +371,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             let draft = rift_corpus::draft_entry(&text, &v, id.as_deref(), source.as_deref());
             match output {
                 Some(path) => {
-                    std::fs::write(path, &draft)
+                    rift_ingest::output::write(path, ".rift-draft-", draft.as_bytes())
                         .with_context(|| format!("cannot write '{}'", path.display()))?;
                     writeln!(out, "draft written to {}", path.display())?;
                 }

@@ -122,6 +122,10 @@ fn options(args: &Args) -> Result<ExportOptions, rift_replay::Error> {
 #[cfg(unix)]
 fn make_executable(path: &Path) -> anyhow::Result<()> {
     use std::os::unix::fs::PermissionsExt;
+    // A device or FIFO written into (`-o /dev/stdout`) keeps its own mode.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
         .with_context(|| format!("cannot make '{}' executable", path.display()))
 }

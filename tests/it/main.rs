@@ -12,6 +12,7 @@ mod fuzz_corpus;
 mod fuzz_harness;
 mod hostile;
 mod netns;
+mod outputs;
 mod recordings;
 mod reference;
 mod report;
