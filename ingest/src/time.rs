@@ -191,6 +191,11 @@ pub fn format_ts(ns: i64) -> String {
     )
 }
 
+/// The longest duration [`parse_duration`] accepts: 100 years (of 365 days), beyond any incident
+/// or scenario and far enough from `i64::MAX` ns (292 years) that adding two such durations to a
+/// timestamp of this century cannot overflow.
+pub(crate) const MAX_DURATION_NS: i64 = 100 * 365 * 86_400 * 1_000_000_000;
+
 /// Parses a duration such as `1s`, `500ms`, `2m`, `1h`, `1.5s`, `250us`, `10ns` into
 /// nanoseconds. A bare number means seconds. Returns an error message naming the accepted units.
 pub fn parse_duration(s: &str) -> Result<i64, String> {
@@ -216,8 +221,14 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         }
     };
     let ns = (value * scale).round();
-    if !(ns.is_finite() && ns > 0.0 && ns < 9.2e18) {
+    if !(ns.is_finite() && ns > 0.0) {
         return Err(format!("invalid duration '{s}': it must be positive"));
+    }
+    if ns > MAX_DURATION_NS as f64 {
+        return Err(format!(
+            "invalid duration '{s}': longer than {} (100 years), the longest rift takes",
+            format_duration(MAX_DURATION_NS)
+        ));
     }
     Ok(ns as i64)
 }

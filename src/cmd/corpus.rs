@@ -61,8 +61,8 @@ pub(crate) enum Command {
         /// Only entries of these years: `2012`, `2010..2015`, `2010..` or `..2015`.
         #[arg(long, value_name = "RANGE")]
         year: Option<String>,
-        /// How many hits to show.
-        #[arg(long, default_value_t = 10)]
+        /// How many hits to show (1 to 10000).
+        #[arg(long, default_value_t = 10, value_parser = super::count::<1, { super::MAX_HITS }>)]
         limit: usize,
         /// Print JSON.
         #[arg(long)]
@@ -100,8 +100,8 @@ pub(crate) enum Command {
     Similar {
         /// An entry id or a file.
         target: String,
-        /// How many to show.
-        #[arg(long, default_value_t = 5)]
+        /// How many to show (1 to 10000).
+        #[arg(long, default_value_t = 5, value_parser = super::count::<1, { super::MAX_HITS }>)]
         limit: usize,
         /// Print JSON.
         #[arg(long)]

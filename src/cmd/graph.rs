@@ -45,6 +45,10 @@ pub(crate) struct Args {
 }
 
 /// How observations become a timeline; shared by the commands that build one.
+/// The highest `--max-nodes`: a hundred times the default, past which the pairs of nodes alone
+/// (10^12) outgrow any timeline.
+const MAX_NODES_LIMIT: usize = 1_000_000;
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct TimelineArgs {
     /// Window length (e.g. 1s, 500ms, 1m).
@@ -75,7 +79,12 @@ pub(crate) struct LogArgs {
     pub(crate) profiles: Vec<PathBuf>,
     /// Stop with an error when the export names more distinct nodes than this (a column that
     /// is not a node name read as one would otherwise exhaust memory).
-    #[arg(long, value_name = "N", default_value_t = rift_ingest::DEFAULT_MAX_NODES)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = rift_ingest::DEFAULT_MAX_NODES,
+        value_parser = super::count::<1, MAX_NODES_LIMIT>
+    )]
     pub(crate) max_nodes: usize,
 }
 

@@ -42,8 +42,8 @@ pub(crate) struct Args {
     /// The seed of the replay, printed in the report.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub(crate) seed: u64,
-    /// How many similar public incidents to list; 0 leaves the corpus out.
-    #[arg(long, value_name = "N", default_value_t = 5)]
+    /// How many similar public incidents to list (0 to 100); 0 leaves the corpus out.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = super::count::<0, 100>)]
     pub(crate) similar: usize,
     /// The corpus entries folder (default: the corpus shipped with rift).
     #[arg(long, value_name = "DIR")]

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `rift` binary.
 
+mod arguments;
 mod browser;
 mod cli;
 mod corpus;
