@@ -27,6 +27,8 @@ use crate::error::CorpusError;
 const SCHEMA_VERSION: u32 = 1;
 /// The marker written last into a complete index folder.
 const READY: &str = "READY";
+/// The lock file in the cache folder that processes sharing the cache take turns through.
+const LOCK: &str = ".lock";
 
 /// Where rift keeps caches: `$RIFT_CACHE_DIR`, else `$XDG_CACHE_HOME/rift`, else
 /// `~/.cache/rift`, else a `rift-cache` folder in the system's temporary folder.
@@ -178,35 +180,41 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> CorpusError + '_ {
 impl CorpusIndex {
     /// Opens the index of `corpus` under `cache`, building it first if no complete index of this
     /// exact content is there.
+    ///
+    /// Processes that share the cache take turns through a lock file (`cache/.lock`): opening
+    /// an index holds it shared, building one (and sweeping old ones away) holds it alone. So a
+    /// build never deletes a folder another process is building or about to open, and the
+    /// second of two first searches waits for the first build and uses it.
     pub fn open_or_build(corpus: &Corpus, cache: &Path) -> Result<CorpusIndex, CorpusError> {
         let hash = content_hash(corpus);
         let dir = cache.join(format!("corpus-{hash}"));
+        std::fs::create_dir_all(cache).map_err(io(cache))?;
+        let lock_path = cache.join(LOCK);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io(&lock_path))?;
+        lock.lock_shared().map_err(io(&lock_path))?;
         let mut built = false;
         if !dir.join(READY).is_file() {
-            std::fs::create_dir_all(cache).map_err(io(cache))?;
-            // A folder without the marker was never completed (rift only renames complete
-            // indexes into place): it is in the way, not in use.
-            if dir.exists() {
-                std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
-            }
-            let tmp = cache.join(format!(
-                ".corpus-{hash}.tmp-{}-{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos())
-            ));
-            build(corpus, &tmp)?;
-            // Another process may have finished the same index first: keep theirs.
-            if std::fs::rename(&tmp, &dir).is_err() {
-                let _ = std::fs::remove_dir_all(&tmp);
-                if !dir.join(READY).is_file() {
-                    return Err(CorpusError::Index {
-                        dir: dir.clone(),
-                        reason: "cannot move the new index into place".into(),
-                    });
+            // Building needs the cache alone; between the two locks another process may have
+            // built the same index, so it is looked for again.
+            lock.unlock().map_err(io(&lock_path))?;
+            lock.lock().map_err(io(&lock_path))?;
+            if !dir.join(READY).is_file() {
+                // A folder without the marker was never completed (rift only renames complete
+                // indexes into place): it is in the way, not in use.
+                if dir.exists() {
+                    std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
                 }
-            } else {
+                let tmp = cache.join(format!(".corpus-{hash}.tmp-{}", std::process::id()));
+                if tmp.exists() {
+                    std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+                }
+                build(corpus, &tmp)?;
+                std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
                 built = true;
                 sweep(cache, &dir);
             }
@@ -218,6 +226,8 @@ impl CorpusIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(tv(&dir))?;
+        // The reader holds its files open: a later sweep by another process cannot take them.
+        drop(lock);
         Ok(CorpusIndex {
             index,
             reader,

@@ -191,10 +191,10 @@ pub fn format_ts(ns: i64) -> String {
     )
 }
 
-/// The longest duration [`parse_duration`] accepts: 100 years (of 365 days), beyond any incident
-/// or scenario and far enough from `i64::MAX` ns (292 years) that adding two such durations to a
-/// timestamp of this century cannot overflow.
-pub(crate) const MAX_DURATION_NS: i64 = 100 * 365 * 86_400 * 1_000_000_000;
+/// The longest duration [`parse_duration`] accepts: 10 years (of 365 days), beyond any incident
+/// or setting, and small enough that a timestamp rift accepts (up to the year 2200) plus a dozen
+/// such durations stays below `i64::MAX` ns (the year 2262).
+pub(crate) const MAX_DURATION_NS: i64 = 10 * 365 * 86_400 * 1_000_000_000;
 
 /// Parses a duration such as `1s`, `500ms`, `2m`, `1h`, `1.5s`, `250us`, `10ns` into
 /// nanoseconds. A bare number means seconds. Returns an error message naming the accepted units.
@@ -226,7 +226,7 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     }
     if ns > MAX_DURATION_NS as f64 {
         return Err(format!(
-            "invalid duration '{s}': longer than {} (100 years), the longest rift takes",
+            "invalid duration '{s}': longer than {} (10 years), the longest rift takes",
             format_duration(MAX_DURATION_NS)
         ));
     }

@@ -207,13 +207,15 @@ impl Timeline {
         if ts_ns < self.epoch_ns {
             return None;
         }
-        let w = (ts_ns - self.epoch_ns) / self.window_ns;
+        // Saturating: a timeline read back from JSON may hold any epoch and window.
+        let w = ts_ns.saturating_sub(self.epoch_ns) / self.window_ns.max(1);
         (w < i64::from(self.windows)).then_some(WindowIdx(w as u32))
     }
 
     /// Start of window `w`, ns since the epoch.
     pub fn window_start(&self, w: WindowIdx) -> i64 {
-        self.epoch_ns + i64::from(w.0) * self.window_ns
+        self.epoch_ns
+            .saturating_add(i64::from(w.0).saturating_mul(self.window_ns))
     }
 
     /// Channels with any series, in channel order.

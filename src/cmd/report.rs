@@ -97,6 +97,14 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     } else {
         similar(args, &verdict)
     };
+    // The report says why a section is empty; whoever ran the command hears it too, so a report
+    // without its similar incidents is never taken for a complete one.
+    if let (Err(why), true) = (&similar, args.similar > 0) {
+        eprintln!(
+            "warning: the report lists no similar incidents: {}",
+            crate::inert::text(why)
+        );
+    }
     let report = Report::build(&Inputs {
         source: &source,
         verdict: &verdict,

@@ -96,7 +96,7 @@ fn counts_name_their_range() {
     let o = rift(&["graph", EXPORT, "--window", "99999999999999h"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("longer than 876000h (100 years), the longest rift takes"),
+        stderr(&o).contains("longer than 87600h (10 years), the longest rift takes"),
         "{}",
         stderr(&o)
     );

@@ -190,3 +190,39 @@ fn classify_reads_stdin_and_add_drafts_an_entry_that_checks_once_filled_in() {
     let o = rift(&["corpus", "--entries", dir.path().to_str().unwrap(), "check"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// Many processes building the first index of one cache at once: each waits for the one build
+/// instead of deleting another's folder, and all give the same answer.
+#[test]
+fn concurrent_first_searches_share_one_build() {
+    let cache = tempfile::tempdir().unwrap();
+    let children: Vec<std::process::Child> = (0..12)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_rift"))
+                .args(["corpus", "search", "split brain", "--json"])
+                .env("RIFT_CACHE_DIR", cache.path())
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<std::process::Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for o in &outputs {
+        assert!(o.status.success(), "{}", stderr(o));
+        assert_eq!(o.stdout, outputs[0].stdout);
+    }
+    // One index folder is left, and no half-built one.
+    let mut names: Vec<String> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].starts_with("corpus-"), "{names:?}");
+}

@@ -206,34 +206,41 @@ pub(crate) fn text_width(s: &str) -> f64 {
 /// A horizontal time axis from `t0` to `t1` (ns) drawn between `x0` and `x1` at `y`, with
 /// ticks at round intervals labelled as time of day.
 pub(crate) fn time_axis(out: &mut String, t0: i64, t1: i64, x0: f64, x1: f64, y: f64) {
-    let span = (t1 - t0).max(1) as f64 / 1e9;
+    // Spans are worked in i128: a time axis over the widest span an export may have (its ends
+    // near the edges of i64 ns) neither overflows nor turns around.
+    let (t0, t1) = (i128::from(t0.min(t1)), i128::from(t0.max(t1)));
+    let span_ns = (t1 - t0).max(1);
+    let span = span_ns as f64 / 1e9;
     let steps = [
         1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
         21600.0, 43200.0, 86400.0,
     ];
     let target = span / 8.0;
+    // Past a day a step, whole days: the axis keeps about eight ticks however long the span.
     let step = steps
         .iter()
         .copied()
         .find(|s| *s >= target)
-        .unwrap_or(86400.0);
+        .unwrap_or_else(|| (target / 86400.0).ceil() * 86400.0);
     let _ = write!(
         out,
         r##"<line x1="{x0:.1}" y1="{y:.1}" x2="{x1:.1}" y2="{y:.1}" stroke="#666" stroke-width="0.8"/>"##
     );
-    let step_ns = (step * 1e9) as i64;
+    let step_ns = (step * 1e9) as i128;
     let mut t = t0.div_euclid(step_ns) * step_ns;
     if t < t0 {
         t += step_ns;
     }
     while t <= t1 {
-        let x = x0 + (t - t0) as f64 / (t1 - t0).max(1) as f64 * (x1 - x0);
+        let x = x0 + (t - t0) as f64 / span_ns as f64 * (x1 - x0);
         let _ = write!(
             out,
             r##"<line x1="{x:.1}" y1="{y:.1}" x2="{x:.1}" y2="{:.1}" stroke="#666" stroke-width="0.8"/>"##,
             y + 4.0
         );
-        let tod = text::time_of_day(t);
+        // Within [t0, t1], both i64.
+        let t_ns = i64::try_from(t).unwrap_or(i64::MAX);
+        let tod = text::time_of_day(t_ns);
         let shown = if step >= 60.0 { &tod[..5] } else { &tod[..8] };
         label(out, x, y + 15.0, "middle", shown);
         t += step_ns;
@@ -294,7 +301,11 @@ impl Scale {
     }
 
     pub(crate) fn x(&self, t: i64) -> f64 {
-        let f = (t.clamp(self.t0, self.t1) - self.t0) as f64 / (self.t1 - self.t0).max(1) as f64;
+        // In i128 and with the ends in order, so that no span (however wide, or given the
+        // wrong way round) overflows or panics in `clamp`.
+        let (t0, t1) = (self.t0.min(self.t1), self.t0.max(self.t1));
+        let (t, t0, t1) = (i128::from(t.clamp(t0, t1)), i128::from(t0), i128::from(t1));
+        let f = (t - t0) as f64 / (t1 - t0).max(1) as f64;
         self.x0 + f * (self.x1 - self.x0)
     }
 }
@@ -329,6 +340,28 @@ pub(crate) fn short(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_scales_hold_at_the_edges_of_time() {
+        // Ends at the edges of i64 ns, the wrong way round, or equal: no panic, x within the plot.
+        for (t0, t1) in [
+            (i64::MIN, i64::MAX),
+            (i64::MAX, i64::MIN),
+            (5, 5),
+            (0, 7_258_118_400_000_000_000),
+        ] {
+            let scale = Scale::labelled(t0, t1);
+            for t in [i64::MIN, -1, 0, 1, i64::MAX, t0, t1] {
+                let x = scale.x(t);
+                assert!((scale.x0..=scale.x1).contains(&x), "{t0} {t1} {t}: {x}");
+            }
+            let mut out = String::new();
+            time_axis(&mut out, t0, t1, 0.0, PLOT_W, 10.0);
+            // About eight ticks, however long the span.
+            let ticks = out.matches("<text").count();
+            assert!(ticks <= 12, "{t0} {t1}: {ticks} ticks");
+        }
+    }
 
     #[test]
     fn bins_cover_every_window_once() {
