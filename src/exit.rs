@@ -10,7 +10,7 @@ pub(crate) enum ExitCode {
     /// The command line is wrong (clap prints the usage).
     Usage = 2,
     /// The input cannot be read: a missing export folder, a file that is not what it claims, a
-    /// malformed `incident.toml`.
+    /// malformed `incident.toml`, a postmortem text that is too large or not text.
     BadInput = 3,
 }
 
@@ -30,6 +30,7 @@ impl ExitCode {
                     )
                 })
                 || e.downcast_ref::<crate::cmd::corpus::BadCorpus>().is_some()
+                || e.downcast_ref::<crate::cmd::UnreadableInput>().is_some()
                 || e.downcast_ref::<rift_replay::Error>().is_some_and(|e| {
                     matches!(
                         e,

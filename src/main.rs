@@ -114,7 +114,13 @@ fn main() {
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {
             drop(out);
-            eprintln!("error: {}", inert::text(&exit::message(&err)));
+            // A corpus error has been shown as a diagnostic with its span already.
+            if !err
+                .chain()
+                .any(|e| e.downcast_ref::<cmd::corpus::BadCorpus>().is_some())
+            {
+                eprintln!("error: {}", inert::text(&exit::message(&err)));
+            }
             ExitCode::of(&err)
         }
     };

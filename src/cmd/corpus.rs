@@ -317,14 +317,13 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
                 Some(e) => index.similar_to_entry(e, (*limit).max(1))?,
                 None => {
                     let path = std::path::Path::new(target);
-                    if !path.is_file() {
+                    if !path.exists() {
                         return Err(UsageError(format!(
                             "'{target}' is neither an entry id nor a file: `rift corpus list` shows the ids"
                         ))
                         .into());
                     }
-                    let text = std::fs::read_to_string(path)
-                        .with_context(|| format!("cannot read '{target}'"))?;
+                    let text = read_text(target)?;
                     index.similar_to_text(&text, None, (*limit).max(1))?
                 }
             };
@@ -474,15 +473,57 @@ fn show(e: &Entry, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_text(file: &str) -> anyhow::Result<String> {
+/// The most a postmortem text may hold: a long postmortem is a few hundred kilobytes, and the
+/// classifier's time and memory grow with the text.
+const MAX_TEXT_BYTES: u64 = 4 << 20;
+
+/// Reads a postmortem text: a file (a regular one, at most [`MAX_TEXT_BYTES`]) or `-` for
+/// standard input (read up to the same size).
+fn read_text(file: &str) -> Result<String, super::UnreadableInput> {
+    let unreadable = |reason: String| super::UnreadableInput {
+        path: if file == "-" {
+            "standard input".to_owned()
+        } else {
+            format!("'{file}'")
+        },
+        reason,
+    };
+    let too_big = || {
+        format!(
+            "it holds more than {} MiB, the most a postmortem text may hold; pass the part that tells the incident",
+            MAX_TEXT_BYTES >> 20
+        )
+    };
+    let mut bytes = Vec::new();
     if file == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .context("cannot read standard input")?;
-        Ok(s)
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), MAX_TEXT_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(|e| unreadable(e.to_string()))?;
     } else {
-        std::fs::read_to_string(file).with_context(|| format!("cannot read '{file}'"))
+        let meta = std::fs::metadata(file).map_err(|e| unreadable(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(unreadable(
+                "it is not a regular file (a folder, FIFO or device); pass a text file, or - for standard input".into(),
+            ));
+        }
+        if meta.len() > MAX_TEXT_BYTES {
+            return Err(unreadable(too_big()));
+        }
+        let f = std::fs::File::open(file).map_err(|e| unreadable(e.to_string()))?;
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_TEXT_BYTES + 1), &mut bytes)
+            .map_err(|e| unreadable(e.to_string()))?;
     }
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        return Err(unreadable(too_big()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "it is not UTF-8 text (byte {} is not); convert it, e.g. with iconv -t UTF-8",
+            e.utf8_error().valid_up_to() + 1
+        ))
+    })
 }
 
 fn print_verdict(v: &TextVerdict, out: &mut dyn Write) -> anyhow::Result<()> {

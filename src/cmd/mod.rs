@@ -26,6 +26,16 @@ pub(crate) fn count<const LO: usize, const HI: usize>(s: &str) -> Result<usize, 
 /// for years to come, and small enough to rank in memory at once.
 pub(crate) const MAX_HITS: usize = 10_000;
 
+/// A file named on the command line (a postmortem text, a profile) that cannot be read as one.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {path}: {reason}")]
+pub(crate) struct UnreadableInput {
+    /// The file, quoted, or `standard input`.
+    pub(crate) path: String,
+    /// Why, and what to do.
+    pub(crate) reason: String,
+}
+
 /// A flag value that clap accepted but that makes no sense (e.g. `--at` outside the incident).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -226,3 +226,83 @@ fn concurrent_first_searches_share_one_build() {
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].starts_with("corpus-"), "{names:?}");
 }
+
+/// A postmortem text that cannot be read as one — missing, not UTF-8, too large, not a regular
+/// file, from a file or from standard input — is bad input (exit 3) with the reason, read in
+/// bounded time and memory.
+#[test]
+fn texts_that_cannot_be_read_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    std::fs::write(
+        p("latin1.txt"),
+        b"the r\xe9plica could not reach the primary",
+    )
+    .unwrap();
+    let big = "the link flapped. ".repeat((5 << 20) / 18);
+    std::fs::write(p("big.txt"), &big).unwrap();
+    let fifo = p("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (args, reason) in [
+        (
+            vec!["corpus", "classify", "/no/such/text"],
+            "No such file or directory",
+        ),
+        (
+            vec!["corpus", "classify", &p("latin1.txt")],
+            "it is not UTF-8 text (byte 6 is not)",
+        ),
+        (
+            vec!["corpus", "similar", &p("big.txt")],
+            "it holds more than 4 MiB, the most a postmortem text may hold",
+        ),
+        (
+            vec!["corpus", "add", &fifo],
+            "it is not a regular file (a folder, FIFO or device)",
+        ),
+    ] {
+        let o = rift(&args);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(reason), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o).matches("cannot read").count(),
+            1,
+            "{}",
+            stderr(&o)
+        );
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rift"))
+        .args(["corpus", "classify", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The writer stops when rift has read its fill and closed the pipe.
+    let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), big.as_bytes());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("cannot read standard input: it holds more than 4 MiB"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A corpus folder that cannot be read is shown once, as a diagnostic.
+#[test]
+fn a_missing_entries_folder_is_reported_once() {
+    let o = rift(&["corpus", "--entries", "/no/such/entries", "list"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        stderr(&o).matches("cannot read '/no/such/entries'").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+}
