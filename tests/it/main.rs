@@ -12,6 +12,7 @@ mod fuzz_corpus;
 #[path = "../../fuzz/harness.rs"]
 mod fuzz_harness;
 mod hostile;
+mod hostile_export;
 mod netns;
 mod outputs;
 mod recordings;

@@ -1,5 +1,8 @@
 //! Chaos Mesh `NetworkChaos` manifests, written as YAML text (no YAML library: the documents are
-//! small and fixed in shape, and every string goes through one quoting function).
+//! small and fixed in shape, and every string goes through one quoting function, `plan::quote`,
+//! which escapes whatever a YAML 1.1 or 1.2 reader would take as a line break). The phase's and
+//! the scenario's names are carried as annotations (`rift/phase`, `rift/scenario-name`), so a
+//! reader gets them back as values; in comments they are made inert (`plan::comment`).
 //!
 //! One manifest per phase and sending host, or per down interval of a flapping phase, each with
 //! `direction: to`, the sender as `selector` and the receivers as `target`. Chaos Mesh documents
@@ -20,7 +23,7 @@
 use crate::error::Error;
 use crate::export::Exporter;
 use crate::export::options::ExportOptions;
-use crate::export::plan::{self, Cut, quote};
+use crate::export::plan::{self, Cut, Dialect};
 use crate::scenario::{Dur, Scenario};
 use crate::time::SimTime;
 
@@ -61,6 +64,7 @@ impl Action {
 impl Exporter for ChaosMesh {
     fn write(&self, scenario: &Scenario, opts: &ExportOptions) -> Result<String, Error> {
         plan::check_host_names(scenario, TARGET)?;
+        check_label_key(&opts.label_key)?;
         let hosts = scenario.hosts();
         let scen = plan::slug(plan::scenario_name(scenario));
         let scen = truncate(&scen, 40);
@@ -119,6 +123,51 @@ impl Exporter for ChaosMesh {
         }
         Ok(out)
     }
+}
+
+/// A YAML double-quoted scalar.
+fn quote(text: &str) -> String {
+    plan::quote(text, Dialect::Yaml)
+}
+
+/// Longest Kubernetes label name, and longest prefix (a DNS subdomain), as the API server checks
+/// them: a key beyond either is refused when the manifest is applied.
+const MAX_LABEL_NAME: usize = 63;
+const MAX_LABEL_PREFIX: usize = 253;
+
+/// Refuses a `--label-key` that Kubernetes would not accept as a label key: `[prefix/]name`, the
+/// prefix a DNS subdomain (lowercase letters, digits, '-' and '.'), the name 1-63 letters,
+/// digits, '-', '_' or '.', starting and ending with a letter or digit.
+fn check_label_key(key: &str) -> Result<(), Error> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    let ends_ok = |t: &str| {
+        t.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && t.ends_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    let name_ok = name.len() <= MAX_LABEL_NAME
+        && ends_ok(name)
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let prefix_ok = prefix.is_none_or(|p| {
+        p.len() <= MAX_LABEL_PREFIX
+            && ends_ok(p)
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.'))
+    });
+    if name_ok && prefix_ok {
+        return Ok(());
+    }
+    Err(Error::ExportOption {
+        flag: "--label-key",
+        value: plan::comment(key).into_owned(),
+        reason: format!(
+            "not a Kubernetes label key: write [PREFIX/]NAME, the prefix a DNS subdomain (lowercase letters, digits, '-', '.'; at most {MAX_LABEL_PREFIX}), the name at most {MAX_LABEL_NAME} letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+        ),
+    })
 }
 
 fn help(label_key: &str) -> String {
@@ -234,6 +283,9 @@ metadata:
   name: {name}
   labels:
     rift/scenario: {scen}
+  annotations:
+    rift/scenario-name: {scenario_name}
+    rift/phase: {phase_name}
 spec:
   action: {action}
   mode: all
@@ -253,7 +305,9 @@ spec:
         name = m.name,
         start = plan::secs(m.start),
         end = plan::secs(m.end),
-        phase = plan::phase_label(scenario, m.phase),
+        phase = plan::comment(&plan::phase_label(scenario, m.phase)),
+        scenario_name = quote(plan::scenario_name(scenario)),
+        phase_name = quote(&plan::phase_label(scenario, m.phase)),
         from = m.from,
         to = m.to.join(", "),
         scen = quote(scen),
@@ -345,6 +399,104 @@ mod tests {
             e.to_string(),
             "cannot export phase 1 to chaos-mesh: it is limited to flow client, and NetworkChaos cannot match ports; export it with --to iptables and --ports"
         );
+    }
+
+    /// The annotations of every document PyYAML reads in `yaml`, as JSON; `None` (with a
+    /// message) without python3 and its `yaml` module.
+    fn pyyaml_annotations(yaml: &str) -> Option<serde_json::Value> {
+        use std::io::Write as _;
+        const READ: &str = "import json, sys, yaml\n\
+            docs = list(yaml.safe_load_all(sys.stdin.read()))\n\
+            print(json.dumps([d['metadata'].get('annotations') if isinstance(d, dict) and 'metadata' in d else d for d in docs]))\n";
+        let Ok(mut child) = std::process::Command::new("python3")
+            .args(["-c", READ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+        else {
+            eprintln!("skipping the PyYAML check: no python3");
+            return None;
+        };
+        child.stdin.take()?.write_all(yaml.as_bytes()).ok()?;
+        let out = child.wait_with_output().ok()?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("No module named 'yaml'"),
+                "PyYAML could not read the manifests: {err}"
+            );
+            eprintln!("skipping the PyYAML check: python3 has no yaml module (python3-yaml)");
+            return None;
+        }
+        Some(serde_json::from_slice(&out.stdout).unwrap())
+    }
+
+    #[test]
+    fn hostile_names_read_back_as_written_and_add_no_document() {
+        for name in plan::hostile_names() {
+            let s = plan::hostile(&name);
+            let opts = ExportOptions {
+                origin: name.clone(),
+                ..ExportOptions::default()
+            };
+            let y = export(&s, ExportTarget::ChaosMesh, &opts).unwrap();
+            // One per sender of the cut: n1 -> n2, n3; n2 -> n1; n3 -> n1.
+            let docs = yaml_rust2::YamlLoader::load_from_str(&y).unwrap();
+            assert_eq!(docs.len(), 3, "{y}");
+            for d in &docs {
+                let keys: Vec<&str> = d
+                    .as_hash()
+                    .unwrap()
+                    .keys()
+                    .map(|k| k.as_str().unwrap())
+                    .collect();
+                assert_eq!(keys, ["apiVersion", "kind", "metadata", "spec"], "{y}");
+                let notes = &d["metadata"]["annotations"];
+                assert_eq!(notes["rift/phase"].as_str(), Some(name.as_str()), "{y}");
+                assert_eq!(notes["rift/scenario-name"].as_str(), Some(name.as_str()));
+                assert_eq!(notes.as_hash().unwrap().len(), 2, "{y}");
+            }
+            let Some(py) = pyyaml_annotations(&y) else {
+                continue;
+            };
+            let want = serde_json::json!({"rift/scenario-name": name, "rift/phase": name});
+            assert_eq!(py, serde_json::json!([want, want, want]), "{y}");
+        }
+    }
+
+    #[test]
+    fn a_label_key_kubernetes_would_refuse_is_refused() {
+        let s = scenario("[[phase]]\nstart = \"1s\"\ndrop = [\"n1->n2\"]\n");
+        for bad in [
+            "a\nb",
+            "a b",
+            "-a",
+            "Example.com/name",
+            "a/",
+            "/a",
+            &"k".repeat(64),
+        ] {
+            let opts = ExportOptions {
+                label_key: bad.to_owned(),
+                ..ExportOptions::default()
+            };
+            let e = export(&s, ExportTarget::ChaosMesh, &opts)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with("--label-key ") && e.contains("not a Kubernetes label key"),
+                "{bad:?}: {e}"
+            );
+            assert!(!e.contains('\n'), "{e}");
+        }
+        for good in ["app", "example.com/pod-name", "app.kubernetes.io/instance"] {
+            let opts = ExportOptions {
+                label_key: good.to_owned(),
+                ..ExportOptions::default()
+            };
+            assert!(export(&s, ExportTarget::ChaosMesh, &opts).is_ok(), "{good}");
+        }
     }
 
     #[test]

@@ -142,7 +142,8 @@ fn steps(
         let groups = port_groups(scenario, opts, c)?;
         let (from, to) = (hosts[c.from.ix()], hosts[c.to.ix()]);
         let phase = plan::phase_label(scenario, c.phase);
-        let mut why = format!("{from} -> {to}, {phase}");
+        // The note lands in a comment of the step table: the phase's name is made inert there.
+        let mut why = format!("{from} -> {to}, {}", plan::comment(&phase));
         if c.flaps {
             why.push_str(&format!(", down phase {}", c.cycle + 1));
         }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::Error;
 use crate::export::Exporter;
 use crate::export::options::ExportOptions;
-use crate::export::plan::{self, Cut};
+use crate::export::plan::{self, Cut, Dialect};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 
@@ -25,6 +25,7 @@ const TARGET: &str = "jepsen";
 
 impl Exporter for Jepsen {
     fn write(&self, scenario: &Scenario, opts: &ExportOptions) -> Result<String, Error> {
+        plan::check_host_names(scenario, TARGET)?;
         let cuts = plan::cuts(scenario);
         for c in &cuts {
             check(scenario, c)?;
@@ -54,13 +55,14 @@ impl Exporter for Jepsen {
             let phases: BTreeSet<usize> = live.iter().map(|c| c.phase).collect();
             let phases: Vec<String> = phases
                 .into_iter()
-                .map(|p| plan::quote(&plan::phase_label(scenario, p)))
+                .map(|p| plan::quote(&plan::phase_label(scenario, p), Dialect::Edn))
                 .collect();
             let entries: Vec<String> = grudge
                 .iter()
                 .map(|(dst, srcs)| {
-                    let srcs: Vec<String> = srcs.iter().map(|s| plan::quote(s)).collect();
-                    format!("{} #{{{}}}", plan::quote(dst), srcs.join(" "))
+                    let srcs: Vec<String> =
+                        srcs.iter().map(|s| plan::quote(s, Dialect::Edn)).collect();
+                    format!("{} #{{{}}}", plan::quote(dst, Dialect::Edn), srcs.join(" "))
                 })
                 .collect();
             steps.push(format!(
@@ -196,6 +198,72 @@ mod tests {
         let s = scenario("[[phase]]\nstart = \"1s\"\ndrop = [\"n1->n2\"]\nchannels = [\"data\"]\n");
         let e = export(&s, ExportTarget::Jepsen, &ExportOptions::default()).unwrap_err();
         assert!(e.to_string().contains("limited to channel data"), "{e}");
+    }
+
+    /// The strings of an EDN text, read back (this exporter's strings use only escapes that
+    /// JSON shares), with what lies outside them.
+    fn edn_strings(text: &str) -> (Vec<String>, String) {
+        let (mut strings, mut outside) = (Vec::new(), String::new());
+        let mut rest = text;
+        while let Some(open) = rest.find('"') {
+            outside.push_str(&rest[..open]);
+            let body = &rest[open + 1..];
+            let mut end = 0;
+            let mut chars = body.char_indices();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => {
+                        end = i;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            strings.push(serde_json::from_str(&rest[open..open + end + 2]).unwrap());
+            rest = &body[end + 1..];
+        }
+        outside.push_str(rest);
+        (strings, outside)
+    }
+
+    #[test]
+    fn hostile_names_stay_inside_their_strings_and_comments() {
+        for name in plan::hostile_names() {
+            let opts = ExportOptions {
+                origin: name.clone(),
+                ..ExportOptions::default()
+            };
+            let out = export(&plan::hostile(&name), ExportTarget::Jepsen, &opts).unwrap();
+            let lines: Vec<&str> = out.split(plan::TERMINATORS).collect();
+            let comments = lines.iter().take_while(|l| l.starts_with(";;")).count();
+            assert_eq!(comments, HELP.lines().count() + 1, "{out}");
+            let forms = &lines[comments..];
+            assert!(forms[0].starts_with("[{:time 1.0 :phases [\""), "{out}");
+            assert!(forms[1].starts_with(" {:time 2.0 :phases []"), "{out}");
+            assert_eq!(forms[2..], [""], "{out}");
+            let (strings, outside) = edn_strings(&forms.join("\n"));
+            assert_eq!(strings[0], name);
+            assert_eq!(strings[1..], ["n1", "n2", "n3", "n2", "n1", "n3", "n1"]);
+            assert!(!outside.contains(';'), "{outside}");
+        }
+    }
+
+    #[test]
+    fn host_names_that_are_not_plain_words_are_refused() {
+        let s = Scenario::parse(
+            "duration = \"3s\"\n[cluster]\nnodes = [\"n1\", \"n2 #{}\"]\n[[phase]]\nstart = \"1s\"\ndrop = [\"n1->n2 #{}\"]\n",
+            "h.toml",
+        )
+        .unwrap();
+        let e = export(&s, ExportTarget::Jepsen, &ExportOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("cannot export host \"n2 #{}\" to jepsen: host names must be"),
+            "{e}"
+        );
     }
 
     #[test]
