@@ -42,6 +42,14 @@ pub enum SkipReason {
     NotRecognised,
     /// The line is not valid UTF-8.
     InvalidUtf8,
+    /// The line is longer than rift holds ([`MAX_LINE_BYTES`](crate::input::MAX_LINE_BYTES));
+    /// it was read past, not held.
+    TooLong,
+    /// The timestamp parses but lies outside the window rift accepts
+    /// ([`TS_MIN_NS`](crate::time::TS_MIN_NS) to [`TS_MAX_NS`](crate::time::TS_MAX_NS)).
+    OutsideWindow,
+    /// The row repeats an earlier row of the same file exactly.
+    Repeated,
     /// No log profile fits the file.
     NoProfile,
     /// The line is about a node that had announced its shutdown (or had not started yet):
@@ -82,12 +90,33 @@ impl fmt::Display for SkipReason {
             SkipReason::OverNodeLimit => f.write_str("names a node beyond --max-nodes"),
             SkipReason::NotRecognised => f.write_str("not recognised (no profile rule reads it)"),
             SkipReason::InvalidUtf8 => f.write_str("not valid UTF-8"),
+            SkipReason::TooLong => write!(
+                f,
+                "line longer than {} bytes",
+                crate::input::thousands(crate::input::MAX_LINE_BYTES as u64)
+            ),
+            SkipReason::OutsideWindow => write!(
+                f,
+                "timestamp outside {} – {}",
+                &crate::time::format_ts(crate::time::TS_MIN_NS)[..10],
+                &crate::time::format_ts(crate::time::TS_MAX_NS)[..10]
+            ),
+            SkipReason::Repeated => f.write_str("repeats an earlier line of the same file"),
             SkipReason::NoProfile => f.write_str("no log profile fits this file"),
             SkipReason::NodeStopped => {
                 f.write_str("about a node that had shut down or not yet started")
             }
             SkipReason::Comment => f.write_str("comment or metadata line"),
             SkipReason::NotUsed(why) => write!(f, "not used: {why}"),
+        }
+    }
+}
+
+impl From<crate::time::TsError> for SkipReason {
+    fn from(e: crate::time::TsError) -> Self {
+        match e {
+            crate::time::TsError::Unparseable => SkipReason::BadTimestamp,
+            crate::time::TsError::OutsideWindow => SkipReason::OutsideWindow,
         }
     }
 }

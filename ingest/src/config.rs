@@ -87,6 +87,9 @@ pub struct LogsConfig {
     pub profile: Option<String>,
     /// The year of timestamps that carry none (syslog, klog), when no other file gives it.
     pub year: Option<i32>,
+    /// The line of `incident.toml` that names each of `profiles` (0 when unknown).
+    #[serde(skip)]
+    pub(crate) profile_lines: Vec<usize>,
 }
 
 /// Settings for counters tables.
@@ -138,21 +141,32 @@ pub struct IncidentConfig {
 }
 
 impl IncidentConfig {
-    /// Reads and validates `incident.toml`.
+    /// Reads and validates `incident.toml` (a regular file of at most
+    /// [`MAX_CONFIG_BYTES`](crate::input::MAX_CONFIG_BYTES)).
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::load_within(path, None)
+    }
+
+    /// [`IncidentConfig::load`], refusing a file whose real path lies outside `inside`.
+    pub(crate) fn load_within(path: &Path, inside: Option<&Path>) -> Result<Self, Error> {
+        let text = crate::input::read_named(path, inside).map_err(|reason| Error::BadConfig {
+            path: path.to_owned(),
+            line: 0,
+            column: 0,
+            reason,
+        })?;
         Self::parse(&text, path)
     }
 
     /// Parses `incident.toml` text; `path` is used in error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Self, Error> {
-        let config: IncidentConfig = toml::from_str(text).map_err(|e| {
+        let mut config: IncidentConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             Error::BadConfig {
                 path: path.to_owned(),
                 line,
                 column,
-                reason: e.message().to_owned(),
+                reason: crate::inert::clip(e.message()),
             }
         })?;
         if let Some(r) = &config.counters.pair_resolution {
@@ -163,6 +177,12 @@ impl IncidentConfig {
                 reason: format!("counters.pair_resolution: {reason}"),
             })?;
         }
+        config.logs.profile_lines = config
+            .logs
+            .profiles
+            .iter()
+            .map(|p| find_line(text, p))
+            .collect();
         Ok(config)
     }
 

@@ -1,6 +1,5 @@
 //! Finding the files of an export and telling what each one holds.
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -8,7 +7,8 @@ use polars::prelude::*;
 use crate::config::{IncidentConfig, SourceKind};
 use crate::error::Error;
 use crate::export::NoProgress;
-use crate::input;
+use crate::inert;
+use crate::input::{self, Line};
 use crate::parquet;
 use crate::row::Format;
 use crate::source::columns;
@@ -31,47 +31,69 @@ pub(crate) type Found = (String, PathBuf, Result<u64, String>);
 
 /// Lists the files under `root` (hidden files and folders excluded, symlinked folders not
 /// followed), sorted by relative path so that every run reads them in the same order. What is
-/// there but cannot be read (a link that leads nowhere, a FIFO, a file without read permission) is
-/// listed with the reason, so that it is accounted for instead of silently left out.
-pub(crate) fn walk(root: &Path) -> Result<Vec<Found>, Error> {
+/// there but cannot be read (a link that leads nowhere or out of the export, a FIFO, a file
+/// without read permission, a folder whose path is too long for the system) is listed with the
+/// reason, so that it is accounted for instead of silently left out. A symbolic link is read
+/// only when the file it leads to lies inside the export, unless `follow_outside`.
+pub(crate) fn walk(root: &Path, follow_outside: bool) -> Result<Vec<Found>, Error> {
+    let real_root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
     let mut out = Vec::new();
+    let rel_of = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if dir == root => return Err(Error::io(&dir, e)),
+            Err(e) => {
+                out.push((
+                    rel_of(&dir),
+                    dir.clone(),
+                    Err(format!("a folder that cannot be listed ({e})")),
+                ));
+                continue;
+            }
+        };
         for entry in entries {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    out.push((
+                        rel_of(&dir),
+                        dir.clone(),
+                        Err(format!("a folder that cannot be listed to its end ({e})")),
+                    ));
+                    break;
+                }
+            };
             let path = entry.path();
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            let ft = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            let rel = rel_of(&path);
+            let ft = match entry.file_type() {
+                Ok(ft) => ft,
+                Err(e) => {
+                    out.push((rel, path, Err(format!("cannot be examined ({e})"))));
+                    continue;
+                }
+            };
             if ft.is_dir() {
                 stack.push(path);
                 continue;
             }
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let found = match std::fs::metadata(&path) {
-                Err(e) if ft.is_symlink() => {
-                    Err(format!("a symbolic link that leads nowhere readable ({e})"))
-                }
-                Err(e) => Err(e.to_string()),
-                Ok(meta) if meta.is_dir() => {
-                    Err("a link to a folder: links to folders are not followed".to_owned())
-                }
-                Ok(meta) if !meta.is_file() => {
-                    Err("not a regular file (a FIFO, socket or device)".to_owned())
-                }
-                Ok(meta) => match std::fs::File::open(&path) {
-                    Ok(_) => Ok(meta.len()),
-                    Err(e) => Err(format!("cannot be opened ({e})")),
-                },
-            };
+            let found = if ft.is_symlink() {
+                link_target(&path, &real_root, follow_outside)
+            } else {
+                Ok(())
+            }
+            .and_then(|()| readable(&path));
             out.push((rel, path, found));
         }
     }
@@ -79,17 +101,57 @@ pub(crate) fn walk(root: &Path) -> Result<Vec<Found>, Error> {
     Ok(out)
 }
 
+/// Why the symbolic link at `path` is not followed, if it is not: it leads nowhere, or to a file
+/// outside the export (`real_root`) and `follow_outside` is off.
+fn link_target(path: &Path, real_root: &Path, follow_outside: bool) -> Result<(), String> {
+    let target = std::fs::canonicalize(path)
+        .map_err(|e| format!("a symbolic link that leads nowhere readable ({e})"))?;
+    if follow_outside || target.starts_with(real_root) {
+        return Ok(());
+    }
+    Err(format!(
+        "a symbolic link to a file outside the export ({}); pass {FOLLOW_FLAG} to read it",
+        inert::clip(&target.to_string_lossy())
+    ))
+}
+
+/// The flag that lets links and configured paths lead out of the export.
+pub(crate) const FOLLOW_FLAG: &str = "--follow-symlinks";
+
+/// The size of the regular file at `path`, or why it cannot be read.
+fn readable(path: &Path) -> Result<u64, String> {
+    match std::fs::metadata(path) {
+        Err(e) => Err(e.to_string()),
+        Ok(meta) if meta.is_dir() => {
+            Err("a link to a folder: links to folders are not followed".to_owned())
+        }
+        Ok(meta) if !meta.is_file() => {
+            Err("not a regular file (a FIFO, socket or device)".to_owned())
+        }
+        Ok(meta) => match std::fs::File::open(path) {
+            Ok(_) => Ok(meta.len()),
+            Err(e) => Err(format!("cannot be opened ({e})")),
+        },
+    }
+}
+
+/// The most bytes sniffing reads from the start of a file: the header line of a CSV table and
+/// the first lines of an NDJSON one.
+const SNIFF_BYTES: u64 = input::MAX_LINE_BYTES as u64 + 2;
+
 /// The column names of a table file, read from its first line (or Parquet schema).
 fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
     match format {
         Format::Csv => {
-            let mut r = input::open(path, &NoProgress)?;
             // Bytes, not a string: a header that is not UTF-8 names no known column, and the
-            // file is then counted as not recognised instead of stopping the whole export.
-            let mut bytes = Vec::new();
-            r.read_until(b'\n', &mut bytes)
-                .map_err(|e| Error::io(path, e))?;
-            let line = String::from_utf8_lossy(&bytes);
+            // file is then counted as not recognised instead of stopping the whole export. A
+            // first line longer than a line may be names none either.
+            let head = input::head(path, SNIFF_BYTES)?;
+            let mut lines = input::Lines::new(&head[..]);
+            let Ok(Some(Line::Text(bytes))) = lines.next_line() else {
+                return Ok(Vec::new());
+            };
+            let line = String::from_utf8_lossy(bytes);
             let delimiter = if input::logical_name(path).ends_with(".tsv") {
                 b'\t'
             } else {
@@ -111,22 +173,21 @@ fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
                 .unwrap_or_default())
         }
         Format::Ndjson => {
-            let r = input::open(path, &NoProgress)?;
-            for line in r.lines().take(16) {
-                let Ok(line) = line else { break };
-                if let Ok(serde_json::Value::Object(o)) = serde_json::from_str(line.trim()) {
+            let head = input::head(path, SNIFF_BYTES)?;
+            let mut lines = input::Lines::new(&head[..]);
+            for _ in 0..16 {
+                let Ok(Some(line)) = lines.next_line() else {
+                    break;
+                };
+                let Line::Text(line) = line else { continue };
+                if let Ok(serde_json::Value::Object(o)) = serde_json::from_slice(line) {
                     return Ok(o.keys().map(|k| k.to_lowercase()).collect());
                 }
             }
             Ok(Vec::new())
         }
         Format::Parquet => {
-            let bytes: polars_buffer::Buffer<u8> = input::read_all(path, &NoProgress)?.into();
-            // A file the decoder cannot make sense of names no known column: it is then counted
-            // as not recognised, and reading it as counters (if named so) says what is wrong.
-            // A file whose structure would make the decoder abort is reported as corrupt here,
-            // as reading it would.
-            parquet::check(path, &bytes)?;
+            let bytes = parquet::read(path, &NoProgress)?;
             Ok(input::guarded(|| {
                 ParquetReader::new(std::io::Cursor::new(&bytes[..]))
                     .schema()
@@ -182,9 +243,13 @@ fn detect(name: &str, format: Option<Format>, cols: &[String]) -> SourceKind {
 }
 
 /// Lists and classifies the files of an export.
-pub(crate) fn discover(root: &Path, config: &IncidentConfig) -> Result<Vec<FileEntry>, Error> {
+pub(crate) fn discover(
+    root: &Path,
+    config: &IncidentConfig,
+    follow_outside: bool,
+) -> Result<Vec<FileEntry>, Error> {
     let mut out = Vec::new();
-    for (rel, path, found) in walk(root)? {
+    for (rel, path, found) in walk(root, follow_outside)? {
         let size = match found {
             Ok(size) => size,
             Err(why) => {
@@ -201,6 +266,20 @@ pub(crate) fn discover(root: &Path, config: &IncidentConfig) -> Result<Vec<FileE
         };
         let name = input::logical_name(&path);
         let format = Format::from_name(&name);
+        if matches!(format, Some(Format::Csv | Format::Ndjson))
+            && size > 0
+            && input::looks_like_parquet(&input::head(&path, 4)?)
+        {
+            out.push(FileEntry {
+                rel,
+                path,
+                kind: SourceKind::Unknown,
+                format: None,
+                size,
+                unreadable: Some(input::PARQUET_HINT.to_owned()),
+            });
+            continue;
+        }
         let kind = match config.source(&rel).and_then(|s| s.kind) {
             Some(kind) => kind,
             None if format == Some(Format::Ndjson) && crate::metrics::is_query_json(&path) => {

@@ -12,6 +12,7 @@ pub use crate::clock::{ClockSkew, SkewEvidence};
 use crate::config::{IncidentConfig, SourceKind};
 use crate::discover::{FileEntry, discover};
 use crate::error::Error;
+use crate::inert;
 use crate::input;
 use crate::logs::read::{LogSettings, read_log, sniff};
 use crate::logs::{self, LogFile, Profile};
@@ -56,7 +57,16 @@ pub struct ReadOptions {
     /// At most this many distinct nodes: beyond it reading stops with
     /// [`Error::TooManyNodes`], so that a mislabelled column cannot exhaust memory.
     pub max_nodes: usize,
+    /// Read files that symbolic links in the export lead to outside it, and settings files
+    /// that `incident.toml` names outside it (`--follow-symlinks`). Off, such a link is listed
+    /// as not read and such a setting is refused, so that nothing outside the folder handed
+    /// over reaches the output.
+    pub follow_links_outside: bool,
 }
+
+/// Most profile files an export may add (`[logs] profiles` and `--profiles` together): 32,
+/// twice the built-in set. Each is compiled and tried on the first lines of every log.
+pub const MAX_PROFILE_FILES: usize = 32;
 
 /// The default of [`ReadOptions::max_nodes`]: larger than any cluster whose incidents rift is
 /// for, small enough that the timeline of every pair stays in memory.
@@ -69,6 +79,7 @@ impl Default for ReadOptions {
             log_profile: None,
             profiles: Vec::new(),
             max_nodes: DEFAULT_MAX_NODES,
+            follow_links_outside: false,
         }
     }
 }
@@ -203,13 +214,14 @@ impl Export {
                 path: root.to_owned(),
             });
         }
+        let real_root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
         let config_path = root.join("incident.toml");
-        let config = if config_path.is_file() {
-            IncidentConfig::load(&config_path)?
-        } else {
-            IncidentConfig::default()
+        let inside = (!options.follow_links_outside).then_some(real_root.as_path());
+        let config = match std::fs::symlink_metadata(&config_path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => IncidentConfig::default(),
+            _ => IncidentConfig::load_within(&config_path, inside)?,
         };
-        let files = discover(root, &config)?;
+        let files = discover(root, &config, options.follow_links_outside)?;
         if files.iter().all(|f| f.kind == SourceKind::Config) {
             return Err(Error::EmptyExport {
                 path: root.to_owned(),
@@ -547,17 +559,41 @@ impl Export {
     /// earlier one replaces it.
     pub fn profiles(&self) -> Result<Vec<Profile>, Error> {
         let mut all = logs::builtin().map_err(Error::BadProfile)?;
-        let extra = self
-            .config
-            .logs
-            .profiles
-            .iter()
-            .map(|p| self.root.join(p))
-            .chain(self.options.profiles.iter().cloned());
-        for path in extra {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            let p =
-                Profile::parse(&text, &path.display().to_string()).map_err(Error::BadProfile)?;
+        let named = &self.config.logs.profiles;
+        let count = named.len() + self.options.profiles.len();
+        if count > MAX_PROFILE_FILES {
+            return Err(Error::BadProfile(format!(
+                "{count} profile files are named ([logs] profiles in incident.toml and --profiles); the limit is {MAX_PROFILE_FILES}: merge them, or name only those the logs need"
+            )));
+        }
+        let real_root = std::fs::canonicalize(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let inside = (!self.options.follow_links_outside).then_some(real_root.as_path());
+        let mut added = Vec::new();
+        for (i, p) in named.iter().enumerate() {
+            let path = self.root.join(p);
+            let text = input::read_named(&path, inside).map_err(|reason| Error::BadConfig {
+                path: self.root.join("incident.toml"),
+                line: self.config.logs.profile_lines.get(i).copied().unwrap_or(0),
+                column: 0,
+                reason: format!("[logs] profiles: '{}': {reason}", inert::clip(p)),
+            })?;
+            added.push(
+                Profile::parse(&text, &path.display().to_string()).map_err(Error::BadProfile)?,
+            );
+        }
+        for path in &self.options.profiles {
+            added.push(Profile::load(path)?);
+        }
+        let mut compiled = 0usize;
+        for p in added {
+            compiled += p.compiled_bytes;
+            if compiled > logs::profile::MAX_COMPILED_BYTES {
+                return Err(Error::BadProfile(format!(
+                    "the added profiles' regexes compile to more than {} bytes together (the limit), reaching it with profile '{}': fewer or simpler profiles",
+                    input::thousands(logs::profile::MAX_COMPILED_BYTES as u64),
+                    inert::clip(&p.name)
+                )));
+            }
             match all.iter().position(|q| q.name == p.name) {
                 Some(i) => all[i] = p,
                 None => all.push(p),

@@ -83,6 +83,16 @@ pub fn escape_keep_lines(s: &str) -> Cow<'_, str> {
     escape_where(s, |c| c != '\n' && c != '\t' && is_hazard(c))
 }
 
+/// How many characters of an input line, value or name a message, note or skip reason shows:
+/// 80, enough to recognise a line or a header, short enough that a message stays one line and
+/// that what a file holds is never echoed whole.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// [`excerpt`] at [`EXCERPT_CHARS`]: how every message of rift quotes its input.
+pub fn clip(s: &str) -> String {
+    excerpt(s, EXCERPT_CHARS)
+}
+
 /// At most `max` characters of `s`, escaped by [`escape`], with `…` where it was cut: what a
 /// message shows of an input line, so that a skipped line is never echoed whole.
 pub fn excerpt(s: &str, max: usize) -> String {

@@ -55,12 +55,12 @@ pub use accounting::{Accounting, FileAccount, SkipReason};
 pub use config::{IncidentConfig, LogsConfig, SourceKind};
 pub use error::Error;
 pub use export::{
-    ClockSkew, DEFAULT_MAX_NODES, Export, Ingested, NoProgress, Progress, ReadOptions,
-    SkewEvidence, StreamReport, Summary,
+    ClockSkew, DEFAULT_MAX_NODES, Export, Ingested, MAX_PROFILE_FILES, NoProgress, Progress,
+    ReadOptions, SkewEvidence, StreamReport, Summary,
 };
 pub use input::decoding_untrusted;
 pub use logs::{Profile, builtin as builtin_profiles};
 pub use metrics::{Invariants, LATENCY_BIN_NS, LatencyBin};
 pub use nodes::NodeResolver;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};
-pub use time::{format_duration, format_ts, parse_duration, parse_ts};
+pub use time::{TS_MAX_NS, TS_MIN_NS, format_duration, format_ts, parse_duration, parse_ts};

@@ -20,20 +20,22 @@
 //! (1 s CSV and 5 s snapshots), the file with the most samples of it is used.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::BufRead;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::error::Error;
 use crate::export::Progress;
+use crate::inert;
 use crate::input;
+use crate::input::Line;
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
 use crate::row::{Fields, RowSink, find_column};
 use crate::source::columns::{self, TsColumn};
-use crate::time::parse_ts;
+use crate::time::{TsError, epoch_in_unit, read_ts};
 
 /// Bytes per observation unit for byte counters.
 const BYTES_PER_UNIT: f64 = 64.0;
@@ -41,23 +43,45 @@ const BYTES_PER_UNIT: f64 = 64.0;
 /// link heartbeat every 5/3 s, which the receiver counts under `From="0"`, not under the sender.
 const IDLE_LINK_BYTES_PER_S: f64 = 128.0;
 
-/// One metric sample, before node names are resolved.
-#[derive(Clone, Debug)]
-pub(crate) struct Sample {
-    pub(crate) ts_ns: i64,
+/// A metric series as a file names it, before node names are resolved.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Series {
     pub(crate) node: String,
     pub(crate) name: String,
     pub(crate) labels: Vec<(String, String)>,
-    pub(crate) value: f64,
-    pub(crate) line: u64,
 }
 
-impl Sample {
+impl Series {
     fn label(&self, k: &str) -> Option<&str> {
         self.labels
             .iter()
             .find(|(n, _)| n == k)
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One metric sample. Its series is shared by all the samples of the series, so a sample costs
+/// 32 bytes however many labels it has.
+#[derive(Clone, Debug)]
+pub(crate) struct Sample {
+    pub(crate) series: Arc<Series>,
+    pub(crate) ts_ns: i64,
+    pub(crate) value: f64,
+    pub(crate) line: u64,
+}
+
+/// One [`Series`] per distinct (node, name, labels) of a file.
+#[derive(Default)]
+struct Interned(HashMap<Arc<Series>, ()>);
+
+impl Interned {
+    fn get(&mut self, series: Series) -> Arc<Series> {
+        if let Some((k, _)) = self.0.get_key_value(&series) {
+            return k.clone();
+        }
+        let k = Arc::new(series);
+        self.0.insert(k.clone(), ());
+        k
     }
 }
 
@@ -95,9 +119,12 @@ fn role(name: &str) -> Result<(), &'static str> {
 
 /// Checks a sample's metric and label; counts it as used or skipped. Returns whether to keep it.
 fn admit(s: &Sample, account: &mut FileAccount) -> bool {
-    match role(&s.name) {
+    let series = &s.series;
+    match role(&series.name) {
         Ok(()) => {
-            if s.name == "etcd_network_peer_received_bytes_total" && s.label("From") == Some("0") {
+            if series.name == "etcd_network_peer_received_bytes_total"
+                && series.label("From") == Some("0")
+            {
                 account.skip(
                     SkipReason::NotUsed(
                         "the From=\"0\" series sums link heartbeats from every peer".into(),
@@ -112,7 +139,7 @@ fn admit(s: &Sample, account: &mut FileAccount) -> bool {
         }
         Err(why) => {
             account.skip(SkipReason::NotUsed(why.to_owned()), s.line, || {
-                s.name.clone()
+                inert::clip(&series.name)
             });
             false
         }
@@ -154,8 +181,13 @@ fn parse_labels(s: &str) -> Option<Vec<(String, String)>> {
     Some(out)
 }
 
-/// A parsed exposition line: name, labels, value, own timestamp (ns).
-type SampleLine = (String, Vec<(String, String)>, f64, Option<i64>);
+/// A parsed exposition line: name, labels, value, own timestamp (ns, or why it is not taken).
+type SampleLine = (
+    String,
+    Vec<(String, String)>,
+    f64,
+    Option<Result<i64, TsError>>,
+);
 
 /// Parses one Prometheus exposition sample line: `name{labels} value [timestamp_ms]`.
 fn parse_sample_line(line: &str) -> Option<SampleLine> {
@@ -181,7 +213,7 @@ fn parse_sample_line(line: &str) -> Option<SampleLine> {
         v => v.parse().ok()?,
     };
     let ts = match parts.next() {
-        Some(t) => Some(t.parse::<i64>().ok()?.checked_mul(1_000_000)?),
+        Some(t) => Some(epoch_in_unit(t, 1_000_000)),
         None => None,
     };
     if name.is_empty()
@@ -194,15 +226,18 @@ fn parse_sample_line(line: &str) -> Option<SampleLine> {
     Some((name.to_owned(), labels, value, ts))
 }
 
-/// The scrape time and node a comment line announces (`# scrape ts_ms=… node=…`), if any.
-fn scrape_marker(line: &str) -> Option<(i64, Option<String>)> {
+/// The scrape time (or why it is not taken) and node a comment line announces
+/// (`# scrape ts_ms=… node=…`), if any.
+fn scrape_marker(line: &str) -> Option<(Result<i64, TsError>, Option<String>)> {
     let mut ts = None;
     let mut node = None;
     for tok in line.trim_start_matches('#').split_whitespace() {
         if let Some((k, v)) = tok.split_once('=') {
             match k {
-                "ts_ms" => ts = v.parse::<i64>().ok().and_then(|x| x.checked_mul(1_000_000)),
-                "ts" | "ts_iso" | "time" if ts.is_none() => ts = parse_ts(v),
+                "ts_ms" => ts = Some(epoch_in_unit(v, 1_000_000)),
+                "ts" | "ts_iso" | "time" if ts.is_none() => {
+                    ts = Some(read_ts(v).map(|(ns, _)| ns));
+                }
                 "node" | "instance" | "member" => node = Some(v.to_owned()),
                 _ => {}
             }
@@ -220,60 +255,71 @@ pub(crate) fn read_prom(
     account: &mut FileAccount,
     progress: &dyn Progress,
 ) -> Result<Vec<Sample>, Error> {
-    let r = input::open(path, progress)?;
+    let mut lines = input::Lines::new(input::open(path, progress)?);
     let mut out = Vec::new();
+    let mut interned = Interned::default();
     let mut scrape: Option<(i64, String)> = None;
-    for (i, line) in r.split(b'\n').enumerate() {
-        let line_no = i as u64 + 1;
-        let line = line.map_err(|e| Error::io(path, e))?;
+    let mut line_no = 0u64;
+    while let Some(line) = lines.next_line().map_err(|e| Error::io(path, e))? {
+        line_no += 1;
         account.rows_read += 1;
-        let Ok(line) = std::str::from_utf8(&line) else {
+        let Line::Text(line) = line else {
+            account.skip(SkipReason::TooLong, line_no, String::new);
+            continue;
+        };
+        let Ok(line) = std::str::from_utf8(line) else {
             account.skip(SkipReason::InvalidUtf8, line_no, String::new);
             continue;
         };
-        let line = line.trim_end_matches('\r').trim();
+        let line = line.trim();
         if line.is_empty() {
             account.skip(SkipReason::Blank, line_no, String::new);
             continue;
         }
         if line.starts_with('#') {
-            if let Some((ts, node)) = scrape_marker(line) {
-                scrape = Some((ts, node.unwrap_or_else(|| file_node.to_owned())));
-                account.rows_used += 1;
-            } else {
-                account.skip(SkipReason::Comment, line_no, String::new);
+            match scrape_marker(line) {
+                Some((Ok(ts), node)) => {
+                    scrape = Some((ts, node.unwrap_or_else(|| file_node.to_owned())));
+                    account.rows_used += 1;
+                }
+                Some((Err(e), _)) => {
+                    // The samples that follow have no time until the next good marker.
+                    scrape = None;
+                    account.skip(SkipReason::from(e), line_no, || inert::clip(line));
+                }
+                None => account.skip(SkipReason::Comment, line_no, String::new),
             }
             continue;
         }
         let Some((name, labels, value, own_ts)) = parse_sample_line(line) else {
-            account.skip(SkipReason::Malformed, line_no, || {
-                line.chars().take(120).collect()
-            });
+            account.skip(SkipReason::Malformed, line_no, || inert::clip(line));
             continue;
         };
         let (ts, node) = match (own_ts, &scrape) {
-            (Some(t), Some((_, n))) => (t, n.clone()),
-            (Some(t), None) => (t, file_node.to_owned()),
+            (Some(Err(e)), _) => {
+                account.skip(SkipReason::from(e), line_no, || inert::clip(line));
+                continue;
+            }
+            (Some(Ok(t)), Some((_, n))) => (t, n.clone()),
+            (Some(Ok(t)), None) => (t, file_node.to_owned()),
             (None, Some((t, n))) => (*t, n.clone()),
             (None, None) => {
                 account.skip(SkipReason::BadTimestamp, line_no, || {
-                    format!("{rel}: a sample before any scrape time (expected a `# … ts_ms=…` line or a sample timestamp)")
+                    format!("{}: a sample before any scrape time (expected a `# … ts_ms=…` line or a sample timestamp)", inert::clip(rel))
                 });
                 continue;
             }
         };
+        if value.is_nan() {
+            account.skip(SkipReason::NotANumber, line_no, || inert::clip(line));
+            continue;
+        }
         let s = Sample {
+            series: interned.get(Series { node, name, labels }),
             ts_ns: ts,
-            node,
-            name,
-            labels,
             value,
             line: line_no,
         };
-        if value.is_nan() {
-            account.skip(SkipReason::NotANumber, line_no, || line.to_owned());
-            continue;
-        }
         if admit(&s, account) {
             out.push(s);
         }
@@ -284,82 +330,321 @@ pub(crate) fn read_prom(
 /// Reads a Prometheus `query_range` (or `query`) JSON response: a matrix or vector result. Each
 /// value point is one row of the accounting. The node is the series' `instance` (host part),
 /// `node` or `member` label.
+///
+/// The response is read as a stream, one series at a time, and never held as a JSON tree: what
+/// stays is one 32-byte [`Sample`] per point. It is read up to
+/// [`MAX_WHOLE_FILE_BYTES`](input::MAX_WHOLE_FILE_BYTES), as a file read whole would be: its
+/// samples take about as much memory as its text.
 pub(crate) fn read_query_json(
     path: &Path,
     file_node: &str,
     account: &mut FileAccount,
     progress: &dyn Progress,
 ) -> Result<Vec<Sample>, Error> {
-    let bytes = input::read_all(path, progress)?;
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::BadHeader {
-        path: path.to_owned(),
-        reason: format!(
-            "not a Prometheus query response: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        ),
-    })?;
-    let result = doc
-        .pointer("/data/result")
-        .and_then(|r| r.as_array())
-        .ok_or_else(|| Error::BadHeader {
+    let limit = input::MAX_WHOLE_FILE_BYTES;
+    let reader = std::io::Read::take(input::open(path, progress)?, limit + 1);
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut query = query::Reader {
+        file_node,
+        account,
+        out: Vec::new(),
+        row: 0,
+        found: false,
+    };
+    let parsed =
+        serde::de::DeserializeSeed::deserialize(&mut query, &mut de).and_then(|()| de.end());
+    if let Err(e) = parsed {
+        if e.is_io() {
+            return Err(Error::io(path, e.into()));
+        }
+        let reason = if e.is_eof() && de_read_past(path, limit) {
+            format!(
+                "it is longer than {} bytes, the most rift reads of a query response",
+                input::thousands(limit)
+            )
+        } else {
+            format!(
+                "not a Prometheus query response: {} (line {}, column {})",
+                inert::clip(&e.to_string()),
+                e.line(),
+                e.column()
+            )
+        };
+        return Err(Error::BadHeader {
+            path: path.to_owned(),
+            reason,
+        });
+    }
+    if !query.found {
+        return Err(Error::BadHeader {
             path: path.to_owned(),
             reason: "no data.result array: expected the JSON body of /api/v1/query_range"
                 .to_owned(),
-        })?;
-    let mut out = Vec::new();
-    let mut row = 0u64;
-    for series in result {
-        let labels: Vec<(String, String)> = series
-            .get("metric")
-            .and_then(|m| m.as_object())
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let get = |k: &str| labels.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let name = get("__name__").unwrap_or_default();
-        let node = get("node")
-            .or_else(|| get("member"))
-            .or_else(|| get("instance"))
-            .unwrap_or_else(|| file_node.to_owned());
-        let points: Vec<&serde_json::Value> = match (series.get("values"), series.get("value")) {
-            (Some(serde_json::Value::Array(v)), _) => v.iter().collect(),
-            (_, Some(v)) => vec![v],
-            _ => Vec::new(),
+        });
+    }
+    Ok(query.out)
+}
+
+/// Whether the file decompresses to more than `limit` bytes (an end of input seen at the limit).
+fn de_read_past(path: &Path, limit: u64) -> bool {
+    input::open(path, &crate::export::NoProgress).is_ok_and(|r| {
+        std::io::copy(&mut std::io::Read::take(r, limit + 1), &mut std::io::sink())
+            .is_ok_and(|n| n > limit)
+    })
+}
+
+/// Streaming the `query_range` response: the outer object, `data`, `result`, each series.
+mod query {
+    use std::collections::BTreeMap;
+    use std::fmt;
+    use std::sync::Arc;
+
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    use super::{Sample, Series, admit};
+    use crate::accounting::{FileAccount, SkipReason};
+    use crate::inert;
+    use crate::time::{TsError, in_window, ns_from_f64};
+
+    pub(super) struct Reader<'a> {
+        pub(super) file_node: &'a str,
+        pub(super) account: &'a mut FileAccount,
+        pub(super) out: Vec<Sample>,
+        /// Points seen so far: the row number of the accounting.
+        pub(super) row: u64,
+        /// `data.result` was found.
+        pub(super) found: bool,
+    }
+
+    /// A value point as read: its time and value, or why it is not used.
+    enum Point {
+        Good(i64, f64),
+        Bad(SkipReason),
+    }
+
+    fn point(p: &serde_json::Value) -> Point {
+        let Some(a) = p.as_array() else {
+            return Point::Bad(SkipReason::Malformed);
         };
-        for p in points {
-            row += 1;
-            account.rows_read += 1;
-            let parsed = p.as_array().and_then(|a| {
-                let ns = crate::time::ns_from_f64(a.first()?.as_f64()? * 1e9)?;
-                let v: f64 = a.get(1)?.as_str()?.parse().ok()?;
-                Some((ns, v))
-            });
-            let Some((ts, value)) = parsed else {
-                account.skip(SkipReason::Malformed, row, || p.to_string());
-                continue;
-            };
-            let s = Sample {
-                ts_ns: ts,
-                node: node.clone(),
-                name: name.clone(),
-                labels: labels
-                    .iter()
-                    .filter(|(k, _)| k != "__name__")
-                    .cloned()
-                    .collect(),
-                value,
-                line: row,
-            };
-            if admit(&s, account) {
-                out.push(s);
+        let (Some(t), Some(v)) = (
+            a.first().and_then(serde_json::Value::as_f64),
+            a.get(1)
+                .and_then(serde_json::Value::as_str)
+                .and_then(|v| v.parse::<f64>().ok()),
+        ) else {
+            return Point::Bad(SkipReason::Malformed);
+        };
+        match ns_from_f64(t * 1e9).map_or(Err(TsError::OutsideWindow), in_window) {
+            Ok(ns) => Point::Good(ns, v),
+            Err(e) => Point::Bad(SkipReason::from(e)),
+        }
+    }
+
+    /// The points of one series, kept compact until its labels are known (a series may give
+    /// its `values` before its `metric`), with the first bad point's text per reason.
+    #[derive(Default)]
+    struct Points {
+        points: Vec<Point>,
+        first_bad: BTreeMap<String, String>,
+    }
+
+    impl Points {
+        fn push(&mut self, p: &serde_json::Value) {
+            let parsed = point(p);
+            if let Point::Bad(reason) = &parsed {
+                self.first_bad
+                    .entry(reason.to_string())
+                    .or_insert_with(|| inert::clip(&p.to_string()));
+            }
+            self.points.push(parsed);
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for &mut Reader<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(Object {
+                reader: self,
+                level: Level::Top,
+            })
+        }
+    }
+
+    #[derive(Clone, Copy)]
+    enum Level {
+        Top,
+        Data,
+    }
+
+    struct Object<'r, 'a> {
+        reader: &'r mut Reader<'a>,
+        level: Level,
+    }
+
+    impl<'de> Visitor<'de> for Object<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                match (self.level, key.as_str()) {
+                    (Level::Top, "data") => map.next_value_seed(Nested {
+                        reader: &mut *self.reader,
+                        level: Level::Data,
+                    })?,
+                    (Level::Data, "result") => {
+                        self.reader.found = true;
+                        map.next_value_seed(Results(&mut *self.reader))?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+
+    struct Nested<'r, 'a> {
+        reader: &'r mut Reader<'a>,
+        level: Level,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Nested<'_, '_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(Object {
+                reader: self.reader,
+                level: self.level,
+            })
+        }
+    }
+
+    struct Results<'r, 'a>(&'r mut Reader<'a>);
+
+    impl<'de> DeserializeSeed<'de> for Results<'_, '_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Results<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the result array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(SeriesSeed(&mut *self.0))?.is_some() {}
+            Ok(())
+        }
+    }
+
+    struct SeriesSeed<'r, 'a>(&'r mut Reader<'a>);
+
+    impl<'de> DeserializeSeed<'de> for SeriesSeed<'_, '_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for SeriesSeed<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a series object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut labels: Vec<(String, String)> = Vec::new();
+            let mut points = Points::default();
+            let mut had_values = false;
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "metric" => {
+                        let m: BTreeMap<String, serde_json::Value> = map.next_value()?;
+                        labels = m
+                            .into_iter()
+                            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_owned())))
+                            .collect();
+                    }
+                    "values" => {
+                        had_values = true;
+                        map.next_value_seed(PointsSeed(&mut points))?;
+                    }
+                    "value" if !had_values => {
+                        let v: serde_json::Value = map.next_value()?;
+                        points.push(&v);
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            self.0.emit(labels, points);
+            Ok(())
+        }
+    }
+
+    struct PointsSeed<'p>(&'p mut Points);
+
+    impl<'de> DeserializeSeed<'de> for PointsSeed<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for PointsSeed<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array of [time, \"value\"] points")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(p) = seq.next_element::<serde_json::Value>()? {
+                self.0.push(&p);
+            }
+            Ok(())
+        }
+    }
+
+    impl Reader<'_> {
+        fn emit(&mut self, mut labels: Vec<(String, String)>, points: Points) {
+            let get = |k: &str| labels.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            let name = get("__name__").unwrap_or_default();
+            let node = get("node")
+                .or_else(|| get("member"))
+                .or_else(|| get("instance"))
+                .unwrap_or_else(|| self.file_node.to_owned());
+            labels.retain(|(k, _)| k != "__name__");
+            let series = Arc::new(Series { node, name, labels });
+            for p in points.points {
+                self.row += 1;
+                self.account.rows_read += 1;
+                match p {
+                    Point::Good(ts_ns, value) => {
+                        let s = Sample {
+                            series: series.clone(),
+                            ts_ns,
+                            value,
+                            line: self.row,
+                        };
+                        if admit(&s, self.account) {
+                            self.out.push(s);
+                        }
+                    }
+                    Point::Bad(reason) => {
+                        let detail = points
+                            .first_bad
+                            .get(&reason.to_string())
+                            .cloned()
+                            .unwrap_or_default();
+                        self.account.skip(reason, self.row, || detail);
+                    }
+                }
             }
         }
     }
-    Ok(out)
 }
 
 /// Reads a long metric table (`ts, node, metric, labels, value`, as CSV, NDJSON or Parquet).
@@ -368,6 +653,7 @@ pub(crate) struct MetricTable<'a> {
     file_node: String,
     out: Vec<Sample>,
     ts: Option<TsColumn>,
+    interned: Interned,
     node: Option<usize>,
     metric: usize,
     labels: Option<usize>,
@@ -381,6 +667,7 @@ impl<'a> MetricTable<'a> {
             file_node,
             out: Vec::new(),
             ts: None,
+            interned: Interned::default(),
             node: None,
             metric: 0,
             labels: None,
@@ -389,6 +676,9 @@ impl<'a> MetricTable<'a> {
     }
 
     pub(crate) fn finish(self) -> Vec<Sample> {
+        self.account
+            .notes
+            .extend(self.ts.as_ref().and_then(TsColumn::unit_note));
         self.out
     }
 }
@@ -414,13 +704,11 @@ impl RowSink for MetricTable<'_> {
 
     fn row(&mut self, line: u64, f: &Fields<'_>) {
         self.account.rows_read += 1;
-        let ts = match self.ts.map(|t| t.read(f)) {
-            Some(Ok(Some(ts))) => ts,
-            _ => {
-                return self
-                    .account
-                    .skip(SkipReason::BadTimestamp, line, String::new);
-            }
+        let Some(ts_col) = self.ts.as_mut() else {
+            return;
+        };
+        let Some(ts) = ts_col.take(f, line, self.account) else {
+            return;
         };
         let Some(name) = f.get(self.metric) else {
             return self
@@ -441,15 +729,14 @@ impl RowSink for MetricTable<'_> {
             Some(l) => match parse_labels(l) {
                 Some(l) => l,
                 None => {
-                    return self
-                        .account
-                        .skip(SkipReason::Malformed, line, || format!("labels: {l}"));
+                    return self.account.skip(SkipReason::Malformed, line, || {
+                        format!("labels: {}", inert::clip(l))
+                    });
                 }
             },
             None => Vec::new(),
         };
-        let s = Sample {
-            ts_ns: ts,
+        let series = Series {
             node: self
                 .node
                 .and_then(|i| f.get(i))
@@ -457,6 +744,10 @@ impl RowSink for MetricTable<'_> {
                 .to_owned(),
             name: name.trim().to_owned(),
             labels,
+        };
+        let s = Sample {
+            series: self.interned.get(series),
+            ts_ns: ts,
             value,
             line,
         };
@@ -465,14 +756,9 @@ impl RowSink for MetricTable<'_> {
         }
     }
 
-    fn malformed(&mut self, line: u64, detail: String) {
+    fn skipped(&mut self, line: u64, reason: SkipReason, detail: String) {
         self.account.rows_read += 1;
-        self.account.skip(SkipReason::Malformed, line, || detail);
-    }
-
-    fn blank(&mut self, line: u64) {
-        self.account.rows_read += 1;
-        self.account.skip(SkipReason::Blank, line, String::new);
+        self.account.skip(reason, line, || detail);
     }
 }
 
@@ -481,9 +767,9 @@ pub(crate) fn aliases(files: &[MetricFile]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for f in files {
         for s in &f.samples {
-            if s.name == "etcd_server_id" {
-                if let Some(id) = s.label("server_id") {
-                    out.push((s.node.clone(), id.to_owned()));
+            if s.series.name == "etcd_server_id" {
+                if let Some(id) = s.series.label("server_id") {
+                    out.push((s.series.node.clone(), id.to_owned()));
                 }
             }
         }
@@ -594,6 +880,25 @@ impl Invariants {
 
 type SeriesKey = (NodeId, String, Vec<(String, String)>);
 
+/// A series under resolved node names: its node, and the peers its labels name.
+fn series_key(series: &Series, resolver: &NodeResolver) -> SeriesKey {
+    let mut labels: Vec<(String, String)> = series
+        .labels
+        .iter()
+        .filter(|(k, _)| k != "instance" && k != "job" && k != "node" && k != "member")
+        .map(|(k, v)| {
+            let v = if matches!(k.as_str(), "To" | "From" | "Remote" | "Local") && v != "0" {
+                resolver.resolve(v).0
+            } else {
+                v.clone()
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    labels.sort();
+    (resolver.resolve(&series.node), series.name.clone(), labels)
+}
+
 /// Turns samples into observations, events and invariants (names resolved with `resolver`).
 pub(crate) fn interpret(
     files: Vec<MetricFile>,
@@ -607,22 +912,22 @@ pub(crate) fn interpret(
     let rels: Vec<String> = files.iter().map(|f| f.rel.clone()).collect();
     let accs: Vec<usize> = files.iter().map(|f| f.account).collect();
     for (fi, f) in files.into_iter().enumerate() {
-        for mut s in f.samples {
-            let node = resolver.resolve(&s.node);
-            for (k, v) in &mut s.labels {
-                if matches!(k.as_str(), "To" | "From" | "Remote" | "Local") && v != "0" {
-                    *v = resolver.resolve(v).0;
-                }
-            }
-            let mut labels = s.labels.clone();
-            labels.retain(|(k, _)| k != "instance" && k != "job" && k != "node" && k != "member");
-            labels.sort();
+        // Each series is resolved once, then its samples are moved under the resolved key.
+        let mut groups: HashMap<*const Series, Vec<Sample>> = HashMap::new();
+        for s in f.samples {
+            groups.entry(Arc::as_ptr(&s.series)).or_default().push(s);
+        }
+        for samples in groups.into_values() {
+            let Some(first) = samples.first() else {
+                continue;
+            };
+            let key = series_key(&first.series, resolver);
             by_series
-                .entry((node, s.name.clone(), labels))
+                .entry(key)
                 .or_default()
                 .entry(fi)
                 .or_default()
-                .push(s);
+                .extend(samples);
         }
     }
     let mut series: BTreeMap<SeriesKey, (usize, Vec<Sample>)> = BTreeMap::new();
@@ -653,7 +958,7 @@ pub(crate) fn interpret(
     let origin = |fi: usize, line: u64| format!("{}:{}", rels[fi], line);
     let mut inv = Invariants::default();
     // Byte counters: (src, dst) → bucket → (bytes, ts, origin) for each end.
-    type Half = BTreeMap<i64, (f64, i64, String, f64)>;
+    type Half = BTreeMap<i64, (f64, i64, (usize, u64), f64)>;
     let mut sent: HashMap<(NodeId, NodeId), Half> = HashMap::new();
     let mut recv: HashMap<(NodeId, NodeId), Half> = HashMap::new();
     for ((node, name, labels), (fi, samples)) in &series {
@@ -696,7 +1001,7 @@ pub(crate) fn interpret(
                             .ts_ns
                             .saturating_add(500_000_000)
                             .div_euclid(1_000_000_000);
-                        half.insert(b, (*d, s.ts_ns, origin(*fi, s.line), dt));
+                        half.insert(b, (*d, s.ts_ns, (*fi, s.line), dt));
                     }
                 }
             }
@@ -857,7 +1162,7 @@ pub(crate) fn interpret(
                 delivered,
                 latency_ms: None,
                 reporter: key.1.0.clone(),
-                origin: format!("{so};{ro}"),
+                origin: format!("{};{}", origin(so.0, so.1), origin(ro.0, ro.1)),
             });
         }
     }
@@ -899,7 +1204,7 @@ mod tests {
         assert_eq!(n, "etcd_network_peer_sent_bytes_total");
         assert_eq!(l, vec![("To".to_owned(), "7e1a4a622685c848".to_owned())]);
         assert_eq!(v, 123456.0);
-        assert_eq!(t, Some(1_795_316_584_164_000_000));
+        assert_eq!(t, Some(Ok(1_795_316_584_164_000_000)));
         let (_, l, v, t) = parse_sample_line(r#"x{a="q\"b",b="c"} 1.5e3"#).unwrap();
         assert_eq!(l[0].1, "q\"b");
         assert_eq!((v, t), (1500.0, None));
@@ -913,8 +1218,17 @@ mod tests {
             "# elab_scrape ts_iso=2026-11-22T03:03:04.164Z ts_ms=1795316584164 node=n1",
         )
         .unwrap();
-        assert_eq!(ts, 1_795_316_584_164_000_000);
+        assert_eq!(ts, Ok(1_795_316_584_164_000_000));
         assert_eq!(node.as_deref(), Some("n1"));
+        // Times past 2262 (or before 1970) in either notation are refused, not overflowed.
+        for line in [
+            "# s ts_ms=9223372036854775807",
+            "# s ts=2300-01-01T00:00:00Z",
+        ] {
+            assert_eq!(scrape_marker(line).unwrap().0, Err(TsError::OutsideWindow));
+        }
+        let (.., t) = parse_sample_line("x 1 9223372036854775807").unwrap();
+        assert_eq!(t, Some(Err(TsError::OutsideWindow)));
         assert!(scrape_marker("# HELP x y").is_none());
     }
 }

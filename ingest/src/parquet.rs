@@ -11,7 +11,29 @@ use std::path::Path;
 use polars_buffer::Buffer;
 
 use crate::error::Error;
+use crate::export::Progress;
 use crate::input;
+
+/// Reads a Parquet file whole and checks it (see [`check`]). A file that does not start with the
+/// Parquet marker is refused before it is read whole, so a file of zeros under a `.parquet` name
+/// costs no memory; an empty one is [`Error::EmptyTable`].
+pub(crate) fn read(path: &Path, progress: &dyn Progress) -> Result<Buffer<u8>, Error> {
+    let head = input::head(path, 4)?;
+    if head.is_empty() {
+        return Err(Error::EmptyTable {
+            path: path.to_owned(),
+        });
+    }
+    if head != b"PAR1" {
+        return Err(Error::Corrupt {
+            path: path.to_owned(),
+            reason: "it does not start with the Parquet marker PAR1".to_owned(),
+        });
+    }
+    let bytes: Buffer<u8> = input::read_all(path, progress)?.into();
+    check(path, &bytes)?;
+    Ok(bytes)
+}
 
 /// Checks the footer's structure, then every page header of the Parquet file at `path`. A
 /// problem, or a panic in polars' footer decoding on the way, is "the file is corrupt".

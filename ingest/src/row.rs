@@ -1,15 +1,15 @@
 //! Reading tabular files (CSV, NDJSON, Parquet) row by row, with their line numbers, through
 //! one interface so that every format gives the same rows.
 
-use std::io::BufRead;
 use std::path::Path;
 
 use polars::prelude::*;
-use polars_buffer::Buffer;
 
+use crate::accounting::SkipReason;
 use crate::error::Error;
 use crate::export::Progress;
-use crate::input;
+use crate::inert;
+use crate::input::{self, Line};
 use crate::parquet;
 
 /// A table file format.
@@ -59,10 +59,8 @@ pub(crate) trait RowSink {
     /// One well-formed row; `line` is 1-based (the CSV physical line, the NDJSON line, or the
     /// Parquet row number).
     fn row(&mut self, line: u64, fields: &Fields<'_>);
-    /// A row that does not parse.
-    fn malformed(&mut self, line: u64, detail: String);
-    /// A blank line (NDJSON).
-    fn blank(&mut self, line: u64);
+    /// A row that is not used: it does not parse, is blank or too long.
+    fn skipped(&mut self, line: u64, reason: SkipReason, detail: String);
 }
 
 /// Where a row came from, as written in `origin`.
@@ -104,7 +102,7 @@ fn bad_header(path: &Path, reason: String) -> Error {
 }
 
 fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
-    let reader = input::StripCr::new(input::open(path, progress)?);
+    let reader = input::CsvInput::new(input::open(path, progress)?);
     let delimiter = if input::logical_name(path).ends_with(".tsv") {
         b'\t'
     } else {
@@ -130,6 +128,15 @@ fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Res
             });
         }
     };
+    if rdr.get_ref().too_long.first() == Some(&1) {
+        return Err(bad_header(
+            path,
+            format!(
+                "its first line (the header) is longer than {} bytes: this is not a table rift reads",
+                input::thousands(input::MAX_LINE_BYTES as u64)
+            ),
+        ));
+    }
     if header.iter().all(String::is_empty) {
         return Err(Error::EmptyTable {
             path: path.to_owned(),
@@ -138,16 +145,20 @@ fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Res
     sink.header(&header).map_err(|r| bad_header(path, r))?;
     let mut record = csv::StringRecord::new();
     loop {
+        for line in rdr.get_mut().too_long.drain(..) {
+            sink.skipped(line, SkipReason::TooLong, String::new());
+        }
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(0, |p| p.line());
                 if record.len() != header.len() {
                     if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
-                        sink.blank(line);
+                        sink.skipped(line, SkipReason::Blank, String::new());
                     } else {
-                        sink.malformed(
+                        sink.skipped(
                             line,
+                            SkipReason::Malformed,
                             format!("expected {} fields, found {}", header.len(), record.len()),
                         );
                     }
@@ -157,9 +168,13 @@ fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Res
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                csv_fatal(path, e).map(|detail| sink.malformed(line, detail))?;
+                let detail = csv_fatal(path, e)?;
+                sink.skipped(line, SkipReason::Malformed, detail);
             }
         }
+    }
+    for line in rdr.get_mut().too_long.drain(..) {
+        sink.skipped(line, SkipReason::TooLong, String::new());
     }
     Ok(())
 }
@@ -186,35 +201,38 @@ fn json_field(v: &serde_json::Value) -> Option<String> {
 }
 
 fn read_ndjson(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
-    let mut reader = input::open(path, progress)?;
+    let mut lines = input::Lines::new(input::open(path, progress)?);
     let mut header: Option<Vec<String>> = None;
-    let mut buf = Vec::new();
     let mut values: Vec<Option<String>> = Vec::new();
     let mut line = 0u64;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
+    while let Some(next) = lines.next_line().map_err(|e| Error::io(path, e))? {
         line += 1;
-        let text = match std::str::from_utf8(&buf) {
+        let bytes = match next {
+            Line::Text(t) => t,
+            Line::TooLong => {
+                sink.skipped(line, SkipReason::TooLong, String::new());
+                continue;
+            }
+        };
+        let text = match std::str::from_utf8(bytes) {
             Ok(t) => t.trim(),
             Err(_) => {
-                sink.malformed(line, "invalid UTF-8".into());
+                sink.skipped(line, SkipReason::Malformed, "invalid UTF-8".into());
                 continue;
             }
         };
         if text.is_empty() {
-            sink.blank(line);
+            sink.skipped(line, SkipReason::Blank, String::new());
             continue;
         }
         let obj: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(text) {
             Ok(o) => o,
             Err(e) => {
-                sink.malformed(line, format!("not a JSON object: {e}"));
+                sink.skipped(
+                    line,
+                    SkipReason::Malformed,
+                    format!("not a JSON object: {e}"),
+                );
                 continue;
             }
         };
@@ -255,13 +273,7 @@ fn decode_parquet(
     sink: &mut dyn RowSink,
     progress: &dyn Progress,
 ) -> Result<(), Error> {
-    let bytes: Buffer<u8> = input::read_all(path, progress)?.into();
-    if bytes.is_empty() {
-        return Err(Error::EmptyTable {
-            path: path.to_owned(),
-        });
-    }
-    parquet::check(path, &bytes)?;
+    let bytes = parquet::read(path, progress)?;
     let bytes = &bytes[..];
     let pq = |e| Error::Parquet {
         path: path.to_owned(),
@@ -318,6 +330,12 @@ fn decode_parquet(
         }
     }
     Ok(())
+}
+
+/// The columns a header has, as an error message shows them: a short, escaped excerpt, since
+/// a header can be as long as a line may be and hold anything.
+pub(crate) fn found(cols: &[String]) -> String {
+    inert::clip(&cols.join(", "))
 }
 
 /// Finds a column by rift's name: a user mapping first, then the built-in aliases, matched

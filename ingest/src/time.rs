@@ -1,50 +1,130 @@
 //! Timestamps and durations as users write them.
 
+/// The earliest time rift accepts: 1970-01-01T00:00:00Z. No incident rift reads predates the
+/// Unix epoch; an earlier time is a misread sign or unit, and negative nanoseconds run out at
+/// 1677 (the far end of `i64`).
+pub const TS_MIN_NS: i64 = 0;
+
+/// The latest time rift accepts: 2200-01-01T00:00:00Z. It leaves 62 years before `i64::MAX`
+/// nanoseconds (2262-04-11), so that a timestamp plus durations rift accepts cannot overflow;
+/// a later time is a misread unit or a clock gone wrong.
+pub const TS_MAX_NS: i64 = 7_258_118_400 * 1_000_000_000;
+
+/// Why a timestamp was not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TsError {
+    /// It does not parse.
+    Unparseable,
+    /// It parses, but lies outside [`TS_MIN_NS`]..[`TS_MAX_NS`].
+    OutsideWindow,
+}
+
+/// The unit of an epoch number, told by its magnitude.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum EpochUnit {
+    Seconds,
+    Milliseconds,
+    Microseconds,
+    Nanoseconds,
+}
+
+impl EpochUnit {
+    /// The unit's name, and the magnitudes read as it.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            EpochUnit::Seconds => "seconds (values below 10^11)",
+            EpochUnit::Milliseconds => "milliseconds (values from 10^11 to 10^14)",
+            EpochUnit::Microseconds => "microseconds (values from 10^14 to 10^17)",
+            EpochUnit::Nanoseconds => "nanoseconds (values from 10^17)",
+        }
+    }
+
+    fn of_magnitude(a: f64) -> Self {
+        if a < 1e11 {
+            EpochUnit::Seconds
+        } else if a < 1e14 {
+            EpochUnit::Milliseconds
+        } else if a < 1e17 {
+            EpochUnit::Microseconds
+        } else {
+            EpochUnit::Nanoseconds
+        }
+    }
+
+    fn ns(self) -> i64 {
+        match self {
+            EpochUnit::Seconds => 1_000_000_000,
+            EpochUnit::Milliseconds => 1_000_000,
+            EpochUnit::Microseconds => 1_000,
+            EpochUnit::Nanoseconds => 1,
+        }
+    }
+}
+
+/// `ns` if it lies in the window rift accepts ([`TS_MIN_NS`]..=[`TS_MAX_NS`]).
+pub(crate) fn in_window(ns: i64) -> Result<i64, TsError> {
+    if (TS_MIN_NS..=TS_MAX_NS).contains(&ns) {
+        Ok(ns)
+    } else {
+        Err(TsError::OutsideWindow)
+    }
+}
+
 /// Parses a timestamp into nanoseconds since the Unix epoch (UTC).
 ///
 /// Accepts RFC 3339 / ISO 8601 (`2026-11-22T03:00:03.789Z`, `+01:00` offsets, a space instead of
 /// `T`, no zone meaning UTC, 0–9 fractional digits) and epoch numbers, whose unit is told by
 /// magnitude: seconds below 10¹¹, milliseconds below 10¹⁴, microseconds below 10¹⁷, else
-/// nanoseconds (a fractional part is allowed). Returns `None` for anything else.
+/// nanoseconds (a fractional part is allowed). Returns `None` for anything else, and for a time
+/// outside 1970–2200 ([`TS_MIN_NS`], [`TS_MAX_NS`]).
 pub fn parse_ts(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    if s.contains('-') && s.len() >= 10 && s.as_bytes()[4] == b'-' {
-        return parse_iso(s);
-    }
-    parse_epoch(s)
+    read_ts(s).ok().map(|(ns, _)| ns)
 }
 
-fn parse_epoch(s: &str) -> Option<i64> {
+/// [`parse_ts`], saying why a timestamp was not taken and, for an epoch number, which unit its
+/// magnitude gave.
+pub(crate) fn read_ts(s: &str) -> Result<(i64, Option<EpochUnit>), TsError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(TsError::Unparseable);
+    }
+    if s.contains('-') && s.len() >= 10 && s.as_bytes()[4] == b'-' {
+        let ns = parse_iso(s).ok_or(TsError::Unparseable)?;
+        let ns = i64::try_from(ns).map_err(|_| TsError::OutsideWindow)?;
+        return in_window(ns).map(|ns| (ns, None));
+    }
+    let (ns, unit) = parse_epoch(s)?;
+    in_window(ns).map(|ns| (ns, Some(unit)))
+}
+
+/// An epoch number in a known unit (`ns` per unit), in the window.
+pub(crate) fn epoch_in_unit(s: &str, unit_ns: i64) -> Result<i64, TsError> {
+    let s = s.trim();
     if let Ok(v) = s.parse::<i64>() {
-        let a = v.unsigned_abs();
-        return if a < 100_000_000_000 {
-            v.checked_mul(1_000_000_000)
-        } else if a < 100_000_000_000_000 {
-            v.checked_mul(1_000_000)
-        } else if a < 100_000_000_000_000_000 {
-            v.checked_mul(1_000)
-        } else {
-            Some(v)
-        };
+        return v
+            .checked_mul(unit_ns)
+            .map_or(Err(TsError::OutsideWindow), in_window);
     }
-    let v: f64 = s.parse().ok()?;
+    let v: f64 = s.parse().map_err(|_| TsError::Unparseable)?;
     if !v.is_finite() {
-        return None;
+        return Err(TsError::Unparseable);
     }
-    let a = v.abs();
-    let scale = if a < 1e11 {
-        1e9
-    } else if a < 1e14 {
-        1e6
-    } else if a < 1e17 {
-        1e3
-    } else {
-        1.0
-    };
-    ns_from_f64(v * scale)
+    ns_from_f64(v * unit_ns as f64).map_or(Err(TsError::OutsideWindow), in_window)
+}
+
+fn parse_epoch(s: &str) -> Result<(i64, EpochUnit), TsError> {
+    if let Ok(v) = s.parse::<i64>() {
+        let unit = EpochUnit::of_magnitude(v.unsigned_abs() as f64);
+        let ns = v.checked_mul(unit.ns()).ok_or(TsError::OutsideWindow)?;
+        return Ok((ns, unit));
+    }
+    let v: f64 = s.parse().map_err(|_| TsError::Unparseable)?;
+    if !v.is_finite() {
+        return Err(TsError::Unparseable);
+    }
+    let unit = EpochUnit::of_magnitude(v.abs());
+    let ns = ns_from_f64(v * unit.ns() as f64).ok_or(TsError::OutsideWindow)?;
+    Ok((ns, unit))
 }
 
 /// Nanoseconds given as a float, rounded; `None` where they do not fit in i64 (beyond about
@@ -60,7 +140,8 @@ fn digits(b: &[u8]) -> Option<i64> {
     Some(b.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
 }
 
-fn parse_iso(s: &str) -> Option<i64> {
+/// Nanoseconds since the epoch, as i128: a four-digit year can lie beyond what i64 holds.
+fn parse_iso(s: &str) -> Option<i128> {
     let b = s.as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -130,7 +211,7 @@ fn parse_iso(s: &str) -> Option<i64> {
     }
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + secs_of_day - offset_secs;
-    secs.checked_mul(1_000_000_000)?.checked_add(nanos)
+    Some(i128::from(secs) * 1_000_000_000 + i128::from(nanos))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -258,6 +339,30 @@ mod tests {
         ] {
             assert_eq!(parse_ts(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn times_outside_1970_to_2200_are_refused_in_every_notation() {
+        for s in [
+            "2262-04-12T00:00:00Z",
+            "1677-09-21T00:12:44Z",
+            "9999-12-31T23:59:59Z",
+            "2200-01-01T00:00:00.000000001Z",
+            "1969-12-31T23:59:59Z",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036.854775807",
+            "-1",
+            "1e300",
+        ] {
+            assert_eq!(read_ts(s), Err(TsError::OutsideWindow), "{s}");
+        }
+        for (s, unit) in [("9223372036854775807", 1), ("9300000000", 1_000_000_000)] {
+            assert_eq!(epoch_in_unit(s, unit), Err(TsError::OutsideWindow), "{s}");
+        }
+        assert_eq!(read_ts("2200-01-01T00:00:00Z"), Ok((TS_MAX_NS, None)));
+        assert_eq!(read_ts("0"), Ok((0, Some(EpochUnit::Seconds))));
+        assert_eq!(read_ts("yesterday"), Err(TsError::Unparseable));
     }
 
     #[test]

@@ -86,6 +86,10 @@ pub(crate) struct LogArgs {
         value_parser = super::count::<1, MAX_NODES_LIMIT>
     )]
     pub(crate) max_nodes: usize,
+    /// Also read files that symbolic links in the export lead to outside it, and settings
+    /// files incident.toml names outside it (off: such links are listed as not read).
+    #[arg(long)]
+    pub(crate) follow_symlinks: bool,
 }
 
 impl LogArgs {
@@ -95,6 +99,7 @@ impl LogArgs {
             log_profile: self.log_profile.clone(),
             profiles: self.profiles.clone(),
             max_nodes: self.max_nodes,
+            follow_links_outside: self.follow_symlinks,
             ..ReadOptions::default()
         }
     }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use rift_ingest::inert::escape;
 use rift_ingest::{Accounting, Export, Invariants, Summary, format_ts};
 
 use crate::progress::Bar;
@@ -134,10 +135,12 @@ fn print_invariants(inv: &Invariants, out: &mut dyn Write) -> anyhow::Result<()>
 }
 
 pub(crate) fn print_accounting(a: &Accounting, out: &mut dyn Write) -> anyhow::Result<()> {
-    let width = a
-        .files
+    // File names, reasons and notes come from the export: each is shown on one line, so that
+    // a newline in a file name cannot forge a row of the table.
+    let paths: Vec<_> = a.files.iter().map(|f| escape(&f.path)).collect();
+    let width = paths
         .iter()
-        .map(|f| f.path.chars().count())
+        .map(|p| p.chars().count())
         .max()
         .unwrap_or(4)
         .max(4);
@@ -146,11 +149,11 @@ pub(crate) fn print_accounting(a: &Accounting, out: &mut dyn Write) -> anyhow::R
         "{:width$}  {:9} {:>9} {:>9} {:>9}",
         "file", "read as", "rows", "used", "skipped"
     )?;
-    for f in &a.files {
+    for (f, path) in a.files.iter().zip(&paths) {
         writeln!(
             out,
             "{:width$}  {:9} {:>9} {:>9} {:>9}",
-            f.path,
+            path,
             f.kind.as_str(),
             f.rows_read,
             f.rows_used,
@@ -161,12 +164,14 @@ pub(crate) fn print_accounting(a: &Accounting, out: &mut dyn Write) -> anyhow::R
             let detail = if ex.detail.is_empty() {
                 String::new()
             } else {
-                format!(": {}", ex.detail)
+                format!(": {}", escape(&ex.detail))
             };
             writeln!(
                 out,
-                "{:width$}    skipped {n} × {reason} (first at line {}{detail})",
-                "", ex.line
+                "{:width$}    skipped {n} × {} (first at line {}{detail})",
+                "",
+                escape(reason),
+                ex.line
             )?;
         }
         if !f.ignored_columns.is_empty() {
@@ -174,11 +179,11 @@ pub(crate) fn print_accounting(a: &Accounting, out: &mut dyn Write) -> anyhow::R
                 out,
                 "{:width$}    columns not used: {}",
                 "",
-                f.ignored_columns.join(", ")
+                escape(&f.ignored_columns.join(", "))
             )?;
         }
         for note in &f.notes {
-            writeln!(out, "{:width$}    note: {note}", "")?;
+            writeln!(out, "{:width$}    note: {}", "", escape(note))?;
         }
     }
     writeln!(

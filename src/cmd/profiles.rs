@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use rift_ingest::Profile;
 
 /// List the log profiles: built-in ones and those added with --profiles.
@@ -18,10 +17,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut all = rift_ingest::builtin_profiles().map_err(anyhow::Error::msg)?;
     let builtin = all.len();
     for path in &args.profiles {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read '{}'", path.display()))?;
-        let p = Profile::parse(&text, &path.display().to_string()).map_err(anyhow::Error::msg)?;
-        all.push(p);
+        all.push(Profile::load(path)?);
     }
     writeln!(
         out,

@@ -39,7 +39,7 @@
 use std::collections::BTreeMap;
 
 use aho_corasick::AhoCorasick;
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use crate::model::{Channel, EventKind};
@@ -70,6 +70,50 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin_profiles![
     "kubernetes.toml",
     "cockroachdb.toml",
 ];
+
+/// Most rules one profile may have: 500. The largest built-in profile has a few dozen; every
+/// rule whose literal a line holds is tried on it, so rules multiply the cost of every line.
+pub(crate) const MAX_RULES: usize = 500;
+
+/// Most compiled size of one regex: 256 KiB (`RegexBuilder::size_limit`). The built-in patterns
+/// compile to a few KiB each; a pattern past this (`(\w+){100}` and the like) is refused.
+pub(crate) const MAX_REGEX_BYTES: usize = 256 << 10;
+
+/// Most lazy-DFA cache of one regex, per thread that runs it: 1 MiB
+/// (`RegexBuilder::dfa_size_limit`, half the regex crate's default), so that a profile's many
+/// regexes cannot each grow a large cache as lines go by.
+const MAX_DFA_BYTES: usize = 1 << 20;
+
+/// A regex is charged this much against [`MAX_COMPILED_BYTES`] when it compiles within it,
+/// and [`MAX_REGEX_BYTES`] otherwise: an upper bound of its compiled size.
+const SMALL_REGEX_BYTES: usize = 16 << 10;
+
+/// Most compiled regex size of the profiles an export adds (and of each one): 32 MiB, by the
+/// charges above. That is 2,048 small regexes or 128 at the largest size: far more than a
+/// system's log needs, and it keeps the compile time and memory of user profiles to seconds
+/// and tens of MiB (10,000 heavy rules once took 9.3 GB and 43 s).
+pub(crate) const MAX_COMPILED_BYTES: usize = 32 << 20;
+
+/// The longest `last_heard`: 10 minutes. Each line such a rule reads becomes one observation
+/// per second of it.
+const MAX_LAST_HEARD_NS: i64 = 600_000_000_000;
+
+/// Compiles a pattern of a profile within the limits above; returns it and what it is charged.
+fn compile(pattern: &str) -> Result<(Regex, usize), regex::Error> {
+    let build = |limit| {
+        RegexBuilder::new(pattern)
+            .size_limit(limit)
+            .dfa_size_limit(MAX_DFA_BYTES)
+            .build()
+    };
+    match build(SMALL_REGEX_BYTES) {
+        Ok(r) => Ok((r, SMALL_REGEX_BYTES)),
+        Err(regex::Error::CompiledTooBig(_)) => {
+            build(MAX_REGEX_BYTES).map(|r| (r, MAX_REGEX_BYTES))
+        }
+        Err(e) => Err(e),
+    }
+}
 
 /// What a recognised line says about the link between the logging node A and the peer B.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -221,6 +265,8 @@ pub struct Profile {
     pub(crate) literals: AhoCorasick,
     /// For each literal pattern, the rules that use it.
     pub(crate) by_literal: Vec<Vec<usize>>,
+    /// What its regexes are charged against [`MAX_COMPILED_BYTES`].
+    pub(crate) compiled_bytes: usize,
 }
 
 impl Profile {
@@ -233,7 +279,39 @@ impl Profile {
                 .unwrap_or(0);
             format!("{source}:{line}: {}", e.message())
         })?;
-        let bad = |what: String| format!("{source}: profile '{}': {what}", spec.name);
+        let bad = |what: String| {
+            format!(
+                "{source}: profile '{}': {what}",
+                crate::inert::clip(&spec.name)
+            )
+        };
+        if spec.rules.len() > MAX_RULES {
+            return Err(bad(format!(
+                "{} rules; the limit is {MAX_RULES} per profile: split it, or keep the rules the logs need",
+                spec.rules.len()
+            )));
+        }
+        let mut compiled_bytes = 0usize;
+        let mut compile = |what: &dyn Fn() -> String, pattern: &str| -> Result<Regex, String> {
+            let (regex, charged) = compile(pattern).map_err(|e| {
+                bad(format!(
+                    "{} does not compile within {} bytes: {}",
+                    what(),
+                    crate::input::thousands(MAX_REGEX_BYTES as u64),
+                    crate::inert::clip(&e.to_string())
+                ))
+            })?;
+            compiled_bytes += charged;
+            if compiled_bytes > MAX_COMPILED_BYTES {
+                return Err(bad(format!(
+                    "its regexes compile to more than {} bytes (the limit; each is counted as {} or {} bytes): fewer or simpler patterns",
+                    crate::input::thousands(MAX_COMPILED_BYTES as u64),
+                    crate::input::thousands(SMALL_REGEX_BYTES as u64),
+                    crate::input::thousands(MAX_REGEX_BYTES as u64),
+                )));
+            }
+            Ok(regex)
+        };
         let layout = match (&spec.json, spec.text.is_empty()) {
             (Some(j), true) => Layout::Json {
                 ts: j.ts.clone(),
@@ -243,13 +321,12 @@ impl Profile {
             (None, false) => {
                 let mut pats = Vec::new();
                 for t in &spec.text {
-                    let regex = Regex::new(&t.pattern)
-                        .map_err(|e| bad(format!("text pattern does not compile: {e}")))?;
+                    let regex = compile(&|| "text pattern".to_owned(), &t.pattern)?;
                     for cap in ["ts", "msg"] {
                         if !regex.capture_names().any(|n| n == Some(cap)) {
                             return Err(bad(format!(
                                 "text pattern '{}' has no named capture '{cap}'",
-                                t.pattern
+                                crate::inert::clip(&t.pattern)
                             )));
                         }
                     }
@@ -266,15 +343,6 @@ impl Profile {
                 ));
             }
         };
-        let compile = |m: &BTreeMap<String, String>| -> Result<Vec<(String, Regex)>, String> {
-            m.iter()
-                .map(|(k, v)| {
-                    Regex::new(v)
-                        .map(|r| (k.clone(), r))
-                        .map_err(|e| bad(format!("condition on '{k}' does not compile: {e}")))
-                })
-                .collect()
-        };
         let mut rules = Vec::new();
         for (i, r) in spec.rules.iter().enumerate() {
             if r.msg.is_empty() {
@@ -290,7 +358,7 @@ impl Profile {
                 return Err(bad(format!(
                     "rule {} ('{}') gives evidence but no peer",
                     i + 1,
-                    r.msg
+                    crate::inert::clip(&r.msg)
                 )));
             }
             let last_heard_ns = r
@@ -299,21 +367,37 @@ impl Profile {
                 .map(parse_duration)
                 .transpose()
                 .map_err(|e| bad(format!("rule {}: last_heard: {e}", i + 1)))?;
+            if last_heard_ns.is_some_and(|d| d > MAX_LAST_HEARD_NS) {
+                return Err(bad(format!(
+                    "rule {}: last_heard is longer than {} (each line it reads becomes one observation per second of it)",
+                    i + 1,
+                    crate::time::format_duration(MAX_LAST_HEARD_NS)
+                )));
+            }
             let alias = match r.alias.as_slice() {
                 [] => None,
                 [a, b] => Some((a.clone(), b.clone())),
                 _ => return Err(bad(format!("rule {}: alias takes two field names", i + 1))),
             };
+            let regex = r
+                .regex
+                .as_deref()
+                .map(|p| compile(&|| format!("rule {}: regex", i + 1), p))
+                .transpose()?;
+            let mut conditions = [Vec::new(), Vec::new()];
+            for (out, m) in conditions.iter_mut().zip([&r.when, &r.unless]) {
+                for (k, v) in m {
+                    let what =
+                        || format!("rule {}: condition on '{}'", i + 1, crate::inert::clip(k));
+                    out.push((k.clone(), compile(&what, v)?));
+                }
+            }
+            let [when, unless] = conditions;
             rules.push(Rule {
                 msg: r.msg.clone(),
-                regex: r
-                    .regex
-                    .as_deref()
-                    .map(Regex::new)
-                    .transpose()
-                    .map_err(|e| bad(format!("rule {}: regex does not compile: {e}", i + 1)))?,
-                when: compile(&r.when)?,
-                unless: compile(&r.unless)?,
+                regex,
+                when,
+                unless,
                 peer: r.peer.clone(),
                 evidence: r.evidence,
                 ok: r.ok.unwrap_or(false),
@@ -354,7 +438,19 @@ impl Profile {
             rules,
             literals,
             by_literal,
+            compiled_bytes,
         })
+    }
+
+    /// Reads and compiles a profile file named on the command line (`--profiles FILE`). It may
+    /// lie anywhere, but must be a regular file of at most
+    /// [`MAX_CONFIG_BYTES`](crate::input::MAX_CONFIG_BYTES): never a FIFO or a device.
+    pub fn load(path: &std::path::Path) -> Result<Profile, crate::Error> {
+        let shown = crate::inert::clip(&path.to_string_lossy());
+        let text = crate::input::read_named(path, None).map_err(|reason| {
+            crate::Error::BadProfile(format!("--profiles '{shown}': {reason}"))
+        })?;
+        Profile::parse(&text, &shown).map_err(crate::Error::BadProfile)
     }
 
     /// The rules whose literal occurs in `raw`, in rule order (deduplicated).

@@ -1,7 +1,6 @@
 //! Reading log files with a profile: sniffing the profile, parsing lines, applying rules.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::Path;
 
 use serde_json::Value;
@@ -9,13 +8,16 @@ use serde_json::Value;
 use crate::accounting::{FileAccount, SkipReason};
 use crate::error::Error;
 use crate::export::Progress;
-use crate::input;
+use crate::inert;
+use crate::input::{self, Line};
 use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule};
 use crate::model::{Channel, EventKind};
-use crate::time::parse_ts;
+use crate::time::{TsError, in_window, read_ts};
 
 /// Lines read from the start of a file to tell its profile.
 const SNIFF_LINES: usize = 32;
+/// The most bytes sniffing reads from the start of a log file.
+const SNIFF_BYTES: u64 = input::MAX_LINE_BYTES as u64;
 /// Share of the sniffed lines a profile's layout must parse to be chosen.
 const SNIFF_MIN_SHARE: f64 = 0.5;
 
@@ -29,7 +31,7 @@ struct Parsed {
 /// Why a line did not parse under a profile.
 enum ParseFail {
     Layout,
-    Timestamp(String),
+    Timestamp(String, TsError),
 }
 
 fn value_str(v: &Value) -> Option<String> {
@@ -50,12 +52,20 @@ pub(crate) fn year_of(ns: i64) -> i32 {
 }
 
 /// Parses a timestamp with a chrono layout (`auto` = RFC 3339 or epoch numbers). Layouts
-/// without a year take `year`.
-pub(crate) fn parse_with(format: &str, s: &str, year: Option<i32>) -> Option<i64> {
+/// without a year take `year`. A time outside the window rift accepts is refused.
+pub(crate) fn parse_with(format: &str, s: &str, year: Option<i32>) -> Result<i64, TsError> {
     let s = s.trim();
     if format == "auto" {
-        return parse_ts(s);
+        return read_ts(s).map(|(ns, _)| ns);
     }
+    let ns = parse_layout(format, s, year).ok_or(TsError::Unparseable)?;
+    // chrono gives no nanoseconds past 2262 and before 1677; those parse but do not fit.
+    in_window(ns.ok_or(TsError::OutsideWindow)?)
+}
+
+/// A chrono layout's time: `None` when it does not parse, `Some(None)` when it parses but
+/// does not fit in i64 nanoseconds.
+fn parse_layout(format: &str, s: &str, year: Option<i32>) -> Option<Option<i64>> {
     let has_year = ["%Y", "%y", "%G", "%F", "%+", "%s"]
         .iter()
         .any(|y| format.contains(y));
@@ -69,10 +79,10 @@ pub(crate) fn parse_with(format: &str, s: &str, year: Option<i32>) -> Option<i64
     }
     if fmt.contains("%z") || fmt.contains("%:z") || fmt.contains("%#z") {
         let t = chrono::DateTime::parse_from_str(&text, &fmt).ok()?;
-        return t.timestamp_nanos_opt();
+        return Some(t.timestamp_nanos_opt());
     }
     let t = chrono::NaiveDateTime::parse_from_str(&text, &fmt).ok()?;
-    t.and_utc().timestamp_nanos_opt()
+    Some(t.and_utc().timestamp_nanos_opt())
 }
 
 impl Profile {
@@ -93,7 +103,10 @@ impl Profile {
                     Value::Object(o) => o.values().find_map(value_str).unwrap_or_default(),
                     other => value_str(other).unwrap_or_default(),
                 };
-                let ts_ns = parse_ts(&ts_s).ok_or(ParseFail::Timestamp(ts_s))?;
+                let ts_ns = match read_ts(&ts_s) {
+                    Ok((ns, _)) => ns,
+                    Err(e) => return Err(ParseFail::Timestamp(ts_s, e)),
+                };
                 let mut fields = BTreeMap::new();
                 for (k, v) in &map {
                     if k == msg || Some(k) == level.as_ref() {
@@ -124,7 +137,7 @@ impl Profile {
                     };
                     let ts_s = caps.name("ts").map_or("", |m| m.as_str());
                     let ts_ns = parse_with(&p.ts_format, ts_s, year)
-                        .ok_or_else(|| ParseFail::Timestamp(ts_s.to_owned()))?;
+                        .map_err(|e| ParseFail::Timestamp(ts_s.to_owned(), e))?;
                     let mut fields = BTreeMap::new();
                     for name in p.regex.capture_names().flatten() {
                         if name != "ts" && name != "msg" {
@@ -183,13 +196,13 @@ pub(crate) struct Sniffed {
 /// share (at least half) of them; ties go to the profile with more rule hits, then to the
 /// earlier profile.
 pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error> {
-    let r = input::open(path, &crate::export::NoProgress)?;
+    // A bounded prefix: the first lines, or as much as a line may hold when they are long.
+    let head = input::head(path, SNIFF_BYTES)?;
+    let mut reader = input::Lines::new(&head[..]);
     let mut lines = Vec::new();
-    for line in r.split(b'\n') {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8_lossy(&line)
-            .trim_end_matches('\r')
-            .to_owned();
+    while let Some(line) = reader.next_line().map_err(|e| Error::io(path, e))? {
+        let Line::Text(line) = line else { continue };
+        let text = String::from_utf8_lossy(line).into_owned();
         if text.trim().is_empty() {
             continue;
         }
@@ -318,32 +331,27 @@ pub(crate) fn read_log(
     progress: &dyn Progress,
 ) -> Result<Vec<Pending>, Error> {
     let profile = settings.profile;
-    let mut r = input::open(path, progress)?;
-    let mut buf = Vec::with_capacity(4096);
+    let mut r = input::Lines::new(input::open(path, progress)?);
     let mut line_no = 0u64;
     // Lines a rule reads: (line, parsed, rule).
     let mut matched = Vec::new();
     let mut cands = Vec::new();
     // The common case, counted here and added to the account once.
     let mut unread = (0u64, 0u64, String::new());
-    loop {
-        buf.clear();
-        let n = r
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
+    while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
         line_no += 1;
         account.rows_read += 1;
-        let raw = match std::str::from_utf8(&buf) {
+        let Line::Text(bytes) = line else {
+            account.skip(SkipReason::TooLong, line_no, String::new);
+            continue;
+        };
+        let raw = match std::str::from_utf8(bytes) {
             Ok(s) => s,
             Err(_) => {
                 account.skip(SkipReason::InvalidUtf8, line_no, String::new);
                 continue;
             }
         };
-        let raw = raw.trim_end_matches(['\n', '\r']);
         if raw.trim().is_empty() {
             account.skip(SkipReason::Blank, line_no, String::new);
             continue;
@@ -366,9 +374,13 @@ pub(crate) fn read_log(
                 account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
                 continue;
             }
-            Err(ParseFail::Timestamp(ts)) => {
-                account.skip(SkipReason::BadTimestamp, line_no, || {
-                    if settings.year.is_none() && profile.has_year_free_layout() {
+            Err(ParseFail::Timestamp(ts, e)) => {
+                let ts = excerpt(&ts);
+                account.skip(SkipReason::from(e), line_no, || {
+                    if e == TsError::Unparseable
+                        && settings.year.is_none()
+                        && profile.has_year_free_layout()
+                    {
                         format!(
                             "'{ts}' has no year and no other file of the export gives one: set [logs] year in incident.toml"
                         )
@@ -415,11 +427,7 @@ pub(crate) fn read_log(
 }
 
 fn excerpt(raw: &str) -> String {
-    let mut s: String = raw.chars().take(120).collect();
-    if s.len() < raw.len() {
-        s.push('…');
-    }
-    s
+    inert::clip(raw)
 }
 
 fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
@@ -526,20 +534,20 @@ mod tests {
         // capnslog µs, the raft lines' whole seconds, zap ms and 3.5's trimmed µs.
         assert_eq!(
             parse_with("auto", "2026-11-22 02:49:38.790619", None),
-            Some(utc("2026-11-22T02:49:38.790619Z"))
+            Ok(utc("2026-11-22T02:49:38.790619Z"))
         );
         assert_eq!(
             parse_with("%Y/%m/%d %H:%M:%S%.f", "2026/11/22 02:49:49", None),
-            Some(utc("2026-11-22T02:49:49Z"))
+            Ok(utc("2026-11-22T02:49:49Z"))
         );
         assert_eq!(
             parse_with("auto", "2026-11-22T02:50:36.9081Z", None),
-            Some(utc("2026-11-22T02:50:36.908100Z"))
+            Ok(utc("2026-11-22T02:50:36.908100Z"))
         );
         // Offsets: Mongo's legacy +0700 and RFC 3339's +01:00.
         assert_eq!(
             parse_with("auto", "2019-04-21T16:08:14.520+0700", None),
-            Some(utc("2019-04-21T09:08:14.520Z"))
+            Ok(utc("2019-04-21T09:08:14.520Z"))
         );
         assert_eq!(
             parse_with(
@@ -547,18 +555,32 @@ mod tests {
                 "2024-03-05 11:11:12.345+01:00",
                 None
             ),
-            Some(utc("2024-03-05T10:11:12.345Z"))
+            Ok(utc("2024-03-05T10:11:12.345Z"))
         );
         // Layouts without a year take the export's.
         assert_eq!(
             parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", Some(2024)),
-            Some(utc("2024-03-05T10:11:12Z"))
+            Ok(utc("2024-03-05T10:11:12Z"))
         );
         assert_eq!(
             parse_with("%m%d %H:%M:%S%.f", "0305 10:11:12.345678", Some(2024)),
-            Some(utc("2024-03-05T10:11:12.345678Z"))
+            Ok(utc("2024-03-05T10:11:12.345678Z"))
         );
-        assert_eq!(parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", None), None);
-        assert_eq!(parse_with("auto", "yesterday", None), None);
+        assert!(parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", None).is_err());
+        assert!(parse_with("auto", "yesterday", None).is_err());
+        // Syslog-style and chrono layouts are held to the same window as every other.
+        for (layout, ts, year) in [
+            ("%b %e %H:%M:%S", "Mar  5 10:11:12", Some(2262)),
+            ("%b %e %H:%M:%S", "Mar  5 10:11:12", Some(1677)),
+            ("%Y-%m-%d %H:%M:%S", "2300-01-01 00:00:00", None),
+            ("%Y-%m-%d %H:%M:%S", "1969-12-31 23:59:59", None),
+            ("auto", "9223372036854775807", None),
+        ] {
+            assert_eq!(
+                parse_with(layout, ts, year),
+                Err(crate::time::TsError::OutsideWindow),
+                "{ts} {year:?}"
+            );
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! The column names rift recognises without an `incident.toml` mapping.
 
+use crate::accounting::{FileAccount, SkipReason};
+use crate::inert;
 use crate::row::Fields;
-use crate::time::parse_ts;
+use crate::time::{EpochUnit, TsError, epoch_in_unit, read_ts};
 
 /// Timestamp columns, best first. `ts_ms`-style names fix the unit.
 pub(crate) const TS: &[&str] = &[
@@ -92,10 +94,13 @@ pub(crate) const DELIVERED: &[&str] = &["delivered", "delivered_total"];
 pub(crate) const MEMBER_NAME: &[&str] = &["name", "node", "member", "host", "hostname"];
 
 /// A timestamp column and the unit its name implies.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct TsColumn {
     pub(crate) idx: usize,
+    name: String,
     unit_ns: Option<i64>,
+    /// Rows whose epoch unit was told by magnitude, per unit (seconds to nanoseconds).
+    inferred: [u64; 4],
 }
 
 impl TsColumn {
@@ -107,27 +112,89 @@ impl TsColumn {
             "ts_s" => Some(1_000_000_000),
             _ => None,
         };
-        TsColumn { idx, unit_ns }
+        TsColumn {
+            idx,
+            name: name.to_owned(),
+            unit_ns,
+            inferred: [0; 4],
+        }
     }
 
-    /// The row's timestamp in ns, `Err(())` if present but unparseable, `Ok(None)` if missing.
-    pub(crate) fn read(&self, f: &Fields<'_>) -> Result<Option<i64>, ()> {
+    /// The row's timestamp in ns, `Ok(None)` if missing, `Err` if present but unparseable or
+    /// outside the window rift accepts.
+    pub(crate) fn read(&mut self, f: &Fields<'_>) -> Result<Option<i64>, TsError> {
         let Some(v) = f.get(self.idx) else {
             return Ok(None);
         };
-        let parsed = match self.unit_ns {
-            Some(unit) => v
-                .parse::<i64>()
-                .ok()
-                .and_then(|x| x.checked_mul(unit))
-                .or_else(|| {
-                    v.parse::<f64>()
-                        .ok()
-                        .filter(|x| x.is_finite() && (x * unit as f64).abs() < 9.2e18)
-                        .map(|x| (x * unit as f64).round() as i64)
-                }),
-            None => parse_ts(v),
-        };
-        parsed.map(Some).ok_or(())
+        match self.unit_ns {
+            Some(unit) => epoch_in_unit(v, unit).map(Some),
+            None => {
+                let (ns, unit) = read_ts(v)?;
+                if let Some(unit) = unit {
+                    self.inferred[unit as usize] += 1;
+                }
+                Ok(Some(ns))
+            }
+        }
+    }
+
+    /// The row's timestamp, or `None` after counting the row in `account` as skipped with the
+    /// reason (missing, unparseable, outside the window).
+    pub(crate) fn take(
+        &mut self,
+        f: &Fields<'_>,
+        line: u64,
+        account: &mut FileAccount,
+    ) -> Option<i64> {
+        match self.read(f) {
+            Ok(Some(ts)) => Some(ts),
+            Ok(None) => {
+                account.skip(
+                    SkipReason::MissingField("timestamp".into()),
+                    line,
+                    String::new,
+                );
+                None
+            }
+            Err(e) => {
+                let v = inert::clip(f.get(self.idx).unwrap_or_default());
+                account.skip(SkipReason::from(e), line, || format!("'{v}'"));
+                None
+            }
+        }
+    }
+
+    /// What the file's account should say about units told by magnitude: which was assumed
+    /// and why, and whether the column mixes magnitudes.
+    pub(crate) fn unit_note(&self) -> Option<String> {
+        let used: Vec<(EpochUnit, u64)> = [
+            EpochUnit::Seconds,
+            EpochUnit::Milliseconds,
+            EpochUnit::Microseconds,
+            EpochUnit::Nanoseconds,
+        ]
+        .into_iter()
+        .map(|u| (u, self.inferred[u as usize]))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+        let column = inert::clip(&self.name);
+        let fix = "name the column ts_s, ts_ms, ts_us or ts_ns (or map one with `columns = { ts = \"…\" }` in incident.toml) to say";
+        match used.as_slice() {
+            [] => None,
+            [(unit, _)] => Some(format!(
+                "column '{column}' holds epoch numbers with no unit in its name: read as {}; {fix}",
+                unit.describe()
+            )),
+            _ => {
+                let parts: Vec<String> = used
+                    .iter()
+                    .map(|(u, n)| format!("{n} rows as {}", u.describe()))
+                    .collect();
+                Some(format!(
+                    "column '{column}' mixes magnitudes of epoch numbers, read as different units by their size: {}; {fix}",
+                    parts.join(", ")
+                ))
+            }
+        }
     }
 }

@@ -784,6 +784,9 @@ impl<'a> CountersFile<'a> {
             Vec::new()
         };
         self.store.end_file(self.file, self.last_line);
+        self.account
+            .notes
+            .extend(self.ts.as_ref().and_then(TsColumn::unit_note));
         match self.stopped {
             Some(e) => Err(e),
             None => Ok((self.file, restarts)),
@@ -968,7 +971,7 @@ impl RowSink for CountersFile<'_> {
             format!(
                 "counters table has no timestamp column (expected one of {}; found {}); map it with `columns = {{ ts = \"…\" }}` in incident.toml",
                 columns::TS.join(", "),
-                cols.join(", ")
+                row::found(cols)
             )
         })?;
         self.ts = Some(TsColumn::new(ts, &cols[ts]));
@@ -995,7 +998,7 @@ impl RowSink for CountersFile<'_> {
                 _ => {
                     return Err(format!(
                         "counters table needs `node` and `peer` columns (per-node counters) or `src` and `dst` (per-edge counters); found {}",
-                        cols.join(", ")
+                        row::found(cols)
                     ));
                 }
             },
@@ -1014,7 +1017,7 @@ impl RowSink for CountersFile<'_> {
         if value_cols.is_empty() {
             return Err(format!(
                 "counters table has no count columns (expected sent, received, acked or delivered; found {})",
-                cols.join(", ")
+                row::found(cols)
             ));
         }
         self.cumulative = self.settings.cumulative.unwrap_or_else(|| {
@@ -1046,31 +1049,24 @@ impl RowSink for CountersFile<'_> {
     fn row(&mut self, line: u64, f: &Fields<'_>) {
         self.account.rows_read += 1;
         self.last_line = self.last_line.max(line);
-        let Some(ts_col) = self.ts else { return };
-        let raw_ts = f.get(ts_col.idx);
-        let ts = match (&self.last_ts, raw_ts) {
-            (Some((raw, ts)), Some(v)) if raw == v => Ok(Some(*ts)),
-            _ => ts_col.read(f),
+        let Some(ts_col) = self.ts.as_mut() else {
+            return;
         };
-        let ts = match ts {
-            Ok(Some(ts)) => {
+        let raw_ts = f.get(ts_col.idx);
+        let cached = match (&self.last_ts, raw_ts) {
+            (Some((raw, ts)), Some(v)) if raw == v => Some(*ts),
+            _ => None,
+        };
+        let ts = match cached {
+            Some(ts) => ts,
+            None => {
+                let Some(ts) = ts_col.take(f, line, self.account) else {
+                    return;
+                };
                 if let Some(v) = raw_ts {
                     self.last_ts = Some((v.to_owned(), ts));
                 }
                 ts
-            }
-            Ok(None) => {
-                return self.account.skip(
-                    SkipReason::MissingField("timestamp".into()),
-                    line,
-                    String::new,
-                );
-            }
-            Err(()) => {
-                let v = f.get(ts_col.idx).unwrap_or_default().to_owned();
-                return self
-                    .account
-                    .skip(SkipReason::BadTimestamp, line, || format!("'{v}'"));
             }
         };
         let (a_idx, b_idx, c_idx, src_idx, dst_idx, what) = match self.shape {
@@ -1171,16 +1167,10 @@ impl RowSink for CountersFile<'_> {
         }
     }
 
-    fn malformed(&mut self, line: u64, detail: String) {
+    fn skipped(&mut self, line: u64, reason: SkipReason, detail: String) {
         self.account.rows_read += 1;
         self.last_line = self.last_line.max(line);
-        self.account.skip(SkipReason::Malformed, line, || detail);
-    }
-
-    fn blank(&mut self, line: u64) {
-        self.account.rows_read += 1;
-        self.last_line = self.last_line.max(line);
-        self.account.skip(SkipReason::Blank, line, String::new);
+        self.account.skip(reason, line, || detail);
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::nodes::NodeResolver;
-use crate::row::{Fields, RowSink, find_column};
+use crate::row::{self, Fields, RowSink, find_column};
 use crate::source::columns;
 
 /// Reads a members file into a [`NodeResolver`].
@@ -40,7 +40,7 @@ impl RowSink for MembersFile<'_> {
                 format!(
                     "members table has no name column (expected one of {}; found {})",
                     columns::MEMBER_NAME.join(", "),
-                    cols.join(", ")
+                    row::found(cols)
                 )
             })?;
         self.width = cols.len();
@@ -64,13 +64,8 @@ impl RowSink for MembersFile<'_> {
         self.account.rows_used += 1;
     }
 
-    fn malformed(&mut self, line: u64, detail: String) {
+    fn skipped(&mut self, line: u64, reason: SkipReason, detail: String) {
         self.account.rows_read += 1;
-        self.account.skip(SkipReason::Malformed, line, || detail);
-    }
-
-    fn blank(&mut self, line: u64) {
-        self.account.rows_read += 1;
-        self.account.skip(SkipReason::Blank, line, String::new);
+        self.account.skip(reason, line, || detail);
     }
 }

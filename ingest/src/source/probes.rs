@@ -128,6 +128,9 @@ impl<'a> ProbeFile<'a> {
 
     /// Health checks whose outcome changed, per (prober, target), in time order.
     pub(crate) fn finish(mut self) -> Vec<Event> {
+        self.account
+            .notes
+            .extend(self.ts.as_ref().and_then(TsColumn::unit_note));
         self.health
             .sort_by(|a, b| (&a.prober, &a.target, a.ts).cmp(&(&b.prober, &b.target, b.ts)));
         let mut events = Vec::new();
@@ -168,7 +171,7 @@ impl RowSink for ProbeFile<'_> {
             format!(
                 "{what} table has no timestamp column (expected one of {}; found {})",
                 columns::TS.join(", "),
-                cols.join(", ")
+                row::found(cols)
             )
         })?;
         self.ts = Some(TsColumn::new(ts, &cols[ts]));
@@ -176,7 +179,7 @@ impl RowSink for ProbeFile<'_> {
             format!(
                 "{what} table has no target column (expected one of {}; found {}); map it with `columns = {{ target = \"…\" }}` in incident.toml",
                 columns::TARGET.join(", "),
-                cols.join(", ")
+                row::found(cols)
             )
         })?;
         let status_aliases = if self.settings.kind == SourceKind::Health {
@@ -188,7 +191,7 @@ impl RowSink for ProbeFile<'_> {
             format!(
                 "{what} table has no status/result column (expected one of {}; found {})",
                 status_aliases.join(", "),
-                cols.join(", ")
+                row::found(cols)
             )
         })?;
         self.status_name = cols[self.status].clone();
@@ -218,22 +221,11 @@ impl RowSink for ProbeFile<'_> {
 
     fn row(&mut self, line: u64, f: &Fields<'_>) {
         self.account.rows_read += 1;
-        let Some(ts_col) = self.ts else { return };
-        let ts = match ts_col.read(f) {
-            Ok(Some(ts)) => ts,
-            Ok(None) => {
-                return self.account.skip(
-                    SkipReason::MissingField("timestamp".into()),
-                    line,
-                    String::new,
-                );
-            }
-            Err(()) => {
-                let v = f.get(ts_col.idx).unwrap_or_default().to_owned();
-                return self
-                    .account
-                    .skip(SkipReason::BadTimestamp, line, || format!("'{v}'"));
-            }
+        let Some(ts_col) = self.ts.as_mut() else {
+            return;
+        };
+        let Some(ts) = ts_col.take(f, line, self.account) else {
+            return;
         };
         let Some(target) = f.get(self.target) else {
             return self
@@ -330,14 +322,9 @@ impl RowSink for ProbeFile<'_> {
         self.account.rows_used += 1;
     }
 
-    fn malformed(&mut self, line: u64, detail: String) {
+    fn skipped(&mut self, line: u64, reason: SkipReason, detail: String) {
         self.account.rows_read += 1;
-        self.account.skip(SkipReason::Malformed, line, || detail);
-    }
-
-    fn blank(&mut self, line: u64) {
-        self.account.rows_read += 1;
-        self.account.skip(SkipReason::Blank, line, String::new);
+        self.account.skip(reason, line, || detail);
     }
 }
 
