@@ -7,27 +7,27 @@
 
 use std::borrow::Cow;
 
-/// Replaces control characters by visible stand-ins: C0 controls by their Unicode control
-/// pictures (U+2400 block, `\n` → `␊`), DEL by `␡`, C1 controls and the bidirectional
-/// embedding, override and isolate characters by U+FFFD.
+/// Replaces hazardous characters ([`rift_ingest::inert::is_hazard`]) by visible stand-ins: C0
+/// controls by their Unicode control pictures (U+2400 block, `\n` → `␊`), DEL by `␡`, and the
+/// others (C1 controls, line and paragraph separators, bidirectional overrides and isolates,
+/// zero-width and other invisible characters) by their escape, `\u{202e}`, as rift shows them
+/// on a terminal: `n1` and `n1` with a zero-width space never look alike.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_hazard) {
+    if !s.chars().any(rift_ingest::inert::is_hazard) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
-                '\u{7f}' => '\u{2421}',
-                c if is_hazard(c) => '\u{fffd}',
-                c => c,
-            })
-            .collect(),
-    )
-}
-
-fn is_hazard(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            '\u{7f}' => out.push('\u{2421}'),
+            c if rift_ingest::inert::is_hazard(c) => {
+                out.push_str(&rift_ingest::inert::escape(&c.to_string()));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Escapes text for HTML and XML (element content and quoted attributes), after [`visible`].
@@ -39,8 +39,33 @@ pub fn html(s: &str) -> String {
 /// that starts emphasis, code, links, headings or table cells is backslash-escaped, and `<`,
 /// `>` and `&` become entities so that no HTML passes through. A value never starts a line
 /// (newlines became `␊`), so list and numbering markers need no escape.
+///
+/// GitHub's Markdown also makes links of bare URLs, `www.` names and e-mail addresses
+/// (autolinks): the `:` of `://`, the `.` of `www.` and every `@` are backslash-escaped too, which
+/// shows the same text and keeps a URL from the input from becoming a link in the report.
 pub fn markdown(s: &str) -> String {
-    escape(s, &[], &['\\', '`', '*', '_', '[', ']', '#', '|', '~'])
+    let escaped = escape(s, &[], &['\\', '`', '*', '_', '[', ']', '#', '|', '~', '@']);
+    let mut out = String::with_capacity(escaped.len() + 4);
+    let mut rest = escaped.as_str();
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("://") {
+            out.push_str("\\://");
+            rest = &rest[3..];
+            continue;
+        }
+        if rest
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("www."))
+        {
+            out.push_str(&rest[..3]);
+            out.push_str("\\.");
+            rest = &rest[4..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// [`visible`], then `&`, `<`, `>` and the `entities` as character references and the
@@ -117,12 +142,20 @@ mod tests {
     #[test]
     fn control_characters_become_visible_and_markup_is_escaped() {
         assert_eq!(visible("a\u{1b}[31mb\nc"), "a␛[31mb␊c");
-        assert_eq!(visible("x\u{202e}y"), "x\u{fffd}y");
+        assert_eq!(visible("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(visible("n1\u{200b}"), "n1\\u{200b}");
+        assert_eq!(visible("a\u{2028}b"), "a\\u{2028}b");
         assert_eq!(html("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
         assert_eq!(
             markdown("*a* [b](c) <i> 0.90"),
             "\\*a\\* \\[b\\](c) &lt;i&gt; 0.90"
         );
+        // Bare URLs, www. names and addresses do not become links under GitHub's autolinking.
+        assert_eq!(
+            markdown("see https://evil.example/x, WWW.evil.example or ops@evil.example"),
+            "see https\\://evil.example/x, WWW\\.evil.example or ops\\@evil.example"
+        );
+        assert_eq!(markdown("ww\u{e9}"), "ww\u{e9}");
     }
 
     #[test]
