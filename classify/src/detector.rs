@@ -67,6 +67,9 @@ pub struct Detector {
     pub fires: Vec<String>,
     /// Default parameters.
     pub parameters: BTreeMap<String, f64>,
+    /// What rift accepts for each parameter, `[least, most]`.
+    #[serde(default)]
+    pub ranges: BTreeMap<String, [f64; 2]>,
     /// Detection lag as a function of the parameters.
     pub lag: LagModel,
     /// How it fares in each network mode.
@@ -74,6 +77,79 @@ pub struct Detector {
     /// Changes that close its gaps.
     #[serde(default)]
     pub mitigations: Vec<Mitigation>,
+}
+
+/// A parameter value that cannot be used.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParameterError {
+    /// The detector has no such parameter.
+    #[error("not a parameter of {detector}; its parameters are {known}")]
+    Unknown {
+        /// The detector.
+        detector: String,
+        /// Its parameters.
+        known: String,
+    },
+    /// NaN or infinite.
+    #[error("{value} is not a number: give a finite value")]
+    NotFinite {
+        /// The value given.
+        value: f64,
+    },
+    /// Outside what rift accepts.
+    #[error("{value} is outside what rift accepts for {detector}: between {least} and {most}")]
+    OutOfRange {
+        /// The value given.
+        value: f64,
+        /// The detector.
+        detector: String,
+        /// The least accepted.
+        least: f64,
+        /// The most accepted.
+        most: f64,
+    },
+}
+
+impl Detector {
+    /// Checks `value` for the parameter `key`: one of the detector's parameters, finite, and
+    /// within its range (`ranges` in the catalogue).
+    pub fn check_parameter(&self, key: &str, value: f64) -> Result<(), ParameterError> {
+        if !self.parameters.contains_key(key) {
+            return Err(ParameterError::Unknown {
+                detector: self.name.clone(),
+                known: self
+                    .parameters
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        check_range(&self.name, value, self.ranges.get(key).copied())
+    }
+}
+
+/// Checks that `value` is finite and within `range` (when there is one) of `detector`.
+pub fn check_range(
+    detector: &str,
+    value: f64,
+    range: Option<[f64; 2]>,
+) -> Result<(), ParameterError> {
+    if !value.is_finite() {
+        return Err(ParameterError::NotFinite { value });
+    }
+    match range {
+        Some([least, most]) if !(least..=most).contains(&value) => {
+            Err(ParameterError::OutOfRange {
+                value,
+                detector: detector.to_owned(),
+                least,
+                most,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Detector or guard.
@@ -348,22 +424,13 @@ impl InUse {
                             });
                         }
                     };
-                    if !inuse.detector.parameters.contains_key(key) {
-                        return Err(SettingsError::Bad {
+                    inuse
+                        .detector
+                        .check_parameter(key, v)
+                        .map_err(|e| SettingsError::Bad {
                             key: key.clone(),
-                            reason: format!(
-                                "not a parameter of {}; its parameters are {}",
-                                inuse.detector.name,
-                                inuse
-                                    .detector
-                                    .parameters
-                                    .keys()
-                                    .map(String::as_str)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        });
-                    }
+                            reason: e.to_string(),
+                        })?;
                     inuse.parameters.insert(key.clone(), v);
                 }
             }
@@ -411,7 +478,10 @@ pub fn infer_from_logs<'a>(files: impl IntoIterator<Item = (&'a str, &'a Path)>)
         let Ok(file) = std::fs::File::open(path) else {
             continue;
         };
-        for (i, line) in std::io::BufReader::new(file).lines().take(400).enumerate() {
+        // A bounded prefix: the start-up line is among the first lines, and a file without
+        // line ends must not be read whole into one line.
+        let head = std::io::Read::take(file, 1 << 20);
+        for (i, line) in std::io::BufReader::new(head).lines().take(400).enumerate() {
             let Ok(line) = line else { break };
             if !line.contains("starting an etcd server") {
                 continue;

@@ -138,6 +138,9 @@ pub struct IncidentConfig {
     /// The detector in use and its settings (read by the classifier).
     #[serde(default)]
     pub detector: BTreeMap<String, toml::Value>,
+    /// The line of each `[nodes]` entry.
+    #[serde(skip)]
+    node_lines: BTreeMap<String, usize>,
 }
 
 impl IncidentConfig {
@@ -177,6 +180,23 @@ impl IncidentConfig {
                 reason: format!("counters.pair_resolution: {reason}"),
             })?;
         }
+        let section = text
+            .lines()
+            .position(|l| l.trim() == "[nodes]")
+            .unwrap_or(0);
+        config.node_lines = config
+            .nodes
+            .keys()
+            .map(|n| {
+                let at = text
+                    .lines()
+                    .enumerate()
+                    .skip(section)
+                    .find(|(_, l)| l.trim_start().starts_with(n.as_str()))
+                    .map_or(0, |(i, _)| i + 1);
+                (n.clone(), at)
+            })
+            .collect();
         config.logs.profile_lines = config
             .logs
             .profiles
@@ -184,6 +204,11 @@ impl IncidentConfig {
             .map(|p| find_line(text, p))
             .collect();
         Ok(config)
+    }
+
+    /// The line of `incident.toml` that declares `node` under `[nodes]` (0 when unknown).
+    pub(crate) fn node_line(&self, node: &str) -> usize {
+        self.node_lines.get(node).copied().unwrap_or(0)
     }
 
     /// The spec for a file (by path relative to the export), if `incident.toml` has one.

@@ -102,6 +102,35 @@ pub struct Summary {
     /// Nodes whose clock was found off from their peers' (from paired counters) and whose
     /// counts and log lines were moved onto the common clock.
     pub clock_skews: Vec<ClockSkew>,
+    /// What a reader should know about the export as a whole: node names that print alike,
+    /// aliases `incident.toml` gives to two nodes.
+    pub notes: Vec<String>,
+}
+
+/// Notes for node names that look alike: the same Unicode "skeleton" (UTS #39: `n1` with a
+/// zero-width space, or with a Cyrillic `п`, has the skeleton of `n1`) yet different names, so
+/// that two nodes printed the same are told apart. Each name is shown escaped.
+fn confusable_notes(nodes: &[String]) -> Vec<String> {
+    let mut by_skeleton: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+    for n in nodes {
+        let visible: String = n.chars().filter(|c| !inert::is_hazard(*c)).collect();
+        let skeleton: String = unicode_security::skeleton(&visible).collect();
+        by_skeleton.entry(skeleton).or_default().push(n);
+    }
+    by_skeleton
+        .into_values()
+        .filter(|names| names.len() > 1)
+        .map(|names| {
+            let shown: Vec<String> = names
+                .iter()
+                .map(|n| format!("'{}'", inert::clip(n)))
+                .collect();
+            format!(
+                "node names {} look alike but are different names, read as different nodes: check which the export means",
+                shown.join(" and ")
+            )
+        })
+        .collect()
 }
 
 /// The result of reading an export with [`Export::read`].
@@ -292,10 +321,11 @@ impl Export {
     ) -> Result<StreamReport, Error> {
         progress.start(self.total_bytes());
         let mut resolver = NodeResolver::new();
+        let mut notes = Vec::new();
         for (node, aliases) in &self.config.nodes {
-            resolver.add_alias(node, node);
-            for a in aliases {
-                resolver.add_alias(node, a);
+            let at = format!("incident.toml:{}", self.config.node_line(node));
+            for a in std::iter::once(node).chain(aliases) {
+                notes.extend(resolver.declare(node, a, &at));
             }
         }
         let mut accounts: Vec<FileAccount> = self
@@ -525,12 +555,15 @@ impl Export {
             tally.nodes.insert(e.node.0.clone());
         }
         progress.finish();
+        let nodes = {
+            let mut nodes: Vec<String> = tally.nodes.into_iter().collect();
+            nodes.sort();
+            nodes
+        };
+        notes.extend(confusable_notes(&nodes));
         let summary = Summary {
-            nodes: {
-                let mut nodes: Vec<String> = tally.nodes.into_iter().collect();
-                nodes.sort();
-                nodes
-            },
+            nodes,
+            notes,
             channels: tally.channels.into_iter().collect(),
             start_ns: tally.start,
             end_ns: tally.end,

@@ -2,18 +2,56 @@
 
 use std::collections::BTreeMap;
 
+use crate::inert;
 use crate::model::NodeId;
 
 /// Resolves IPs, member ids, host names and URLs to canonical node names.
+///
+/// Aliases declared with where they come from ([`NodeResolver::declare`]: members tables,
+/// `incident.toml`) never merge two nodes silently: the first node an alias is declared for
+/// keeps it, and a later declaration for another node is refused and reported. A node's own
+/// name is never taken by another node as an alias.
 #[derive(Clone, Debug, Default)]
 pub struct NodeResolver {
     aliases: BTreeMap<String, String>,
+    /// Where each declared alias was declared (`file:line`).
+    declared: BTreeMap<String, String>,
 }
 
 impl NodeResolver {
     /// An empty resolver: every name resolves to itself.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Declares `alias` as another name of `node`, read at `origin` (`file:line`). Returns a
+    /// note when the alias was already declared for another node (which keeps it), or when it
+    /// is another node's own name.
+    pub fn declare(&mut self, node: &str, alias: &str, origin: &str) -> Option<String> {
+        let (node, alias) = (node.trim(), alias.trim());
+        if node.is_empty() || alias.is_empty() {
+            return None;
+        }
+        let key = alias.to_lowercase();
+        if let (Some(other), Some(at)) = (self.aliases.get(&key), self.declared.get(&key)) {
+            if !other.eq_ignore_ascii_case(node) {
+                return Some(format!(
+                    "'{}' is given for {} at {at} and for {} at {}: the first is kept, so the two are not merged; correct the one that is wrong",
+                    inert::clip(alias),
+                    inert::clip(other),
+                    inert::clip(node),
+                    inert::clip(origin)
+                ));
+            }
+        }
+        self.declared
+            .entry(node.to_lowercase())
+            .or_insert_with(|| origin.to_owned());
+        self.declared
+            .entry(key)
+            .or_insert_with(|| origin.to_owned());
+        self.add_alias(node, alias);
+        None
     }
 
     /// Declares `alias` as another name of `node`. The node's own name is always an alias of
@@ -25,7 +63,11 @@ impl NodeResolver {
             return;
         }
         self.aliases.insert(node.to_lowercase(), node.to_owned());
-        self.aliases.insert(alias.to_lowercase(), node.to_owned());
+        // A declared alias stays with the node it was declared for.
+        let key = alias.to_lowercase();
+        if !self.declared.contains_key(&key) || !self.aliases.contains_key(&key) {
+            self.aliases.insert(key, node.to_owned());
+        }
         if let Some(host) = host_of(alias) {
             self.aliases
                 .entry(host.to_lowercase())
@@ -102,5 +144,23 @@ mod tests {
         assert_eq!(r.resolve("n1").as_str(), "n1");
         assert_eq!(r.resolve("n9").as_str(), "n9");
         assert_eq!(r.resolve("http://10.0.0.9:80/x").as_str(), "10.0.0.9");
+    }
+
+    #[test]
+    fn a_declared_alias_stays_with_the_first_node_and_the_conflict_is_said() {
+        let mut r = NodeResolver::new();
+        assert_eq!(r.declare("n1", "10.0.0.1", "members.csv:2"), None);
+        assert_eq!(r.declare("n2", "10.0.0.2", "members.csv:3"), None);
+        let note = r.declare("n2", "10.0.0.1", "members.csv:5").unwrap();
+        assert!(
+            note.contains("members.csv:2") && note.contains("members.csv:5"),
+            "{note}"
+        );
+        assert_eq!(r.resolve("10.0.0.1").as_str(), "n1");
+        // A node's own name is not taken by another node either.
+        assert!(r.declare("n2", "N1", "members.csv:6").is_some());
+        assert_eq!(r.resolve("n1").as_str(), "n1");
+        // Saying the same again is no conflict.
+        assert_eq!(r.declare("n1", "10.0.0.1", "incident.toml:3"), None);
     }
 }

@@ -71,6 +71,9 @@ pub(crate) fn print_summary(s: &Summary, out: &mut dyn Write) -> anyhow::Result<
     }
     writeln!(out, "observations  {}", s.observations)?;
     writeln!(out, "events        {}", s.events)?;
+    for note in &s.notes {
+        writeln!(out, "note          {}", escape(note))?;
+    }
     for skew in &s.clock_skews {
         writeln!(
             out,

@@ -259,8 +259,15 @@ fn a_100_mb_line_is_skipped_and_counted() {
     assert_eq!(verdict(&export), plain);
     let log = account(&export, "logs/n3.log");
     assert_eq!(log["rows_read"], 183, "{log}");
+    assert_eq!(
+        log["skipped"]["line longer than 1,048,576 bytes"], 1,
+        "{log}"
+    );
     let client = account(&export, "client.csv");
-    assert_eq!(client["skipped"]["malformed row"], 1, "{client}");
+    assert_eq!(
+        client["skipped"]["line longer than 1,048,576 bytes"], 1,
+        "{client}"
+    );
 }
 
 /// A counters file naming `nodes` distinct nodes, each heard from once.
@@ -620,4 +627,424 @@ fn a_timestamp_decades_off_stops_with_the_row_named() {
         "{err}"
     );
     assert!(err.contains("pass a longer --window"), "{err}");
+}
+
+/// Runs rift and gives up (failing the test) if it has not ended within `secs` seconds.
+fn rift_within(secs: u64, args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rift"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() >= secs {
+            child.kill().unwrap();
+            panic!("rift {args:?} did not end within {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+const SECRET: &str = "RIFT-SECRET-7f3a";
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_export_are_not_read_unless_asked() {
+    let (dir, export) = example_copy();
+    let plain = verdict(&export);
+    let secret = dir.path().join("secret.csv");
+    fs::write(
+        &secret,
+        format!("ts,node,peer,sent,received\n2026-11-22T03:03:10.000Z,n1,{SECRET},1,1\n"),
+    )
+    .unwrap();
+    let link =
+        |target: &Path, name: &str| std::os::unix::fs::symlink(target, export.join(name)).unwrap();
+    link(&secret, "counters-2.csv");
+    link(&secret, "logs/n4.log");
+    link(&secret, "members-2.csv");
+    link(Path::new("/etc/passwd"), "passwd.csv");
+    // A link inside the export to a file inside it is read.
+    link(Path::new("health.csv"), "health-again.csv");
+    let d = export.to_str().unwrap();
+    let report = dir.path().join("r.html");
+    for args in [
+        vec!["ingest", d],
+        vec!["ingest", "--json", d],
+        vec!["ingest", "--log-profile", "etcd-zap", d],
+        vec!["classify", d],
+        vec![
+            "report",
+            d,
+            "-o",
+            report.to_str().unwrap(),
+            "--compare",
+            "none",
+            "--similar",
+            "0",
+        ],
+    ] {
+        let o = rift(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let all = stdout(&o) + &stderr(&o);
+        assert!(
+            !all.contains(SECRET) && !all.contains("root:x:0"),
+            "{args:?}: {all}"
+        );
+    }
+    let html = fs::read_to_string(&report).unwrap();
+    assert!(!html.contains(SECRET) && !html.contains("root:x:0"));
+    assert_eq!(verdict(&export), plain);
+    assert_note(
+        &export,
+        "counters-2.csv",
+        "a symbolic link to a file outside the export",
+    );
+    assert_note(&export, "logs/n4.log", "pass --follow-symlinks to read it");
+    assert!(
+        account(&export, "health-again.csv")["rows_read"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+
+    // Asked for, the link is read.
+    let o = rift(&["ingest", "--json", "--follow-symlinks", d]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let files = v["accounting"]["files"].as_array().unwrap();
+    let linked = files
+        .iter()
+        .find(|f| f["path"] == "counters-2.csv")
+        .unwrap();
+    assert_eq!(linked["rows_read"], 1, "{linked}");
+}
+
+#[cfg(unix)]
+#[test]
+fn paths_in_settings_that_hang_never_end_or_leave_the_export_are_refused_at_once() {
+    let (dir, export) = counters_copy();
+    let fifo = export.join("pipe.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    fs::write(dir.path().join("outside.toml"), "name = \"x\"\n").unwrap();
+    let config = fs::read_to_string(export.join("incident.toml")).unwrap();
+    let d = export.to_str().unwrap();
+    for (path, says) in [
+        ("pipe.toml", "not a regular file"),
+        ("../outside.toml", "outside the export"),
+        ("/dev/zero", "outside the export"),
+    ] {
+        fs::write(
+            export.join("incident.toml"),
+            format!("{config}\n[logs]\nprofiles = [\"{path}\"]\n"),
+        )
+        .unwrap();
+        let line = config.lines().count() + 3;
+        let o = rift_within(5, &["classify", d]);
+        assert_eq!(o.status.code(), Some(3), "{path}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("incident.toml:{line}:")),
+            "{path}: {err}"
+        );
+        assert!(
+            err.contains("[logs] profiles") && err.contains(says),
+            "{path}: {err}"
+        );
+    }
+    // Allowed out of the export, /dev/zero is still no file to read.
+    let o = rift_within(5, &["classify", "--follow-symlinks", d]);
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+    fs::write(export.join("incident.toml"), &config).unwrap();
+    for path in [fifo.to_str().unwrap(), "/dev/zero"] {
+        for args in [
+            vec!["classify", d, "--profiles", path],
+            vec!["profiles", "--profiles", path],
+        ] {
+            let o = rift_within(5, &args);
+            assert_eq!(o.status.code(), Some(3), "{args:?}");
+            assert!(
+                stderr(&o).contains("not a regular file"),
+                "{args:?}: {}",
+                stderr(&o)
+            );
+        }
+    }
+}
+
+/// Runs `sh -c script` in `dir`.
+fn sh(dir: &Path, script: &str) {
+    let ok = std::process::Command::new("sh")
+        .args(["-c", script])
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "{script}");
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_with_its_figures() {
+    let (_dir, export) = example_copy();
+    sh(
+        &export,
+        "head -c 200000000 /dev/zero | zstd -q > logs/n9.log.zst",
+    );
+    let err = classify_error(&export);
+    assert!(err.contains("n9.log.zst"), "{err}");
+    assert!(err.contains("it decompresses to more than"), "{err}");
+    assert!(err.contains("1,000 times the compressed size"), "{err}");
+}
+
+#[test]
+fn long_lines_anywhere_are_skipped_and_the_rest_is_read() {
+    let (_dir, export) = example_copy();
+    let plain = verdict(&export);
+    // A long first line, and a long line in the middle of a compressed log.
+    edit_lines(&export.join("logs/n3.log"), |lines| {
+        lines.insert(0, vec![b'x'; 20 << 20])
+    });
+    edit_lines(&export.join("logs/n2.log"), |lines| {
+        lines.insert(30, vec![b'y'; 20 << 20])
+    });
+    sh(&export, "gzip logs/n2.log");
+    // A table whose only line never ends (a sparse file): no header to read.
+    fs::File::create(export.join("health-2.csv"))
+        .unwrap()
+        .set_len(64 << 20)
+        .unwrap();
+    let err = classify_error(&export);
+    assert!(
+        err.contains("health-2.csv: its first line (the header) is longer than 1,048,576 bytes"),
+        "{err}"
+    );
+    fs::remove_file(export.join("health-2.csv")).unwrap();
+    // The same under a name that claims no kind is counted as one line not recognised.
+    fs::File::create(export.join("zeros.csv"))
+        .unwrap()
+        .set_len(64 << 20)
+        .unwrap();
+    assert_eq!(verdict(&export), plain);
+    for log in ["logs/n3.log", "logs/n2.log.gz"] {
+        let a = account(&export, log);
+        assert_eq!(a["skipped"]["line longer than 1,048,576 bytes"], 1, "{a}");
+    }
+    assert_eq!(account(&export, "zeros.csv")["rows_read"], 1);
+}
+
+#[test]
+fn timestamps_outside_1970_to_2200_are_skipped_in_every_notation() {
+    let (dir, export) = example_copy();
+    let plain = verdict(&export);
+    let window = "timestamp outside 1970-01-01 – 2200-01-01";
+    let mut health = String::from("ts,prober,target,http_status,latency_ms\n");
+    for ts in [
+        "2262-04-12T00:00:00.000Z",
+        "1677-09-21T00:12:44.000Z",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "1e300",
+    ] {
+        health += &format!("{ts},client,n1,200,3\n");
+    }
+    fs::write(export.join("health-3.csv"), health).unwrap();
+    edit_lines(&export.join("logs/n1.log"), |lines| {
+        for ts in ["2262-04-12T00:00:00Z", "9223372036854775807"] {
+            lines.push(format!("{{\"level\":\"info\",\"ts\":\"{ts}\",\"msg\":\"lost TCP streaming connection with remote peer\"}}").into_bytes());
+        }
+    });
+    fs::write(
+        export.join("n1.prom"),
+        "# scrape ts_ms=9223372036854775807 node=n1\nx 1\ny 2 9223372036854775807\n",
+    )
+    .unwrap();
+    fs::write(
+        export.join("query.json"),
+        r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"etcd_server_has_leader","instance":"n1"},"values":[[1e10,"1"],[9223372036854.775807,"1"],[-1e10,"1"]]}]}}"#,
+    )
+    .unwrap();
+    assert_eq!(verdict(&export), plain);
+    assert_eq!(account(&export, "health-3.csv")["skipped"][window], 5);
+    assert_eq!(account(&export, "logs/n1.log")["skipped"][window], 2);
+    assert_eq!(account(&export, "n1.prom")["skipped"][window], 2);
+    assert_eq!(account(&export, "query.json")["skipped"][window], 3);
+    let out = dir.path().join("r.md");
+    let o = rift(&[
+        "report",
+        export.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--compare",
+        "none",
+        "--similar",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn profiles_past_their_budget_are_refused_with_the_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "name = \"mine\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n";
+    let many = dir.path().join("many.toml");
+    fs::write(
+        &many,
+        format!("{head}{}", "[[rule]]\nmsg = \"a\"\n".repeat(501)),
+    )
+    .unwrap();
+    let heavy = dir.path().join("heavy.toml");
+    fs::write(
+        &heavy,
+        format!("{head}[[rule]]\nmsg = \"a\"\nregex = '(\\w+){{200}}'\n"),
+    )
+    .unwrap();
+    for (file, says) in [
+        (
+            &many,
+            "profile 'mine': 501 rules; the limit is 500 per profile",
+        ),
+        (
+            &heavy,
+            "profile 'mine': rule 1: regex does not compile within 262,144 bytes",
+        ),
+    ] {
+        let f = file.to_str().unwrap();
+        for args in [
+            vec!["profiles", "--profiles", f],
+            vec!["ingest", "examples/asymmetric-leader", "--profiles", f],
+        ] {
+            let o = rift_within(20, &args);
+            assert_eq!(o.status.code(), Some(3), "{args:?}");
+            let err = stderr(&o);
+            assert!(err.contains(f) && err.contains(says), "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn aliases_given_to_two_nodes_do_not_merge_them() {
+    let (_dir, export) = example_copy();
+    let plain = verdict(&export);
+    let first = fs::read_to_string(export.join("members.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        + 1;
+    // n1's member id and IP claimed for n2, n1 given a second member id, n1's IP given to n4.
+    edit_lines(&export.join("members.csv"), |lines| {
+        lines.push(b"n2,df691433fb00fcd1,10.77.0.11,,,".to_vec());
+        lines.push(b"n1,0123456789abcdef,,,,".to_vec());
+        lines.push(b"n4,,10.77.0.11,,,".to_vec());
+    });
+    assert_eq!(verdict(&export), plain);
+    let notes = account(&export, "members.csv")["notes"].to_string();
+    for note in [
+        format!("n2 is given '7e1a4a622685c848' at line 3 and 'df691433fb00fcd1' at line {first}"),
+        format!(
+            "n1 is given 'df691433fb00fcd1' at line 2 and '0123456789abcdef' at line {}",
+            first + 1
+        ),
+        format!(
+            "'10.77.0.11' is given for n1 at members.csv:2 and for n4 at members.csv:{}",
+            first + 2
+        ),
+    ] {
+        assert!(notes.contains(&note), "{note}: {notes}");
+    }
+}
+
+#[test]
+fn node_names_that_print_alike_are_named_escaped() {
+    let (_dir, export) = counters_copy();
+    edit_lines(&export.join("health.csv"), |lines| {
+        lines.push("2026-01-01T00:00:05.000Z,client,n1\u{200b},200,3".into());
+        lines.push("2026-01-01T00:00:05.000Z,\u{441}lient,n2,200,3".into());
+    });
+    let o = rift(&["ingest", export.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("note          node names 'n1' and 'n1\\u{200b}' look alike"),
+        "{out}"
+    );
+    assert!(
+        out.contains("'client' and '\u{441}lient'") || out.contains("'\u{441}lient' and 'client'"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_row_repeated_within_a_counters_file_is_counted_once() {
+    let (_dir, export) = counters_copy();
+    let plain = verdict(&export);
+    edit_lines(&export.join("counters.csv"), |lines| {
+        let row = lines[5].clone();
+        lines.push(row);
+    });
+    assert_eq!(verdict(&export), plain);
+    let a = account(&export, "counters.csv");
+    assert_eq!(
+        a["skipped"]["repeats an earlier line of the same file"], 1,
+        "{a}"
+    );
+    assert_eq!(
+        a["examples"]["repeats an earlier line of the same file"]["detail"],
+        "duplicate of line 6"
+    );
+    assert!(
+        a["skipped"]
+            .get("no counterpart from the other end")
+            .is_none(),
+        "{a}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_names_and_files_are_accounted_and_the_rest_is_read() {
+    let (_dir, export) = counters_copy();
+    let plain = verdict(&export);
+    // A Parquet file under a CSV name.
+    fs::write(export.join("probes.csv"), b"PAR1\x15\x04garbage").unwrap();
+    // A newline in a file name.
+    fs::write(export.join("a\nb.csv"), "x\n").unwrap();
+    // A folder whose path is longer than the system takes.
+    let seg = "d".repeat(250);
+    sh(
+        &export,
+        &format!("for i in $(seq 20); do mkdir {seg} && cd {seg}; done; echo x > deep.csv"),
+    );
+    assert_eq!(verdict(&export), plain);
+    assert_note(
+        &export,
+        "probes.csv",
+        "this looks like a Parquet file; rename it to .parquet",
+    );
+    let o = rift(&["ingest", export.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("a\\u{a}b.csv") && !out.lines().any(|l| l.starts_with("b.csv")),
+        "{out}"
+    );
+    assert!(out.contains("a folder that cannot be listed"), "{out}");
+}
+
+#[test]
+fn epoch_units_told_by_magnitude_are_noted() {
+    let (_dir, export) = counters_copy();
+    edit_lines(&export.join("health.csv"), |lines| {
+        lines.push(b"5000,client,n1,200,3".to_vec());
+        lines.push(b"1767225605000,client,n1,200,3".to_vec());
+    });
+    assert_note(&export, "health.csv", "mixes magnitudes of epoch numbers");
 }

@@ -16,8 +16,10 @@ use crate::time::{TsError, in_window, read_ts};
 
 /// Lines read from the start of a file to tell its profile.
 const SNIFF_LINES: usize = 32;
-/// The most bytes sniffing reads from the start of a log file.
-const SNIFF_BYTES: u64 = input::MAX_LINE_BYTES as u64;
+/// The most bytes sniffing reads from the start of a log file: 64 MiB, enough to read past a
+/// few over-long lines to the first lines a profile can parse, and a bound on the time a file
+/// without line ends takes to be found unreadable.
+const SNIFF_BYTES: u64 = 64 << 20;
 /// Share of the sniffed lines a profile's layout must parse to be chosen.
 const SNIFF_MIN_SHARE: f64 = 0.5;
 
@@ -196,9 +198,10 @@ pub(crate) struct Sniffed {
 /// share (at least half) of them; ties go to the profile with more rule hits, then to the
 /// earlier profile.
 pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error> {
-    // A bounded prefix: the first lines, or as much as a line may hold when they are long.
-    let head = input::head(path, SNIFF_BYTES)?;
-    let mut reader = input::Lines::new(&head[..]);
+    // A bounded prefix, read through without holding more than a line: a long first line is
+    // read past (not held) to reach the lines after it.
+    let r = std::io::Read::take(input::open(path, &crate::export::NoProgress)?, SNIFF_BYTES);
+    let mut reader = input::Lines::new(std::io::BufReader::new(r));
     let mut lines = Vec::new();
     while let Some(line) = reader.next_line().map_err(|e| Error::io(path, e))? {
         let Line::Text(line) = line else { continue };

@@ -51,6 +51,10 @@ struct Cells {
     acked: Vec<u32>,
     sent_row: Vec<u32>,
     recv_row: Vec<u32>,
+    /// A fingerprint of the whole row that gave each bucket's sender half (time to the
+    /// nanosecond, ends, channel, flow, counts): a row of the same file with the same
+    /// fingerprint repeats it. Dropped once reading is done.
+    sent_fp: Vec<u32>,
 }
 
 impl Cells {
@@ -74,6 +78,7 @@ impl Cells {
             prepend(&mut self.recv, shift);
             prepend(&mut self.acked, shift);
             prepend(&mut self.sent_row, shift);
+            prepend(&mut self.sent_fp, shift);
             prepend(&mut self.recv_row, shift);
             self.base -= shift as i64;
         }
@@ -85,6 +90,7 @@ impl Cells {
             self.sent.resize(n, 0);
             self.recv.resize(n, 0);
             self.sent_row.resize(n, 0);
+            self.sent_fp.resize(n, 0);
             self.recv_row.resize(n, 0);
             if !self.acked.is_empty() {
                 self.acked.resize(n, 0);
@@ -147,6 +153,17 @@ impl Cells {
         }
     }
 
+    /// The row that gave this bucket's sender half, when it is of the file whose rows start at
+    /// `first_row` and its fingerprint is `fp`: the row being added repeats it.
+    fn repeats(&self, bucket: i64, first_row: u32, fp: u32) -> Option<u32> {
+        let i = usize::try_from(bucket.checked_sub(self.base)?).ok()?;
+        if self.flags.get(i)? & HAS_SENT == 0 {
+            return None;
+        }
+        let row = self.sent_row[i];
+        (row >= first_row && self.sent_fp.get(i) == Some(&fp)).then_some(row)
+    }
+
     /// The row that gave this bucket's sender (`HAS_SENT`) or receiver (`HAS_RECV`) half, when
     /// it is a row before `first_row`, that is, from an earlier file.
     fn given_before(&self, bucket: i64, half: u8, first_row: u32) -> Option<u32> {
@@ -163,9 +180,16 @@ impl Cells {
     }
 
     fn add_sent(&mut self, bucket: i64, sent: u32, acked: Option<u32>, row: u32) {
+        self.add_sent_fp(bucket, sent, acked, row, 0);
+    }
+
+    fn add_sent_fp(&mut self, bucket: i64, sent: u32, acked: Option<u32>, row: u32, fp: u32) {
         let i = self.slot(bucket);
         if self.flags[i] & HAS_SENT == 0 {
             self.sent_row[i] = row;
+            if let Some(f) = self.sent_fp.get_mut(i) {
+                *f = fp;
+            }
         }
         self.flags[i] |= HAS_SENT;
         self.sent[i] = self.sent[i].saturating_add(sent);
@@ -235,6 +259,8 @@ enum Added {
     Used,
     /// Every half of it was already given by this earlier row of another file.
     Duplicate(u32),
+    /// It repeats this earlier row of the same file exactly.
+    Repeated(u32),
     /// Adding it would stretch its direction or the store past their limits; why.
     TooWide(String),
 }
@@ -329,7 +355,8 @@ impl PairStore {
 
     fn bucket(&self, ts: i64) -> i64 {
         // Round to the nearest bucket: exporters sample near whole seconds on both ends.
-        (ts + self.resolution_ns / 2).div_euclid(self.resolution_ns)
+        ts.saturating_add(self.resolution_ns / 2)
+            .div_euclid(self.resolution_ns)
     }
 
     /// Starts a new file; returns its index. `Err` when the export has more rows than the row-id
@@ -403,6 +430,22 @@ impl PairStore {
             sender
         };
         let has_sent = sent.is_some() || acked.is_some();
+        let fp = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            (ts, src, dst, channel, flow, sent, recv, acked).hash(&mut h);
+            h.finish() as u32
+        };
+        if has_sent {
+            let first_row = self.files[file].base;
+            if let Some(row) = self
+                .series
+                .get(&sender)
+                .and_then(|c| c.repeats(bucket, first_row, fp))
+            {
+                return Added::Repeated(row);
+            }
+        }
         let dup_sent = self.earlier(has_sent, sender, bucket, HAS_SENT, file);
         let dup_recv = self.earlier(recv.is_some(), receiver, bucket, HAS_RECV, file);
         if let Some(earlier) = all_given(has_sent, dup_sent, recv.is_some(), dup_recv) {
@@ -423,7 +466,7 @@ impl PairStore {
         if has_sent && dup_sent.is_none() {
             let cells = self.series.entry(sender).or_default();
             cells.per_node |= per_node;
-            cells.add_sent(bucket, sent.unwrap_or(0), acked, row);
+            cells.add_sent_fp(bucket, sent.unwrap_or(0), acked, row, fp);
         }
         if let Some(r) = recv.filter(|_| dup_recv.is_none()) {
             let cells = self.series.entry(receiver).or_default();
@@ -510,6 +553,10 @@ impl PairStore {
     /// clocks. The clocks are then placed relative to one another, and the common clock is the
     /// one most nodes keep (the median), so one node that is off is the one moved.
     pub(crate) fn align_clocks(&mut self) -> Vec<ClockSkew> {
+        // Reading is done: no row is compared with the fingerprints any more.
+        for cells in self.series.values_mut() {
+            cells.sent_fp = Vec::new();
+        }
         let offsets = self.clock_offsets();
         let mut skews = Vec::new();
         for (node, by, peers) in offsets {
@@ -597,7 +644,7 @@ impl PairStore {
             cells.join_neighbours();
             for i in 0..cells.flags.len() {
                 let f = cells.flags[i];
-                let ts_ns = (cells.base + i as i64) * self.resolution_ns;
+                let ts_ns = (cells.base + i as i64).saturating_mul(self.resolution_ns);
                 let (evidence, delivered, rows) = if f & HAS_SENT != 0 && f & HAS_RECV != 0 {
                     (
                         Evidence::OneWay,
@@ -713,6 +760,7 @@ pub(crate) struct CountersSettings<'a> {
 }
 
 /// A row of a cumulative file waiting to be turned into deltas.
+#[derive(Clone, Copy)]
 struct CumRow {
     series: (u32, u32, Channel, u32),
     ts: i64,
@@ -829,7 +877,18 @@ impl<'a> CountersFile<'a> {
         // (node, ts) -> first line, for the restart events.
         let mut restarts: BTreeMap<(u32, i64), u64> = BTreeMap::new();
         let per_node = matches!(self.shape, Some(Shape::PerNode { .. }));
+        let mut previous: Option<CumRow> = None;
         for r in rows {
+            // A row that repeats the one before it exactly (same series, time and totals).
+            if let Some(p) =
+                previous.filter(|p| (p.series, p.ts, p.values) == (r.series, r.ts, r.values))
+            {
+                self.account.skip(SkipReason::Repeated, r.line, || {
+                    format!("duplicate of line {}", p.line)
+                });
+                continue;
+            }
+            previous = Some(r);
             let (prev, prev_delta) = last.entry(r.series).or_insert(([None; 3], [0; 3]));
             let mut delta = [None; 3];
             for k in 0..3 {
@@ -924,6 +983,12 @@ impl<'a> CountersFile<'a> {
                 let earlier = self.store.origin_of(earlier);
                 self.account.skip(SkipReason::Duplicate, line, || {
                     format!("{earlier} already gives the same counts for this direction and time")
+                });
+            }
+            Added::Repeated(earlier) => {
+                let (_, earlier) = self.store.locate(earlier);
+                self.account.skip(SkipReason::Repeated, line, || {
+                    format!("duplicate of line {earlier}")
                 });
             }
             Added::TooWide(reason) => {

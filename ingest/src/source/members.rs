@@ -1,9 +1,10 @@
 //! Members tables: one row per node with the names it is known by (`members.csv`: name,
 //! member id, IP, URLs). Every non-empty field of a row becomes an alias of the row's name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::accounting::{FileAccount, SkipReason};
+use crate::inert;
 use crate::nodes::NodeResolver;
 use crate::row::{self, Fields, RowSink, find_column};
 use crate::source::columns;
@@ -15,6 +16,8 @@ pub(crate) struct MembersFile<'a> {
     pub(crate) columns: &'a BTreeMap<String, String>,
     name: usize,
     width: usize,
+    /// The first value each node was given in each column, and its line.
+    seen: HashMap<(String, usize), (String, u64)>,
 }
 
 impl<'a> MembersFile<'a> {
@@ -29,6 +32,7 @@ impl<'a> MembersFile<'a> {
             columns,
             name: 0,
             width: 0,
+            seen: HashMap::new(),
         }
     }
 }
@@ -55,12 +59,32 @@ impl RowSink for MembersFile<'_> {
                 .skip(SkipReason::MissingField("name".into()), line, String::new);
         };
         let name = name.to_owned();
-        self.resolver.add_alias(&name, &name);
+        let origin = format!("{}:{line}", self.account.path);
+        let mut notes = Vec::new();
+        notes.extend(self.resolver.declare(&name, &name, &origin));
         for i in (0..self.width).filter(|&i| i != self.name) {
-            if let Some(alias) = f.get(i) {
-                self.resolver.add_alias(&name, alias);
+            let Some(alias) = f.get(i) else { continue };
+            // One node given two values of one column (two member ids, two IPs) is a
+            // conflict too: the first row's stays, the other is not taken as the node's.
+            match self.seen.get(&(name.to_lowercase(), i)) {
+                Some((first, at)) if first != alias => {
+                    notes.push(format!(
+                        "{} is given '{}' at line {at} and '{}' at line {line} in the same column: the first is kept; correct the one that is wrong",
+                        inert::clip(&name),
+                        inert::clip(first),
+                        inert::clip(alias)
+                    ));
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    self.seen
+                        .insert((name.to_lowercase(), i), (alias.to_owned(), line));
+                }
             }
+            notes.extend(self.resolver.declare(&name, alias, &origin));
         }
+        self.account.notes.extend(notes);
         self.account.rows_used += 1;
     }
 
