@@ -82,6 +82,13 @@ pub fn compare(scenario: &Scenario, variants: &[Variant], seed: Seed) -> Result<
                 .collect(),
         })
         .collect();
+    // Every variant's work is counted before any runs, so a refused one costs nothing.
+    for v in variants {
+        crate::work::check_variant(scenario, v).map_err(|excess| Error::TooMuchWork {
+            variant: v.name().to_owned(),
+            excess,
+        })?;
+    }
     // Each variant is its own simulation with its own seed streams: they run side by side and
     // are collected in the order given.
     let out = variants
@@ -212,6 +219,15 @@ pub fn story(scenario: &Scenario, o: &Outcome) -> Vec<String> {
         ));
     }
     for d in &o.detection {
+        if let Some(ob) = d.observers {
+            s.push(format!(
+                "{} watched from {} of the {} members: past {} members, a model that sends between every pair runs on a sample (the ends of the faulted links first, then members spread evenly), so its detection and suspicions are those observers'.",
+                d.detector,
+                ob.observers,
+                ob.members,
+                crate::detect::ALL_PAIRS_MEMBERS
+            ));
+        }
         let noticed: Vec<String> = d
             .time_to_detect_s
             .iter()

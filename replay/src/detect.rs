@@ -48,6 +48,10 @@ pub(crate) trait Model {
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, code: u64);
     /// A message arrived.
     fn message(&mut self, ctx: &mut Ctx, id: u8, from: Host, to: Host, m: DetMsg);
+    /// `(observers, members)` when it watched from a sample of the members only.
+    fn sampled(&self) -> Option<(usize, usize)> {
+        None
+    }
 }
 
 /// The first `n` hosts: the members.
@@ -55,20 +59,127 @@ fn hosts(n: usize) -> impl Iterator<Item = Host> {
     (0..n).map(|i| Host(i as u32))
 }
 
+/// Past this many members, the models that exchange messages between every pair of members
+/// (timeout, phi, bidi) run on a sample of observers: 200 members all to all are 39,800 pairs, about
+/// what a phi-accrual model of one simulated hour handles in seconds; 2,000 members would be
+/// 4 million pairs and take gigabytes and minutes per model.
+pub(crate) const ALL_PAIRS_MEMBERS: usize = 200;
+
+/// Pairs watched past [`ALL_PAIRS_MEMBERS`]: the observers are as many as keep the pairs at
+/// about what 200 members have all to all.
+const PAIR_BUDGET: usize = 40_000;
+
+/// At least this many observers, however large the cluster, so that a fault still has members
+/// on its ends that watch it.
+const MIN_OBSERVERS: usize = 16;
+
+/// How many members observe in a model that keeps a view of every pair: all of them up to
+/// [`ALL_PAIRS_MEMBERS`], then as many as [`PAIR_BUDGET`] allows.
+pub(crate) fn observer_count(members: usize) -> usize {
+    if members <= ALL_PAIRS_MEMBERS {
+        members
+    } else {
+        (PAIR_BUDGET / members).max(MIN_OBSERVERS).min(members)
+    }
+}
+
+/// The observers, as a slot per member (`None` for members that only answer): every member, or
+/// a deterministic sample of [`observer_count`]: the ends of the scenario's faults first (a
+/// one-way fault is seen by its receiver), in host order, then members spread evenly over the rest.
+fn observers(scenario: &Scenario) -> Vec<Option<u32>> {
+    let n = scenario.members();
+    let want = observer_count(n);
+    let mut chosen = vec![false; n];
+    let mut count = 0;
+    if want < n {
+        let mut ends: Vec<usize> = scenario
+            .faults()
+            .iter()
+            .flat_map(|f| [f.to.ix(), f.from.ix()])
+            .filter(|&h| h < n)
+            .collect();
+        ends.sort_unstable();
+        ends.dedup();
+        for h in ends.into_iter().take(want) {
+            chosen[h] = true;
+            count += 1;
+        }
+        let rest: Vec<usize> = (0..n).filter(|&h| !chosen[h]).collect();
+        let more = want - count;
+        for i in 0..more {
+            chosen[rest[i * rest.len() / more]] = true;
+        }
+    } else {
+        chosen.iter_mut().for_each(|c| *c = true);
+    }
+    let mut slot = 0;
+    chosen
+        .into_iter()
+        .map(|c| {
+            c.then(|| {
+                slot += 1;
+                slot - 1
+            })
+        })
+        .collect()
+}
+
+/// A parameter of a model: the variant's value, else the catalogue's default, else `default`.
+fn param(variant: &Variant, kind: ModelKind, key: &str, default: f64) -> f64 {
+    variant.value(key).unwrap_or_else(|| {
+        kind.catalogue_name()
+            .and_then(rift_classify::detector::find)
+            .and_then(|d| d.parameters.get(key).copied())
+            .unwrap_or(default)
+    })
+}
+
+fn ms(x: f64) -> SimTime {
+    SimTime((x * 1000.0).round().max(1.0) as u64)
+}
+
+/// How often a model's hosts act.
+fn interval(scenario: &Scenario, variant: &Variant, kind: ModelKind) -> SimTime {
+    let p = &scenario.protocol;
+    match kind {
+        ModelKind::Timeout => variant.value("interval_ms").map_or(p.heartbeat.0, ms),
+        ModelKind::Phi => ms(param(variant, kind, "heartbeat_interval_ms", 1000.0)),
+        ModelKind::Swim => ms(param(variant, kind, "probe_interval_ms", 1000.0)),
+        ModelKind::Bidi => ms(param(variant, kind, "interval_ms", 1000.0)),
+        ModelKind::Probes => ms(param(variant, kind, "interval_ms", 10_000.0)),
+        ModelKind::Lb => ms(param(variant, kind, "interval_ms", 30_000.0)),
+    }
+}
+
+/// Events a variant's model adds per simulated second (timers, messages and their answers):
+/// what the work bound counts for it, with the observers it would run on.
+pub(crate) fn events_per_s(scenario: &Scenario, variant: &Variant) -> f64 {
+    let Some(kind) = variant.model() else {
+        return 0.0;
+    };
+    let n = scenario.members() as f64;
+    let s = observer_count(scenario.members()) as f64;
+    let clients = scenario.cluster.clients.len() as f64;
+    let per_round = match kind {
+        // Every member's timer, a heartbeat to each observer.
+        ModelKind::Timeout | ModelKind::Phi => n + n * s,
+        // Each member's probe, its ack, and when it times out, k requests of three hops back.
+        ModelKind::Swim => n * (3.0 + 4.0 * param(variant, kind, "indirect_checks", 3.0).max(0.0)),
+        // Every member's timer, a probe both ways on every pair with an observer.
+        ModelKind::Bidi => n + 2.0 * s * n,
+        ModelKind::Probes => clients + 2.0 * clients * n,
+        ModelKind::Lb => 1.0 + 2.0 * n,
+    };
+    per_round / interval(scenario, variant, kind).secs()
+}
+
 /// The models a variant runs.
 pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<Box<dyn Model>> {
     let Some(kind) = variant.model() else {
         return Vec::new();
     };
-    let param = |key: &str, default: f64| {
-        variant.value(key).unwrap_or_else(|| {
-            kind.catalogue_name()
-                .and_then(rift_classify::detector::find)
-                .and_then(|d| d.parameters.get(key).copied())
-                .unwrap_or(default)
-        })
-    };
-    let ms = |x: f64| SimTime((x * 1000.0).round().max(1.0) as u64);
+    let param = |key: &str, default: f64| param(variant, kind, key, default);
+    let every = interval(scenario, variant, kind);
     let rng = Stream::new(seed, &format!("detector/{}", kind.as_str()));
     let members = scenario.members();
     let clients: Vec<Host> = (0..scenario.cluster.clients.len())
@@ -78,15 +189,15 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
     let model: Box<dyn Model> = match kind {
         ModelKind::Timeout => Box::new(Heartbeats::new(
             "timeout",
-            members,
-            variant.value("interval_ms").map_or(p.heartbeat.0, ms),
+            observers(scenario),
+            every,
             Judge::Timeout(variant.value("timeout_ms").map_or(p.election_timeout.0, ms)),
             rng,
         )),
         ModelKind::Phi => Box::new(Heartbeats::new(
             "phi",
-            members,
-            ms(param("heartbeat_interval_ms", 1000.0)),
+            observers(scenario),
+            every,
             Judge::Phi {
                 threshold: param("phi_threshold", 8.0),
                 pause: ms(param("acceptable_pause_ms", 3000.0)),
@@ -95,14 +206,14 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
         )),
         ModelKind::Swim => Box::new(Swim::new(
             members,
-            ms(param("probe_interval_ms", 1000.0)),
+            every,
             ms(param("probe_timeout_ms", 500.0)),
             param("indirect_checks", 3.0) as usize,
             rng,
         )),
         ModelKind::Bidi => Box::new(Bidi::new(
-            members,
-            ms(param("interval_ms", 1000.0)),
+            observers(scenario),
+            every,
             param("failures", 3.0) as u64,
             rng,
         )),
@@ -110,7 +221,7 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
             "probes",
             clients,
             members,
-            ms(param("interval_ms", 10_000.0)),
+            every,
             param("failures", 3.0) as u32,
             1,
             Channel::Probe,
@@ -121,7 +232,7 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
             "lb",
             clients.into_iter().take(1).collect(),
             members,
-            ms(param("interval_ms", 30_000.0)),
+            every,
             param("unhealthy_threshold", 2.0) as u32,
             param("healthy_threshold", 5.0) as u32,
             Channel::Health,
@@ -130,6 +241,46 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
         )),
     };
     vec![model]
+}
+
+/// Members that observe and the index of each observer's row in per-pair tables.
+struct Watch {
+    /// Per member, its observer slot.
+    slot: Vec<Option<u32>>,
+    /// Observers.
+    count: usize,
+}
+
+impl Watch {
+    fn new(slot: Vec<Option<u32>>) -> Self {
+        let count = slot.iter().flatten().count();
+        Watch { slot, count }
+    }
+
+    fn n(&self) -> usize {
+        self.slot.len()
+    }
+
+    fn observes(&self, h: usize) -> bool {
+        self.slot[h].is_some()
+    }
+
+    /// The row of `obs`'s view of `subj` in a table of `count × n` rows, when `obs` observes.
+    fn row(&self, obs: usize, subj: usize) -> Option<usize> {
+        self.slot[obs].map(|s| s as usize * self.n() + subj)
+    }
+
+    /// The row of pair (a, b) in a table of `2 × count × n` rows that holds every ordered pair
+    /// with an observer at either end; with every member observing, `a * n + b`.
+    fn pair(&self, a: usize, b: usize) -> Option<usize> {
+        self.row(a, b)
+            .or_else(|| self.row(b, a).map(|r| self.count * self.n() + r))
+    }
+
+    /// Observers when they are a sample, for the outcome.
+    fn sampled(&self) -> Option<(usize, usize)> {
+        (self.count < self.n()).then_some((self.count, self.n()))
+    }
 }
 
 /// Starts each host's periodic timer (code 0) at a random phase within one interval.
@@ -169,12 +320,14 @@ enum Judge {
 }
 
 /// All-to-all heartbeats, judged by each receiver: the fixed-timeout and phi-accrual models.
+/// Every member sends; only observers receive and judge (all members, up to
+/// [`ALL_PAIRS_MEMBERS`]).
 struct Heartbeats {
     name: &'static str,
-    n: usize,
+    watch: Watch,
     interval: SimTime,
     judge: Judge,
-    /// `last[obs * n + subj]`: when `obs` last heard `subj`.
+    /// `last[watch.row(obs, subj)]`: when `obs` last heard `subj`.
     last: Vec<Option<SimTime>>,
     /// Inter-arrival statistics per (obs, subj): count, mean, M2 (Welford), in seconds.
     stats: Vec<(u32, f64, f64)>,
@@ -183,15 +336,23 @@ struct Heartbeats {
 }
 
 impl Heartbeats {
-    fn new(name: &'static str, n: usize, interval: SimTime, judge: Judge, rng: Stream) -> Self {
+    fn new(
+        name: &'static str,
+        observers: Vec<Option<u32>>,
+        interval: SimTime,
+        judge: Judge,
+        rng: Stream,
+    ) -> Self {
+        let watch = Watch::new(observers);
+        let rows = watch.count * watch.n();
         Heartbeats {
             name,
-            n,
+            watch,
             interval,
             judge,
-            last: vec![None; n * n],
-            stats: vec![(0, 0.0, 0.0); n * n],
-            suspected: vec![false; n * n],
+            last: vec![None; rows],
+            stats: vec![(0, 0.0, 0.0); rows],
+            suspected: vec![false; rows],
             rng,
         }
     }
@@ -229,28 +390,32 @@ impl Model for Heartbeats {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        stagger(ctx, &mut self.rng, id, hosts(self.n), self.interval);
+        stagger(ctx, &mut self.rng, id, hosts(self.watch.n()), self.interval);
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {
         ctx.after(self.interval, host, Timer::Det(id, 0));
         let me = host.ix();
-        for j in 0..self.n {
+        for j in 0..self.watch.n() {
             if j == me {
                 continue;
             }
             let to = Host(j as u32);
-            send(
-                ctx,
-                id,
-                host,
-                to,
-                Channel::Heartbeat,
-                Flow::Gossip,
-                msg(Kind::Heartbeat, 0, host),
-            );
+            if self.watch.observes(j) {
+                send(
+                    ctx,
+                    id,
+                    host,
+                    to,
+                    Channel::Heartbeat,
+                    Flow::Gossip,
+                    msg(Kind::Heartbeat, 0, host),
+                );
+            }
             // Judge the silence of j, as seen from here.
-            let k = me * self.n + j;
+            let Some(k) = self.watch.row(me, j) else {
+                continue;
+            };
             let Some(last) = self.last[k] else { continue };
             let since = ctx.now.since(last);
             let suspect = match self.judge {
@@ -265,7 +430,9 @@ impl Model for Heartbeats {
     }
 
     fn message(&mut self, ctx: &mut Ctx, _id: u8, from: Host, to: Host, _m: DetMsg) {
-        let k = to.ix() * self.n + from.ix();
+        let Some(k) = self.watch.row(to.ix(), from.ix()) else {
+            return;
+        };
         if let Some(prev) = self.last[k] {
             let x = ctx.now.since(prev).secs();
             let (c, mean, m2) = &mut self.stats[k];
@@ -276,6 +443,10 @@ impl Model for Heartbeats {
         }
         self.last[k] = Some(ctx.now);
         self.suspected[k] = false;
+    }
+
+    fn sampled(&self) -> Option<(usize, usize)> {
+        self.watch.sampled()
     }
 }
 
@@ -445,15 +616,16 @@ impl Model for Swim {
 /// Per-direction probes: every member probes every other each interval and says in each probe
 /// the last sequence number it received from the recipient. A receiver that misses `failures`
 /// probes in a row suspects the sender's direction to it; a sender whose numbers the other side
-/// stops echoing suspects its own direction to that side.
+/// stops echoing suspects its own direction to that side. Only pairs with an observer at one
+/// end probe (every pair, up to [`ALL_PAIRS_MEMBERS`] members), and only observers judge.
 struct Bidi {
-    n: usize,
+    watch: Watch,
     interval: SimTime,
     failures: u64,
     seq: Vec<u64>,
-    /// `got[obs * n + subj]`: last seq obs received from subj, and when.
+    /// `got[watch.pair(a, b)]`: last seq a received from b, and when.
     got: Vec<(u64, SimTime)>,
-    /// `echoed[obs * n + subj]`: the last of obs's own seqs that subj echoed, and when it moved.
+    /// `echoed[watch.pair(a, b)]`: the last of a's own seqs that b echoed, and when it moved.
     echoed: Vec<(u64, SimTime)>,
     suspected_in: Vec<bool>,
     suspected_out: Vec<bool>,
@@ -461,16 +633,20 @@ struct Bidi {
 }
 
 impl Bidi {
-    fn new(n: usize, interval: SimTime, failures: u64, rng: Stream) -> Self {
+    fn new(observers: Vec<Option<u32>>, interval: SimTime, failures: u64, rng: Stream) -> Self {
+        let watch = Watch::new(observers);
+        let n = watch.n();
+        // Rows of pairs with an observer first, then of the other members' side of them.
+        let rows = watch.count * n * if watch.count < n { 2 } else { 1 };
         Bidi {
-            n,
+            watch,
             interval,
             failures,
             seq: vec![0; n],
-            got: vec![(0, SimTime(0)); n * n],
-            echoed: vec![(0, SimTime(0)); n * n],
-            suspected_in: vec![false; n * n],
-            suspected_out: vec![false; n * n],
+            got: vec![(0, SimTime(0)); rows],
+            echoed: vec![(0, SimTime(0)); rows],
+            suspected_in: vec![false; rows],
+            suspected_out: vec![false; rows],
             rng,
         }
     }
@@ -486,7 +662,7 @@ impl Model for Bidi {
     }
 
     fn start(&mut self, ctx: &mut Ctx, id: u8) {
-        stagger(ctx, &mut self.rng, id, hosts(self.n), self.interval);
+        stagger(ctx, &mut self.rng, id, hosts(self.watch.n()), self.interval);
     }
 
     fn timer(&mut self, ctx: &mut Ctx, id: u8, host: Host, _code: u64) {
@@ -495,13 +671,16 @@ impl Model for Bidi {
         self.seq[me] += 1;
         let limit = SimTime(self.interval.0 * self.failures);
         let grace = ctx.now.0 > limit.0 + self.interval.0;
-        for j in (0..self.n).filter(|&j| j != me) {
+        let judges = self.watch.observes(me);
+        for j in (0..self.watch.n()).filter(|&j| j != me) {
             let to = Host(j as u32);
-            let k = me * self.n + j;
+            let Some(k) = self.watch.pair(me, j) else {
+                continue;
+            };
             let mut m = msg(Kind::Probe, self.seq[me], host);
             m.echo = self.got[k].0;
             send(ctx, id, host, to, Channel::Probe, Flow::Probe, m);
-            if !grace {
+            if !grace || !judges {
                 continue;
             }
             if ctx.now.since(self.got[k].1) > limit && !self.suspected_in[k] {
@@ -516,7 +695,9 @@ impl Model for Bidi {
     }
 
     fn message(&mut self, ctx: &mut Ctx, _id: u8, from: Host, to: Host, m: DetMsg) {
-        let k = to.ix() * self.n + from.ix();
+        let Some(k) = self.watch.pair(to.ix(), from.ix()) else {
+            return;
+        };
         if m.seq > self.got[k].0 {
             self.got[k] = (m.seq, ctx.now);
             self.suspected_in[k] = false;
@@ -525,6 +706,10 @@ impl Model for Bidi {
             self.echoed[k] = (m.echo, ctx.now);
             self.suspected_out[k] = false;
         }
+    }
+
+    fn sampled(&self) -> Option<(usize, usize)> {
+        self.watch.sampled()
     }
 }
 

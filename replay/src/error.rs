@@ -25,7 +25,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An unknown counterfactual variant.
-    #[error("unknown variant '{name}': {hint}")]
+    #[error("variant '{name}': {hint}")]
     Variant {
         /// The name given.
         name: String,
@@ -54,6 +54,14 @@ pub enum Error {
         phase: String,
         /// Why, and what to do instead.
         reason: String,
+    },
+    /// A variant whose run would ask for more work than the limits allow; nothing was run.
+    #[error("variant '{variant}': {excess}")]
+    TooMuchWork {
+        /// The variant, as given.
+        variant: String,
+        /// What it asks for, and the limit.
+        excess: crate::work::Excess,
     },
     /// The simulation did not finish within its step budget.
     #[error(

@@ -28,6 +28,7 @@ mod sim;
 pub mod synth;
 mod time;
 pub mod variant;
+pub mod work;
 
 pub use compare::{Comparison, TABLE_LEGEND, VariantOutcome, compare};
 pub use error::Error;

@@ -117,6 +117,20 @@ pub struct Detection {
     /// Suspicions of a peer whose links with the observer were healthy (both ways, and for the
     /// detector's own horizon before).
     pub false_suspicions: usize,
+    /// When the model watched from a sample of the members only (a model that keeps a view of
+    /// every pair, past 200 members): how many observed. Its detection and suspicions are
+    /// theirs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observers: Option<Observers>,
+}
+
+/// The observers of a model that watched from a sample of the members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Observers {
+    /// Members that observed: the ends of the faults first, then members spread evenly.
+    pub observers: usize,
+    /// Members in the cluster.
+    pub members: usize,
 }
 
 /// Write accounting under one acknowledgement rule.

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::client::Client;
 use crate::detect::Model;
 use crate::outcome::{
-    Detection, Leadership, Messages, Outcome, Reads, Role, RoleChange, Span, Spans, WriteTally,
-    Writes, round_ms,
+    Detection, Leadership, Messages, Observers, Outcome, Reads, Role, RoleChange, Span, Spans,
+    WriteTally, Writes, round_ms,
 };
 use crate::raft::{Entry, Settings};
 use crate::scenario::{Fault, Host, Scenario};
@@ -207,23 +207,30 @@ impl Recorder {
         let raft_horizon = SimTime(settings.tick.0 * (u64::from(settings.election_ticks_max) + 1));
         let mut detectors: Vec<(String, SimTime)> = vec![("raft".to_owned(), raft_horizon)];
         detectors.extend(models.iter().map(|m| (m.name().to_owned(), m.horizon())));
-        let phases = scenario.phases.len();
         let members = scenario.members();
+        // Per phase: the pairs its faults touch (either way) and their members, built once.
+        let mut touched_by: Vec<(BTreeSet<(Host, Host)>, BTreeSet<Host>)> =
+            vec![Default::default(); scenario.phases.len()];
+        for f in faults {
+            if let Some((pairs, hosts)) = touched_by.get_mut(f.phase) {
+                pairs.extend([(f.from, f.to), (f.to, f.from)]);
+                hosts.extend([f.from, f.to]);
+            }
+        }
+        let sampled: Vec<Option<(usize, usize)>> = std::iter::once(None)
+            .chain(models.iter().map(|m| m.sampled()))
+            .collect();
         let detection = detectors
             .iter()
             .enumerate()
             .map(|(d, (dname, horizon))| {
                 let mine: Vec<&Suspicion> =
                     self.suspicions.iter().filter(|s| s.detector == d).collect();
-                let time_to_detect_s = (0..phases)
-                    .map(|p| {
+                let time_to_detect_s = touched_by
+                    .iter()
+                    .enumerate()
+                    .map(|(p, (pairs, touched))| {
                         let start = scenario.phases[p].start.0;
-                        let pairs: BTreeSet<(Host, Host)> = faults
-                            .iter()
-                            .filter(|f| f.phase == p)
-                            .flat_map(|f| [(f.from, f.to), (f.to, f.from)])
-                            .collect();
-                        let touched: BTreeSet<Host> = pairs.iter().map(|p| p.0).collect();
                         mine.iter()
                             .find(|s| {
                                 s.t >= start
@@ -250,6 +257,8 @@ impl Recorder {
                     time_to_detect_s,
                     suspicions: mine.len(),
                     false_suspicions,
+                    observers: sampled[d]
+                        .map(|(observers, members)| Observers { observers, members }),
                 }
             })
             .collect();
@@ -328,16 +337,15 @@ impl Recorder {
 /// Whether a fault touched any link of `node` in the `horizon` up to `t`.
 fn node_faulty(faults: &[Fault], node: Host, t: SimTime, horizon: SimTime) -> bool {
     let from = SimTime(t.0.saturating_sub(horizon.0));
-    faults.iter().any(|f| {
-        (f.from == node || f.to == node) && f.intervals().iter().any(|&(s, e)| s <= t && e >= from)
-    })
+    faults
+        .iter()
+        .any(|f| (f.from == node || f.to == node) && f.in_force_within(from, t))
 }
 
 /// Whether a fault touched the pair (either direction) in the `horizon` up to `t`.
 fn pair_faulty(faults: &[Fault], a: Host, b: Host, t: SimTime, horizon: SimTime) -> bool {
     let from = SimTime(t.0.saturating_sub(horizon.0));
     faults.iter().any(|f| {
-        ((f.from == a && f.to == b) || (f.from == b && f.to == a))
-            && f.intervals().iter().any(|&(s, e)| s <= t && e >= from)
+        ((f.from == a && f.to == b) || (f.from == b && f.to == a)) && f.in_force_within(from, t)
     })
 }

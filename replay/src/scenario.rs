@@ -382,6 +382,26 @@ impl Fault {
             && self.flow.is_none_or(|f| f == flow)
     }
 
+    /// Whether the fault is in force at some time in `[from, to]`, both ends included: what
+    /// [`Fault::intervals`] would say, without listing them (a flapping fault may have many).
+    pub fn in_force_within(&self, from: SimTime, to: SimTime) -> bool {
+        if to < self.start {
+            return false;
+        }
+        match self.flap {
+            Some((down, up)) if down.0 + up.0 > 0 => {
+                if self.end <= self.start {
+                    return false;
+                }
+                // The last down phase that starts by `to` (and before the end) ends the latest.
+                let cycle = down.0 + up.0;
+                let i = (to.0.min(self.end.0 - 1) - self.start.0) / cycle;
+                (self.start.0 + i * cycle + down.0).min(self.end.0) >= from.0
+            }
+            _ => self.end >= from,
+        }
+    }
+
     /// The intervals in which the fault is in force: one, or one per down phase when flapping.
     pub fn intervals(&self) -> Vec<(SimTime, SimTime)> {
         match self.flap {
@@ -564,7 +584,7 @@ impl Scenario {
             }
             self.phase_links(ph).map_err(|e| format!("{at}: {e}"))?;
         }
-        Ok(())
+        crate::work::check_scenario(self).map_err(|e| e.to_string())
     }
 
     /// The directed links a phase cuts, as host pairs, deduplicated and sorted.
@@ -722,6 +742,25 @@ drop = ["n1->*"]
         assert!(!f.active(SimTime::from_secs(13)));
         assert!(f.active(SimTime::from_secs(15)));
         assert_eq!(f.intervals().len(), 2);
+    }
+
+    #[test]
+    fn in_force_within_agrees_with_the_intervals() {
+        let text = ASYM.replace(
+            "end = \"20s\"",
+            "end = \"20s\"\nflap = { down = \"2s\", up = \"3s\" }",
+        );
+        let flapping = Scenario::parse(&text, "f.toml").unwrap().faults()[0].clone();
+        let steady = Scenario::parse(ASYM, "a.toml").unwrap().faults()[0].clone();
+        for f in [flapping, steady] {
+            for from in (0..25).map(|s| SimTime::from_ms(s * 500)) {
+                for len in [0, 400, 1_000, 2_500, 9_000] {
+                    let to = from.plus(SimTime::from_ms(len));
+                    let listed = f.intervals().iter().any(|&(s, e)| s <= to && e >= from);
+                    assert_eq!(f.in_force_within(from, to), listed, "{f:?} {from} {to}");
+                }
+            }
+        }
     }
 
     #[test]

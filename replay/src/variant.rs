@@ -89,6 +89,45 @@ pub struct Variant {
     values: BTreeMap<String, String>,
 }
 
+/// The parameters of the `timeout` model, which has no catalogue entry, with what rift accepts
+/// for each: its heartbeat interval and timeout, in ms (1 ms to a day, as the catalogue's).
+const TIMEOUT_PARAMETERS: [(&str, [f64; 2]); 2] = [
+    ("interval_ms", [1.0, 86_400_000.0]),
+    ("timeout_ms", [1.0, 86_400_000.0]),
+];
+
+/// Checks a detector parameter set on a variant of `base`: the model must have it, and the
+/// value must be within what the catalogue (or [`TIMEOUT_PARAMETERS`]) accepts.
+fn check_parameter(base: Base, key: &str, value: f64) -> Result<(), String> {
+    let kind = match base {
+        Base::Model(kind) => kind,
+        Base::Current | Base::Raft => {
+            return Err(format!(
+                "a detector parameter, and this variant runs no detector model; start it with the model, e.g. phi+{key}=…"
+            ));
+        }
+    };
+    match kind
+        .catalogue_name()
+        .and_then(rift_classify::detector::find)
+    {
+        Some(d) => d.check_parameter(key, value).map_err(|e| e.to_string()),
+        None => {
+            let range = TIMEOUT_PARAMETERS.iter().find(|(k, _)| *k == key);
+            let Some((_, range)) = range else {
+                let known: Vec<&str> = TIMEOUT_PARAMETERS.iter().map(|(k, _)| *k).collect();
+                return Err(format!(
+                    "not a parameter of {}; its parameters are {}",
+                    kind.as_str(),
+                    known.join(", ")
+                ));
+            };
+            rift_classify::detector::check_range(kind.as_str(), value, Some(*range))
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
 /// The guards a variant may add.
 pub const GUARDS: [&str; 7] = [
     "prevote",
@@ -128,19 +167,25 @@ impl Variant {
         };
         let mut guards = Vec::new();
         let mut values = BTreeMap::new();
+        let bad = |hint: String| Error::Variant {
+            name: text.to_owned(),
+            hint,
+        };
         for w in words {
             if let Some((k, v)) = w.split_once('=') {
                 let (k, v) = (k.trim(), v.trim());
                 if matches!(k, "heartbeat" | "election") {
-                    rift_ingest::parse_duration(v).map_err(|e| Error::Variant {
-                        name: text.to_owned(),
-                        hint: e,
+                    let ns = rift_ingest::parse_duration(v).map_err(&bad)?;
+                    if ns < 1_000 {
+                        return Err(bad(format!(
+                            "'{k}={v}': a {k} is at least 1us, e.g. {k}=100ms"
+                        )));
+                    }
+                } else {
+                    let x: f64 = v.parse().map_err(|_| {
+                        bad(format!("'{k}={v}': a detector parameter takes a number"))
                     })?;
-                } else if v.parse::<f64>().is_err() {
-                    return Err(Error::Variant {
-                        name: text.to_owned(),
-                        hint: format!("'{k}={v}': a detector parameter takes a number"),
-                    });
+                    check_parameter(base, k, x).map_err(|e| bad(format!("'{k}={v}': {e}")))?;
                 }
                 values.insert(k.to_owned(), v.to_owned());
             } else if GUARDS.contains(&w) {
@@ -260,5 +305,32 @@ mod tests {
         );
         let e = Variant::parse("paxos").unwrap_err().to_string();
         assert!(e.contains("start with current, raft"), "{e}");
+    }
+
+    #[test]
+    fn detector_parameters_are_checked_against_the_model_and_its_ranges() {
+        for (text, shown) in [
+            (
+                "lb+interval_ms=0",
+                "'interval_ms=0': 0 is outside what rift accepts for lb-health: between 1 and 86400000",
+            ),
+            ("phi+phi_threshold=-5", "-5 is outside"),
+            ("phi+phi_threshold=NaN", "NaN is not a number"),
+            ("phi+phi_threshold=inf", "inf is not a number"),
+            ("swim+probe_interval_ms=1e300", "is outside"),
+            (
+                "timeout+interval_ms=0.5",
+                "0.5 is outside what rift accepts for timeout",
+            ),
+            ("phi+interval_ms=10", "not a parameter of phi-accrual"),
+            ("timeout+phi_threshold=3", "not a parameter of timeout"),
+            ("current+phi_threshold=3", "runs no detector model"),
+            ("current+heartbeat=0s", "must be positive"),
+        ] {
+            let e = Variant::parse(text).unwrap_err().to_string();
+            assert!(e.contains(shown), "{text}: {e}");
+        }
+        assert!(Variant::parse("lb+interval_ms=5000+unhealthy_threshold=3").is_ok());
+        assert!(Variant::parse("timeout+interval_ms=100+timeout_ms=1000").is_ok());
     }
 }

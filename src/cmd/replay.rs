@@ -100,7 +100,11 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         return Ok(());
     }
     let seed = Seed(args.seed.or(scenario.seed).unwrap_or(DEFAULT_SEED));
-    let result: Comparison = compare(&scenario, &variants, seed)?;
+    let result: Comparison = compare(&scenario, &variants, seed).map_err(|e| match e {
+        // A variant that asks for too much is the command line's doing.
+        rift_replay::Error::TooMuchWork { .. } => UsageError(format!("--compare: {e}")).into(),
+        e => anyhow::Error::new(e),
+    })?;
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &result)?;
         writeln!(out)?;

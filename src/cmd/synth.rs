@@ -107,6 +107,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         mode: args.mode.clone(),
         force: args.force,
         service: args.service.into(),
+        origin: args.scenario.clone(),
     };
     let report = synth_with(&scenario, seed, &args.out, &opts).map_err(|e| match e {
         rift_replay::Error::Io { ref source, .. }

@@ -118,3 +118,53 @@ fn etcd_logs_give_raft_with_their_settings() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn every_parameter_has_a_range_around_its_default() {
+    for d in catalogue() {
+        for (key, default) in &d.parameters {
+            let [least, most] = d
+                .ranges
+                .get(key)
+                .unwrap_or_else(|| panic!("{}: {key} has no range", d.name));
+            assert!(least <= default && default <= most, "{}: {key}", d.name);
+        }
+        assert!(
+            d.ranges.keys().all(|k| d.parameters.contains_key(k)),
+            "{}: a range for no parameter",
+            d.name
+        );
+    }
+}
+
+#[test]
+fn detector_values_out_of_range_are_refused_with_the_key() {
+    let table = |text: &str| -> std::collections::BTreeMap<String, toml::Value> {
+        toml::from_str(&format!("name = \"phi-accrual\"\n{text}")).unwrap()
+    };
+    for (text, shown) in [
+        (
+            "phi_threshold = -5",
+            "-5 is outside what rift accepts for phi-accrual: between 0.1 and 1000",
+        ),
+        ("phi_threshold = 0", "0 is outside"),
+        ("phi_threshold = nan", "NaN is not a number"),
+        ("phi_threshold = inf", "inf is not a number"),
+        (
+            "heartbeat_interval_ms = 1e300",
+            "is outside what rift accepts for phi-accrual: between 1 and 86400000",
+        ),
+        ("heartbeat_interval_ms = \"500us\"", "0.5 is outside"),
+    ] {
+        let e = InUse::from_table(&table(text)).unwrap_err().to_string();
+        let key = text.split(' ').next().unwrap();
+        assert!(
+            e.starts_with(&format!("[detector] {key}: ")) && e.contains(shown),
+            "{text}: {e}"
+        );
+    }
+    let ok = InUse::from_table(&table("phi_threshold = 12\nacceptable_pause_ms = \"2s\""))
+        .unwrap()
+        .unwrap();
+    assert_eq!(ok.parameters["acceptable_pause_ms"], 2000.0);
+}

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::rng::Seed;
-use crate::scenario::Scenario;
+use crate::scenario::{Flow, Scenario};
 use crate::sim::Sim;
 use crate::synth::config::Config;
 use crate::synth::counters::Counters;
@@ -20,6 +20,7 @@ use crate::synth::service::Service;
 use crate::synth::truth::Truth;
 use crate::synth::world::World;
 use crate::variant::Variant;
+use crate::work;
 
 /// The wall clock of t = 0 when the scenario has no `epoch`, so that output never depends on
 /// when it was made.
@@ -34,6 +35,9 @@ pub struct SynthOptions {
     pub force: bool,
     /// How members answer requests and health checks.
     pub service: Service,
+    /// Where the scenario came from (its file, as given), named in errors; the scenario's name
+    /// when empty.
+    pub origin: String,
 }
 
 /// One file written.
@@ -86,14 +90,36 @@ pub fn synth_with(
     out: &Path,
     opts: &SynthOptions,
 ) -> Result<SynthReport, Error> {
+    let origin = if opts.origin.is_empty() {
+        scenario
+            .name
+            .clone()
+            .unwrap_or_else(|| "the scenario".to_owned())
+    } else {
+        opts.origin.clone()
+    };
+    let refuse = |message: String| Error::Scenario {
+        origin: origin.clone(),
+        line: None,
+        message,
+    };
     let epoch_ns = match &scenario.epoch {
         None => rift_ingest::parse_ts(DEFAULT_EPOCH).expect("the default epoch is an RFC 3339 time"),
-        Some(text) => scenario.epoch_ns().ok_or_else(|| Error::Scenario {
-            origin: scenario.name.clone().unwrap_or_else(|| "the scenario".to_owned()),
-            line: None,
-            message: format!("epoch = \"{text}\" is not a time: write an RFC 3339 time such as \"{DEFAULT_EPOCH}\""),
-        })?,
+        Some(text) => scenario.epoch_ns().ok_or_else(|| refuse(format!("epoch = \"{text}\" is not a time: write an RFC 3339 time such as \"{DEFAULT_EPOCH}\"")))?,
     };
+    // What it would write and simulate is counted before the output folder is touched.
+    let flows = if scenario
+        .phases
+        .iter()
+        .any(|p| matches!(p.flow, Some(Flow::Raft | Flow::Gossip)))
+    {
+        2
+    } else {
+        1
+    };
+    work::check_synth(scenario, flows)
+        .and_then(|()| work::check_variant(scenario, &Variant::current()))
+        .map_err(|e| refuse(e.to_string()))?;
     let export = out.join("export");
     prepare(&export, opts.force)?;
     let outcome = Sim::new(scenario, &Variant::current(), seed).run()?;
