@@ -2,7 +2,7 @@
 //! rows go to disk as they are made, so a long scenario needs no more memory than a short one.
 
 use std::borrow::Cow;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -45,10 +45,15 @@ impl Out {
                 source,
             })?;
         }
-        let file = File::create(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        // The export folder was made empty for this run: a file already there is not ours.
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
         let mut lines = Lines {
             rel: self.prefix.join(rel),
             out: self,
@@ -114,12 +119,23 @@ impl Lines<'_> {
     }
 }
 
-/// A CSV field: quoted when it holds a comma, a quote or a line break (host names are free text).
+/// What a spreadsheet takes as the start of a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+1`, `-1`)
+/// at the start of a cell, and the tab and carriage return that hide one.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV text field (a host name: free text): with a leading `'` when it would start a formula
+/// in a spreadsheet (the usual neutralisation), and quoted when it holds a comma, a quote or a
+/// line break. Numbers are written as they are, never through here.
 pub(crate) fn field(s: &str) -> Cow<'_, str> {
+    let s: Cow<'_, str> = if s.starts_with(FORMULA_STARTS) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\"")).into()
     } else {
-        s.into()
+        s
     }
 }
 
@@ -132,6 +148,25 @@ mod tests {
         assert_eq!(field("n1"), "n1");
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn text_that_would_start_a_formula_is_neutralised() {
+        assert_eq!(
+            field("=HYPERLINK(\"http://x\",\"n1\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"n1\"\")\""
+        );
+        for (name, shown) in [
+            ("+1", "'+1"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tn1", "'\tn1"),
+            ("\rn1", "\"'\rn1\""),
+            ("n-1", "n-1"),
+            ("n=1", "n=1"),
+        ] {
+            assert_eq!(field(name), shown, "{name:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Writing a synthetic export: the checks on the output folder, the simulator run the logs come
 //! from, every format, and the truth beside the export.
 
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -121,7 +121,18 @@ pub fn synth_with(
         .and_then(|()| work::check_variant(scenario, &Variant::current()))
         .map_err(|e| refuse(e.to_string()))?;
     let export = out.join("export");
+    // Nothing is written until every output has its place: the export folder, and the two
+    // files beside it, none of them through a link.
+    let (scenario_path, truth_path) = (out.join("scenario.toml"), out.join("truth.json"));
     prepare(&export, opts.force)?;
+    for path in [&scenario_path, &truth_path] {
+        clear(path, opts.force)?;
+    }
+    create_dir(out)?;
+    std::fs::create_dir(&export).map_err(|source| Error::Io {
+        path: export.clone(),
+        source,
+    })?;
     let outcome = Sim::new(scenario, &Variant::current(), seed).run()?;
     let role_changes = outcome.roles.len();
     let world = World::new(scenario, seed, epoch_ns, outcome.roles, opts.service);
@@ -138,7 +149,6 @@ pub fn synth_with(
     let truth = Truth::of(&world, opts.mode.as_deref());
     let mut json = serde_json::to_string_pretty(&truth).expect("the truth always serialises");
     json.push('\n');
-    let truth_path = out.join("truth.json");
     // The scenario as run, so that `rift replay OUT/scenario.toml --seed N` shows the same run.
     let toml = scenario.to_toml();
     for (name, text) in [("scenario.toml", &toml), ("truth.json", &json)] {
@@ -165,35 +175,75 @@ fn create_dir(dir: &Path) -> Result<(), Error> {
     })
 }
 
+/// Writes a new file: one that exists already, or a link left where it goes, is an error rather
+/// than written through.
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    std::fs::write(path, bytes).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })
 }
 
-/// Makes `export` an empty folder: refuses a non-empty one unless `force`, which removes it.
+/// `AlreadyExists` with what to do: the error `rift synth` shows as a wrong command line.
+fn taken(path: &Path, what: &str) -> Error {
+    Error::Io {
+        path: path.to_owned(),
+        source: io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{what}: choose another output folder, or pass --force to replace it"),
+        ),
+    }
+}
+
+/// Makes room for the file `path`: refuses anything already there unless `force`, which removes
+/// it (a link itself, never what it points to).
+fn clear(path: &Path, force: bool) -> Result<(), Error> {
+    let io_err = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err(e)),
+        Ok(_) if !force => Err(taken(path, "already exists")),
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path).map_err(io_err),
+        Ok(_) => std::fs::remove_file(path).map_err(io_err),
+    }
+}
+
+/// Leaves no `export` or an empty folder: refuses a non-empty one, or a link in its place,
+/// unless `force`, which removes it (a link itself, never what it points to).
 fn prepare(export: &Path, force: bool) -> Result<(), Error> {
     let io_err = |source| Error::Io {
         path: export.to_owned(),
         source,
     };
-    match std::fs::read_dir(export) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
-                if !force {
-                    return Err(io_err(io::Error::new(
-                        io::ErrorKind::AlreadyExists,
-                        "the export folder is not empty: choose another output folder, or pass --force to replace it",
-                    )));
-                }
-                std::fs::remove_dir_all(export).map_err(io_err)?;
-            }
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+    let meta = match std::fs::symlink_metadata(export) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(io_err(e)),
+    };
+    if !meta.is_dir() {
+        return clear(export, force).map_err(|e| match e {
+            Error::Io { source, .. } if source.kind() == io::ErrorKind::AlreadyExists => {
+                taken(export, "the export folder's place holds a link or a file")
+            }
+            e => e,
+        });
     }
-    create_dir(export)
+    let mut entries = std::fs::read_dir(export).map_err(io_err)?;
+    if entries.next().is_none() {
+        return std::fs::remove_dir(export).map_err(io_err);
+    }
+    if !force {
+        return Err(taken(export, "the export folder is not empty"));
+    }
+    std::fs::remove_dir_all(export).map_err(io_err)
 }
 
 #[cfg(test)]
@@ -325,6 +375,104 @@ drop = ["n2->n1", "n3->n1"]
         };
         synth_with(&s, Seed(1), dir.path(), &opts).unwrap();
         assert!(!dir.path().join("export/stale.csv").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn synth_never_writes_through_a_link_and_replaces_only_with_force() {
+        use std::os::unix::fs::symlink;
+        let s = Scenario::parse(SCENARIO, "s.toml").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep\n").unwrap();
+        let victims = dir.path().join("victims");
+        std::fs::create_dir(&victims).unwrap();
+        std::fs::write(victims.join("f"), "keep\n").unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        for (name, target) in [("truth.json", &victim), ("export", &victims)] {
+            let link = out.join(name);
+            symlink(target, &link).unwrap();
+            let e = synth(&s, Seed(1), &out).unwrap_err();
+            let msg = e.to_string();
+            assert!(
+                matches!(&e, Error::Io { source, .. } if source.kind() == io::ErrorKind::AlreadyExists)
+                    && msg.contains(name)
+                    && msg.contains("--force"),
+                "{msg}"
+            );
+            let force = SynthOptions {
+                force: true,
+                ..SynthOptions::default()
+            };
+            synth_with(&s, Seed(1), &out, &force).unwrap();
+            assert!(
+                !std::fs::symlink_metadata(&link).unwrap().is_symlink(),
+                "{name}"
+            );
+            std::fs::remove_dir_all(&out).unwrap();
+            std::fs::create_dir(&out).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
+        assert_eq!(
+            std::fs::read_to_string(victims.join("f")).unwrap(),
+            "keep\n"
+        );
+        // A dangling link is refused too.
+        symlink(dir.path().join("nowhere"), out.join("scenario.toml")).unwrap();
+        assert!(synth(&s, Seed(1), &out).is_err());
+        assert!(!dir.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn synth_refuses_existing_output_files_unless_forced() {
+        let s = Scenario::parse(SCENARIO, "s.toml").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        synth(&s, Seed(1), dir.path()).unwrap();
+        std::fs::remove_dir_all(dir.path().join("export")).unwrap();
+        // truth.json and scenario.toml of the last run are still there.
+        let msg = synth(&s, Seed(1), dir.path()).unwrap_err().to_string();
+        assert!(
+            msg.contains("scenario.toml: already exists") && msg.contains("--force"),
+            "{msg}"
+        );
+        assert!(
+            !dir.path().join("export").exists(),
+            "nothing is written when refused"
+        );
+    }
+
+    #[test]
+    fn host_names_that_start_a_formula_are_neutralised_and_numbers_stay_numbers() {
+        let text = SCENARIO
+            .replace(
+                "[\"n1\", \"n2\", \"n3\"]",
+                "[\"=HYPERLINK(1)\", \"-5\", \"n3\"]",
+            )
+            .replace("leader = \"n1\"", "leader = \"-5\"")
+            .replace("[\"n2->n1\", \"n3->n1\"]", "[\"n3->-5\"]");
+        let s = Scenario::parse(&text, "s.toml").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        synth(&s, Seed(1), dir.path()).unwrap();
+        for file in ["counters.csv", "health.csv", "members.csv"] {
+            let text = std::fs::read_to_string(dir.path().join("export").join(file)).unwrap();
+            for line in text.lines().skip(1) {
+                let cells: Vec<&str> = line.split(',').collect();
+                assert!(
+                    !cells.iter().any(|c| c.starts_with(['=', '+', '@', '-'])),
+                    "{file}: {line}"
+                );
+            }
+            assert!(
+                text.contains(",'-5,") || text.starts_with("name") && text.contains("\n'-5,"),
+                "{file}: {text}"
+            );
+        }
+        let counters = std::fs::read_to_string(dir.path().join("export/counters.csv")).unwrap();
+        assert!(
+            counters.contains("'=HYPERLINK(1),'-5,heartbeat,10,10\n"),
+            "{counters}"
+        );
     }
 
     #[test]
