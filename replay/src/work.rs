@@ -15,16 +15,12 @@ use crate::variant::Variant;
 /// interval of a flapping episode: a day of a link flapping every 5 s is 17,280.
 pub const MAX_PHASES: u64 = 100_000;
 
-/// Most directed faults (each phase's directed links, summed). The simulator keeps each one and
-/// checks a message against those of its pair: a partition of 1,000 members in two halves is
-/// 500,000; each takes about a hundred bytes.
-pub const MAX_FAULTS: u64 = 1_000_000;
-
-/// Most intervals in which faults are in force, summed over the directed faults (a flapping
-/// fault has one per down phase). `rift export` writes a rule or a manifest for each (about a
-/// kilobyte of output and working memory each) and `rift synth` lists them in `truth.json`: a
-/// million is a gigabyte, and far more than an injector can apply.
-pub const MAX_INTERVALS: u64 = 1_000_000;
+/// Most intervals in which faults are in force, summed over the directed faults (each phase's
+/// directed links; a flapping one has an interval per down phase). `rift export` writes a rule
+/// or a manifest for each and `rift synth` lists them in `truth.json`: 200,000 make a 100 MB
+/// iptables script and take 300 MB to write, far more than an injector applies in earnest; a
+/// partition of 600 members in halves is 180,000 directed links.
+pub const MAX_INTERVALS: u64 = 200_000;
 
 /// Most members the simulator runs. Each keeps replication state for every other (about 48
 /// bytes a pair): 3,000 members are 430 MB.
@@ -131,7 +127,7 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Result<(), Excess> {
         MAX_PHASES,
         "merge phases, or split the scenario",
     )?;
-    let (mut faults, mut intervals) = (0u64, 0u64);
+    let mut intervals = 0u64;
     for (i, ph) in scenario.phases.iter().enumerate() {
         let links = scenario.phase_links(ph).map_or(0, |l| l.len() as u64);
         let end = ph.end.map_or(scenario.end(), |e| e.0.min(scenario.end()));
@@ -141,20 +137,12 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Result<(), Excess> {
             }
             _ => 1,
         };
-        faults = faults.saturating_add(links);
         intervals = intervals.saturating_add(links.saturating_mul(each));
         let at = format!(
             "[[phase]] #{} ({})",
             i + 1,
             rift_ingest::inert::escape(ph.name.as_deref().unwrap_or("unnamed"))
         );
-        over(
-            format!("{at} with the phases before it"),
-            faults,
-            "directed faults",
-            MAX_FAULTS,
-            "cut fewer links, or merge phases",
-        )?;
         if let Some(f) = ph.flap {
             over(
                 format!(
@@ -170,9 +158,9 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Result<(), Excess> {
             )?;
         } else {
             over(
-                format!("{at} with the phases before it"),
+                format!("{at} on {links} directed link(s), with the phases before it,"),
                 intervals,
-                "fault intervals",
+                "directed faults",
                 MAX_INTERVALS,
                 "cut fewer links, or merge phases",
             )?;
@@ -303,6 +291,92 @@ mod tests {
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1_000), "1,000");
         assert_eq!(grouped(3_600_000_000), "3,600,000,000");
+    }
+
+    /// Three members for `duration`, with `rest` appended.
+    fn scenario(duration: &str, rest: &str) -> Result<Scenario, String> {
+        let text = format!(
+            "duration = \"{duration}\"\n[cluster]\nnodes = [\"n1\", \"n2\", \"n3\"]\n{rest}"
+        );
+        Scenario::parse(&text, "w.toml").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn each_kind_of_work_is_refused_past_its_limit_with_the_figure() {
+        for (duration, rest, shown) in [
+            (
+                "87000h",
+                "[[phase]]\nname = \"f\"\nstart = \"1s\"\ndrop = [\"n1->n2\"]\nflap = { down = \"1us\", up = \"1us\" }\n",
+                "w.toml: [[phase]] #1 (f), flapping 1us down and 1us up over 313199999s on 1 link(s), with the phases before it, asks for 156,599,999,500,000 down intervals; the limit is 200,000: make flap.down + flap.up longer or the phase shorter",
+            ),
+            (
+                "60s",
+                "[protocol]\nheartbeat = \"1us\"\nelection_timeout = \"2us\"\n",
+                "w.toml: [protocol] heartbeat = 1us with 3 members and 20 requests per second asks for 7,000,140 events per simulated second; the limit is 1,000,000",
+            ),
+            (
+                "87600h",
+                "",
+                "asks for 66,225,600,000 events; the limit is 1,000,000,000: shorten duration",
+            ),
+            (
+                "100h",
+                "[workload]\nwrites_per_s = 100\nreads_per_s = 0\n",
+                "[workload] writes_per_s = 100 from 1 client host(s) over duration = 360000s asks for 36,000,000 writes; the limit is 10,000,000",
+            ),
+        ] {
+            let e = scenario(duration, rest).unwrap_err();
+            assert!(e.contains(shown), "{e}");
+        }
+        let many: Vec<String> = (0..100_001)
+            .map(|_| "[[phase]]\nstart = \"1s\"\ndrop = [\"n1->n2\"]\n".to_owned())
+            .collect();
+        let e = scenario("10s", &many.concat()).unwrap_err();
+        assert!(
+            e.contains("asks for 100,001 phases; the limit is 100,000"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn variants_and_synth_are_counted_too() {
+        let nodes: Vec<String> = (0..3_001).map(|i| format!("\"n{i}\"")).collect();
+        let text = format!(
+            "duration = \"10s\"\n[cluster]\nnodes = [{}]\n",
+            nodes.join(", ")
+        );
+        let e = Scenario::parse(&text, "big.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("asks for 3,001 members; the limit is 3,000"),
+            "{e}"
+        );
+        let s = scenario("1h", "").unwrap();
+        let tiny = Variant::parse("timeout+interval_ms=1").unwrap();
+        assert!(
+            check_variant(&s, &tiny).is_ok(),
+            "three members at 1 ms are cheap"
+        );
+        let s = scenario("24h", "[protocol]\nheartbeat = \"10ms\"\n").unwrap();
+        let e = check_variant(&s, &Variant::parse("phi+heartbeat_interval_ms=1").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(
+                "under variant 'phi+heartbeat_interval_ms=1' (its detector model 12,000 of them)"
+            ) && e.contains("events; the limit is 1,000,000,000"),
+            "{e}"
+        );
+        let nodes: Vec<String> = (0..1_000).map(|i| format!("\"n{i}\"")).collect();
+        let text = format!(
+            "duration = \"200s\"\n[cluster]\nnodes = [{}]\n",
+            nodes.join(", ")
+        );
+        let s = Scenario::parse(&text, "wide.toml").unwrap();
+        let e = check_synth(&s, 1).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "1000 members and 1 client host(s) over duration = 200s asks for 200,600,000 rows of synthetic telemetry; the limit is 100,000,000: shorten duration, or use fewer members"
+        );
     }
 
     #[test]

@@ -204,3 +204,52 @@ fn hostile_export_hosts_mode_and_a_prefix_run_only_the_intended_commands() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--netns-prefix"), "{}", stderr(&o));
 }
+
+/// Every scenario under `tests/fixtures/hostile/` asks for more work than rift does: each
+/// command that reads it refuses it at once, with the figure and the limit, and exit 3.
+#[test]
+fn hostile_export_work_beyond_the_limits_is_refused_at_once() {
+    let dir = crate::root_fixture("hostile");
+    let mut scenarios: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the hostile fixtures")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    scenarios.sort();
+    assert!(scenarios.len() >= 4, "{scenarios:?}");
+    let out = tempfile::tempdir().expect("a temporary folder");
+    for path in &scenarios {
+        let path = path.to_str().expect("a UTF-8 path");
+        let synth_out = out.path().join("synth").display().to_string();
+        for args in [
+            vec!["replay", path],
+            vec!["export", path, "--to", "iptables"],
+            vec!["export", path, "--to", "jepsen"],
+            vec!["synth", path, "--out", &synth_out],
+        ] {
+            let started = std::time::Instant::now();
+            let o = rift(&args);
+            let took = started.elapsed();
+            assert_eq!(o.status.code(), Some(3), "{args:?}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains("; the limit is "),
+                "{args:?}: {}",
+                stderr(&o)
+            );
+            assert!(took.as_secs() < 5, "{args:?} took {took:?}");
+        }
+        assert!(!out.path().join("synth").exists(), "synth wrote nothing");
+    }
+    let o = rift(&[
+        "replay",
+        "replay/scenarios/textbook-asymmetric.toml",
+        "--compare",
+        "current,lb+interval_ms=0",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("'interval_ms=0': 0 is outside what rift accepts for lb-health"),
+        "{}",
+        stderr(&o)
+    );
+}

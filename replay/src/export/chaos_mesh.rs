@@ -20,6 +20,8 @@
 //! `kubectl apply` schedule. `NetworkChaos` cannot match ports, so a phase limited to channels or
 //! a flow is refused.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::error::Error;
 use crate::export::Exporter;
 use crate::export::options::ExportOptions;
@@ -52,6 +54,15 @@ enum Action {
 }
 
 impl Action {
+    /// Its value, to tell actions of one kind apart without comparing floats.
+    fn value_bits(self) -> u64 {
+        match self {
+            Action::Partition => 0,
+            Action::Loss(p) => p.to_bits(),
+            Action::Delay(d) => d.0,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Action::Partition => "partition",
@@ -69,6 +80,9 @@ impl Exporter for ChaosMesh {
         let scen = plan::slug(plan::scenario_name(scenario));
         let scen = truncate(&scen, 40);
         let mut manifests: Vec<Manifest> = Vec::new();
+        // Manifest of (phase, sender, start, end, action): a cut joins its manifest in one look-up.
+        let mut index: BTreeMap<(usize, usize, SimTime, SimTime, &str, u64), usize> =
+            BTreeMap::new();
         for c in plan::cuts(scenario) {
             if c.restricted() {
                 return Err(Error::Unexportable {
@@ -81,29 +95,35 @@ impl Exporter for ChaosMesh {
                 });
             }
             for action in actions(&c) {
-                let same = manifests.iter_mut().find(|m| {
-                    m.phase == c.phase
-                        && m.from == hosts[c.from.ix()]
-                        && (m.start, m.end) == (c.start, c.end)
-                        && m.action == action
-                });
-                match same {
-                    Some(m) => m.to.push(hosts[c.to.ix()].to_owned()),
-                    None => manifests.push(Manifest {
-                        name: name(&scen, &c, hosts[c.from.ix()], action),
-                        start: c.start,
-                        end: c.end,
-                        phase: c.phase,
-                        from: hosts[c.from.ix()].to_owned(),
-                        to: vec![hosts[c.to.ix()].to_owned()],
-                        action,
-                    }),
+                let key = (
+                    c.phase,
+                    c.from.ix(),
+                    c.start,
+                    c.end,
+                    action.name(),
+                    action.value_bits(),
+                );
+                match index.get(&key) {
+                    Some(&i) => manifests[i].to.push(hosts[c.to.ix()].to_owned()),
+                    None => {
+                        index.insert(key, manifests.len());
+                        manifests.push(Manifest {
+                            name: name(&scen, &c, hosts[c.from.ix()], action),
+                            start: c.start,
+                            end: c.end,
+                            phase: c.phase,
+                            from: hosts[c.from.ix()].to_owned(),
+                            to: vec![hosts[c.to.ix()].to_owned()],
+                            action,
+                        });
+                    }
                 }
             }
         }
         manifests.sort_by_key(|m| (m.start, m.phase, m.from.clone(), m.action.name()));
-        for (i, m) in manifests.iter().enumerate() {
-            if manifests[..i].iter().any(|o| o.name == m.name) {
+        let mut names = BTreeSet::new();
+        for m in &manifests {
+            if !names.insert(m.name.as_str()) {
                 return Err(Error::Unexportable {
                     target: TARGET,
                     phase: plan::phase_ref(scenario, m.phase),

@@ -23,6 +23,11 @@ pub struct Jepsen;
 
 const TARGET: &str = "jepsen";
 
+/// Most (receiver, sender) pairs listed over all the grudges. Each entry is the whole grudge in
+/// force, so a long steady cut beside a fast flap is listed again at every step: 2,000,000 pairs
+/// are about 30 MB of EDN.
+const MAX_LISTED: u64 = 2_000_000;
+
 impl Exporter for Jepsen {
     fn write(&self, scenario: &Scenario, opts: &ExportOptions) -> Result<String, Error> {
         plan::check_host_names(scenario, TARGET)?;
@@ -40,22 +45,54 @@ impl Exporter for Jepsen {
         out.push_str(HELP);
         let mut steps: Vec<String> = Vec::new();
         let mut last: Option<BTreeMap<&str, BTreeSet<&str>>> = None;
+        // A sweep over the times: the cuts in force (start <= t < end) are kept up to date as
+        // each starts and ends, counted per (receiver, sender) and per phase.
+        let mut ends: BTreeSet<(SimTime, usize)> = BTreeSet::new();
+        let mut pairs: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        let mut phases_live: BTreeMap<usize, usize> = BTreeMap::new();
+        let (mut next, mut listed) = (0, 0u64);
         for t in times {
-            let live: Vec<&Cut> = cuts.iter().filter(|c| c.start <= t && t < c.end).collect();
+            while let Some(&(end, i)) = ends.first()
+                && end <= t
+            {
+                ends.pop_first();
+                let c = &cuts[i];
+                release(&mut pairs, (hosts[c.to.ix()], hosts[c.from.ix()]));
+                release(&mut phases_live, c.phase);
+            }
+            while let Some(c) = cuts.get(next).filter(|c| c.start <= t) {
+                if c.end > t {
+                    ends.insert((c.end, next));
+                    *pairs
+                        .entry((hosts[c.to.ix()], hosts[c.from.ix()]))
+                        .or_default() += 1;
+                    *phases_live.entry(c.phase).or_default() += 1;
+                }
+                next += 1;
+            }
             let mut grudge: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-            for c in &live {
-                grudge
-                    .entry(hosts[c.to.ix()])
-                    .or_default()
-                    .insert(hosts[c.from.ix()]);
+            for (dst, src) in pairs.keys() {
+                grudge.entry(dst).or_default().insert(src);
             }
             if last.as_ref() == Some(&grudge) {
                 continue;
             }
-            let phases: BTreeSet<usize> = live.iter().map(|c| c.phase).collect();
-            let phases: Vec<String> = phases
-                .into_iter()
-                .map(|p| plan::quote(&plan::phase_label(scenario, p), Dialect::Edn))
+            listed += pairs.len() as u64;
+            if listed > MAX_LISTED {
+                return Err(Error::Unexportable {
+                    target: TARGET,
+                    phase: "the scenario".into(),
+                    reason: format!(
+                        "its grudges would list more than {} (receiver, sender) pairs by t = {} s, and each entry lists every pair in force; the limit is {}: export fewer or longer phases, or use --to iptables",
+                        crate::work::grouped(MAX_LISTED),
+                        plan::secs(t),
+                        crate::work::grouped(MAX_LISTED)
+                    ),
+                });
+            }
+            let phases: Vec<String> = phases_live
+                .keys()
+                .map(|&p| plan::quote(&plan::phase_label(scenario, p), Dialect::Edn))
                 .collect();
             let entries: Vec<String> = grudge
                 .iter()
@@ -87,6 +124,16 @@ const HELP: &str = "\
 ;; the next entry; {} heals. Replay it from a nemesis: at each :time, (net/heal! (:net test) test)
 ;; then, unless the grudge is empty, (net/drop-all! test grudge).
 ";
+
+/// Counts one less of `key`, forgetting it at zero.
+fn release<K: Ord>(live: &mut BTreeMap<K, usize>, key: K) {
+    if let Some(n) = live.get_mut(&key) {
+        *n -= 1;
+        if *n == 0 {
+            live.remove(&key);
+        }
+    }
+}
 
 /// Refuses what a grudge cannot say.
 fn check(scenario: &Scenario, c: &Cut) -> Result<(), Error> {
