@@ -209,8 +209,7 @@ impl Recorder {
         detectors.extend(models.iter().map(|m| (m.name().to_owned(), m.horizon())));
         let members = scenario.members();
         // Per phase: the pairs its faults touch (either way) and their members, built once.
-        let mut touched_by: Vec<(BTreeSet<(Host, Host)>, BTreeSet<Host>)> =
-            vec![Default::default(); scenario.phases.len()];
+        let mut touched_by: Vec<Touched> = vec![Default::default(); scenario.phases.len()];
         for f in faults {
             if let Some((pairs, hosts)) = touched_by.get_mut(f.phase) {
                 pairs.extend([(f.from, f.to), (f.to, f.from)]);
@@ -333,6 +332,9 @@ impl Recorder {
         }
     }
 }
+
+/// The pairs a phase's faults touch (either way), and their members.
+type Touched = (BTreeSet<(Host, Host)>, BTreeSet<Host>);
 
 /// Whether a fault touched any link of `node` in the `horizon` up to `t`.
 fn node_faulty(faults: &[Fault], node: Host, t: SimTime, horizon: SimTime) -> bool {

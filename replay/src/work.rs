@@ -79,12 +79,15 @@ impl fmt::Display for Excess {
 /// `n` with its thousands grouped: `3,600,000,000`.
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() * 4 / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    // The first group holds what is left over from groups of three.
+    let head = match digits.len() % 3 {
+        0 => 3,
+        h => h,
+    };
+    let mut out = digits[..head.min(digits.len())].to_owned();
+    for group in digits.as_bytes()[head.min(digits.len())..].chunks(3) {
+        out.push(',');
+        out.extend(group.iter().map(|&b| char::from(b)));
     }
     out
 }
