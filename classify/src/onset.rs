@@ -186,11 +186,13 @@ pub(crate) fn join(
         matches!(e.mode, Mode::Complete | Mode::Asymmetric)
             || e.subtype == Some(crate::mode::Subtype::NonTransitive)
     }) {
-        if let Some(t) = reconnected(c, events) {
-            if t > c.start_ns && t < c.end_ns && c.end_ns - t <= MAX_ONSET_SHIFT_NS {
-                c.end_ns = t;
-                c.end = rift_ingest::format_ts(t);
-            }
+        if let Some(t) = reconnected(c, events)
+            && t > c.start_ns
+            && t < c.end_ns
+            && c.end_ns - t <= MAX_ONSET_SHIFT_NS
+        {
+            c.end_ns = t;
+            c.end = rift_ingest::format_ts(t);
         }
     }
     absorb_consequences(episodes, gap_ns);

@@ -522,13 +522,13 @@ impl Export {
         );
         let before = from_metrics.len();
         from_metrics.retain(|o| !stops.hides(o));
-        if before > from_metrics.len() {
-            if let Some(&i) = metric_accounts.first() {
-                accounts[i].notes.push(format!(
+        if before > from_metrics.len()
+            && let Some(&i) = metric_accounts.first()
+        {
+            accounts[i].notes.push(format!(
                     "{} observations from metrics fall after a node's shutdown announcement and are not used",
                     before - from_metrics.len()
                 ));
-            }
         }
         events.extend(metric_events);
         derived.extend(from_metrics);

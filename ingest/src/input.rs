@@ -154,7 +154,7 @@ pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -251,14 +251,14 @@ pub(crate) const MAX_CONFIG_BYTES: u64 = 1 << 20;
 pub(crate) fn read_named(path: &Path, inside: Option<&Path>) -> Result<String, String> {
     let real =
         std::fs::canonicalize(path).map_err(|e| format!("it cannot be found or reached ({e})"))?;
-    if let Some(root) = inside {
-        if !real.starts_with(root) {
-            return Err(format!(
-                "it lies outside the export ({}): a file an export names must be inside it; pass {} to read it anyway",
-                crate::inert::clip(&real.to_string_lossy()),
-                crate::discover::FOLLOW_FLAG
-            ));
-        }
+    if let Some(root) = inside
+        && !real.starts_with(root)
+    {
+        return Err(format!(
+            "it lies outside the export ({}): a file an export names must be inside it; pass {} to read it anyway",
+            crate::inert::clip(&real.to_string_lossy()),
+            crate::discover::FOLLOW_FLAG
+        ));
     }
     let file = open_regular(&real).map_err(|e| match e {
         Error::Io { source, .. } => source.to_string(),

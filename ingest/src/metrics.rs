@@ -212,10 +212,7 @@ fn parse_sample_line(line: &str) -> Option<SampleLine> {
         "-Inf" => f64::NEG_INFINITY,
         v => v.parse().ok()?,
     };
-    let ts = match parts.next() {
-        Some(t) => Some(epoch_in_unit(t, 1_000_000)),
-        None => None,
-    };
+    let ts = parts.next().map(|t| epoch_in_unit(t, 1_000_000));
     if name.is_empty()
         || !name
             .chars()
@@ -767,10 +764,10 @@ pub(crate) fn aliases(files: &[MetricFile]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for f in files {
         for s in &f.samples {
-            if s.series.name == "etcd_server_id" {
-                if let Some(id) = s.series.label("server_id") {
-                    out.push((s.series.node.clone(), id.to_owned()));
-                }
+            if s.series.name == "etcd_server_id"
+                && let Some(id) = s.series.label("server_id")
+            {
+                out.push((s.series.node.clone(), id.to_owned()));
             }
         }
     }
@@ -1046,10 +1043,8 @@ pub(crate) fn interpret(
                                 origin: origin(*fi, s.line),
                             });
                         }
-                    } else if has {
-                        if let Some(g) = gap.take() {
-                            inv.no_leader.push((node.0.clone(), g, s.ts_ns));
-                        }
+                    } else if has && let Some(g) = gap.take() {
+                        inv.no_leader.push((node.0.clone(), g, s.ts_ns));
                     }
                 }
                 if let (Some(g), Some(last)) = (gap, samples.last()) {

@@ -33,16 +33,16 @@ impl NodeResolver {
             return None;
         }
         let key = alias.to_lowercase();
-        if let (Some(other), Some(at)) = (self.aliases.get(&key), self.declared.get(&key)) {
-            if !other.eq_ignore_ascii_case(node) {
-                return Some(format!(
-                    "'{}' is given for {} at {at} and for {} at {}: the first is kept, so the two are not merged; correct the one that is wrong",
-                    inert::clip(alias),
-                    inert::clip(other),
-                    inert::clip(node),
-                    inert::clip(origin)
-                ));
-            }
+        if let (Some(other), Some(at)) = (self.aliases.get(&key), self.declared.get(&key))
+            && !other.eq_ignore_ascii_case(node)
+        {
+            return Some(format!(
+                "'{}' is given for {} at {at} and for {} at {}: the first is kept, so the two are not merged; correct the one that is wrong",
+                inert::clip(alias),
+                inert::clip(other),
+                inert::clip(node),
+                inert::clip(origin)
+            ));
         }
         self.declared
             .entry(node.to_lowercase())

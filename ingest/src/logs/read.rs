@@ -142,10 +142,11 @@ impl Profile {
                         .map_err(|e| ParseFail::Timestamp(ts_s.to_owned(), e))?;
                     let mut fields = BTreeMap::new();
                     for name in p.regex.capture_names().flatten() {
-                        if name != "ts" && name != "msg" {
-                            if let Some(m) = caps.name(name) {
-                                fields.insert(name.to_owned(), m.as_str().to_owned());
-                            }
+                        if name != "ts"
+                            && name != "msg"
+                            && let Some(m) = caps.name(name)
+                        {
+                            fields.insert(name.to_owned(), m.as_str().to_owned());
                         }
                     }
                     return Ok(Parsed {
@@ -443,22 +444,22 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
             .map(str::to_owned),
         None => None,
     };
-    if let Some(f) = &rule.self_id {
-        if let Some(v) = field(p, f).filter(|v| !v.is_empty()) {
-            outs.push(Out::SelfId(v.to_owned()));
-        }
+    if let Some(f) = &rule.self_id
+        && let Some(v) = field(p, f).filter(|v| !v.is_empty())
+    {
+        outs.push(Out::SelfId(v.to_owned()));
     }
-    if let Some(f) = &rule.self_name {
-        if let Some(v) = field(p, f).filter(|v| !v.is_empty()) {
-            outs.push(Out::SelfName(v.to_owned()));
-        }
+    if let Some(f) = &rule.self_name
+        && let Some(v) = field(p, f).filter(|v| !v.is_empty())
+    {
+        outs.push(Out::SelfName(v.to_owned()));
     }
-    if let Some((a, b)) = &rule.alias {
-        if let (Some(x), Some(y)) = (field(p, a), field(p, b)) {
-            if !x.is_empty() && !y.is_empty() {
-                outs.push(Out::Alias(x.to_owned(), y.to_owned()));
-            }
-        }
+    if let Some((a, b)) = &rule.alias
+        && let (Some(x), Some(y)) = (field(p, a), field(p, b))
+        && !x.is_empty()
+        && !y.is_empty()
+    {
+        outs.push(Out::Alias(x.to_owned(), y.to_owned()));
     }
     if let (Some(dir), Some(peer)) = (rule.evidence, &peer) {
         outs.push(Out::Obs {

@@ -71,10 +71,10 @@ pub fn figure(t: &Timeline, events: &[Event]) -> Option<Figure> {
     // Opinions per (observer, subject).
     let mut opinions: BTreeMap<(&NodeId, &NodeId), Vec<&Event>> = BTreeMap::new();
     for e in events {
-        if let Some((o, s)) = opinion(e) {
-            if o != s {
-                opinions.entry((o, s)).or_default().push(e);
-            }
+        if let Some((o, s)) = opinion(e)
+            && o != s
+        {
+            opinions.entry((o, s)).or_default().push(e);
         }
     }
     if roles.is_empty() && opinions.is_empty() {

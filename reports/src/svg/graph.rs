@@ -99,10 +99,10 @@ pub fn snapshot(t: &Timeline, channel: Channel, w: WindowIdx, id: &str, title: &
         }
         all.entry(&k.a).or_default();
         all.entry(&k.b).or_default();
-        if let Some(seg) = rift_reach::segment_at(segs, w) {
-            if !known.contains(&(&k.a, &k.b)) || seg.state.is_fault() {
-                round_trips.push((&k.a, &k.b, seg.state));
-            }
+        if let Some(seg) = rift_reach::segment_at(segs, w)
+            && (!known.contains(&(&k.a, &k.b)) || seg.state.is_fault())
+        {
+            round_trips.push((&k.a, &k.b, seg.state));
         }
     }
     for (a, b, s) in directed

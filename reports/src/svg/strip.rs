@@ -85,10 +85,10 @@ fn group(rows: Vec<Row>) -> Vec<Row> {
                     src: None,
                     dst: None,
                 });
-            } else if !merged.contains(&i) {
-                if let Some(r) = rows[i].take() {
-                    out.push(r);
-                }
+            } else if !merged.contains(&i)
+                && let Some(r) = rows[i].take()
+            {
+                out.push(r);
             }
         }
         out
