@@ -17,8 +17,9 @@ use rift_reach::TimelineBuilder;
 /// One fuzz target: its name and the function it runs on each input.
 pub(crate) type Target = (&'static str, fn(&[u8]));
 
-/// The targets.
-pub(crate) const TARGETS: [Target; 9] = [
+/// The targets: those that run the whole pipeline on an export, then those that run one of
+/// ingest's readers alone (`rift_ingest::fuzzing`), tens of times faster, on the same bytes.
+pub(crate) const TARGETS: [Target; 12] = [
     ("counters", counters),
     ("parquet", parquet),
     ("table", table),
@@ -28,6 +29,9 @@ pub(crate) const TARGETS: [Target; 9] = [
     ("profile", profile),
     ("scenario", scenario),
     ("front_matter", front_matter),
+    ("log_reader", log_reader),
+    ("table_reader", table_reader),
+    ("metrics_reader", metrics_reader),
 ];
 
 /// Per-direction counters as CSV or NDJSON; the first byte picks the format.
@@ -136,6 +140,41 @@ pub(crate) fn front_matter(data: &[u8]) {
     }
 }
 
+/// A node log read by one built-in profile alone (the line reader, the profile's layout and
+/// timestamp parsing, its rules): the first byte picks the profile as in [`log`], its top bit
+/// a year for year-less timestamps.
+pub(crate) fn log_reader(data: &[u8]) {
+    let Some((&first, body)) = data.split_first() else {
+        return;
+    };
+    let year = (first & 0x80 != 0).then_some(2024);
+    let path = scratch_file("n1.log", body);
+    rift_ingest::fuzzing::log(&path, usize::from(first & 0x7f), year);
+}
+
+/// A table read by the CSV or NDJSON reader alone, every field of every row looked at; the
+/// first byte picks the format (even: CSV).
+pub(crate) fn table_reader(data: &[u8]) {
+    let Some((&first, body)) = data.split_first() else {
+        return;
+    };
+    let ndjson = first % 2 == 1;
+    let path = scratch_file(if ndjson { "t.ndjson" } else { "t.csv" }, body);
+    rift_ingest::fuzzing::table(&path, ndjson);
+}
+
+/// Metrics read by their reader alone: Prometheus text, a `query_range` response or the long
+/// CSV table, picked by the first byte as in [`metrics`].
+pub(crate) fn metrics_reader(data: &[u8]) {
+    let (name, body) = pick(data, &["n1.prom", "query_range.json", "metrics.csv"]);
+    let path = scratch_file(name, body);
+    match name {
+        "n1.prom" => rift_ingest::fuzzing::prom(&path),
+        "query_range.json" => rift_ingest::fuzzing::query_range(&path),
+        _ => rift_ingest::fuzzing::table(&path, false),
+    }
+}
+
 /// libFuzzer's panic hook aborts (a finding); this keeps it from firing inside a decoder that
 /// rift runs guarded, where a panic becomes an error naming the file, as it does for a user.
 /// Called by the fuzz targets only: in a test process an abort would take every test down.
@@ -196,6 +235,13 @@ fn scratch() -> PathBuf {
         std::fs::create_dir_all(&root).expect("the scratch export folder");
         root
     })
+}
+
+/// Writes `body` as the one file `name` of a fresh scratch folder.
+fn scratch_file(name: &str, body: &[u8]) -> PathBuf {
+    let path = scratch().join(name);
+    std::fs::write(&path, body).expect("writing the scratch file");
+    path
 }
 
 /// Writes `files` into a fresh export and runs what `rift classify` runs on it: read, build the

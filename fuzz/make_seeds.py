@@ -153,6 +153,14 @@ entries = sorted(glob.glob("corpus/entries/*.md"), key=lambda p: (os.path.getsiz
 for path in entries[:6]:
     add("front_matter", read(path))
 
+# The reader targets start from the pipeline targets' seeds: the same bytes, the same first byte
+# (the profile of a log, the format of metrics; for tables, even picks CSV and odd NDJSON).
+seeds["log_reader"] = list(seeds["log"])
+seeds["metrics_reader"] = list(seeds["metrics"])
+seeds["table_reader"] = list(seeds["counters"]) + [
+    bytes([int(TABLES[s[0] % len(TABLES)].endswith(".ndjson"))]) + s[1:] for s in seeds["table"] if s
+]
+
 for target, items in sorted(seeds.items()):
     folder = os.path.join(OUT, target)
     shutil.rmtree(folder, ignore_errors=True)

@@ -38,6 +38,8 @@ mod config;
 mod discover;
 mod error;
 mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inert;
 mod input;
 mod logs;

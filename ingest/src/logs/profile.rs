@@ -487,17 +487,19 @@ fn json_escaped(s: &str) -> String {
 /// The built-in profiles, compiled. A built-in profile that does not compile is a bug caught by
 /// the tests; it is reported rather than panicking.
 pub fn builtin() -> Result<Vec<Profile>, String> {
-    // Compiled once per process: their regexes and literal scanners are most of the start-up
-    // cost of reading an export, and clones share them.
+    builtin_shared().clone()
+}
+
+/// The built-in profiles, compiled once per process: their regexes and literal scanners are most
+/// of the start-up cost of reading an export, and clones share them.
+pub(crate) fn builtin_shared() -> &'static Result<Vec<Profile>, String> {
     static COMPILED: std::sync::OnceLock<Result<Vec<Profile>, String>> = std::sync::OnceLock::new();
-    COMPILED
-        .get_or_init(|| {
-            BUILTIN
-                .iter()
-                .map(|(file, text)| Profile::parse(text, &format!("profiles/{file}")))
-                .collect()
-        })
-        .clone()
+    COMPILED.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(file, text)| Profile::parse(text, &format!("profiles/{file}")))
+            .collect()
+    })
 }
 
 #[cfg(test)]
