@@ -29,6 +29,9 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 export RUSTC_BOOTSTRAP=1
+# Coverage only in rift's crates and the parsers they hand input to (fuzz/coverage-scope.sh):
+# the rest of polars and tantivy would make libFuzzer's per-execution bookkeeping dominate.
+export RUSTC_WRAPPER=$PWD/coverage-scope.sh
 cargo fuzz build -s none -a >/dev/null
 
 run() {
