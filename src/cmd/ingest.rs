@@ -137,10 +137,31 @@ fn print_invariants(inv: &Invariants, out: &mut dyn Write) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The widest file name the accounting table shows.
+const MAX_NAME_CHARS: usize = 72;
+
+/// `s` with its middle replaced by `…` when it is longer than `max` characters.
+fn middle_cut(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_owned();
+    }
+    let keep = max.saturating_sub(1);
+    let head: String = s.chars().take(keep / 2).collect();
+    let tail: String = s.chars().skip(n - (keep - keep / 2)).collect();
+    format!("{head}…{tail}")
+}
+
 pub(crate) fn print_accounting(a: &Accounting, out: &mut dyn Write) -> anyhow::Result<()> {
     // File names, reasons and notes come from the export: each is shown on one line, so that
     // a newline in a file name cannot forge a row of the table.
-    let paths: Vec<_> = a.files.iter().map(|f| escape(&f.path)).collect();
+    // A name longer than the table can hold keeps its ends, where folders and file names are
+    // told apart (`--json` has it whole).
+    let paths: Vec<String> = a
+        .files
+        .iter()
+        .map(|f| middle_cut(&escape(&f.path), MAX_NAME_CHARS))
+        .collect();
     let width = paths
         .iter()
         .map(|p| p.chars().count())
@@ -199,4 +220,21 @@ pub(crate) fn print_accounting(a: &Accounting, out: &mut dyn Write) -> anyhow::R
         a.rows_skipped()
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::middle_cut;
+
+    #[test]
+    fn long_names_keep_their_ends() {
+        assert_eq!(middle_cut("logs/n1.log", 72), "logs/n1.log");
+        let long = format!("logs/{}/n1.log", "d".repeat(300));
+        let cut = middle_cut(&long, 20);
+        assert_eq!(cut.chars().count(), 20);
+        assert!(
+            cut.starts_with("logs/ddd") && cut.ends_with("d/n1.log"),
+            "{cut}"
+        );
+    }
 }
