@@ -18,6 +18,18 @@ pub struct NodeResolver {
     declared: BTreeMap<String, String>,
 }
 
+/// A node name as written in a table cell: trimmed, and without the `'` that spreadsheets and
+/// `rift synth` put before a name starting with `=`, `+`, `-`, `@`, a tab or a carriage return so
+/// that it is not taken for a formula. The same node then has the same name in its tables and
+/// in its logs.
+fn name(raw: &str) -> &str {
+    let raw = raw.trim();
+    match raw.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => raw,
+    }
+}
+
 impl NodeResolver {
     /// An empty resolver: every name resolves to itself.
     pub fn new() -> Self {
@@ -28,7 +40,7 @@ impl NodeResolver {
     /// note when the alias was already declared for another node (which keeps it), or when it
     /// is another node's own name.
     pub fn declare(&mut self, node: &str, alias: &str, origin: &str) -> Option<String> {
-        let (node, alias) = (node.trim(), alias.trim());
+        let (node, alias) = (name(node), name(alias));
         if node.is_empty() || alias.is_empty() {
             return None;
         }
@@ -57,8 +69,7 @@ impl NodeResolver {
     /// Declares `alias` as another name of `node`. The node's own name is always an alias of
     /// itself. Aliases are matched case-insensitively.
     pub fn add_alias(&mut self, node: &str, alias: &str) {
-        let node = node.trim();
-        let alias = alias.trim();
+        let (node, alias) = (name(node), name(alias));
         if node.is_empty() || alias.is_empty() {
             return;
         }
@@ -78,7 +89,7 @@ impl NodeResolver {
     /// The canonical name of `raw`: an exact alias, else the host of a URL or `host:port`
     /// resolved as an alias, else `raw` itself (trimmed).
     pub fn resolve(&self, raw: &str) -> NodeId {
-        let raw = raw.trim();
+        let raw = name(raw);
         if let Some(n) = self.aliases.get(&raw.to_lowercase()) {
             return NodeId(n.clone());
         }
@@ -94,7 +105,7 @@ impl NodeResolver {
     /// The canonical name of `raw` when it is a declared alias (directly or as the host of a
     /// URL), `None` when rift would only be guessing.
     pub fn known(&self, raw: &str) -> Option<String> {
-        let raw = raw.trim();
+        let raw = name(raw);
         if let Some(n) = self.aliases.get(&raw.to_lowercase()) {
             return Some(n.clone());
         }
@@ -131,6 +142,15 @@ fn host_of(s: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_guarded_against_spreadsheet_formulas_is_the_name() {
+        let r = NodeResolver::new();
+        assert_eq!(r.resolve("'-n1").as_str(), "-n1");
+        assert_eq!(r.resolve(" '=cmd").as_str(), "=cmd");
+        // A quote before anything else is part of the name.
+        assert_eq!(r.resolve("'n1").as_str(), "'n1");
+    }
 
     #[test]
     fn urls_ips_and_ids_resolve_to_one_name() {
