@@ -836,3 +836,38 @@ impl Model for Checks {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(n: usize, phases: &str) -> Scenario {
+        let nodes: Vec<String> = (0..n).map(|i| format!("\"n{i}\"")).collect();
+        let text = format!(
+            "duration = \"10s\"\n[cluster]\nnodes = [{}]\n{phases}",
+            nodes.join(", ")
+        );
+        Scenario::parse(&text, "big.toml").unwrap()
+    }
+
+    #[test]
+    fn past_the_all_pairs_size_a_sample_watches_with_the_faulted_ends_in_it() {
+        assert_eq!(observer_count(ALL_PAIRS_MEMBERS), ALL_PAIRS_MEMBERS);
+        assert_eq!(observer_count(300), 133);
+        assert_eq!(observer_count(10_000), MIN_OBSERVERS);
+        let s = members(
+            300,
+            "[[phase]]\nstart = \"1s\"\nend = \"5s\"\ndrop = [\"n250->n299\"]\n",
+        );
+        let slots = observers(&s);
+        let watching: Vec<usize> = (0..300).filter(|&h| slots[h].is_some()).collect();
+        assert_eq!(watching.len(), 133);
+        assert!(watching.contains(&250) && watching.contains(&299));
+        // Slots number the observers in host order, and the choice is the same every time.
+        assert_eq!(slots[watching[132]], Some(132));
+        assert_eq!(observers(&s), slots);
+        // Up to the limit, everyone watches.
+        let small = members(ALL_PAIRS_MEMBERS, "");
+        assert!(observers(&small).iter().all(Option::is_some));
+    }
+}

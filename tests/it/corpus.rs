@@ -242,13 +242,7 @@ fn texts_that_cannot_be_read_are_refused_with_the_reason() {
     let big = "the link flapped. ".repeat((5 << 20) / 18);
     std::fs::write(p("big.txt"), &big).unwrap();
     let fifo = p("fifo");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    crate::mkfifo(&fifo);
     for (args, reason) in [
         (
             vec!["corpus", "classify", "/no/such/text"],

@@ -470,13 +470,7 @@ fn unreadable_entries_are_noted_and_the_rest_is_read() {
     let plain = verdict(&export);
     std::os::unix::fs::symlink("/nonexistent/counters.csv", export.join("gone.csv")).unwrap();
     let fifo = export.join("pipe.csv");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    crate::mkfifo(&fifo);
     let locked = export.join("locked.log");
     fs::write(&locked, "secret\n").unwrap();
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
@@ -729,13 +723,7 @@ fn links_out_of_the_export_are_not_read_unless_asked() {
 fn paths_in_settings_that_hang_never_end_or_leave_the_export_are_refused_at_once() {
     let (dir, export) = counters_copy();
     let fifo = export.join("pipe.toml");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    crate::mkfifo(&fifo);
     fs::write(dir.path().join("outside.toml"), "name = \"x\"\n").unwrap();
     let config = fs::read_to_string(export.join("incident.toml")).unwrap();
     let d = export.to_str().unwrap();

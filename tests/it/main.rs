@@ -52,3 +52,12 @@ pub(crate) fn shared(rel: &str) -> PathBuf {
         .join("../shared")
         .join(rel)
 }
+
+/// Makes a FIFO at `path` (`mkfifo`), for tests of what rift does with one.
+pub(crate) fn mkfifo(path: impl AsRef<Path>) {
+    let status = Command::new("mkfifo")
+        .arg(path.as_ref())
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.as_ref().display());
+}
