@@ -245,9 +245,11 @@ def budgets(out):
         f.write("ts,node,peer,channel,sent,received\n")
         for s in range(30):
             for n in range(2000):
-                f.write(f"2026-01-01T00:00:{s:02d}Z,n{n},n{(n + 1) % 2000},heartbeat,10,10\n")
-                f.write(f"2026-01-01T00:00:{s:02d}Z,n{n},n{(n + 7) % 2000},heartbeat,10,"
-                        f"{0 if (n < 5 and s > 10) else 10}\n")
+                for k in (1, -1, 7, -7):
+                    p = (n + k) % 2000
+                    # From t = 11 s nobody hears n0-n4: five members cut off one way.
+                    heard = 0 if (p < 5 and s > 10) else 10
+                    f.write(f"2026-01-01T00:00:{s:02d}Z,n{n},n{p},heartbeat,10,{heard}\n")
     case("report-2000-nodes", "replay scaled to the cluster", d, "$RIFT report $D -o $D/r.html")
     d = folder(out, "concurrent-index-builds")
     case("concurrent-index-builds", "concurrent first index builds", d, "export RIFT_CACHE_DIR=$D/cache; rm -rf $D/cache; mkdir -p $D; "
@@ -261,8 +263,9 @@ def budgets(out):
     case("alias-conflict", "identity conflict", d, "$RIFT classify $D >$D/out 2>&1", "grep -q -i asymmetric $D/out && ! grep -q -i '^primary.*flapping' $D/out")
     d = example_copy(out, "confusable-names")
     with open(os.path.join(d, "counters.csv"), "a") as f:
-        f.write("2026-01-01T00:00:05.000Z,n1\u200b,n2,heartbeat,10,10\n")
-        f.write("2026-01-01T00:00:05.000Z,\u202en1,n2,heartbeat,10,10\n")
+        for name in ["n1\u200b", "\u202en1"]:
+            f.write(f"2026-01-01T00:00:05.000Z,{name},n2,heartbeat,10,10\n")
+            f.write(f"2026-01-01T00:00:05.000Z,n2,{name},heartbeat,10,10\n")
     case("confusable-names", "terminal and identity spoofing", d, "$RIFT ingest $D >$D/out 2>&1",
          "! grep -q $'\\u200b' $D/out && ! grep -q $'\\u202e' $D/out && grep -q 'u{200b}' $D/out")
     d = folder(out, "corpus-100mb")

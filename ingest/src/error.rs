@@ -76,6 +76,19 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// The metric files hold more samples of the series rift reads than it keeps
+    /// ([`MAX_SAMPLES`](crate::metrics::MAX_SAMPLES)): reading stops there, so memory stays
+    /// bounded.
+    #[error(
+        "{at}: the metric files hold more than {} samples of the series rift reads: export a longer step, a shorter time range or fewer series, or per-peer counters, which rift reads at any size",
+        crate::input::thousands(*limit as u64)
+    )]
+    TooManySamples {
+        /// `file:line` of the first sample beyond the limit.
+        at: String,
+        /// The limit.
+        limit: usize,
+    },
     /// A file's decoder found it corrupt (a Parquet file cut short or damaged).
     #[error("cannot read '{}': the file is corrupt ({reason}); export it again, or move it out of the export folder", path.display())]
     Corrupt {

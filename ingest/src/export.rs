@@ -438,19 +438,22 @@ impl Export {
                         .and_then(|s| s.node.clone())
                         .unwrap_or_else(|| logs::node_of_file(&f.rel));
                     let acc = &mut accounts[i];
+                    // The samples of all metric files share one budget.
+                    let room = metrics::MAX_SAMPLES
+                        - metric_files.iter().map(|m| m.samples.len()).sum::<usize>();
                     let samples = match f.format {
                         Some(Format::Ndjson) if metrics::is_query_json(&f.path) => {
-                            metrics::read_query_json(&f.path, &node, acc, progress)?
+                            metrics::read_query_json(&f.path, &node, acc, room, progress)?
                         }
                         Some(format) => {
-                            let mut table = MetricTable::new(acc, node);
+                            let mut table = MetricTable::new(acc, node, room);
                             let empty =
                                 empty_table(read_table(&f.path, format, &mut table, progress))?;
-                            let samples = table.finish();
+                            let samples = table.finish(&f.path)?;
                             note_empty(acc, empty);
                             samples
                         }
-                        None => metrics::read_prom(&f.path, &f.rel, &node, acc, progress)?,
+                        None => metrics::read_prom(&f.path, &f.rel, &node, acc, room, progress)?,
                     };
                     metric_files.push(MetricFile {
                         account: i,

@@ -93,7 +93,16 @@ pub fn table(path: &Path, ndjson: bool) {
 /// Reads `path` as a Prometheus text export.
 pub fn prom(path: &Path) {
     let mut account = FileAccount::new("n1.prom".into(), SourceKind::Metrics);
-    if crate::metrics::read_prom(path, "n1.prom", "n1", &mut account, &NoProgress).is_ok() {
+    if crate::metrics::read_prom(
+        path,
+        "n1.prom",
+        "n1",
+        &mut account,
+        crate::metrics::MAX_SAMPLES,
+        &NoProgress,
+    )
+    .is_ok()
+    {
         assert_eq!(
             account.rows_read,
             account.rows_used + skipped(&account),
@@ -105,7 +114,15 @@ pub fn prom(path: &Path) {
 /// Reads `path` as a Prometheus `query_range` response.
 pub fn query_range(path: &Path) {
     let mut account = FileAccount::new("query_range.json".into(), SourceKind::Metrics);
-    if crate::metrics::read_query_json(path, "n1", &mut account, &NoProgress).is_ok() {
+    if crate::metrics::read_query_json(
+        path,
+        "n1",
+        &mut account,
+        crate::metrics::MAX_SAMPLES,
+        &NoProgress,
+    )
+    .is_ok()
+    {
         assert_eq!(
             account.rows_read,
             account.rows_used + skipped(&account),

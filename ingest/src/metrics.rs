@@ -92,6 +92,51 @@ pub(crate) struct MetricFile {
     pub(crate) samples: Vec<Sample>,
 }
 
+/// The most metric samples an export keeps, of the series rift reads (the others are counted
+/// and dropped as they are read). A kept sample takes 32 bytes while the files are read, and up
+/// to about 300 once both ends of a link's byte counters are paired into observations: 5 million
+/// keep a run under 2 GiB. That is an hour of 1 s samples of 1,400 series, a day at a 15 s step
+/// of 870: a five-member etcd cluster has about 70. Larger exports are better read from per-peer
+/// counters, which rift pairs in bounded memory.
+pub(crate) const MAX_SAMPLES: usize = 5_000_000;
+
+/// The samples a reader keeps, up to the room the export has left.
+pub(crate) struct Kept {
+    pub(crate) out: Vec<Sample>,
+    room: usize,
+    /// The line of the first sample past the room.
+    overflow: Option<u64>,
+}
+
+impl Kept {
+    pub(crate) fn new(room: usize) -> Self {
+        Kept {
+            out: Vec::new(),
+            room,
+            overflow: None,
+        }
+    }
+
+    fn push(&mut self, s: Sample) {
+        if self.out.len() < self.room {
+            self.out.push(s);
+        } else if self.overflow.is_none() {
+            self.overflow = Some(s.line);
+        }
+    }
+
+    /// The samples, or the error that names where the room ran out.
+    pub(crate) fn finish(self, path: &Path) -> Result<Vec<Sample>, Error> {
+        match self.overflow {
+            None => Ok(self.out),
+            Some(line) => Err(Error::TooManySamples {
+                at: format!("{}:{line}", path.display()),
+                limit: MAX_SAMPLES,
+            }),
+        }
+    }
+}
+
 /// What rift does with a metric name; `Err` is the reason it is not used.
 fn role(name: &str) -> Result<(), &'static str> {
     match name {
@@ -250,10 +295,11 @@ pub(crate) fn read_prom(
     rel: &str,
     file_node: &str,
     account: &mut FileAccount,
+    room: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<Sample>, Error> {
     let mut lines = input::Lines::new(input::open(path, progress)?);
-    let mut out = Vec::new();
+    let mut out = Kept::new(room);
     let mut interned = Interned::default();
     let mut scrape: Option<(i64, String)> = None;
     let mut line_no = 0u64;
@@ -321,7 +367,7 @@ pub(crate) fn read_prom(
             out.push(s);
         }
     }
-    Ok(out)
+    out.finish(path)
 }
 
 /// Reads a Prometheus `query_range` (or `query`) JSON response: a matrix or vector result. Each
@@ -336,6 +382,7 @@ pub(crate) fn read_query_json(
     path: &Path,
     file_node: &str,
     account: &mut FileAccount,
+    room: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<Sample>, Error> {
     let limit = input::MAX_WHOLE_FILE_BYTES;
@@ -344,7 +391,7 @@ pub(crate) fn read_query_json(
     let mut query = query::Reader {
         file_node,
         account,
-        out: Vec::new(),
+        out: Kept::new(room),
         row: 0,
         found: false,
     };
@@ -379,7 +426,7 @@ pub(crate) fn read_query_json(
                 .to_owned(),
         });
     }
-    Ok(query.out)
+    query.out.finish(path)
 }
 
 /// Whether the file decompresses to more than `limit` bytes (an end of input seen at the limit).
@@ -406,7 +453,7 @@ mod query {
     pub(super) struct Reader<'a> {
         pub(super) file_node: &'a str,
         pub(super) account: &'a mut FileAccount,
-        pub(super) out: Vec<Sample>,
+        pub(super) out: super::Kept,
         /// Points seen so far: the row number of the accounting.
         pub(super) row: u64,
         /// `data.result` was found.
@@ -648,7 +695,7 @@ mod query {
 pub(crate) struct MetricTable<'a> {
     account: &'a mut FileAccount,
     file_node: String,
-    out: Vec<Sample>,
+    out: Kept,
     ts: Option<TsColumn>,
     interned: Interned,
     node: Option<usize>,
@@ -658,11 +705,11 @@ pub(crate) struct MetricTable<'a> {
 }
 
 impl<'a> MetricTable<'a> {
-    pub(crate) fn new(account: &'a mut FileAccount, file_node: String) -> Self {
+    pub(crate) fn new(account: &'a mut FileAccount, file_node: String, room: usize) -> Self {
         MetricTable {
             account,
             file_node,
-            out: Vec::new(),
+            out: Kept::new(room),
             ts: None,
             interned: Interned::default(),
             node: None,
@@ -672,11 +719,12 @@ impl<'a> MetricTable<'a> {
         }
     }
 
-    pub(crate) fn finish(self) -> Vec<Sample> {
+    /// The samples kept, or the error that names where the export's room for them ran out.
+    pub(crate) fn finish(self, path: &Path) -> Result<Vec<Sample>, Error> {
         self.account
             .notes
             .extend(self.ts.as_ref().and_then(TsColumn::unit_note));
-        self.out
+        self.out.finish(path)
     }
 }
 
@@ -897,6 +945,50 @@ fn series_key(series: &Series, resolver: &NodeResolver) -> SeriesKey {
 }
 
 /// Turns samples into observations, events and invariants (names resolved with `resolver`).
+/// One end's byte count of a link for one second: what it wrote to or read from the other.
+#[derive(Clone, Copy, Debug)]
+struct HalfPoint {
+    /// Bytes since the previous sample.
+    bytes: f64,
+    ts_ns: i64,
+    /// The file (index among the metric files) and line it came from.
+    file: u32,
+    line: u64,
+    /// Seconds since the previous sample.
+    dt: f32,
+}
+
+/// One end of a link, a point per second in time order: 40 bytes a point, where a map would
+/// take twice that.
+#[derive(Debug, Default)]
+struct Half(Vec<(i64, HalfPoint)>);
+
+impl Half {
+    /// Sets the point of second `b`; samples arrive in time order, so this appends, or replaces
+    /// the last point when two samples round to the same second.
+    fn insert(&mut self, b: i64, p: HalfPoint) {
+        match self.0.last_mut() {
+            Some(last) if last.0 == b => last.1 = p,
+            Some(last) if last.0 > b => match self.0.binary_search_by_key(&b, |e| e.0) {
+                Ok(i) => self.0[i].1 = p,
+                Err(i) => self.0.insert(i, (b, p)),
+            },
+            _ => self.0.push((b, p)),
+        }
+    }
+
+    fn get(&self, b: i64) -> Option<&HalfPoint> {
+        self.0
+            .binary_search_by_key(&b, |e| e.0)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    fn buckets(&self) -> impl Iterator<Item = i64> + '_ {
+        self.0.iter().map(|e| e.0)
+    }
+}
+
 pub(crate) fn interpret(
     files: Vec<MetricFile>,
     resolver: &NodeResolver,
@@ -954,11 +1046,12 @@ pub(crate) fn interpret(
 
     let origin = |fi: usize, line: u64| format!("{}:{}", rels[fi], line);
     let mut inv = Invariants::default();
-    // Byte counters: (src, dst) → bucket → (bytes, ts, origin) for each end.
-    type Half = BTreeMap<i64, (f64, i64, (usize, u64), f64)>;
+    // Byte counters: (src, dst) → one point per second for each end. Each series is dropped
+    // once read, so what stays is these points, not the samples.
     let mut sent: HashMap<(NodeId, NodeId), Half> = HashMap::new();
     let mut recv: HashMap<(NodeId, NodeId), Half> = HashMap::new();
-    for ((node, name, labels), (fi, samples)) in &series {
+    for ((node, name, labels), (fi, samples)) in series {
+        let (node, name, labels, fi, samples) = (&node, &name, &labels, &fi, &samples);
         let label = |k: &str| labels.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let counter = name.ends_with("_total");
         let mut prev: Option<f64> = None;
@@ -998,7 +1091,16 @@ pub(crate) fn interpret(
                             .ts_ns
                             .saturating_add(500_000_000)
                             .div_euclid(1_000_000_000);
-                        half.insert(b, (*d, s.ts_ns, (*fi, s.line), dt));
+                        half.insert(
+                            b,
+                            HalfPoint {
+                                bytes: *d,
+                                ts_ns: s.ts_ns,
+                                file: *fi as u32,
+                                line: s.line,
+                                dt: dt as f32,
+                            },
+                        );
                     }
                 }
             }
@@ -1110,44 +1212,46 @@ pub(crate) fn interpret(
     let mut keys: Vec<&(NodeId, NodeId)> = sent.keys().chain(recv.keys()).collect();
     keys.sort();
     keys.dedup();
-    let empty = Half::new();
+    let empty = Half::default();
     for key in keys {
         let s = sent.get(key).unwrap_or(&empty);
         let r = recv.get(key).unwrap_or(&empty);
-        let mut buckets: Vec<i64> = s.keys().chain(r.keys()).copied().collect();
+        let mut buckets: Vec<i64> = s.buckets().chain(r.buckets()).collect();
         buckets.sort_unstable();
         buckets.dedup();
         let mut taken_r: std::collections::HashSet<i64> = std::collections::HashSet::new();
         for b in buckets {
-            let Some((sb, sts, so, dt)) = s.get(&b) else {
+            let Some(sp) = s.get(b) else {
                 continue;
             };
+            let (sb, sts, dt) = (sp.bytes, sp.ts_ns, f64::from(sp.dt));
             let found = [b, b - 1, b + 1]
                 .into_iter()
-                .find(|x| !taken_r.contains(x) && r.contains_key(x));
+                .find(|x| !taken_r.contains(x) && r.get(*x).is_some());
             let Some(rb) = found else { continue };
             taken_r.insert(rb);
-            let (rbytes, rts, ro, _) = &r[&rb];
+            let Some(rp) = r.get(rb) else { continue };
+            let (rbytes, rts) = (rp.bytes, rp.ts_ns);
             // What A wrote beyond an idle link's own keep-alives is what B should have read.
             // Byte counters show progress, not packet loss (TCP retransmits): B reading at
             // least half of it in the same second is delivery; reading nothing is a stall.
             let payload = sb - IDLE_LINK_BYTES_PER_S * dt.max(0.0);
             let (attempts, delivered) = if payload <= 0.0 {
-                if *rbytes <= 0.0 {
+                if rbytes <= 0.0 {
                     continue;
                 }
                 let n = (rbytes / BYTES_PER_UNIT).ceil().clamp(1.0, 1e9) as u32;
                 (n, n)
             } else {
                 let n = (payload / BYTES_PER_UNIT).ceil().clamp(1.0, 1e9) as u32;
-                if *rbytes >= 0.5 * payload {
+                if rbytes >= 0.5 * payload {
                     (n, n)
                 } else {
                     (n, ((rbytes / BYTES_PER_UNIT).ceil() as u32).min(n))
                 }
             };
             observations.push(Observation {
-                ts_ns: (*sts).max(*rts),
+                ts_ns: sts.max(rts),
                 src: key.0.clone(),
                 dst: key.1.clone(),
                 channel: Channel::Heartbeat,
@@ -1157,7 +1261,11 @@ pub(crate) fn interpret(
                 delivered,
                 latency_ms: None,
                 reporter: key.1.0.clone(),
-                origin: format!("{};{}", origin(so.0, so.1), origin(ro.0, ro.1)),
+                origin: format!(
+                    "{};{}",
+                    origin(sp.file as usize, sp.line),
+                    origin(rp.file as usize, rp.line)
+                ),
             });
         }
     }
@@ -1188,6 +1296,38 @@ mod tests {
     #[test]
     fn a_closing_brace_before_the_opening_one_is_malformed_not_a_panic() {
         assert_eq!(parse_sample_line("x} {a=\"b\" 1"), None);
+    }
+
+    #[test]
+    fn samples_past_the_room_stop_the_read_at_the_first_one_beyond() {
+        let series = Arc::new(Series {
+            node: "n1".into(),
+            name: "etcd_server_has_leader".into(),
+            labels: Vec::new(),
+        });
+        let mut kept = Kept::new(2);
+        for line in 1..=4 {
+            kept.push(Sample {
+                series: series.clone(),
+                ts_ns: 0,
+                value: 1.0,
+                line,
+            });
+        }
+        assert_eq!(kept.out.len(), 2);
+        let e = kept.finish(Path::new("m.prom")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "m.prom:3: the metric files hold more than 5,000,000 samples of the series rift reads: export a longer step, a shorter time range or fewer series, or per-peer counters, which rift reads at any size"
+        );
+        let mut room = Kept::new(2);
+        room.push(Sample {
+            series,
+            ts_ns: 0,
+            value: 1.0,
+            line: 1,
+        });
+        assert_eq!(room.finish(Path::new("m.prom")).unwrap().len(), 1);
     }
 
     #[test]
