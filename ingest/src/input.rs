@@ -88,7 +88,7 @@ pub(crate) const MAX_RATIO: u64 = 1_000;
 
 /// Decompressed bytes a file may reach before [`MAX_RATIO`] applies: 64 MiB, so that a small
 /// file of very repetitive lines is never refused for its ratio alone.
-const RATIO_FLOOR: u64 = 64 << 20;
+pub(crate) const RATIO_FLOOR: u64 = 64 << 20;
 
 /// A decompressor's output, with the lines counted so far: a stream that breaks off (a file cut
 /// short while it was being written, at the moment of the incident) is reported with the line

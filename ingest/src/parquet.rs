@@ -365,53 +365,224 @@ impl Walk<'_> {
     }
 }
 
-/// Reads every page header of a Parquet file and checks the counts polars sizes its buffers
-/// from. A negative count in a damaged header would otherwise become a request for exabytes,
-/// which aborts the process rather than failing; the check costs one pass over the headers.
+/// Reads every page header of a Parquet file, in the order polars reads them, and checks the
+/// counts polars sizes its buffers from: a negative count in a damaged header would become a
+/// request for exabytes, a dictionary of two billion values in a page of a few bytes a request
+/// for gigabytes, and a compressed page is decompressed into a buffer of the size its header
+/// declares. So every count must be one the page's bytes could hold, and what the pages
+/// decompress to is bounded the way a compressed file is ([`input::MAX_RATIO`] past
+/// [`input::RATIO_FLOOR`]). The check costs one pass over the headers.
 fn check_page_headers(bytes: &Buffer<u8>) -> Result<(), String> {
-    use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
-    use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
+    use polars_parquet::parquet::read::read_metadata;
 
     let meta = read_metadata(&mut std::io::Cursor::new(&bytes[..])).map_err(|e| e.to_string())?;
+    let room = input::RATIO_FLOOR.max(input::MAX_RATIO.saturating_mul(bytes.len() as u64));
+    let mut inflated = 0u64;
+    let mut decoded = 0u64;
     for (g, group) in meta.row_groups.iter().enumerate() {
         for chunk in group.parquet_columns() {
             let column = chunk.descriptor().path_in_schema.join(".");
             let bad = |what: String| format!("column '{column}' in row group {g}: {what}");
-            let declared = chunk.num_values();
-            if declared < 0 {
-                return Err(bad(format!("{declared} values")));
+            let pages = ChunkPages::of(bytes, chunk).map_err(&bad)?;
+            // polars decodes every value a chunk declares into arrays of at least this many
+            // bytes: a run-length encoded page can declare billions in a few bytes.
+            decoded = decoded.saturating_add((pages.declared as u64).saturating_mul(pages.width));
+            if decoded > room {
+                return Err(bad(format!(
+                    "the file's columns declare values that decode to {decoded} bytes or more (more than {}x its {} bytes, past {} MiB)",
+                    input::MAX_RATIO,
+                    bytes.len(),
+                    input::RATIO_FLOOR >> 20
+                )));
             }
-            let pages = get_page_iterator(
-                chunk,
-                std::io::Cursor::new(bytes.clone()),
-                Vec::new(),
-                bytes.len(),
-            )
-            .map_err(|e| bad(e.to_string()))?;
-            let mut seen = 0i64;
             for page in pages {
-                let CompressedPage::Data(page) = page.map_err(|e| bad(e.to_string()))? else {
+                let page = page.map_err(&bad)?;
+                if !page.codec_compressed {
                     continue;
-                };
-                let (values, nulls, rows) = match page.header() {
-                    DataPageHeader::V1(h) => (h.num_values, 0, 0),
-                    DataPageHeader::V2(h) => (h.num_values, h.num_nulls, h.num_rows),
-                };
-                if values < 0 || nulls < 0 || rows < 0 || nulls > values {
+                }
+                if page.uncompressed > input::RATIO_FLOOR.max(page.compressed * input::MAX_RATIO) {
                     return Err(bad(format!(
-                        "a page header gives {values} values, {nulls} nulls and {rows} rows"
+                        "a page of {} bytes would decompress to {} (more than {}x its size, past {} MiB)",
+                        page.compressed,
+                        page.uncompressed,
+                        input::MAX_RATIO,
+                        input::RATIO_FLOOR >> 20
                     )));
                 }
-                seen += i64::from(values);
-                if seen > declared {
+                inflated = inflated.saturating_add(page.uncompressed);
+                if inflated > room {
                     return Err(bad(format!(
-                        "its pages hold more values than the {declared} it declares"
+                        "the file's pages would decompress to {inflated} bytes or more (more than {}x its {} bytes, past {} MiB)",
+                        input::MAX_RATIO,
+                        bytes.len(),
+                        input::RATIO_FLOOR >> 20
                     )));
                 }
             }
         }
     }
     Ok(())
+}
+
+/// One page header of a column chunk, its counts checked.
+struct PageSizes {
+    /// Bytes the page takes in the file.
+    compressed: u64,
+    /// Bytes it decompresses to, as its header declares.
+    uncompressed: u64,
+    /// Whether the chunk's codec compresses (polars then allocates `uncompressed` bytes).
+    codec_compressed: bool,
+}
+
+/// The page headers of one column chunk, read as polars reads them: a dictionary page first
+/// when there is one, then data pages until they hold the values the chunk declares.
+struct ChunkPages<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    end: usize,
+    declared: i64,
+    seen: i64,
+    first: bool,
+    /// Bytes one value takes at least, decoded or in a dictionary page (a `PLAIN` encoding).
+    width: u64,
+    codec_compressed: bool,
+    done: bool,
+}
+
+impl<'a> ChunkPages<'a> {
+    fn of(
+        bytes: &'a [u8],
+        chunk: &polars_parquet::parquet::metadata::ColumnChunkMetadata,
+    ) -> Result<Self, String> {
+        use polars_parquet::parquet::compression::Compression;
+        use polars_parquet::parquet::schema::types::PhysicalType;
+
+        let declared = chunk.num_values();
+        if declared < 0 {
+            return Err(format!("{declared} values"));
+        }
+        // polars reads a chunk's pages from where it starts to as far as they go: its declared
+        // length is not a bound, the file's end is.
+        let start = chunk.byte_range().start;
+        let at = usize::try_from(start).unwrap_or(usize::MAX);
+        if at > bytes.len() {
+            return Err(format!(
+                "its pages start at byte {start}, past the file's {} bytes",
+                bytes.len()
+            ));
+        }
+        let end = bytes.len();
+        let width = match chunk.descriptor().descriptor.primitive_type.physical_type {
+            // Booleans are never dictionary-encoded; a byte array is its 4-byte length at least.
+            PhysicalType::Boolean => 1,
+            PhysicalType::Int32 | PhysicalType::Float | PhysicalType::ByteArray => 4,
+            PhysicalType::Int64 | PhysicalType::Double => 8,
+            PhysicalType::Int96 => 12,
+            PhysicalType::FixedLenByteArray(n) => (n as u64).max(1),
+        };
+        Ok(ChunkPages {
+            bytes,
+            at,
+            end,
+            declared,
+            seen: 0,
+            first: true,
+            width,
+            codec_compressed: chunk.compression() != Compression::Uncompressed,
+            done: false,
+        })
+    }
+
+    fn next_page(&mut self) -> Result<Option<PageSizes>, String> {
+        use polars_parquet_format::thrift::protocol::TCompactInputProtocol;
+        use polars_parquet_format::{PageHeader, PageType};
+
+        let first = std::mem::take(&mut self.first);
+        if self.seen >= self.declared && !(first && self.at < self.end) {
+            return Ok(None);
+        }
+        let mut cursor = std::io::Cursor::new(&self.bytes[self.at..self.end]);
+        let header = PageHeader::read_from_in_protocol(&mut TCompactInputProtocol::new(
+            &mut cursor,
+            self.end - self.at,
+        ))
+        .map_err(|e| format!("a page header at byte {} cannot be read ({e})", self.at))?;
+        let (compressed, uncompressed) =
+            (header.compressed_page_size, header.uncompressed_page_size);
+        if compressed < 0 || uncompressed < 0 {
+            return Err(format!(
+                "a page header gives {compressed} bytes compressed and {uncompressed} uncompressed"
+            ));
+        }
+        let body = self.at + cursor.position() as usize;
+        let (compressed, uncompressed) = (compressed as u64, uncompressed as u64);
+        if compressed > (self.end - body) as u64 {
+            return Err(format!(
+                "a page of {compressed} bytes at byte {body} runs past the file's end"
+            ));
+        }
+        self.at = body + compressed as usize;
+        // What the page's values are decoded from: the decompressed buffer, or the page itself.
+        let holds = if self.codec_compressed {
+            uncompressed
+        } else {
+            compressed
+        };
+        if header.type_ == PageType::DICTIONARY_PAGE {
+            if !first {
+                // polars reads a dictionary page only as a chunk's first page.
+                return Err("a dictionary page after its column's first page".to_owned());
+            }
+            let values = header.dictionary_page_header.map_or(0, |h| h.num_values);
+            if values < 0 || (values as u64).saturating_mul(self.width) > holds {
+                return Err(format!(
+                    "a dictionary page gives {values} values in {holds} bytes"
+                ));
+            }
+        } else if first && self.seen >= self.declared {
+            // No values to read and the first page is not a dictionary: polars reads nothing.
+            return Ok(None);
+        } else {
+            let (values, nulls, rows) =
+                match (&header.data_page_header, &header.data_page_header_v2) {
+                    (Some(h), _) => (h.num_values, 0, 0),
+                    (None, Some(h)) => (h.num_values, h.num_nulls, h.num_rows),
+                    (None, None) => (0, 0, 0),
+                };
+            if values < 0 || nulls < 0 || rows < 0 || nulls > values {
+                return Err(format!(
+                    "a page header gives {values} values, {nulls} nulls and {rows} rows"
+                ));
+            }
+            self.seen += i64::from(values);
+            if self.seen > self.declared {
+                return Err(format!(
+                    "its pages hold more values than the {} it declares",
+                    self.declared
+                ));
+            }
+        }
+        Ok(Some(PageSizes {
+            compressed,
+            uncompressed,
+            codec_compressed: self.codec_compressed,
+        }))
+    }
+}
+
+impl Iterator for ChunkPages<'_> {
+    type Item = Result<PageSizes, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let page = self.next_page().transpose();
+        if !matches!(page, Some(Ok(_))) {
+            self.done = true;
+        }
+        page
+    }
 }
 
 #[cfg(test)]

@@ -113,8 +113,8 @@ fn a_compressed_file_cut_short_is_named_with_the_line_where_it_breaks() {
 
 #[test]
 fn parquet_counts_that_would_make_the_decoder_abort_are_reported_as_corrupt() {
-    // Found by fuzzing: polars sized buffers from these counts before checking them, and the
-    // failed allocation aborted the process.
+    // Found by fuzzing (and one written to match): polars sizes buffers from these counts
+    // before it checks them, and a failed allocation aborts the process.
     let cases = [
         // A page header with a negative value count (a validity bitmap of 2^61 bytes); the
         // fuzzer's input with its footer's one mistyped field set right, so that the footer
@@ -132,6 +132,18 @@ fn parquet_counts_that_would_make_the_decoder_abort_are_reported_as_corrupt() {
         (
             "oom-b0d7e7f32f28",
             "(its footer is damaged (a field of the wrong type at footer byte 2))",
+        ),
+        // A compressed page of 10 bytes whose header says it decompresses to 2 GB (polars
+        // allocated and zeroed 4 GB before noticing a later page's size was wrong).
+        (
+            "oom-1d0e81481963",
+            "(column 'received' in row group 0: a page of 10 bytes would decompress to 2013265920 (more than 1000x its size, past 64 MiB))",
+        ),
+        // A dictionary page that says it holds 63 strings in 72 bytes (each takes 4 at least):
+        // polars sizes the dictionary from the count.
+        (
+            "dictionary-count-overstated",
+            "(column 'ts' in row group 0: a dictionary page gives 63 values in 72 bytes)",
         ),
     ];
     for (input, reason) in cases {
