@@ -1,10 +1,10 @@
 //! The classifier: from a timeline to episodes.
 //!
 //! The timeline is cut at every change point into spans over which no series changes. Each span
-//! with a fault is read by the rules below, in order; a rule consumes the pair faults it
-//! explains, so each fault is explained once. Findings of the same kind that touch the same
-//! nodes and follow each other within the merge gap become one episode. Flapping is found
-//! per pair and channel on the whole timeline and then absorbs the episodes it explains.
+//! with a fault is read by the rules of [`crate::rules`], in order; a rule consumes the pair
+//! faults it explains, so each fault is explained once. Findings of the same kind that touch
+//! the same nodes and follow each other within the merge gap become one episode. Flapping is
+//! found per pair and channel on the whole timeline and then absorbs the episodes it explains.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -15,14 +15,15 @@ use rift_reach::{Direction, EdgeState, Estimate, Segment, Timeline, Trail, Windo
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge, EvidenceRow, Flaps, Transient};
 use crate::mode::{Mode, Subtype};
 use crate::options::Options;
+use crate::rules::{RULES, Span};
 
 /// Channels that carry the workload.
-fn is_data(c: Channel) -> bool {
+pub(crate) fn is_data(c: Channel) -> bool {
     matches!(c, Channel::Data | Channel::Probe)
 }
 
 /// Channels that say a node is alive.
-fn is_liveness(c: Channel) -> bool {
+pub(crate) fn is_liveness(c: Channel) -> bool {
     matches!(c, Channel::Health | Channel::Heartbeat)
 }
 
@@ -31,21 +32,21 @@ fn find(segs: Option<&[Segment]>, w: WindowIdx) -> Option<&Segment> {
 }
 
 #[derive(Clone, Copy, Default)]
-struct Series<'a> {
+pub(crate) struct Series<'a> {
     fwd: Option<&'a [Segment]>,
     rev: Option<&'a [Segment]>,
     rt: Option<&'a [Segment]>,
 }
 
 #[derive(Clone, Copy)]
-struct Status<'a> {
-    fwd: Option<&'a Segment>,
-    rev: Option<&'a Segment>,
-    rt: Option<&'a Segment>,
+pub(crate) struct Status<'a> {
+    pub(crate) fwd: Option<&'a Segment>,
+    pub(crate) rev: Option<&'a Segment>,
+    pub(crate) rt: Option<&'a Segment>,
 }
 
 impl<'a> Series<'a> {
-    fn at(&self, w: WindowIdx) -> Status<'a> {
+    pub(crate) fn at(&self, w: WindowIdx) -> Status<'a> {
         Status {
             fwd: find(self.fwd, w),
             rev: find(self.rev, w),
@@ -55,7 +56,7 @@ impl<'a> Series<'a> {
 
     /// Like [`Series::at`] for windows visited in increasing order: each cursor only moves
     /// forward, so a sweep over the timeline costs one pass over the segments.
-    fn advance(&self, cursor: &mut [usize; 3], w: WindowIdx) -> Status<'a> {
+    pub(crate) fn advance(&self, cursor: &mut [usize; 3], w: WindowIdx) -> Status<'a> {
         let step = |segs: Option<&'a [Segment]>, c: &mut usize| -> Option<&'a Segment> {
             let segs = segs?;
             while *c < segs.len() && segs[*c].end <= w {
@@ -97,19 +98,26 @@ fn series_of<'m, 'a>(
     Some((series, x < y))
 }
 
-fn state(s: Option<&Segment>) -> Option<EdgeState> {
+pub(crate) fn state(s: Option<&Segment>) -> Option<EdgeState> {
     s.map(|s| s.state)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Fault {
-    dir: Direction,
-    down: bool,
-    est: Option<Estimate>,
+pub(crate) struct Fault {
+    pub(crate) dir: Direction,
+    pub(crate) down: bool,
+    pub(crate) est: Option<Estimate>,
+}
+
+impl Fault {
+    /// Down both ways, or down in its round trips (the direction unknown): a candidate for a cut.
+    pub(crate) fn is_cut(&self) -> bool {
+        self.down && matches!(self.dir, Direction::Both | Direction::Unknown)
+    }
 }
 
 impl Status<'_> {
-    fn fault(&self) -> Option<Fault> {
+    pub(crate) fn fault(&self) -> Option<Fault> {
         let f = state(self.fwd).filter(|s| s.is_fault());
         let r = state(self.rev).filter(|s| s.is_fault());
         let est = |s: Option<&Segment>| s.and_then(|s| s.estimate);
@@ -133,7 +141,7 @@ impl Status<'_> {
         Some(Fault { dir, down, est })
     }
 
-    fn is_up(&self) -> bool {
+    pub(crate) fn is_up(&self) -> bool {
         self.fault().is_none()
             && [self.fwd, self.rev, self.rt]
                 .iter()
@@ -142,30 +150,31 @@ impl Status<'_> {
 }
 
 /// A pair fault in one span.
-struct PairFault {
-    channel: Channel,
-    a: u32,
-    b: u32,
-    fault: Fault,
-    status_rev_up: bool,
-    status_fwd_up: bool,
-    consumed: bool,
+pub(crate) struct PairFault {
+    pub(crate) channel: Channel,
+    pub(crate) a: u32,
+    pub(crate) b: u32,
+    pub(crate) fault: Fault,
+    pub(crate) status_rev_up: bool,
+    pub(crate) status_fwd_up: bool,
+    /// Explained by a rule already.
+    pub(crate) consumed: bool,
 }
 
 /// One edge of a finding; `dir` is relative to `a → b`.
 #[derive(Clone, Debug)]
-struct FEdge {
-    channel: Channel,
-    a: u32,
-    b: u32,
-    dir: Direction,
-    flow: Option<String>,
-    down: bool,
-    est: Option<Estimate>,
+pub(crate) struct FEdge {
+    pub(crate) channel: Channel,
+    pub(crate) a: u32,
+    pub(crate) b: u32,
+    pub(crate) dir: Direction,
+    pub(crate) flow: Option<String>,
+    pub(crate) down: bool,
+    pub(crate) est: Option<Estimate>,
 }
 
 impl FEdge {
-    fn from_fault(f: &PairFault) -> Self {
+    pub(crate) fn from_fault(f: &PairFault) -> Self {
         FEdge {
             channel: f.channel,
             a: f.a,
@@ -193,13 +202,14 @@ impl FEdge {
     }
 }
 
+/// What a rule found in one span.
 #[derive(Clone, Debug)]
-struct Finding {
-    mode: Mode,
-    subtype: Option<Subtype>,
-    subject: BTreeSet<u32>,
-    edges: Vec<FEdge>,
-    notes: Vec<String>,
+pub(crate) struct Finding {
+    pub(crate) mode: Mode,
+    pub(crate) subtype: Option<Subtype>,
+    pub(crate) subject: BTreeSet<u32>,
+    pub(crate) edges: Vec<FEdge>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// An episode edge's identity: channel, from, to, direction, flow.
@@ -212,7 +222,7 @@ type EdgeWorst = (bool, Option<f64>, u64);
 type Absorbed = (Mode, BTreeSet<u32>);
 
 /// A pair on a channel: (channel, a, b) with a < b.
-type PairId = (Channel, u32, u32);
+pub(crate) type PairId = (Channel, u32, u32);
 
 /// An episode while it is being assembled.
 #[derive(Clone, Debug)]
@@ -278,21 +288,21 @@ pub(crate) struct Found {
     pub(crate) transients: Vec<Transient>,
 }
 
-struct Engine<'a> {
-    timeline: &'a Timeline,
+pub(crate) struct Engine<'a> {
+    pub(crate) timeline: &'a Timeline,
     trail: Option<&'a Trail>,
     options: &'a Options,
-    pairs: BTreeMap<(Channel, u32, u32), Series<'a>>,
+    pub(crate) pairs: BTreeMap<(Channel, u32, u32), Series<'a>>,
     /// Position of each pair series in `pairs`' order.
-    position: HashMap<PairId, usize>,
+    pub(crate) position: HashMap<PairId, usize>,
     /// For each pair series, in `pairs`' order, the index of its node pair in `slots`.
-    slot_of: Vec<usize>,
+    pub(crate) slot_of: Vec<usize>,
     /// The distinct node pairs (a < b) over all channels.
-    slots: Vec<(u32, u32)>,
-    flows: BTreeMap<PairId, Vec<(&'a str, Series<'a>)>>,
-    restarts: HashMap<&'a str, Vec<(i64, &'a str)>>,
-    channels: Vec<Channel>,
-    reporters: HashSet<u32>,
+    pub(crate) slots: Vec<(u32, u32)>,
+    pub(crate) flows: BTreeMap<PairId, Vec<(&'a str, Series<'a>)>>,
+    pub(crate) restarts: HashMap<&'a str, Vec<(i64, &'a str)>>,
+    pub(crate) channels: Vec<Channel>,
+    pub(crate) reporters: HashSet<u32>,
 }
 
 fn windows(ns: i64, window_ns: i64) -> u32 {
@@ -320,7 +330,7 @@ pub(crate) fn split_transients(found: &mut Found, min_duration_ns: i64, window_n
 }
 
 impl<'a> Engine<'a> {
-    fn new(
+    pub(crate) fn new(
         timeline: &'a Timeline,
         trail: Option<&'a Trail>,
         events: &'a [Event],
@@ -407,7 +417,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn name(&self, i: u32) -> &'a NodeId {
+    pub(crate) fn name(&self, i: u32) -> &'a NodeId {
         &self.timeline.nodes[i as usize]
     }
 
@@ -436,7 +446,7 @@ impl<'a> Engine<'a> {
     }
 
     /// True if node `i` reports at some time but not in `[s, e)`, while another node does.
-    fn silent(&self, i: u32, s: u32, e: u32) -> bool {
+    pub(crate) fn silent(&self, i: u32, s: u32, e: u32) -> bool {
         let Some(trail) = self.trail else {
             return false;
         };
@@ -452,464 +462,17 @@ impl<'a> Engine<'a> {
                 .any(|(n, runs)| n != self.name(i) && overlaps(runs))
     }
 
+    /// The findings of span `[s, e)`: the rules of [`crate::rules::RULES`] in their order.
     fn analyse(&self, s: u32, e: u32, cursors: &mut [[usize; 3]]) -> Vec<Finding> {
-        let w = WindowIdx(s);
-        let mut faults: Vec<PairFault> = Vec::new();
-        // Per pair series (in `pairs` order): measured up.
-        let mut up: Vec<bool> = vec![false; self.pairs.len()];
-        // Per node pair: channels measured, channels where it is down both ways (or round
-        // trips down).
-        let mut measured: Vec<(u32, u32)> = vec![(0, 0); self.slots.len()];
-        for (i, (&(ch, a, b), series)) in self.pairs.iter().enumerate() {
-            let st = series.advance(&mut cursors[i], w);
-            if st.fwd.is_none() && st.rev.is_none() && st.rt.is_none() {
-                continue;
-            }
-            let m = &mut measured[self.slot_of[i]];
-            m.0 += 1;
-            if let Some(fault) = st.fault() {
-                if fault.down && matches!(fault.dir, Direction::Both | Direction::Unknown) {
-                    m.1 += 1;
-                }
-                faults.push(PairFault {
-                    channel: ch,
-                    a,
-                    b,
-                    fault,
-                    status_fwd_up: state(st.fwd) == Some(EdgeState::Up),
-                    status_rev_up: state(st.rev) == Some(EdgeState::Up),
-                    consumed: false,
-                });
-            } else if st.is_up() {
-                up[i] = true;
-            }
-        }
-        if faults.is_empty() && self.flows.is_empty() {
+        let mut span = Span::read(self, s, e, cursors);
+        if span.faults.is_empty() && self.flows.is_empty() {
             return Vec::new();
         }
-        let is_up = |ch: Channel, x: u32, y: u32| {
-            self.position
-                .get(&(ch, x.min(y), x.max(y)))
-                .is_some_and(|&i| up[i])
-        };
-        // The pair series measured up, as (channel, a, b).
-        let ups = || {
-            self.pairs
-                .keys()
-                .zip(up.iter())
-                .filter(|(_, u)| **u)
-                .map(|(k, _)| *k)
-        };
         let mut out = Vec::new();
-
-        // 1. A node that stopped reporting: its faults are the crash, not the network.
-        let mut touched: BTreeSet<u32> = BTreeSet::new();
-        for f in &faults {
-            touched.insert(f.a);
-            touched.insert(f.b);
-        }
-        for &n in &touched {
-            if !self.silent(n, s, e) {
-                continue;
-            }
-            let edges: Vec<FEdge> = faults
-                .iter_mut()
-                .filter(|f| !f.consumed && (f.a == n || f.b == n))
-                .map(|f| {
-                    f.consumed = true;
-                    FEdge::from_fault(f)
-                })
-                .collect();
-            let from = self.timeline.window_start(WindowIdx(s));
-            let restart = self
-                .restarts
-                .get(self.name(n).0.as_str())
-                .and_then(|ts| ts.iter().find(|(t, _)| *t >= from));
-            let mut notes = vec![format!(
-                "{} reported nothing while other nodes kept reporting",
-                self.name(n)
-            )];
-            if let Some((t, origin)) = restart {
-                notes.push(format!(
-                    "{} restarted at {} ({origin})",
-                    self.name(n),
-                    rift_ingest::format_ts(*t)
-                ));
-            }
-            out.push(Finding {
-                mode: Mode::Crash,
-                subtype: Some(if restart.is_some() {
-                    Subtype::Restarted
-                } else {
-                    Subtype::Silent
-                }),
-                subject: BTreeSet::from([n]),
-                edges,
-                notes,
-            });
-        }
-
-        // 2. Per flow: some flows of a pair fail while others pass.
-        for (&(ch, a, b), flows) in &self.flows {
-            let mut bad = Vec::new();
-            let mut good = 0;
-            for (flow, series) in flows {
-                let st = series.at(w);
-                match st.fault() {
-                    Some(f) if f.down => bad.push(FEdge {
-                        channel: ch,
-                        a,
-                        b,
-                        dir: f.dir,
-                        flow: Some((*flow).to_owned()),
-                        down: true,
-                        est: f.est,
-                    }),
-                    None if st.is_up() => good += 1,
-                    _ => {}
-                }
-            }
-            if bad.is_empty() || good == 0 {
-                continue;
-            }
-            for f in faults
-                .iter_mut()
-                .filter(|f| f.channel == ch && f.a == a && f.b == b)
-            {
-                f.consumed = true;
-            }
-            out.push(Finding {
-                mode: Mode::Partial,
-                subtype: Some(Subtype::PerFlow),
-                subject: BTreeSet::from([a, b]),
-                notes: vec![format!(
-                    "{} of {} flows between {} and {} fail while {good} pass",
-                    bad.len(),
-                    flows.len(),
-                    self.name(a),
-                    self.name(b)
-                )],
-                edges: bad,
-            });
-        }
-
-        // 3. Gray: the workload fails where the liveness channel passes.
-        let live_up = |f: &PairFault| -> Vec<Channel> {
-            self.channels
-                .iter()
-                .copied()
-                .filter(|&c| is_liveness(c) && is_up(c, f.a, f.b))
-                .collect()
-        };
-        let candidates: Vec<usize> = (0..faults.len())
-            .filter(|&i| {
-                !faults[i].consumed && is_data(faults[i].channel) && !live_up(&faults[i]).is_empty()
-            })
-            .collect();
-        for &i in &candidates {
-            let live = live_up(&faults[i]);
-            let f = &faults[i];
-            let node = self.server(&faults, &candidates, f.channel, f.a, f.b);
-            let note = format!(
-                "{} fails on {} while {} passes",
-                pair_name(self, f.a, f.b),
-                f.channel,
-                live.iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            );
-            let edge = FEdge::from_fault(f);
-            out.push(Finding {
-                mode: Mode::Gray,
-                subtype: Some(Subtype::HealthPassesDataFails),
-                subject: node,
-                edges: vec![edge],
-                notes: vec![note],
-            });
-        }
-        for &i in &candidates {
-            faults[i].consumed = true;
-        }
-
-        // 4. Asymmetric: one direction down, the other measured up.
-        for f in faults.iter_mut().filter(|f| !f.consumed && f.fault.down) {
-            let other_up = match f.fault.dir {
-                Direction::Forward => f.status_rev_up,
-                Direction::Reverse => f.status_fwd_up,
-                _ => false,
-            };
-            if other_up {
-                f.consumed = true;
-                out.push(Finding {
-                    mode: Mode::Asymmetric,
-                    subtype: None,
-                    subject: BTreeSet::from([f.a, f.b]),
-                    edges: vec![FEdge::from_fault(f)],
-                    notes: Vec::new(),
-                });
-            }
-        }
-
-        // 5. Non-transitive: a↮b while a third node reaches both on the same channel.
-        for f in faults.iter_mut().filter(|f| {
-            !f.consumed
-                && f.fault.down
-                && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
-        }) {
-            let witness = (0..self.timeline.nodes.len() as u32).find(|&z| {
-                z != f.a && z != f.b && is_up(f.channel, f.a, z) && is_up(f.channel, f.b, z)
-            });
-            if let Some(z) = witness {
-                f.consumed = true;
-                out.push(Finding {
-                    mode: Mode::Partial,
-                    subtype: Some(Subtype::NonTransitive),
-                    subject: BTreeSet::from([f.a, f.b]),
-                    edges: vec![FEdge::from_fault(f)],
-                    notes: vec![format!(
-                        "{} and {} both reach {} on {}",
-                        self.name(f.a),
-                        self.name(f.b),
-                        self.name(z),
-                        f.channel
-                    )],
-                });
-            }
-        }
-
-        // 6. Complete: components over every pair that is not down on all its channels.
-        let cut_candidates = faults.iter().any(|f| {
-            !f.consumed
-                && f.fault.down
-                && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
-        });
-        let mut present = vec![false; self.timeline.nodes.len()];
-        let mut uf = UnionFind::<u32>::new(self.timeline.nodes.len());
-        if cut_candidates {
-            for (&(a, b), &(m, d)) in self.slots.iter().zip(&measured) {
-                if m == 0 {
-                    continue;
-                }
-                present[a as usize] = true;
-                present[b as usize] = true;
-                if d < m {
-                    uf.union(a, b);
-                }
-            }
-        }
-        let mut comps: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-        for n in (0..present.len() as u32).filter(|&n| present[n as usize]) {
-            comps.entry(uf.find(n)).or_default().insert(n);
-        }
-        if comps.len() > 1 {
-            let degree = |c: &BTreeSet<u32>| {
-                self.slots
-                    .iter()
-                    .zip(&measured)
-                    .filter(|((a, b), m)| m.0 > 0 && (c.contains(a) || c.contains(b)))
-                    .count()
-            };
-            let main = comps
-                .iter()
-                .max_by(|x, y| {
-                    (x.1.len(), degree(x.1))
-                        .cmp(&(y.1.len(), degree(y.1)))
-                        .then_with(|| y.0.cmp(x.0))
-                })
-                .map(|(k, _)| *k);
-            for (root, side) in &comps {
-                if Some(*root) == main {
-                    continue;
-                }
-                let edges: Vec<FEdge> = faults
-                    .iter_mut()
-                    .filter(|f| {
-                        !f.consumed
-                            && f.fault.down
-                            && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
-                            && side.contains(&f.a) != side.contains(&f.b)
-                    })
-                    .map(|f| {
-                        f.consumed = true;
-                        FEdge::from_fault(f)
-                    })
-                    .collect();
-                if edges.is_empty() {
-                    continue;
-                }
-                let mut notes = Vec::new();
-                let seen_from: BTreeSet<u32> = edges
-                    .iter()
-                    .map(|e| if side.contains(&e.a) { e.b } else { e.a })
-                    .collect();
-                let only = seen_from.first().filter(|_| seen_from.len() == 1);
-                if let Some(&only) = only
-                    && present.iter().filter(|p| **p).count() > side.len() + 1
-                {
-                    let o = self.name(only);
-                    notes.push(format!(
-                        "seen from {o} only: the links between the cut-off side and the other nodes are not measured"
-                    ));
-                }
-                if edges.iter().all(|e| e.dir == Direction::Unknown) {
-                    notes.push(
-                        "round trips only: a cut that is down one way would look the same".into(),
-                    );
-                }
-                out.push(Finding {
-                    mode: Mode::Complete,
-                    subtype: None,
-                    subject: side.clone(),
-                    edges,
-                    notes,
-                });
-            }
-        }
-
-        // 7. Observers disagree: x is down from y while another node reaches x, and y itself
-        //    reaches others; the observers' own link is not measured.
-        // Pairs measured up per (channel, node), counted only when a fault is left to judge.
-        let left = faults.iter().any(|f| !f.consumed && f.fault.down);
-        let mut up_degree: HashMap<(Channel, u32), u32> = HashMap::new();
-        if left {
-            for (ch, a, b) in ups() {
-                *up_degree.entry((ch, a)).or_default() += 1;
-                *up_degree.entry((ch, b)).or_default() += 1;
-            }
-        }
-        let has_other_up = |ch: Channel, x: u32, not: u32| {
-            let all = up_degree.get(&(ch, x)).copied().unwrap_or(0);
-            all > u32::from(is_up(ch, x, not))
-        };
-        for f in faults.iter_mut().filter(|f| {
-            !f.consumed
-                && f.fault.down
-                && matches!(f.fault.dir, Direction::Both | Direction::Unknown)
-        }) {
-            let disputed =
-                |x: u32, y: u32| has_other_up(f.channel, x, y) && has_other_up(f.channel, y, x);
-            let mut subject: BTreeSet<u32> = [(f.a, f.b), (f.b, f.a)]
-                .into_iter()
-                .filter(|&(x, y)| disputed(x, y))
-                .map(|(x, _)| x)
-                .collect();
-            if subject.len() == 2 {
-                let targets: BTreeSet<u32> = subject
-                    .iter()
-                    .copied()
-                    .filter(|n| !self.reporters.contains(n))
-                    .collect();
-                if targets.len() == 1 {
-                    subject = targets;
-                }
-            }
-            if subject.is_empty() {
-                continue;
-            }
-            f.consumed = true;
-            out.push(Finding {
-                mode: Mode::Gray,
-                subtype: Some(Subtype::ObserversDisagree),
-                subject,
-                edges: vec![FEdge::from_fault(f)],
-                notes: vec![format!(
-                    "on {}, {} fails while both nodes reach others",
-                    f.channel,
-                    pair_name(self, f.a, f.b)
-                )],
-            });
-        }
-
-        // 8. What is left.
-        for f in faults.iter_mut().filter(|f| !f.consumed) {
-            f.consumed = true;
-            let (a, b) = (f.a, f.b);
-            let edge = FEdge::from_fault(f);
-            let other_channel_up = self
-                .channels
-                .iter()
-                .any(|&c| c != f.channel && is_up(c, a, b));
-            let (subtype, mode, note) = if !f.fault.down {
-                (Some(Subtype::Lossy), Mode::Partial, None)
-            } else if other_channel_up {
-                (
-                    Some(Subtype::PerFlow),
-                    Mode::Partial,
-                    Some(format!(
-                        "{} fails on {} while other channels pass",
-                        pair_name(self, a, b),
-                        f.channel
-                    )),
-                )
-            } else if matches!(f.fault.dir, Direction::Forward | Direction::Reverse) {
-                (
-                    None,
-                    Mode::Asymmetric,
-                    Some("the reverse direction is not measured up".to_owned()),
-                )
-            } else {
-                (
-                    Some(Subtype::NonTransitive),
-                    Mode::Partial,
-                    Some(format!(
-                        "{} fails while both stay connected to the rest",
-                        pair_name(self, a, b)
-                    )),
-                )
-            };
-            out.push(Finding {
-                mode,
-                subtype,
-                subject: BTreeSet::from([a, b]),
-                edges: vec![edge],
-                notes: note.into_iter().collect(),
-            });
+        for rule in &RULES {
+            out.extend((rule.apply)(&mut span));
         }
         group(out, self.timeline.nodes.len())
-    }
-
-    /// The node of pair {a, b} that serves: the one with the larger share of its pairs on
-    /// `channel` among the gray candidates; on a tie the one with fewer measured pairs (an
-    /// observer probes many nodes); then the one that does not report; else both.
-    fn server(
-        &self,
-        faults: &[PairFault],
-        candidates: &[usize],
-        channel: Channel,
-        a: u32,
-        b: u32,
-    ) -> BTreeSet<u32> {
-        let degree = |n: u32| {
-            self.pairs
-                .keys()
-                .filter(|k| k.0 == channel && (k.1 == n || k.2 == n))
-                .count()
-                .max(1)
-        };
-        let share = |n: u32| {
-            let bad = candidates
-                .iter()
-                .filter(|&&i| {
-                    faults[i].channel == channel && (faults[i].a == n || faults[i].b == n)
-                })
-                .count();
-            // Compare bad/degree exactly: as a fraction scaled by the other's degree.
-            (bad, degree(n))
-        };
-        let ((ba, da), (bb, db)) = (share(a), share(b));
-        let order = (ba * db).cmp(&(bb * da)).then(db.cmp(&da));
-        match order {
-            std::cmp::Ordering::Greater => BTreeSet::from([a]),
-            std::cmp::Ordering::Less => BTreeSet::from([b]),
-            std::cmp::Ordering::Equal => {
-                match (self.reporters.contains(&a), self.reporters.contains(&b)) {
-                    (true, false) => BTreeSet::from([b]),
-                    (false, true) => BTreeSet::from([a]),
-                    _ => BTreeSet::from([a, b]),
-                }
-            }
-        }
     }
 
     fn run(&self) -> Vec<Draft> {
@@ -1193,7 +756,7 @@ impl<'a> Engine<'a> {
     }
 }
 
-fn pair_name(engine: &Engine<'_>, a: u32, b: u32) -> String {
+pub(crate) fn pair_name(engine: &Engine<'_>, a: u32, b: u32) -> String {
     format!("{}–{}", engine.name(a), engine.name(b))
 }
 

@@ -49,6 +49,7 @@ pub mod gap;
 mod mode;
 mod onset;
 mod options;
+mod rules;
 pub mod text;
 
 use rift_ingest::model::{Channel, Event, NodeId};

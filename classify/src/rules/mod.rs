@@ -1,0 +1,346 @@
+//! The classification rules, one module each.
+//!
+//! The engine cuts the timeline into spans over which no series changes and hands each span
+//! with a fault to the rules in [`RULES`] order. A rule reads the span (its pair faults, the
+//! pairs measured up, the engine's flows, restarts and reporters), returns its findings, and
+//! marks the pair faults it explains as consumed, so that each fault is explained once: a later
+//! rule sees only what the earlier ones left.
+//!
+//! A new rule is a module here with an `apply(&mut Span) -> Vec<Finding>` and one line in
+//! [`RULES`], at the place its question belongs.
+
+mod asymmetric;
+mod complete;
+mod crash;
+mod gray;
+mod non_transitive;
+mod observers;
+mod per_flow;
+mod remainder;
+
+use rift_ingest::model::Channel;
+use rift_reach::{Direction, EdgeState, WindowIdx};
+
+use crate::engine::{Engine, Finding, PairFault, PairId, state};
+
+/// One classification rule.
+pub(crate) struct Rule {
+    /// What the rule is called in the documentation and the tests.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the tests pick a rule by its name")
+    )]
+    pub(crate) name: &'static str,
+    /// Reads the span, consumes the faults it explains, returns its findings.
+    pub(crate) apply: fn(&mut Span<'_, '_>) -> Vec<Finding>,
+}
+
+/// The rules in the order they run. The order is the argument of the classifier: a fault is
+/// given to the most specific explanation first.
+///
+/// 1. `crash`: a node that stopped reporting explains every fault it touches; the network is
+///    not to blame for a silent host.
+/// 2. `per-flow`: some flows of a pair failing while others pass is a property of the flows,
+///    whatever the pair's aggregate looks like.
+/// 3. `gray`: the workload failing while the liveness channel passes is the gray failure, and
+///    must be told before the data fault is read as a plain cut.
+/// 4. `asymmetric`: one direction down while the other is measured up.
+/// 5. `non-transitive`: a pair down both ways while a third node reaches both.
+/// 6. `complete`: what is left down both ways, grouped into the components it separates.
+/// 7. `observers-disagree`: a pair down while both of its nodes reach others, the observers'
+///    own link unmeasured.
+/// 8. `remainder`: every fault still unexplained, named for what is known of it.
+pub(crate) const RULES: [Rule; 8] = [
+    Rule {
+        name: "crash",
+        apply: crash::apply,
+    },
+    Rule {
+        name: "per-flow",
+        apply: per_flow::apply,
+    },
+    Rule {
+        name: "gray",
+        apply: gray::apply,
+    },
+    Rule {
+        name: "asymmetric",
+        apply: asymmetric::apply,
+    },
+    Rule {
+        name: "non-transitive",
+        apply: non_transitive::apply,
+    },
+    Rule {
+        name: "complete",
+        apply: complete::apply,
+    },
+    Rule {
+        name: "observers-disagree",
+        apply: observers::apply,
+    },
+    Rule {
+        name: "remainder",
+        apply: remainder::apply,
+    },
+];
+
+/// What the rules read of one span `[start, end)` of windows.
+pub(crate) struct Span<'e, 'a> {
+    pub(crate) engine: &'e Engine<'a>,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    /// The pair faults of the span, in the engine's pair order.
+    pub(crate) faults: Vec<PairFault>,
+    /// Per pair series (in the engine's pair order): measured up.
+    up: Vec<bool>,
+    /// Per node pair (the engine's slots): channels measured, and channels on which it is down
+    /// both ways (or its round trips are down).
+    pub(crate) measured: Vec<(u32, u32)>,
+}
+
+impl<'e, 'a> Span<'e, 'a> {
+    /// Reads the span starting at window `start` from every pair series. `cursors` (one per
+    /// pair series) only move forward: spans are read in time order.
+    pub(crate) fn read(
+        engine: &'e Engine<'a>,
+        start: u32,
+        end: u32,
+        cursors: &mut [[usize; 3]],
+    ) -> Self {
+        let w = WindowIdx(start);
+        let mut faults = Vec::new();
+        let mut up = vec![false; engine.pairs.len()];
+        let mut measured = vec![(0, 0); engine.slots.len()];
+        for (i, (&(channel, a, b), series)) in engine.pairs.iter().enumerate() {
+            let st = series.advance(&mut cursors[i], w);
+            if st.fwd.is_none() && st.rev.is_none() && st.rt.is_none() {
+                continue;
+            }
+            let m = &mut measured[engine.slot_of[i]];
+            m.0 += 1;
+            if let Some(fault) = st.fault() {
+                if fault.is_cut() {
+                    m.1 += 1;
+                }
+                faults.push(PairFault {
+                    channel,
+                    a,
+                    b,
+                    fault,
+                    status_fwd_up: state(st.fwd) == Some(EdgeState::Up),
+                    status_rev_up: state(st.rev) == Some(EdgeState::Up),
+                    consumed: false,
+                });
+            } else if st.is_up() {
+                up[i] = true;
+            }
+        }
+        Span {
+            engine,
+            start,
+            end,
+            faults,
+            up,
+            measured,
+        }
+    }
+
+    /// The span's first window.
+    pub(crate) fn window(&self) -> WindowIdx {
+        WindowIdx(self.start)
+    }
+
+    /// Whether pair {x, y} is measured up on `channel` in this span.
+    pub(crate) fn is_up(&self, channel: Channel, x: u32, y: u32) -> bool {
+        self.engine
+            .position
+            .get(&(channel, x.min(y), x.max(y)))
+            .is_some_and(|&i| self.up[i])
+    }
+
+    /// The pair series measured up, as (channel, a, b).
+    pub(crate) fn ups(&self) -> impl Iterator<Item = PairId> + '_ {
+        self.engine
+            .pairs
+            .keys()
+            .zip(&self.up)
+            .filter(|(_, up)| **up)
+            .map(|(k, _)| *k)
+    }
+
+    /// The faults no rule has explained yet.
+    pub(crate) fn open(&mut self) -> impl Iterator<Item = &mut PairFault> {
+        self.faults.iter_mut().filter(|f| !f.consumed)
+    }
+
+    /// The faults no rule has explained yet that are down both ways (or whose round trips are
+    /// down): the candidates for a cut.
+    pub(crate) fn open_cuts(&mut self) -> impl Iterator<Item = &mut PairFault> {
+        self.open().filter(|f| f.fault.is_cut())
+    }
+}
+
+impl PairFault {
+    /// Whether the fault is down in one direction only.
+    pub(crate) fn is_one_way(&self) -> bool {
+        matches!(self.fault.dir, Direction::Forward | Direction::Reverse)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Hand-built spans: a timeline of ten one-second windows whose series hold one state each,
+    //! and the span over all of it.
+
+    use std::collections::BTreeMap;
+
+    use rift_ingest::model::{Channel, Event, NodeId};
+    use rift_reach::{
+        Basis, EdgeKey, EdgeState, Estimate, PairKey, Segment, Thresholds, Timeline, Trail,
+        WindowIdx,
+    };
+
+    use super::Span;
+    use crate::engine::{Engine, Finding};
+    use crate::options::Options;
+
+    pub(crate) const WINDOWS: u32 = 10;
+
+    /// A timeline under construction: nodes n0, n1, … and series in one state throughout.
+    #[derive(Default)]
+    pub(crate) struct Build {
+        nodes: usize,
+        edges: BTreeMap<EdgeKey, Vec<Segment>>,
+        round_trips: BTreeMap<PairKey, Vec<Segment>>,
+    }
+
+    pub(crate) fn name(i: u32) -> NodeId {
+        NodeId(format!("n{i}"))
+    }
+
+    fn whole(state: EdgeState) -> Vec<Segment> {
+        let p = match state {
+            EdgeState::Up => 1.0,
+            EdgeState::Lossy => 0.5,
+            _ => 0.0,
+        };
+        vec![Segment {
+            start: WindowIdx(0),
+            end: WindowIdx(WINDOWS),
+            state,
+            basis: Basis::OneWay,
+            estimate: Some(Estimate {
+                p,
+                lo: p,
+                hi: p,
+                n: 10,
+            }),
+        }]
+    }
+
+    impl Build {
+        pub(crate) fn nodes(n: usize) -> Self {
+            Build {
+                nodes: n,
+                ..Build::default()
+            }
+        }
+
+        /// The direction `src → dst` on `channel` (and `flow`) in `state`.
+        pub(crate) fn edge(
+            mut self,
+            channel: Channel,
+            src: u32,
+            dst: u32,
+            flow: Option<&str>,
+            state: EdgeState,
+        ) -> Self {
+            let key = EdgeKey {
+                channel,
+                src: name(src),
+                dst: name(dst),
+                flow: flow.map(str::to_owned),
+            };
+            self.edges.insert(key, whole(state));
+            self
+        }
+
+        /// Both directions of {a, b} on `channel`.
+        pub(crate) fn pair(self, channel: Channel, a: u32, b: u32, state: EdgeState) -> Self {
+            self.edge(channel, a, b, None, state)
+                .edge(channel, b, a, None, state)
+        }
+
+        /// Every pair of nodes on `channel` up, except those already given.
+        pub(crate) fn mesh(mut self, channel: Channel) -> Self {
+            for a in 0..self.nodes as u32 {
+                for b in (0..self.nodes as u32).filter(|&b| b != a) {
+                    let key = EdgeKey {
+                        channel,
+                        src: name(a),
+                        dst: name(b),
+                        flow: None,
+                    };
+                    self.edges
+                        .entry(key)
+                        .or_insert_with(|| whole(EdgeState::Up));
+                }
+            }
+            self
+        }
+
+        /// Round trips of {a, b} on `channel` in `state` (no one-way series).
+        pub(crate) fn round_trip(
+            mut self,
+            channel: Channel,
+            a: u32,
+            b: u32,
+            state: EdgeState,
+        ) -> Self {
+            let key = PairKey {
+                channel,
+                a: name(a.min(b)),
+                b: name(a.max(b)),
+                flow: None,
+            };
+            self.round_trips.insert(key, whole(state));
+            self
+        }
+
+        pub(crate) fn timeline(self) -> Timeline {
+            Timeline {
+                nodes: (0..self.nodes as u32).map(name).collect(),
+                epoch_ns: 0,
+                window_ns: 1_000_000_000,
+                windows: WINDOWS,
+                thresholds: Thresholds::default(),
+                fill_windows: 5,
+                edges: self.edges,
+                round_trips: self.round_trips,
+            }
+        }
+    }
+
+    /// Runs the rules before `rule` (by name) and then `rule` on the span over the whole
+    /// timeline; returns what `rule` found and the faults left open after it.
+    pub(crate) fn run(
+        timeline: &Timeline,
+        trail: Option<&Trail>,
+        events: &[Event],
+        rule: &str,
+    ) -> (Vec<Finding>, usize) {
+        let options = Options::default();
+        let engine = Engine::new(timeline, trail, events, &options);
+        let mut cursors = vec![[0usize; 3]; engine.pairs.len()];
+        let mut span = Span::read(&engine, 0, WINDOWS, &mut cursors);
+        for r in &super::RULES {
+            let found = (r.apply)(&mut span);
+            if r.name == rule {
+                let open = span.faults.iter().filter(|f| !f.consumed).count();
+                return (found, open);
+            }
+        }
+        panic!("no rule named {rule}");
+    }
+}
