@@ -984,6 +984,52 @@ fn node_names_that_print_alike_are_named_escaped() {
 }
 
 #[test]
+fn a_right_to_left_override_in_a_node_name_reaches_no_terminal_raw() {
+    // n2 renamed with U+202E (which would print the rest of a line backwards) in every file
+    // that names it; each text command shows the character escaped, never raw.
+    let (_dir, export) = counters_copy();
+    for file in ["counters.csv", "health.csv"] {
+        edit_lines(&export.join(file), |lines| {
+            for line in lines.iter_mut() {
+                let text = String::from_utf8(std::mem::take(line)).unwrap();
+                *line = text.replace("n2", "n2\u{202e}x").into_bytes();
+            }
+        });
+    }
+    // Markdown escapes the backslash of the escape.
+    for (args, shown) in [
+        (vec!["ingest"], "n2\\u{202e}x"),
+        (vec!["classify"], "n2\\u{202e}x"),
+        (vec!["graph"], "n2\\u{202e}x"),
+        (
+            vec![
+                "report",
+                "--compare",
+                "none",
+                "--similar",
+                "0",
+                "--format",
+                "md",
+                "-o",
+                "-",
+            ],
+            "n2\\\\u{202e}x",
+        ),
+    ] {
+        let mut all = args.clone();
+        all.push(export.to_str().unwrap());
+        let o = rift(&all);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert!(
+            !out.contains('\u{202e}') && !err.contains('\u{202e}'),
+            "{args:?}: {out}{err}"
+        );
+        assert!(out.contains(shown), "{args:?}: {out}");
+    }
+}
+
+#[test]
 fn a_row_repeated_within_a_counters_file_is_counted_once() {
     let (_dir, export) = counters_copy();
     let plain = verdict(&export);
