@@ -8,7 +8,7 @@ mod progress;
 
 use std::io::Write;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::exit::ExitCode;
 
@@ -16,8 +16,54 @@ use crate::exit::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "rift", version, about, max_term_width = 100)]
 struct Cli {
+    /// When to colour help and usage errors: auto (on a terminal, unless NO_COLOR is set),
+    /// always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto,
+        hide_possible_values = true,
+        display_order = 1000
+    )]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// The `--color` given in `args` (the last one before `--`), else auto; auto becomes never
+    /// when NO_COLOR is set to anything but the empty string (no-color.org).
+    fn from_args(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+        let mut when = ColorWhen::Auto;
+        let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
+        while let Some(arg) = it.next() {
+            let value = match arg {
+                "--" => break,
+                "--color" => it.next(),
+                _ => arg.strip_prefix("--color="),
+            };
+            if let Some(w) = value.and_then(|v| ColorWhen::from_str(v, false).ok()) {
+                when = w;
+            }
+        }
+        match when {
+            ColorWhen::Always => clap::ColorChoice::Always,
+            ColorWhen::Never => clap::ColorChoice::Never,
+            ColorWhen::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
+                clap::ColorChoice::Never
+            }
+            ColorWhen::Auto => clap::ColorChoice::Auto,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +92,10 @@ enum Command {
     /// Export a scenario as a fault schedule for a real injector: an iptables/tc script, Chaos Mesh
     /// manifests or Jepsen grudges.
     Export(cmd::export::Args),
+    /// Print a completion script for bash, zsh, fish, powershell or elvish.
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff), or write a page per command into a folder with --dir.
+    Man(cmd::man::Args),
 }
 
 fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -59,6 +109,8 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Report(args) => cmd::report::run(args, out),
         Command::Synth(args) => cmd::synth::run(args, out),
         Command::Export(args) => cmd::export::run(args, out),
+        Command::Completions(args) => cmd::completions::run(args, Cli::command(), out),
+        Command::Man(args) => cmd::man::run(args, Cli::command(), out),
     }
 }
 
@@ -79,7 +131,12 @@ fn writes_json(cli: &Cli) -> bool {
             | C::Similar { json, .. } => *json,
             C::Check | C::Add { .. } => false,
         },
-        Command::Profiles(_) | Command::Report(_) | Command::Synth(_) | Command::Export(_) => false,
+        Command::Profiles(_)
+        | Command::Report(_)
+        | Command::Synth(_)
+        | Command::Export(_)
+        | Command::Completions(_)
+        | Command::Man(_) => false,
     }
 }
 
@@ -99,7 +156,11 @@ fn main() {
             report_panic(info);
         }
     }));
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = Cli::command()
+        .color(ColorWhen::from_args(&args))
+        .get_matches_from(&args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let stdout = std::io::stdout();
     // Everything printed passes through `Inert`: what the export holds cannot drive the terminal.
     let style = if writes_json(&cli) {

@@ -1,10 +1,12 @@
 //! One file per subcommand.
 
 pub(crate) mod classify;
+pub(crate) mod completions;
 pub(crate) mod corpus;
 pub(crate) mod export;
 pub(crate) mod graph;
 pub(crate) mod ingest;
+pub(crate) mod man;
 pub(crate) mod profiles;
 pub(crate) mod replay;
 pub(crate) mod report;

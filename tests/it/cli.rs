@@ -221,3 +221,104 @@ fn classify_json_schema_is_stable() {
     assert!(o.status.success(), "{}", stderr(&o));
     insta::assert_snapshot!("gray_classify_json", stdout(&o));
 }
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let coloured = |o: &std::process::Output| stdout(o).contains("\u{1b}[");
+    let run = |args: &[&str], no_color: Option<&str>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rift"));
+        c.args(args).env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        c.output().unwrap()
+    };
+    // Not a terminal: auto is plain.
+    assert!(!coloured(&run(&["classify", "--help"], None)));
+    assert!(coloured(&run(
+        &["--color", "always", "classify", "--help"],
+        None
+    )));
+    assert!(coloured(&run(
+        &["classify", "--color=always", "--help"],
+        None
+    )));
+    assert!(!coloured(&run(
+        &["--color", "never", "classify", "--help"],
+        None
+    )));
+    // NO_COLOR turns auto off; an explicit --color always still wins; an empty one is unset.
+    assert!(!coloured(&run(&["classify", "--help"], Some("1"))));
+    assert!(coloured(&run(
+        &["--color", "always", "classify", "--help"],
+        Some("1")
+    )));
+    // The last --color before `--` counts.
+    assert!(!coloured(&run(
+        &[
+            "--color", "always", "--color", "never", "classify", "--help"
+        ],
+        None
+    )));
+    let o = run(
+        &[
+            "--color",
+            "sometimes",
+            "classify",
+            "examples/etcd-asymmetric",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("invalid value 'sometimes' for '--color <WHEN>'"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn completions_for_every_shell_name_the_commands() {
+    for (shell, marker) in [
+        ("bash", "complete -F _rift"),
+        ("zsh", "#compdef rift"),
+        ("fish", "complete -c rift"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[rift]"),
+    ] {
+        let o = rift(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("classify") && script.contains("follow-symlinks"),
+            "{shell}"
+        );
+    }
+    let o = rift(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn the_manual_page_prints_or_is_written_per_command() {
+    let o = rift(&["man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.contains(".TH rift 1"), "{page}");
+    assert!(page.contains("classify"), "{page}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let o = rift(&["man", "--dir", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for page in [
+        "rift.1",
+        "rift-classify.1",
+        "rift-corpus-search.1",
+        "rift-man.1",
+    ] {
+        let text = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(text.starts_with(".ie"), "{page}: {text}");
+    }
+    // No page for clap's built-in `help` pseudo-command.
+    assert!(!out.join("rift-help.1").exists());
+}
