@@ -413,9 +413,9 @@ impl InUse {
                         toml::Value::Float(f) => *f,
                         toml::Value::String(s) => rift_ingest::parse_duration(s)
                             .map(|ns| ns as f64 / 1e6)
-                            .map_err(|reason| SettingsError::Bad {
+                            .map_err(|e| SettingsError::Bad {
                                 key: key.clone(),
-                                reason,
+                                reason: e.to_string(),
                             })?,
                         _ => {
                             return Err(SettingsError::Bad {

@@ -366,11 +366,11 @@ impl Export {
         };
 
         let resolution = match &self.config.counters.pair_resolution {
-            Some(r) => parse_duration(r).map_err(|reason| Error::BadConfig {
+            Some(r) => parse_duration(r).map_err(|e| Error::BadConfig {
                 path: self.root.join("incident.toml"),
                 line: 0,
                 column: 0,
-                reason,
+                reason: e.to_string(),
             })?,
             None => 1_000_000_000,
         };
@@ -594,7 +594,7 @@ impl Export {
     /// `incident.toml`, then [`ReadOptions::profiles`]. A later profile with the name of an
     /// earlier one replaces it.
     pub fn profiles(&self) -> Result<Vec<Profile>, Error> {
-        let mut all = logs::builtin().map_err(Error::BadProfile)?;
+        let mut all = logs::builtin().map_err(|e| Error::BadProfile(e.to_string()))?;
         let named = &self.config.logs.profiles;
         let count = named.len() + self.options.profiles.len();
         if count > MAX_PROFILE_FILES {
@@ -614,7 +614,8 @@ impl Export {
                 reason: format!("[logs] profiles: '{}': {reason}", inert::clip(p)),
             })?;
             added.push(
-                Profile::parse(&text, &path.display().to_string()).map_err(Error::BadProfile)?,
+                Profile::parse(&text, &path.display().to_string())
+                    .map_err(|e| Error::BadProfile(e.to_string()))?,
             );
         }
         for path in &self.options.profiles {

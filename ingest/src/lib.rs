@@ -61,8 +61,10 @@ pub use export::{
     ReadOptions, SkewEvidence, StreamReport, Summary,
 };
 pub use input::decoding_untrusted;
-pub use logs::{Profile, builtin as builtin_profiles};
+pub use logs::{Profile, ProfileError, builtin as builtin_profiles};
 pub use metrics::{Invariants, LATENCY_BIN_NS, LatencyBin};
 pub use nodes::NodeResolver;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};
-pub use time::{TS_MAX_NS, TS_MIN_NS, format_duration, format_ts, parse_duration, parse_ts};
+pub use time::{
+    DurationError, TS_MAX_NS, TS_MIN_NS, format_duration, format_ts, parse_duration, parse_ts,
+};

@@ -277,17 +277,40 @@ pub fn format_ts(ns: i64) -> String {
 /// such durations stays below `i64::MAX` ns (the year 2262).
 pub(crate) const MAX_DURATION_NS: i64 = 10 * 365 * 86_400 * 1_000_000_000;
 
+/// Why a duration cannot be read: [`parse_duration`]. Each message quotes the text and says
+/// what is accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// No number where one is expected.
+    #[error("invalid duration '{0}': expected a number and a unit, e.g. 1s or 500ms")]
+    NotANumber(String),
+    /// A unit rift does not know.
+    #[error("invalid duration unit '{unit}' in '{text}': use ns, us, ms, s, m or h")]
+    Unit {
+        /// The unit as written.
+        unit: String,
+        /// The whole duration as written.
+        text: String,
+    },
+    /// Zero, or too small to be a whole nanosecond.
+    #[error("invalid duration '{0}': it must be positive")]
+    NotPositive(String),
+    /// Longer than ten years.
+    #[error("invalid duration '{0}': longer than {longest} (10 years), the longest rift takes", longest = format_duration(MAX_DURATION_NS))]
+    TooLong(String),
+}
+
 /// Parses a duration such as `1s`, `500ms`, `2m`, `1h`, `1.5s`, `250us`, `10ns` into
-/// nanoseconds. A bare number means seconds. Returns an error message naming the accepted units.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
+/// nanoseconds. A bare number means seconds.
+pub fn parse_duration(s: &str) -> Result<i64, DurationError> {
     let t = s.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let value: f64 = num.parse().map_err(|_| {
-        format!("invalid duration '{s}': expected a number and a unit, e.g. 1s or 500ms")
-    })?;
+    let value: f64 = num
+        .parse()
+        .map_err(|_| DurationError::NotANumber(s.to_owned()))?;
     let scale = match unit.trim() {
         "" | "s" | "sec" | "secs" => 1e9,
         "ms" => 1e6,
@@ -296,20 +319,18 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         "m" | "min" => 60e9,
         "h" => 3600e9,
         other => {
-            return Err(format!(
-                "invalid duration unit '{other}' in '{s}': use ns, us, ms, s, m or h"
-            ));
+            return Err(DurationError::Unit {
+                unit: other.to_owned(),
+                text: s.to_owned(),
+            });
         }
     };
     let ns = (value * scale).round();
     if !(ns.is_finite() && ns > 0.0) {
-        return Err(format!("invalid duration '{s}': it must be positive"));
+        return Err(DurationError::NotPositive(s.to_owned()));
     }
     if ns > MAX_DURATION_NS as f64 {
-        return Err(format!(
-            "invalid duration '{s}': longer than {} (10 years), the longest rift takes",
-            format_duration(MAX_DURATION_NS)
-        ));
+        return Err(DurationError::TooLong(s.to_owned()));
     }
     Ok(ns as i64)
 }
@@ -371,6 +392,11 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Ok(500_000_000));
         assert_eq!(parse_duration("2m"), Ok(120_000_000_000));
         assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("3 parsecs").unwrap_err().contains("unit"));
+        assert!(
+            parse_duration("3 parsecs")
+                .unwrap_err()
+                .to_string()
+                .contains("unit")
+        );
     }
 }

@@ -150,7 +150,9 @@ pub fn scenario_from_incident(
         workload: Workload::default(),
         phases,
     };
-    scenario.check().map_err(Error::Incident)?;
+    scenario
+        .check()
+        .map_err(|e| Error::Incident(e.to_string()))?;
     Ok(scenario)
 }
 

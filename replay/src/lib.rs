@@ -35,7 +35,7 @@ pub use error::Error;
 pub use incident::scenario_from_incident;
 pub use outcome::Outcome;
 pub use rng::{Seed, Stream};
-pub use scenario::{Dur, Scenario};
+pub use scenario::{Dur, LinkError, Scenario, ScenarioError};
 pub use sim::Sim;
 pub use time::SimTime;
 pub use variant::Variant;

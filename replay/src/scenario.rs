@@ -420,6 +420,45 @@ impl Fault {
     }
 }
 
+/// Why a scenario cannot be replayed: [`Scenario::check`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScenarioError {
+    /// A setting is missing, out of range or at odds with another; the message names it and
+    /// says what to change.
+    #[error("{0}")]
+    Setting(String),
+    /// A phase names links that cannot be read.
+    #[error("{phase}: {reason}")]
+    Phase {
+        /// The phase: `[[phase]] #2 (name)`.
+        phase: String,
+        /// What is wrong with its links.
+        reason: LinkError,
+    },
+    /// The scenario asks for more work than a run may do.
+    #[error("{0}")]
+    Work(crate::work::Excess),
+}
+
+/// Why a phase's links cannot be read: [`Scenario::phase_links`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// A `drop` entry that is not `a->b` or `a<->b`.
+    #[error("drop entry '{0}' is not a link: write \"a->b\" (one way) or \"a<->b\" (both ways)")]
+    NotALink(String),
+    /// A host the cluster does not have.
+    #[error("unknown host '{name}'; hosts are {hosts}")]
+    UnknownHost {
+        /// The name given.
+        name: String,
+        /// The hosts there are, comma-separated.
+        hosts: String,
+    },
+    /// A host listed in two partition groups.
+    #[error("host '{0}' is in two partition groups")]
+    InTwoGroups(String),
+}
+
 impl Scenario {
     /// Reads and checks a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, Error> {
@@ -445,7 +484,7 @@ impl Scenario {
         scenario.check().map_err(|message| Error::Scenario {
             origin: origin.to_owned(),
             line: None,
-            message,
+            message: message.to_string(),
         })?;
         Ok(scenario)
     }
@@ -487,53 +526,60 @@ impl Scenario {
         self.duration.0
     }
 
-    /// Checks names, times and numbers; the message says what to change.
-    pub fn check(&self) -> Result<(), String> {
+    /// Checks names, times and numbers, the links of every phase, and the work the scenario
+    /// asks for; the error says what to change.
+    pub fn check(&self) -> Result<(), ScenarioError> {
         let n = &self.cluster.nodes;
         if n.is_empty() {
-            return Err(
+            return Err(ScenarioError::Setting(
                 "[cluster] nodes is empty: list the members, e.g. nodes = [\"n1\", \"n2\", \"n3\"]"
                     .into(),
-            );
+            ));
         }
         let mut seen = BTreeSet::new();
         for h in self.hosts() {
             if h.is_empty() || h.contains("->") || h.contains('*') || h.contains("<->") {
-                return Err(format!(
+                return Err(ScenarioError::Setting(format!(
                     "host name '{h}' is not allowed: names cannot be empty or contain '->', '<->' or '*'"
-                ));
+                )));
             }
             if !seen.insert(h) {
-                return Err(format!(
+                return Err(ScenarioError::Setting(format!(
                     "host '{h}' is listed twice in [cluster] nodes/clients"
-                ));
+                )));
             }
         }
         if let Some(l) = &self.cluster.leader
             && !n.contains(l)
         {
-            return Err(format!(
+            return Err(ScenarioError::Setting(format!(
                 "[cluster] leader '{l}' is not a member; members are {}",
                 n.join(", ")
-            ));
+            )));
         }
         if self.duration.us() == 0 {
-            return Err("duration must be positive, e.g. duration = \"60s\"".into());
+            return Err(ScenarioError::Setting(
+                "duration must be positive, e.g. duration = \"60s\"".into(),
+            ));
         }
         let p = &self.protocol;
         if p.heartbeat.us() == 0 || p.election_timeout.us() == 0 {
-            return Err("[protocol] heartbeat and election_timeout must be positive".into());
+            return Err(ScenarioError::Setting(
+                "[protocol] heartbeat and election_timeout must be positive".into(),
+            ));
         }
         if p.election_timeout < p.heartbeat {
-            return Err(format!(
+            return Err(ScenarioError::Setting(format!(
                 "[protocol] election_timeout ({}) is shorter than heartbeat ({}): followers would time out between heartbeats",
                 p.election_timeout, p.heartbeat
-            ));
+            )));
         }
         if let Some(max) = p.election_timeout_max
             && max <= p.election_timeout
         {
-            return Err("[protocol] election_timeout_max must be above election_timeout".into());
+            return Err(ScenarioError::Setting(
+                "[protocol] election_timeout_max must be above election_timeout".into(),
+            ));
         }
         let w = &self.workload;
         for (what, v) in [
@@ -541,13 +587,15 @@ impl Scenario {
             ("reads_per_s", w.reads_per_s),
         ] {
             if !(v.is_finite() && (0.0..=100_000.0).contains(&v)) {
-                return Err(format!(
+                return Err(ScenarioError::Setting(format!(
                     "[workload] {what} = {v}: use a rate between 0 and 100000"
-                ));
+                )));
             }
         }
         if w.timeout.us() == 0 {
-            return Err("[workload] timeout must be positive".into());
+            return Err(ScenarioError::Setting(
+                "[workload] timeout must be positive".into(),
+            ));
         }
         for (i, ph) in self.phases.iter().enumerate() {
             let at = format!(
@@ -558,47 +606,51 @@ impl Scenario {
             if let Some(end) = ph.end
                 && end <= ph.start
             {
-                return Err(format!(
+                return Err(ScenarioError::Setting(format!(
                     "{at}: end ({end}) is not after start ({})",
                     ph.start
-                ));
+                )));
             }
             if ph.start >= self.duration {
-                return Err(format!(
+                return Err(ScenarioError::Setting(format!(
                     "{at}: starts at {} but the scenario lasts {}",
                     ph.start, self.duration
-                ));
+                )));
             }
             if !(ph.loss.is_finite() && (0.0..=1.0).contains(&ph.loss)) {
-                return Err(format!("{at}: loss = {} must be between 0 and 1", ph.loss));
+                return Err(ScenarioError::Setting(format!(
+                    "{at}: loss = {} must be between 0 and 1",
+                    ph.loss
+                )));
             }
             if ph.drop.is_empty() && ph.partition.is_empty() && ph.isolate.is_empty() {
-                return Err(format!(
+                return Err(ScenarioError::Setting(format!(
                     "{at}: names no links; add drop = [\"a->b\"], partition = [[..], [..]] or isolate = [..]"
-                ));
+                )));
             }
             if let Some(f) = ph.flap
                 && f.down.us() == 0
             {
-                return Err(format!("{at}: flap.down must be positive"));
+                return Err(ScenarioError::Setting(format!(
+                    "{at}: flap.down must be positive"
+                )));
             }
-            self.phase_links(ph).map_err(|e| format!("{at}: {e}"))?;
+            self.phase_links(ph)
+                .map_err(|reason| ScenarioError::Phase { phase: at, reason })?;
         }
-        crate::work::check_scenario(self).map_err(|e| e.to_string())
+        crate::work::check_scenario(self).map_err(ScenarioError::Work)
     }
 
     /// The directed links a phase cuts, as host pairs, deduplicated and sorted.
-    pub fn phase_links(&self, ph: &Phase) -> Result<Vec<(Host, Host)>, String> {
+    pub fn phase_links(&self, ph: &Phase) -> Result<Vec<(Host, Host)>, LinkError> {
         let known = |name: &str| {
-            self.host(name).ok_or_else(|| {
-                format!(
-                    "unknown host '{name}'; hosts are {}",
-                    self.hosts().join(", ")
-                )
+            self.host(name).ok_or_else(|| LinkError::UnknownHost {
+                name: name.to_owned(),
+                hosts: self.hosts().join(", "),
             })
         };
         let members: Vec<Host> = (0..self.members()).map(|i| Host(i as u32)).collect();
-        let side = |name: &str| -> Result<Vec<Host>, String> {
+        let side = |name: &str| -> Result<Vec<Host>, LinkError> {
             if name.trim() == "*" {
                 Ok(members.clone())
             } else {
@@ -612,9 +664,7 @@ impl Scenario {
             } else if let Some((a, b)) = spec.split_once("->") {
                 (a, b, false)
             } else {
-                return Err(format!(
-                    "drop entry '{spec}' is not a link: write \"a->b\" (one way) or \"a<->b\" (both ways)"
-                ));
+                return Err(LinkError::NotALink(spec.clone()));
             };
             for x in side(a)? {
                 for y in side(b)? {
@@ -636,10 +686,7 @@ impl Scenario {
                 for &x in g {
                     for &y in other {
                         if x == y {
-                            return Err(format!(
-                                "host '{}' is in two partition groups",
-                                self.hosts()[x.ix()]
-                            ));
+                            return Err(LinkError::InTwoGroups(self.hosts()[x.ix()].to_owned()));
                         }
                         links.insert((x, y));
                         links.insert((y, x));
@@ -715,6 +762,40 @@ drop = ["n1->*"]
         assert!(f.active(SimTime::from_secs(10)));
         assert!(!f.active(SimTime::from_secs(20)));
         assert_eq!(s.protocol.heartbeat, Dur::ms(100));
+    }
+
+    #[test]
+    fn what_is_wrong_with_a_scenario_is_told_by_kind() {
+        let mut s = Scenario::parse(ASYM, "asym.toml").unwrap();
+        s.phases[0].drop = vec!["n1->n9".into()];
+        let err = s.check().unwrap_err();
+        assert_eq!(
+            err,
+            ScenarioError::Phase {
+                phase: "[[phase]] #1 (unnamed)".into(),
+                reason: LinkError::UnknownHost {
+                    name: "n9".into(),
+                    hosts: "n1, n2, n3, client".into()
+                },
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "[[phase]] #1 (unnamed): unknown host 'n9'; hosts are n1, n2, n3, client"
+        );
+        s.phases[0].drop = vec!["n1 n2".into()];
+        assert!(matches!(
+            s.check(),
+            Err(ScenarioError::Phase {
+                reason: LinkError::NotALink(_),
+                ..
+            })
+        ));
+        s.phases[0].drop = vec!["n1->n2".into()];
+        s.protocol.election_timeout = Dur::ms(10);
+        assert!(
+            matches!(s.check(), Err(ScenarioError::Setting(m)) if m.contains("election_timeout"))
+        );
     }
 
     #[test]

@@ -175,7 +175,7 @@ impl Variant {
             if let Some((k, v)) = w.split_once('=') {
                 let (k, v) = (k.trim(), v.trim());
                 if matches!(k, "heartbeat" | "election") {
-                    let ns = rift_ingest::parse_duration(v).map_err(&bad)?;
+                    let ns = rift_ingest::parse_duration(v).map_err(|e| bad(e.to_string()))?;
                     if ns < 1_000 {
                         return Err(bad(format!(
                             "'{k}={v}': a {k} is at least 1us, e.g. {k}=100ms"

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rift_ingest::model::{Channel, Event};
-use rift_ingest::{Accounting, Export, Invariants, ReadOptions, parse_duration, parse_ts};
+use rift_ingest::{
+    Accounting, DurationError, Export, Invariants, ReadOptions, parse_duration, parse_ts,
+};
 use rift_reach::export::{Exporter, View, dot::Dot, json::Json, matrix::Matrix, text::Text};
 use rift_reach::{Thresholds, Timeline, TimelineBuilder, Trail, WindowIdx};
 
@@ -105,11 +107,11 @@ impl LogArgs {
     }
 }
 
-pub(crate) fn duration(s: &str) -> Result<i64, String> {
+pub(crate) fn duration(s: &str) -> Result<i64, DurationError> {
     parse_duration(s)
 }
 
-pub(crate) fn duration_or_zero(s: &str) -> Result<i64, String> {
+pub(crate) fn duration_or_zero(s: &str) -> Result<i64, DurationError> {
     if s.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic()) == "0" {
         Ok(0)
     } else {
@@ -127,7 +129,7 @@ fn window_at(t: &Timeline, at: &str) -> Result<WindowIdx, UsageError> {
     let ts = if let Some(offset) = at.strip_prefix('+') {
         parse_duration(offset)
             .map(|d| t.epoch_ns + d)
-            .map_err(UsageError)?
+            .map_err(|e| UsageError(e.to_string()))?
     } else if let Some(ts) = parse_ts(at) {
         ts
     } else {

@@ -17,7 +17,7 @@ use crate::logs::read::{Out, Pending};
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
 
-pub use profile::{Profile, builtin};
+pub use profile::{Profile, ProfileError, builtin};
 
 /// The recognised lines of one log file.
 pub(crate) struct LogFile {

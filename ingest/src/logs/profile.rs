@@ -269,21 +269,50 @@ pub struct Profile {
     pub(crate) compiled_bytes: usize,
 }
 
+/// Why a log profile cannot be used: [`Profile::parse`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// The text is not TOML, or not a profile's shape.
+    #[error("{file}:{line}: {message}")]
+    Toml {
+        /// The file (or source) the profile came from.
+        file: String,
+        /// The line of the problem, 0 when unknown.
+        line: usize,
+        /// What the TOML reader says.
+        message: String,
+    },
+    /// The profile reads as TOML but a setting or rule cannot be used: a regex that does not
+    /// compile or is too large, a rule without its literal, a budget exceeded.
+    #[error("{file}: profile '{profile}': {reason}")]
+    Invalid {
+        /// The file (or source) the profile came from.
+        file: String,
+        /// The profile's name, escaped and clipped.
+        profile: String,
+        /// What is wrong and what to change.
+        reason: String,
+    },
+}
+
 impl Profile {
     /// Parses and compiles a profile from TOML text; `source` names it in error messages.
-    pub fn parse(text: &str, source: &str) -> Result<Profile, String> {
+    pub fn parse(text: &str, source: &str) -> Result<Profile, ProfileError> {
         let spec: ProfileSpec = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
                 .unwrap_or(0);
-            format!("{source}:{line}: {}", e.message())
+            ProfileError::Toml {
+                file: source.to_owned(),
+                line,
+                message: e.message().to_owned(),
+            }
         })?;
-        let bad = |what: String| {
-            format!(
-                "{source}: profile '{}': {what}",
-                crate::inert::clip(&spec.name)
-            )
+        let bad = |reason: String| ProfileError::Invalid {
+            file: source.to_owned(),
+            profile: crate::inert::clip(&spec.name),
+            reason,
         };
         if spec.rules.len() > MAX_RULES {
             return Err(bad(format!(
@@ -292,7 +321,9 @@ impl Profile {
             )));
         }
         let mut compiled_bytes = 0usize;
-        let mut compile = |what: &dyn Fn() -> String, pattern: &str| -> Result<Regex, String> {
+        let mut compile = |what: &dyn Fn() -> String,
+                           pattern: &str|
+         -> Result<Regex, ProfileError> {
             let (regex, charged) = compile(pattern).map_err(|e| {
                 bad(format!(
                     "{} does not compile within {} bytes: {}",
@@ -450,7 +481,7 @@ impl Profile {
         let text = crate::input::read_named(path, None).map_err(|reason| {
             crate::Error::BadProfile(format!("--profiles '{shown}': {reason}"))
         })?;
-        Profile::parse(&text, &shown).map_err(crate::Error::BadProfile)
+        Profile::parse(&text, &shown).map_err(|e| crate::Error::BadProfile(e.to_string()))
     }
 
     /// The rules whose literal occurs in `raw`, in rule order (deduplicated).
@@ -486,14 +517,15 @@ fn json_escaped(s: &str) -> String {
 
 /// The built-in profiles, compiled. A built-in profile that does not compile is a bug caught by
 /// the tests; it is reported rather than panicking.
-pub fn builtin() -> Result<Vec<Profile>, String> {
+pub fn builtin() -> Result<Vec<Profile>, ProfileError> {
     builtin_shared().clone()
 }
 
 /// The built-in profiles, compiled once per process: their regexes and literal scanners are most
 /// of the start-up cost of reading an export, and clones share them.
-pub(crate) fn builtin_shared() -> &'static Result<Vec<Profile>, String> {
-    static COMPILED: std::sync::OnceLock<Result<Vec<Profile>, String>> = std::sync::OnceLock::new();
+pub(crate) fn builtin_shared() -> &'static Result<Vec<Profile>, ProfileError> {
+    static COMPILED: std::sync::OnceLock<Result<Vec<Profile>, ProfileError>> =
+        std::sync::OnceLock::new();
     COMPILED.get_or_init(|| {
         BUILTIN
             .iter()
@@ -524,11 +556,25 @@ mod tests {
             "mine.toml",
         )
         .unwrap_err();
-        assert!(
-            err.contains("mine.toml") && err.contains("no peer"),
-            "{err}"
+        let ProfileError::Invalid {
+            file,
+            profile,
+            reason,
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!((file.as_str(), profile.as_str()), ("mine.toml", "x"));
+        assert_eq!(reason, "rule 1 ('a') gives evidence but no peer");
+        assert_eq!(
+            err.to_string(),
+            "mine.toml: profile 'x': rule 1 ('a') gives evidence but no peer"
         );
         let err = Profile::parse("name = 1", "mine.toml").unwrap_err();
-        assert!(err.starts_with("mine.toml:1:"), "{err}");
+        assert!(
+            matches!(&err, ProfileError::Toml { file, line: 1, .. } if file == "mine.toml"),
+            "{err:?}"
+        );
+        assert!(err.to_string().starts_with("mine.toml:1:"), "{err}");
     }
 }
