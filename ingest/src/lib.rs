@@ -42,6 +42,7 @@ mod export;
 pub mod fuzzing;
 pub mod inert;
 mod input;
+pub mod intern;
 mod logs;
 mod metrics;
 pub mod model;

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use polars::prelude::*;
+use rift_ingest::intern::Interner;
 use rift_ingest::model::{Channel, Evidence, NodeId, col};
 use rift_ingest::observations_schema;
 use rustc_hash::FxHashMap;
@@ -102,10 +103,8 @@ pub struct TimelineBuilder {
     window_ns: i64,
     fill_ns: i64,
     thresholds: Thresholds,
-    nodes: Vec<String>,
-    node_ids: FxHashMap<String, u32>,
-    flows: Vec<String>,
-    flow_ids: FxHashMap<String, u32>,
+    nodes: Interner,
+    flows: Interner,
     series_ids: FxHashMap<AccKey, usize>,
     series: Vec<(AccKey, Dense)>,
     /// The category mapping `code_nodes` is valid for (held, so that it cannot be freed and
@@ -131,10 +130,8 @@ impl TimelineBuilder {
             window_ns: 1_000_000_000,
             fill_ns: 5_000_000_000,
             thresholds: Thresholds::default(),
-            nodes: Vec::new(),
-            node_ids: FxHashMap::default(),
-            flows: Vec::new(),
-            flow_ids: FxHashMap::default(),
+            nodes: Interner::default(),
+            flows: Interner::default(),
             series_ids: FxHashMap::default(),
             series: Vec::new(),
             code_mapping: None,
@@ -164,24 +161,11 @@ impl TimelineBuilder {
     }
 
     fn node(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.node_ids.get(s) {
-            return i;
-        }
-        let i = self.nodes.len() as u32;
-        self.nodes.push(s.to_owned());
-        self.node_ids.insert(s.to_owned(), i);
-        i
+        self.nodes.intern(s)
     }
 
     fn flow(&mut self, s: Option<&str>) -> u32 {
-        let Some(s) = s else { return NO_FLOW };
-        if let Some(&i) = self.flow_ids.get(s) {
-            return i;
-        }
-        let i = self.flows.len() as u32;
-        self.flows.push(s.to_owned());
-        self.flow_ids.insert(s.to_owned(), i);
-        i
+        s.map_or(NO_FLOW, |s| self.flows.intern(s))
     }
 
     /// The index of series `key`, created on first use.
@@ -391,13 +375,13 @@ impl TimelineBuilder {
         let windows = (end - first).clamp(0, i64::from(u32::MAX)) as u32;
         let fill = ((self.fill_ns + self.window_ns - 1) / self.window_ns)
             .clamp(0, i64::from(u32::MAX)) as u32;
-        let name = |i: u32| NodeId(self.nodes[i as usize].clone());
-        let flow_name = |f: u32| (f != NO_FLOW).then(|| self.flows[f as usize].clone());
+        let name = |i: u32| NodeId(self.nodes.name(i).to_owned());
+        let flow_name = |f: u32| (f != NO_FLOW).then(|| self.flows.name(f).to_owned());
 
         // Group series by (channel, unordered pair, flow).
         let mut groups: BTreeMap<GroupName, (u32, u32, u32)> = BTreeMap::new();
         for (key, _) in &self.series {
-            let (a, b) = if self.nodes[key.src as usize] <= self.nodes[key.dst as usize] {
+            let (a, b) = if self.nodes.name(key.src) <= self.nodes.name(key.dst) {
                 (key.src, key.dst)
             } else {
                 (key.dst, key.src)
@@ -405,8 +389,8 @@ impl TimelineBuilder {
             groups.insert(
                 (
                     key.channel,
-                    self.nodes[a as usize].clone(),
-                    self.nodes[b as usize].clone(),
+                    self.nodes.name(a).to_owned(),
+                    self.nodes.name(b).to_owned(),
                     flow_name(key.flow),
                 ),
                 (a, b, key.flow),

@@ -237,13 +237,7 @@ impl Timeline {
         dst: &str,
         w: WindowIdx,
     ) -> Option<&Segment> {
-        let key = EdgeKey {
-            channel,
-            src: src.into(),
-            dst: dst.into(),
-            flow: None,
-        };
-        self.edges.get(&key).and_then(|s| segment_at(s, w))
+        self.segment_of(channel, src, dst, None, w)
     }
 
     /// The segment of flow `flow` of direction `src → dst` on `channel` at window `w`.
@@ -255,11 +249,22 @@ impl Timeline {
         flow: &str,
         w: WindowIdx,
     ) -> Option<&Segment> {
+        self.segment_of(channel, src, dst, Some(flow), w)
+    }
+
+    fn segment_of(
+        &self,
+        channel: Channel,
+        src: &str,
+        dst: &str,
+        flow: Option<&str>,
+        w: WindowIdx,
+    ) -> Option<&Segment> {
         let key = EdgeKey {
             channel,
             src: src.into(),
             dst: dst.into(),
-            flow: Some(flow.to_owned()),
+            flow: flow.map(str::to_owned),
         };
         self.edges.get(&key).and_then(|s| segment_at(s, w))
     }

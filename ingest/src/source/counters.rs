@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 use crate::accounting::{FileAccount, SkipReason};
 use crate::clock::{self, ClockSkew, SkewEvidence};
 use crate::error::Error;
+use crate::intern::Interner;
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, ObservationRow};
 use crate::nodes::NodeResolver;
 use crate::row::{self, Fields, Format, RowSink, find_column};
@@ -297,10 +298,8 @@ pub(crate) struct PairStore {
     max_nodes: usize,
     /// Cells held by all series.
     cells: u64,
-    nodes: Vec<String>,
-    node_ids: FxHashMap<String, u32>,
-    flows: Vec<String>,
-    flow_ids: FxHashMap<String, u32>,
+    nodes: Interner,
+    flows: Interner,
     series: FxHashMap<SeriesKey, Cells>,
     files: Vec<FileRows>,
     next_base: u64,
@@ -313,10 +312,8 @@ impl PairStore {
             resolution_ns,
             max_nodes,
             cells: 0,
-            nodes: Vec::new(),
-            node_ids: FxHashMap::default(),
-            flows: Vec::new(),
-            flow_ids: FxHashMap::default(),
+            nodes: Interner::default(),
+            flows: Interner::default(),
             series: FxHashMap::default(),
             files: Vec::new(),
             next_base: 0,
@@ -326,31 +323,18 @@ impl PairStore {
 
     /// The id of node `n`; `None` when it is new and the store already holds `max_nodes`.
     fn node(&mut self, n: &NodeId) -> Option<u32> {
-        if let Some(&i) = self.node_ids.get(n.as_str()) {
+        if let Some(i) = self.nodes.get(n.as_str()) {
             return Some(i);
         }
-        if self.nodes.len() >= self.max_nodes {
-            return None;
-        }
-        let i = self.nodes.len() as u32;
-        self.nodes.push(n.0.clone());
-        self.node_ids.insert(n.0.clone(), i);
-        Some(i)
+        (self.nodes.len() < self.max_nodes).then(|| self.nodes.intern(n.as_str()))
     }
 
     fn node_name(&self, i: u32) -> &str {
-        &self.nodes[i as usize]
+        self.nodes.name(i)
     }
 
     fn flow(&mut self, f: Option<&str>) -> u32 {
-        let Some(f) = f else { return NO_FLOW };
-        if let Some(&i) = self.flow_ids.get(f) {
-            return i;
-        }
-        let i = self.flows.len() as u32;
-        self.flows.push(f.to_owned());
-        self.flow_ids.insert(f.to_owned(), i);
-        i
+        f.map_or(NO_FLOW, |f| self.flows.intern(f))
     }
 
     fn bucket(&self, ts: i64) -> i64 {
@@ -575,7 +559,7 @@ impl PairStore {
                 }
             }
             skews.push(ClockSkew {
-                node: self.nodes[node as usize].clone(),
+                node: self.nodes.name(node).to_owned(),
                 offset_ns: by.saturating_mul(self.resolution_ns),
                 peers,
                 evidence: SkewEvidence::Counters,
@@ -629,10 +613,10 @@ impl PairStore {
         let mut keys: Vec<SeriesKey> = self.series.keys().copied().collect();
         let name = |k: &SeriesKey| {
             (
-                self.nodes[k.src as usize].as_str(),
-                self.nodes[k.dst as usize].as_str(),
+                self.nodes.name(k.src),
+                self.nodes.name(k.dst),
                 k.channel,
-                (k.flow != NO_FLOW).then(|| self.flows[k.flow as usize].as_str()),
+                (k.flow != NO_FLOW).then(|| self.flows.name(k.flow)),
             )
         };
         keys.sort_by(|a, b| name(a).cmp(&name(b)));
@@ -681,13 +665,13 @@ impl PairStore {
                     let file = &self.files[file];
                     row::push_origin(&mut origin, &file.name, file.format, u64::from(line));
                 }
-                let src = self.nodes[key.src as usize].as_str();
+                let src = self.nodes.name(key.src);
                 emit(&ObservationRow {
                     ts_ns,
                     src,
-                    dst: &self.nodes[key.dst as usize],
+                    dst: self.nodes.name(key.dst),
                     channel: key.channel,
-                    flow: (key.flow != NO_FLOW).then(|| self.flows[key.flow as usize].as_str()),
+                    flow: (key.flow != NO_FLOW).then(|| self.flows.name(key.flow)),
                     evidence,
                     attempts,
                     delivered: delivered.min(attempts),
@@ -1181,16 +1165,13 @@ impl RowSink for CountersFile<'_> {
                 .account
                 .skip(SkipReason::SelfLoop, line, || format!("'{name}'"));
         }
-        let channel = match (
+        let channel = match super::row_channel(
             self.settings.channel,
             self.channel_col.and_then(|c| f.get(c)),
+            self.settings.default_channel,
         ) {
-            (Some(c), _) => c,
-            (None, Some(v)) => match v.parse::<Channel>() {
-                Ok(c) => c,
-                Err(e) => return self.account.skip(SkipReason::UnknownStatus, line, || e),
-            },
-            (None, None) => self.settings.default_channel,
+            Ok(c) => c,
+            Err(e) => return self.account.skip(SkipReason::UnknownStatus, line, || e),
         };
         let mut values = [None; 3];
         for (k, idx) in [a_idx, b_idx, c_idx].into_iter().enumerate() {

@@ -254,16 +254,13 @@ impl RowSink for ProbeFile<'_> {
                 .account
                 .skip(SkipReason::SelfLoop, line, || format!("'{target}'"));
         }
-        let channel = match (
+        let channel = match super::row_channel(
             self.settings.channel,
             self.channel_col.and_then(|c| f.get(c)),
+            self.default_channel(),
         ) {
-            (Some(c), _) => c,
-            (None, Some(v)) => match v.parse::<Channel>() {
-                Ok(c) => c,
-                Err(e) => return self.account.skip(SkipReason::UnknownStatus, line, || e),
-            },
-            (None, None) => self.default_channel(),
+            Ok(c) => c,
+            Err(e) => return self.account.skip(SkipReason::UnknownStatus, line, || e),
         };
         let latency_ms = self
             .latency
