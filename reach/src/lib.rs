@@ -45,6 +45,7 @@ mod estimate;
 pub mod export;
 pub mod model;
 mod snapshot;
+pub mod synthetic;
 mod trail;
 
 pub use build::{MAX_CELLS, MAX_WINDOWS, TimelineBuilder};

@@ -3,7 +3,6 @@
 //! events; the time to build the report (pictures included) and render it as HTML. Prints the
 //! report's size once.
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -12,67 +11,27 @@ use rift_classify::detector::{InUse, Source};
 use rift_classify::{Options, Verdict, classify};
 use rift_ingest::model::{Channel, Event, EventKind, NodeId};
 use rift_ingest::{Accounting, Invariants};
-use rift_reach::{Basis, EdgeKey, EdgeState, Estimate, Segment, Thresholds, Timeline, WindowIdx};
+use rift_reach::synthetic::{self, mesh, names};
+use rift_reach::{EdgeState, Timeline};
 use rift_reports::{Format, Html, Inputs, Report};
 
 const NODES: usize = 100;
 const WINDOWS: u32 = 3600;
 const EPOCH: i64 = 1_767_225_600_000_000_000;
 
-fn segment(start: u32, end: u32, state: EdgeState) -> Segment {
-    Segment {
-        start: WindowIdx(start),
-        end: WindowIdx(end),
-        state,
-        basis: Basis::OneWay,
-        estimate: Some(Estimate {
-            p: if state == EdgeState::Up { 1.0 } else { 0.0 },
-            lo: 0.0,
-            hi: 1.0,
-            n: 10 * u64::from(end - start),
-        }),
-    }
-}
-
 fn timeline() -> Timeline {
-    let nodes: Vec<NodeId> = (0..NODES).map(|i| NodeId(format!("n{i}"))).collect();
-    let mut edges = BTreeMap::new();
+    let nodes = names(NODES);
     let (a, b) = (WINDOWS / 3, 2 * WINDOWS / 3);
-    for src in &nodes {
-        for dst in &nodes {
-            if src == dst {
-                continue;
-            }
-            let cut = src.0 == "n0" || dst.0 == "n0";
-            let segs = if cut {
-                vec![
-                    segment(0, a, EdgeState::Up),
-                    segment(a, b, EdgeState::Down),
-                    segment(b, WINDOWS, EdgeState::Up),
-                ]
-            } else {
-                vec![segment(0, WINDOWS, EdgeState::Up)]
-            };
-            edges.insert(
-                EdgeKey {
-                    channel: Channel::Heartbeat,
-                    src: src.clone(),
-                    dst: dst.clone(),
-                    flow: None,
-                },
-                segs,
-            );
+    let edges = mesh(&nodes, Channel::Heartbeat, WINDOWS, |s, d, w| {
+        if (s == 0 || d == 0) && (a..b).contains(&w) {
+            EdgeState::Down
+        } else {
+            EdgeState::Up
         }
-    }
+    });
     Timeline {
-        nodes,
         epoch_ns: EPOCH,
-        window_ns: 1_000_000_000,
-        windows: WINDOWS,
-        thresholds: Thresholds { up: 0.9, down: 0.1 },
-        fill_windows: 5,
-        edges,
-        round_trips: BTreeMap::new(),
+        ..synthetic::timeline(nodes, edges, WINDOWS)
     }
 }
 

@@ -196,10 +196,7 @@ pub(crate) mod testing {
     use std::collections::BTreeMap;
 
     use rift_ingest::model::{Channel, Event, NodeId};
-    use rift_reach::{
-        Basis, EdgeKey, EdgeState, Estimate, PairKey, Segment, Thresholds, Timeline, Trail,
-        WindowIdx,
-    };
+    use rift_reach::{EdgeKey, EdgeState, PairKey, Segment, Timeline, Trail, synthetic};
 
     use super::Span;
     use crate::engine::{Engine, Finding};
@@ -220,23 +217,7 @@ pub(crate) mod testing {
     }
 
     fn whole(state: EdgeState) -> Vec<Segment> {
-        let p = match state {
-            EdgeState::Up => 1.0,
-            EdgeState::Lossy => 0.5,
-            _ => 0.0,
-        };
-        vec![Segment {
-            start: WindowIdx(0),
-            end: WindowIdx(WINDOWS),
-            state,
-            basis: Basis::OneWay,
-            estimate: Some(Estimate {
-                p,
-                lo: p,
-                hi: p,
-                n: 10,
-            }),
-        }]
+        vec![synthetic::segment(0, WINDOWS, state)]
     }
 
     impl Build {
@@ -310,14 +291,12 @@ pub(crate) mod testing {
 
         pub(crate) fn timeline(self) -> Timeline {
             Timeline {
-                nodes: (0..self.nodes as u32).map(name).collect(),
-                epoch_ns: 0,
-                window_ns: 1_000_000_000,
-                windows: WINDOWS,
-                thresholds: Thresholds::default(),
-                fill_windows: 5,
-                edges: self.edges,
                 round_trips: self.round_trips,
+                ..synthetic::timeline(
+                    (0..self.nodes as u32).map(name).collect(),
+                    self.edges,
+                    WINDOWS,
+                )
             }
         }
     }

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use rift_classify::{EdgeDirection, Mode, Options, Subtype, classify};
 use rift_ingest::model::{Channel, NodeId};
-use rift_reach::{
-    Basis, EdgeKey, EdgeState, Estimate, PairKey, Segment, Thresholds, Timeline, WindowIdx,
-};
+use rift_reach::synthetic;
+use rift_reach::{EdgeKey, EdgeState, Estimate, PairKey, Segment, Timeline};
 
 const WINDOWS: u32 = 120;
 
@@ -16,53 +15,22 @@ fn name(i: usize) -> NodeId {
 }
 
 /// Run-length encodes a per-window state function into segments.
-fn segments(state: impl Fn(u32) -> (EdgeState, f64)) -> Vec<Segment> {
-    let mut out: Vec<Segment> = Vec::new();
-    for w in 0..WINDOWS {
-        let (s, p) = state(w);
-        match out.last_mut() {
-            Some(last) if last.state == s => last.end = WindowIdx(w + 1),
-            _ => out.push(Segment {
-                start: WindowIdx(w),
-                end: WindowIdx(w + 1),
-                state: s,
-                basis: Basis::OneWay,
-                estimate: Some(Estimate {
-                    p,
-                    lo: p,
-                    hi: p,
-                    n: 10,
-                }),
-            }),
-        }
-    }
-    out
+fn segments(state: impl Fn(u32) -> EdgeState) -> Vec<Segment> {
+    synthetic::series(WINDOWS, state)
 }
 
-fn up_or_down(down: bool) -> (EdgeState, f64) {
-    if down {
-        (EdgeState::Down, 0.0)
-    } else {
-        (EdgeState::Up, 1.0)
-    }
+fn up_or_down(down: bool) -> EdgeState {
+    if down { EdgeState::Down } else { EdgeState::Up }
 }
 
 /// A heartbeat mesh over `n` nodes where `down(src, dst, w)` says which directions are down.
 fn mesh(n: usize, down: impl Fn(usize, usize, u32) -> bool) -> Timeline {
-    let mut edges = BTreeMap::new();
-    for s in 0..n {
-        for d in (0..n).filter(|&d| d != s) {
-            edges.insert(
-                EdgeKey {
-                    channel: Channel::Heartbeat,
-                    src: name(s),
-                    dst: name(d),
-                    flow: None,
-                },
-                segments(|w| up_or_down(down(s, d, w))),
-            );
-        }
-    }
+    let edges = synthetic::mesh(
+        &synthetic::names(n),
+        Channel::Heartbeat,
+        WINDOWS,
+        |s, d, w| up_or_down(down(s, d, w)),
+    );
     timeline(n, edges, BTreeMap::new())
 }
 
@@ -79,14 +47,8 @@ fn timeline(
     nodes.sort();
     nodes.dedup();
     Timeline {
-        nodes,
-        epoch_ns: 0,
-        window_ns: 1_000_000_000,
-        windows: WINDOWS,
-        thresholds: Thresholds::default(),
-        fill_windows: 5,
-        edges,
         round_trips,
+        ..synthetic::timeline(nodes, edges, WINDOWS)
     }
 }
 
@@ -229,11 +191,8 @@ proptest! {
                 let p = if dip { 0.5 } else { 0.9 + (r % 100) as f64 / 1000.0 };
                 let state = if dip { EdgeState::Lossy } else { EdgeState::Up };
                 out.push(Segment {
-                    start: WindowIdx(w),
-                    end: WindowIdx(w + 1),
-                    state,
-                    basis: Basis::OneWay,
                     estimate: Some(Estimate { p, lo: p, hi: p, n: 10 }),
+                    ..synthetic::segment(w, w + 1, state)
                 });
             }
             *segs = out;
