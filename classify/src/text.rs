@@ -53,52 +53,248 @@ pub fn edge(e: &EpisodeEdge) -> String {
     format!("{}{flow}: {what}{est}", e.channel)
 }
 
-/// What an episode was, in a few words: `asymmetric: n1 does not hear n2, n3`.
-pub fn headline(e: &Episode) -> String {
-    let names: Vec<&str> = e.subject.iter().map(|n| n.0.as_str()).collect();
-    let subject = names.join(", ");
-    match (e.mode, e.subtype) {
-        (Mode::Complete, _) => format!("complete: {subject} cut off"),
-        (Mode::Crash, Some(s)) => format!("crash ({s}): {subject} stopped reporting"),
-        (Mode::Gray, Some(s)) => format!("gray ({s}) on {subject}"),
-        (Mode::Flapping, Some(Subtype::FlappingComplete)) if e.subject.len() == 1 => {
-            format!("flapping (complete): {subject} cut off again and again")
+/// What an episode was, as data: the terminal's headline ([`headline`]) and the report's
+/// sentence are both rendered from it. Each mode carries the kinds it can have, so that a
+/// renderer names every one (no catch-all lets a new kind fall through unnoticed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Description<'a> {
+    /// The subject was cut off completely.
+    Complete,
+    /// One direction failed.
+    Asymmetric(OneWay<'a>),
+    /// Some paths failed while others held.
+    Partial(PartialKind),
+    /// The workload failed where a liveness check passed, or observers disagreed.
+    Gray(GrayKind),
+    /// The fault came and went again and again.
+    Flapping(FlappingKind),
+    /// A node stopped reporting: not the network.
+    Crash(CrashKind),
+    /// Nothing failed.
+    Healthy,
+}
+
+/// Which way an asymmetric episode's one-way edges point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OneWay<'a> {
+    /// Every one-way edge ends at `node`: it does not hear `from`.
+    DoesNotHear {
+        /// The node that does not hear.
+        node: &'a str,
+        /// Whom it does not hear, in edge order, without repeats in a row.
+        from: Vec<&'a str>,
+    },
+    /// Every one-way edge starts at `node`: `by` do not hear it.
+    NotHeardBy {
+        /// The node not heard.
+        node: &'a str,
+        /// Who does not hear it.
+        by: Vec<&'a str>,
+    },
+    /// The one-way edges point several ways (or none is one-way).
+    Mixed,
+}
+
+/// The kinds of a partial episode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartialKind {
+    /// A pair cut while a third node reaches both.
+    NonTransitive,
+    /// Some flows (or channels) of a pair failed while others passed.
+    PerFlow,
+    /// Traffic lost in part, for a lasting spell.
+    Lossy,
+    /// No kind recorded.
+    Unspecified,
+}
+
+/// The kinds of a gray episode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrayKind {
+    /// Health checks (or heartbeats) passed while the workload failed.
+    HealthPassesDataFails,
+    /// Some observers reached the subject while others could not.
+    ObserversDisagree,
+    /// No kind recorded.
+    Unspecified,
+}
+
+/// The kinds of a flapping episode: what each down phase looked like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlappingKind {
+    /// Each down phase cut the subject off.
+    Complete,
+    /// Each down phase was one way.
+    Asymmetric,
+    /// Each down phase cut some paths.
+    Partial,
+    /// No kind recorded.
+    Unspecified,
+}
+
+/// The kinds of a crash episode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrashKind {
+    /// The node restarted after its silence.
+    Restarted,
+    /// No restart was seen.
+    Silent,
+    /// No kind recorded.
+    Unspecified,
+}
+
+impl PartialKind {
+    fn subtype(self) -> Option<Subtype> {
+        match self {
+            PartialKind::NonTransitive => Some(Subtype::NonTransitive),
+            PartialKind::PerFlow => Some(Subtype::PerFlow),
+            PartialKind::Lossy => Some(Subtype::Lossy),
+            PartialKind::Unspecified => None,
         }
-        (Mode::Flapping, Some(s)) => format!("flapping ({s}) between {subject}"),
-        (Mode::Asymmetric, _) => asymmetric(e).unwrap_or(format!("asymmetric between {subject}")),
-        (m, Some(s)) => format!("{m} ({s}) between {subject}"),
-        (m, None) => format!("{m}: {subject}"),
     }
 }
 
-/// "n1 does not hear n2, n3" when every one-way edge ends at one node, "n1 is not heard by
-/// n2, n3" when every one starts at one node.
-fn asymmetric(e: &Episode) -> Option<String> {
-    let one_way: Vec<&EpisodeEdge> = e
+impl GrayKind {
+    fn subtype(self) -> Option<Subtype> {
+        match self {
+            GrayKind::HealthPassesDataFails => Some(Subtype::HealthPassesDataFails),
+            GrayKind::ObserversDisagree => Some(Subtype::ObserversDisagree),
+            GrayKind::Unspecified => None,
+        }
+    }
+}
+
+impl FlappingKind {
+    /// The subtype's name as the verdict prints it: `complete`, `asymmetric`, `partial`.
+    pub fn subtype(self) -> Option<Subtype> {
+        match self {
+            FlappingKind::Complete => Some(Subtype::FlappingComplete),
+            FlappingKind::Asymmetric => Some(Subtype::FlappingAsymmetric),
+            FlappingKind::Partial => Some(Subtype::FlappingPartial),
+            FlappingKind::Unspecified => None,
+        }
+    }
+}
+
+impl CrashKind {
+    fn subtype(self) -> Option<Subtype> {
+        match self {
+            CrashKind::Restarted => Some(Subtype::Restarted),
+            CrashKind::Silent => Some(Subtype::Silent),
+            CrashKind::Unspecified => None,
+        }
+    }
+}
+
+/// The structured description of an episode. A subtype the classifier never gives a mode reads
+/// as that mode's `Unspecified`.
+pub fn describe(e: &Episode) -> Description<'_> {
+    let st = e.subtype;
+    match e.mode {
+        Mode::Complete => Description::Complete,
+        Mode::Asymmetric => Description::Asymmetric(one_way(e)),
+        Mode::Partial => Description::Partial(match st {
+            Some(Subtype::NonTransitive) => PartialKind::NonTransitive,
+            Some(Subtype::PerFlow) => PartialKind::PerFlow,
+            Some(Subtype::Lossy) => PartialKind::Lossy,
+            _ => PartialKind::Unspecified,
+        }),
+        Mode::Gray => Description::Gray(match st {
+            Some(Subtype::HealthPassesDataFails) => GrayKind::HealthPassesDataFails,
+            Some(Subtype::ObserversDisagree) => GrayKind::ObserversDisagree,
+            _ => GrayKind::Unspecified,
+        }),
+        Mode::Flapping => Description::Flapping(match st {
+            Some(Subtype::FlappingComplete) => FlappingKind::Complete,
+            Some(Subtype::FlappingAsymmetric) => FlappingKind::Asymmetric,
+            Some(Subtype::FlappingPartial) => FlappingKind::Partial,
+            _ => FlappingKind::Unspecified,
+        }),
+        Mode::Crash => Description::Crash(match st {
+            Some(Subtype::Restarted) => CrashKind::Restarted,
+            Some(Subtype::Silent) => CrashKind::Silent,
+            _ => CrashKind::Unspecified,
+        }),
+        Mode::Healthy => Description::Healthy,
+    }
+}
+
+/// Whom an asymmetric episode's one-way edges point to or from.
+fn one_way(e: &Episode) -> OneWay<'_> {
+    let edges: Vec<&EpisodeEdge> = e
         .edges
         .iter()
         .filter(|x| x.direction == EdgeDirection::OneWay)
         .collect();
-    let first = one_way.first()?;
-    let list = |f: &dyn Fn(&EpisodeEdge) -> &str| {
-        let mut v: Vec<&str> = one_way.iter().map(|x| f(x)).collect();
-        v.dedup();
-        v.join(", ")
+    let Some(first) = edges.first() else {
+        return OneWay::Mixed;
     };
-    if one_way.iter().all(|x| x.to == first.to) {
-        Some(format!(
-            "asymmetric: {} does not hear {}",
-            first.to,
-            list(&|x| x.from.0.as_str())
-        ))
-    } else if one_way.iter().all(|x| x.from == first.from) {
-        Some(format!(
-            "asymmetric: {} is not heard by {}",
-            first.from,
-            list(&|x| x.to.0.as_str())
-        ))
+    let list = |f: &dyn Fn(&EpisodeEdge) -> &str| {
+        let mut v: Vec<&str> = edges.iter().map(|x| f(x)).collect();
+        v.dedup();
+        v
+    };
+    if edges.iter().all(|x| x.to == first.to) {
+        OneWay::DoesNotHear {
+            node: first.to.0.as_str(),
+            from: list(&|x| x.from.0.as_str()),
+        }
+    } else if edges.iter().all(|x| x.from == first.from) {
+        OneWay::NotHeardBy {
+            node: first.from.0.as_str(),
+            by: list(&|x| x.to.0.as_str()),
+        }
     } else {
-        None
+        OneWay::Mixed
+    }
+}
+
+impl OneWay<'_> {
+    /// `n1 does not hear n2, n3` or `n1 is not heard by n2, n3`; `None` when mixed.
+    pub fn phrase(&self) -> Option<String> {
+        match self {
+            OneWay::DoesNotHear { node, from } => {
+                Some(format!("{node} does not hear {}", from.join(", ")))
+            }
+            OneWay::NotHeardBy { node, by } => {
+                Some(format!("{node} is not heard by {}", by.join(", ")))
+            }
+            OneWay::Mixed => None,
+        }
+    }
+}
+
+/// What an episode was, in a few words: `asymmetric: n1 does not hear n2, n3`.
+pub fn headline(e: &Episode) -> String {
+    let names: Vec<&str> = e.subject.iter().map(|n| n.0.as_str()).collect();
+    let subject = names.join(", ");
+    let of = |mode: Mode, st: Option<Subtype>| match st {
+        Some(s) => format!("{mode} ({s}) between {subject}"),
+        None => format!("{mode}: {subject}"),
+    };
+    match describe(e) {
+        Description::Complete => format!("complete: {subject} cut off"),
+        Description::Asymmetric(way) => match way.phrase() {
+            Some(p) => format!("asymmetric: {p}"),
+            None => format!("asymmetric between {subject}"),
+        },
+        Description::Partial(k) => of(Mode::Partial, k.subtype()),
+        Description::Gray(k) => match k.subtype() {
+            Some(s) => format!("gray ({s}) on {subject}"),
+            None => of(Mode::Gray, None),
+        },
+        Description::Flapping(FlappingKind::Complete) if e.subject.len() == 1 => {
+            format!("flapping (complete): {subject} cut off again and again")
+        }
+        Description::Flapping(k) => match k.subtype() {
+            Some(s) => format!("flapping ({s}) between {subject}"),
+            None => of(Mode::Flapping, None),
+        },
+        Description::Crash(k) => match k.subtype() {
+            Some(s) => format!("crash ({s}): {subject} stopped reporting"),
+            None => of(Mode::Crash, None),
+        },
+        Description::Healthy => of(Mode::Healthy, e.subtype),
     }
 }
 
@@ -306,5 +502,38 @@ fn gap(w: &mut String, g: &Gap) {
     }
     for gd in &g.guards {
         let _ = writeln!(w, "  guard            {gd}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rift_ingest::model::Channel;
+    use rift_reach::EdgeState;
+    use rift_reach::synthetic::{mesh, names, timeline};
+
+    use super::{Description, OneWay, describe, headline};
+    use crate::{Options, classify};
+
+    #[test]
+    fn the_headline_is_rendered_from_the_description() {
+        // n0 hears neither n1 nor n2 from second 10 to 30; everything else is up.
+        let nodes = names(3);
+        let edges = mesh(&nodes, Channel::Heartbeat, 40, |s, d, w| {
+            if d == 0 && s != 0 && (10..30).contains(&w) {
+                EdgeState::Down
+            } else {
+                EdgeState::Up
+            }
+        });
+        let c = classify(&timeline(nodes, edges, 40), None, &[], &Options::default());
+        let ep = &c.episodes[0];
+        assert_eq!(
+            describe(ep),
+            Description::Asymmetric(OneWay::DoesNotHear {
+                node: "n0",
+                from: vec!["n1", "n2"]
+            })
+        );
+        assert_eq!(headline(ep), "asymmetric: n0 does not hear n1, n2");
     }
 }

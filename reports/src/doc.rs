@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use rift_classify::gap::{Gap, GapKind};
-use rift_classify::{EdgeDirection, Episode, Mode, Subtype, Verdict};
+use rift_classify::{EdgeDirection, Episode, Mode, Verdict};
 use rift_ingest::model::{Channel, Event};
 use rift_ingest::{Accounting, Invariants, LATENCY_BIN_NS, LatencyBin, format_ts};
 use rift_reach::{EdgeKey, Timeline, WindowIdx};
@@ -720,42 +720,46 @@ fn summary(v: &Verdict) -> Summary {
 
 /// What an episode was, as the start of a sentence: "the network cut n1 off completely".
 fn what_happened(e: &Episode) -> String {
+    use rift_classify::text::{CrashKind, Description, GrayKind, PartialKind, describe};
     let names: Vec<String> = e.subject.iter().map(|n| n.0.clone()).collect();
     let subject = list(&names, 4);
-    let headline = rift_classify::text::headline(e);
-    match (e.mode, e.subtype) {
-        (Mode::Complete, _) => format!("the network cut {subject} off completely"),
-        (Mode::Asymmetric, _) => match headline.strip_prefix("asymmetric: ") {
-            Some(rest) => format!("the network failed in one direction only: {rest}"),
+    match describe(e) {
+        Description::Complete => format!("the network cut {subject} off completely"),
+        Description::Asymmetric(way) => match way.phrase() {
+            Some(p) => format!("the network failed in one direction only: {p}"),
             None => format!("the network failed in one direction only between {subject}"),
         },
-        (Mode::Partial, Some(Subtype::NonTransitive)) => format!(
+        Description::Partial(PartialKind::NonTransitive) => format!(
             "the network failed partially between {subject}: some pairs could not reach each other while both reached a third node"
         ),
-        (Mode::Partial, Some(Subtype::PerFlow)) => format!(
+        Description::Partial(PartialKind::PerFlow) => format!(
             "the network failed partially between {subject}: some flows failed while others of the same pair passed"
         ),
-        (Mode::Partial, Some(Subtype::Lossy)) => {
+        Description::Partial(PartialKind::Lossy) => {
             format!("the network between {subject} lost part of the traffic for a lasting spell")
         }
-        (Mode::Partial, _) => format!("the network failed partially between {subject}"),
-        (Mode::Gray, Some(Subtype::ObserversDisagree)) => format!(
+        Description::Partial(PartialKind::Unspecified) => {
+            format!("the network failed partially between {subject}")
+        }
+        Description::Gray(GrayKind::ObserversDisagree) => format!(
             "the network failed gray around {subject}: some observers reached it while others could not"
         ),
-        (Mode::Gray, _) => format!(
+        Description::Gray(GrayKind::HealthPassesDataFails | GrayKind::Unspecified) => format!(
             "the network failed gray on {subject}: health checks passed while the workload failed"
         ),
-        (Mode::Flapping, _) if e.subject.len() == 1 => {
+        Description::Flapping(_) if e.subject.len() == 1 => {
             format!("the network cut {subject} off again and again (flapping)")
         }
-        (Mode::Flapping, Some(st)) => {
-            format!("the network between {subject} failed again and again (flapping, {st})")
+        Description::Flapping(kind) => match kind.subtype() {
+            Some(st) => {
+                format!("the network between {subject} failed again and again (flapping, {st})")
+            }
+            None => format!("the network between {subject} failed again and again (flapping)"),
+        },
+        Description::Crash(CrashKind::Restarted | CrashKind::Silent | CrashKind::Unspecified) => {
+            format!("no network fault was seen: {subject} crashed")
         }
-        (Mode::Flapping, None) => {
-            format!("the network between {subject} failed again and again (flapping)")
-        }
-        (Mode::Crash, _) => format!("no network fault was seen: {subject} crashed"),
-        _ => headline,
+        Description::Healthy => rift_classify::text::headline(e),
     }
 }
 
