@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::episode::{EdgeDirection, Episode, EpisodeEdge};
+use crate::episode::{EdgeDirection, Episode, EpisodeEdge, Transient};
 use crate::gap::{Gap, GapKind};
 use crate::{Mode, Subtype, Verdict};
 
@@ -367,59 +367,71 @@ pub fn render(v: &Verdict) -> String {
         let _ = writeln!(w, "weight    {}", scores.join(", "));
     }
     for e in &c.episodes {
-        let _ = writeln!(w);
+        episode(w, e);
+    }
+    transients(w, &c.transients);
+    detector(w, v);
+    out
+}
+
+/// One episode: its headline, confidence, edges, notes and the evidence rows.
+fn episode(w: &mut String, e: &Episode) {
+    let _ = writeln!(w);
+    let _ = writeln!(
+        w,
+        "episode {}  {} – {} ({})  {}",
+        e.id,
+        time_of_day(&e.start),
+        time_of_day(&e.end),
+        secs(e.duration_s()),
+        headline(e)
+    );
+    let _ = writeln!(w, "  confidence {:.2}", e.confidence);
+    for x in e.edges.iter().take(MAX_EDGES) {
+        let _ = writeln!(w, "  {}", edge(x));
+    }
+    if e.edges.len() > MAX_EDGES {
+        let _ = writeln!(w, "  … {} more edges in --json", e.edges.len() - MAX_EDGES);
+    }
+    for n in &e.notes {
+        let _ = writeln!(w, "  note: {n}");
+    }
+    if !e.evidence.is_empty() {
         let _ = writeln!(
             w,
-            "episode {}  {} – {} ({})  {}",
-            e.id,
-            time_of_day(&e.start),
-            time_of_day(&e.end),
-            secs(e.duration_s()),
-            headline(e)
+            "  evidence ({} rows where a series turned):",
+            e.evidence_total
         );
-        let _ = writeln!(w, "  confidence {:.2}", e.confidence);
-        for x in e.edges.iter().take(MAX_EDGES) {
-            let _ = writeln!(w, "  {}", edge(x));
-        }
-        if e.edges.len() > MAX_EDGES {
-            let _ = writeln!(w, "  … {} more edges in --json", e.edges.len() - MAX_EDGES);
-        }
-        for n in &e.notes {
-            let _ = writeln!(w, "  note: {n}");
-        }
-        if !e.evidence.is_empty() {
+        for r in e.evidence.iter().take(6) {
             let _ = writeln!(
                 w,
-                "  evidence ({} rows where a series turned):",
-                e.evidence_total
+                "    {} {} {}→{} {} {}/{}  {}",
+                time_of_day(&r.ts),
+                r.channel,
+                r.src,
+                r.dst,
+                r.turn,
+                r.delivered,
+                r.attempts,
+                r.origin
             );
-            for r in e.evidence.iter().take(6) {
-                let _ = writeln!(
-                    w,
-                    "    {} {} {}→{} {} {}/{}  {}",
-                    time_of_day(&r.ts),
-                    r.channel,
-                    r.src,
-                    r.dst,
-                    r.turn,
-                    r.delivered,
-                    r.attempts,
-                    r.origin
-                );
-            }
-            if e.evidence_total > 6 {
-                let _ = writeln!(w, "    … {} more in --json", e.evidence_total - 6);
-            }
+        }
+        if e.evidence_total > 6 {
+            let _ = writeln!(w, "    … {} more in --json", e.evidence_total - 6);
         }
     }
-    if !c.transients.is_empty() {
+}
+
+/// Findings shorter than the minimum duration.
+fn transients(w: &mut String, transients: &[Transient]) {
+    if !transients.is_empty() {
         let _ = writeln!(w);
         let _ = writeln!(
             w,
             "transients ({} findings shorter than the minimum duration, not classified):",
-            c.transients.len()
+            transients.len()
         );
-        for t in &c.transients {
+        for t in transients {
             let _ = writeln!(
                 w,
                 "  {} {} {} ({})",
@@ -434,6 +446,10 @@ pub fn render(v: &Verdict) -> String {
             );
         }
     }
+}
+
+/// The detector in use, its settings and guards, and the gap analysis.
+fn detector(w: &mut String, v: &Verdict) {
     let _ = writeln!(w);
     match &v.detector {
         None => {
@@ -461,7 +477,6 @@ pub fn render(v: &Verdict) -> String {
             }
         }
     }
-    out
 }
 
 fn gap(w: &mut String, g: &Gap) {
