@@ -269,6 +269,151 @@ pub struct Profile {
     pub(crate) compiled_bytes: usize,
 }
 
+/// Compiles one profile's layout and rules, charging its regexes against the budget and naming
+/// the profile in every error.
+struct Compiler<'a> {
+    file: &'a str,
+    profile: String,
+    /// What its regexes are charged so far against [`MAX_COMPILED_BYTES`].
+    compiled_bytes: usize,
+}
+
+impl Compiler<'_> {
+    fn bad(&self, reason: String) -> ProfileError {
+        ProfileError::Invalid {
+            file: self.file.to_owned(),
+            profile: self.profile.clone(),
+            reason,
+        }
+    }
+
+    /// Compiles `pattern` (`what` names it in errors) and charges it against the budget.
+    fn regex(&mut self, what: &dyn Fn() -> String, pattern: &str) -> Result<Regex, ProfileError> {
+        let (regex, charged) = compile(pattern).map_err(|e| {
+            self.bad(format!(
+                "{} does not compile within {} bytes: {}",
+                what(),
+                crate::input::thousands(MAX_REGEX_BYTES as u64),
+                crate::inert::clip(&e.to_string())
+            ))
+        })?;
+        self.compiled_bytes += charged;
+        if self.compiled_bytes > MAX_COMPILED_BYTES {
+            return Err(self.bad(format!(
+                "its regexes compile to more than {} bytes (the limit; each is counted as {} or {} bytes): fewer or simpler patterns",
+                crate::input::thousands(MAX_COMPILED_BYTES as u64),
+                crate::input::thousands(SMALL_REGEX_BYTES as u64),
+                crate::input::thousands(MAX_REGEX_BYTES as u64),
+            )));
+        }
+        Ok(regex)
+    }
+
+    /// The layout: JSON fields, or text patterns with `ts` and `msg` captures.
+    fn layout(&mut self, spec: &ProfileSpec) -> Result<Layout, ProfileError> {
+        Ok(match (&spec.json, spec.text.is_empty()) {
+            (Some(j), true) => Layout::Json {
+                ts: j.ts.clone(),
+                msg: j.msg.clone(),
+                level: j.level.clone(),
+            },
+            (None, false) => {
+                let mut pats = Vec::new();
+                for t in &spec.text {
+                    let regex = self.regex(&|| "text pattern".to_owned(), &t.pattern)?;
+                    for cap in ["ts", "msg"] {
+                        if !regex.capture_names().any(|n| n == Some(cap)) {
+                            return Err(self.bad(format!(
+                                "text pattern '{}' has no named capture '{cap}'",
+                                crate::inert::clip(&t.pattern)
+                            )));
+                        }
+                    }
+                    pats.push(TextPattern {
+                        regex,
+                        ts_format: t.ts_format.clone(),
+                    });
+                }
+                Layout::Text(pats)
+            }
+            _ => {
+                return Err(self.bad(
+                    "give exactly one layout: a [json] table or [[text]] patterns".to_owned(),
+                ));
+            }
+        })
+    }
+
+    /// Rule `i` (0-based) of the profile, compiled.
+    fn rule(&mut self, i: usize, r: &RuleSpec) -> Result<Rule, ProfileError> {
+        if r.msg.is_empty() {
+            return Err(self.bad(format!("rule {} has an empty msg literal", i + 1)));
+        }
+        let event = r
+            .event
+            .as_deref()
+            .map(|e| e.parse::<EventKind>())
+            .transpose()
+            .map_err(|e| self.bad(format!("rule {}: {e}", i + 1)))?;
+        if r.evidence.is_some() && r.peer.is_none() {
+            return Err(self.bad(format!(
+                "rule {} ('{}') gives evidence but no peer",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
+        let last_heard_ns = r
+            .last_heard
+            .as_deref()
+            .map(parse_duration)
+            .transpose()
+            .map_err(|e| self.bad(format!("rule {}: last_heard: {e}", i + 1)))?;
+        if last_heard_ns.is_some_and(|d| d > MAX_LAST_HEARD_NS) {
+            return Err(self.bad(format!(
+                "rule {}: last_heard is longer than {} (each line it reads becomes one observation per second of it)",
+                i + 1,
+                crate::time::format_duration(MAX_LAST_HEARD_NS)
+            )));
+        }
+        let alias = match r.alias.as_slice() {
+            [] => None,
+            [a, b] => Some((a.clone(), b.clone())),
+            _ => return Err(self.bad(format!("rule {}: alias takes two field names", i + 1))),
+        };
+        let regex = r
+            .regex
+            .as_deref()
+            .map(|p| self.regex(&|| format!("rule {}: regex", i + 1), p))
+            .transpose()?;
+        let mut conditions = [Vec::new(), Vec::new()];
+        for (out, m) in conditions.iter_mut().zip([&r.when, &r.unless]) {
+            for (k, v) in m {
+                let what = || format!("rule {}: condition on '{}'", i + 1, crate::inert::clip(k));
+                out.push((k.clone(), self.regex(&what, v)?));
+            }
+        }
+        let [when, unless] = conditions;
+        Ok(Rule {
+            msg: r.msg.clone(),
+            regex,
+            when,
+            unless,
+            peer: r.peer.clone(),
+            evidence: r.evidence,
+            ok: r.ok.unwrap_or(false),
+            channel: r.channel.unwrap_or(Channel::Heartbeat),
+            last_heard_ns,
+            event,
+            term: r.term.clone(),
+            role: r.role.clone(),
+            leader: r.leader,
+            self_id: r.self_id.clone(),
+            self_name: r.self_name.clone(),
+            alias,
+        })
+    }
+}
+
 /// Why a log profile cannot be used: [`Profile::parse`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {
@@ -309,140 +454,24 @@ impl Profile {
                 message: e.message().to_owned(),
             }
         })?;
-        let bad = |reason: String| ProfileError::Invalid {
-            file: source.to_owned(),
+        let mut c = Compiler {
+            file: source,
             profile: crate::inert::clip(&spec.name),
-            reason,
+            compiled_bytes: 0,
         };
         if spec.rules.len() > MAX_RULES {
-            return Err(bad(format!(
+            return Err(c.bad(format!(
                 "{} rules; the limit is {MAX_RULES} per profile: split it, or keep the rules the logs need",
                 spec.rules.len()
             )));
         }
-        let mut compiled_bytes = 0usize;
-        let mut compile = |what: &dyn Fn() -> String,
-                           pattern: &str|
-         -> Result<Regex, ProfileError> {
-            let (regex, charged) = compile(pattern).map_err(|e| {
-                bad(format!(
-                    "{} does not compile within {} bytes: {}",
-                    what(),
-                    crate::input::thousands(MAX_REGEX_BYTES as u64),
-                    crate::inert::clip(&e.to_string())
-                ))
-            })?;
-            compiled_bytes += charged;
-            if compiled_bytes > MAX_COMPILED_BYTES {
-                return Err(bad(format!(
-                    "its regexes compile to more than {} bytes (the limit; each is counted as {} or {} bytes): fewer or simpler patterns",
-                    crate::input::thousands(MAX_COMPILED_BYTES as u64),
-                    crate::input::thousands(SMALL_REGEX_BYTES as u64),
-                    crate::input::thousands(MAX_REGEX_BYTES as u64),
-                )));
-            }
-            Ok(regex)
-        };
-        let layout = match (&spec.json, spec.text.is_empty()) {
-            (Some(j), true) => Layout::Json {
-                ts: j.ts.clone(),
-                msg: j.msg.clone(),
-                level: j.level.clone(),
-            },
-            (None, false) => {
-                let mut pats = Vec::new();
-                for t in &spec.text {
-                    let regex = compile(&|| "text pattern".to_owned(), &t.pattern)?;
-                    for cap in ["ts", "msg"] {
-                        if !regex.capture_names().any(|n| n == Some(cap)) {
-                            return Err(bad(format!(
-                                "text pattern '{}' has no named capture '{cap}'",
-                                crate::inert::clip(&t.pattern)
-                            )));
-                        }
-                    }
-                    pats.push(TextPattern {
-                        regex,
-                        ts_format: t.ts_format.clone(),
-                    });
-                }
-                Layout::Text(pats)
-            }
-            _ => {
-                return Err(bad(
-                    "give exactly one layout: a [json] table or [[text]] patterns".to_owned(),
-                ));
-            }
-        };
-        let mut rules = Vec::new();
-        for (i, r) in spec.rules.iter().enumerate() {
-            if r.msg.is_empty() {
-                return Err(bad(format!("rule {} has an empty msg literal", i + 1)));
-            }
-            let event = r
-                .event
-                .as_deref()
-                .map(|e| e.parse::<EventKind>())
-                .transpose()
-                .map_err(|e| bad(format!("rule {}: {e}", i + 1)))?;
-            if r.evidence.is_some() && r.peer.is_none() {
-                return Err(bad(format!(
-                    "rule {} ('{}') gives evidence but no peer",
-                    i + 1,
-                    crate::inert::clip(&r.msg)
-                )));
-            }
-            let last_heard_ns = r
-                .last_heard
-                .as_deref()
-                .map(parse_duration)
-                .transpose()
-                .map_err(|e| bad(format!("rule {}: last_heard: {e}", i + 1)))?;
-            if last_heard_ns.is_some_and(|d| d > MAX_LAST_HEARD_NS) {
-                return Err(bad(format!(
-                    "rule {}: last_heard is longer than {} (each line it reads becomes one observation per second of it)",
-                    i + 1,
-                    crate::time::format_duration(MAX_LAST_HEARD_NS)
-                )));
-            }
-            let alias = match r.alias.as_slice() {
-                [] => None,
-                [a, b] => Some((a.clone(), b.clone())),
-                _ => return Err(bad(format!("rule {}: alias takes two field names", i + 1))),
-            };
-            let regex = r
-                .regex
-                .as_deref()
-                .map(|p| compile(&|| format!("rule {}: regex", i + 1), p))
-                .transpose()?;
-            let mut conditions = [Vec::new(), Vec::new()];
-            for (out, m) in conditions.iter_mut().zip([&r.when, &r.unless]) {
-                for (k, v) in m {
-                    let what =
-                        || format!("rule {}: condition on '{}'", i + 1, crate::inert::clip(k));
-                    out.push((k.clone(), compile(&what, v)?));
-                }
-            }
-            let [when, unless] = conditions;
-            rules.push(Rule {
-                msg: r.msg.clone(),
-                regex,
-                when,
-                unless,
-                peer: r.peer.clone(),
-                evidence: r.evidence,
-                ok: r.ok.unwrap_or(false),
-                channel: r.channel.unwrap_or(Channel::Heartbeat),
-                last_heard_ns,
-                event,
-                term: r.term.clone(),
-                role: r.role.clone(),
-                leader: r.leader,
-                self_id: r.self_id.clone(),
-                self_name: r.self_name.clone(),
-                alias,
-            });
-        }
+        let layout = c.layout(&spec)?;
+        let rules = spec
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| c.rule(i, r))
+            .collect::<Result<Vec<Rule>, ProfileError>>()?;
         let mut patterns: Vec<String> = Vec::new();
         let mut by_literal: Vec<Vec<usize>> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
@@ -460,7 +489,7 @@ impl Profile {
             }
         }
         let literals = AhoCorasick::new(&patterns)
-            .map_err(|e| bad(format!("rule literals do not compile: {e}")))?;
+            .map_err(|e| c.bad(format!("rule literals do not compile: {e}")))?;
         Ok(Profile {
             name: spec.name,
             system: spec.system,
@@ -469,7 +498,7 @@ impl Profile {
             rules,
             literals,
             by_literal,
-            compiled_bytes,
+            compiled_bytes: c.compiled_bytes,
         })
     }
 
