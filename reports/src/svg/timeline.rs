@@ -122,82 +122,11 @@ pub fn figure(
                 r##"<rect x="0" y="{y:.1}" width="{width:.1}" height="{row_h:.1}" fill="#fafafa"/>"##
             );
         }
-        super::label(&mut s, x0 - 6.0, y + 13.0, "end", &short(&node.0, 24));
-        // One mark per pixel column and category; the title lists what it stands for.
-        let mut marks: BTreeMap<(i64, &'static str), Vec<&Event>> = BTreeMap::new();
-        for e in evs {
-            let (cat, _) = category(e.kind);
-            marks
-                .entry((scale.x(e.ts_ns).round() as i64, cat))
-                .or_default()
-                .push(e);
-        }
-        for ((x, cat), es) in &marks {
-            used.insert(cat);
-            let color = category(es[0].kind).1;
-            let mut tip = String::new();
-            for e in es.iter().take(4) {
-                let _ = write!(
-                    tip,
-                    "{} {} {}{} ({}); ",
-                    text::time_of_day(e.ts_ns),
-                    e.kind.as_str(),
-                    e.peer.as_ref().map(|p| format!("{p} ")).unwrap_or_default(),
-                    e.detail,
-                    e.origin
-                );
-            }
-            if es.len() > 4 {
-                let _ = write!(tip, "and {} more", es.len() - 4);
-            }
-            let _ = write!(
-                s,
-                r#"<rect x="{:.1}" y="{:.1}" width="3" height="12" fill="{color}"><title>{}</title></rect>"#,
-                *x as f64 - 1.5,
-                y + 3.0,
-                text::html(tip.trim_end_matches("; "))
-            );
-        }
+        node_lane(&mut s, &scale, y, node, evs, &mut used);
         y += row_h;
     }
     super::time_axis(&mut s, t0, t1, scale.x0, scale.x1, y + 4.0);
-    let mut flow = super::Flow {
-        x: 8.0,
-        y: y + 40.0,
-        x0: 8.0,
-        max_x: width - 8.0,
-        line_h: 18.0,
-    };
-    let modes: BTreeSet<Mode> = episodes.iter().map(|e| e.mode).collect();
-    for m in modes {
-        let name = m.to_string();
-        let (lx, ly) = flow.place(30.0 + super::text_width(&name));
-        let _ = write!(
-            s,
-            r#"<rect x="{lx:.1}" y="{:.1}" width="14" height="10" fill="{}"/>"#,
-            ly - 9.0,
-            mode_color(m)
-        );
-        super::label(&mut s, lx + 18.0, ly, "start", &name);
-    }
-    if flow.x > flow.x0 {
-        flow.x = flow.x0;
-        flow.y += flow.line_h;
-    }
-    for e in EventKind::ALL {
-        let (cat, color) = category(e);
-        if !used.remove(cat) {
-            continue;
-        }
-        let (lx, ly) = flow.place(22.0 + super::text_width(cat));
-        let _ = write!(
-            s,
-            r#"<rect x="{lx:.1}" y="{:.1}" width="3" height="12" fill="{color}"/>"#,
-            ly - 10.0
-        );
-        super::label(&mut s, lx + 8.0, ly, "start", cat);
-    }
-    let height = flow.y + 12.0;
+    let height = legend(&mut s, width, y + 40.0, episodes, used);
     let mut s = open(width, height, "incident timeline") + &s;
     s.push_str("</svg>");
     let mut caption = "Episodes (one lane each) and the events of each node on one axis (UTC). Hover over a mark for the event and the file and line it came from.".to_owned();
@@ -214,4 +143,100 @@ pub fn figure(
         caption,
         svg: s,
     }
+}
+
+/// One node's lane: its label, and one mark per pixel column and event category whose title
+/// lists the events it stands for; the categories drawn are added to `used`.
+fn node_lane(
+    s: &mut String,
+    scale: &Scale,
+    y: f64,
+    node: &NodeId,
+    evs: &[&Event],
+    used: &mut BTreeSet<&'static str>,
+) {
+    super::label(s, scale.x0 - 6.0, y + 13.0, "end", &short(&node.0, 24));
+    // One mark per pixel column and category; the title lists what it stands for.
+    let mut marks: BTreeMap<(i64, &'static str), Vec<&Event>> = BTreeMap::new();
+    for e in evs {
+        let (cat, _) = category(e.kind);
+        marks
+            .entry((scale.x(e.ts_ns).round() as i64, cat))
+            .or_default()
+            .push(e);
+    }
+    for ((x, cat), es) in &marks {
+        used.insert(cat);
+        let color = category(es[0].kind).1;
+        let mut tip = String::new();
+        for e in es.iter().take(4) {
+            let _ = write!(
+                tip,
+                "{} {} {}{} ({}); ",
+                text::time_of_day(e.ts_ns),
+                e.kind.as_str(),
+                e.peer.as_ref().map(|p| format!("{p} ")).unwrap_or_default(),
+                e.detail,
+                e.origin
+            );
+        }
+        if es.len() > 4 {
+            let _ = write!(tip, "and {} more", es.len() - 4);
+        }
+        let _ = write!(
+            s,
+            r#"<rect x="{:.1}" y="{:.1}" width="3" height="12" fill="{color}"><title>{}</title></rect>"#,
+            *x as f64 - 1.5,
+            y + 3.0,
+            text::html(tip.trim_end_matches("; "))
+        );
+    }
+}
+
+/// The legend from `top` down: the episodes' modes, then the event categories drawn (`used`);
+/// returns the figure's height.
+fn legend(
+    s: &mut String,
+    width: f64,
+    top: f64,
+    episodes: &[Episode],
+    mut used: BTreeSet<&'static str>,
+) -> f64 {
+    let mut flow = super::Flow {
+        x: 8.0,
+        y: top,
+        x0: 8.0,
+        max_x: width - 8.0,
+        line_h: 18.0,
+    };
+    let modes: BTreeSet<Mode> = episodes.iter().map(|e| e.mode).collect();
+    for m in modes {
+        let name = m.to_string();
+        let (lx, ly) = flow.place(30.0 + super::text_width(&name));
+        let _ = write!(
+            s,
+            r#"<rect x="{lx:.1}" y="{:.1}" width="14" height="10" fill="{}"/>"#,
+            ly - 9.0,
+            mode_color(m)
+        );
+        super::label(s, lx + 18.0, ly, "start", &name);
+    }
+    if flow.x > flow.x0 {
+        flow.x = flow.x0;
+        flow.y += flow.line_h;
+    }
+    for e in EventKind::ALL {
+        let (cat, color) = category(e);
+        if !used.remove(cat) {
+            continue;
+        }
+        let (lx, ly) = flow.place(22.0 + super::text_width(cat));
+        let _ = write!(
+            s,
+            r#"<rect x="{lx:.1}" y="{:.1}" width="3" height="12" fill="{color}"/>"#,
+            ly - 10.0
+        );
+        super::label(s, lx + 8.0, ly, "start", cat);
+    }
+    flow.y + 12.0
 }
