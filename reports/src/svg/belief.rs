@@ -133,25 +133,7 @@ pub fn figure(t: &Timeline, events: &[Event]) -> Option<Figure> {
         }
         match row {
             Row::Role(n) => {
-                super::label(
-                    &mut s,
-                    x0 - 6.0,
-                    y + 15.0,
-                    "end",
-                    &format!("{} role", short(&n.0, 18)),
-                );
-                let v = &roles[n];
-                for (j, (from, name, color)) in v.iter().enumerate() {
-                    let to = v.get(j + 1).map_or(t1, |x| x.0);
-                    let (a, b) = (scale.x(*from), scale.x(to));
-                    let _ = write!(
-                        s,
-                        r#"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="12" fill="{color}"><title>{}</title></rect>"#,
-                        y + 5.0,
-                        (b - a).max(0.8),
-                        text::html(&format!("{n} {name} from {}", text::time_of_day(*from)))
-                    );
-                }
+                role_row(&mut s, &scale, y, n, &roles[n], t1);
             }
             Row::About(o, subj, c) => {
                 super::label(
@@ -170,24 +152,7 @@ pub fn figure(t: &Timeline, events: &[Event]) -> Option<Figure> {
                     row_runs(&mut s, &cells, x0, y + 12.0, cell_w, 6.0);
                 }
                 let evs = &opinions[&(*o, *subj)];
-                let mut open_at: Option<i64> = None;
-                let mut spans: Vec<(i64, i64)> = Vec::new();
-                for e in evs {
-                    match holds(e.kind) {
-                        Some(true) => {
-                            open_at.get_or_insert(e.ts_ns);
-                        }
-                        Some(false) => {
-                            if let Some(a) = open_at.take() {
-                                spans.push((a, e.ts_ns));
-                            }
-                        }
-                        None => {}
-                    }
-                }
-                if let Some(a) = open_at {
-                    spans.push((a, t1));
-                }
+                let spans = held_spans(evs, t1);
                 for (a, b) in spans {
                     let (xa, xb) = (scale.x(a), scale.x(b));
                     let _ = write!(
@@ -202,68 +167,13 @@ pub fn figure(t: &Timeline, events: &[Event]) -> Option<Figure> {
                         ))
                     );
                 }
-                // Point opinions: at most one mark per pixel column and kind.
-                let mut seen: BTreeSet<(i64, &str)> = BTreeSet::new();
-                for e in evs.iter().filter(|e| holds(e.kind).is_none()) {
-                    let x = scale.x(e.ts_ns);
-                    if !seen.insert((x as i64, e.kind.as_str())) {
-                        continue;
-                    }
-                    let _ = write!(
-                        s,
-                        r##"<path d="M{:.1},{:.1} l4,-7 l4,7 z" fill="#212121"><title>{}</title></path>"##,
-                        x - 4.0,
-                        y + 20.0,
-                        text::html(&format!(
-                            "{} {}: {} about {}",
-                            text::time_of_day(e.ts_ns),
-                            e.kind.as_str(),
-                            o,
-                            subj
-                        ))
-                    );
-                }
+                point_marks(&mut s, &scale, y, o, subj, evs);
             }
         }
     }
     let axis_y = top + rows.len() as f64 * row_h + 4.0;
     super::time_axis(&mut s, t0, t1, scale.x0, scale.x1, axis_y);
-    // Legend.
-    let ly = axis_y + 36.0;
-    let mut lx = 8.0;
-    let _ = write!(
-        s,
-        r##"<rect x="{lx}" y="{:.1}" width="22" height="12" fill="url(#belief-hatch)" stroke="#212121"/>"##,
-        ly - 10.0
-    );
-    super::label(&mut s, lx + 28.0, ly, "start", "held the peer down");
-    lx += 150.0;
-    let _ = write!(
-        s,
-        r##"<path d="M{lx},{ly:.1} l4,-7 l4,7 z" fill="#212121"/>"##
-    );
-    super::label(
-        &mut s,
-        lx + 12.0,
-        ly,
-        "start",
-        "suspicion, election or timeout",
-    );
-    lx += 200.0;
-    for (name, color) in [
-        ("leader", "#1e88e5"),
-        ("candidate", "#ffb300"),
-        ("follower", "#cfd8dc"),
-    ] {
-        let _ = write!(
-            s,
-            r#"<rect x="{lx}" y="{:.1}" width="12" height="12" fill="{color}"/>"#,
-            ly - 10.0
-        );
-        super::label(&mut s, lx + 16.0, ly, "start", name);
-        lx += 30.0 + name.len() as f64 * 6.0;
-    }
-    super::state_legend(&mut s, 8.0, ly + 20.0);
+    legend(&mut s, axis_y + 36.0);
     s.push_str("</svg>");
     let mut caption = format!(
         "For each node: the role it believed it had, and for each peer it formed an opinion about, the time it held that peer down (hatched) over what the timeline says on the {main} channel (upper band: the node hears the peer; lower band: the peer hears the node). A hatched span over green bands is a false suspicion; red bands with no hatching are a fault the node never noticed."
@@ -281,4 +191,114 @@ pub fn figure(t: &Timeline, events: &[Event]) -> Option<Figure> {
         caption,
         svg: s,
     })
+}
+
+/// A node's role lane: each role it believed it had, from the line that said so to the next.
+fn role_row(
+    s: &mut String,
+    scale: &Scale,
+    y: f64,
+    n: &NodeId,
+    v: &[(i64, &'static str, &'static str)],
+    t1: i64,
+) {
+    super::label(
+        s,
+        scale.x0 - 6.0,
+        y + 15.0,
+        "end",
+        &format!("{} role", short(&n.0, 18)),
+    );
+    for (j, (from, name, color)) in v.iter().enumerate() {
+        let to = v.get(j + 1).map_or(t1, |x| x.0);
+        let (a, b) = (scale.x(*from), scale.x(to));
+        let _ = write!(
+            s,
+            r#"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="12" fill="{color}"><title>{}</title></rect>"#,
+            y + 5.0,
+            (b - a).max(0.8),
+            text::html(&format!("{n} {name} from {}", text::time_of_day(*from)))
+        );
+    }
+}
+
+/// The spans over which `evs` (one observer's opinions of one subject) held the subject down:
+/// from an opinion that opens such a state to the next that closes it, or to `t1`.
+fn held_spans(evs: &[&Event], t1: i64) -> Vec<(i64, i64)> {
+    let mut open_at: Option<i64> = None;
+    let mut spans: Vec<(i64, i64)> = Vec::new();
+    for e in evs {
+        match holds(e.kind) {
+            Some(true) => {
+                open_at.get_or_insert(e.ts_ns);
+            }
+            Some(false) => {
+                if let Some(a) = open_at.take() {
+                    spans.push((a, e.ts_ns));
+                }
+            }
+            None => {}
+        }
+    }
+    if let Some(a) = open_at {
+        spans.push((a, t1));
+    }
+    spans
+}
+
+/// Point opinions (suspicions, elections, timeouts): at most one mark per pixel column and kind.
+fn point_marks(s: &mut String, scale: &Scale, y: f64, o: &NodeId, subj: &NodeId, evs: &[&Event]) {
+    // Point opinions: at most one mark per pixel column and kind.
+    let mut seen: BTreeSet<(i64, &str)> = BTreeSet::new();
+    for e in evs.iter().filter(|e| holds(e.kind).is_none()) {
+        let x = scale.x(e.ts_ns);
+        if !seen.insert((x as i64, e.kind.as_str())) {
+            continue;
+        }
+        let _ = write!(
+            s,
+            r##"<path d="M{:.1},{:.1} l4,-7 l4,7 z" fill="#212121"><title>{}</title></path>"##,
+            x - 4.0,
+            y + 20.0,
+            text::html(&format!(
+                "{} {}: {} about {}",
+                text::time_of_day(e.ts_ns),
+                e.kind.as_str(),
+                o,
+                subj
+            ))
+        );
+    }
+}
+
+/// The legend at baseline `ly`: hatching, point marks, roles, then the states.
+fn legend(s: &mut String, ly: f64) {
+    let mut lx = 8.0;
+    let _ = write!(
+        s,
+        r##"<rect x="{lx}" y="{:.1}" width="22" height="12" fill="url(#belief-hatch)" stroke="#212121"/>"##,
+        ly - 10.0
+    );
+    super::label(s, lx + 28.0, ly, "start", "held the peer down");
+    lx += 150.0;
+    let _ = write!(
+        s,
+        r##"<path d="M{lx},{ly:.1} l4,-7 l4,7 z" fill="#212121"/>"##
+    );
+    super::label(s, lx + 12.0, ly, "start", "suspicion, election or timeout");
+    lx += 200.0;
+    for (name, color) in [
+        ("leader", "#1e88e5"),
+        ("candidate", "#ffb300"),
+        ("follower", "#cfd8dc"),
+    ] {
+        let _ = write!(
+            s,
+            r#"<rect x="{lx}" y="{:.1}" width="12" height="12" fill="{color}"/>"#,
+            ly - 10.0
+        );
+        super::label(s, lx + 16.0, ly, "start", name);
+        lx += 30.0 + name.len() as f64 * 6.0;
+    }
+    super::state_legend(s, 8.0, ly + 20.0);
 }
