@@ -96,37 +96,13 @@ impl Recorder {
         self.violations += 1;
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn finish(
-        self,
-        scenario: &Scenario,
-        variant: &Variant,
-        settings: &Settings,
-        committed: &[Entry],
-        tails: &[&[Entry]],
-        clients: &[Client],
-        models: &[Box<dyn Model>],
-        faults: &[Fault],
-        sent: u64,
-        dropped: u64,
-    ) -> Outcome {
-        let hosts = scenario.hosts();
-        let name = |h: Host| hosts[h.ix()].to_owned();
-        let end = scenario.end();
-
-        let roles: Vec<RoleChange> = self
-            .changes
-            .iter()
-            .map(|c| RoleChange {
-                t: round_ms(c.t.secs()),
-                node: name(c.node),
-                role: c.role,
-                term: c.term,
-                leader: c.lead.map(name),
-                reason: c.reason,
-            })
-            .collect();
-
+    /// Who led when (from the role changes in time order), the windows with two leaders or
+    /// more, and how many times leadership moved.
+    fn leaderships(
+        &self,
+        name: &dyn Fn(Host) -> String,
+        end: SimTime,
+    ) -> (Vec<Leadership>, Vec<Span>, usize) {
         // Leaderships and dual-leader windows, from the role changes in time order.
         let mut leading: BTreeMap<Host, (SimTime, u64)> = BTreeMap::new();
         let mut leaders = Vec::new();
@@ -183,7 +159,11 @@ impl Recorder {
             });
         }
         leaders.sort_by(|a, b| a.from.total_cmp(&b.from).then(a.node.cmp(&b.node)));
+        (leaders, dual, leader_changes)
+    }
 
+    /// The spans without a committed write for longer than a client waits.
+    fn unavailable(&self, scenario: &Scenario, end: SimTime) -> Vec<Span> {
         // Unavailability: gaps between committed client writes longer than the client timeout
         // (or three write intervals, when writes are rarer than that).
         let w = &scenario.workload;
@@ -202,6 +182,43 @@ impl Recorder {
                 prev = t;
             }
         }
+        unavailable
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn finish(
+        self,
+        scenario: &Scenario,
+        variant: &Variant,
+        settings: &Settings,
+        committed: &[Entry],
+        tails: &[&[Entry]],
+        clients: &[Client],
+        models: &[Box<dyn Model>],
+        faults: &[Fault],
+        sent: u64,
+        dropped: u64,
+    ) -> Outcome {
+        let hosts = scenario.hosts();
+        let name = |h: Host| hosts[h.ix()].to_owned();
+        let end = scenario.end();
+
+        let roles: Vec<RoleChange> = self
+            .changes
+            .iter()
+            .map(|c| RoleChange {
+                t: round_ms(c.t.secs()),
+                node: name(c.node),
+                role: c.role,
+                term: c.term,
+                leader: c.lead.map(name),
+                reason: c.reason,
+            })
+            .collect();
+
+        let (leaders, dual, leader_changes) = self.leaderships(&name, end);
+
+        let unavailable = self.unavailable(scenario, end);
 
         // Detection.
         let raft_horizon = SimTime(settings.tick.0 * (u64::from(settings.election_ticks_max) + 1));
@@ -262,49 +279,7 @@ impl Recorder {
             })
             .collect();
 
-        // Writes.
-        let in_log: BTreeSet<u64> = committed
-            .iter()
-            .map(|e| e.write)
-            .filter(|w| *w != 0)
-            .collect();
-        let held: BTreeSet<u64> = tails
-            .iter()
-            .flat_map(|t| t.iter().map(|e| e.write))
-            .filter(|w| *w != 0 && !in_log.contains(w))
-            .collect();
-        let tally = |acked: &BTreeSet<u64>, fenced: usize| {
-            let durable = acked.iter().filter(|w| in_log.contains(w)).count();
-            let at_risk = acked.iter().filter(|w| held.contains(w)).count();
-            WriteTally {
-                acknowledged: acked.len(),
-                durable,
-                at_risk,
-                lost: acked.len() - durable - at_risk,
-                fenced,
-            }
-        };
-        let union = |f: fn(&Client) -> &BTreeSet<u64>| -> BTreeSet<u64> {
-            clients.iter().flat_map(|c| f(c).iter().copied()).collect()
-        };
-        let attempted = union(|c| &c.attempted).len();
-        let writes = Writes {
-            attempted,
-            timed_out: clients.iter().map(|c| c.timed_out).sum(),
-            majority: tally(
-                &union(|c| &c.acked_majority),
-                clients.iter().map(|c| c.fenced_majority).sum(),
-            ),
-            w1: tally(
-                &union(|c| &c.acked_w1),
-                clients.iter().map(|c| c.fenced_w1).sum(),
-            ),
-        };
-        let reads = Reads {
-            attempted: clients.iter().map(|c| c.reads).sum(),
-            served: clients.iter().map(|c| c.served).sum(),
-            stale: clients.iter().map(|c| c.stale).sum(),
-        };
+        let (writes, reads) = writes_and_reads(committed, tails, clients);
 
         let max_term = self.changes.iter().map(|c| c.term).max().unwrap_or(0);
         let mut settings_text = settings.describe();
@@ -331,6 +306,58 @@ impl Recorder {
             messages: Messages { sent, dropped },
         }
     }
+}
+
+/// What became of the clients' writes (durable, at risk in a log tail, lost, fenced) and reads.
+fn writes_and_reads(
+    committed: &[Entry],
+    tails: &[&[Entry]],
+    clients: &[Client],
+) -> (Writes, Reads) {
+    // Writes.
+    let in_log: BTreeSet<u64> = committed
+        .iter()
+        .map(|e| e.write)
+        .filter(|w| *w != 0)
+        .collect();
+    let held: BTreeSet<u64> = tails
+        .iter()
+        .flat_map(|t| t.iter().map(|e| e.write))
+        .filter(|w| *w != 0 && !in_log.contains(w))
+        .collect();
+    let tally = |acked: &BTreeSet<u64>, fenced: usize| {
+        let durable = acked.iter().filter(|w| in_log.contains(w)).count();
+        let at_risk = acked.iter().filter(|w| held.contains(w)).count();
+        WriteTally {
+            acknowledged: acked.len(),
+            durable,
+            at_risk,
+            lost: acked.len() - durable - at_risk,
+            fenced,
+        }
+    };
+    let union = |f: fn(&Client) -> &BTreeSet<u64>| -> BTreeSet<u64> {
+        clients.iter().flat_map(|c| f(c).iter().copied()).collect()
+    };
+    let attempted = union(|c| &c.attempted).len();
+    let writes = Writes {
+        attempted,
+        timed_out: clients.iter().map(|c| c.timed_out).sum(),
+        majority: tally(
+            &union(|c| &c.acked_majority),
+            clients.iter().map(|c| c.fenced_majority).sum(),
+        ),
+        w1: tally(
+            &union(|c| &c.acked_w1),
+            clients.iter().map(|c| c.fenced_w1).sum(),
+        ),
+    };
+    let reads = Reads {
+        attempted: clients.iter().map(|c| c.reads).sum(),
+        served: clients.iter().map(|c| c.served).sum(),
+        stale: clients.iter().map(|c| c.stale).sum(),
+    };
+    (writes, reads)
 }
 
 /// The pairs a phase's faults touch (either way), and their members.
