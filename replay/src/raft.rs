@@ -662,9 +662,51 @@ impl Node {
 
     /// Handles a message from another member.
     pub(crate) fn step(&mut self, ctx: &mut Ctx, s: &Settings, from: Host, m: RaftMsg) {
+        if !self.at_term_of(ctx, s, from, &m) {
+            return;
+        }
+        match m {
+            RaftMsg::Vote {
+                term,
+                pre,
+                last_index,
+                last_term,
+            } => self.on_vote(ctx, from, term, pre, (last_index, last_term)),
+            RaftMsg::VoteResp { pre, reject, .. } => self.on_vote_resp(ctx, s, from, pre, reject),
+            RaftMsg::App {
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+                ..
+            } => self.on_append(ctx, s, from, (prev_index, prev_term), &entries, commit),
+            RaftMsg::Heartbeat { commit, round, .. } => {
+                self.follow(ctx, s, from);
+                if self.role != Role::Follower {
+                    return;
+                }
+                let c = commit.min(self.log.last());
+                self.commit_to(ctx, c);
+                let term = self.term;
+                self.send(ctx, from, RaftMsg::HeartbeatResp { term, round });
+            }
+            RaftMsg::AppResp {
+                reject,
+                index,
+                hint,
+                ..
+            } => self.on_append_resp(ctx, s, from, reject, index, hint),
+            RaftMsg::HeartbeatResp { round, .. } => self.on_heartbeat_resp(ctx, s, from, round),
+        }
+    }
+
+    /// Brings this member to the term of `m` when it is newer (unless a leader lease holds a
+    /// vote off); answers a message from an older term where the protocol asks to. Whether `m`
+    /// is then handled.
+    fn at_term_of(&mut self, ctx: &mut Ctx, s: &Settings, from: Host, m: &RaftMsg) -> bool {
         let mt = m.term();
         if mt > self.term {
-            if let RaftMsg::Vote { .. } = m {
+            if let RaftMsg::Vote { .. } = *m {
                 let elapsed = if self.role == Role::Leader {
                     self.election_elapsed
                 } else {
@@ -672,10 +714,10 @@ impl Node {
                 };
                 let in_lease = s.checkquorum && self.lead.is_some() && elapsed < s.election_ticks;
                 if in_lease {
-                    return;
+                    return false;
                 }
             }
-            match m {
+            match *m {
                 RaftMsg::Vote { pre: true, .. } => {}
                 RaftMsg::VoteResp {
                     pre: true,
@@ -688,7 +730,7 @@ impl Node {
                 _ => self.become_follower(ctx, s, mt, None, "higher term"),
             }
         } else if mt < self.term {
-            match m {
+            match *m {
                 RaftMsg::App { .. } | RaftMsg::Heartbeat { .. } if s.checkquorum || s.prevote => {
                     // Tell a stale leader about the newer term, so it steps down.
                     self.accept(ctx, from, 0);
@@ -707,153 +749,154 @@ impl Node {
                 }
                 _ => {}
             }
+            return false;
+        }
+        true
+    }
+
+    fn on_vote(
+        &mut self,
+        ctx: &mut Ctx,
+        from: Host,
+        term: u64,
+        pre: bool,
+        (last_index, last_term): (u64, u64),
+    ) {
+        let can_vote = self.vote == Some(from)
+            || (self.vote.is_none() && self.lead.is_none())
+            || (pre && term > self.term);
+        let grant = can_vote && self.log.up_to_date(last_index, last_term, &ctx.committed);
+        // A grant answers at the candidate's term, a refusal at ours.
+        let term = if grant { term } else { self.term };
+        let reject = !grant;
+        self.send(ctx, from, RaftMsg::VoteResp { term, pre, reject });
+        if grant && !pre {
+            self.reset_at = ctx.now;
+            self.vote = Some(from);
+        }
+    }
+
+    fn on_vote_resp(&mut self, ctx: &mut Ctx, s: &Settings, from: Host, pre: bool, reject: bool) {
+        let mine = match self.role {
+            Role::PreCandidate => pre,
+            Role::Candidate => !pre,
+            _ => false,
+        };
+        if !mine {
             return;
         }
-        match m {
-            RaftMsg::Vote {
+        self.tally(from, !reject);
+        if self.won(s) {
+            if pre {
+                self.campaign(ctx, s, false);
+            } else {
+                self.become_leader(ctx, s, "won election");
+            }
+        } else if self.lost(s) {
+            let term = self.term;
+            self.become_follower(ctx, s, term, None, "lost election");
+        }
+    }
+
+    fn on_append(
+        &mut self,
+        ctx: &mut Ctx,
+        s: &Settings,
+        from: Host,
+        (prev_index, prev_term): (u64, u64),
+        entries: &[Entry],
+        commit: u64,
+    ) {
+        self.follow(ctx, s, from);
+        if self.role != Role::Follower {
+            return;
+        }
+        let term = self.term;
+        if prev_index < self.commit {
+            let index = self.commit;
+            self.accept(ctx, from, index);
+            return;
+        }
+        if self.log.term(prev_index, &ctx.committed) == Some(prev_term) {
+            let last = self.log.append_after(prev_index, entries, &ctx.committed);
+            self.commit_to(ctx, commit.min(last));
+            self.accept(ctx, from, last);
+        } else {
+            let hint = self.log.last();
+            let m = RaftMsg::AppResp {
                 term,
-                pre,
-                last_index,
-                last_term,
-            } => {
-                let can_vote = self.vote == Some(from)
-                    || (self.vote.is_none() && self.lead.is_none())
-                    || (pre && term > self.term);
-                let grant = can_vote && self.log.up_to_date(last_index, last_term, &ctx.committed);
-                // A grant answers at the candidate's term, a refusal at ours.
-                let term = if grant { term } else { self.term };
-                let reject = !grant;
-                self.send(ctx, from, RaftMsg::VoteResp { term, pre, reject });
-                if grant && !pre {
-                    self.reset_at = ctx.now;
-                    self.vote = Some(from);
-                }
-            }
-            RaftMsg::VoteResp { pre, reject, .. } => {
-                let mine = match self.role {
-                    Role::PreCandidate => pre,
-                    Role::Candidate => !pre,
-                    _ => false,
-                };
-                if !mine {
-                    return;
-                }
-                self.tally(from, !reject);
-                if self.won(s) {
-                    if pre {
-                        self.campaign(ctx, s, false);
-                    } else {
-                        self.become_leader(ctx, s, "won election");
-                    }
-                } else if self.lost(s) {
-                    let term = self.term;
-                    self.become_follower(ctx, s, term, None, "lost election");
-                }
-            }
-            RaftMsg::App {
-                prev_index,
-                prev_term,
-                entries,
-                commit,
-                ..
-            } => {
-                self.follow(ctx, s, from);
-                if self.role != Role::Follower {
-                    return;
-                }
-                let term = self.term;
-                if prev_index < self.commit {
-                    let index = self.commit;
-                    self.accept(ctx, from, index);
-                    return;
-                }
-                if self.log.term(prev_index, &ctx.committed) == Some(prev_term) {
-                    let last = self.log.append_after(prev_index, &entries, &ctx.committed);
-                    self.commit_to(ctx, commit.min(last));
-                    self.accept(ctx, from, last);
-                } else {
-                    let hint = self.log.last();
-                    let m = RaftMsg::AppResp {
-                        term,
-                        reject: true,
-                        index: prev_index,
-                        hint,
-                    };
-                    self.send(ctx, from, m);
-                }
-            }
-            RaftMsg::Heartbeat { commit, round, .. } => {
-                self.follow(ctx, s, from);
-                if self.role != Role::Follower {
-                    return;
-                }
-                let c = commit.min(self.log.last());
-                self.commit_to(ctx, c);
-                let term = self.term;
-                self.send(ctx, from, RaftMsg::HeartbeatResp { term, round });
-            }
-            RaftMsg::AppResp {
-                reject,
-                index,
+                reject: true,
+                index: prev_index,
                 hint,
-                ..
-            } => {
-                if self.role != Role::Leader {
-                    return;
-                }
-                let p = from.ix();
-                self.active[p] = true;
-                self.heard[p] = ctx.now;
-                if reject {
-                    // Step back from the refused position (etcd's MaybeDecrTo); a refusal of a
-                    // position already matched is stale.
-                    if index <= self.matched[p] {
-                        return;
-                    }
-                    self.next[p] = index.min(hint + 1).max(self.matched[p] + 1).max(1);
-                    self.send_append(ctx, from);
-                } else {
-                    if index > self.matched[p] {
-                        if self.matched[p] <= self.commit && index > self.commit {
-                            self.above_commit += 1;
-                        }
-                        self.matched[p] = index;
-                        self.maybe_commit(ctx, s);
-                    }
-                    self.next[p] = self.next[p].max(index + 1);
-                    if self.next[p] <= self.log.last() {
-                        self.send_append(ctx, from);
-                    }
-                }
+            };
+            self.send(ctx, from, m);
+        }
+    }
+
+    fn on_append_resp(
+        &mut self,
+        ctx: &mut Ctx,
+        s: &Settings,
+        from: Host,
+        reject: bool,
+        index: u64,
+        hint: u64,
+    ) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let p = from.ix();
+        self.active[p] = true;
+        self.heard[p] = ctx.now;
+        if reject {
+            // Step back from the refused position (etcd's MaybeDecrTo); a refusal of a
+            // position already matched is stale.
+            if index <= self.matched[p] {
+                return;
             }
-            RaftMsg::HeartbeatResp { round, .. } => {
-                if self.role != Role::Leader {
-                    return;
+            self.next[p] = index.min(hint + 1).max(self.matched[p] + 1).max(1);
+            self.send_append(ctx, from);
+        } else {
+            if index > self.matched[p] {
+                if self.matched[p] <= self.commit && index > self.commit {
+                    self.above_commit += 1;
                 }
-                let p = from.ix();
-                self.active[p] = true;
-                self.heard[p] = ctx.now;
-                if self.matched[p] < self.log.last() && self.next[p] > self.log.last() {
-                    // Everything was sent and not all acknowledged: resend from the match.
-                    self.next[p] = self.matched[p] + 1;
-                    self.send_append(ctx, from);
-                }
-                let old = self.acked_round[p];
-                if round > old {
-                    self.acked_round[p] = round;
-                    let mut any = false;
-                    for r in self
-                        .reads
-                        .iter_mut()
-                        .filter(|r| r.round > old && r.round <= round)
-                    {
-                        r.acks += 1;
-                        any = true;
-                    }
-                    if any {
-                        self.serve_confirmed_reads(ctx, s);
-                    }
-                }
+                self.matched[p] = index;
+                self.maybe_commit(ctx, s);
+            }
+            self.next[p] = self.next[p].max(index + 1);
+            if self.next[p] <= self.log.last() {
+                self.send_append(ctx, from);
+            }
+        }
+    }
+
+    fn on_heartbeat_resp(&mut self, ctx: &mut Ctx, s: &Settings, from: Host, round: u64) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let p = from.ix();
+        self.active[p] = true;
+        self.heard[p] = ctx.now;
+        if self.matched[p] < self.log.last() && self.next[p] > self.log.last() {
+            // Everything was sent and not all acknowledged: resend from the match.
+            self.next[p] = self.matched[p] + 1;
+            self.send_append(ctx, from);
+        }
+        let old = self.acked_round[p];
+        if round > old {
+            self.acked_round[p] = round;
+            let mut any = false;
+            for r in self
+                .reads
+                .iter_mut()
+                .filter(|r| r.round > old && r.round <= round)
+            {
+                r.acks += 1;
+                any = true;
+            }
+            if any {
+                self.serve_confirmed_reads(ctx, s);
             }
         }
     }
