@@ -16,8 +16,6 @@ pub(crate) fn run(
     mut command: clap::Command,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut command, "rift", &mut script);
-    out.write_all(&script)?;
+    clap_complete::generate(args.shell, &mut command, "rift", out);
     Ok(())
 }

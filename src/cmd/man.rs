@@ -16,9 +16,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: &Args, command: clap::Command, out: &mut dyn Write) -> anyhow::Result<()> {
     let Some(dir) = &args.dir else {
-        let mut page = Vec::new();
-        clap_mangen::Man::new(command).render(&mut page)?;
-        out.write_all(&page)?;
+        clap_mangen::Man::new(command).render(out)?;
         return Ok(());
     };
     std::fs::create_dir_all(dir)
