@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rift_classify::{Options, classify};
-use rift_ingest::{Export, NoProgress, ReadOptions};
+use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 use rift_reach::TimelineBuilder;
 
 /// One fuzz target: its name and the function it runs on each input.
@@ -260,13 +260,11 @@ fn export_with(files: &[(&str, &[u8])], log_profile: Option<&str>) {
         log_profile: log_profile.map(str::to_owned),
         ..ReadOptions::default()
     };
-    let Ok(export) = Export::open(&root, &options) else {
+    let Ok(export) = IncidentFolder::open(&root, &options) else {
         return;
     };
     let mut builder = TimelineBuilder::new();
-    let Ok(report) = export.stream(&NoProgress, &mut |df| {
-        builder.add(&df).map_err(|e| e.to_string())
-    }) else {
+    let Ok(report) = export.stream(&NoProgress, &mut |df| Ok(builder.add(&df)?)) else {
         return;
     };
     for file in &report.accounting.files {

@@ -6,25 +6,12 @@ use polars::prelude::*;
 
 use crate::config::{IncidentConfig, SourceKind};
 use crate::error::Error;
-use crate::export::NoProgress;
 use crate::inert;
 use crate::input::{self, Line};
 use crate::parquet;
+use crate::progress::NoProgress;
 use crate::row::Format;
-use crate::source::columns;
-
-/// One file of an export.
-#[derive(Clone, Debug)]
-pub(crate) struct FileEntry {
-    /// Path relative to the export folder, with `/` separators.
-    pub(crate) rel: String,
-    pub(crate) path: PathBuf,
-    pub(crate) kind: SourceKind,
-    pub(crate) format: Option<Format>,
-    pub(crate) size: u64,
-    /// Why the file cannot be read, when it cannot (it is then of kind `Unknown`).
-    pub(crate) unreadable: Option<String>,
-}
+use crate::source::{self, Candidate, FileEntry};
 
 /// One entry found under an export folder: a readable file and its size, or why it cannot be read.
 pub(crate) type Found = (String, PathBuf, Result<u64, String>);
@@ -199,49 +186,6 @@ fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
     }
 }
 
-/// Tells what a file holds from its name and columns.
-fn detect(name: &str, format: Option<Format>, cols: &[String]) -> SourceKind {
-    let has = |names: &[&str]| cols.iter().any(|c| names.contains(&c.as_str()));
-    if name == "incident.toml" {
-        return SourceKind::Config;
-    }
-    if name.ends_with(".log") || name.contains(".log.") || name.ends_with(".txt") {
-        return SourceKind::Log;
-    }
-    if name.ends_with(".prom") || name.ends_with(".prom.txt") {
-        return SourceKind::Metrics;
-    }
-    if format.is_none() {
-        return SourceKind::Unknown;
-    }
-    if has(&["member_id", "peer_url", "client_url"])
-        || name.starts_with("members")
-        || name.starts_with("nodes")
-    {
-        return SourceKind::Members;
-    }
-    if has(&["metric", "__name__"]) && has(&["value"]) {
-        return SourceKind::Metrics;
-    }
-    if has(columns::SENT)
-        || has(columns::RECEIVED)
-        || has(columns::ACKED)
-        || has(columns::DELIVERED)
-    {
-        return SourceKind::Counters;
-    }
-    if has(&["op", "operation"]) || name.starts_with("client") {
-        return SourceKind::Client;
-    }
-    if name.starts_with("health") || has(&["http_status", "healthy", "health"]) {
-        return SourceKind::Health;
-    }
-    if name.starts_with("probe") {
-        return SourceKind::Probe;
-    }
-    SourceKind::Unknown
-}
-
 /// Lists and classifies the files of an export.
 pub(crate) fn discover(
     root: &Path,
@@ -282,15 +226,17 @@ pub(crate) fn discover(
         }
         let kind = match config.source(&rel).and_then(|s| s.kind) {
             Some(kind) => kind,
-            None if format == Some(Format::Ndjson) && crate::metrics::is_query_json(&path) => {
-                SourceKind::Metrics
-            }
             None => {
                 let cols = match format {
                     Some(f) if name != "incident.toml" && size > 0 => sniff_columns(&path, f)?,
                     _ => Vec::new(),
                 };
-                detect(&name, format, &cols)
+                source::recognise(&Candidate {
+                    name: &name,
+                    path: &path,
+                    format,
+                    columns: &cols,
+                })
             }
         };
         out.push(FileEntry {
@@ -311,6 +257,15 @@ mod tests {
 
     fn cols(s: &str) -> Vec<String> {
         s.split(',').map(str::to_owned).collect()
+    }
+
+    fn detect(name: &str, format: Option<Format>, columns: &[String]) -> SourceKind {
+        source::recognise(&Candidate {
+            name,
+            path: Path::new(name),
+            format,
+            columns,
+        })
     }
 
     #[test]

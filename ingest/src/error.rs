@@ -9,13 +9,13 @@ use std::path::PathBuf;
 pub enum Error {
     /// The export folder does not exist or is not a folder.
     #[error("incident export '{}' not found: pass the folder that holds the exported files", path.display())]
-    MissingExport {
+    MissingFolder {
         /// The path given.
         path: PathBuf,
     },
     /// The export folder holds no file rift can read.
     #[error("incident export '{}' holds no files: expected counters, probe or members tables (see `rift ingest --help`)", path.display())]
-    EmptyExport {
+    EmptyFolder {
         /// The folder.
         path: PathBuf,
     },
@@ -109,10 +109,14 @@ pub enum Error {
     /// A log profile is malformed, or a profile named in settings does not exist.
     #[error("{0}")]
     BadProfile(String),
-    /// The sink that receives observation batches failed.
+    /// The sink that receives observation batches failed; its error is the source.
     #[error("{0}")]
-    Sink(String),
+    Sink(#[source] SinkError),
 }
+
+/// What the callback of [`crate::IncidentFolder::stream`] returns when it cannot take a batch:
+/// its own error, kept whole so that the caller can tell what failed (`downcast_ref`).
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 
 impl Error {
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {

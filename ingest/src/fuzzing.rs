@@ -2,7 +2,7 @@
 //! one file — the line reader and a log profile, the CSV and NDJSON table readers, the Prometheus
 //! text and `query_range` readers — without discovery, pairing, tables or a timeline, so that a
 //! fuzzer runs tens of thousands of inputs a second through the code that touches the bytes.
-//! The pipeline targets run the same readers inside `Export::stream`, much more slowly.
+//! The pipeline targets run the same readers inside `IncidentFolder::stream`, much more slowly.
 //!
 //! Each function returns normally whatever the file holds (an error is an answer) and panics
 //! only when the reader breaks its own accounting: a line neither used nor skipped, or counted
@@ -13,8 +13,8 @@ use std::path::Path;
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::config::SourceKind;
-use crate::export::NoProgress;
 use crate::logs::read::{LogSettings, read_log};
+use crate::progress::NoProgress;
 use crate::row::{Fields, Format, RowSink, read_table};
 
 fn skipped(account: &FileAccount) -> u64 {

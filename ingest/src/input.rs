@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Error;
-use crate::export::Progress;
+use crate::progress::Progress;
 
 /// How a file is compressed, told by its magic bytes (falling back to its extension).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -299,7 +299,7 @@ pub(crate) fn read_all(path: &Path, progress: &dyn Progress) -> Result<Vec<u8>, 
 
 /// The first bytes of a file, decompressed: what sniffing looks at, never more than `max`.
 pub(crate) fn head(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
-    let r = open(path, &crate::export::NoProgress)?;
+    let r = open(path, &crate::progress::NoProgress)?;
     let mut buf = Vec::new();
     r.take(max)
         .read_to_end(&mut buf)

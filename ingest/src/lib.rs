@@ -15,13 +15,13 @@
 //!
 //! Every input line is either used or counted as skipped with a reason ([`Accounting`]).
 //! Observations are produced in batches so that an export of tens of millions of rows is read
-//! with bounded memory: [`Export::stream`] hands each batch to a callback, [`Export::read`]
+//! with bounded memory: [`IncidentFolder::stream`] hands each batch to a callback, [`IncidentFolder::read`]
 //! collects them into one table.
 //!
 //! ```no_run
-//! use rift_ingest::{Export, ReadOptions};
+//! use rift_ingest::{IncidentFolder, ReadOptions};
 //!
-//! let export = Export::open("examples/asymmetric-leader".as_ref(), &ReadOptions::default())?;
+//! let export = IncidentFolder::open("examples/asymmetric-leader".as_ref(), &ReadOptions::default())?;
 //! let ingested = export.read(&rift_ingest::NoProgress)?;
 //! println!("{} observations from {} files", ingested.observations.height(),
 //!          ingested.accounting.files.len());
@@ -37,7 +37,7 @@ mod clock;
 mod config;
 mod discover;
 mod error;
-mod export;
+mod folder;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inert;
@@ -49,17 +49,19 @@ pub mod model;
 mod nodes;
 pub mod output;
 mod parquet;
+mod progress;
 mod row;
 mod source;
 mod table;
+mod tally;
 mod time;
 
 pub use accounting::{Accounting, FileAccount, SkipReason};
 pub use config::{IncidentConfig, LogsConfig, SourceKind};
-pub use error::Error;
-pub use export::{
-    ClockSkew, DEFAULT_MAX_NODES, Export, Ingested, MAX_PROFILE_FILES, NoProgress, Progress,
-    ReadOptions, SkewEvidence, StreamReport, Summary,
+pub use error::{Error, SinkError};
+pub use folder::{
+    ClockSkew, DEFAULT_MAX_NODES, IncidentFolder, Ingested, MAX_PROFILE_FILES, NoProgress,
+    Progress, ReadOptions, SkewEvidence, StreamReport, Summary,
 };
 pub use input::decoding_untrusted;
 pub use logs::{Profile, ProfileError, builtin as builtin_profiles};

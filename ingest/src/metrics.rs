@@ -27,12 +27,12 @@ use serde::Serialize;
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::error::Error;
-use crate::export::Progress;
 use crate::inert;
 use crate::input;
 use crate::input::Line;
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
+use crate::progress::Progress;
 use crate::row::{Fields, RowSink, find_column};
 use crate::source::columns::{self, TsColumn};
 use crate::time::{TsError, epoch_in_unit, read_ts};
@@ -431,7 +431,7 @@ pub(crate) fn read_query_json(
 
 /// Whether the file decompresses to more than `limit` bytes (an end of input seen at the limit).
 fn de_read_past(path: &Path, limit: u64) -> bool {
-    input::open(path, &crate::export::NoProgress).is_ok_and(|r| {
+    input::open(path, &crate::progress::NoProgress).is_ok_and(|r| {
         std::io::copy(&mut std::io::Read::take(r, limit + 1), &mut std::io::sink())
             .is_ok_and(|n| n > limit)
     })
@@ -1274,7 +1274,7 @@ pub(crate) fn interpret(
 
 /// True when a JSON file looks like a Prometheus API response (sniffed from its start).
 pub(crate) fn is_query_json(path: &Path) -> bool {
-    let Ok(mut r) = input::open(path, &crate::export::NoProgress) else {
+    let Ok(mut r) = input::open(path, &crate::progress::NoProgress) else {
         return false;
     };
     let mut head = vec![0u8; 4096];

@@ -11,8 +11,8 @@ use std::path::Path;
 use polars_buffer::Buffer;
 
 use crate::error::Error;
-use crate::export::Progress;
 use crate::input;
+use crate::progress::Progress;
 
 /// Reads a Parquet file whole and checks it (see [`check`]). A file that does not start with the
 /// Parquet marker is refused before it is read whole, so a file of zeros under a `.parquet` name

@@ -7,10 +7,10 @@ use polars::prelude::*;
 
 use crate::accounting::SkipReason;
 use crate::error::Error;
-use crate::export::Progress;
 use crate::inert;
 use crate::input::{self, Line};
 use crate::parquet;
+use crate::progress::Progress;
 
 /// A table file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -98,7 +98,7 @@ struct Extent {
 /// Folds observation batches into per-window counts, then into a [`Timeline`].
 ///
 /// Memory is about 8 bytes per (series, window) that has evidence, whatever the number of input
-/// rows, so batches can be streamed from [`rift_ingest::Export::stream`].
+/// rows, so batches can be streamed from [`rift_ingest::IncidentFolder::stream`].
 pub struct TimelineBuilder {
     window_ns: i64,
     fill_ns: i64,
@@ -517,7 +517,7 @@ struct Batch {
 
 impl Batch {
     /// Casts each column to its documented type (a no-op for batches from
-    /// [`rift_ingest::Export::stream`]) and reads it out.
+    /// [`rift_ingest::IncidentFolder::stream`]) and reads it out.
     fn new(df: &DataFrame) -> Result<Self, Error> {
         let schema = observations_schema();
         let bad = |column: &str, e: PolarsError| Error::BadColumn {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rift_ingest::model::{Channel, Event};
 use rift_ingest::{
-    Accounting, DurationError, Export, Invariants, ReadOptions, parse_duration, parse_ts,
+    Accounting, DurationError, IncidentFolder, Invariants, ReadOptions, parse_duration, parse_ts,
 };
 use rift_reach::export::{Exporter, View, dot::Dot, json::Json, matrix::Matrix, text::Text};
 use rift_reach::{Thresholds, Timeline, TimelineBuilder, Trail, WindowIdx};
@@ -152,7 +152,7 @@ fn window_at(t: &Timeline, at: &str) -> Result<WindowIdx, UsageError> {
 /// What reading an export gave: the timeline, its trail, the export's events, what became of
 /// every input line, and the invariants its metrics carry.
 pub(crate) struct Built {
-    pub(crate) export: Export,
+    pub(crate) export: IncidentFolder,
     pub(crate) timeline: Timeline,
     pub(crate) trail: Trail,
     pub(crate) events: Vec<Event>,
@@ -170,7 +170,7 @@ pub(crate) fn build(dir: &Path, args: &TimelineArgs) -> anyhow::Result<Built> {
         ))
         .into());
     }
-    let export = Export::open(dir, &args.logs.read_options())?;
+    let export = IncidentFolder::open(dir, &args.logs.read_options())?;
     let mut builder = TimelineBuilder::new()
         .window_ns(args.window)
         .fill_ns(args.fill)
@@ -179,22 +179,11 @@ pub(crate) fn build(dir: &Path, args: &TimelineArgs) -> anyhow::Result<Built> {
             down: args.down,
         });
     let bar = Bar::new();
-    // The timeline's own error (a span beyond its limits) is kept as it is, so that it counts
-    // as the input's fault.
-    let mut failed: Option<rift_reach::Error> = None;
-    let report = export.stream(&bar, &mut |df| {
-        builder.add(&df).map_err(|e| {
-            let shown = e.to_string();
-            failed = Some(e);
-            shown
-        })
-    });
-    let report = match (report, failed) {
-        (Err(_), Some(e)) => {
-            return Err(anyhow::Error::new(e).context(format!("reading '{}'", dir.display())));
-        }
-        (report, _) => report.with_context(|| format!("reading '{}'", dir.display()))?,
-    };
+    // The timeline's own error (a span beyond its limits) reaches the caller whole, as the
+    // source of the read's error, so that it counts as the input's fault.
+    let report = export
+        .stream(&bar, &mut |df| Ok(builder.add(&df)?))
+        .with_context(|| format!("reading '{}'", dir.display()))?;
     let (timeline, trail) = builder.finish_traced();
     if timeline.windows == 0 {
         return Err(NoEvidence(dir.display().to_string()).into());

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use rift_ingest::inert::escape;
-use rift_ingest::{Accounting, Export, Invariants, Summary, format_ts};
+use rift_ingest::{Accounting, IncidentFolder, Invariants, Summary, format_ts};
 
 use crate::progress::Bar;
 
@@ -25,7 +25,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
-    let export = Export::open(&args.dir, &args.logs.read_options())?;
+    let export = IncidentFolder::open(&args.dir, &args.logs.read_options())?;
     let bar = Bar::new();
     let report = match &args.output {
         Some(path) => export

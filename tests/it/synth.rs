@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use rift_classify::{Classification, EdgeDirection, Options, classify};
-use rift_ingest::{Export, NoProgress, ReadOptions};
+use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 use rift_reach::TimelineBuilder;
 use rift_replay::Seed;
 use rift_replay::synth::{MODES, Service, SynthOptions, Truth, random_scenario, synth_with};
@@ -27,12 +27,11 @@ use crate::{rift, stderr, stdout};
 /// Classifies an export with the defaults of `rift classify` (1 s windows, 5 s fill, up ≥ 0.9,
 /// down ≤ 0.1, the default classifier options).
 fn classify_export(dir: &Path) -> Classification {
-    let export = Export::open(dir, &ReadOptions::default()).expect("the synthetic export opens");
+    let export =
+        IncidentFolder::open(dir, &ReadOptions::default()).expect("the synthetic export opens");
     let mut builder = TimelineBuilder::new();
     let report = export
-        .stream(&NoProgress, &mut |df| {
-            builder.add(&df).map_err(|e| e.to_string())
-        })
+        .stream(&NoProgress, &mut |df| Ok(builder.add(&df)?))
         .expect("the synthetic export reads");
     let (timeline, trail) = builder.finish_traced();
     classify(

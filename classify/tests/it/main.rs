@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rift_classify::{Classification, Options, classify};
 use rift_ingest::model::Event;
-use rift_ingest::{Export, NoProgress, ReadOptions};
+use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 use rift_reach::TimelineBuilder;
 
 /// The repository root.
@@ -25,12 +25,10 @@ pub(crate) fn classify_dir(dir: &Path) -> (Classification, Vec<Event>) {
 
 /// Reads an export and classifies it with `options`.
 pub(crate) fn classify_dir_with(dir: &Path, options: &Options) -> (Classification, Vec<Event>) {
-    let export = Export::open(dir, &ReadOptions::default()).expect("export opens");
+    let export = IncidentFolder::open(dir, &ReadOptions::default()).expect("export opens");
     let mut builder = TimelineBuilder::new();
     let report = export
-        .stream(&NoProgress, &mut |df| {
-            builder.add(&df).map_err(|e| e.to_string())
-        })
+        .stream(&NoProgress, &mut |df| Ok(builder.add(&df)?))
         .expect("export reads");
     let (timeline, trail) = builder.finish_traced();
     let c = classify(&timeline, Some(&trail), &report.event_rows, options);

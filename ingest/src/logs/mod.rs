@@ -30,6 +30,19 @@ pub(crate) struct LogFile {
     pub(crate) lines: Vec<Pending>,
 }
 
+/// Which profile reads each log file, and the year for timestamps without one.
+pub(crate) struct LogPlan {
+    pub(crate) chosen: Vec<Option<usize>>,
+    pub(crate) why: Vec<String>,
+    pub(crate) year: Option<i32>,
+}
+
+impl LogPlan {
+    pub(crate) fn profile_for(&self, file: usize) -> Option<usize> {
+        self.chosen[file]
+    }
+}
+
 /// The node a log file belongs to when `incident.toml` does not say: the file name up to its
 /// first dot (`logs/n1.stderr.log` → `n1`).
 pub(crate) fn node_of_file(rel: &str) -> String {

@@ -7,11 +7,11 @@ use serde_json::Value;
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::error::Error;
-use crate::export::Progress;
 use crate::inert;
 use crate::input::{self, Line};
 use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule};
 use crate::model::{Channel, EventKind};
+use crate::progress::Progress;
 use crate::time::{TsError, in_window, read_ts};
 
 /// Lines read from the start of a file to tell its profile.
@@ -201,7 +201,10 @@ pub(crate) struct Sniffed {
 pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error> {
     // A bounded prefix, read through without holding more than a line: a long first line is
     // read past (not held) to reach the lines after it.
-    let r = std::io::Read::take(input::open(path, &crate::export::NoProgress)?, SNIFF_BYTES);
+    let r = std::io::Read::take(
+        input::open(path, &crate::progress::NoProgress)?,
+        SNIFF_BYTES,
+    );
     let mut reader = input::Lines::new(std::io::BufReader::new(r));
     let mut lines = Vec::new();
     while let Some(line) = reader.next_line().map_err(|e| Error::io(path, e))? {

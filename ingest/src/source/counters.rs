@@ -15,12 +15,56 @@ use rustc_hash::FxHashMap;
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::clock::{self, ClockSkew, SkewEvidence};
+use crate::config::SourceKind;
 use crate::error::Error;
 use crate::intern::Interner;
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, ObservationRow};
 use crate::nodes::NodeResolver;
-use crate::row::{self, Fields, Format, RowSink, find_column};
+use crate::row::{self, Fields, Format, RowSink, find_column, read_table};
 use crate::source::columns::{self, TsColumn};
+use crate::source::{Candidate, Reading, Source, empty_table, note_empty};
+
+/// Counters tables. Their rows wait in [`Reading::pairs`] until every file is read: a direction
+/// is measured by pairing what its sender counted with what its receiver counted.
+pub(crate) struct Counters;
+
+impl Source for Counters {
+    fn kinds(&self) -> &'static [SourceKind] {
+        &[SourceKind::Counters]
+    }
+
+    fn by_columns(&self, file: &Candidate<'_>) -> Option<SourceKind> {
+        (file.has(columns::SENT)
+            || file.has(columns::RECEIVED)
+            || file.has(columns::ACKED)
+            || file.has(columns::DELIVERED))
+        .then_some(SourceKind::Counters)
+    }
+
+    fn read(&self, files: &[usize], reading: &mut Reading<'_>) -> Result<(), Error> {
+        let defaults = &reading.config.counters;
+        for &i in files {
+            let (f, format) = reading.table(i)?;
+            let spec = reading.spec(i);
+            let settings = CountersSettings {
+                name: f.rel.clone(),
+                format,
+                channel: spec.and_then(|s| s.channel),
+                default_channel: defaults.channel.unwrap_or(Channel::Heartbeat),
+                cumulative: spec.and_then(|s| s.cumulative).or(defaults.cumulative),
+                columns: reading.columns_of(i),
+            };
+            let acc = &mut reading.accounts[i];
+            let mut file = CountersFile::new(&mut reading.pairs, &reading.resolver, acc, settings);
+            let empty = empty_table(read_table(&f.path, format, &mut file, reading.progress))?;
+            let (file, restarts) = file.finish()?;
+            note_empty(acc, empty);
+            reading.counter_files.push((file, i));
+            reading.events.extend(restarts);
+        }
+        Ok(())
+    }
+}
 use crate::time::{format_duration, format_ts};
 
 const HAS_SENT: u8 = 1;

@@ -4,10 +4,40 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::accounting::{FileAccount, SkipReason};
+use crate::config::SourceKind;
+use crate::error::Error;
 use crate::inert;
 use crate::nodes::NodeResolver;
-use crate::row::{self, Fields, RowSink, find_column};
-use crate::source::columns;
+use crate::row::{self, Fields, RowSink, find_column, read_table};
+use crate::source::{Candidate, Reading, Source, columns, empty_table, note_empty};
+
+/// Members tables: read before every other file, so that all of them name nodes alike.
+pub(crate) struct Members;
+
+impl Source for Members {
+    fn kinds(&self) -> &'static [SourceKind] {
+        &[SourceKind::Members]
+    }
+
+    fn by_columns(&self, file: &Candidate<'_>) -> Option<SourceKind> {
+        (file.has(&["member_id", "peer_url", "client_url"])
+            || file.name.starts_with("members")
+            || file.name.starts_with("nodes"))
+        .then_some(SourceKind::Members)
+    }
+
+    fn read(&self, files: &[usize], reading: &mut Reading<'_>) -> Result<(), Error> {
+        for &i in files {
+            let (f, format) = reading.table(i)?;
+            let columns = reading.columns_of(i);
+            let acc = &mut reading.accounts[i];
+            let mut sink = MembersFile::new(&mut reading.resolver, acc, columns);
+            let empty = empty_table(read_table(&f.path, format, &mut sink, reading.progress))?;
+            note_empty(acc, empty);
+        }
+        Ok(())
+    }
+}
 
 /// Reads a members file into a [`NodeResolver`].
 pub(crate) struct MembersFile<'a> {

@@ -15,10 +15,67 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::config::SourceKind;
+use crate::error::Error;
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
-use crate::row::{self, Fields, Format, RowSink, find_column};
+use crate::row::{self, Fields, Format, RowSink, find_column, read_table};
 use crate::source::columns::{self, TsColumn};
+use crate::source::{Candidate, Reading, Source, empty_table, note_empty};
+
+/// Health-check, client-operation and synthetic-probe tables: each row is one request and
+/// whether it was answered, an observation of the round trip from prober to target.
+pub(crate) struct Probes;
+
+impl Source for Probes {
+    fn kinds(&self) -> &'static [SourceKind] {
+        &[SourceKind::Health, SourceKind::Client, SourceKind::Probe]
+    }
+
+    fn by_columns(&self, file: &Candidate<'_>) -> Option<SourceKind> {
+        if file.has(&["op", "operation"]) || file.name.starts_with("client") {
+            Some(SourceKind::Client)
+        } else if file.name.starts_with("health") || file.has(&["http_status", "healthy", "health"])
+        {
+            Some(SourceKind::Health)
+        } else if file.name.starts_with("probe") {
+            Some(SourceKind::Probe)
+        } else {
+            None
+        }
+    }
+
+    fn read(&self, files: &[usize], reading: &mut Reading<'_>) -> Result<(), Error> {
+        for &i in files {
+            let (f, format) = reading.table(i)?;
+            let spec = reading.spec(i);
+            let settings = ProbeSettings {
+                name: f.rel.clone(),
+                format,
+                kind: f.kind,
+                channel: spec.and_then(|s| s.channel),
+                prober: spec
+                    .and_then(|s| s.prober.clone())
+                    .or_else(|| reading.config.probes.prober.clone())
+                    .unwrap_or_else(|| "client".to_owned()),
+                columns: reading.columns_of(i),
+            };
+            let mut rows = Vec::new();
+            let acc = &mut reading.accounts[i];
+            let seen = &mut reading.seen_probes;
+            let mut file = ProbeFile::new(&reading.resolver, acc, settings, &mut rows, seen);
+            let empty = empty_table(read_table(&f.path, format, &mut file, reading.progress))?;
+            reading.events.extend(file.finish());
+            note_empty(acc, empty);
+            for o in &rows {
+                reading.tally.push(&o.as_row());
+            }
+            if let Some(e) = reading.tally.error.take() {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Settings for reading one probe file.
 pub(crate) struct ProbeSettings<'a> {

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use rift_ingest::{Export, NoProgress, ReadOptions};
+use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 
 /// The recordings as plain text files (compressed ones decompressed, so that their lines can be
 /// corrupted too): (path relative to the export, bytes).
@@ -142,7 +142,7 @@ proptest! {
         }
         let dir = tempfile::tempdir().unwrap();
         let export = write(dir.path(), &files);
-        match Export::open(&export, &ReadOptions::default()).and_then(|e| e.read(&NoProgress)) {
+        match IncidentFolder::open(&export, &ReadOptions::default()).and_then(|e| e.read(&NoProgress)) {
             Ok(got) => {
                 for f in &got.accounting.files {
                     prop_assert_eq!(

@@ -1,7 +1,7 @@
 //! Bad input: every case has a clear outcome — an error naming the file, or rows counted as
 //! skipped with a reason — and nothing panics.
 
-use rift_ingest::{Export, NoProgress, ReadOptions};
+use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 
 use crate::{read, write};
 
@@ -98,7 +98,7 @@ fn an_empty_file_is_noted_and_the_rest_is_read() {
         "counters.csv",
         "ts,node,peer,sent,received\n1,n1,n2,5,5\n1,n2,n1,5,5\n",
     );
-    let got = Export::open(dir.path(), &ReadOptions::default())
+    let got = IncidentFolder::open(dir.path(), &ReadOptions::default())
         .unwrap()
         .read(&NoProgress)
         .unwrap();
@@ -115,7 +115,8 @@ fn an_empty_file_is_noted_and_the_rest_is_read() {
 
 #[test]
 fn a_missing_folder_is_an_error_naming_it() {
-    let err = Export::open("/no/such/export".as_ref(), &ReadOptions::default()).unwrap_err();
+    let err =
+        IncidentFolder::open("/no/such/export".as_ref(), &ReadOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "incident export '/no/such/export' not found: pass the folder that holds the exported files"
@@ -125,7 +126,7 @@ fn a_missing_folder_is_an_error_naming_it() {
 #[test]
 fn an_empty_folder_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Export::open(dir.path(), &ReadOptions::default()).unwrap_err();
+    let err = IncidentFolder::open(dir.path(), &ReadOptions::default()).unwrap_err();
     assert!(err.to_string().contains("holds no files"), "{err}");
 }
 
@@ -133,7 +134,7 @@ fn an_empty_folder_is_an_error() {
 fn a_counters_table_without_peers_is_an_error_naming_the_columns() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "counters.csv", "ts,host,sent\n1,n1,3\n");
-    let err = Export::open(dir.path(), &ReadOptions::default())
+    let err = IncidentFolder::open(dir.path(), &ReadOptions::default())
         .unwrap()
         .read(&NoProgress)
         .unwrap_err();
@@ -155,7 +156,7 @@ fn a_malformed_incident_toml_names_its_line() {
         &format!("{HEADER}1,n1,n2,1,1\n"),
     );
     write(dir.path(), "incident.toml", "[nodes]\nn1 = \"10.0.0.1\"\n");
-    let err = Export::open(dir.path(), &ReadOptions::default())
+    let err = IncidentFolder::open(dir.path(), &ReadOptions::default())
         .unwrap_err()
         .to_string();
     assert!(err.contains("incident.toml:2:"), "{err}");

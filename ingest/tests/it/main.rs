@@ -10,7 +10,7 @@ mod recordings;
 
 use std::path::{Path, PathBuf};
 
-use rift_ingest::{Export, Ingested, NoProgress, ReadOptions};
+use rift_ingest::{IncidentFolder, Ingested, NoProgress, ReadOptions};
 
 pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,7 +19,7 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
 }
 
 pub(crate) fn read(dir: &Path) -> Ingested {
-    Export::open(dir, &ReadOptions::default())
+    IncidentFolder::open(dir, &ReadOptions::default())
         .unwrap()
         .read(&NoProgress)
         .unwrap()

@@ -1,6 +1,6 @@
 //! The profile of a log file is sniffed unless `incident.toml` or the caller names one.
 
-use rift_ingest::{Export, NoProgress, ReadOptions};
+use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 
 use crate::write;
 
@@ -13,7 +13,7 @@ fn note_of(options: &ReadOptions, toml: Option<&str>) -> Result<String, String> 
     if let Some(t) = toml {
         write(dir.path(), "incident.toml", t);
     }
-    let got = Export::open(dir.path(), options)
+    let got = IncidentFolder::open(dir.path(), options)
         .and_then(|e| e.read(&NoProgress))
         .map_err(|e| e.to_string())?;
     Ok(got.accounting.files[0].notes.join("; "))

@@ -6,7 +6,7 @@ mod round_trip;
 
 use std::path::Path;
 
-use rift_ingest::{Export, NoProgress, ReadOptions};
+use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 use rift_reach::{Timeline, TimelineBuilder};
 
 /// Builds the timeline of a fixture export with default settings, streaming small batches.
@@ -14,7 +14,7 @@ pub(crate) fn timeline(name: &str) -> Timeline {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures/incidents")
         .join(name);
-    let export = Export::open(
+    let export = IncidentFolder::open(
         &dir,
         &ReadOptions {
             batch_rows: 100,
@@ -24,7 +24,7 @@ pub(crate) fn timeline(name: &str) -> Timeline {
     .unwrap();
     let mut b = TimelineBuilder::new();
     export
-        .stream(&NoProgress, &mut |df| b.add(&df).map_err(|e| e.to_string()))
+        .stream(&NoProgress, &mut |df| Ok(b.add(&df)?))
         .unwrap();
     b.finish()
 }
