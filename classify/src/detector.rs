@@ -4,8 +4,6 @@
 //! The catalogue is data: one TOML file per entry under `classify/detectors/`, compiled in.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
-use std::path::Path;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -470,65 +468,20 @@ impl InUse {
     }
 }
 
-/// Infers the detector from node logs: an etcd server's start-up line names its Raft heartbeat
-/// and election timeout, and whether PreVote is on. Reads at most the first 400 lines of each
-/// file; files that cannot be read are passed over (their reading is reported by ingest).
-pub fn infer_from_logs<'a>(files: impl IntoIterator<Item = (&'a str, &'a Path)>) -> Option<InUse> {
-    for (rel, path) in files {
-        let Ok(file) = std::fs::File::open(path) else {
-            continue;
+impl InUse {
+    /// The detector a system's log named, with the settings its line gave (read by ingest, see
+    /// [`rift_ingest::system`]): the catalogue's defaults, overridden by the parameters read,
+    /// and the guards on. `None` when the system names a detector the catalogue lacks.
+    pub fn from_settings(settings: &rift_ingest::system::DetectorSettings) -> Option<Self> {
+        let mut inuse = InUse::named(&settings.detector, Source::Flag).ok()?;
+        inuse
+            .parameters
+            .extend(settings.parameters.iter().map(|(k, v)| (k.clone(), *v)));
+        inuse.guards = settings.guards.clone();
+        inuse.source = Source::Inferred {
+            origin: settings.origin.clone(),
+            reason: settings.reason.clone(),
         };
-        // A bounded prefix: the start-up line is among the first lines, and a file without
-        // line ends must not be read whole into one line.
-        let head = std::io::Read::take(file, 1 << 20);
-        for (i, line) in std::io::BufReader::new(head).lines().take(400).enumerate() {
-            let Ok(line) = line else { break };
-            if !line.contains("starting an etcd server") {
-                continue;
-            }
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
-                continue;
-            };
-            let Ok(mut inuse) = InUse::named("raft", Source::Flag) else {
-                return None;
-            };
-            let ms = |key: &str| {
-                v.get(key)
-                    .and_then(|x| x.as_str())
-                    .and_then(|s| rift_ingest::parse_duration(s).ok())
-                    .map(|ns| ns as f64 / 1e6)
-            };
-            let mut read = vec![format!(
-                "etcd {}",
-                v.get("etcd-version")
-                    .and_then(|x| x.as_str())
-                    .unwrap_or("server")
-            )];
-            if let Some(h) = ms("heartbeat-interval") {
-                inuse.parameters.insert("heartbeat_ms".into(), h);
-                read.push(format!("heartbeat {h} ms"));
-            }
-            if let Some(e) = ms("election-timeout") {
-                inuse.parameters.insert("election_timeout_ms".into(), e);
-                read.push(format!("election timeout {e} ms"));
-            }
-            // etcd runs Raft with CheckQuorum on; PreVote is a flag.
-            inuse.guards.push("checkquorum".into());
-            match v.get("pre-vote").and_then(|x| x.as_bool()) {
-                Some(true) => {
-                    inuse.guards.push("prevote".into());
-                    read.push("pre-vote on".into());
-                }
-                Some(false) => read.push("pre-vote off".into()),
-                None => {}
-            }
-            inuse.guards.sort();
-            inuse.source = Source::Inferred {
-                origin: format!("{rel}:{}", i + 1),
-                reason: read.join(", "),
-            };
-            return Some(inuse);
-        }
+        Some(inuse)
     }
-    None
 }

@@ -21,6 +21,7 @@ pub use crate::progress::{NoProgress, Progress};
 use crate::source::counters::PairStore;
 use crate::source::probes::SeenProbes;
 use crate::source::{FileEntry, Reading, SOURCES};
+use crate::system::DetectorSettings;
 use crate::table::{events_frame, observations_schema};
 use crate::tally::Tally;
 use crate::time::parse_duration;
@@ -126,6 +127,8 @@ pub struct Ingested {
     pub summary: Summary,
     /// Operational invariants from metric exports.
     pub invariants: Invariants,
+    /// The failure detector's settings, as a system's log line gave them.
+    pub detector: Option<DetectorSettings>,
 }
 
 /// What [`IncidentFolder::stream`] returns besides the batches.
@@ -141,6 +144,9 @@ pub struct StreamReport {
     pub summary: Summary,
     /// Operational invariants from metric exports.
     pub invariants: Invariants,
+    /// The failure detector's settings, as a system's log line gave them (see
+    /// [`crate::system`]), with the `file:line` of the line.
+    pub detector: Option<DetectorSettings>,
 }
 
 /// An incident export folder, its `incident.toml` and its files.
@@ -194,15 +200,6 @@ impl IncidentFolder {
         &self.config
     }
 
-    /// The files recognised as node logs, as (path relative to the export, full path).
-    pub fn log_files(&self) -> Vec<(&str, &Path)> {
-        self.files
-            .iter()
-            .filter(|f| f.kind == SourceKind::Log)
-            .map(|f| (f.rel.as_str(), f.path.as_path()))
-            .collect()
-    }
-
     /// Total size of the export's files on disk.
     pub fn total_bytes(&self) -> u64 {
         self.files.iter().map(|f| f.size).sum()
@@ -228,6 +225,7 @@ impl IncidentFolder {
             accounting: report.accounting,
             summary: report.summary,
             invariants: report.invariants,
+            detector: report.detector,
         })
     }
 
@@ -278,6 +276,7 @@ impl IncidentFolder {
             logs: Vec::new(),
             metrics: Vec::new(),
             invariants: Invariants::default(),
+            detector: None,
         };
         for source in SOURCES {
             let files: Vec<usize> = (0..self.files.len())
@@ -414,6 +413,7 @@ impl IncidentFolder {
 /// paired counters. Observations go to the tally in a fixed order; returns the clock skews.
 fn settle(reading: &mut Reading<'_>) -> Result<Vec<ClockSkew>, Error> {
     let log_files = std::mem::take(&mut reading.logs);
+    reading.detector = log_files.iter().find_map(|f| f.detector.clone());
     let metric_files = std::mem::take(&mut reading.metrics);
     let resolver = &mut reading.resolver;
     let accounts = &mut reading.accounts;
@@ -497,6 +497,7 @@ fn report(
         events,
         accounts,
         mut invariants,
+        detector,
         ..
     } = reading;
     let mut nodes: Vec<String> = tally.nodes.iter().cloned().collect();
@@ -524,6 +525,7 @@ fn report(
         },
         summary,
         invariants,
+        detector,
     }
 }
 

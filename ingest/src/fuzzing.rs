@@ -31,9 +31,13 @@ pub fn log(path: &Path, profile: usize, year: Option<i32>) {
         return;
     };
     let mut account = FileAccount::new("n1.log".into(), SourceKind::Log);
-    let Ok(lines) = read_log(
+    let Ok((lines, _)) = read_log(
         path,
-        &LogSettings { profile, year },
+        &LogSettings {
+            profile,
+            year,
+            detector: crate::system::of_profile(&profile.name).map(|s| (s, "n1.log")),
+        },
         &mut account,
         &NoProgress,
     ) else {

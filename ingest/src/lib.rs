@@ -52,6 +52,7 @@ mod parquet;
 mod progress;
 mod row;
 mod source;
+pub mod system;
 mod table;
 mod tally;
 mod time;

@@ -1,23 +1,26 @@
 //! Metric exports: Prometheus text snapshots, `query_range` JSON and long CSV metric tables.
 //!
-//! Every format becomes [`Sample`]s (time, node, metric, labels, value). Once node names are
-//! resolved, [`interpret`] turns the series rift understands into evidence:
+//! Every format becomes [`Sample`]s (time, node, metric, labels, value). Which metrics rift
+//! reads, and what each means, is a system's data (`ingest/systems/*.toml`, see
+//! [`crate::system`]); once node names are resolved, [`interpret`] turns each meaning into
+//! evidence:
 //!
-//! | metric | becomes |
+//! | meaning | becomes |
 //! |---|---|
-//! | `etcd_network_peer_sent_bytes_total{To}` at A, `etcd_network_peer_received_bytes_total{From}` at B | one-way A→B observations on `heartbeat`, in units of 64 bytes (about one heartbeat message): what A wrote against what B read in the same second |
-//! | `etcd_network_active_peers{Remote}` | `peer_down` / `peer_up` events when A's view of B flips |
-//! | `etcd_server_has_leader` | `no_leader` events; has-leader gaps in [`Invariants`] |
-//! | `etcd_server_is_leader` | `role_change` events |
-//! | `etcd_server_leader_changes_seen_total` | `leader_change` events; leader changes per minute |
-//! | `etcd_server_heartbeat_send_failures_total` | `stall` events (the member's own stall) |
-//! | `etcd_server_proposals_committed_total` | the commit index; regressions in [`Invariants`] |
-//! | `etcd_server_id{server_id}` | an alias: the member id of the node |
+//! | `peer_sent_bytes` at A (peer B), `peer_received_bytes` at B (peer A) | one-way A→B observations on `heartbeat`, in units of one message (`bytes_per_message`): what A wrote beyond an idle link's keep-alives against what B read in the same second |
+//! | `peer_active` | `peer_down` / `peer_up` events when A's view of B flips |
+//! | `has_leader` | `no_leader` events; has-leader gaps in [`Invariants`] |
+//! | `is_leader` | `role_change` events |
+//! | `leader_changes` | `leader_change` events; leader changes per minute |
+//! | `heartbeat_failures` | `stall` events (the member's own stall) |
+//! | `committed` | the commit index; regressions in [`Invariants`] |
+//! | `member_id` | an alias: the member id of the node |
 //!
 //! Counters become deltas; a value lower than the previous one is a reset (the delta is the new
-//! value). Everything else is counted as not used, with the reason (the round-trip histogram, for
-//! one, repeats its last good value during an outage). When the same series is in several files
-//! (1 s CSV and 5 s snapshots), the file with the most samples of it is used.
+//! value). Everything else is counted as not used, with the reason the system gives (etcd's
+//! round-trip histogram, for one, repeats its last good value during an outage). When the same
+//! series is in several files (1 s CSV and 5 s snapshots), the file with the most samples of it
+//! is used.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -35,13 +38,8 @@ use crate::nodes::NodeResolver;
 use crate::progress::Progress;
 use crate::row::{Fields, RowSink, find_column};
 use crate::source::columns::{self, TsColumn};
+use crate::system::{self, Meaning, MetricSeries, System};
 use crate::time::{TsError, epoch_in_unit, read_ts};
-
-/// Bytes per observation unit for byte counters.
-const BYTES_PER_UNIT: f64 = 64.0;
-/// Bytes per second an idle etcd peer link writes anyway: each of its two streams sends a small
-/// link heartbeat every 5/3 s, which the receiver counts under `From="0"`, not under the sender.
-const IDLE_LINK_BYTES_PER_S: f64 = 128.0;
 
 /// A metric series as a file names it, before node names are resolved.
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -137,46 +135,18 @@ impl Kept {
     }
 }
 
-/// What rift does with a metric name; `Err` is the reason it is not used.
-fn role(name: &str) -> Result<(), &'static str> {
-    match name {
-        "etcd_network_peer_sent_bytes_total"
-        | "etcd_network_peer_received_bytes_total"
-        | "etcd_network_active_peers"
-        | "etcd_server_has_leader"
-        | "etcd_server_is_leader"
-        | "etcd_server_leader_changes_seen_total"
-        | "etcd_server_heartbeat_send_failures_total"
-        | "etcd_server_proposals_committed_total"
-        | "etcd_server_id" => Ok(()),
-        n if n.starts_with("etcd_network_peer_round_trip_time_seconds") => {
-            Err("the round-trip histogram repeats its last good value during an outage")
-        }
-        "etcd_network_disconnected_peers_total" => {
-            Err("the same flips as etcd_network_active_peers")
-        }
-        n if n.starts_with("grpc_") || n.starts_with("etcd_network_client_grpc") => {
-            Err("server-side request counts; the client's own results are read from its file")
-        }
-        _ => Err("a metric rift does not turn into evidence"),
-    }
-}
-
-/// Checks a sample's metric and label; counts it as used or skipped. Returns whether to keep it.
+/// Checks a sample's metric and label against the systems' metrics (`crate::system`); counts it
+/// as used or skipped. Returns whether to keep it.
 fn admit(s: &Sample, account: &mut FileAccount) -> bool {
     let series = &s.series;
-    match role(&series.name) {
-        Ok(()) => {
-            if series.name == "etcd_network_peer_received_bytes_total"
-                && series.label("From") == Some("0")
+    match system::metric(&series.name) {
+        Ok((_, meaning)) => {
+            if let Some(skip) = meaning
+                .skip
+                .iter()
+                .find(|k| series.label(&k.label) == Some(k.value.as_str()))
             {
-                account.skip(
-                    SkipReason::NotUsed(
-                        "the From=\"0\" series sums link heartbeats from every peer".into(),
-                    ),
-                    s.line,
-                    String::new,
-                );
+                account.skip(SkipReason::NotUsed(skip.why.clone()), s.line, String::new);
                 return false;
             }
             account.rows_used += 1;
@@ -807,13 +777,17 @@ impl RowSink for MetricTable<'_> {
     }
 }
 
-/// Aliases metric files announce: (node, member id) from `etcd_server_id{server_id}`.
+/// Aliases metric files announce: (node, member id) from the label of a member-id metric
+/// (etcd's `etcd_server_id{server_id}`).
 pub(crate) fn aliases(files: &[MetricFile]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for f in files {
         for s in &f.samples {
-            if s.series.name == "etcd_server_id"
-                && let Some(id) = s.series.label("server_id")
+            let Ok((_, m)) = system::metric(&s.series.name) else {
+                continue;
+            };
+            if m.means == Meaning::MemberId
+                && let Some(id) = m.id_label.as_deref().and_then(|l| s.series.label(l))
             {
                 out.push((s.series.node.clone(), id.to_owned()));
             }
@@ -959,33 +933,70 @@ struct HalfPoint {
 }
 
 /// One end of a link, a point per second in time order: 40 bytes a point, where a map would
-/// take twice that.
+/// take twice that. Its system says how many bytes make a message, and what an idle link writes.
 #[derive(Debug, Default)]
-struct Half(Vec<(i64, HalfPoint)>);
+struct Half {
+    points: Vec<(i64, HalfPoint)>,
+    bytes_per_message: f64,
+    idle_bytes_per_s: f64,
+}
 
 impl Half {
+    fn new(system: &System) -> Self {
+        Half {
+            points: Vec::new(),
+            bytes_per_message: system.metrics.bytes_per_message,
+            idle_bytes_per_s: system.metrics.idle_link_bytes_per_s,
+        }
+    }
+
+    /// Attempts and deliveries in one second: what the sender (this end, point `sp`) wrote
+    /// beyond an idle link's own keep-alives is what the receiver (point `rp`) should have
+    /// read. Byte counters show progress, not packet loss (TCP retransmits): the receiver
+    /// reading at least half of it in the same second is delivery; reading nothing is a stall.
+    /// `None` when neither end moved.
+    fn delivery(&self, sp: &HalfPoint, rp: &HalfPoint) -> Option<(u32, u32)> {
+        let unit = self.bytes_per_message;
+        let (sb, rbytes, dt) = (sp.bytes, rp.bytes, f64::from(sp.dt));
+        let payload = sb - self.idle_bytes_per_s * dt.max(0.0);
+        Some(if payload <= 0.0 {
+            if rbytes <= 0.0 {
+                return None;
+            }
+            let n = (rbytes / unit).ceil().clamp(1.0, 1e9) as u32;
+            (n, n)
+        } else {
+            let n = (payload / unit).ceil().clamp(1.0, 1e9) as u32;
+            if rbytes >= 0.5 * payload {
+                (n, n)
+            } else {
+                (n, ((rbytes / unit).ceil() as u32).min(n))
+            }
+        })
+    }
+
     /// Sets the point of second `b`; samples arrive in time order, so this appends, or replaces
     /// the last point when two samples round to the same second.
     fn insert(&mut self, b: i64, p: HalfPoint) {
-        match self.0.last_mut() {
+        match self.points.last_mut() {
             Some(last) if last.0 == b => last.1 = p,
-            Some(last) if last.0 > b => match self.0.binary_search_by_key(&b, |e| e.0) {
-                Ok(i) => self.0[i].1 = p,
-                Err(i) => self.0.insert(i, (b, p)),
+            Some(last) if last.0 > b => match self.points.binary_search_by_key(&b, |e| e.0) {
+                Ok(i) => self.points[i].1 = p,
+                Err(i) => self.points.insert(i, (b, p)),
             },
-            _ => self.0.push((b, p)),
+            _ => self.points.push((b, p)),
         }
     }
 
     fn get(&self, b: i64) -> Option<&HalfPoint> {
-        self.0
+        self.points
             .binary_search_by_key(&b, |e| e.0)
             .ok()
-            .map(|i| &self.0[i].1)
+            .map(|i| &self.points[i].1)
     }
 
     fn buckets(&self) -> impl Iterator<Item = i64> + '_ {
-        self.0.iter().map(|e| e.0)
+        self.points.iter().map(|e| e.0)
     }
 }
 
@@ -996,7 +1007,57 @@ pub(crate) fn interpret(
     observations: &mut Vec<Observation>,
     events: &mut Vec<Event>,
 ) -> Invariants {
-    // Resolve and group by series; keep each series from the file that has most samples of it.
+    let rels: Vec<String> = files.iter().map(|f| f.rel.clone()).collect();
+    let series = best_series(files, resolver, accounts);
+    let mut inv = Invariants::default();
+    // Byte counters: (src, dst) → one point per second for each end. Each series is dropped
+    // once read, so what stays is these points, not the samples.
+    let mut links = Links::default();
+    for ((node, name, labels), (fi, samples)) in series {
+        let Ok((system, metric)) = system::metric(&name) else {
+            continue;
+        };
+        let at = At {
+            node: &node,
+            name: &name,
+            labels: &labels,
+            file: fi,
+            rels: &rels,
+            samples: &samples,
+        };
+        match metric.means {
+            Meaning::PeerSentBytes | Meaning::PeerReceivedBytes => {
+                links.add(system, metric, &at);
+            }
+            Meaning::PeerActive => peer_flips(metric, &at, events),
+            Meaning::HasLeader => leader_gaps(&at, events, &mut inv),
+            Meaning::IsLeader => role_flips(&at, events),
+            Meaning::LeaderChanges | Meaning::HeartbeatFailures => {
+                increments(metric.means, &at, events, &mut inv);
+            }
+            Meaning::Committed => {
+                for (i, s) in samples.iter().enumerate().skip(1) {
+                    if s.value < samples[i - 1].value {
+                        inv.commit_regressions
+                            .push((node.0.clone(), s.ts_ns, at.origin(s.line)));
+                    }
+                }
+            }
+            Meaning::MemberId => {}
+        }
+    }
+    links.pair(&rels, observations);
+    inv
+}
+
+/// Groups samples by resolved series and keeps each series from the file that has most samples
+/// of it (a finer export of the same series), counting the others as not used. Each series is
+/// (file index, samples in time order).
+fn best_series(
+    files: Vec<MetricFile>,
+    resolver: &NodeResolver,
+    accounts: &mut [FileAccount],
+) -> BTreeMap<SeriesKey, (usize, Vec<Sample>)> {
     let mut by_series: BTreeMap<SeriesKey, BTreeMap<usize, Vec<Sample>>> = BTreeMap::new();
     let rels: Vec<String> = files.iter().map(|f| f.rel.clone()).collect();
     let accs: Vec<usize> = files.iter().map(|f| f.account).collect();
@@ -1043,233 +1104,234 @@ pub(crate) fn interpret(
             }
         }
     }
+    series
+}
 
-    let origin = |fi: usize, line: u64| format!("{}:{}", rels[fi], line);
-    let mut inv = Invariants::default();
-    // Byte counters: (src, dst) → one point per second for each end. Each series is dropped
-    // once read, so what stays is these points, not the samples.
-    let mut sent: HashMap<(NodeId, NodeId), Half> = HashMap::new();
-    let mut recv: HashMap<(NodeId, NodeId), Half> = HashMap::new();
-    for ((node, name, labels), (fi, samples)) in series {
-        let (node, name, labels, fi, samples) = (&node, &name, &labels, &fi, &samples);
-        let label = |k: &str| labels.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        let counter = name.ends_with("_total");
+/// One series being interpreted: whose, which, and where its samples came from.
+struct At<'a> {
+    node: &'a NodeId,
+    name: &'a str,
+    labels: &'a [(String, String)],
+    /// Index of its file among the metric files.
+    file: usize,
+    rels: &'a [String],
+    samples: &'a [Sample],
+}
+
+impl At<'_> {
+    fn label(&self, k: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn origin(&self, line: u64) -> String {
+        format!("{}:{}", self.rels[self.file], line)
+    }
+
+    /// What each sample added since the previous one (NaN for the first); a counter (`_total`)
+    /// that went down was reset, and added its new value.
+    fn deltas(&self) -> Vec<f64> {
+        let counter = self.name.ends_with("_total");
         let mut prev: Option<f64> = None;
-        let mut deltas = Vec::with_capacity(samples.len());
-        for s in samples {
+        let mut deltas = Vec::with_capacity(self.samples.len());
+        for s in self.samples {
             let d = match prev {
                 Some(p) if counter && s.value < p => s.value,
-                Some(p) if counter => s.value - p,
                 Some(p) => s.value - p,
                 None => f64::NAN,
             };
             deltas.push(d);
             prev = Some(s.value);
         }
-        match name.as_str() {
-            "etcd_network_peer_sent_bytes_total" | "etcd_network_peer_received_bytes_total" => {
-                let is_sent = name.contains("sent");
-                let Some(peer) = label(if is_sent { "To" } else { "From" }) else {
-                    continue;
-                };
-                let peer = NodeId(peer.to_owned());
-                if peer == *node {
-                    continue;
-                }
-                let key = if is_sent {
-                    (node.clone(), peer)
-                } else {
-                    (peer, node.clone())
-                };
-                let half = if is_sent { &mut sent } else { &mut recv }
-                    .entry(key)
-                    .or_default();
-                for (i, (s, d)) in samples.iter().zip(&deltas).enumerate() {
-                    if d.is_finite() && i > 0 {
-                        let dt = (s.ts_ns as f64 - samples[i - 1].ts_ns as f64) / 1e9;
-                        let b = s
-                            .ts_ns
-                            .saturating_add(500_000_000)
-                            .div_euclid(1_000_000_000);
-                        half.insert(
-                            b,
-                            HalfPoint {
-                                bytes: *d,
-                                ts_ns: s.ts_ns,
-                                file: *fi as u32,
-                                line: s.line,
-                                dt: dt as f32,
-                            },
-                        );
-                    }
-                }
+        deltas
+    }
+
+    fn event(&self, s: &Sample, kind: EventKind, peer: Option<NodeId>, detail: String) -> Event {
+        Event {
+            ts_ns: s.ts_ns,
+            node: self.node.clone(),
+            kind,
+            peer,
+            term: None,
+            detail,
+            origin: self.origin(s.line),
+        }
+    }
+}
+
+/// `peer_up` / `peer_down` events when a node's view of a peer flips.
+fn peer_flips(metric: &MetricSeries, at: &At<'_>, events: &mut Vec<Event>) {
+    let Some(peer) = metric.peer_label.as_deref().and_then(|l| at.label(l)) else {
+        return;
+    };
+    for (i, s) in at.samples.iter().enumerate().skip(1) {
+        let was = at.samples[i - 1].value > 0.0;
+        let is = s.value > 0.0;
+        if was != is {
+            let kind = if is {
+                EventKind::PeerUp
+            } else {
+                EventKind::PeerDown
+            };
+            let detail = format!("{} went to {}", at.name, s.value);
+            events.push(at.event(s, kind, Some(NodeId(peer.to_owned())), detail));
+        }
+    }
+}
+
+/// `no_leader` events, and the has-leader gaps of the invariants.
+fn leader_gaps(at: &At<'_>, events: &mut Vec<Event>, inv: &mut Invariants) {
+    let node = at.node;
+    let mut gap: Option<i64> = None;
+    for (i, s) in at.samples.iter().enumerate() {
+        let has = s.value > 0.0;
+        if !has && gap.is_none() {
+            gap = Some(s.ts_ns);
+            if i > 0 {
+                let detail = format!("{} went to 0", at.name);
+                events.push(at.event(s, EventKind::NoLeader, None, detail));
             }
-            "etcd_network_active_peers" => {
-                let Some(peer) = label("Remote") else {
-                    continue;
-                };
-                for (i, s) in samples.iter().enumerate().skip(1) {
-                    let was = samples[i - 1].value > 0.0;
-                    let is = s.value > 0.0;
-                    if was != is {
-                        events.push(Event {
-                            ts_ns: s.ts_ns,
-                            node: node.clone(),
-                            kind: if is {
-                                EventKind::PeerUp
-                            } else {
-                                EventKind::PeerDown
-                            },
-                            peer: Some(NodeId(peer.to_owned())),
-                            term: None,
-                            detail: format!("{name} went to {}", s.value),
-                            origin: origin(*fi, s.line),
-                        });
-                    }
-                }
+        } else if has && let Some(g) = gap.take() {
+            inv.no_leader.push((node.0.clone(), g, s.ts_ns));
+        }
+    }
+    if let (Some(g), Some(last)) = (gap, at.samples.last()) {
+        inv.no_leader.push((node.0.clone(), g, last.ts_ns));
+    }
+}
+
+/// `role_change` events when a node becomes or stops being the leader.
+fn role_flips(at: &At<'_>, events: &mut Vec<Event>) {
+    for (i, s) in at.samples.iter().enumerate().skip(1) {
+        let (was, is) = (at.samples[i - 1].value > 0.0, s.value > 0.0);
+        if was != is {
+            let detail = if is { "leader" } else { "not leader" }.to_owned();
+            events.push(at.event(s, EventKind::RoleChange, None, detail));
+        }
+    }
+}
+
+/// `leader_change` (and the leader changes of the invariants) or `stall` events where a counter
+/// went up.
+fn increments(means: Meaning, at: &At<'_>, events: &mut Vec<Event>, inv: &mut Invariants) {
+    let leader = means == Meaning::LeaderChanges;
+    for (s, d) in at.samples.iter().zip(&at.deltas()) {
+        if d.is_finite() && *d > 0.0 {
+            if leader {
+                inv.leader_changes
+                    .entry(at.node.0.clone())
+                    .or_default()
+                    .push((s.ts_ns, *d as u64));
             }
-            "etcd_server_has_leader" => {
-                let mut gap: Option<i64> = None;
-                for (i, s) in samples.iter().enumerate() {
-                    let has = s.value > 0.0;
-                    if !has && gap.is_none() {
-                        gap = Some(s.ts_ns);
-                        if i > 0 {
-                            events.push(Event {
-                                ts_ns: s.ts_ns,
-                                node: node.clone(),
-                                kind: EventKind::NoLeader,
-                                peer: None,
-                                term: None,
-                                detail: format!("{name} went to 0"),
-                                origin: origin(*fi, s.line),
-                            });
-                        }
-                    } else if has && let Some(g) = gap.take() {
-                        inv.no_leader.push((node.0.clone(), g, s.ts_ns));
-                    }
-                }
-                if let (Some(g), Some(last)) = (gap, samples.last()) {
-                    inv.no_leader.push((node.0.clone(), g, last.ts_ns));
-                }
+            let kind = if leader {
+                EventKind::LeaderChange
+            } else {
+                EventKind::Stall
+            };
+            events.push(at.event(s, kind, None, format!("{} +{d}", at.name)));
+        }
+    }
+}
+
+/// Both ends' byte counters of every link, a point per second.
+#[derive(Default)]
+struct Links {
+    sent: HashMap<(NodeId, NodeId), Half>,
+    recv: HashMap<(NodeId, NodeId), Half>,
+}
+
+impl Links {
+    /// Adds the byte counter `at` of `system` (what its node wrote to or read from a peer).
+    fn add(&mut self, system: &System, metric: &MetricSeries, at: &At<'_>) {
+        let is_sent = metric.means == Meaning::PeerSentBytes;
+        let Some(peer) = metric.peer_label.as_deref().and_then(|l| at.label(l)) else {
+            return;
+        };
+        let peer = NodeId(peer.to_owned());
+        let node = at.node;
+        if peer == *node {
+            return;
+        }
+        let key = if is_sent {
+            (node.clone(), peer)
+        } else {
+            (peer, node.clone())
+        };
+        let half = if is_sent {
+            &mut self.sent
+        } else {
+            &mut self.recv
+        }
+        .entry(key)
+        .or_insert_with(|| Half::new(system));
+        let samples = at.samples;
+        for (i, (s, d)) in samples.iter().zip(&at.deltas()).enumerate() {
+            if d.is_finite() && i > 0 {
+                let dt = (s.ts_ns as f64 - samples[i - 1].ts_ns as f64) / 1e9;
+                let b = s
+                    .ts_ns
+                    .saturating_add(500_000_000)
+                    .div_euclid(1_000_000_000);
+                half.insert(
+                    b,
+                    HalfPoint {
+                        bytes: *d,
+                        ts_ns: s.ts_ns,
+                        file: at.file as u32,
+                        line: s.line,
+                        dt: dt as f32,
+                    },
+                );
             }
-            "etcd_server_is_leader" => {
-                for (i, s) in samples.iter().enumerate().skip(1) {
-                    let (was, is) = (samples[i - 1].value > 0.0, s.value > 0.0);
-                    if was != is {
-                        events.push(Event {
-                            ts_ns: s.ts_ns,
-                            node: node.clone(),
-                            kind: EventKind::RoleChange,
-                            peer: None,
-                            term: None,
-                            detail: if is { "leader" } else { "not leader" }.to_owned(),
-                            origin: origin(*fi, s.line),
-                        });
-                    }
-                }
-            }
-            "etcd_server_leader_changes_seen_total"
-            | "etcd_server_heartbeat_send_failures_total" => {
-                let leader = name.contains("leader");
-                for (s, d) in samples.iter().zip(&deltas) {
-                    if d.is_finite() && *d > 0.0 {
-                        if leader {
-                            inv.leader_changes
-                                .entry(node.0.clone())
-                                .or_default()
-                                .push((s.ts_ns, *d as u64));
-                        }
-                        events.push(Event {
-                            ts_ns: s.ts_ns,
-                            node: node.clone(),
-                            kind: if leader {
-                                EventKind::LeaderChange
-                            } else {
-                                EventKind::Stall
-                            },
-                            peer: None,
-                            term: None,
-                            detail: format!("{name} +{d}"),
-                            origin: origin(*fi, s.line),
-                        });
-                    }
-                }
-            }
-            "etcd_server_proposals_committed_total" => {
-                for (i, s) in samples.iter().enumerate().skip(1) {
-                    if s.value < samples[i - 1].value {
-                        inv.commit_regressions
-                            .push((node.0.clone(), s.ts_ns, origin(*fi, s.line)));
-                    }
-                }
-            }
-            _ => {}
         }
     }
 
-    // Pair what A wrote to B with what B read from A, second by second.
-    let mut keys: Vec<&(NodeId, NodeId)> = sent.keys().chain(recv.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    let empty = Half::default();
-    for key in keys {
-        let s = sent.get(key).unwrap_or(&empty);
-        let r = recv.get(key).unwrap_or(&empty);
-        let mut buckets: Vec<i64> = s.buckets().chain(r.buckets()).collect();
-        buckets.sort_unstable();
-        buckets.dedup();
-        let mut taken_r: std::collections::HashSet<i64> = std::collections::HashSet::new();
-        for b in buckets {
-            let Some(sp) = s.get(b) else {
-                continue;
-            };
-            let (sb, sts, dt) = (sp.bytes, sp.ts_ns, f64::from(sp.dt));
-            let found = [b, b - 1, b + 1]
-                .into_iter()
-                .find(|x| !taken_r.contains(x) && r.get(*x).is_some());
-            let Some(rb) = found else { continue };
-            taken_r.insert(rb);
-            let Some(rp) = r.get(rb) else { continue };
-            let (rbytes, rts) = (rp.bytes, rp.ts_ns);
-            // What A wrote beyond an idle link's own keep-alives is what B should have read.
-            // Byte counters show progress, not packet loss (TCP retransmits): B reading at
-            // least half of it in the same second is delivery; reading nothing is a stall.
-            let payload = sb - IDLE_LINK_BYTES_PER_S * dt.max(0.0);
-            let (attempts, delivered) = if payload <= 0.0 {
-                if rbytes <= 0.0 {
+    /// Pairs what A wrote to B with what B read from A, second by second, into one-way
+    /// observations of A→B.
+    fn pair(&self, rels: &[String], observations: &mut Vec<Observation>) {
+        let origin = |fi: u32, line: u64| format!("{}:{}", rels[fi as usize], line);
+        let mut keys: Vec<&(NodeId, NodeId)> = self.sent.keys().chain(self.recv.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        let empty = Half::default();
+        for key in keys {
+            let s = self.sent.get(key).unwrap_or(&empty);
+            let r = self.recv.get(key).unwrap_or(&empty);
+            let mut buckets: Vec<i64> = s.buckets().chain(r.buckets()).collect();
+            buckets.sort_unstable();
+            buckets.dedup();
+            let mut taken_r: std::collections::HashSet<i64> = std::collections::HashSet::new();
+            for b in buckets {
+                let Some(sp) = s.get(b) else {
                     continue;
-                }
-                let n = (rbytes / BYTES_PER_UNIT).ceil().clamp(1.0, 1e9) as u32;
-                (n, n)
-            } else {
-                let n = (payload / BYTES_PER_UNIT).ceil().clamp(1.0, 1e9) as u32;
-                if rbytes >= 0.5 * payload {
-                    (n, n)
-                } else {
-                    (n, ((rbytes / BYTES_PER_UNIT).ceil() as u32).min(n))
-                }
-            };
-            observations.push(Observation {
-                ts_ns: sts.max(rts),
-                src: key.0.clone(),
-                dst: key.1.clone(),
-                channel: Channel::Heartbeat,
-                flow: None,
-                evidence: Evidence::OneWay,
-                attempts,
-                delivered,
-                latency_ms: None,
-                reporter: key.1.0.clone(),
-                origin: format!(
-                    "{};{}",
-                    origin(sp.file as usize, sp.line),
-                    origin(rp.file as usize, rp.line)
-                ),
-            });
+                };
+                let found = [b, b - 1, b + 1]
+                    .into_iter()
+                    .find(|x| !taken_r.contains(x) && r.get(*x).is_some());
+                let Some(rb) = found else { continue };
+                taken_r.insert(rb);
+                let Some(rp) = r.get(rb) else { continue };
+                let Some((attempts, delivered)) = s.delivery(sp, rp) else {
+                    continue;
+                };
+                observations.push(Observation {
+                    ts_ns: sp.ts_ns.max(rp.ts_ns),
+                    src: key.0.clone(),
+                    dst: key.1.clone(),
+                    channel: Channel::Heartbeat,
+                    flow: None,
+                    evidence: Evidence::OneWay,
+                    attempts,
+                    delivered,
+                    latency_ms: None,
+                    reporter: key.1.0.clone(),
+                    origin: format!("{};{}", origin(sp.file, sp.line), origin(rp.file, rp.line)),
+                });
+            }
         }
     }
-    inv
 }
 
 /// True when a JSON file looks like a Prometheus API response (sniffed from its start).

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rift_classify::detector::{InUse, Source, infer_from_logs};
+use rift_classify::detector::{InUse, Source};
 use rift_classify::{FlapRule, Options, Verdict, classify, text};
 
 use super::UsageError;
@@ -68,7 +68,7 @@ pub(crate) fn verdict(dir: &Path, args: &VerdictArgs) -> anyhow::Result<(Built, 
             .with_context(|| format!("{}", dir.join("incident.toml").display()))?
         {
             Some(d) => Some(d),
-            None => infer_from_logs(built.export.log_files()),
+            None => built.detector.as_ref().and_then(InUse::from_settings),
         },
     };
     let options = Options {

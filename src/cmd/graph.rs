@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rift_ingest::model::{Channel, Event};
+use rift_ingest::system::DetectorSettings;
 use rift_ingest::{
     Accounting, DurationError, IncidentFolder, Invariants, ReadOptions, parse_duration, parse_ts,
 };
@@ -158,6 +159,8 @@ pub(crate) struct Built {
     pub(crate) events: Vec<Event>,
     pub(crate) accounting: Accounting,
     pub(crate) invariants: Invariants,
+    /// The detector settings a system's log gave.
+    pub(crate) detector: Option<DetectorSettings>,
 }
 
 /// Reads the export at `dir` into a timeline.
@@ -195,6 +198,7 @@ pub(crate) fn build(dir: &Path, args: &TimelineArgs) -> anyhow::Result<Built> {
         events: report.event_rows,
         accounting: report.accounting,
         invariants: report.invariants,
+        detector: report.detector,
     })
 }
 

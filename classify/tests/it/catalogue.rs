@@ -99,13 +99,11 @@ guards = ["prevote", "check-quorum"]
 
 #[test]
 fn etcd_logs_give_raft_with_their_settings() {
-    let dir = crate::root().join("../shared/incidents/etcd-gray/export/logs");
-    if !dir.is_dir() {
-        return;
-    }
-    let path = dir.join("n1.log");
-    let d = rift_classify::detector::infer_from_logs([("logs/n1.log", path.as_path())])
-        .expect("an etcd log names its settings");
+    let dir = crate::root().join("tests/fixtures/recordings/etcd-gray/export");
+    let folder = rift_ingest::IncidentFolder::open(&dir, &Default::default()).unwrap();
+    let settings = folder.read(&rift_ingest::NoProgress).unwrap().detector;
+    let settings = settings.expect("an etcd log names its settings");
+    let d = InUse::from_settings(&settings).expect("raft is in the catalogue");
     assert_eq!(d.detector.name, "raft");
     assert_eq!(d.parameters["election_timeout_ms"], 1000.0);
     assert_eq!(d.parameters["heartbeat_ms"], 100.0);

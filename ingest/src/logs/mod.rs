@@ -28,6 +28,8 @@ pub(crate) struct LogFile {
     /// The node the file belongs to, as named by `incident.toml` or the file name.
     pub(crate) node: String,
     pub(crate) lines: Vec<Pending>,
+    /// The detector settings a line of the file gave (its system's settings line).
+    pub(crate) detector: Option<crate::system::DetectorSettings>,
 }
 
 /// Which profile reads each log file, and the year for timestamps without one.
@@ -469,6 +471,7 @@ mod tests {
             rel: format!("{node}.log"),
             node: node.to_owned(),
             lines,
+            detector: None,
         }
     }
 

@@ -12,6 +12,7 @@ use crate::input::{self, Line};
 use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule};
 use crate::model::{Channel, EventKind};
 use crate::progress::Progress;
+use crate::system::{DetectorSettings, System};
 use crate::time::{TsError, in_window, read_ts};
 
 /// Lines read from the start of a file to tell its profile.
@@ -296,6 +297,9 @@ pub(crate) struct Pending {
 pub(crate) struct LogSettings<'a> {
     pub(crate) profile: &'a Profile,
     pub(crate) year: Option<i32>,
+    /// The system the profile reads, when its file names a line that gives the detector's
+    /// settings, and the file's path relative to the folder (for the line's origin).
+    pub(crate) detector: Option<(&'a System, &'a str)>,
 }
 
 fn field<'a>(p: &'a Parsed, name: &str) -> Option<&'a str> {
@@ -336,8 +340,9 @@ pub(crate) fn read_log(
     settings: &LogSettings<'_>,
     account: &mut FileAccount,
     progress: &dyn Progress,
-) -> Result<Vec<Pending>, Error> {
+) -> Result<(Vec<Pending>, Option<DetectorSettings>), Error> {
     let profile = settings.profile;
+    let mut detector = None;
     let mut r = input::Lines::new(input::open(path, progress)?);
     let mut line_no = 0u64;
     // Lines a rule reads: (line, parsed, rule).
@@ -362,6 +367,12 @@ pub(crate) fn read_log(
         if raw.trim().is_empty() {
             account.skip(SkipReason::Blank, line_no, String::new);
             continue;
+        }
+        if detector.is_none()
+            && let Some((system, rel)) = settings.detector
+            && let Some(line) = &system.settings
+        {
+            detector = line.read(system, raw, rel, line_no);
         }
         profile.candidates(raw, &mut cands);
         if cands.is_empty() {
@@ -430,7 +441,7 @@ pub(crate) fn read_log(
     if !out.is_sorted_by_key(|p| p.line) {
         out.sort_by_key(|p| p.line);
     }
-    Ok(out)
+    Ok((out, detector))
 }
 
 fn excerpt(raw: &str) -> String {

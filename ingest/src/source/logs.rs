@@ -10,6 +10,7 @@ use crate::logs::read::{LogSettings, read_log};
 use crate::logs::{LogFile, LogPlan, Profile};
 use crate::progress::Progress;
 use crate::source::{Candidate, FileEntry, Reading, Source};
+use crate::system;
 
 /// Node log files.
 pub(crate) struct Logs;
@@ -97,13 +98,15 @@ impl LogJob<'_> {
         let settings = LogSettings {
             profile,
             year: self.plan.year,
+            detector: system::of_profile(&profile.name).map(|s| (s, f.rel.as_str())),
         };
-        let lines = read_log(&f.path, &settings, acc, self.progress)?;
+        let (lines, detector) = read_log(&f.path, &settings, acc, self.progress)?;
         Ok(Some(LogFile {
             account: i,
             rel: f.rel.clone(),
             node: node.to_owned(),
             lines,
+            detector,
         }))
     }
 }

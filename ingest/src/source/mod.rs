@@ -28,6 +28,7 @@ use crate::model::{Channel, Event};
 use crate::nodes::NodeResolver;
 use crate::progress::Progress;
 use crate::row::Format;
+use crate::system::DetectorSettings;
 use crate::tally::Tally;
 
 /// One kind of file: how it is recognised and read.
@@ -157,6 +158,8 @@ pub(crate) struct Reading<'r> {
     pub(crate) metrics: Vec<MetricFile>,
     /// What the metrics say of the cluster's operation, once interpreted.
     pub(crate) invariants: Invariants,
+    /// The detector settings the first log that gives them gave.
+    pub(crate) detector: Option<DetectorSettings>,
 }
 
 impl<'r> Reading<'r> {

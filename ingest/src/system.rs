@@ -1,0 +1,425 @@
+//! Systems as data: what rift knows of one real system (etcd, …) is one TOML file under
+//! `ingest/systems/`: the log profiles that read its logs, what each of its metrics means, the
+//! line of its logs that gives its failure detector's settings, the detector of the catalogue it
+//! runs, and what it calls its roles. Ingest reads all of it; classify receives the detector's
+//! settings as [`DetectorSettings`], with the `file:line` they came from.
+//!
+//! Adding a system is one file there and one line in [`BUILTIN`].
+//!
+//! ```
+//! let etcd = rift_ingest::system::find("etcd").expect("etcd is built in");
+//! assert_eq!(etcd.detector, "raft");
+//! assert!(etcd.profiles.iter().any(|p| p == "etcd-zap"));
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// Compiles the named files of `ingest/systems/` in, as (file name, TOML text).
+macro_rules! builtin_systems {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../systems/", $file)))),*]
+    };
+}
+
+/// The built-in systems, as (file name, TOML text).
+pub const BUILTIN: &[(&str, &str)] = builtin_systems!["etcd.toml"];
+
+/// One system.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    /// Short name; log profiles name their system with it.
+    pub name: String,
+    /// A one-line description.
+    pub title: String,
+    /// The log profiles that read its logs.
+    pub profiles: Vec<String>,
+    /// The failure detector of the catalogue it runs.
+    pub detector: String,
+    /// The guards it always has on.
+    #[serde(default)]
+    pub guards: Vec<String>,
+    /// What it calls its roles.
+    #[serde(default)]
+    pub vocabulary: BTreeMap<String, String>,
+    /// The line of its logs that gives the detector's settings.
+    pub settings: Option<SettingsLine>,
+    /// What its metrics mean.
+    #[serde(default)]
+    pub metrics: Metrics,
+}
+
+/// A log line that gives the detector's settings: a JSON object with `line` in it, among the
+/// first `within_lines` lines of a log.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsLine {
+    /// Text the line contains.
+    pub line: String,
+    /// How far into a log the line is looked for.
+    pub within_lines: u64,
+    /// What the line says of the version.
+    pub version: Option<Said>,
+    /// Parameters of the detector, from durations on the line.
+    #[serde(default)]
+    pub parameter: Vec<ParameterKey>,
+    /// Guards, from flags on the line.
+    #[serde(default)]
+    pub guard: Vec<GuardKey>,
+}
+
+/// A field of the settings line and how the reason shows it (`{}` is the value).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Said {
+    /// The field.
+    pub key: String,
+    /// How it is shown.
+    pub says: String,
+    /// What is shown without the field.
+    pub default: String,
+}
+
+/// A duration field of the settings line that sets a detector parameter (in ms).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterKey {
+    /// The field.
+    pub key: String,
+    /// The detector's parameter.
+    pub parameter: String,
+    /// How the reason shows it (`{}` is the value in ms).
+    pub says: String,
+}
+
+/// A boolean field of the settings line that turns a guard on.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardKey {
+    /// The field.
+    pub key: String,
+    /// The guard of the catalogue.
+    pub guard: String,
+    /// How the reason shows it on, and off.
+    pub on: String,
+    /// How the reason shows it off.
+    pub off: String,
+}
+
+/// What a system's metrics mean.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    /// Bytes per observation unit for byte counters (about one heartbeat message).
+    #[serde(default = "default_bytes_per_message")]
+    pub bytes_per_message: f64,
+    /// Bytes per second an idle peer link writes anyway.
+    #[serde(default)]
+    pub idle_link_bytes_per_s: f64,
+    /// The series rift reads.
+    #[serde(default)]
+    pub series: Vec<MetricSeries>,
+    /// The series it exports that are not evidence.
+    #[serde(default)]
+    pub not_used: Vec<NotUsed>,
+}
+
+fn default_bytes_per_message() -> f64 {
+    64.0
+}
+
+/// One metric rift reads, and what it means.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSeries {
+    /// The metric name.
+    pub name: String,
+    /// What it means.
+    pub means: Meaning,
+    /// The label that names the peer (peer byte counters and peer liveness).
+    pub peer_label: Option<String>,
+    /// The label that carries the member id (`member_id`).
+    pub id_label: Option<String>,
+    /// Series of it that are not evidence.
+    #[serde(default)]
+    pub skip: Vec<SkipSeries>,
+}
+
+/// Series of a metric that are not evidence: those whose `label` is `value`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkipSeries {
+    /// The label.
+    pub label: String,
+    /// Its value.
+    pub value: String,
+    /// Why such a series is not used.
+    pub why: String,
+}
+
+/// Metrics that are not evidence: by exact name or name prefix.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotUsed {
+    /// The exact name.
+    pub name: Option<String>,
+    /// A name prefix.
+    pub prefix: Option<String>,
+    /// Why.
+    pub why: String,
+}
+
+/// What a metric means to rift.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Meaning {
+    /// Bytes a node wrote to the peer its `peer_label` names (a counter).
+    PeerSentBytes,
+    /// Bytes a node read from the peer its `peer_label` names (a counter).
+    PeerReceivedBytes,
+    /// Whether a node sees the peer its `peer_label` names as active (a gauge).
+    PeerActive,
+    /// Whether a node has a leader (a gauge).
+    HasLeader,
+    /// Whether a node is the leader (a gauge).
+    IsLeader,
+    /// Leader changes a node has seen (a counter).
+    LeaderChanges,
+    /// Heartbeats a node failed to send in time: its own stall (a counter).
+    HeartbeatFailures,
+    /// Proposals committed: the commit index (a counter that must not go down).
+    Committed,
+    /// The node's member id, in its `id_label` (an alias).
+    MemberId,
+}
+
+/// The detector settings a system's log gave, and where.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DetectorSettings {
+    /// The system.
+    pub system: String,
+    /// The detector of the catalogue.
+    pub detector: String,
+    /// Parameters read from the line.
+    pub parameters: BTreeMap<String, f64>,
+    /// Guards on: the system's own and those the line turns on, sorted.
+    pub guards: Vec<String>,
+    /// `file:line` of the line.
+    pub origin: String,
+    /// What was read, in words (`etcd 3.5.9, heartbeat 100 ms, …`).
+    pub reason: String,
+}
+
+/// An invalid built-in system file.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("built-in system file systems/{file} is invalid: {reason}")]
+pub struct SystemError {
+    /// The file.
+    pub file: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// The built-in systems, read once per process.
+pub fn builtin() -> Result<&'static [System], SystemError> {
+    static SYSTEMS: OnceLock<Result<Vec<System>, SystemError>> = OnceLock::new();
+    SYSTEMS
+        .get_or_init(|| {
+            BUILTIN
+                .iter()
+                .map(|(file, text)| parse(file, text))
+                .collect()
+        })
+        .as_deref()
+        .map_err(Clone::clone)
+}
+
+fn parse(file: &str, text: &str) -> Result<System, SystemError> {
+    let bad = |reason: String| SystemError {
+        file: file.to_owned(),
+        reason,
+    };
+    let system: System = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+    for s in &system.metrics.series {
+        let needs = match s.means {
+            Meaning::PeerSentBytes | Meaning::PeerReceivedBytes | Meaning::PeerActive => {
+                s.peer_label.as_ref().map(|_| ()).ok_or("peer_label")
+            }
+            Meaning::MemberId => s.id_label.as_ref().map(|_| ()).ok_or("id_label"),
+            _ => Ok(()),
+        };
+        needs.map_err(|key| bad(format!("metric {} needs {key}", s.name)))?;
+    }
+    for n in &system.metrics.not_used {
+        if n.name.is_none() == n.prefix.is_none() {
+            return Err(bad(format!(
+                "a not_used entry names a metric by name or by prefix, one of them ({})",
+                n.why
+            )));
+        }
+    }
+    Ok(system)
+}
+
+/// The built-in system named `name`.
+pub fn find(name: &str) -> Option<&'static System> {
+    builtin().ok()?.iter().find(|s| s.name == name)
+}
+
+/// What rift does with a metric name: the system and series that give it a meaning, or why it
+/// is not used.
+pub(crate) fn metric(name: &str) -> Result<(&'static System, &'static MetricSeries), &'static str> {
+    static BY_NAME: OnceLock<BTreeMap<&'static str, (usize, usize)>> = OnceLock::new();
+    let systems = builtin().unwrap_or_default();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut map = BTreeMap::new();
+        for (i, s) in systems.iter().enumerate() {
+            for (j, m) in s.metrics.series.iter().enumerate() {
+                map.entry(m.name.as_str()).or_insert((i, j));
+            }
+        }
+        map
+    });
+    if let Some(&(i, j)) = by_name.get(name) {
+        return Ok((&systems[i], &systems[i].metrics.series[j]));
+    }
+    systems
+        .iter()
+        .flat_map(|s| &s.metrics.not_used)
+        .find(|n| {
+            n.name.as_deref() == Some(name)
+                || n.prefix.as_deref().is_some_and(|p| name.starts_with(p))
+        })
+        .map_or(Err("a metric rift does not turn into evidence"), |n| {
+            Err(n.why.as_str())
+        })
+}
+
+/// The system whose logs the profile of system name `profile_system` reads, if it is one rift
+/// knows as data.
+pub(crate) fn of_profile(profile: &str) -> Option<&'static System> {
+    builtin()
+        .ok()?
+        .iter()
+        .find(|s| s.profiles.iter().any(|p| p == profile))
+}
+
+impl SettingsLine {
+    /// The settings `raw` (line `line` of the log at `rel`) gives for `system`, if it is the
+    /// settings line.
+    pub(crate) fn read(
+        &self,
+        system: &System,
+        raw: &str,
+        rel: &str,
+        line: u64,
+    ) -> Option<DetectorSettings> {
+        if line > self.within_lines || !raw.contains(&self.line) {
+            return None;
+        }
+        let v: serde_json::Value = serde_json::from_str(raw).ok()?;
+        let text = |key: &str| v.get(key).and_then(|x| x.as_str());
+        let mut said = Vec::new();
+        if let Some(version) = &self.version {
+            said.push(match text(&version.key) {
+                Some(x) => version.says.replace("{}", x),
+                None => version.default.clone(),
+            });
+        }
+        let mut parameters = BTreeMap::new();
+        for p in &self.parameter {
+            let ms = text(&p.key)
+                .and_then(|s| crate::time::parse_duration(s).ok())
+                .map(|ns| ns as f64 / 1e6);
+            if let Some(ms) = ms {
+                parameters.insert(p.parameter.clone(), ms);
+                said.push(p.says.replace("{}", &ms.to_string()));
+            }
+        }
+        let mut guards = system.guards.clone();
+        for g in &self.guard {
+            match v.get(&g.key).and_then(|x| x.as_bool()) {
+                Some(true) => {
+                    guards.push(g.guard.clone());
+                    said.push(g.on.clone());
+                }
+                Some(false) => said.push(g.off.clone()),
+                None => {}
+            }
+        }
+        guards.sort();
+        Some(DetectorSettings {
+            system: system.name.clone(),
+            detector: system.detector.clone(),
+            parameters,
+            guards,
+            origin: format!("{rel}:{line}"),
+            reason: said.join(", "),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_system_reads_and_names_known_profiles() {
+        let systems = builtin().unwrap();
+        let profiles = crate::builtin_profiles().unwrap();
+        for s in systems {
+            for p in &s.profiles {
+                let profile = profiles.iter().find(|q| &q.name == p);
+                let profile = profile.unwrap_or_else(|| panic!("{}: no profile {p}", s.name));
+                assert_eq!(profile.system, s.name, "profile {p} reads another system");
+            }
+        }
+    }
+
+    #[test]
+    fn etcd_metrics_have_meanings_and_the_rest_say_why_not() {
+        let (system, series) = metric("etcd_network_active_peers").unwrap();
+        assert_eq!(
+            (system.name.as_str(), series.means),
+            ("etcd", Meaning::PeerActive)
+        );
+        assert_eq!(
+            metric("etcd_network_peer_round_trip_time_seconds_bucket").unwrap_err(),
+            "the round-trip histogram repeats its last good value during an outage"
+        );
+        assert_eq!(
+            metric("node_cpu_seconds_total").unwrap_err(),
+            "a metric rift does not turn into evidence"
+        );
+    }
+
+    #[test]
+    fn the_etcd_start_up_line_gives_the_raft_settings() {
+        let etcd = find("etcd").unwrap();
+        let line = r#"{"level":"info","msg":"starting an etcd server","etcd-version":"3.5.9","heartbeat-interval":"50ms","election-timeout":"500ms","pre-vote":true}"#;
+        let got = etcd
+            .settings
+            .as_ref()
+            .unwrap()
+            .read(etcd, line, "n1.log", 3)
+            .unwrap();
+        assert_eq!(got.detector, "raft");
+        assert_eq!(got.parameters["heartbeat_ms"], 50.0);
+        assert_eq!(got.parameters["election_timeout_ms"], 500.0);
+        assert_eq!(got.guards, ["checkquorum", "prevote"]);
+        assert_eq!(got.origin, "n1.log:3");
+        assert_eq!(
+            got.reason,
+            "etcd 3.5.9, heartbeat 50 ms, election timeout 500 ms, pre-vote on"
+        );
+        let late = etcd
+            .settings
+            .as_ref()
+            .unwrap()
+            .read(etcd, line, "n1.log", 401);
+        assert!(late.is_none(), "only the first lines are looked at");
+    }
+}
