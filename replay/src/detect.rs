@@ -124,13 +124,16 @@ fn observers(scenario: &Scenario) -> Vec<Option<u32>> {
         .collect()
 }
 
-/// A parameter of a model: the variant's value, else the catalogue's default, else `default`.
-fn param(variant: &Variant, kind: ModelKind, key: &str, default: f64) -> f64 {
+/// A parameter of a model (times in ms): the variant's value, else its entry's default.
+#[expect(
+    clippy::expect_used,
+    reason = "a test builds every model, reading each parameter it has"
+)]
+fn param(scenario: &Scenario, variant: &Variant, kind: ModelKind, key: &str) -> f64 {
     variant.value(key).unwrap_or_else(|| {
-        kind.catalogue_name()
-            .and_then(rift_classify::detector::find)
-            .and_then(|d| d.parameters.get(key).copied())
-            .unwrap_or(default)
+        kind.entry()
+            .default(key, &scenario.protocol)
+            .expect("every parameter a model reads has a default in its entry")
     })
 }
 
@@ -140,15 +143,12 @@ fn ms(x: f64) -> SimTime {
 
 /// How often a model's hosts act.
 fn interval(scenario: &Scenario, variant: &Variant, kind: ModelKind) -> SimTime {
-    let p = &scenario.protocol;
-    match kind {
-        ModelKind::Timeout => variant.value("interval_ms").map_or(p.heartbeat.0, ms),
-        ModelKind::Phi => ms(param(variant, kind, "heartbeat_interval_ms", 1000.0)),
-        ModelKind::Swim => ms(param(variant, kind, "probe_interval_ms", 1000.0)),
-        ModelKind::Bidi => ms(param(variant, kind, "interval_ms", 1000.0)),
-        ModelKind::Probes => ms(param(variant, kind, "interval_ms", 10_000.0)),
-        ModelKind::Lb => ms(param(variant, kind, "interval_ms", 30_000.0)),
-    }
+    let key = match kind {
+        ModelKind::Phi => "heartbeat_interval_ms",
+        ModelKind::Swim => "probe_interval_ms",
+        ModelKind::Timeout | ModelKind::Bidi | ModelKind::Probes | ModelKind::Lb => "interval_ms",
+    };
+    ms(param(scenario, variant, kind, key))
 }
 
 /// Events a variant's model adds per simulated second (timers, messages and their answers):
@@ -164,7 +164,9 @@ pub(crate) fn events_per_s(scenario: &Scenario, variant: &Variant) -> f64 {
         // Every member's timer, a heartbeat to each observer.
         ModelKind::Timeout | ModelKind::Phi => n + n * s,
         // Each member's probe, its ack, and when it times out, k requests of three hops back.
-        ModelKind::Swim => n * (3.0 + 4.0 * param(variant, kind, "indirect_checks", 3.0).max(0.0)),
+        ModelKind::Swim => {
+            n * (3.0 + 4.0 * param(scenario, variant, kind, "indirect_checks").max(0.0))
+        }
         // Every member's timer, a probe both ways on every pair with an observer.
         ModelKind::Bidi => n + 2.0 * s * n,
         ModelKind::Probes => clients + 2.0 * clients * n,
@@ -178,20 +180,19 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
     let Some(kind) = variant.model() else {
         return Vec::new();
     };
-    let param = |key: &str, default: f64| param(variant, kind, key, default);
+    let param = |key: &str| param(scenario, variant, kind, key);
     let every = interval(scenario, variant, kind);
     let rng = Stream::new(seed, &format!("detector/{}", kind.as_str()));
     let members = scenario.members();
     let clients: Vec<Host> = (0..scenario.cluster.clients.len())
         .map(|j| Host((members + j) as u32))
         .collect();
-    let p = &scenario.protocol;
     let model: Box<dyn Model> = match kind {
         ModelKind::Timeout => Box::new(Heartbeats::new(
             "timeout",
             observers(scenario),
             every,
-            Judge::Timeout(variant.value("timeout_ms").map_or(p.election_timeout.0, ms)),
+            Judge::Timeout(ms(param("timeout_ms"))),
             rng,
         )),
         ModelKind::Phi => Box::new(Heartbeats::new(
@@ -199,22 +200,22 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
             observers(scenario),
             every,
             Judge::Phi {
-                threshold: param("phi_threshold", 8.0),
-                pause: ms(param("acceptable_pause_ms", 3000.0)),
+                threshold: param("phi_threshold"),
+                pause: ms(param("acceptable_pause_ms")),
             },
             rng,
         )),
         ModelKind::Swim => Box::new(Swim::new(
             members,
             every,
-            ms(param("probe_timeout_ms", 500.0)),
-            param("indirect_checks", 3.0) as usize,
+            ms(param("probe_timeout_ms")),
+            param("indirect_checks") as usize,
             rng,
         )),
         ModelKind::Bidi => Box::new(Bidi::new(
             observers(scenario),
             every,
-            param("failures", 3.0) as u64,
+            param("failures") as u64,
             rng,
         )),
         ModelKind::Probes => Box::new(Checks::new(
@@ -222,7 +223,7 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
             clients,
             members,
             every,
-            param("failures", 3.0) as u32,
+            param("failures") as u32,
             1,
             Channel::Probe,
             Flow::Probe,
@@ -233,8 +234,8 @@ pub(crate) fn models(scenario: &Scenario, variant: &Variant, seed: Seed) -> Vec<
             clients.into_iter().take(1).collect(),
             members,
             every,
-            param("unhealthy_threshold", 2.0) as u32,
-            param("healthy_threshold", 5.0) as u32,
+            param("unhealthy_threshold") as u32,
+            param("healthy_threshold") as u32,
             Channel::Health,
             Flow::Health,
             rng,
@@ -848,6 +849,32 @@ mod tests {
             nodes.join(", ")
         );
         Scenario::parse(&text, "big.toml").unwrap()
+    }
+
+    #[test]
+    fn every_model_reads_each_of_its_parameters_from_its_entry() {
+        // Building a model and counting its work read every parameter it has; `param` stops
+        // at one its entry lacks.
+        let s = members(3, "");
+        for kind in ModelKind::ALL {
+            let v = Variant::parse(kind.as_str()).unwrap();
+            let built = models(&s, &v, Seed(1));
+            assert_eq!(built.len(), 1, "{kind:?}");
+            assert_eq!(built[0].name(), kind.as_str());
+            assert!(events_per_s(&s, &v) > 0.0, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_timeout_model_keeps_the_scenarios_timing_unless_the_variant_sets_it() {
+        let mut s = members(3, "");
+        s.protocol.heartbeat = crate::scenario::Dur(SimTime(37_001));
+        s.protocol.election_timeout = crate::scenario::Dur(SimTime(420_003));
+        let v = Variant::parse("timeout").unwrap();
+        assert_eq!(interval(&s, &v, ModelKind::Timeout), SimTime(37_001));
+        assert_eq!(param(&s, &v, ModelKind::Timeout, "timeout_ms"), 420.003);
+        let v = Variant::parse("fixed-timeout+interval_ms=20").unwrap();
+        assert_eq!(interval(&s, &v, ModelKind::Timeout), SimTime(20_000));
     }
 
     #[test]

@@ -14,6 +14,7 @@
 mod client;
 pub mod compare;
 mod detect;
+mod entry;
 mod error;
 pub mod export;
 mod incident;

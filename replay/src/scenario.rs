@@ -741,17 +741,8 @@ impl Scenario {
 mod tests {
     use super::*;
 
-    const ASYM: &str = r#"
-name = "leader mute"
-duration = "30s"
-[cluster]
-nodes = ["n1", "n2", "n3"]
-leader = "n1"
-[[phase]]
-start = "10s"
-end = "20s"
-drop = ["n1->*"]
-"#;
+    /// The leader n1 cannot send from 10 s to 30 s (phase `mute`), while n2 <-> n3 flaps.
+    const ASYM: &str = include_str!("../scenarios/leader-mute.toml");
 
     #[test]
     fn one_way_drop_from_a_member_to_all() {
@@ -760,7 +751,7 @@ drop = ["n1->*"]
         assert_eq!(links, vec![(Host(0), Host(1)), (Host(0), Host(2))]);
         let f = &s.faults()[0];
         assert!(f.active(SimTime::from_secs(10)));
-        assert!(!f.active(SimTime::from_secs(20)));
+        assert!(!f.active(SimTime::from_secs(30)));
         assert_eq!(s.protocol.heartbeat, Dur::ms(100));
     }
 
@@ -768,6 +759,8 @@ drop = ["n1->*"]
     fn what_is_wrong_with_a_scenario_is_told_by_kind() {
         let mut s = Scenario::parse(ASYM, "asym.toml").unwrap();
         s.phases[0].drop = vec!["n1->n9".into()];
+        // A phase without a name is told by its number alone.
+        s.phases[0].name = None;
         let err = s.check().unwrap_err();
         assert_eq!(
             err,
@@ -814,22 +807,22 @@ drop = ["n1->*"]
     #[test]
     fn flapping_fault_alternates() {
         let text = ASYM.replace(
-            "end = \"20s\"",
-            "end = \"20s\"\nflap = { down = \"2s\", up = \"3s\" }",
+            "end = \"30s\"",
+            "end = \"30s\"\nflap = { down = \"2s\", up = \"3s\" }",
         );
         let s = Scenario::parse(&text, "f.toml").unwrap();
         let f = &s.faults()[0];
         assert!(f.active(SimTime::from_secs(11)));
         assert!(!f.active(SimTime::from_secs(13)));
         assert!(f.active(SimTime::from_secs(15)));
-        assert_eq!(f.intervals().len(), 2);
+        assert_eq!(f.intervals().len(), 4);
     }
 
     #[test]
     fn in_force_within_agrees_with_the_intervals() {
         let text = ASYM.replace(
-            "end = \"20s\"",
-            "end = \"20s\"\nflap = { down = \"2s\", up = \"3s\" }",
+            "end = \"30s\"",
+            "end = \"30s\"\nflap = { down = \"2s\", up = \"3s\" }",
         );
         let flapping = Scenario::parse(&text, "f.toml").unwrap().faults()[0].clone();
         let steady = Scenario::parse(ASYM, "a.toml").unwrap().faults()[0].clone();
@@ -852,10 +845,10 @@ drop = ["n1->*"]
             msg.contains("bad.toml") && msg.contains("unknown host 'n9'"),
             "{msg}"
         );
-        let e = Scenario::parse(&ASYM.replace("end = \"20s\"", "end = \"soon\""), "bad.toml")
-            .unwrap_err();
-        let msg = e.to_string();
-        assert!(msg.contains("bad.toml:9"), "{msg}");
+        let text = ASYM.replace("end = \"30s\"", "end = \"soon\"");
+        let line = text.lines().position(|l| l == "end = \"soon\"").unwrap() + 1;
+        let msg = Scenario::parse(&text, "bad.toml").unwrap_err().to_string();
+        assert!(msg.contains(&format!("bad.toml:{line}:")), "{msg}");
         let e = Scenario::parse(&ASYM.replace("drop", "dorp"), "bad.toml").unwrap_err();
         assert!(e.to_string().contains("unknown field `dorp`"), "{e}");
     }

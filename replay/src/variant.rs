@@ -3,17 +3,20 @@
 //!
 //! The first word is the base: `current` keeps the scenario's own protocol settings, `raft` is
 //! textbook Raft (no PreVote, no CheckQuorum, ReadIndex reads, majority commit, no fencing), and a
-//! detector model's name (`timeout`, `phi`, `swim`, `bidi`, `probes`, `lb`, or their catalogue
-//! names) runs that model beside the scenario's own cluster. Each `+word` adds a guard
-//! (`prevote`, `checkquorum`, `lease`, `local-reads`, `fencing`, `w1`) or sets a value
-//! (`heartbeat=50ms`, `election=500ms`, or a detector parameter such as `phi_threshold=12`).
+//! detector model's name (`timeout`, `phi`, `swim`, `bidi`, `probes`, `lb`, or any name or alias
+//! of its entry in the detector catalogue) runs that model beside the scenario's own cluster.
+//! Each `+word` adds a guard (`prevote`, `checkquorum`, `lease`, `local-reads`, `fencing`, `w1`)
+//! or sets a value (`heartbeat=50ms`, `election=500ms`, or a detector parameter such as
+//! `phi_threshold=12`).
 
 use std::collections::BTreeMap;
 
+use crate::entry::{self, Entry};
 use crate::error::Error;
 use crate::scenario::{Commit, Dur, Protocol, Reads};
 
-/// The detector models that can run beside the cluster.
+/// The detector models that can run beside the cluster. Each has an entry (see
+/// [`ModelKind::entry_name`]) that gives the words a variant names it by and its parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModelKind {
     /// A fixed timeout on all-to-all heartbeats.
@@ -31,7 +34,17 @@ pub enum ModelKind {
 }
 
 impl ModelKind {
-    /// The name used in variants and tables.
+    /// Every model, in the order errors list them.
+    pub const ALL: [ModelKind; 6] = [
+        ModelKind::Timeout,
+        ModelKind::Phi,
+        ModelKind::Swim,
+        ModelKind::Bidi,
+        ModelKind::Probes,
+        ModelKind::Lb,
+    ];
+
+    /// The name used in tables; it is also a name or an alias of its entry.
     pub fn as_str(self) -> &'static str {
         match self {
             ModelKind::Timeout => "timeout",
@@ -43,28 +56,32 @@ impl ModelKind {
         }
     }
 
-    /// Its entry in the detector catalogue, for default parameters.
-    pub fn catalogue_name(self) -> Option<&'static str> {
+    /// The name of its entry: in the detector catalogue (`classify/detectors/`), or, for
+    /// `timeout`, which the catalogue does not describe, in `replay/models/`.
+    pub fn entry_name(self) -> &'static str {
         match self {
-            ModelKind::Timeout => None,
-            ModelKind::Phi => Some("phi-accrual"),
-            ModelKind::Swim => Some("swim"),
-            ModelKind::Bidi => Some("bidirectional-probes"),
-            ModelKind::Probes => Some("data-plane-probes"),
-            ModelKind::Lb => Some("lb-health"),
+            ModelKind::Timeout => "timeout",
+            ModelKind::Phi => "phi-accrual",
+            ModelKind::Swim => "swim",
+            ModelKind::Bidi => "bidirectional-probes",
+            ModelKind::Probes => "data-plane-probes",
+            ModelKind::Lb => "lb-health",
         }
     }
 
+    /// Its entry, for the words that name it and its parameters.
+    #[expect(
+        clippy::expect_used,
+        reason = "every model's entry is built in, and a test finds each"
+    )]
+    pub(crate) fn entry(self) -> Entry {
+        entry::find(self.entry_name()).expect("every detector model has an entry")
+    }
+
+    /// The model whose entry `word` names (its name or an alias, case-insensitively).
     fn parse(word: &str) -> Option<Self> {
-        Some(match word {
-            "timeout" | "fixed-timeout" => ModelKind::Timeout,
-            "phi" | "phi-accrual" => ModelKind::Phi,
-            "swim" | "memberlist" => ModelKind::Swim,
-            "bidi" | "bidirectional-probes" => ModelKind::Bidi,
-            "probes" | "data-plane-probes" | "canary" => ModelKind::Probes,
-            "lb" | "lb-health" | "health" => ModelKind::Lb,
-            _ => return None,
-        })
+        let name = entry::find(word)?.name();
+        ModelKind::ALL.into_iter().find(|k| k.entry_name() == name)
     }
 }
 
@@ -89,15 +106,8 @@ pub struct Variant {
     values: BTreeMap<String, String>,
 }
 
-/// The parameters of the `timeout` model, which has no catalogue entry, with what rift accepts
-/// for each: its heartbeat interval and timeout, in ms (1 ms to a day, as the catalogue's).
-const TIMEOUT_PARAMETERS: [(&str, [f64; 2]); 2] = [
-    ("interval_ms", [1.0, 86_400_000.0]),
-    ("timeout_ms", [1.0, 86_400_000.0]),
-];
-
 /// Checks a detector parameter set on a variant of `base`: the model must have it, and the
-/// value must be within what the catalogue (or [`TIMEOUT_PARAMETERS`]) accepts.
+/// value must be within what its entry accepts.
 fn check_parameter(base: Base, key: &str, value: f64) -> Result<(), String> {
     let kind = match base {
         Base::Model(kind) => kind,
@@ -107,25 +117,9 @@ fn check_parameter(base: Base, key: &str, value: f64) -> Result<(), String> {
             ));
         }
     };
-    match kind
-        .catalogue_name()
-        .and_then(rift_classify::detector::find)
-    {
-        Some(d) => d.check_parameter(key, value).map_err(|e| e.to_string()),
-        None => {
-            let range = TIMEOUT_PARAMETERS.iter().find(|(k, _)| *k == key);
-            let Some((_, range)) = range else {
-                let known: Vec<&str> = TIMEOUT_PARAMETERS.iter().map(|(k, _)| *k).collect();
-                return Err(format!(
-                    "not a parameter of {}; its parameters are {}",
-                    kind.as_str(),
-                    known.join(", ")
-                ));
-            };
-            rift_classify::detector::check_range(kind.as_str(), value, Some(*range))
-                .map_err(|e| e.to_string())
-        }
-    }
+    kind.entry()
+        .check_parameter(key, value)
+        .map_err(|e| e.to_string())
 }
 
 /// The guards a variant may add.
@@ -157,10 +151,10 @@ impl Variant {
             other => match ModelKind::parse(other) {
                 Some(k) => Base::Model(k),
                 None => {
+                    let [rest @ .., last] = ModelKind::ALL.map(ModelKind::as_str);
                     return Err(Error::Variant {
                         name: text.to_owned(),
-                        hint: "start with current, raft, timeout, phi, swim, bidi, probes or lb"
-                            .to_owned(),
+                        hint: format!("start with current, raft, {} or {last}", rest.join(", ")),
                     });
                 }
             },
@@ -304,7 +298,52 @@ mod tests {
             "{e}"
         );
         let e = Variant::parse("paxos").unwrap_err().to_string();
-        assert!(e.contains("start with current, raft"), "{e}");
+        assert_eq!(
+            e,
+            "variant 'paxos': start with current, raft, timeout, phi, swim, bidi, probes or lb"
+        );
+    }
+
+    #[test]
+    fn every_model_is_named_by_its_table_name_and_by_every_word_of_its_entry() {
+        for kind in ModelKind::ALL {
+            let entry = kind.entry();
+            assert_eq!(entry.name(), kind.entry_name());
+            assert_eq!(ModelKind::parse(kind.as_str()), Some(kind));
+            for word in entry.words() {
+                assert_eq!(ModelKind::parse(word), Some(kind), "{word}");
+                assert_eq!(ModelKind::parse(&word.to_uppercase()), Some(kind), "{word}");
+            }
+        }
+        // The words variants have always accepted.
+        for (word, kind) in [
+            ("fixed-timeout", ModelKind::Timeout),
+            ("phi-accrual", ModelKind::Phi),
+            ("memberlist", ModelKind::Swim),
+            ("bidirectional-probes", ModelKind::Bidi),
+            ("data-plane-probes", ModelKind::Probes),
+            ("canary", ModelKind::Probes),
+            ("lb-health", ModelKind::Lb),
+            ("health", ModelKind::Lb),
+        ] {
+            assert_eq!(Variant::parse(word).unwrap().model(), Some(kind), "{word}");
+        }
+    }
+
+    #[test]
+    fn every_word_of_a_catalogue_entry_names_its_model_or_none() {
+        for d in rift_classify::detector::catalogue() {
+            let kind = ModelKind::ALL
+                .into_iter()
+                .find(|k| k.entry_name() == d.name);
+            for word in std::iter::once(&d.name).chain(&d.aliases) {
+                assert_eq!(ModelKind::parse(word), kind, "{}: {word}", d.name);
+            }
+        }
+        // The raft entry and the guards are entries of no model.
+        assert!(Variant::parse("etcd").is_err());
+        assert_eq!(Variant::parse("raft").unwrap().base, Base::Raft);
+        assert!(Variant::parse("pre-vote").is_err());
     }
 
     #[test]

@@ -299,33 +299,21 @@ pub(crate) fn hostile(name: &str) -> Scenario {
     Scenario::parse(&text, "hostile.toml").expect("the hostile scenario parses")
 }
 
-/// The small asymmetric scenario the formats' snapshots are made from: the leader n1 cannot
-/// speak to the followers, and while it lasts the link n2 <-> n3 flaps.
+/// The small asymmetric scenario the formats' snapshots are made from,
+/// `replay/scenarios/leader-mute.toml`: the leader n1 cannot speak to the followers, and while
+/// it lasts the link n2 <-> n3 flaps.
 #[cfg(test)]
 pub(crate) fn asymmetric() -> (Scenario, crate::export::ExportOptions) {
-    let text = r#"name = "leader mute"
-duration = "40s"
-[cluster]
-nodes = ["n1", "n2", "n3"]
-leader = "n1"
-[[phase]]
-name = "mute"
-start = "10s"
-end = "30s"
-drop = ["n1->*"]
-[[phase]]
-name = "flap"
-start = "12s"
-end = "22s"
-drop = ["n2<->n3"]
-flap = { down = "2s", up = "3s" }
-"#;
     let opts = crate::export::ExportOptions {
         origin: "leader-mute.toml".into(),
         ..Default::default()
     };
     (
-        Scenario::parse(text, "leader-mute.toml").expect("the snapshot scenario parses"),
+        Scenario::parse(
+            include_str!("../../scenarios/leader-mute.toml"),
+            "leader-mute.toml",
+        )
+        .expect("the snapshot scenario parses"),
         opts,
     )
 }

@@ -250,20 +250,7 @@ fn prepare(export: &Path, force: bool) -> Result<(), Error> {
 mod tests {
     use super::*;
 
-    const SCENARIO: &str = r#"
-name = "n1 cannot hear"
-duration = "40s"
-[cluster]
-nodes = ["n1", "n2", "n3"]
-leader = "n1"
-[workload]
-writes_per_s = 1
-reads_per_s = 1
-[[phase]]
-start = "10s"
-end = "25s"
-drop = ["n2->n1", "n3->n1"]
-"#;
+    const SCENARIO: &str = include_str!("../../scenarios/n1-cannot-hear.toml");
 
     fn read_all(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();
