@@ -1,5 +1,7 @@
 //! Exit codes of the `rift` binary, defined once.
 
+use rift_ingest::Blame;
+
 /// How `rift` ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ExitCode {
@@ -15,34 +17,14 @@ pub(crate) enum ExitCode {
 }
 
 impl ExitCode {
-    /// The exit code for an error chain.
+    /// The exit code for an error chain, from whose doing each error in it says it is: the
+    /// input's anywhere in the chain wins, then the command line's; the rest (the environment,
+    /// a bug, an error that says nothing) is a failure.
     pub(crate) fn of(err: &anyhow::Error) -> Self {
-        if err.chain().any(|e| {
-            e.downcast_ref::<rift_ingest::Error>()
-                .is_some_and(is_input_error)
-                || e.downcast_ref::<rift_classify::detector::SettingsError>()
-                    .is_some()
-                || e.downcast_ref::<crate::cmd::NoEvidence>().is_some()
-                || e.downcast_ref::<rift_reach::Error>().is_some_and(|e| {
-                    matches!(
-                        e,
-                        rift_reach::Error::SpanTooLong(_) | rift_reach::Error::TooManyCells { .. }
-                    )
-                })
-                || e.downcast_ref::<crate::cmd::corpus::BadCorpus>().is_some()
-                || e.downcast_ref::<crate::cmd::UnreadableInput>().is_some()
-                || e.downcast_ref::<rift_replay::Error>().is_some_and(|e| {
-                    matches!(
-                        e,
-                        rift_replay::Error::Scenario { .. } | rift_replay::Error::Io { .. }
-                    )
-                })
-        }) {
+        let blames: Vec<Blame> = err.chain().filter_map(blame).collect();
+        if blames.contains(&Blame::Input) {
             ExitCode::BadInput
-        } else if err
-            .chain()
-            .any(|e| e.downcast_ref::<crate::cmd::UsageError>().is_some())
-        {
+        } else if blames.contains(&Blame::CommandLine) {
             ExitCode::Usage
         } else {
             ExitCode::Failure
@@ -50,8 +32,31 @@ impl ExitCode {
     }
 }
 
-fn is_input_error(e: &rift_ingest::Error) -> bool {
-    !matches!(e, rift_ingest::Error::Sink(_))
+/// Whose doing one error of a chain is, when it is one of rift's.
+fn blame(e: &(dyn std::error::Error + 'static)) -> Option<Blame> {
+    if let Some(e) = e.downcast_ref::<rift_pipeline::Error>() {
+        Some(e.blame())
+    } else if let Some(e) = e.downcast_ref::<rift_ingest::Error>() {
+        Some(e.blame())
+    } else if let Some(e) = e.downcast_ref::<rift_reach::Error>() {
+        Some(e.blame())
+    } else if let Some(e) = e.downcast_ref::<rift_classify::detector::SettingsError>() {
+        Some(e.blame())
+    } else if let Some(e) = e.downcast_ref::<rift_replay::Error>() {
+        Some(e.blame())
+    } else if let Some(e) = e.downcast_ref::<rift_corpus::CorpusError>() {
+        Some(e.blame())
+    } else if let Some(e) = e.downcast_ref::<rift_reports::Error>() {
+        Some(e.blame())
+    } else if e.downcast_ref::<crate::cmd::UsageError>().is_some() {
+        Some(Blame::CommandLine)
+    } else if e.downcast_ref::<crate::cmd::UnreadableInput>().is_some()
+        || e.downcast_ref::<crate::entries::BadCorpus>().is_some()
+    {
+        Some(Blame::Input)
+    } else {
+        None
+    }
 }
 
 /// The message printed for an error: its chain joined with ": ", leaving out a cause whose text

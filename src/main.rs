@@ -1,7 +1,9 @@
 //! `rift`: the command-line front of the rift pipeline. It only wires: argument parsing,
 //! progress, output and exit codes; the work happens in the library crates.
 
+mod args;
 mod cmd;
+mod entries;
 mod exit;
 mod inert;
 mod progress;
@@ -178,7 +180,7 @@ fn main() {
             // A corpus error has been shown as a diagnostic with its span already.
             if !err
                 .chain()
-                .any(|e| e.downcast_ref::<cmd::corpus::BadCorpus>().is_some())
+                .any(|e| e.downcast_ref::<entries::BadCorpus>().is_some())
             {
                 eprintln!("error: {}", inert::text(&exit::message(&err)));
             }

@@ -468,6 +468,14 @@ impl InUse {
     }
 }
 
+impl SettingsError {
+    /// Whose doing the error is: the detector settings come from the user (`incident.toml`,
+    /// `--detector`).
+    pub fn blame(&self) -> rift_ingest::Blame {
+        rift_ingest::Blame::Input
+    }
+}
+
 impl InUse {
     /// The detector a system's log named, with the settings its line gave (read by ingest, see
     /// [`rift_ingest::system`]): the catalogue's defaults, overridden by the parameters read,

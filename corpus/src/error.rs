@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
+use rift_ingest::Blame;
 
 /// Malformed front matter: the file, line and column, and the span within the file.
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -64,6 +65,15 @@ pub enum CorpusError {
         /// What went wrong.
         reason: String,
     },
+    /// A file or folder of the index cache could not be read or written.
+    #[error("cannot read '{}': {source}", path.display())]
+    #[diagnostic(code(rift::corpus::cache))]
+    Cache {
+        /// The path.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
     /// A file or folder could not be read.
     #[error("cannot read '{}': {source}", path.display())]
     #[diagnostic(code(rift::corpus::io))]
@@ -73,4 +83,18 @@ pub enum CorpusError {
         /// The underlying error.
         source: std::io::Error,
     },
+}
+
+impl CorpusError {
+    /// Whose doing the error is: an entry that breaks a rule, or entries that cannot be read,
+    /// are the input's; an index that cannot be built, opened or cached is the environment's.
+    pub fn blame(&self) -> Blame {
+        match self {
+            CorpusError::Index { .. } | CorpusError::Cache { .. } => Blame::Environment,
+            CorpusError::FrontMatter(_)
+            | CorpusError::DuplicateId { .. }
+            | CorpusError::DuplicateSource { .. }
+            | CorpusError::Io { .. } => Blame::Input,
+        }
+    }
 }

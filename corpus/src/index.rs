@@ -171,7 +171,7 @@ fn tv(dir: &Path) -> impl Fn(tantivy::TantivyError) -> CorpusError + '_ {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> CorpusError + '_ {
-    move |source| CorpusError::Io {
+    move |source| CorpusError::Cache {
         path: path.to_owned(),
         source,
     }
@@ -308,6 +308,34 @@ pub struct Found {
     pub hits: Vec<Hit>,
     /// Counts of the matching entries by `mode`, `system` and `year`.
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// The schema of [`Found::as_search`]'s document.
+pub const SEARCH_SCHEMA: &str = "rift.corpus.search/1";
+/// The schema of [`Found::as_similar`]'s document.
+pub const SIMILAR_SCHEMA: &str = "rift.corpus.similar/1";
+
+impl Found {
+    /// This result as the document of a search for `query` ([`SEARCH_SCHEMA`]): the query,
+    /// how many entries matched, the best hits and the facets, keys in name order.
+    pub fn as_search(&self, query: &str) -> serde_json::Value {
+        serde_json::json!({
+            "schema": SEARCH_SCHEMA,
+            "query": query,
+            "total": self.total,
+            "hits": self.hits,
+            "facets": self.facets,
+        })
+    }
+
+    /// This result as the document of the entries similar to `target` ([`SIMILAR_SCHEMA`]).
+    pub fn as_similar(&self, target: &str) -> serde_json::Value {
+        serde_json::json!({
+            "schema": SIMILAR_SCHEMA,
+            "target": target,
+            "hits": self.hits,
+        })
+    }
 }
 
 impl CorpusIndex {

@@ -24,7 +24,10 @@ pub use entry::{
     vocabulary_name,
 };
 pub use error::{CorpusError, FrontMatterError};
-pub use index::{CorpusIndex, Filters, Found, Hit, cache_dir, content_hash, parse_system};
+pub use index::{
+    CorpusIndex, Filters, Found, Hit, SEARCH_SCHEMA, SIMILAR_SCHEMA, cache_dir, content_hash,
+    parse_system,
+};
 pub use textclass::{
     Evaluation, Evidence, TextClassifier, TextVerdict, draft_entry, leave_one_out, reading_text,
     training_text,
@@ -80,6 +83,18 @@ impl Corpus {
         }
         entries.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         Ok(Corpus { entries })
+    }
+
+    /// The entries whose primary or secondary mode is `mode` and that name `system` (each
+    /// when given), in id order.
+    pub fn list(&self, mode: Option<Label>, system: Option<System>) -> Vec<&Entry> {
+        self.entries
+            .iter()
+            .filter(|e| {
+                mode.is_none_or(|m| e.meta.mode.primary == m || e.meta.mode.secondary.contains(&m))
+            })
+            .filter(|e| system.is_none_or(|s| e.meta.systems.contains(&s)))
+            .collect()
     }
 
     /// The entry with this id.

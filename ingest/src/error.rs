@@ -118,7 +118,32 @@ pub enum Error {
 /// its own error, kept whole so that the caller can tell what failed (`downcast_ref`).
 pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Whose doing an error is: what `rift` answers with its exit code, and what a caller of the
+/// libraries can tell a user. Every library error says which with a `blame` method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blame {
+    /// The command line asks for something that cannot be (a flag value, a variant, a path
+    /// that does not exist).
+    CommandLine,
+    /// The input the user handed over cannot be read as what it claims to be (a file, a
+    /// folder, settings, a scenario, a corpus entry).
+    Input,
+    /// Something around rift failed: writing the output, a cache folder, the disk.
+    Environment,
+    /// rift itself went wrong: one of its stages handed the next something it should not have.
+    Bug,
+}
+
 impl Error {
+    /// Whose doing the error is: everything but a failing batch sink is the input's (the sink's
+    /// own error, its source, says whose that is).
+    pub fn blame(&self) -> Blame {
+        match self {
+            Error::Sink(_) => Blame::Environment,
+            _ => Blame::Input,
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_owned(),

@@ -59,7 +59,7 @@ mod time;
 
 pub use accounting::{Accounting, FileAccount, SkipReason};
 pub use config::{IncidentConfig, LogsConfig, SourceKind};
-pub use error::{Error, SinkError};
+pub use error::{Blame, Error, SinkError};
 pub use folder::{
     ClockSkew, DEFAULT_MAX_NODES, IncidentFolder, Ingested, MAX_PROFILE_FILES, NoProgress,
     Progress, ReadOptions, SkewEvidence, StreamReport, Summary,

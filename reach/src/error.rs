@@ -39,4 +39,27 @@ pub enum Error {
     /// A timeline JSON document cannot be read.
     #[error("timeline JSON: {0}")]
     BadJson(String),
+    /// Delivery thresholds that do not order up above down within [0, 1].
+    #[error("need 0 ≤ down < up ≤ 1")]
+    Thresholds {
+        /// At or above: up.
+        up: f64,
+        /// At or below: down.
+        down: f64,
+    },
+}
+
+impl Error {
+    /// Whose doing the error is: a malformed observations table is rift's own (ingest writes
+    /// it), the rest the input's (a span or a spread the timeline cannot hold, a timeline
+    /// document, thresholds asked for).
+    pub fn blame(&self) -> rift_ingest::Blame {
+        match self {
+            Error::BadColumn { .. } | Error::BadRow { .. } => rift_ingest::Blame::Bug,
+            Error::Thresholds { .. } => rift_ingest::Blame::CommandLine,
+            Error::SpanTooLong(_) | Error::TooManyCells { .. } | Error::BadJson(_) => {
+                rift_ingest::Blame::Input
+            }
+        }
+    }
 }

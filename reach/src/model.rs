@@ -155,6 +155,16 @@ pub struct Thresholds {
     pub down: f64,
 }
 
+impl Thresholds {
+    /// Thresholds that order `up` above `down`, both within [0, 1].
+    pub fn new(up: f64, down: f64) -> Result<Self, crate::Error> {
+        if !(0.0..=1.0).contains(&down) || !(0.0..=1.0).contains(&up) || down >= up {
+            return Err(crate::Error::Thresholds { up, down });
+        }
+        Ok(Thresholds { up, down })
+    }
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds { up: 0.9, down: 0.1 }

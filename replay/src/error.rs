@@ -74,3 +74,21 @@ pub enum Error {
         at: crate::time::SimTime,
     },
 }
+
+impl Error {
+    /// Whose doing the error is: a scenario, a file or an incident that cannot be replayed is
+    /// the input's; a variant, an export option or a target that cannot take the scenario, and
+    /// a run asking for more than the limits, the command line's; a simulation that outruns its
+    /// step budget (counted before it starts) rift's own.
+    pub fn blame(&self) -> rift_ingest::Blame {
+        use rift_ingest::Blame;
+        match self {
+            Error::Scenario { .. } | Error::Io { .. } | Error::Incident(_) => Blame::Input,
+            Error::Variant { .. }
+            | Error::ExportOption { .. }
+            | Error::Unexportable { .. }
+            | Error::TooMuchWork { .. } => Blame::CommandLine,
+            Error::Budget { .. } => Blame::Bug,
+        }
+    }
+}

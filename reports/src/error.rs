@@ -21,3 +21,14 @@ pub enum Error {
         reason: std::io::Error,
     },
 }
+
+impl Error {
+    /// Whose doing the error is: a template is rift's own, a file that cannot be written the
+    /// environment's.
+    pub fn blame(&self) -> rift_ingest::Blame {
+        match self {
+            Error::Template(..) => rift_ingest::Blame::Bug,
+            Error::Write { .. } => rift_ingest::Blame::Environment,
+        }
+    }
+}

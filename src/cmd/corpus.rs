@@ -4,10 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use miette::{GraphicalReportHandler, GraphicalTheme};
 use rift_corpus::{
-    Corpus, CorpusError, CorpusIndex, Entry, Filters, Found, Hit, Label, System, TextClassifier,
-    TextVerdict, vocabulary_name,
+    Corpus, CorpusIndex, Entry, Filters, Found, Hit, Label, System, TextClassifier, TextVerdict,
+    vocabulary_name,
 };
 
 use super::UsageError;
@@ -138,7 +137,7 @@ fn parse_years(s: &str) -> anyhow::Result<(u32, u32)> {
     }
 }
 
-pub(crate) fn open_index(c: &Corpus) -> anyhow::Result<CorpusIndex> {
+fn open_index(c: &Corpus) -> anyhow::Result<CorpusIndex> {
     Ok(CorpusIndex::open_or_build(c, &rift_corpus::cache_dir())?)
 }
 
@@ -199,28 +198,8 @@ fn print_found(
     Ok(())
 }
 
-/// The corpus failed to load; the diagnostic has already been printed.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub(crate) struct BadCorpus(pub(crate) CorpusError);
-
 fn load(args: &Args) -> anyhow::Result<Corpus> {
-    load_dir(args.entries.clone())
-}
-
-/// Loads the corpus in `entries` (default: the shipped one), printing a diagnostic on failure.
-pub(crate) fn load_dir(entries: Option<PathBuf>) -> anyhow::Result<Corpus> {
-    let dir = entries.unwrap_or_else(rift_corpus::default_dir);
-    Corpus::load(&dir).map_err(|e| {
-        let mut shown = String::new();
-        if GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-            .render_report(&mut shown, &e)
-            .is_ok()
-        {
-            eprint!("{}", crate::inert::text(&shown));
-        }
-        BadCorpus(e).into()
-    })
+    crate::entries::load(args.entries.clone())
 }
 
 fn parse_label(s: &str) -> anyhow::Result<Label> {
@@ -252,16 +231,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             let mode = mode.as_deref().map(parse_label).transpose()?;
             let system = system.as_deref().map(parse_system).transpose()?;
             let c = load(args)?;
-            let shown: Vec<&Entry> = c
-                .entries
-                .iter()
-                .filter(|e| {
-                    mode.is_none_or(|m| {
-                        e.meta.mode.primary == m || e.meta.mode.secondary.contains(&m)
-                    })
-                })
-                .filter(|e| system.is_none_or(|s| e.meta.systems.contains(&s)))
-                .collect();
+            let shown: Vec<&Entry> = c.list(mode, system);
             if *json {
                 serde_json::to_writer_pretty(&mut *out, &shown)?;
                 writeln!(out)?;
@@ -293,14 +263,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             let index = open_index(&c)?;
             let found = index.search(query, &filters, (*limit).max(1))?;
             if *json {
-                let doc = serde_json::json!({
-                    "schema": "rift.corpus.search/1",
-                    "query": query,
-                    "total": found.total,
-                    "hits": found.hits,
-                    "facets": found.facets,
-                });
-                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                serde_json::to_writer_pretty(&mut *out, &found.as_search(query))?;
                 writeln!(out)?;
             } else {
                 print_found(&found, c.entries.len(), "match", out)?;
@@ -328,12 +291,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
                 }
             };
             if *json {
-                let doc = serde_json::json!({
-                    "schema": "rift.corpus.similar/1",
-                    "target": target,
-                    "hits": found.hits,
-                });
-                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                serde_json::to_writer_pretty(&mut *out, &found.as_similar(target))?;
                 writeln!(out)?;
             } else {
                 print_found(

@@ -42,11 +42,3 @@ pub(crate) struct UnreadableInput {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub(crate) struct UsageError(pub(crate) String);
-
-/// The export was read but holds nothing to build a timeline from.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "'{0}' holds no reachability evidence: no counter, metric, log, health, probe or client row gave any; \
-     run `rift ingest {0}` to see what each file gave"
-)]
-pub(crate) struct NoEvidence(pub(crate) String);

@@ -2,12 +2,14 @@
 //! deterministic cluster simulator under one or more variants.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use rift_replay::{Comparison, Scenario, Seed, Variant, compare, scenario_from_incident};
+use rift_pipeline::ReplayInput;
+use rift_replay::{Comparison, Scenario, Seed, Variant, compare};
 
 use super::UsageError;
-use super::classify::{VerdictArgs, verdict};
+use crate::args::VerdictArgs;
+use crate::progress::Bar;
 
 /// The seed used when neither `--seed` nor the scenario gives one.
 pub(crate) const DEFAULT_SEED: u64 = 1;
@@ -50,42 +52,15 @@ pub(crate) fn load_scenario(
     entries: Option<PathBuf>,
     verdict_args: &VerdictArgs,
 ) -> anyhow::Result<Scenario> {
-    if let Some(id) = input.strip_prefix("corpus:") {
-        let corpus = super::corpus::load_dir(entries)?;
-        let entry = corpus.get(id).ok_or_else(|| {
-            UsageError(format!(
-                "no corpus entry '{id}': `rift corpus list` shows the ids, `rift corpus search` finds one"
-            ))
-        })?;
-        let Some(text) = entry.sketch_toml() else {
-            return Err(UsageError(format!(
-                "corpus entry '{id}' has no scenario sketch to replay; entries with one are tagged `replayable` (`rift corpus search replayable`)"
-            ))
-            .into());
-        };
-        let origin = format!("{} [scenario]", entry.path.display());
-        let mut s = Scenario::parse(&text, &origin)?;
-        if s.name.is_none() {
-            s.name = Some(entry.meta.title.clone());
+    Ok(match ReplayInput::parse(input)? {
+        ReplayInput::Sketch(id) => rift_pipeline::sketch(&crate::entries::load(entries)?, &id)?,
+        ReplayInput::Scenario(path) => Scenario::load(&path)?,
+        ReplayInput::Incident(dir) => {
+            let settings = verdict_args.settings()?;
+            let (incident, verdict) = rift_pipeline::verdict(&dir, &settings, &Bar::new())?;
+            rift_pipeline::scenario_of_incident(&incident, &verdict)?
         }
-        return Ok(s);
-    }
-    let path = Path::new(input);
-    if path.is_dir() {
-        let (built, verdict) = verdict(path, verdict_args)?;
-        return Ok(scenario_from_incident(
-            &verdict,
-            &built.timeline,
-            &built.events,
-        )?);
-    }
-    if !path.exists() {
-        return Err(UsageError(format!(
-            "'{input}' does not exist: give an incident export folder, a scenario .toml file, or corpus:ID"
-        ))
-        .into());
-    }
-    Ok(Scenario::load(path)?)
+    })
 }
 
 pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -100,10 +75,11 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         return Ok(());
     }
     let seed = Seed(args.seed.or(scenario.seed).unwrap_or(DEFAULT_SEED));
-    let result: Comparison = compare(&scenario, &variants, seed).map_err(|e| match e {
-        // A variant that asks for too much is the command line's doing.
-        rift_replay::Error::TooMuchWork { .. } => UsageError(format!("--compare: {e}")).into(),
-        e => anyhow::Error::new(e),
+    let result: Comparison = compare(&scenario, &variants, seed).map_err(|e| {
+        // A variant that asks for too much is named with the flag that asked for it.
+        let named = matches!(e, rift_replay::Error::TooMuchWork { .. });
+        let e = anyhow::Error::new(e);
+        if named { e.context("--compare") } else { e }
     })?;
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &result)?;

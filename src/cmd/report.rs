@@ -3,12 +3,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rift_replay::{Seed, Variant, compare, scenario_from_incident};
+use rift_replay::{Seed, Variant, compare};
 use rift_reports::{Format as _, Html, Inputs, Markdown, Report};
 
 use super::UsageError;
-use super::classify::{VerdictArgs, verdict};
-use crate::progress::Spinner;
+use crate::args::VerdictArgs;
+use crate::progress::{Bar, Spinner};
 
 /// The variants a report replays unless told otherwise: the incident's own settings, its
 /// Raft with both guards, and each detector model beside it.
@@ -65,7 +65,8 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     } else {
         Variant::parse_list(&args.compare).map_err(|e| UsageError(format!("--compare: {e}")))?
     };
-    let (built, verdict) = verdict(&args.dir, &args.verdict)?;
+    let settings = args.verdict.settings()?;
+    let (built, verdict) = rift_pipeline::verdict(&args.dir, &settings, &Bar::new())?;
     let source = args.dir.display().to_string();
     let mut command = format!(
         "rift replay {} --compare {} --seed {}",
@@ -79,7 +80,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     let comparison = if variants.is_empty() {
         Err("left out with --compare none.".to_owned())
     } else {
-        scenario_from_incident(&verdict, &built.timeline, &built.events)
+        rift_pipeline::scenario_of_incident(&built, &verdict)
             .map_err(|e| format!("the incident could not be turned into a scenario: {e}."))
             .and_then(|scenario| {
                 let _spinner = Spinner::new(format!(
@@ -95,7 +96,9 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     let similar = if args.similar == 0 {
         Err("Left out with --similar 0.".to_owned())
     } else {
-        similar(args, &verdict)
+        crate::entries::load(args.entries.clone())
+            .map_err(|e| format!("the corpus could not be read: {e:#}."))
+            .and_then(|corpus| rift_pipeline::similar(&corpus, &verdict, args.similar))
     };
     // The report says why a section is empty; whoever ran the command hears it too, so a report
     // without its similar incidents is never taken for a complete one.
@@ -161,18 +164,6 @@ fn figures_dir(path: &Path) -> String {
         .file_stem()
         .map_or_else(|| "report".to_owned(), |s| s.to_string_lossy().into_owned());
     format!("{stem}.figures")
-}
-
-fn similar(
-    args: &Args,
-    verdict: &rift_classify::Verdict,
-) -> Result<Vec<rift_reports::Similar>, String> {
-    let corpus = super::corpus::load_dir(args.entries.clone())
-        .map_err(|e| format!("the corpus could not be read: {e:#}."))?;
-    let index = super::corpus::open_index(&corpus)
-        .map_err(|e| format!("the corpus index could not be opened: {e:#}."))?;
-    rift_reports::similar::find(&index, &corpus, verdict, args.similar)
-        .map_err(|e| format!("the corpus search failed: {e}."))
 }
 
 /// Quotes `s` for a POSIX shell when it holds anything but safe characters.

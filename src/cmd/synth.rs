@@ -10,8 +10,8 @@ use rift_replay::synth::{MODES, Service, SynthOptions, random_scenario, synth_wi
 use rift_replay::{Scenario, Seed};
 
 use super::UsageError;
-use super::classify::VerdictArgs;
 use super::replay::{DEFAULT_SEED, load_scenario};
+use crate::args::VerdictArgs;
 
 /// Write a scenario as synthetic telemetry in the formats rift reads, with the ground truth
 /// beside it.
