@@ -718,17 +718,11 @@ impl RowSink for MetricTable<'_> {
     }
 
     fn row(&mut self, line: u64, f: &Fields<'_>) {
-        self.account.rows_read += 1;
-        let Some(ts_col) = self.ts.as_mut() else {
+        let Some(ts) = TsColumn::start_row(&mut self.ts, f, line, self.account) else {
             return;
         };
-        let Some(ts) = ts_col.take(f, line, self.account) else {
+        let Some(name) = columns::required(f, self.metric, "metric", line, self.account) else {
             return;
-        };
-        let Some(name) = f.get(self.metric) else {
-            return self
-                .account
-                .skip(SkipReason::MissingField("metric".into()), line, String::new);
         };
         let Some(value) = f.get(self.value).and_then(|v| v.trim().parse::<f64>().ok()) else {
             return self.account.skip(SkipReason::NotANumber, line, || {

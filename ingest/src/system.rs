@@ -1,8 +1,8 @@
 //! Systems as data: what rift knows of one real system (etcd, …) is one TOML file under
 //! `ingest/systems/`: the log profiles that read its logs, what each of its metrics means, the
-//! line of its logs that gives its failure detector's settings, the detector of the catalogue it
-//! runs, and what it calls its roles. Ingest reads all of it; classify receives the detector's
-//! settings as [`DetectorSettings`], with the `file:line` they came from.
+//! line of its logs that gives its failure detector's settings, and the detector of the
+//! catalogue it runs. Ingest reads all of it; classify receives the detector's settings as
+//! [`DetectorSettings`], with the `file:line` they came from.
 //!
 //! Adding a system is one file there and one line in [`BUILTIN`].
 //!
@@ -42,9 +42,6 @@ pub struct System {
     /// The guards it always has on.
     #[serde(default)]
     pub guards: Vec<String>,
-    /// What it calls its roles.
-    #[serde(default)]
-    pub vocabulary: BTreeMap<String, String>,
     /// The line of its logs that gives the detector's settings.
     pub settings: Option<SettingsLine>,
     /// What its metrics mean.

@@ -42,7 +42,7 @@
 mod build;
 mod error;
 mod estimate;
-pub mod export;
+pub mod format;
 pub mod model;
 mod snapshot;
 pub mod synthetic;

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use rift_ingest::model::Channel;
 use rift_ingest::{parse_duration, parse_ts};
-use rift_reach::export::{Exporter, View, dot::Dot, json::Json, matrix::Matrix, text::Text};
+use rift_reach::format::{
+    Format as TimelineFormat, View, dot::Dot, json::Json, matrix::Matrix, text::Text,
+};
 use rift_reach::{Timeline, WindowIdx};
 
 use super::UsageError;
@@ -86,12 +88,12 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         channel: args.channel,
         at,
     };
-    let exporter: &dyn Exporter = match args.format {
+    let format: &dyn TimelineFormat = match args.format {
         Format::Text => &Text,
         Format::Json => &Json,
         Format::Dot => &Dot,
         Format::Matrix => &Matrix,
     };
-    exporter.write(&timeline, &view, out)?;
+    format.write(&timeline, &view, out)?;
     Ok(())
 }

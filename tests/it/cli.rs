@@ -210,6 +210,29 @@ fn an_export_without_reachability_evidence_is_bad_input_not_healthy() {
 }
 
 #[test]
+fn an_incident_with_nothing_to_replay_is_bad_input() {
+    // Synthetic probes alone: evidence for a timeline, but no member-to-member traffic that
+    // tells who is in the cluster.
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = String::from("ts,prober,target,ok\n");
+    for s in 0..30 {
+        rows.push_str(&format!(
+            "2026-01-01T00:00:{s:02}Z,p1,n1,{}\n",
+            s < 10 || s > 20
+        ));
+    }
+    std::fs::write(dir.path().join("probe.csv"), rows).unwrap();
+    let o = rift(&["replay", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no cluster members found"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
 fn classify_json_schema_is_stable() {
     let o = rift(&[
         "classify",

@@ -164,6 +164,18 @@ impl TsColumn {
         }
     }
 
+    /// Counts a table row as read and returns its timestamp, or `None` once the row is
+    /// counted as skipped (no timestamp column found in the header, or the cell gives none).
+    pub(crate) fn start_row(
+        ts: &mut Option<TsColumn>,
+        f: &Fields<'_>,
+        line: u64,
+        account: &mut FileAccount,
+    ) -> Option<i64> {
+        account.rows_read += 1;
+        ts.as_mut()?.take(f, line, account)
+    }
+
     /// What the file's account should say about units told by magnitude: which was assumed
     /// and why, and whether the column mixes magnitudes.
     pub(crate) fn unit_note(&self) -> Option<String> {
@@ -197,4 +209,20 @@ impl TsColumn {
             }
         }
     }
+}
+
+/// The cell `idx` of a row, or `None` once the row is counted in `account` as skipped for
+/// missing the `field`.
+pub(crate) fn required<'f>(
+    f: &'f Fields<'_>,
+    idx: usize,
+    field: &str,
+    line: u64,
+    account: &mut FileAccount,
+) -> Option<&'f str> {
+    let v = f.get(idx);
+    if v.is_none() {
+        account.skip(SkipReason::MissingField(field.into()), line, String::new);
+    }
+    v
 }

@@ -277,17 +277,11 @@ impl RowSink for ProbeFile<'_> {
     }
 
     fn row(&mut self, line: u64, f: &Fields<'_>) {
-        self.account.rows_read += 1;
-        let Some(ts_col) = self.ts.as_mut() else {
+        let Some(ts) = TsColumn::start_row(&mut self.ts, f, line, self.account) else {
             return;
         };
-        let Some(ts) = ts_col.take(f, line, self.account) else {
+        let Some(target) = columns::required(f, self.target, "target", line, self.account) else {
             return;
-        };
-        let Some(target) = f.get(self.target) else {
-            return self
-                .account
-                .skip(SkipReason::MissingField("target".into()), line, String::new);
         };
         let Some(status) = f.get(self.status) else {
             let name = self.status_name.clone();

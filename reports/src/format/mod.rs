@@ -1,4 +1,4 @@
-//! Output formats of the report, one file each behind [`Format`] (like `reach::export`).
+//! Output formats of the report, one file each behind [`Format`] (like `reach::format`).
 //!
 //! Both formats render the templates in `reports/templates/` (compiled into the binary) with
 //! one minijinja environment whose formatter makes every value from the report safe for the

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use rift_ingest::format_ts;
 
-use super::{Exporter, View};
+use super::{Format, View};
 use crate::model::{EdgeState, Timeline, WindowIdx};
 use crate::snapshot::Snapshot;
 
@@ -54,7 +54,7 @@ fn grid(t: &Timeline, snap: &Snapshot, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-impl Exporter for Matrix {
+impl Format for Matrix {
     fn write(&self, t: &Timeline, view: &View, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,

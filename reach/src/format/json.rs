@@ -33,7 +33,7 @@ use rift_ingest::format_ts;
 use rift_ingest::model::{Channel, NodeId};
 use serde::{Deserialize, Serialize};
 
-use super::{Exporter, View};
+use super::{Format, View};
 use crate::error::Error;
 use crate::model::{
     Basis, EdgeKey, EdgeState, Estimate, PairKey, Segment, Thresholds, Timeline, WindowIdx,
@@ -128,7 +128,7 @@ fn segment(d: SegmentDoc) -> Segment {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Json;
 
-impl Exporter for Json {
+impl Format for Json {
     fn write(&self, t: &Timeline, view: &View, out: &mut dyn Write) -> io::Result<()> {
         let keep = |c: Channel| view.channel.is_none_or(|x| x == c);
         let doc = TimelineDoc {

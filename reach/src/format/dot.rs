@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use rift_ingest::format_ts;
 
-use super::{Exporter, View, first_fault};
+use super::{Format, View, first_fault};
 use crate::model::{Direction, EdgeState, Timeline};
 
 /// Writes Graphviz DOT.
@@ -19,7 +19,7 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-impl Exporter for Dot {
+impl Format for Dot {
     fn write(&self, t: &Timeline, view: &View, out: &mut dyn Write) -> io::Result<()> {
         let w = view.at.unwrap_or_else(|| first_fault(t, view));
         writeln!(

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use rift_ingest::format_ts;
 
-use super::{Exporter, View, clock};
+use super::{Format, View, clock};
 use crate::model::{Direction, EdgeState, Segment, Timeline, WindowIdx};
 
 /// Writes the human-readable summary.
@@ -27,7 +27,7 @@ fn span(t: &Timeline, s: &Segment) -> String {
     )
 }
 
-impl Exporter for Text {
+impl Format for Text {
     fn write(&self, t: &Timeline, view: &View, out: &mut dyn Write) -> io::Result<()> {
         let names: Vec<&str> = t.nodes.iter().map(|n| n.as_str()).collect();
         writeln!(out, "nodes     {}", names.join(", "))?;

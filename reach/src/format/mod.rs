@@ -1,4 +1,4 @@
-//! Timeline exports, one format per file: [`json`] (versioned schema, also read back), [`dot`]
+//! Timeline output formats, one per file: [`json`] (versioned schema, also read back), [`dot`]
 //! (Graphviz of one window), [`matrix`] (src × dst grids) and [`text`] (for the terminal).
 
 pub mod dot;
@@ -12,7 +12,7 @@ use rift_ingest::model::Channel;
 
 use crate::model::{Timeline, WindowIdx};
 
-/// What part of a timeline to export.
+/// What part of a timeline to write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct View {
     /// Only this channel (all channels when `None`).
@@ -33,7 +33,7 @@ impl View {
 }
 
 /// An output format for a timeline.
-pub trait Exporter {
+pub trait Format {
     /// Writes `timeline`, restricted to `view`, to `out`.
     fn write(&self, timeline: &Timeline, view: &View, out: &mut dyn Write) -> io::Result<()>;
 }
