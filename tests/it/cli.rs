@@ -218,7 +218,7 @@ fn an_incident_with_nothing_to_replay_is_bad_input() {
     for s in 0..30 {
         rows.push_str(&format!(
             "2026-01-01T00:00:{s:02}Z,p1,n1,{}\n",
-            s < 10 || s > 20
+            !(10..=20).contains(&s)
         ));
     }
     std::fs::write(dir.path().join("probe.csv"), rows).unwrap();

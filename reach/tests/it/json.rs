@@ -1,7 +1,7 @@
 //! The timeline JSON schema: written, read back unchanged, and a committed sample of schema
 //! version 1 still reads.
 
-use rift_reach::export::{Format, View, json};
+use rift_reach::format::{Format, View, json};
 
 use crate::timeline;
 
