@@ -8,48 +8,48 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::model::Channel;
 
-/// What rift reads a file as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    /// Per-node (or per-edge) message counters: sent / received / acked.
-    Counters,
-    /// Health-check results (`/health` probes).
-    Health,
-    /// Client operation results (the real workload).
-    Client,
-    /// Synthetic data-plane probe results.
-    Probe,
-    /// Node names and their aliases (IPs, member ids, URLs).
-    Members,
-    /// A node's log (read by log profiles; not in this version).
-    Log,
-    /// A metrics export (Prometheus text or metric tables; not in this version).
-    Metrics,
-    /// `incident.toml` itself.
-    Config,
-    /// Skipped on request.
-    Ignore,
-    /// Not recognised.
-    Unknown,
+/// Defines [`SourceKind`] from one line per kind: variant, the name users write in
+/// `incident.toml` and rift prints, and what it holds.
+macro_rules! source_kinds {
+    ($($(#[$doc:meta])* $kind:ident = $name:literal,)*) => {
+        /// What rift reads a file as: the kinds of [`crate::source`], and how a file is not read.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum SourceKind {
+            $($(#[$doc])* #[serde(rename = $name)] $kind,)*
+        }
+
+        impl SourceKind {
+            /// The name used in `incident.toml` and in output.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(SourceKind::$kind => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl SourceKind {
-    /// The name used in output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Counters => "counters",
-            SourceKind::Health => "health",
-            SourceKind::Client => "client",
-            SourceKind::Probe => "probe",
-            SourceKind::Members => "members",
-            SourceKind::Log => "log",
-            SourceKind::Metrics => "metrics",
-            SourceKind::Config => "config",
-            SourceKind::Ignore => "ignore",
-            SourceKind::Unknown => "unknown",
-        }
-    }
+source_kinds! {
+    /// Per-node (or per-edge) message counters: sent / received / acked.
+    Counters = "counters",
+    /// Health-check results (`/health` probes).
+    Health = "health",
+    /// Client operation results (the real workload).
+    Client = "client",
+    /// Synthetic data-plane probe results.
+    Probe = "probe",
+    /// Node names and their aliases (IPs, member ids, URLs).
+    Members = "members",
+    /// A node's log, read with a log profile.
+    Log = "log",
+    /// A metrics export (Prometheus text, `query_range` JSON, or a metric table).
+    Metrics = "metrics",
+    /// `incident.toml` itself.
+    Config = "config",
+    /// Skipped on request.
+    Ignore = "ignore",
+    /// Not recognised.
+    Unknown = "unknown",
 }
 
 /// Settings for one file of the export, overriding what rift detects.
