@@ -3,7 +3,35 @@
 //! It reads a [`Timeline`] and says what the network did — complete, asymmetric, partial, gray
 //! or flapping — when, between whom and on what evidence; it tells a crashed node and a healthy
 //! period apart from a partition; and it compares the finding with the model of the failure
-//! detector in use ([`detector`], [`gap`]).
+//! detector in use ([`detector`], [`gap`]). [`classify`] gives the [`Classification`];
+//! [`Verdict::new`] adds the gap analysis, and [`text::render`] shows it as `rift classify` does.
+//!
+//! ```
+//! use rift_classify::detector::{InUse, Source};
+//! use rift_classify::gap::GapKind;
+//! use rift_classify::{Mode, Options, Verdict, classify, text};
+//! use rift_ingest::model::Channel;
+//! use rift_reach::EdgeState;
+//! use rift_reach::synthetic::{mesh, names, timeline};
+//!
+//! // Three nodes for a minute; from second 20 to 40 nothing n0 sends arrives, while n0 still
+//! // hears the others.
+//! let nodes = names(3);
+//! let edges = mesh(&nodes, Channel::Heartbeat, 60, |src, _dst, w| {
+//!     if src == 0 && (20..40).contains(&w) { EdgeState::Down } else { EdgeState::Up }
+//! });
+//! let classification = classify(&timeline(nodes, edges, 60), None, &[], &Options::default());
+//! assert_eq!(classification.primary, Mode::Asymmetric);
+//! let headline = text::headline(&classification.episodes[0]);
+//! assert_eq!(headline, "asymmetric: n0 is not heard by n1, n2");
+//!
+//! // Raft assumes that a link works both ways or not at all: a one-way cut is a design gap.
+//! let raft = InUse::named("raft", Source::Flag)?;
+//! let verdict = Verdict::new(None, classification, Some(raft), &[]);
+//! assert_eq!(verdict.gaps[0].gap, GapKind::Design);
+//! print!("{}", text::render(&verdict));
+//! # Ok::<(), rift_classify::detector::SettingsError>(())
+//! ```
 //!
 //! # The rules
 //!

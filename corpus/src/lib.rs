@@ -5,7 +5,24 @@
 //! failed (rift's modes), the failure detector involved, the consequence, and a short summary in
 //! the project's own words. [`Corpus::load`] reads and checks them: malformed front matter is a
 //! [`CorpusError`] with a miette diagnostic pointing at the span; duplicate ids and duplicate
-//! sources name both files.
+//! sources name both files. [`CorpusIndex`] searches them (BM25 with filters and facets, or
+//! "incidents like this one"), and [`TextClassifier`] reads a postmortem's text into one of
+//! rift's modes ([`rift_classify::Mode`]).
+//!
+//! ```
+//! use rift_corpus::{Corpus, CorpusIndex, Filters};
+//!
+//! let corpus = Corpus::load(&rift_corpus::default_dir())?;
+//! // The index is built once into a cache folder (rift uses `cache_dir()`) and reused.
+//! let cache = tempfile::tempdir()?;
+//! let index = CorpusIndex::open_or_build(&corpus, cache.path())?;
+//! let found = index.search("split brain", &Filters::default(), 3)?;
+//! assert!(found.total > 0);
+//! for hit in &found.hits {
+//!     println!("{}  {}  {}", hit.date, hit.primary, hit.title);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 // Input decides nothing here by panicking: a value that may be missing is an error or a
 // skipped row, never an `unwrap` (tests may unwrap; clippy.toml allows it there).

@@ -11,7 +11,10 @@
 //! hashicorp raft, Cassandra, Akka, MongoDB, Elasticsearch, Redis Sentinel, keepalived and
 //! Kubernetes; users add their own), sniffed from each file's first lines. Metric exports
 //! (Prometheus text snapshots, `query_range` JSON, long CSV tables) become per-direction
-//! observations and events where the series say so.
+//! observations and events where the series say so. What rift knows of one system (its log
+//! profiles, what its metrics mean, the start-up line that gives its failure detector's
+//! settings) is a data file of [`system`]; the settings found come back as a
+//! [`system::DetectorSettings`] with the `file:line` they were read from.
 //!
 //! Every input line is either used or counted as skipped with a reason ([`Accounting`]).
 //! Observations are produced in batches so that an export of tens of millions of rows is read
@@ -19,12 +22,17 @@
 //! collects them into one table.
 //!
 //! ```no_run
-//! use rift_ingest::{IncidentFolder, ReadOptions};
+//! use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 //!
-//! let export = IncidentFolder::open("examples/asymmetric-leader".as_ref(), &ReadOptions::default())?;
-//! let ingested = export.read(&rift_ingest::NoProgress)?;
+//! // Run from the workspace root: the etcd export shipped with rift.
+//! let dir = std::path::Path::new("examples/etcd-asymmetric");
+//! let export = IncidentFolder::open(dir, &ReadOptions::default())?;
+//! let ingested = export.read(&NoProgress)?;
 //! println!("{} observations from {} files", ingested.observations.height(),
 //!          ingested.accounting.files.len());
+//! if let Some(settings) = &ingested.detector {
+//!     println!("{} ({})", settings.reason, settings.origin);
+//! }
 //! # Ok::<(), rift_ingest::Error>(())
 //! ```
 

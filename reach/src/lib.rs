@@ -23,16 +23,42 @@
 //!
 //! Segments pool the counts of their windows, so a segment's estimate is the pooled estimate.
 //!
-//! ```no_run
-//! use rift_reach::TimelineBuilder;
-//! # fn demo(observations: &polars::prelude::DataFrame) -> Result<(), rift_reach::Error> {
+//! ```
+//! use rift_ingest::ObservationsBuilder;
+//! use rift_ingest::model::{Channel, Evidence, NodeId, Observation};
+//! use rift_reach::{EdgeState, TimelineBuilder, WindowIdx};
+//!
+//! // n1 sends n2 ten heartbeats a second and n2 counts those that arrive: all of them for ten
+//! // seconds, then none for ten.
+//! let mut rows = ObservationsBuilder::new();
+//! for second in 0..20 {
+//!     rows.push(Observation {
+//!         ts_ns: second * 1_000_000_000,
+//!         src: NodeId("n1".into()),
+//!         dst: NodeId("n2".into()),
+//!         channel: Channel::Heartbeat,
+//!         flow: None,
+//!         evidence: Evidence::OneWay,
+//!         attempts: 10,
+//!         delivered: if second < 10 { 10 } else { 0 },
+//!         latency_ms: None,
+//!         reporter: "n2".into(),
+//!         origin: format!("counters.csv:{}", second + 2),
+//!     });
+//! }
 //! let mut builder = TimelineBuilder::new();
-//! builder.add(observations)?;
+//! builder.add(&rows.take_frame())?;
 //! let timeline = builder.finish();
+//!
+//! let state = |w| timeline.state(Channel::Heartbeat, "n1", "n2", WindowIdx(w));
+//! assert_eq!(state(5), Some(EdgeState::Up));
+//! assert_eq!(state(15), Some(EdgeState::Down));
+//! // Nothing was measured the other way: that direction has no series at all.
+//! assert_eq!(timeline.state(Channel::Heartbeat, "n2", "n1", WindowIdx(15)), None);
 //! for (key, segments) in &timeline.edges {
 //!     println!("{} {}→{}: {} segments", key.channel, key.src, key.dst, segments.len());
 //! }
-//! # Ok(()) }
+//! # Ok::<(), rift_reach::Error>(())
 //! ```
 
 // Input decides nothing here by panicking: a value that may be missing is an error or a

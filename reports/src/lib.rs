@@ -10,6 +10,43 @@
 //! atomically.
 //!
 //! Everything that came from input files is escaped on the way out ([`text`]).
+//!
+//! ```
+//! use rift_classify::{Options, Verdict, classify};
+//! use rift_ingest::model::Channel;
+//! use rift_ingest::{Accounting, Invariants};
+//! use rift_reach::EdgeState;
+//! use rift_reach::synthetic::{mesh, names, timeline};
+//! use rift_reports::{Format, Inputs, Markdown, Report};
+//!
+//! // Three nodes for a minute; n2 is cut off both ways from second 20 to 40.
+//! let nodes = names(3);
+//! let edges = mesh(&nodes, Channel::Heartbeat, 60, |src, dst, w| {
+//!     let cut = (src == 2 || dst == 2) && (20..40).contains(&w);
+//!     if cut { EdgeState::Down } else { EdgeState::Up }
+//! });
+//! let timeline = timeline(nodes, edges, 60);
+//! let classification = classify(&timeline, None, &[], &Options::default());
+//! let verdict = Verdict::new(None, classification, None, &[]);
+//! let report = Report::build(&Inputs {
+//!     source: "a synthetic timeline",
+//!     verdict: &verdict,
+//!     timeline: &timeline,
+//!     events: &[],
+//!     accounting: &Accounting::default(),
+//!     invariants: &Invariants::default(),
+//!     replay: Err("not replayed in this example".into()),
+//!     replay_command: String::new(),
+//!     similar: Ok(Vec::new()),
+//!     generator: "rift-reports example".into(),
+//! });
+//! // Without a figures folder the Markdown leaves the pictures out: one document, no files.
+//! let rendered = Markdown { figures: None }.render(&report)?;
+//! assert!(rendered.files.is_empty());
+//! assert!(rendered.document.contains("n2 cut off"));
+//! print!("{}", rendered.document);
+//! # Ok::<(), rift_reports::Error>(())
+//! ```
 
 // Input decides nothing here by panicking: a value that may be missing is an error or a
 // skipped row, never an `unwrap` (tests may unwrap; clippy.toml allows it there).
