@@ -22,7 +22,19 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/etcd-asymmetric")
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+fn main() -> std::process::ExitCode {
+    // The error's own message, as `rift` prints it (a `main` that returns it prints its
+    // debug form).
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
     let dir = std::env::args_os()
         .nth(1)
         .map_or_else(shipped, PathBuf::from);
@@ -40,10 +52,7 @@ fn verdict(dir: &Path, out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
     // The detector in use: `[detector]` in incident.toml, else what a system's log said
     // (etcd's start-up line names Raft with its timeouts).
     let config = export.config();
-    let detector = match InUse::from_table(&config.detector)? {
-        Some(named) => Some(named),
-        None => report.detector.as_ref().and_then(InUse::from_settings),
-    };
+    let detector = InUse::choose(None, &config.detector, report.detector.as_ref())?;
 
     // classify: the timeline into episodes (the events tell a restarted node from a cut one),
     // then the gap analysis of each episode against the detector's model. The options are

@@ -477,6 +477,20 @@ impl SettingsError {
 }
 
 impl InUse {
+    /// The detector in use: the one the user `named` (`--detector`), else the one the
+    /// `[detector]` table of `incident.toml` names, else the one a system's log line gave
+    /// (`from_logs`), else unknown.
+    pub fn choose(
+        named: Option<InUse>,
+        table: &BTreeMap<String, toml::Value>,
+        from_logs: Option<&rift_ingest::system::DetectorSettings>,
+    ) -> Result<Option<InUse>, SettingsError> {
+        if named.is_some() {
+            return Ok(named);
+        }
+        Ok(InUse::from_table(table)?.or_else(|| from_logs.and_then(InUse::from_settings)))
+    }
+
     /// The detector a system's log named, with the settings its line gave (read by ingest, see
     /// [`rift_ingest::system`]): the catalogue's defaults, overridden by the parameters read,
     /// and the guards on. `None` when the system names a detector the catalogue lacks.

@@ -11,7 +11,19 @@ use std::io::Write;
 
 use rift_corpus::{Corpus, CorpusIndex, Filters};
 
-fn main() -> Result<(), Box<dyn Error>> {
+fn main() -> std::process::ExitCode {
+    // The error's own message, as `rift` prints it (a `main` that returns it prints its
+    // debug form).
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
     // Quotes make a phrase, `+word` requires a word; an empty query lists every entry.
     let query = std::env::args().nth(1);
     search(

@@ -19,7 +19,19 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/etcd-asymmetric")
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+fn main() -> std::process::ExitCode {
+    // The error's own message, as `rift` prints it (a `main` that returns it prints its
+    // debug form).
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
     let dir = std::env::args_os()
         .nth(1)
         .map_or_else(shipped, PathBuf::from);

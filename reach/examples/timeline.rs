@@ -13,14 +13,26 @@ use std::path::{Path, PathBuf};
 use rift_ingest::inert::escape_keep_lines;
 use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 use rift_reach::TimelineBuilder;
-use rift_reach::export::{Exporter, View, first_fault, matrix::Matrix, text::Text};
+use rift_reach::format::{Format, View, first_fault, matrix::Matrix, text::Text};
 
 /// The small hand-made export shipped at the workspace root: a leader that cannot hear.
 fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/asymmetric-leader")
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+fn main() -> std::process::ExitCode {
+    // The error's own message, as `rift` prints it (a `main` that returns it prints its
+    // debug form).
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
     let dir = std::env::args_os()
         .nth(1)
         .map_or_else(shipped, PathBuf::from);
@@ -36,7 +48,7 @@ fn timeline(dir: &Path, out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
     export.stream(&NoProgress, &mut |batch| Ok(builder.add(&batch)?))?;
     let timeline = builder.finish();
 
-    // The timeline is change points per direction; the exporters render it.
+    // The timeline is change points per direction; the formats render it.
     let mut shown = Vec::new();
     Text.write(&timeline, &View::default(), &mut shown)?;
     let at = first_fault(&timeline, &View::default());

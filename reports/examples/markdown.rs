@@ -29,7 +29,19 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/etcd-asymmetric")
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+fn main() -> std::process::ExitCode {
+    // The error's own message, as `rift` prints it (a `main` that returns it prints its
+    // debug form).
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
     let dir = std::env::args_os()
         .nth(1)
         .map_or_else(shipped, PathBuf::from);
@@ -47,8 +59,7 @@ fn markdown(dir: &Path, out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
     // classify: the verdict and the gap analysis against the detector in use, as
     // `cargo run -p rift-classify --example verdict` shows step by step.
     let config = export.config();
-    let detector = InUse::from_table(&config.detector)?
-        .or_else(|| read.detector.as_ref().and_then(InUse::from_settings));
+    let detector = InUse::choose(None, &config.detector, read.detector.as_ref())?;
     let title = config.incident.get("title").and_then(|t| t.as_str());
     let verdict = Verdict::new(
         title.map(str::to_owned),
