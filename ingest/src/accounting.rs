@@ -42,7 +42,7 @@ pub enum SkipReason {
     NotRecognised,
     /// The line is not valid UTF-8.
     InvalidUtf8,
-    /// The line is longer than rift holds ([`MAX_LINE_BYTES`](crate::input::MAX_LINE_BYTES));
+    /// The line is longer than rift holds (1 MiB);
     /// it was read past, not held.
     TooLong,
     /// The timestamp parses but lies outside the window rift accepts

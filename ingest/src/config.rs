@@ -12,7 +12,7 @@ use crate::model::Channel;
 /// `incident.toml` and rift prints, and what it holds.
 macro_rules! source_kinds {
     ($($(#[$doc:meta])* $kind:ident = $name:literal,)*) => {
-        /// What rift reads a file as: the kinds of [`crate::source`], and how a file is not read.
+        /// What rift reads a file as: the kinds of file it reads, and how a file is not read.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum SourceKind {
             $($(#[$doc])* #[serde(rename = $name)] $kind,)*
@@ -145,7 +145,7 @@ pub struct IncidentConfig {
 
 impl IncidentConfig {
     /// Reads and validates `incident.toml` (a regular file of at most
-    /// [`MAX_CONFIG_BYTES`](crate::input::MAX_CONFIG_BYTES)).
+    /// 1 MiB).
     pub fn load(path: &Path) -> Result<Self, Error> {
         Self::load_within(path, None)
     }

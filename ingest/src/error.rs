@@ -77,7 +77,7 @@ pub enum Error {
         limit: usize,
     },
     /// The metric files hold more samples of the series rift reads than it keeps
-    /// ([`MAX_SAMPLES`](crate::metrics::MAX_SAMPLES)): reading stops there, so memory stays
+    /// (5,000,000): reading stops there, so memory stays
     /// bounded.
     #[error(
         "{at}: the metric files hold more than {} samples of the series rift reads: export a longer step, a shorter time range or fewer series, or per-peer counters, which rift reads at any size",

@@ -233,7 +233,7 @@ impl IncidentFolder {
     /// to `sink` as they are produced, so that memory stays bounded by the batch size plus the
     /// counters pairing store.
     ///
-    /// Every kind of file is read by its [source](crate::source) (members first, so that all
+    /// Every kind of file is read by its *source* (members first, so that all
     /// files name nodes alike); what several sources learn only together (the aliases logs and
     /// metrics announce, clock offsets from counters, shutdowns from logs) is settled once
     /// every file is read.

@@ -538,7 +538,7 @@ pub(crate) fn guarded<T>(decode: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// True while a decoder runs under [`guarded`]: a panic then becomes an error that names the
+/// True while a decoder of untrusted bytes runs: a panic then becomes an error that names the
 /// file, so a panic hook can stay quiet about it.
 pub fn decoding_untrusted() -> bool {
     GUARDED.load(Ordering::SeqCst) > 0

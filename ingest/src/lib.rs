@@ -1,6 +1,7 @@
 //! rift-ingest: the first stage of the pipeline (`ingest → reach → classify → replay → reports`).
 //!
-//! It reads an incident export (a folder) into the two tables every later stage works on:
+//! It reads an incident folder (what an operator exported: an [`IncidentFolder`]) into the two
+//! tables every later stage works on:
 //!
 //! - **observations**: delivery evidence, one row per measurement (see [`model::col`] for the
 //!   exact schema, [`model::Channel`] and [`model::Evidence`] for the enums);
@@ -16,10 +17,14 @@
 //! settings) is a data file of [`system`]; the settings found come back as a
 //! [`system::DetectorSettings`] with the `file:line` they were read from.
 //!
-//! Every input line is either used or counted as skipped with a reason ([`Accounting`]).
-//! Observations are produced in batches so that an export of tens of millions of rows is read
-//! with bounded memory: [`IncidentFolder::stream`] hands each batch to a callback, [`IncidentFolder::read`]
-//! collects them into one table.
+//! Each kind of file (counters, health checks, client results, probes, members, logs,
+//! metrics) is a *source*: one module that says how a file of its kind is recognised and read,
+//! listed once in the order of recognition and reading. Every input line is either used or
+//! counted as skipped with a reason ([`Accounting`]). Observations are produced in batches so
+//! that an export of tens of millions of rows is read with bounded memory:
+//! [`IncidentFolder::stream`] hands each batch to a callback (whose own error comes back whole,
+//! as [`Error::Sink`]'s source), [`IncidentFolder::read`] collects them into one table. Every
+//! error says whose doing it is ([`Blame`]).
 //!
 //! ```no_run
 //! use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};

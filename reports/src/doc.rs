@@ -76,7 +76,7 @@ pub struct Report {
     pub episodes: Vec<EpisodeView>,
     /// Findings too short to count, one line each.
     pub transients: Vec<String>,
-    /// 2. Events in time order (at most [`MAX_EVENT_ROWS`]).
+    /// 2. Events in time order (at most 200).
     pub events: Vec<EventRow>,
     /// Events in all.
     pub events_total: usize,

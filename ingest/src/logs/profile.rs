@@ -504,7 +504,7 @@ impl Profile {
 
     /// Reads and compiles a profile file named on the command line (`--profiles FILE`). It may
     /// lie anywhere, but must be a regular file of at most
-    /// [`MAX_CONFIG_BYTES`](crate::input::MAX_CONFIG_BYTES): never a FIFO or a device.
+    /// 1 MiB: never a FIFO or a device.
     pub fn load(path: &std::path::Path) -> Result<Profile, crate::Error> {
         let shown = crate::inert::clip(&path.to_string_lossy());
         let text = crate::input::read_named(path, None).map_err(|reason| {
