@@ -469,7 +469,7 @@ impl<'a> Engine<'a> {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for rule in &RULES {
+        for rule in RULES {
             out.extend((rule.apply)(&mut span));
         }
         group(out, self.timeline.nodes.len())

@@ -50,7 +50,7 @@ pub(crate) struct Rule {
 /// 7. `observers-disagree`: a pair down while both of its nodes reach others, the observers'
 ///    own link unmeasured.
 /// 8. `remainder`: every fault still unexplained, named for what is known of it.
-pub(crate) const RULES: [Rule; 8] = [
+pub(crate) const RULES: &[Rule] = &[
     Rule {
         name: "crash",
         apply: crash::apply,
@@ -313,7 +313,7 @@ pub(crate) mod testing {
         let engine = Engine::new(timeline, trail, events, &options);
         let mut cursors = vec![[0usize; 3]; engine.pairs.len()];
         let mut span = Span::read(&engine, 0, WINDOWS, &mut cursors);
-        for r in &super::RULES {
+        for r in super::RULES {
             let found = (r.apply)(&mut span);
             if r.name == rule {
                 let open = span.faults.iter().filter(|f| !f.consumed).count();

@@ -62,7 +62,7 @@ pub(crate) trait Source: Sync {
 }
 
 /// Every kind of file, in the order of recognition and reading.
-pub(crate) static SOURCES: [&dyn Source; 7] = [
+pub(crate) static SOURCES: &[&dyn Source] = &[
     &members::Members,
     &config::Config,
     &logs::Logs,
