@@ -79,6 +79,9 @@ enum Command {
     /// Classify the incident (complete, asymmetric, partial, gray, flapping) and compare it with
     /// the failure detector's model.
     Classify(cmd::classify::Args),
+    /// List every event read from the incident (elections, role changes, peers marked down,
+    /// health flips, restarts, …) as one timeline of the cluster, with each event's file:line.
+    Events(cmd::events::Args),
     /// List the log profiles node logs are read with (built-in and added with --profiles).
     Profiles(cmd::profiles::Args),
     /// Browse and check the corpus of public network postmortems.
@@ -105,6 +108,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Ingest(args) => cmd::ingest::run(args, out),
         Command::Graph(args) => cmd::graph::run(args, out),
         Command::Classify(args) => cmd::classify::run(args, out),
+        Command::Events(args) => cmd::events::run(args, out),
         Command::Profiles(args) => cmd::profiles::run(args, out),
         Command::Corpus(args) => cmd::corpus::run(args, out),
         Command::Replay(args) => cmd::replay::run(args, out),
@@ -123,6 +127,7 @@ fn writes_json(cli: &Cli) -> bool {
         Command::Ingest(a) => a.json,
         Command::Graph(a) => a.format == cmd::graph::Format::Json,
         Command::Classify(a) => a.json,
+        Command::Events(a) => a.json,
         Command::Replay(a) => a.json,
         Command::Corpus(a) => match &a.command {
             C::List { json, .. }

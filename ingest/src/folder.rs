@@ -1,5 +1,6 @@
 //! An incident export: a folder of files, read into observation batches, events and accounting.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -147,6 +148,9 @@ pub struct StreamReport {
     /// The failure detector's settings, as a system's log line gave them (see
     /// [`crate::system`]), with the `file:line` of the line.
     pub detector: Option<DetectorSettings>,
+    /// What reading each file's times assumed (a year, a zone), in words, by the file's path
+    /// in the folder; files that assumed nothing are not listed.
+    pub assumed: BTreeMap<String, Vec<String>>,
 }
 
 /// An incident export folder, its `incident.toml` and its files.
@@ -277,6 +281,7 @@ impl IncidentFolder {
             metrics: Vec::new(),
             invariants: Invariants::default(),
             detector: None,
+            assumed: BTreeMap::new(),
         };
         for source in SOURCES {
             let files: Vec<usize> = (0..self.files.len())
@@ -378,6 +383,7 @@ impl IncidentFolder {
             chosen: vec![None; self.files.len()],
             why: vec![String::new(); self.files.len()],
             year: self.config.logs.year,
+            year_from: "[logs] year in incident.toml".to_owned(),
         };
         let mut sniffed_year = None;
         for (i, f) in self.files.iter().enumerate() {
@@ -393,7 +399,11 @@ impl IncidentFolder {
                 plan.why[i] = why.to_owned();
             }
             let s = sniff(&f.path, profiles)?;
-            sniffed_year = sniffed_year.or(s.year);
+            if sniffed_year.is_none()
+                && let Some(y) = s.year
+            {
+                sniffed_year = Some((y, format!("the dated lines of {}", f.rel)));
+            }
             if plan.chosen[i].is_none() {
                 plan.chosen[i] = s.profile;
                 plan.why[i] = format!(
@@ -402,7 +412,12 @@ impl IncidentFolder {
                 );
             }
         }
-        plan.year = plan.year.or(sniffed_year);
+        if plan.year.is_none()
+            && let Some((y, from)) = sniffed_year
+        {
+            plan.year = Some(y);
+            plan.year_from = from;
+        }
         Ok(plan)
     }
 }
@@ -414,6 +429,12 @@ impl IncidentFolder {
 fn settle(reading: &mut Reading<'_>) -> Result<Vec<ClockSkew>, Error> {
     let log_files = std::mem::take(&mut reading.logs);
     reading.detector = log_files.iter().find_map(|f| f.detector.clone());
+    reading.assumed.extend(
+        log_files
+            .iter()
+            .filter(|f| !f.assumed.is_empty())
+            .map(|f| (f.rel.clone(), f.assumed.clone())),
+    );
     let metric_files = std::mem::take(&mut reading.metrics);
     let resolver = &mut reading.resolver;
     let accounts = &mut reading.accounts;
@@ -498,6 +519,7 @@ fn report(
         accounts,
         mut invariants,
         detector,
+        assumed,
         ..
     } = reading;
     let mut nodes: Vec<String> = tally.nodes.iter().cloned().collect();
@@ -526,6 +548,7 @@ fn report(
         summary,
         invariants,
         detector,
+        assumed,
     }
 }
 

@@ -266,6 +266,30 @@ pub enum EventKind {
     LastHeard,
 }
 
+/// Which events a person asks for: of one node, of one kind, from a time, until a time (each
+/// when given; the times inclusive).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Only this node.
+    pub node: Option<NodeId>,
+    /// Only this kind.
+    pub kind: Option<EventKind>,
+    /// Not before this time, ns since the epoch.
+    pub since_ns: Option<i64>,
+    /// Not after this time, ns since the epoch.
+    pub until_ns: Option<i64>,
+}
+
+impl EventFilter {
+    /// Whether `e` is one of the events asked for.
+    pub fn matches(&self, e: &Event) -> bool {
+        self.node.as_ref().is_none_or(|n| *n == e.node)
+            && self.kind.is_none_or(|k| k == e.kind)
+            && self.since_ns.is_none_or(|t| e.ts_ns >= t)
+            && self.until_ns.is_none_or(|t| e.ts_ns <= t)
+    }
+}
+
 impl EventKind {
     /// Every kind, in output order.
     pub const ALL: [EventKind; 19] = [

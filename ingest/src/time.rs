@@ -81,6 +81,32 @@ pub fn parse_ts(s: &str) -> Option<i64> {
     read_ts(s).ok().map(|(ns, _)| ns)
 }
 
+/// A moment given on a command line that names no time.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum MomentError {
+    /// `+…` with an offset that is not a duration.
+    #[error(transparent)]
+    Offset(#[from] DurationError),
+    /// Neither a time, a time of day nor an offset.
+    #[error("not a time: use an RFC 3339 time, a time of day (03:00:10) or +20s")]
+    Unreadable,
+}
+
+/// A moment as a person names it relative to an incident that starts at `start_ns`: an RFC 3339
+/// time, a time of day on the incident's first day (`03:00:10`), or an offset from its start
+/// (`+20s`). Nanoseconds since the epoch.
+pub fn parse_moment(text: &str, start_ns: i64) -> Result<i64, MomentError> {
+    let text = text.trim();
+    if let Some(offset) = text.strip_prefix('+') {
+        return Ok(start_ns.saturating_add(parse_duration(offset)?));
+    }
+    if let Some(ts) = parse_ts(text) {
+        return Ok(ts);
+    }
+    let day = &format_ts(start_ns)[..10];
+    parse_ts(&format!("{day}T{text}Z")).ok_or(MomentError::Unreadable)
+}
+
 /// [`parse_ts`], saying why a timestamp was not taken and, for an epoch number, which unit its
 /// magnitude gave.
 pub(crate) fn read_ts(s: &str) -> Result<(i64, Option<EpochUnit>), TsError> {

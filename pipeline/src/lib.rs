@@ -2,7 +2,8 @@
 //! ([`timeline`]: ingest → reach), the timeline a verdict with the detector in use
 //! ([`verdict`]: → classify), the verdict a scenario to replay ([`ReplayInput`],
 //! [`scenario_of_incident`]: → replay), and the verdict a list of similar public incidents
-//! ([`similar`]: → corpus). The `rift` commands call these and print what they return.
+//! ([`similar`]: → corpus); [`events`] lists what the nodes logged and concluded. The `rift`
+//! commands call these and print what they return.
 //!
 //! ```no_run
 //! use rift_pipeline::{VerdictSettings, verdict};
@@ -16,6 +17,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rift_classify::detector::{InUse, SettingsError};
@@ -27,6 +29,7 @@ use rift_ingest::{Accounting, Blame, IncidentFolder, Invariants, Progress, ReadO
 use rift_reach::{Thresholds, Timeline, TimelineBuilder, Trail};
 use rift_replay::{Scenario, scenario_from_incident};
 use rift_reports::Similar;
+use serde::Serialize;
 
 /// How an incident folder is read into a timeline.
 #[derive(Clone, Debug)]
@@ -184,6 +187,110 @@ pub fn timeline(
         invariants: report.invariants,
         detector: report.detector,
     })
+}
+
+/// Every event an incident folder gave, in time order (events of one moment in file and line
+/// order), with what reading their times assumed.
+#[derive(Clone, Debug)]
+pub struct Events {
+    /// The events, in time order.
+    pub events: Vec<Event>,
+    /// What reading each file's times assumed (a year, a zone), by its path in the folder.
+    pub assumed: BTreeMap<String, Vec<String>>,
+    /// The earliest observation or event, ns since the epoch: what `+20s` counts from.
+    pub start_ns: Option<i64>,
+}
+
+/// The schema of [`Events::document`].
+pub const EVENTS_SCHEMA: &str = "rift.events/1";
+
+/// Events as a versioned document ([`EVENTS_SCHEMA`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct EventsDoc<'a> {
+    /// [`EVENTS_SCHEMA`].
+    pub schema: &'static str,
+    /// The events, in time order.
+    pub events: Vec<EventRow<'a>>,
+}
+
+/// One event of an [`EventsDoc`].
+#[derive(Clone, Debug, Serialize)]
+pub struct EventRow<'a> {
+    /// RFC 3339 UTC with milliseconds.
+    pub ts: String,
+    /// Nanoseconds since the epoch.
+    pub ts_ns: i64,
+    /// The node the event is about.
+    pub node: &'a str,
+    /// What happened (`election`, `role_change`, `peer_down`, …).
+    pub kind: &'static str,
+    /// The other node, where the event names one.
+    pub peer: Option<&'a str>,
+    /// The consensus term, where known.
+    pub term: Option<u64>,
+    /// What the line or series said, in brief.
+    pub detail: &'a str,
+    /// `file:line` it came from.
+    pub origin: &'a str,
+    /// What reading its time assumed (a year, a zone), in words.
+    pub assumed: &'a [String],
+}
+
+impl Events {
+    /// `events` (some or all of these) as a versioned document.
+    pub fn document<'a>(&'a self, events: &[&'a Event]) -> EventsDoc<'a> {
+        EventsDoc {
+            schema: EVENTS_SCHEMA,
+            events: events
+                .iter()
+                .map(|e| EventRow {
+                    ts: rift_ingest::format_ts(e.ts_ns),
+                    ts_ns: e.ts_ns,
+                    node: &e.node.0,
+                    kind: e.kind.as_str(),
+                    peer: e.peer.as_ref().map(|p| p.0.as_str()),
+                    term: e.term,
+                    detail: &e.detail,
+                    origin: &e.origin,
+                    assumed: self.assumed_for(e),
+                })
+                .collect(),
+        }
+    }
+
+    /// What reading the time of `e` assumed: the assumptions of the file its origin names.
+    pub fn assumed_for(&self, e: &Event) -> &[String] {
+        self.assumed
+            .get(place(&e.origin).0)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Reads every event of the incident folder `dir` (ingest alone: no timeline is built).
+pub fn events(dir: &Path, read: &ReadOptions, progress: &dyn Progress) -> Result<Events, Error> {
+    let folder = IncidentFolder::open(dir, read).map_err(Error::Open)?;
+    let report = folder
+        .stream(progress, &mut |_| Ok(()))
+        .map_err(|source| Error::Read {
+            dir: dir.to_owned(),
+            source,
+        })?;
+    let mut events = report.event_rows;
+    // Events of one moment in the order their files say them: by file, then line.
+    events.sort_by(|a, b| (a.ts_ns, place(&a.origin)).cmp(&(b.ts_ns, place(&b.origin))));
+    Ok(Events {
+        events,
+        assumed: report.assumed,
+        start_ns: report.summary.start_ns,
+    })
+}
+
+/// A `file:line` origin as (file, line), so that line 8 comes before line 10.
+fn place(origin: &str) -> (&str, u64) {
+    match origin.rsplit_once(':') {
+        Some((file, line)) => (file, line.parse().unwrap_or(0)),
+        None => (origin, 0),
+    }
 }
 
 /// Reads the incident folder `dir`, classifies it and compares it with the detector in use

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use rift_ingest::model::Channel;
-use rift_ingest::{parse_duration, parse_ts};
+use rift_ingest::{MomentError, parse_moment};
 use rift_reach::format::{
     Format as TimelineFormat, View, dot::Dot, json::Json, matrix::Matrix, text::Text,
 };
@@ -53,20 +53,12 @@ fn channel(s: &str) -> Result<Channel, String> {
 /// Resolves `--at` against the timeline.
 fn window_at(t: &Timeline, at: &str) -> Result<WindowIdx, UsageError> {
     let at = at.trim();
-    let ts = if let Some(offset) = at.strip_prefix('+') {
-        parse_duration(offset)
-            .map(|d| t.epoch_ns + d)
-            .map_err(|e| UsageError(e.to_string()))?
-    } else if let Some(ts) = parse_ts(at) {
-        ts
-    } else {
-        let day = rift_ingest::format_ts(t.epoch_ns)[..10].to_owned();
-        parse_ts(&format!("{day}T{at}Z")).ok_or_else(|| {
-            UsageError(format!(
-                "invalid --at '{at}': use an RFC 3339 time, a time of day (03:00:10) or +20s"
-            ))
-        })?
-    };
+    let ts = parse_moment(at, t.epoch_ns).map_err(|e| match e {
+        MomentError::Offset(e) => UsageError(e.to_string()),
+        _ => UsageError(format!(
+            "invalid --at '{at}': use an RFC 3339 time, a time of day (03:00:10) or +20s"
+        )),
+    })?;
     t.window_of(ts).ok_or_else(|| {
         UsageError(format!(
             "--at {at} is outside the incident ({} – {})",

@@ -3,6 +3,7 @@
 pub(crate) mod classify;
 pub(crate) mod completions;
 pub(crate) mod corpus;
+pub(crate) mod events;
 pub(crate) mod export;
 pub(crate) mod graph;
 pub(crate) mod ingest;

@@ -112,6 +112,7 @@ fn the_list_of_numeric_flags_is_complete() {
         vec!["ingest"],
         vec!["graph"],
         vec!["classify"],
+        vec!["events"],
         vec!["replay"],
         vec!["report"],
         vec!["synth"],

@@ -8,6 +8,7 @@ fn help_texts() {
     insta::assert_snapshot!("help_ingest", stdout(&rift(&["ingest", "--help"])));
     insta::assert_snapshot!("help_graph", stdout(&rift(&["graph", "--help"])));
     insta::assert_snapshot!("help_classify", stdout(&rift(&["classify", "--help"])));
+    insta::assert_snapshot!("help_events", stdout(&rift(&["events", "--help"])));
     insta::assert_snapshot!("help_replay", stdout(&rift(&["replay", "--help"])));
     insta::assert_snapshot!("help_report", stdout(&rift(&["report", "--help"])));
 }

@@ -30,6 +30,8 @@ pub(crate) struct LogFile {
     pub(crate) lines: Vec<Pending>,
     /// The detector settings a line of the file gave (its system's settings line).
     pub(crate) detector: Option<crate::system::DetectorSettings>,
+    /// What reading the file's times assumed (a year, a zone), in words.
+    pub(crate) assumed: Vec<String>,
 }
 
 /// Which profile reads each log file, and the year for timestamps without one.
@@ -37,6 +39,8 @@ pub(crate) struct LogPlan {
     pub(crate) chosen: Vec<Option<usize>>,
     pub(crate) why: Vec<String>,
     pub(crate) year: Option<i32>,
+    /// Where the year came from, in words.
+    pub(crate) year_from: String,
 }
 
 impl LogPlan {
@@ -472,6 +476,7 @@ mod tests {
             node: node.to_owned(),
             lines,
             detector: None,
+            assumed: Vec::new(),
         }
     }
 

@@ -172,7 +172,36 @@ impl Profile {
         }
     }
 
-    fn has_year_free_layout(&self) -> bool {
+    /// Whether a layout reads times that name no zone (a chrono layout without `%z`, `%Z` or
+    /// a whole-timestamp field): such times are taken as UTC.
+    pub(crate) fn has_zone_free_layout(&self) -> bool {
+        match &self.layout {
+            Layout::Json { .. } => false,
+            Layout::Text(p) => p.iter().any(|p| {
+                p.ts_format != "auto"
+                    && !["%z", "%Z", "%:z", "%::z", "%#z", "%+", "%s"]
+                        .iter()
+                        .any(|z| p.ts_format.contains(z))
+            }),
+        }
+    }
+
+    /// What reading this profile's times assumes, given the year they are read with (and
+    /// where it came from), in words.
+    pub(crate) fn assumptions(&self, year: Option<(i32, &str)>) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.has_year_free_layout()
+            && let Some((y, from)) = year
+        {
+            out.push(format!("year {y}, from {from}: the timestamps name none"));
+        }
+        if self.has_zone_free_layout() {
+            out.push("zone UTC: the timestamps name none".to_owned());
+        }
+        out
+    }
+
+    pub(crate) fn has_year_free_layout(&self) -> bool {
         match &self.layout {
             Layout::Json { .. } => false,
             Layout::Text(p) => p.iter().any(|p| {
@@ -545,6 +574,26 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
 mod tests {
     use super::parse_with;
     use crate::time::parse_ts;
+
+    #[test]
+    fn a_layout_without_year_or_zone_says_what_was_assumed() {
+        let all = crate::builtin_profiles().unwrap();
+        let by_name = |n: &str| all.iter().find(|p| p.name == n).unwrap();
+        // keepalived's syslog time (`Mar 25 18:00:59`) names neither.
+        assert_eq!(
+            by_name("keepalived").assumptions(Some((2026, "[logs] year in incident.toml"))),
+            [
+                "year 2026, from [logs] year in incident.toml: the timestamps name none",
+                "zone UTC: the timestamps name none",
+            ]
+        );
+        // etcd's zap JSON carries full RFC 3339 times: nothing is assumed of them.
+        assert!(
+            by_name("etcd-zap")
+                .assumptions(Some((2026, "x")))
+                .is_empty()
+        );
+    }
 
     #[test]
     fn timestamps_of_every_layout_agree_on_the_instant() {

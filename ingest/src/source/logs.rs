@@ -107,6 +107,7 @@ impl LogJob<'_> {
             node: node.to_owned(),
             lines,
             detector,
+            assumed: profile.assumptions(self.plan.year.map(|y| (y, self.plan.year_from.as_str()))),
         }))
     }
 }

@@ -160,6 +160,8 @@ pub(crate) struct Reading<'r> {
     pub(crate) invariants: Invariants,
     /// The detector settings the first log that gives them gave.
     pub(crate) detector: Option<DetectorSettings>,
+    /// What reading each file's times assumed, by its path in the folder.
+    pub(crate) assumed: BTreeMap<String, Vec<String>>,
 }
 
 impl<'r> Reading<'r> {
