@@ -186,6 +186,59 @@ fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
     }
 }
 
+/// The year of the first dated row of a CSV or NDJSON table (its first timestamp column, as the
+/// table readers find it), for logs whose timestamps name none.
+pub(crate) fn first_year(path: &Path, format: Format) -> Option<i32> {
+    if format == Format::Parquet {
+        return None;
+    }
+    let columns = sniff_columns(path, format).ok()?;
+    let ts = columns
+        .iter()
+        .position(|c| crate::source::columns::TS.contains(&c.as_str()))?;
+    let head = input::head(path, SNIFF_BYTES * 2).ok()?;
+    let mut lines = input::Lines::new(&head[..]);
+    let skip = usize::from(format == Format::Csv);
+    for _ in 0..16 + skip {
+        let Ok(Some(Line::Text(line))) = lines.next_line() else {
+            return None;
+        };
+        let cell = match format {
+            Format::Csv => {
+                let text = String::from_utf8_lossy(line);
+                let delimiter = if input::logical_name(path).ends_with(".tsv") {
+                    b'\t'
+                } else {
+                    b','
+                };
+                csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .delimiter(delimiter)
+                    .from_reader(text.as_bytes())
+                    .records()
+                    .next()
+                    .and_then(Result::ok)
+                    .and_then(|r| r.get(ts).map(str::to_owned))
+            }
+            Format::Ndjson => serde_json::from_slice::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| {
+                    let o = v.as_object()?;
+                    let key = o.keys().find(|k| k.to_lowercase() == columns[ts])?;
+                    o.get(key).map(|x| match x {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                }),
+            Format::Parquet => return None,
+        };
+        if let Some(ns) = cell.and_then(|c| crate::time::read_ts(&c).ok()) {
+            return Some(crate::logs::read::year_of(ns.0));
+        }
+    }
+    None
+}
+
 /// Lists and classifies the files of an export.
 pub(crate) fn discover(
     root: &Path,

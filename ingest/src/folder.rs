@@ -412,13 +412,46 @@ impl IncidentFolder {
                 );
             }
         }
+        let year = sniffed_year
+            .or_else(|| self.year_of_tables())
+            .or_else(|| self.year_of_modification(profiles, &plan));
         if plan.year.is_none()
-            && let Some((y, from)) = sniffed_year
+            && let Some((y, from)) = year
         {
             plan.year = Some(y);
             plan.year_from = from;
         }
         Ok(plan)
+    }
+
+    /// The year of the first dated row of the folder's tables (health checks, client results,
+    /// probes, counters, metric tables), for logs whose timestamps name none.
+    fn year_of_tables(&self) -> Option<(i32, String)> {
+        self.files
+            .iter()
+            .filter(|f| f.unreadable.is_none() && f.kind != SourceKind::Log)
+            .find_map(|f| {
+                let y = crate::discover::first_year(&f.path, f.format?)?;
+                Some((y, format!("the dated rows of {}", f.rel)))
+            })
+    }
+
+    /// The year a log whose timestamps name none was last written in (its modification time),
+    /// when nothing in the folder dates it.
+    fn year_of_modification(&self, profiles: &[Profile], plan: &LogPlan) -> Option<(i32, String)> {
+        self.files.iter().enumerate().find_map(|(i, f)| {
+            let p = &profiles[plan.chosen[i]?];
+            if !p.has_year_free_layout() {
+                return None;
+            }
+            let modified = std::fs::metadata(&f.path).ok()?.modified().ok()?;
+            let ns = modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_nanos();
+            let y = crate::logs::read::year_of(i64::try_from(ns).ok()?);
+            Some((y, format!("the modification time of {}", f.rel)))
+        })
     }
 }
 

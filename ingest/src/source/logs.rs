@@ -95,6 +95,14 @@ impl LogJob<'_> {
             "read as {} logs with profile {} ({}), node {node}",
             profile.system, profile.name, self.plan.why[i]
         ));
+        if profile.has_year_free_layout()
+            && let Some(y) = self.plan.year
+        {
+            acc.notes.push(format!(
+                "its timestamps name no year: read in {y}, from {}; set [logs] year in incident.toml if that is wrong",
+                self.plan.year_from
+            ));
+        }
         let settings = LogSettings {
             profile,
             year: self.plan.year,

@@ -882,3 +882,67 @@ fn the_sniffer_tells_similar_layouts_apart() {
         assert_eq!(f.rows_read, lines.len() as u64, "{path}");
     }
 }
+
+/// A keepalived log whose syslog times name no year, in a folder that says nothing else of it.
+fn keepalived_alone(dir: &Path) {
+    std::fs::create_dir_all(dir.join("logs")).unwrap();
+    let lines = KEEPALIVED[..4]
+        .iter()
+        .map(|(l, _)| *l)
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(&dir.join("logs"), "lb1.log", &format!("{lines}\n"));
+}
+
+fn year_note(got: &rift_ingest::Ingested) -> String {
+    let acc = got
+        .accounting
+        .files
+        .iter()
+        .find(|f| f.path == "logs/lb1.log")
+        .unwrap();
+    acc.notes
+        .iter()
+        .find(|n| n.contains("name no year"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no year note in {:?}", acc.notes))
+}
+
+#[test]
+fn a_year_less_log_takes_its_year_from_the_dated_rows_of_another_file() {
+    let dir = tempfile::tempdir().unwrap();
+    keepalived_alone(dir.path());
+    write(
+        dir.path(),
+        "health.csv",
+        "ts,prober,target,http_status\n2023-03-05T10:11:00Z,lb,lb1,200\n",
+    );
+    let got = read(dir.path());
+    let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
+    assert!(first.contains("2023-03-05"), "{first}");
+    assert_eq!(
+        year_note(&got),
+        "its timestamps name no year: read in 2023, from the dated rows of health.csv; set [logs] year in incident.toml if that is wrong"
+    );
+}
+
+#[test]
+fn a_year_less_log_alone_takes_the_year_it_was_last_written_in() {
+    let dir = tempfile::tempdir().unwrap();
+    keepalived_alone(dir.path());
+    // Last written in the spring of 2022.
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_650_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join("logs/lb1.log"))
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    let got = read(dir.path());
+    let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
+    assert!(first.contains("2022-03-05"), "{first}");
+    assert_eq!(
+        year_note(&got),
+        "its timestamps name no year: read in 2022, from the modification time of logs/lb1.log; set [logs] year in incident.toml if that is wrong"
+    );
+}
