@@ -52,6 +52,8 @@ pub enum SkipReason {
     Repeated,
     /// No log profile fits the file.
     NoProfile,
+    /// The file's lines fit a log profile, but their times cannot be read.
+    UnreadableTimes,
     /// The line is about a node that had announced its shutdown (or had not started yet):
     /// silence from a stopped process is not a network fault.
     NodeStopped,
@@ -103,6 +105,9 @@ impl fmt::Display for SkipReason {
             ),
             SkipReason::Repeated => f.write_str("repeats an earlier line of the same file"),
             SkipReason::NoProfile => f.write_str("no log profile fits this file"),
+            SkipReason::UnreadableTimes => {
+                f.write_str("its lines fit a log profile but their times cannot be read")
+            }
             SkipReason::NodeStopped => {
                 f.write_str("about a node that had shut down or not yet started")
             }

@@ -384,6 +384,7 @@ impl IncidentFolder {
             why: vec![String::new(); self.files.len()],
             year: self.config.logs.year,
             year_from: "[logs] year in incident.toml".to_owned(),
+            why_none: vec![None; self.files.len()],
         };
         let mut sniffed_year = None;
         for (i, f) in self.files.iter().enumerate() {
@@ -405,6 +406,7 @@ impl IncidentFolder {
                 sniffed_year = Some((y, format!("the dated lines of {}", f.rel)));
             }
             if plan.chosen[i].is_none() {
+                plan.why_none[i] = s.why_none;
                 plan.chosen[i] = s.profile;
                 plan.why[i] = format!(
                     "sniffed: its layout fits {:.0}% of the first lines",

@@ -41,6 +41,8 @@ pub(crate) struct LogPlan {
     pub(crate) year: Option<i32>,
     /// Where the year came from, in words.
     pub(crate) year_from: String,
+    /// For each file no profile reads: the reason its lines are skipped, and why, in words.
+    pub(crate) why_none: Vec<Option<(SkipReason, String)>>,
 }
 
 impl LogPlan {

@@ -223,6 +223,59 @@ pub(crate) struct Sniffed {
     pub(crate) share: f64,
     /// A year seen in a fully dated timestamp of the file.
     pub(crate) year: Option<i32>,
+    /// Why no profile was chosen, when none was: the reason its lines are skipped, and what
+    /// the closest profile made of them.
+    pub(crate) why_none: Option<(SkipReason, String)>,
+}
+
+/// What to do about a log no profile was chosen for.
+pub(crate) const NAME_IT: &str = "name its profile in incident.toml ([[source]] path = …, profile = …) or with --log-profile; `rift profiles` lists them";
+
+/// How well one profile read a file's first lines.
+#[derive(Clone, Debug, Default)]
+struct Fit {
+    /// Lines whose layout it matched, times read or not.
+    layout: usize,
+    /// Lines it read whole, times included.
+    parsed: usize,
+    /// The first time it could not read, and why.
+    bad_time: Option<(String, TsError)>,
+}
+
+/// Why no profile fits a file, from how the closest one fared on `lines` lines: its lines fit
+/// but their times cannot be read, or its layout fits too few of them, or none fits at all.
+fn why_none(profiles: &[Profile], fits: &[Fit], lines: usize) -> (SkipReason, String) {
+    let closest = fits
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, f)| (f.layout, std::cmp::Reverse(*i)));
+    let Some((i, fit)) = closest.filter(|(_, f)| f.layout > 0) else {
+        return (
+            SkipReason::NoProfile,
+            format!("no profile's layout fits any of its first lines; {NAME_IT}"),
+        );
+    };
+    let share = |n: usize| 100.0 * n as f64 / lines.max(1) as f64;
+    let name = &profiles[i].name;
+    match &fit.bad_time {
+        Some((ts, e)) if share(fit.layout) >= SNIFF_MIN_SHARE * 100.0 => (
+            SkipReason::UnreadableTimes,
+            format!(
+                "profile {name} fits {:.0}% of the first lines, and reads no time of '{}' ({}): a profile of your own with the right ts_format reads them (--profiles, `rift profiles` shows the built-in ones)",
+                share(fit.layout),
+                crate::inert::clip(ts),
+                SkipReason::from(*e)
+            ),
+        ),
+        _ => (
+            SkipReason::NoProfile,
+            format!(
+                "the closest profile, {name}, fits {:.0}% of its first lines (at least {:.0}% is needed); {NAME_IT}",
+                share(fit.layout),
+                SNIFF_MIN_SHARE * 100.0
+            ),
+        ),
+    }
 }
 
 /// Tells a log file's profile from its first lines: the profile whose layout parses the largest
@@ -251,23 +304,32 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     let mut best: Option<(usize, f64, usize)> = None;
     let mut year = None;
     let mut cands = Vec::new();
+    let mut fits = vec![Fit::default(); profiles.len()];
     for (i, p) in profiles.iter().enumerate() {
-        let mut parsed = 0usize;
         let mut hits = 0usize;
+        let fit = &mut fits[i];
         for l in &lines {
-            if let Ok(x) = p.parse_line(l, Some(1970)) {
-                parsed += 1;
-                if !p.has_year_free_layout() && year.is_none() {
-                    year = Some(year_of(x.ts_ns));
+            match p.parse_line(l, Some(1970)) {
+                Ok(x) => {
+                    fit.layout += 1;
+                    fit.parsed += 1;
+                    if !p.has_year_free_layout() && year.is_none() {
+                        year = Some(year_of(x.ts_ns));
+                    }
+                    p.candidates(l, &mut cands);
+                    hits += usize::from(!cands.is_empty());
                 }
-                p.candidates(l, &mut cands);
-                hits += usize::from(!cands.is_empty());
+                Err(ParseFail::Timestamp(ts, e)) => {
+                    fit.layout += 1;
+                    fit.bad_time.get_or_insert((ts, e));
+                }
+                Err(ParseFail::Layout) => {}
             }
         }
         if lines.is_empty() {
             break;
         }
-        let share = parsed as f64 / lines.len() as f64;
+        let share = fit.parsed as f64 / lines.len() as f64;
         if share < SNIFF_MIN_SHARE {
             continue;
         }
@@ -283,6 +345,9 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         profile: best.map(|b| b.0),
         share: best.map_or(0.0, |b| b.1),
         year,
+        why_none: best
+            .is_none()
+            .then(|| why_none(profiles, &fits, lines.len())),
     })
 }
 

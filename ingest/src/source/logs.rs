@@ -6,7 +6,7 @@ use crate::accounting::{FileAccount, SkipReason};
 use crate::config::SourceKind;
 use crate::error::Error;
 use crate::input;
-use crate::logs::read::{LogSettings, read_log};
+use crate::logs::read::{LogSettings, NAME_IT, read_log};
 use crate::logs::{LogFile, LogPlan, Profile};
 use crate::progress::Progress;
 use crate::source::{Candidate, FileEntry, Reading, Source};
@@ -85,9 +85,10 @@ impl LogJob<'_> {
         let Some(p) = self.plan.profile_for(i) else {
             let lines = input::count_lines(&f.path, self.progress)?;
             acc.rows_read = lines;
-            acc.skip_n(SkipReason::NoProfile, lines, 1, || {
-                "name its profile in incident.toml ([[source]] path = …, profile = …) or with --log-profile; `rift profiles` lists them".to_owned()
-            });
+            let (reason, why) = self.plan.why_none[i]
+                .clone()
+                .unwrap_or_else(|| (SkipReason::NoProfile, NAME_IT.to_owned()));
+            acc.skip_n(reason, lines, 1, || why);
             return Ok(None);
         };
         let profile = &self.profiles[p];

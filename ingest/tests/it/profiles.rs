@@ -946,3 +946,55 @@ fn a_year_less_log_alone_takes_the_year_it_was_last_written_in() {
         "its timestamps name no year: read in 2022, from the modification time of logs/lb1.log; set [logs] year in incident.toml if that is wrong"
     );
 }
+
+/// What the accounting says of the only log of a folder.
+fn skip_of_log(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    write(&dir.path().join("logs"), "n1.log", text);
+    write(
+        dir.path(),
+        "health.csv",
+        "ts,prober,target,ok\n2026-01-01T00:00:00Z,lb,n1,1\n",
+    );
+    let got = read(dir.path());
+    let acc = got
+        .accounting
+        .files
+        .iter()
+        .find(|f| f.path == "logs/n1.log")
+        .unwrap();
+    let (reason, example) = acc.examples.iter().next().unwrap();
+    format!("{reason}: {}", example.detail)
+}
+
+#[test]
+fn a_log_no_profile_reads_says_what_the_closest_one_made_of_it() {
+    // The layout of etcd's zap lines, with times no layout reads: the times are named, not the
+    // profile.
+    let zap_bad_times = "{\"ts\":\"yesterday\",\"level\":\"info\",\"msg\":\"starting an etcd server\"}\n\
+                         {\"ts\":\"yesterday\",\"level\":\"warn\",\"msg\":\"added member\"}\n";
+    let said = skip_of_log(zap_bad_times);
+    assert!(
+        said.starts_with("its lines fit a log profile but their times cannot be read: profile etcd-zap fits 100% of the first lines, and reads no time of 'yesterday'"),
+        "{said}"
+    );
+    // One line in four of keepalived's syslog layout: too few, and the closest profile is named.
+    let mostly_prose = "Mar  5 10:11:00 lb1 Keepalived_vrrp[812]: (VI_1) Entering MASTER STATE\n\
+                        a line of prose\nanother one\nand a third\n";
+    let said = skip_of_log(mostly_prose);
+    assert!(
+        said.starts_with("no log profile fits this file: the closest profile, "),
+        "{said}"
+    );
+    assert!(
+        said.contains("fits 25% of its first lines (at least 50% is needed)"),
+        "{said}"
+    );
+    // Nothing like any layout.
+    let said = skip_of_log("hello\nworld\n");
+    assert!(
+        said.starts_with("no log profile fits this file: no profile's layout fits any of its first lines; name its profile"),
+        "{said}"
+    );
+}
