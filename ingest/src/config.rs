@@ -74,6 +74,9 @@ pub struct SourceSpec {
     pub node: Option<String>,
     /// Logs: the profile to read the file with (default: sniffed from its first lines).
     pub profile: Option<String>,
+    /// Logs: the IANA time zone of its times that name none (default: `[logs] timezone`, else
+    /// UTC).
+    pub timezone: Option<String>,
 }
 
 /// Settings for node logs.
@@ -87,6 +90,8 @@ pub struct LogsConfig {
     pub profile: Option<String>,
     /// The year of timestamps that carry none (syslog, klog), when no other file gives it.
     pub year: Option<i32>,
+    /// The IANA time zone of log times that name none (default UTC).
+    pub timezone: Option<String>,
     /// The line of `incident.toml` that names each of `profiles` (0 when unknown).
     #[serde(skip)]
     pub(crate) profile_lines: Vec<usize>,

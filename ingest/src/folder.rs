@@ -385,12 +385,37 @@ impl IncidentFolder {
             year: self.config.logs.year,
             year_from: "[logs] year in incident.toml".to_owned(),
             why_none: vec![None; self.files.len()],
+            zones: vec![None; self.files.len()],
+        };
+        let zone = |name: &str, whence: &str| -> Result<(chrono_tz::Tz, String), Error> {
+            let tz = name.trim().parse::<chrono_tz::Tz>().map_err(|_| Error::BadConfig {
+                path: self.root.join("incident.toml"),
+                line: 0,
+                column: 0,
+                reason: format!(
+                    "{whence} timezone '{}': not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)",
+                    inert::clip(name)
+                ),
+            })?;
+            Ok((tz, format!("{whence} timezone in incident.toml")))
+        };
+        let export_zone = match &self.config.logs.timezone {
+            Some(name) => Some(zone(name, "[logs]")?),
+            None => None,
         };
         let mut sniffed_year = None;
         for (i, f) in self.files.iter().enumerate() {
             if f.kind != SourceKind::Log {
                 continue;
             }
+            plan.zones[i] = match self
+                .config
+                .source(&f.rel)
+                .and_then(|s| s.timezone.as_deref())
+            {
+                Some(name) => Some(zone(name, &format!("[[source]] {}", f.rel))?),
+                None => export_zone.clone(),
+            };
             let spec_profile = self.config.source(&f.rel).and_then(|s| s.profile.clone());
             if let Some(name) = spec_profile {
                 plan.chosen[i] = Some(by_name(&name, &format!("[[source]] {}", f.rel))?);

@@ -36,6 +36,7 @@ pub fn log(path: &Path, profile: usize, year: Option<i32>) {
         &LogSettings {
             profile,
             year,
+            zone: None,
             detector: crate::system::of_profile(&profile.name).map(|s| (s, "n1.log")),
         },
         &mut account,

@@ -43,6 +43,9 @@ pub(crate) struct LogPlan {
     pub(crate) year_from: String,
     /// For each file no profile reads: the reason its lines are skipped, and why, in words.
     pub(crate) why_none: Vec<Option<(SkipReason, String)>>,
+    /// For each file, the zone of its times that name none and where it was given (`None`:
+    /// UTC).
+    pub(crate) zones: Vec<Option<(chrono_tz::Tz, String)>>,
 }
 
 impl LogPlan {

@@ -56,19 +56,61 @@ pub(crate) fn year_of(ns: i64) -> i32 {
 
 /// Parses a timestamp with a chrono layout (`auto` = RFC 3339 or epoch numbers). Layouts
 /// without a year take `year`. A time outside the window rift accepts is refused.
-pub(crate) fn parse_with(format: &str, s: &str, year: Option<i32>) -> Result<i64, TsError> {
+pub(crate) fn parse_with(format: &str, s: &str, clock: Clock) -> Result<i64, TsError> {
     let s = s.trim();
     if format == "auto" {
-        return read_ts(s).map(|(ns, _)| ns);
+        return read_auto(s, clock.zone);
     }
-    let ns = parse_layout(format, s, year).ok_or(TsError::Unparseable)?;
+    let ns = parse_layout(format, s, clock).ok_or(TsError::Unparseable)?;
     // chrono gives no nanoseconds past 2262 and before 1677; those parse but do not fit.
     in_window(ns.ok_or(TsError::OutsideWindow)?)
 }
 
+/// What a time that names no year or no zone is read with: the year (`None`: such a time is
+/// refused) and the zone (`None`: UTC).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Clock {
+    pub(crate) year: Option<i32>,
+    pub(crate) zone: Option<chrono_tz::Tz>,
+}
+
+impl Clock {
+    /// A clock with a year and UTC.
+    pub(crate) fn year(year: Option<i32>) -> Self {
+        Clock { year, zone: None }
+    }
+}
+
+/// An RFC 3339 time or an epoch number; an RFC 3339 time that names no zone is read in `zone`.
+fn read_auto(s: &str, zone: Option<chrono_tz::Tz>) -> Result<i64, TsError> {
+    let (ns, unit) = read_ts(s)?;
+    match zone {
+        Some(zone) if unit.is_none() && !names_zone(s) => {
+            in_window(local(ns, zone).ok_or(TsError::OutsideWindow)?)
+        }
+        _ => Ok(ns),
+    }
+}
+
+/// Whether an RFC 3339 / ISO 8601 time names its zone (`Z`, `+01:00`, `-0500` after the date).
+fn names_zone(s: &str) -> bool {
+    s.get(10..)
+        .is_some_and(|t| t.contains(['Z', 'z', '+']) || t.contains('-'))
+}
+
+/// The instant of a wall-clock time in `zone`, given as if it were UTC (`ns`); the earlier of
+/// two when the clock was set back, `None` in the hour a clock skips.
+fn local(ns: i64, zone: chrono_tz::Tz) -> Option<i64> {
+    use chrono::TimeZone;
+    let naive = chrono::DateTime::from_timestamp_nanos(ns).naive_utc();
+    zone.from_local_datetime(&naive)
+        .earliest()?
+        .timestamp_nanos_opt()
+}
+
 /// A chrono layout's time: `None` when it does not parse, `Some(None)` when it parses but
 /// does not fit in i64 nanoseconds.
-fn parse_layout(format: &str, s: &str, year: Option<i32>) -> Option<Option<i64>> {
+fn parse_layout(format: &str, s: &str, clock: Clock) -> Option<Option<i64>> {
     let has_year = ["%Y", "%y", "%G", "%F", "%+", "%s"]
         .iter()
         .any(|y| format.contains(y));
@@ -78,18 +120,22 @@ fn parse_layout(format: &str, s: &str, year: Option<i32>) -> Option<Option<i64>>
         text = s.to_owned();
     } else {
         fmt = format!("%Y {format}");
-        text = format!("{} {s}", year?);
+        text = format!("{} {s}", clock.year?);
     }
     if fmt.contains("%z") || fmt.contains("%:z") || fmt.contains("%#z") {
         let t = chrono::DateTime::parse_from_str(&text, &fmt).ok()?;
         return Some(t.timestamp_nanos_opt());
     }
     let t = chrono::NaiveDateTime::parse_from_str(&text, &fmt).ok()?;
-    Some(t.and_utc().timestamp_nanos_opt())
+    let utc = t.and_utc().timestamp_nanos_opt();
+    match (clock.zone, utc) {
+        (Some(zone), Some(ns)) if !fmt.contains("%s") => Some(local(ns, zone)),
+        _ => Some(utc),
+    }
 }
 
 impl Profile {
-    fn parse_line(&self, raw: &str, year: Option<i32>) -> Result<Parsed, ParseFail> {
+    fn parse_line(&self, raw: &str, clock: Clock) -> Result<Parsed, ParseFail> {
         match &self.layout {
             Layout::Json { ts, msg, level } => {
                 let Ok(Value::Object(map)) = serde_json::from_str::<Value>(raw) else {
@@ -106,8 +152,8 @@ impl Profile {
                     Value::Object(o) => o.values().find_map(value_str).unwrap_or_default(),
                     other => value_str(other).unwrap_or_default(),
                 };
-                let ts_ns = match read_ts(&ts_s) {
-                    Ok((ns, _)) => ns,
+                let ts_ns = match read_auto(ts_s.trim(), clock.zone) {
+                    Ok(ns) => ns,
                     Err(e) => return Err(ParseFail::Timestamp(ts_s, e)),
                 };
                 let mut fields = BTreeMap::new();
@@ -139,7 +185,7 @@ impl Profile {
                         continue;
                     };
                     let ts_s = caps.name("ts").map_or("", |m| m.as_str());
-                    let ts_ns = parse_with(&p.ts_format, ts_s, year)
+                    let ts_ns = parse_with(&p.ts_format, ts_s, clock)
                         .map_err(|e| ParseFail::Timestamp(ts_s.to_owned(), e))?;
                     let mut fields = BTreeMap::new();
                     for name in p.regex.capture_names().flatten() {
@@ -188,15 +234,27 @@ impl Profile {
 
     /// What reading this profile's times assumes, given the year they are read with (and
     /// where it came from), in words.
-    pub(crate) fn assumptions(&self, year: Option<(i32, &str)>) -> Vec<String> {
+    pub(crate) fn assumptions(
+        &self,
+        year: Option<(i32, &str)>,
+        zone: Option<(&str, &str)>,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         if self.has_year_free_layout()
             && let Some((y, from)) = year
         {
             out.push(format!("year {y}, from {from}: the timestamps name none"));
         }
-        if self.has_zone_free_layout() {
-            out.push("zone UTC: the timestamps name none".to_owned());
+        match zone {
+            Some((name, from)) => {
+                out.push(format!(
+                    "zone {name}, from {from}, where the timestamps name none"
+                ));
+            }
+            None if self.has_zone_free_layout() => {
+                out.push("zone UTC: the timestamps name none".to_owned());
+            }
+            None => {}
         }
         out
     }
@@ -309,7 +367,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         let mut hits = 0usize;
         let fit = &mut fits[i];
         for l in &lines {
-            match p.parse_line(l, Some(1970)) {
+            match p.parse_line(l, Clock::year(Some(1970))) {
                 Ok(x) => {
                     fit.layout += 1;
                     fit.parsed += 1;
@@ -391,6 +449,8 @@ pub(crate) struct Pending {
 pub(crate) struct LogSettings<'a> {
     pub(crate) profile: &'a Profile,
     pub(crate) year: Option<i32>,
+    /// The zone of times that name none (`None`: UTC).
+    pub(crate) zone: Option<chrono_tz::Tz>,
     /// The system the profile reads, when its file names a line that gives the detector's
     /// settings, and the file's path relative to the folder (for the line's origin).
     pub(crate) detector: Option<(&'a System, &'a str)>,
@@ -480,7 +540,11 @@ pub(crate) fn read_log(
             }
             continue;
         }
-        let mut parsed = match profile.parse_line(raw, settings.year) {
+        let clock = Clock {
+            year: settings.year,
+            zone: settings.zone,
+        };
+        let mut parsed = match profile.parse_line(raw, clock) {
             Ok(p) => p,
             Err(ParseFail::Layout) => {
                 account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
@@ -637,7 +701,7 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_with;
+    use super::{Clock, parse_with};
     use crate::time::parse_ts;
 
     #[test]
@@ -646,16 +710,26 @@ mod tests {
         let by_name = |n: &str| all.iter().find(|p| p.name == n).unwrap();
         // keepalived's syslog time (`Mar 25 18:00:59`) names neither.
         assert_eq!(
-            by_name("keepalived").assumptions(Some((2026, "[logs] year in incident.toml"))),
+            by_name("keepalived").assumptions(Some((2026, "[logs] year in incident.toml")), None),
             [
                 "year 2026, from [logs] year in incident.toml: the timestamps name none",
                 "zone UTC: the timestamps name none",
             ]
         );
+        // A zone given in settings is said with where it came from.
+        assert_eq!(
+            by_name("keepalived").assumptions(
+                None,
+                Some(("Europe/Berlin", "[logs] timezone in incident.toml"))
+            ),
+            [
+                "zone Europe/Berlin, from [logs] timezone in incident.toml, where the timestamps name none"
+            ]
+        );
         // etcd's zap JSON carries full RFC 3339 times: nothing is assumed of them.
         assert!(
             by_name("etcd-zap")
-                .assumptions(Some((2026, "x")))
+                .assumptions(Some((2026, "x")), None)
                 .is_empty()
         );
     }
@@ -665,41 +739,71 @@ mod tests {
         let utc = |s: &str| parse_ts(s).unwrap();
         // capnslog µs, the raft lines' whole seconds, zap ms and 3.5's trimmed µs.
         assert_eq!(
-            parse_with("auto", "2026-11-22 02:49:38.790619", None),
+            parse_with("auto", "2026-11-22 02:49:38.790619", Clock::year(None)),
             Ok(utc("2026-11-22T02:49:38.790619Z"))
         );
         assert_eq!(
-            parse_with("%Y/%m/%d %H:%M:%S%.f", "2026/11/22 02:49:49", None),
+            parse_with(
+                "%Y/%m/%d %H:%M:%S%.f",
+                "2026/11/22 02:49:49",
+                Clock::year(None)
+            ),
             Ok(utc("2026-11-22T02:49:49Z"))
         );
         assert_eq!(
-            parse_with("auto", "2026-11-22T02:50:36.9081Z", None),
+            parse_with("auto", "2026-11-22T02:50:36.9081Z", Clock::year(None)),
             Ok(utc("2026-11-22T02:50:36.908100Z"))
         );
         // Offsets: Mongo's legacy +0700 and RFC 3339's +01:00.
         assert_eq!(
-            parse_with("auto", "2019-04-21T16:08:14.520+0700", None),
+            parse_with("auto", "2019-04-21T16:08:14.520+0700", Clock::year(None)),
             Ok(utc("2019-04-21T09:08:14.520Z"))
         );
         assert_eq!(
             parse_with(
                 "%Y-%m-%d %H:%M:%S%.f%:z",
                 "2024-03-05 11:11:12.345+01:00",
-                None
+                Clock::year(None)
             ),
             Ok(utc("2024-03-05T10:11:12.345Z"))
         );
         // Layouts without a year take the export's.
         assert_eq!(
-            parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", Some(2024)),
+            parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", Clock::year(Some(2024))),
             Ok(utc("2024-03-05T10:11:12Z"))
         );
         assert_eq!(
-            parse_with("%m%d %H:%M:%S%.f", "0305 10:11:12.345678", Some(2024)),
+            parse_with(
+                "%m%d %H:%M:%S%.f",
+                "0305 10:11:12.345678",
+                Clock::year(Some(2024))
+            ),
             Ok(utc("2024-03-05T10:11:12.345678Z"))
         );
-        assert!(parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", None).is_err());
-        assert!(parse_with("auto", "yesterday", None).is_err());
+        assert!(parse_with("%b %e %H:%M:%S", "Mar  5 10:11:12", Clock::year(None)).is_err());
+        assert!(parse_with("auto", "yesterday", Clock::year(None)).is_err());
+        // A zone given for times that name none: wall-clock time there, summer time included;
+        // a time that names its zone keeps it.
+        let berlin = Clock {
+            year: Some(2024),
+            zone: Some(chrono_tz::Europe::Berlin),
+        };
+        assert_eq!(
+            parse_with("%b %e %H:%M:%S", "Jul  5 10:11:12", berlin),
+            Ok(utc("2024-07-05T08:11:12Z"))
+        );
+        assert_eq!(
+            parse_with("auto", "2024-01-05 10:11:12", berlin),
+            Ok(utc("2024-01-05T09:11:12Z"))
+        );
+        assert_eq!(
+            parse_with("auto", "2024-01-05T10:11:12Z", berlin),
+            Ok(utc("2024-01-05T10:11:12Z"))
+        );
+        assert_eq!(
+            parse_with("auto", "1704449472", berlin),
+            Ok(utc("2024-01-05T10:11:12Z"))
+        );
         // Syslog-style and chrono layouts are held to the same window as every other.
         for (layout, ts, year) in [
             ("%b %e %H:%M:%S", "Mar  5 10:11:12", Some(2262)),
@@ -709,7 +813,7 @@ mod tests {
             ("auto", "9223372036854775807", None),
         ] {
             assert_eq!(
-                parse_with(layout, ts, year),
+                parse_with(layout, ts, Clock::year(year)),
                 Err(crate::time::TsError::OutsideWindow),
                 "{ts} {year:?}"
             );

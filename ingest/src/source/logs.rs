@@ -104,9 +104,22 @@ impl LogJob<'_> {
                 self.plan.year_from
             ));
         }
+        let zone = self.plan.zones[i].as_ref();
+        match zone {
+            Some((z, from)) => acc.notes.push(format!(
+                "times that name no zone are read in {}, from {from}",
+                z.name()
+            )),
+            None if profile.has_zone_free_layout() => acc.notes.push(
+                "its timestamps name no zone: read as UTC; set [logs] timezone in incident.toml if that is wrong"
+                    .to_owned(),
+            ),
+            None => {}
+        }
         let settings = LogSettings {
             profile,
             year: self.plan.year,
+            zone: zone.map(|z| z.0),
             detector: system::of_profile(&profile.name).map(|s| (s, f.rel.as_str())),
         };
         let (lines, detector) = read_log(&f.path, &settings, acc, self.progress)?;
@@ -116,7 +129,10 @@ impl LogJob<'_> {
             node: node.to_owned(),
             lines,
             detector,
-            assumed: profile.assumptions(self.plan.year.map(|y| (y, self.plan.year_from.as_str()))),
+            assumed: profile.assumptions(
+                self.plan.year.map(|y| (y, self.plan.year_from.as_str())),
+                zone.map(|(z, from)| (z.name(), from.as_str())),
+            ),
         }))
     }
 }

@@ -998,3 +998,46 @@ fn a_log_no_profile_reads_says_what_the_closest_one_made_of_it() {
         "{said}"
     );
 }
+
+#[test]
+fn a_timezone_in_settings_reads_zone_less_times_as_wall_clock_there() {
+    let dir = tempfile::tempdir().unwrap();
+    keepalived_alone(dir.path());
+    write(
+        dir.path(),
+        "incident.toml",
+        "[logs]\nyear = 2024\ntimezone = \"America/New_York\"\n",
+    );
+    let got = read(dir.path());
+    // 10:11:00 in New York in March 2024 (after the clocks went forward on the 10th it would
+    // be 14:11; on the 5th, standard time) is 15:11 UTC.
+    let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
+    assert!(first.contains("2024-03-05 15:11:00"), "{first}");
+    let acc = got
+        .accounting
+        .files
+        .iter()
+        .find(|f| f.path == "logs/lb1.log")
+        .unwrap();
+    assert!(
+        acc.notes.iter().any(|n| n
+            == "times that name no zone are read in America/New_York, from [logs] timezone in incident.toml"),
+        "{:?}",
+        acc.notes
+    );
+
+    write(
+        dir.path(),
+        "incident.toml",
+        "[logs]\nyear = 2024\ntimezone = \"Mars/Olympus\"\n",
+    );
+    let err = rift_ingest::IncidentFolder::open(dir.path(), &Default::default())
+        .unwrap()
+        .read(&rift_ingest::NoProgress)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("[logs] timezone 'Mars/Olympus': not an IANA time zone name"),
+        "{err}"
+    );
+}
