@@ -894,13 +894,17 @@ fn keepalived_alone(dir: &Path) {
     write(&dir.join("logs"), "lb1.log", &format!("{lines}\n"));
 }
 
-fn year_note(got: &rift_ingest::Ingested) -> String {
-    let acc = got
-        .accounting
+/// The account of the file at `path`.
+fn account<'a>(got: &'a rift_ingest::Ingested, path: &str) -> &'a rift_ingest::FileAccount {
+    got.accounting
         .files
         .iter()
-        .find(|f| f.path == "logs/lb1.log")
-        .unwrap();
+        .find(|f| f.path == path)
+        .unwrap()
+}
+
+fn year_note(got: &rift_ingest::Ingested) -> String {
+    let acc = account(got, "logs/lb1.log");
     acc.notes
         .iter()
         .find(|n| n.contains("name no year"))
@@ -958,12 +962,7 @@ fn skip_of_log(text: &str) -> String {
         "ts,prober,target,ok\n2026-01-01T00:00:00Z,lb,n1,1\n",
     );
     let got = read(dir.path());
-    let acc = got
-        .accounting
-        .files
-        .iter()
-        .find(|f| f.path == "logs/n1.log")
-        .unwrap();
+    let acc = account(&got, "logs/n1.log");
     let (reason, example) = acc.examples.iter().next().unwrap();
     format!("{reason}: {}", example.detail)
 }
@@ -1013,12 +1012,7 @@ fn a_timezone_in_settings_reads_zone_less_times_as_wall_clock_there() {
     // be 14:11; on the 5th, standard time) is 15:11 UTC.
     let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
     assert!(first.contains("2024-03-05 15:11:00"), "{first}");
-    let acc = got
-        .accounting
-        .files
-        .iter()
-        .find(|f| f.path == "logs/lb1.log")
-        .unwrap();
+    let acc = account(&got, "logs/lb1.log");
     assert!(
         acc.notes.iter().any(|n| n
             == "times that name no zone are read in America/New_York, from [logs] timezone in incident.toml"),
