@@ -87,6 +87,9 @@ pub struct Summary {
     /// What a reader should know about the export as a whole: node names that print alike,
     /// aliases `incident.toml` gives to two nodes.
     pub notes: Vec<String>,
+    /// The other names each node is known by (member ids, IPs, host names, URLs), as the
+    /// members tables, `incident.toml`, the logs and the metrics tie them together.
+    pub identities: BTreeMap<String, Vec<String>>,
 }
 
 /// Notes for node names that look alike: the same Unicode "skeleton" (UTS #39: `n1` with a
@@ -580,12 +583,14 @@ fn report(
         mut invariants,
         detector,
         assumed,
+        resolver,
         ..
     } = reading;
     let mut nodes: Vec<String> = tally.nodes.iter().cloned().collect();
     nodes.sort();
     notes.extend(confusable_notes(&nodes));
     let summary = Summary {
+        identities: resolver.identities(&nodes),
         nodes,
         notes,
         channels: tally.channels.iter().copied().collect(),

@@ -112,6 +112,18 @@ impl NodeResolver {
         host_of(raw).and_then(|h| self.aliases.get(&h.to_lowercase()).cloned())
     }
 
+    /// The other names each of `nodes` is known by (member ids, IPs, host names, URLs), sorted;
+    /// nodes known by no other name are left out.
+    pub fn identities(&self, nodes: &[String]) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (alias, node) in &self.aliases {
+            if *alias != node.to_lowercase() && nodes.binary_search(node).is_ok() {
+                out.entry(node.clone()).or_default().push(alias.clone());
+            }
+        }
+        out
+    }
+
     /// Number of aliases known.
     pub fn len(&self) -> usize {
         self.aliases.len()

@@ -57,6 +57,9 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
 
 pub(crate) fn print_summary(s: &Summary, out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(out, "nodes         {}", s.nodes.join(", "))?;
+    for (node, names) in &s.identities {
+        writeln!(out, "  {node:<11} also {}", names.join(", "))?;
+    }
     let channels: Vec<&str> = s.channels.iter().map(|c| c.as_str()).collect();
     writeln!(out, "channels      {}", channels.join(", "))?;
     match (s.start_ns, s.end_ns) {

@@ -88,3 +88,29 @@ fn every_recording_ingests_with_full_accounting() {
         }
     }
 }
+
+#[test]
+fn each_node_is_listed_with_the_names_the_export_ties_to_it() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/recordings/etcd-gray/export");
+    let got = read(&dir);
+    let n1 = &got.summary.identities["n1"];
+    // Its IP and URLs (members table) and its member id (members table and the logs' start-up
+    // lines) are one node.
+    assert!(
+        n1.iter().any(|a| a.parse::<std::net::IpAddr>().is_ok()),
+        "{n1:?}"
+    );
+    assert!(n1.iter().any(|a| a.starts_with("http://")), "{n1:?}");
+    assert!(
+        n1.iter()
+            .any(|a| a.len() == 16 && a.chars().all(|c| c.is_ascii_hexdigit())),
+        "{n1:?}"
+    );
+    // No two nodes share a name.
+    let mut all: Vec<&String> = got.summary.identities.values().flatten().collect();
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), n);
+}
