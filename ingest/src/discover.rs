@@ -10,7 +10,7 @@ use crate::inert;
 use crate::input::{self, Line};
 use crate::parquet;
 use crate::progress::NoProgress;
-use crate::row::Format;
+use crate::row::{self, Format};
 use crate::source::{self, Candidate, FileEntry};
 
 /// One entry found under an export folder: a readable file and its size, or why it cannot be read.
@@ -138,20 +138,7 @@ fn sniff_columns(path: &Path, format: Format) -> Result<Vec<String>, Error> {
             let Ok(Some(Line::Text(bytes))) = lines.next_line() else {
                 return Ok(Vec::new());
             };
-            let line = String::from_utf8_lossy(bytes);
-            let delimiter = if input::logical_name(path).ends_with(".tsv") {
-                b'\t'
-            } else {
-                b','
-            };
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .delimiter(delimiter)
-                .from_reader(line.as_bytes());
-            Ok(rdr
-                .records()
-                .next()
-                .and_then(Result::ok)
+            Ok(row::csv_fields(path, bytes)
                 .map(|r| {
                     r.iter()
                         .map(|s| s.trim().trim_start_matches('\u{feff}').to_lowercase())
@@ -204,22 +191,7 @@ pub(crate) fn first_year(path: &Path, format: Format) -> Option<i32> {
             return None;
         };
         let cell = match format {
-            Format::Csv => {
-                let text = String::from_utf8_lossy(line);
-                let delimiter = if input::logical_name(path).ends_with(".tsv") {
-                    b'\t'
-                } else {
-                    b','
-                };
-                csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .delimiter(delimiter)
-                    .from_reader(text.as_bytes())
-                    .records()
-                    .next()
-                    .and_then(Result::ok)
-                    .and_then(|r| r.get(ts).map(str::to_owned))
-            }
+            Format::Csv => row::csv_fields(path, line).and_then(|r| r.get(ts).map(str::to_owned)),
             Format::Ndjson => serde_json::from_slice::<serde_json::Value>(line)
                 .ok()
                 .and_then(|v| {

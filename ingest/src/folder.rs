@@ -442,12 +442,18 @@ impl IncidentFolder {
                 );
             }
         }
-        let year = sniffed_year
-            .or_else(|| self.year_of_tables())
-            .or_else(|| self.year_of_modification(profiles, &plan));
-        if plan.year.is_none()
-            && let Some((y, from)) = year
-        {
+        // Other files are read for a year only when a log needs one and nothing gave it.
+        let needed = plan.year.is_none()
+            && (0..self.files.len())
+                .any(|i| plan.chosen[i].is_some_and(|p| profiles[p].has_year_free_layout()));
+        let year = match (needed, sniffed_year) {
+            (false, _) => None,
+            (true, Some(y)) => Some(y),
+            (true, None) => self
+                .year_of_tables()
+                .or_else(|| self.year_of_modification(profiles, &plan)),
+        };
+        if let Some((y, from)) = year {
             plan.year = Some(y);
             plan.year_from = from;
         }

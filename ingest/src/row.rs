@@ -101,13 +101,31 @@ fn bad_header(path: &Path, reason: String) -> Error {
     }
 }
 
-fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
-    let reader = input::CsvInput::new(input::open(path, progress)?);
-    let delimiter = if input::logical_name(path).ends_with(".tsv") {
+/// The field delimiter of a delimited table: a tab in a `.tsv` file (compressed or not), else
+/// a comma.
+pub(crate) fn delimiter(path: &Path) -> u8 {
+    if input::logical_name(path).ends_with(".tsv") {
         b'\t'
     } else {
         b','
-    };
+    }
+}
+
+/// The fields of one line of a delimited table at `path` (no header is taken from it).
+pub(crate) fn csv_fields(path: &Path, line: &[u8]) -> Option<csv::StringRecord> {
+    let text = String::from_utf8_lossy(line);
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter(path))
+        .from_reader(text.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+}
+
+fn read_csv(path: &Path, sink: &mut dyn RowSink, progress: &dyn Progress) -> Result<(), Error> {
+    let reader = input::CsvInput::new(input::open(path, progress)?);
+    let delimiter = delimiter(path);
     // Records end at a newline only: a lone carriage return inside a line (a corrupted or
     // mixed-ending file) would otherwise start a second record on the same line number, and
     // rows are told apart by their line.

@@ -285,6 +285,11 @@ pub fn events(dir: &Path, read: &ReadOptions, progress: &dyn Progress) -> Result
     })
 }
 
+/// The file of a `file:line` origin.
+pub fn origin_file(origin: &str) -> &str {
+    place(origin).0
+}
+
 /// A `file:line` origin as (file, line), so that line 8 comes before line 10.
 fn place(origin: &str) -> (&str, u64) {
     match origin.rsplit_once(':') {

@@ -119,10 +119,7 @@ fn text(all: &Events, shown: &[&Event], out: &mut dyn Write) -> anyhow::Result<(
     let mut said = std::collections::BTreeSet::new();
     for e in shown {
         let assumed = all.assumed_for(e);
-        let file = e
-            .origin
-            .rsplit_once(':')
-            .map_or(e.origin.as_str(), |(f, _)| f);
+        let file = rift_pipeline::origin_file(&e.origin);
         if !assumed.is_empty() && said.insert(file) {
             writeln!(out, "{file}: assumed {}", assumed.join("; "))?;
         }
