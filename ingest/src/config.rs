@@ -77,6 +77,9 @@ pub struct SourceSpec {
     /// Logs: the IANA time zone of its times that name none (default: `[logs] timezone`, else
     /// UTC).
     pub timezone: Option<String>,
+    /// Logs: the envelope field that names each line's node (default: `[logs] node_field`, else
+    /// the envelope's own: syslog's host, a pod, a container, a log stream).
+    pub node_field: Option<String>,
 }
 
 /// Settings for node logs.
@@ -92,6 +95,10 @@ pub struct LogsConfig {
     pub year: Option<i32>,
     /// The IANA time zone of log times that name none (default UTC).
     pub timezone: Option<String>,
+    /// The envelope field that names each line's node, in files that hold several nodes: a
+    /// dotted path into JSON records (`kubernetes.pod.name`, `labels.instance`) or `host`,
+    /// `program`, `service`, `pod`, `container` or a Loki label of text envelopes.
+    pub node_field: Option<String>,
     /// The line of `incident.toml` that names each of `profiles` (0 when unknown).
     #[serde(skip)]
     pub(crate) profile_lines: Vec<usize>,

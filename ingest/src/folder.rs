@@ -389,6 +389,8 @@ impl IncidentFolder {
             year_from: "[logs] year in incident.toml".to_owned(),
             why_none: vec![None; self.files.len()],
             zones: vec![None; self.files.len()],
+            wrapped: vec![None; self.files.len()],
+            local_time: vec![false; self.files.len()],
         };
         let zone = |name: &str, whence: &str| -> Result<(chrono_tz::Tz, String), Error> {
             let tz = name.trim().parse::<chrono_tz::Tz>().map_err(|_| Error::BadConfig {
@@ -428,6 +430,8 @@ impl IncidentFolder {
                 plan.why[i] = why.to_owned();
             }
             let s = sniff(&f.path, profiles)?;
+            plan.wrapped[i].clone_from(&s.wrapped);
+            plan.local_time[i] = s.local_time;
             if sniffed_year.is_none()
                 && let Some(y) = s.year
             {
@@ -445,7 +449,7 @@ impl IncidentFolder {
         // Other files are read for a year only when a log needs one and nothing gave it.
         let needed = plan.year.is_none()
             && (0..self.files.len())
-                .any(|i| plan.chosen[i].is_some_and(|p| profiles[p].has_year_free_layout()));
+                .any(|i| plan.chosen[i].is_some_and(|p| plan.needs_year(i, &profiles[p])));
         let year = match (needed, sniffed_year) {
             (false, _) => None,
             (true, Some(y)) => Some(y),
@@ -477,7 +481,7 @@ impl IncidentFolder {
     fn year_of_modification(&self, profiles: &[Profile], plan: &LogPlan) -> Option<(i32, String)> {
         self.files.iter().enumerate().find_map(|(i, f)| {
             let p = &profiles[plan.chosen[i]?];
-            if !p.has_year_free_layout() {
+            if !plan.needs_year(i, p) {
                 return None;
             }
             let modified = std::fs::metadata(&f.path).ok()?.modified().ok()?;

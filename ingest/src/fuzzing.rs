@@ -31,13 +31,15 @@ pub fn log(path: &Path, profile: usize, year: Option<i32>) {
         return;
     };
     let mut account = FileAccount::new("n1.log".into(), SourceKind::Log);
-    let Ok((lines, _)) = read_log(
+    let Ok(read) = read_log(
         path,
         &LogSettings {
             profile,
             year,
             zone: None,
             detector: crate::system::of_profile(&profile.name).map(|s| (s, "n1.log")),
+            node_field: None,
+            wrapped: false,
         },
         &mut account,
         &NoProgress,
@@ -46,7 +48,7 @@ pub fn log(path: &Path, profile: usize, year: Option<i32>) {
     };
     assert_eq!(
         account.rows_read,
-        lines.len() as u64 + skipped(&account),
+        read.lines.len() as u64 + skipped(&account),
         "log lines read, recognised and skipped: {account:?}"
     );
 }

@@ -5,6 +5,7 @@
 //! announce, resolves every name, drops evidence about nodes that had announced their shutdown,
 //! and settles each line's accounting as used or skipped.
 
+pub(crate) mod envelope;
 pub(crate) mod profile;
 pub(crate) mod read;
 
@@ -27,6 +28,8 @@ pub(crate) struct LogFile {
     pub(crate) rel: String,
     /// The node the file belongs to, as named by `incident.toml` or the file name.
     pub(crate) node: String,
+    /// Other names of `node`: the file's own name when its envelopes named the node.
+    pub(crate) also: Vec<String>,
     pub(crate) lines: Vec<Pending>,
     /// The detector settings a line of the file gave (its system's settings line).
     pub(crate) detector: Option<crate::system::DetectorSettings>,
@@ -46,11 +49,21 @@ pub(crate) struct LogPlan {
     /// For each file, the zone of its times that name none and where it was given (`None`:
     /// UTC).
     pub(crate) zones: Vec<Option<(chrono_tz::Tz, String)>>,
+    /// For each file, the envelopes its lines came in, in words, when they came in any.
+    pub(crate) wrapped: Vec<Option<String>>,
+    /// For each file, whether some of its lines came in an envelope whose time names neither
+    /// year nor zone.
+    pub(crate) local_time: Vec<bool>,
 }
 
 impl LogPlan {
     pub(crate) fn profile_for(&self, file: usize) -> Option<usize> {
         self.chosen[file]
+    }
+
+    /// Whether file `i`, read with `profile`, has times that need a year to be read.
+    pub(crate) fn needs_year(&self, i: usize, profile: &Profile) -> bool {
+        profile.has_year_free_layout() || self.local_time[i]
     }
 }
 
@@ -115,20 +128,34 @@ impl Stops {
     }
 }
 
+impl LogFile {
+    /// The node that logged line `p`: the one its envelope names, else the file's.
+    fn node_of<'a>(&'a self, p: &'a Pending) -> &'a str {
+        p.node.as_deref().unwrap_or(&self.node)
+    }
+}
+
 /// Learns the aliases the logs announce (names, member ids, URLs) into `resolver`.
 pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
+    for f in files {
+        for other in &f.also {
+            let canonical = resolver.resolve(&f.node);
+            resolver.add_alias(canonical.as_str(), other);
+        }
+    }
     // Twice, so that an alias announced in one file can use a name announced in a later one.
     for _ in 0..2 {
         for f in files {
             for p in &f.lines {
+                let node = f.node_of(p);
                 for o in &p.outs {
                     match o {
                         Out::SelfName(name) => {
                             let canonical = resolver.known(name).unwrap_or_else(|| name.clone());
-                            resolver.add_alias(&canonical, &f.node);
+                            resolver.add_alias(&canonical, node);
                         }
                         Out::SelfId(id) => {
-                            let me = resolver.resolve(&f.node);
+                            let me = resolver.resolve(node);
                             resolver.add_alias(me.as_str(), id);
                         }
                         Out::Alias(a, b) => {
@@ -155,18 +182,24 @@ fn shift_clocks(
     accounts: &mut [FileAccount],
 ) {
     for f in files {
-        let me = resolver.resolve(&f.node);
-        let Some(skew) = skews.iter().find(|s| s.node == me.as_str()) else {
-            continue;
-        };
+        let mut moved: Vec<&ClockSkew> = Vec::new();
         for p in &mut f.lines {
+            let me = resolver.resolve(p.node.as_deref().unwrap_or(&f.node));
+            let Some(skew) = skews.iter().find(|s| s.node == me.as_str()) else {
+                continue;
+            };
             for o in &mut p.outs {
                 if let Out::Obs { ts_ns, .. } | Out::Event { ts_ns, .. } = o {
                     *ts_ns = ts_ns.saturating_sub(skew.offset_ns);
                 }
             }
+            if !moved.iter().any(|m| std::ptr::eq(*m, skew)) {
+                moved.push(skew);
+            }
         }
-        accounts[f.account].notes.push(skew.note("its lines"));
+        for skew in moved {
+            accounts[f.account].notes.push(skew.note("its lines"));
+        }
     }
 }
 
@@ -190,8 +223,12 @@ fn election_skews(files: &[LogFile], resolver: &NodeResolver) -> Vec<ClockSkew> 
     // (term, leader) → node → when it first logged that election.
     let mut seen: BTreeMap<(u64, NodeId), BTreeMap<NodeId, i64>> = BTreeMap::new();
     for f in files {
-        let me = resolver.resolve(&f.node);
-        for o in f.lines.iter().flat_map(|p| p.outs.iter()) {
+        for (p, o) in f
+            .lines
+            .iter()
+            .flat_map(|p| p.outs.iter().map(move |o| (p, o)))
+        {
+            let me = resolver.resolve(f.node_of(p));
             if let Out::Event {
                 ts_ns,
                 term: Some(term),
@@ -268,8 +305,8 @@ pub(crate) fn settle(
     // Start and shutdown announcements first: they decide what the other lines mean.
     let mut all_events = Vec::new();
     for f in &files {
-        let me = resolver.resolve(&f.node);
         for p in &f.lines {
+            let me = resolver.resolve(f.node_of(p));
             for o in &p.outs {
                 if let Out::Event {
                     ts_ns,
@@ -294,28 +331,29 @@ pub(crate) fn settle(
     let mut stops = Stops::default();
     stops.learn(&all_events);
     for f in &files {
-        let me = resolver.resolve(&f.node);
-        let Some(first_start) = stops.marks.get(&me).and_then(|m| m.first()).filter(|m| m.1) else {
-            continue;
-        };
-        let earliest = f
-            .lines
-            .iter()
-            .flat_map(|p| p.outs.iter())
-            .filter_map(|o| match o {
-                Out::Obs { ts_ns, .. } | Out::Event { ts_ns, .. } => Some(*ts_ns),
-                _ => None,
-            })
-            .min();
-        if earliest.is_some_and(|t| t < first_start.0 - 1_000_000_000) {
-            stops.running_before.insert(me);
+        // The earliest line of each node the file holds.
+        let mut earliest: BTreeMap<NodeId, i64> = BTreeMap::new();
+        for p in &f.lines {
+            let me = resolver.resolve(f.node_of(p));
+            for o in &p.outs {
+                if let Out::Obs { ts_ns, .. } | Out::Event { ts_ns, .. } = o {
+                    let e = earliest.entry(me.clone()).or_insert(*ts_ns);
+                    *e = (*e).min(*ts_ns);
+                }
+            }
+        }
+        for (me, t) in earliest {
+            let first_start = stops.marks.get(&me).and_then(|m| m.first()).filter(|m| m.1);
+            if first_start.is_some_and(|s| t < s.0 - 1_000_000_000) {
+                stops.running_before.insert(me);
+            }
         }
     }
 
     for f in files {
-        let me = resolver.resolve(&f.node);
         let account = &mut accounts[f.account];
         for p in f.lines {
+            let me = resolver.resolve(p.node.as_deref().unwrap_or(&f.node));
             let origin = format!("{}:{}", f.rel, p.line);
             let (mut used, mut stopped, mut self_loop) = (false, false, false);
             for o in p.outs {
@@ -465,6 +503,7 @@ mod tests {
             .enumerate()
             .map(|(i, &(term, leader, s))| Pending {
                 line: i as u64 + 1,
+                node: None,
                 outs: vec![Out::Event {
                     ts_ns: s * 1_000_000_000,
                     kind: EventKind::LeaderChange,
@@ -479,6 +518,7 @@ mod tests {
             account: 0,
             rel: format!("{node}.log"),
             node: node.to_owned(),
+            also: Vec::new(),
             lines,
             detector: None,
             assumed: Vec::new(),

@@ -7,6 +7,7 @@
 //! name = "etcd-zap"               # unique id, used by --log-profile and [[source]] profile = …
 //! system = "etcd"
 //! title = "etcd 3.4 (--logger=zap) and 3.5"
+//! programs = ["etcd"]             # the names its daemons log under in syslog and journald
 //!
 //! [json]                          # JSON lines: which keys hold the time, message and level
 //! ts = "ts"
@@ -16,6 +17,12 @@
 //! [[text]]                        # or text lines: a regex with named captures ts and msg
 //! pattern = '^(?P<ts>\S+ \S+) (?P<level>[A-Z]) \| (?P<pkg>[^:]+): (?P<msg>.*)$'
 //! ts_format = "%Y-%m-%d %H:%M:%S%.f"   # chrono layout, or "auto" (RFC 3339 / epoch numbers)
+//!
+//! [[text]]                        # a pattern without `ts`: the line as syslog or journald hand
+//! pattern = '^(?P<msg>.+)$'       # it over, the time taken from that envelope. It reads a line
+//!                                 # only when no pattern with a time fits at any depth, and,
+//!                                 # for sniffing, only a line the envelope says one of
+//!                                 # `programs` wrote.
 //!
 //! [[rule]]
 //! msg = "lost TCP streaming connection with remote peer"  # literal the message contains
@@ -201,6 +208,8 @@ struct ProfileSpec {
     system: String,
     title: String,
     #[serde(default)]
+    programs: Vec<String>,
+    #[serde(default)]
     json: Option<JsonLayout>,
     #[serde(default)]
     text: Vec<TextLayout>,
@@ -227,6 +236,8 @@ pub(crate) enum Layout {
 pub(crate) struct TextPattern {
     pub(crate) regex: Regex,
     pub(crate) ts_format: String,
+    /// The pattern captures a time (`ts`); without one, the line's envelope gives it.
+    pub(crate) has_ts: bool,
 }
 
 /// A compiled rule.
@@ -259,6 +270,8 @@ pub struct Profile {
     pub system: String,
     /// A one-line description.
     pub title: String,
+    /// The program names its system's daemons log under (syslog's tag, journald's identifier).
+    pub programs: Vec<String>,
     pub(crate) layout: Layout,
     pub(crate) rules: Vec<Rule>,
     /// Finds every rule literal in a raw line at once: lines without a hit cost one scan.
@@ -321,17 +334,17 @@ impl Compiler<'_> {
                 let mut pats = Vec::new();
                 for t in &spec.text {
                     let regex = self.regex(&|| "text pattern".to_owned(), &t.pattern)?;
-                    for cap in ["ts", "msg"] {
-                        if !regex.capture_names().any(|n| n == Some(cap)) {
-                            return Err(self.bad(format!(
-                                "text pattern '{}' has no named capture '{cap}'",
-                                crate::inert::clip(&t.pattern)
-                            )));
-                        }
+                    let has_ts = regex.capture_names().any(|n| n == Some("ts"));
+                    if !regex.capture_names().any(|n| n == Some("msg")) {
+                        return Err(self.bad(format!(
+                            "text pattern '{}' has no named capture 'msg'",
+                            crate::inert::clip(&t.pattern)
+                        )));
                     }
                     pats.push(TextPattern {
                         regex,
                         ts_format: t.ts_format.clone(),
+                        has_ts,
                     });
                 }
                 Layout::Text(pats)
@@ -494,6 +507,7 @@ impl Profile {
             name: spec.name,
             system: spec.system,
             title: spec.title,
+            programs: spec.programs,
             layout,
             rules,
             literals,

@@ -1,5 +1,6 @@
 //! Reading log files with a profile: sniffing the profile, parsing lines, applying rules.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -9,6 +10,7 @@ use crate::accounting::{FileAccount, SkipReason};
 use crate::error::Error;
 use crate::inert;
 use crate::input::{self, Line};
+use crate::logs::envelope::{self, Peeler, Said};
 use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule};
 use crate::model::{Channel, EventKind};
 use crate::progress::Progress;
@@ -27,6 +29,8 @@ const SNIFF_MIN_SHARE: f64 = 0.5;
 /// A log line broken into time, message and fields.
 struct Parsed {
     ts_ns: i64,
+    /// The time named its year (or an envelope around the line gave a dated time).
+    dated: bool,
     msg: String,
     fields: BTreeMap<String, String>,
 }
@@ -135,7 +139,26 @@ fn parse_layout(format: &str, s: &str, clock: Clock) -> Option<Option<i64>> {
 }
 
 impl Profile {
-    fn parse_line(&self, raw: &str, clock: Clock) -> Result<Parsed, ParseFail> {
+    /// Parses a line with the profile's layout. With `own_time`, only with what carries its
+    /// own time (a text pattern with `ts`, a JSON line with the time key); without, only with
+    /// what does not, the time taken from `env`, the envelopes the line came in.
+    fn parse_line(
+        &self,
+        raw: &str,
+        clock: Clock,
+        env: Option<&Said>,
+        own_time: bool,
+    ) -> Result<Parsed, ParseFail> {
+        let env_time = || match env {
+            Some(Said { ts: Some(ts), .. }) => Ok(*ts),
+            Some(Said {
+                bad_ts: Some((ts, e)),
+                ..
+            }) => Err(ParseFail::Timestamp(ts.clone(), *e)),
+            _ => Err(ParseFail::Layout),
+        };
+        // The envelopes gave a time that names its year.
+        let env_dated = env.is_some_and(|s| s.ts.is_some() && !s.local_time);
         match &self.layout {
             Layout::Json { ts, msg, level } => {
                 let Ok(Value::Object(map)) = serde_json::from_str::<Value>(raw) else {
@@ -144,17 +167,24 @@ impl Profile {
                 let Some(msg_v) = map.get(msg).and_then(value_str) else {
                     return Err(ParseFail::Layout);
                 };
-                let Some(ts_v) = map.get(ts) else {
+                // A message that is itself a JSON log line makes this line its envelope.
+                if envelope::is_json_line(&msg_v) {
                     return Err(ParseFail::Layout);
-                };
-                let ts_s = match ts_v {
-                    // Mongo's {"$date": "…"} and similar wrappers.
-                    Value::Object(o) => o.values().find_map(value_str).unwrap_or_default(),
-                    other => value_str(other).unwrap_or_default(),
-                };
-                let ts_ns = match read_auto(ts_s.trim(), clock.zone) {
-                    Ok(ns) => ns,
-                    Err(e) => return Err(ParseFail::Timestamp(ts_s, e)),
+                }
+                let ts_ns = match (map.get(ts), own_time) {
+                    (Some(ts_v), true) => {
+                        let ts_s = match ts_v {
+                            // Mongo's {"$date": "…"} and similar wrappers.
+                            Value::Object(o) => o.values().find_map(value_str).unwrap_or_default(),
+                            other => value_str(other).unwrap_or_default(),
+                        };
+                        match read_auto(ts_s.trim(), clock.zone) {
+                            Ok(ns) => (ns, true),
+                            Err(e) => return Err(ParseFail::Timestamp(ts_s, e)),
+                        }
+                    }
+                    (None, false) => (env_time()?, env_dated),
+                    _ => return Err(ParseFail::Layout),
                 };
                 let mut fields = BTreeMap::new();
                 for (k, v) in &map {
@@ -174,19 +204,25 @@ impl Profile {
                     }
                 }
                 Ok(Parsed {
-                    ts_ns,
+                    ts_ns: ts_ns.0,
+                    dated: ts_ns.1,
                     msg: msg_v,
                     fields,
                 })
             }
             Layout::Text(patterns) => {
-                for p in patterns {
+                for p in patterns.iter().filter(|p| p.has_ts == own_time) {
                     let Some(caps) = p.regex.captures(raw) else {
                         continue;
                     };
-                    let ts_s = caps.name("ts").map_or("", |m| m.as_str());
-                    let ts_ns = parse_with(&p.ts_format, ts_s, clock)
-                        .map_err(|e| ParseFail::Timestamp(ts_s.to_owned(), e))?;
+                    let (ts_ns, dated) = if own_time {
+                        let ts_s = caps.name("ts").map_or("", |m| m.as_str());
+                        let ns = parse_with(&p.ts_format, ts_s, clock)
+                            .map_err(|e| ParseFail::Timestamp(ts_s.to_owned(), e))?;
+                        (ns, names_year(&p.ts_format) || env_dated)
+                    } else {
+                        (env_time()?, env_dated)
+                    };
                     let mut fields = BTreeMap::new();
                     for name in p.regex.capture_names().flatten() {
                         if name != "ts"
@@ -198,12 +234,62 @@ impl Profile {
                     }
                     return Ok(Parsed {
                         ts_ns,
+                        dated,
                         msg: caps.name("msg").map_or("", |m| m.as_str()).to_owned(),
                         fields,
                     });
                 }
                 Err(ParseFail::Layout)
             }
+        }
+    }
+
+    /// Whether the profile reads lines the program an envelope names wrote: any program when
+    /// the profile names none, and, unless `sniffing`, a line whose envelope names none.
+    fn wrote(&self, program: Option<&str>, sniffing: bool) -> bool {
+        match program {
+            None => !sniffing,
+            Some(p) => {
+                let p = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+                self.programs.is_empty() && !sniffing
+                    || self.programs.iter().any(|n| p.starts_with(n.as_str()))
+            }
+        }
+    }
+
+    /// Parses a line through the envelopes around it: as it is, else at the first depth where
+    /// the profile's own layout fits, else the innermost line without a time of its own (when
+    /// the envelope says the profile's program wrote it). `chain` caches the line's layers.
+    fn parse_enveloped<'a>(
+        &self,
+        raw: &'a str,
+        chain: &mut Option<Vec<(Cow<'a, str>, Said)>>,
+        peeler: &Peeler<'_>,
+        sniffing: bool,
+    ) -> Result<(Parsed, Option<Said>), ParseFail> {
+        match self.parse_line(raw, peeler.clock, None, true) {
+            Err(ParseFail::Layout) => {}
+            r => return r.map(|p| (p, None)),
+        }
+        let chain = chain.get_or_insert_with(|| envelope::peel_all(raw, peeler));
+        for (text, said) in chain.iter().skip(1) {
+            let clock = Clock {
+                year: said.ts.map(year_of).or(peeler.clock.year),
+                ..peeler.clock
+            };
+            match self.parse_line(text, clock, Some(said), true) {
+                Err(ParseFail::Layout) => {}
+                r => return r.map(|p| (p, Some(said.clone()))),
+            }
+        }
+        match chain.last() {
+            Some((text, said))
+                if !said.layers.is_empty() && self.wrote(said.program.as_deref(), sniffing) =>
+            {
+                self.parse_line(text, peeler.clock, Some(said), false)
+                    .map(|p| (p, Some(said.clone())))
+            }
+            _ => Err(ParseFail::Layout),
         }
     }
 
@@ -234,13 +320,15 @@ impl Profile {
 
     /// What reading this profile's times assumes, given the year they are read with (and
     /// where it came from), in words.
+    /// `local_time`: some lines came in an envelope whose time names neither year nor zone.
     pub(crate) fn assumptions(
         &self,
         year: Option<(i32, &str)>,
         zone: Option<(&str, &str)>,
+        local_time: bool,
     ) -> Vec<String> {
         let mut out = Vec::new();
-        if self.has_year_free_layout()
+        if (self.has_year_free_layout() || local_time)
             && let Some((y, from)) = year
         {
             out.push(format!("year {y}, from {from}: the timestamps name none"));
@@ -251,7 +339,7 @@ impl Profile {
                     "zone {name}, from {from}, where the timestamps name none"
                 ));
             }
-            None if self.has_zone_free_layout() => {
+            None if self.has_zone_free_layout() || local_time => {
                 out.push("zone UTC: the timestamps name none".to_owned());
             }
             None => {}
@@ -262,14 +350,17 @@ impl Profile {
     pub(crate) fn has_year_free_layout(&self) -> bool {
         match &self.layout {
             Layout::Json { .. } => false,
-            Layout::Text(p) => p.iter().any(|p| {
-                p.ts_format != "auto"
-                    && !["%Y", "%y", "%G", "%F", "%+", "%s"]
-                        .iter()
-                        .any(|y| p.ts_format.contains(y))
-            }),
+            Layout::Text(p) => p.iter().any(|p| p.has_ts && !names_year(&p.ts_format)),
         }
     }
+}
+
+/// Whether times read with a layout (`auto` or chrono) name their year.
+fn names_year(format: &str) -> bool {
+    format == "auto"
+        || ["%Y", "%y", "%G", "%F", "%+", "%s"]
+            .iter()
+            .any(|y| format.contains(y))
 }
 
 /// The result of sniffing a file.
@@ -284,6 +375,12 @@ pub(crate) struct Sniffed {
     /// Why no profile was chosen, when none was: the reason its lines are skipped, and what
     /// the closest profile made of them.
     pub(crate) why_none: Option<(SkipReason, String)>,
+    /// The envelopes most of the lines the chosen profile read came in, in words, when they
+    /// came in any.
+    pub(crate) wrapped: Option<String>,
+    /// Some line came in an envelope whose time names neither year nor zone (syslog's
+    /// `Mar  5 10:11:12`).
+    pub(crate) local_time: bool,
 }
 
 /// What to do about a log no profile was chosen for.
@@ -298,6 +395,8 @@ struct Fit {
     parsed: usize,
     /// The first time it could not read, and why.
     bad_time: Option<(String, TsError)>,
+    /// The lines it read inside envelopes, and what the envelopes said.
+    wrapped: Vec<(usize, Said)>,
 }
 
 /// Why no profile fits a file, from how the closest one fared on `lines` lines: its lines fit
@@ -363,19 +462,28 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     let mut year = None;
     let mut cands = Vec::new();
     let mut fits = vec![Fit::default(); profiles.len()];
+    let peeler = Peeler {
+        clock: Clock::year(Some(1970)),
+        node_field: None,
+    };
+    let mut chains: Vec<Option<Vec<(Cow<'_, str>, Said)>>> = vec![None; lines.len()];
+    let mut wrapped_by: Vec<Option<Said>> = vec![None; lines.len()];
     for (i, p) in profiles.iter().enumerate() {
         let mut hits = 0usize;
         let fit = &mut fits[i];
-        for l in &lines {
-            match p.parse_line(l, Clock::year(Some(1970))) {
-                Ok(x) => {
+        for (k, l) in lines.iter().enumerate() {
+            match p.parse_enveloped(l, &mut chains[k], &peeler, true) {
+                Ok((x, said)) => {
                     fit.layout += 1;
                     fit.parsed += 1;
-                    if !p.has_year_free_layout() && year.is_none() {
+                    if x.dated && year.is_none() {
                         year = Some(year_of(x.ts_ns));
                     }
                     p.candidates(l, &mut cands);
                     hits += usize::from(!cands.is_empty());
+                    if let Some(said) = said {
+                        fit.wrapped.push((k, said));
+                    }
                 }
                 Err(ParseFail::Timestamp(ts, e)) => {
                     fit.layout += 1;
@@ -399,6 +507,19 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
             best = Some((i, share, hits));
         }
     }
+    if let Some((i, _, _)) = best {
+        for (k, said) in std::mem::take(&mut fits[i].wrapped) {
+            wrapped_by[k] = Some(said);
+        }
+    }
+    let local_time = chains
+        .iter()
+        .flatten()
+        .any(|c| c.last().is_some_and(|(_, s)| s.local_time));
+    let mut chains_seen: BTreeMap<String, usize> = BTreeMap::new();
+    for said in wrapped_by.iter().flatten() {
+        *chains_seen.entry(said.chain()).or_default() += 1;
+    }
     Ok(Sniffed {
         profile: best.map(|b| b.0),
         share: best.map_or(0.0, |b| b.1),
@@ -406,6 +527,11 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         why_none: best
             .is_none()
             .then(|| why_none(profiles, &fits, lines.len())),
+        wrapped: chains_seen
+            .into_iter()
+            .max_by_key(|(c, n)| (*n, std::cmp::Reverse(c.clone())))
+            .map(|(c, _)| c),
+        local_time,
     })
 }
 
@@ -442,6 +568,8 @@ pub(crate) enum Out {
 #[derive(Clone, Debug)]
 pub(crate) struct Pending {
     pub(crate) line: u64,
+    /// The node the line's envelope names, when it names one.
+    pub(crate) node: Option<String>,
     pub(crate) outs: Vec<Out>,
 }
 
@@ -454,6 +582,23 @@ pub(crate) struct LogSettings<'a> {
     /// The system the profile reads, when its file names a line that gives the detector's
     /// settings, and the file's path relative to the folder (for the line's origin).
     pub(crate) detector: Option<(&'a System, &'a str)>,
+    /// The field of envelopes that names a line's node, when settings name one.
+    pub(crate) node_field: Option<&'a str>,
+    /// Sniffing found the file's lines in envelopes: a line no rule reads is counted as not
+    /// recognised without being unwrapped.
+    pub(crate) wrapped: bool,
+}
+
+/// What reading one log file found.
+pub(crate) struct LogRead {
+    /// The recognised lines.
+    pub(crate) lines: Vec<Pending>,
+    /// The detector settings a line gave.
+    pub(crate) detector: Option<DetectorSettings>,
+    /// How many recognised lines came in each chain of envelopes, in words.
+    pub(crate) envelopes: BTreeMap<String, u64>,
+    /// The nodes the envelopes named, with how many recognised lines each.
+    pub(crate) nodes: BTreeMap<String, u64>,
 }
 
 fn field<'a>(p: &'a Parsed, name: &str) -> Option<&'a str> {
@@ -494,7 +639,7 @@ pub(crate) fn read_log(
     settings: &LogSettings<'_>,
     account: &mut FileAccount,
     progress: &dyn Progress,
-) -> Result<(Vec<Pending>, Option<DetectorSettings>), Error> {
+) -> Result<LogRead, Error> {
     let profile = settings.profile;
     let mut detector = None;
     let mut r = input::Lines::new(input::open(path, progress)?);
@@ -504,6 +649,16 @@ pub(crate) fn read_log(
     let mut cands = Vec::new();
     // The common case, counted here and added to the account once.
     let mut unread = (0u64, 0u64, String::new());
+    let clock = Clock {
+        year: settings.year,
+        zone: settings.zone,
+    };
+    let peeler = Peeler {
+        clock,
+        node_field: settings.node_field,
+    };
+    let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
+    let mut nodes: BTreeMap<String, u64> = BTreeMap::new();
     while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
         line_no += 1;
         account.rows_read += 1;
@@ -530,7 +685,7 @@ pub(crate) fn read_log(
         }
         profile.candidates(raw, &mut cands);
         if cands.is_empty() {
-            if profile.fits_layout(raw) {
+            if settings.wrapped || profile.fits_layout(raw) {
                 if unread.0 == 0 {
                     unread = (0, line_no, excerpt(raw));
                 }
@@ -540,11 +695,7 @@ pub(crate) fn read_log(
             }
             continue;
         }
-        let clock = Clock {
-            year: settings.year,
-            zone: settings.zone,
-        };
-        let mut parsed = match profile.parse_line(raw, clock) {
+        let (mut parsed, said) = match profile.parse_enveloped(raw, &mut None, &peeler, false) {
             Ok(p) => p,
             Err(ParseFail::Layout) => {
                 account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
@@ -555,7 +706,8 @@ pub(crate) fn read_log(
                 account.skip(SkipReason::from(e), line_no, || {
                     if e == TsError::Unparseable
                         && settings.year.is_none()
-                        && profile.has_year_free_layout()
+                        && (profile.has_year_free_layout()
+                            || ts.starts_with(|c: char| c.is_ascii_alphabetic()))
                     {
                         format!(
                             "'{ts}' has no year and no other file of the export gives one: set [logs] year in incident.toml"
@@ -575,7 +727,16 @@ pub(crate) fn read_log(
             account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
             continue;
         };
-        matched.push((line_no, parsed, rule));
+        let node = said.and_then(|s| {
+            if !s.layers.is_empty() {
+                *envelopes.entry(s.chain()).or_default() += 1;
+            }
+            s.node().map(str::to_owned)
+        });
+        if let Some(n) = &node {
+            *nodes.entry(n.clone()).or_default() += 1;
+        }
+        matched.push((line_no, parsed, rule, node));
     }
     let (n, first, detail) = unread;
     account.skip_n(SkipReason::NotRecognised, n, first, || detail);
@@ -584,22 +745,29 @@ pub(crate) fn read_log(
     if !matched.is_sorted_by_key(|m| m.1.ts_ns) {
         matched.sort_by_key(|m| (m.1.ts_ns, m.0));
     }
-    let mut leader: Option<String> = None;
+    // Each node's idea of its leader, in a file that holds several nodes' lines.
+    let mut leaders: BTreeMap<Option<String>, Option<String>> = BTreeMap::new();
     let mut out = Vec::new();
-    for (line, parsed, rule) in matched {
-        let outs = apply(&profile.rules[rule], &parsed, &mut leader);
+    for (line, parsed, rule, node) in matched {
+        let leader = leaders.entry(node.clone()).or_default();
+        let outs = apply(&profile.rules[rule], &parsed, leader);
         if outs.is_empty() {
             account.skip(SkipReason::NotRecognised, line, || {
                 "a rule reads it, but the peer it names is not known at this point (no leader announced yet)".into()
             });
             continue;
         }
-        out.push(Pending { line, outs });
+        out.push(Pending { line, node, outs });
     }
     if !out.is_sorted_by_key(|p| p.line) {
         out.sort_by_key(|p| p.line);
     }
-    Ok((out, detector))
+    Ok(LogRead {
+        lines: out,
+        detector,
+        envelopes,
+        nodes,
+    })
 }
 
 fn excerpt(raw: &str) -> String {
@@ -710,7 +878,11 @@ mod tests {
         let by_name = |n: &str| all.iter().find(|p| p.name == n).unwrap();
         // keepalived's syslog time (`Mar 25 18:00:59`) names neither.
         assert_eq!(
-            by_name("keepalived").assumptions(Some((2026, "[logs] year in incident.toml")), None),
+            by_name("keepalived").assumptions(
+                Some((2026, "[logs] year in incident.toml")),
+                None,
+                false
+            ),
             [
                 "year 2026, from [logs] year in incident.toml: the timestamps name none",
                 "zone UTC: the timestamps name none",
@@ -720,7 +892,8 @@ mod tests {
         assert_eq!(
             by_name("keepalived").assumptions(
                 None,
-                Some(("Europe/Berlin", "[logs] timezone in incident.toml"))
+                Some(("Europe/Berlin", "[logs] timezone in incident.toml")),
+                false
             ),
             [
                 "zone Europe/Berlin, from [logs] timezone in incident.toml, where the timestamps name none"
@@ -729,7 +902,7 @@ mod tests {
         // etcd's zap JSON carries full RFC 3339 times: nothing is assumed of them.
         assert!(
             by_name("etcd-zap")
-                .assumptions(Some((2026, "x")), None)
+                .assumptions(Some((2026, "x")), None, false)
                 .is_empty()
         );
     }

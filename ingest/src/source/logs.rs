@@ -6,18 +6,34 @@ use crate::accounting::{FileAccount, SkipReason};
 use crate::config::SourceKind;
 use crate::error::Error;
 use crate::input;
+use crate::logs::envelope;
 use crate::logs::read::{LogSettings, NAME_IT, read_log};
 use crate::logs::{LogFile, LogPlan, Profile};
 use crate::progress::Progress;
+use crate::row::Format;
 use crate::source::{Candidate, FileEntry, Reading, Source};
 use crate::system;
 
 /// Node log files.
 pub(crate) struct Logs;
 
+/// How much of a file recognition reads to tell a collector's envelopes: 64 KiB.
+const HEAD_BYTES: u64 = 64 << 10;
+
 impl Source for Logs {
     fn kinds(&self) -> &'static [SourceKind] {
         &[SourceKind::Log]
+    }
+
+    /// A file whose first lines come in a collector's envelopes (docker json-file, journald,
+    /// Loki, Elasticsearch, CloudWatch, Cloud Logging records; syslog lines) is a log, whatever
+    /// it is called (`messages`, `export.ndjson`).
+    fn by_content(&self, file: &Candidate<'_>) -> Option<SourceKind> {
+        if file.format.is_some_and(|f| f != Format::Ndjson) {
+            return None;
+        }
+        let head = input::head(file.path, HEAD_BYTES).ok()?;
+        envelope::collected(&head).then_some(SourceKind::Log)
     }
 
     fn by_name(&self, file: &Candidate<'_>) -> Option<SourceKind> {
@@ -34,7 +50,17 @@ impl Source for Logs {
             .map_or(1, |n| n.get())
             .min(files.len())
             .max(1);
-        let nodes: Vec<String> = files.iter().map(|&i| reading.node_of(i)).collect();
+        let nodes: Vec<FileNode> = files
+            .iter()
+            .map(|&i| FileNode {
+                name: reading.node_of(i),
+                fixed: reading.spec(i).is_some_and(|s| s.node.is_some()),
+                field: reading
+                    .spec(i)
+                    .and_then(|s| s.node_field.clone())
+                    .or_else(|| reading.config.logs.node_field.clone()),
+            })
+            .collect();
         let job = LogJob {
             files: reading.files,
             profiles: &reading.profiles,
@@ -68,6 +94,16 @@ impl Source for Logs {
     }
 }
 
+/// Whose lines a log file holds, as settings and its name say.
+struct FileNode {
+    /// The node `incident.toml` names, else the file name up to its first dot.
+    name: String,
+    /// `incident.toml` names the node: envelopes do not override it.
+    fixed: bool,
+    /// The envelope field that names each line's node, when settings name one.
+    field: Option<String>,
+}
+
 /// What reading one log file needs, shared by the threads.
 struct LogJob<'a> {
     files: &'a [FileEntry],
@@ -78,8 +114,14 @@ struct LogJob<'a> {
 
 impl LogJob<'_> {
     /// Reads file `i`, the log of `node`, with its profile; without one, its lines are counted
-    /// as skipped.
-    fn read(&self, i: usize, node: &str, acc: &mut FileAccount) -> Result<Option<LogFile>, Error> {
+    /// as skipped. A file whose envelopes name one node is that node's log (the file's own
+    /// name becomes another name of it); one whose envelopes name several holds their lines.
+    fn read(
+        &self,
+        i: usize,
+        node: &FileNode,
+        acc: &mut FileAccount,
+    ) -> Result<Option<LogFile>, Error> {
         let f = &self.files[i];
         self.progress.file(&f.rel);
         let Some(p) = self.plan.profile_for(i) else {
@@ -92,46 +134,103 @@ impl LogJob<'_> {
             return Ok(None);
         };
         let profile = &self.profiles[p];
-        acc.notes.push(format!(
-            "read as {} logs with profile {} ({}), node {node}",
-            profile.system, profile.name, self.plan.why[i]
-        ));
-        if profile.has_year_free_layout()
-            && let Some(y) = self.plan.year
-        {
-            acc.notes.push(format!(
-                "its timestamps name no year: read in {y}, from {}; set [logs] year in incident.toml if that is wrong",
-                self.plan.year_from
-            ));
-        }
+        let local_time = self.plan.local_time[i];
         let zone = self.plan.zones[i].as_ref();
-        match zone {
-            Some((z, from)) => acc.notes.push(format!(
-                "times that name no zone are read in {}, from {from}",
-                z.name()
-            )),
-            None if profile.has_zone_free_layout() => acc.notes.push(
-                "its timestamps name no zone: read as UTC; set [logs] timezone in incident.toml if that is wrong"
-                    .to_owned(),
-            ),
-            None => {}
-        }
         let settings = LogSettings {
             profile,
             year: self.plan.year,
             zone: zone.map(|z| z.0),
             detector: system::of_profile(&profile.name).map(|s| (s, f.rel.as_str())),
+            node_field: node.field.as_deref(),
+            wrapped: self.plan.wrapped[i].is_some(),
         };
-        let (lines, detector) = read_log(&f.path, &settings, acc, self.progress)?;
+        let mut read = read_log(&f.path, &settings, acc, self.progress)?;
+        let (name, also) = match (node.fixed, read.nodes.len()) {
+            (_, 0) => (node.name.clone(), Vec::new()),
+            (false, 1) => {
+                let (only, _) = read.nodes.pop_first().unwrap_or_default();
+                for l in &mut read.lines {
+                    l.node = None;
+                }
+                let also = vec![node.name.clone()];
+                (only, also)
+            }
+            (false, _) => (node.name.clone(), Vec::new()),
+            (true, n) => {
+                for l in &mut read.lines {
+                    l.node = None;
+                }
+                let also = if n == 1 {
+                    read.nodes.keys().cloned().collect()
+                } else {
+                    Vec::new()
+                };
+                (node.name.clone(), also)
+            }
+        };
+        let several = read.nodes.len() > 1 && !node.fixed;
+        acc.notes.push(format!(
+            "read as {} logs with profile {} ({}), {}",
+            profile.system,
+            profile.name,
+            self.plan.why[i],
+            if several {
+                let names: Vec<&str> = read.nodes.keys().map(String::as_str).collect();
+                format!(
+                    "the lines of {} nodes, each named by its envelope: {}",
+                    names.len(),
+                    crate::inert::clip(&names.join(", "))
+                )
+            } else {
+                format!("node {name}")
+            }
+        ));
+        for (chain, n) in &read.envelopes {
+            acc.notes.push(format!(
+                "{} of its recognised lines came in {chain}; their time and node are taken from it where the line inside has none{}",
+                input::thousands(*n),
+                match (&node.field, node.fixed) {
+                    (_, true) => String::new(),
+                    (Some(field), false) => format!(" (node from the field {field})"),
+                    (None, false) => String::new(),
+                }
+            ));
+        }
+        if !also.is_empty() && !node.fixed {
+            acc.notes.push(format!(
+                "its envelopes name the node {name}; the file's name, {}, is taken as another name of it",
+                node.name
+            ));
+        }
+        let needs_year = self.plan.needs_year(i, profile);
+        if needs_year && let Some(y) = self.plan.year {
+            acc.notes.push(format!(
+                "its timestamps name no year: read in {y}, from {}; set [logs] year in incident.toml if that is wrong",
+                self.plan.year_from
+            ));
+        }
+        match zone {
+            Some((z, from)) => acc.notes.push(format!(
+                "times that name no zone are read in {}, from {from}",
+                z.name()
+            )),
+            None if profile.has_zone_free_layout() || local_time => acc.notes.push(
+                "its timestamps name no zone: read as UTC; set [logs] timezone in incident.toml if that is wrong"
+                    .to_owned(),
+            ),
+            None => {}
+        }
         Ok(Some(LogFile {
             account: i,
             rel: f.rel.clone(),
-            node: node.to_owned(),
-            lines,
-            detector,
+            node: name,
+            also,
+            lines: read.lines,
+            detector: read.detector,
             assumed: profile.assumptions(
                 self.plan.year.map(|y| (y, self.plan.year_from.as_str())),
                 zone.map(|(z, from)| (z.name(), from.as_str())),
+                local_time,
             ),
         }))
     }

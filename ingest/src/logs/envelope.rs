@@ -1,0 +1,871 @@
+//! Envelopes: what a collector wrapped around a log line before an operator got it.
+//!
+//! A line seldom reaches the person reading an incident as the system wrote it. syslog and
+//! journald put a time, a host and a program in front; docker writes each line into a JSON
+//! object; `docker compose logs` and `kubectl logs --prefix` put the container's name in front;
+//! Loki, Elasticsearch, CloudWatch and Cloud Logging hand lines out as JSON records with the
+//! node in a label. [`peel`] takes one such layer off a line and says what the layer told:
+//! the line inside, its time, the node and the program. Layers nest (hclog JSON in a docker
+//! json-file line in a Loki export), so a reader peels until its profile's layout fits the line
+//! inside, and takes the time and node from the layers when the line inside lacks them.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+use crate::logs::read::{Clock, parse_with};
+use crate::time::{TsError, epoch_in_unit};
+
+/// The most layers taken off one line.
+pub(crate) const MAX_DEPTH: usize = 6;
+
+/// One kind of envelope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Envelope {
+    /// Terminal colour codes (`ESC[…m`) around the text.
+    Colours,
+    /// Indentation, a quote mark or a build tool's level tag (`[info] `) in front of the line.
+    Indent,
+    /// syslog RFC 3164, `journalctl` short, short-precise, short-iso, and rsyslog's file format
+    /// (`Apr 24 23:22:24 host prog[pid]: …`).
+    Syslog,
+    /// syslog RFC 5424 (`<PRI>1 TIME HOST APP PROCID MSGID [SD] …`).
+    Syslog5424,
+    /// `journalctl -o json`: `MESSAGE`, `__REALTIME_TIMESTAMP`, `_HOSTNAME`.
+    Journald,
+    /// docker's json-file driver: `{"log": …, "stream": …, "time": …}`.
+    Docker,
+    /// `docker compose logs`: `service-1  | …`.
+    Compose,
+    /// `kubectl logs --prefix`: `[pod/name/container] …`.
+    KubectlPrefix,
+    /// A time in front of the line: `kubectl logs --timestamps`, CI logs, `aws logs tail`.
+    TimePrefix,
+    /// Loki: `logcli query --output jsonl` (`labels`, `line`, `timestamp`).
+    Loki,
+    /// Loki: `logcli query` default output (`TIME {labels} line`).
+    LokiText,
+    /// Elasticsearch / OpenSearch documents and search hits (`@timestamp`, `message`,
+    /// `host.name`, `kubernetes.pod.name`), as NDJSON or Kibana CSV.
+    Elastic,
+    /// CloudWatch Logs events (`aws logs filter-log-events`: `logStreamName`, `timestamp`,
+    /// `message`).
+    CloudWatch,
+    /// Google Cloud Logging entries (`textPayload` / `jsonPayload`, `resource.labels`).
+    CloudLogging,
+    /// A JSON log line whose message field is itself a JSON log line.
+    JsonInMessage,
+}
+
+impl Envelope {
+    /// The envelope's name, as notes say it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Envelope::Colours => "terminal colours",
+            Envelope::Indent => "indentation or a console prefix",
+            Envelope::Syslog => "syslog (RFC 3164 / journalctl short)",
+            Envelope::Syslog5424 => "syslog (RFC 5424)",
+            Envelope::Journald => "journalctl -o json",
+            Envelope::Docker => "docker json-file",
+            Envelope::Compose => "docker compose logs",
+            Envelope::KubectlPrefix => "kubectl logs --prefix",
+            Envelope::TimePrefix => "a time prefix (kubectl --timestamps, CI)",
+            Envelope::Loki => "Loki JSON lines",
+            Envelope::LokiText => "logcli text",
+            Envelope::Elastic => "Elasticsearch/OpenSearch documents",
+            Envelope::CloudWatch => "CloudWatch Logs events",
+            Envelope::CloudLogging => "Google Cloud Logging entries",
+            Envelope::JsonInMessage => "a JSON line in a JSON message",
+        }
+    }
+}
+
+/// One layer taken off a line.
+#[derive(Clone, Debug)]
+pub(crate) struct Layer<'a> {
+    pub(crate) kind: Envelope,
+    /// The line inside.
+    pub(crate) inner: Cow<'a, str>,
+    /// The layer's time: `None` when it has none, an error when it has one rift cannot read.
+    pub(crate) ts: Option<Result<i64, (String, TsError)>>,
+    /// The node the layer names (a host, a pod, a container, a log stream).
+    pub(crate) node: Option<String>,
+    /// The program the layer names (syslog's tag, journald's identifier).
+    pub(crate) program: Option<String>,
+    /// The value of the field settings name as the node's (`[logs] node_field`), when the
+    /// layer has it.
+    pub(crate) field: Option<String>,
+    /// The layer's time names neither year nor zone (syslog's `Mar  5 10:11:12`).
+    pub(crate) local_time: bool,
+}
+
+/// What the layers around a line said, innermost first where several say it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Said {
+    pub(crate) layers: Vec<Envelope>,
+    pub(crate) ts: Option<i64>,
+    /// A time a layer had and rift could not read.
+    pub(crate) bad_ts: Option<(String, TsError)>,
+    pub(crate) node: Option<String>,
+    pub(crate) program: Option<String>,
+    pub(crate) field: Option<String>,
+    /// The time comes from a layer whose time names neither year nor zone.
+    pub(crate) local_time: bool,
+}
+
+impl Said {
+    /// Adds what `layer` said: an inner layer's word wins over an outer one's.
+    pub(crate) fn absorb(&mut self, layer: &Layer<'_>) {
+        self.layers.push(layer.kind);
+        match &layer.ts {
+            Some(Ok(ts)) => {
+                self.ts = Some(*ts);
+                self.bad_ts = None;
+                self.local_time = layer.local_time;
+            }
+            Some(Err(e)) if self.ts.is_none() => {
+                self.bad_ts = Some(e.clone());
+                self.local_time |= layer.local_time;
+            }
+            _ => {}
+        }
+        if layer.node.is_some() {
+            self.node.clone_from(&layer.node);
+        }
+        if layer.program.is_some() {
+            self.program.clone_from(&layer.program);
+        }
+        if layer.field.is_some() {
+            self.field.clone_from(&layer.field);
+        }
+    }
+
+    /// The node the layers name: the field settings name, else the envelope's own.
+    pub(crate) fn node(&self) -> Option<&str> {
+        self.field.as_deref().or(self.node.as_deref())
+    }
+
+    /// The layers, outermost first, as words (`docker json-file > kubectl --timestamps`).
+    pub(crate) fn chain(&self) -> String {
+        self.layers
+            .iter()
+            .map(|l| l.name())
+            .collect::<Vec<_>>()
+            .join(" around ")
+    }
+}
+
+/// How to read the times and node names of envelopes.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Peeler<'s> {
+    /// The year and zone of envelope times that name none.
+    pub(crate) clock: Clock,
+    /// The field that names a line's node (`[logs] node_field`): a dotted path into JSON
+    /// envelopes, or one of `host`, `program`, `service`, `pod`, `container` or a label.
+    pub(crate) node_field: Option<&'s str>,
+}
+
+/// Takes one envelope off `line`, or `None` when it has none rift knows.
+pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    if line.contains('\x1b') {
+        let plain = COLOURS.replace_all(line, "");
+        if plain.len() < line.len() {
+            return Some(Layer::plain(
+                Envelope::Colours,
+                Cow::Owned(plain.into_owned()),
+            ));
+        }
+    }
+    let t = line.trim_end_matches(['\r', '\n']);
+    let first = t.as_bytes().first().copied()?;
+    if first == b'{' {
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(t) else {
+            return None;
+        };
+        return peel_json(&map, how);
+    }
+    if first.is_ascii_whitespace() || first == b'>' || first == b'\t' {
+        let inner = t.trim_start_matches(['>', ' ', '\t']);
+        return (!inner.is_empty() && inner.len() < t.len())
+            .then(|| Layer::plain(Envelope::Indent, Cow::Borrowed(inner)));
+    }
+    if first == b'[' {
+        if let Some(c) = KUBECTL_PREFIX.captures(t) {
+            let pod = c["pod"].to_owned();
+            let container = c["container"].to_owned();
+            let field = how.node_field.and_then(|f| match f {
+                "pod" => Some(pod.clone()),
+                "container" => Some(container.clone()),
+                _ => None,
+            });
+            return Some(Layer {
+                kind: Envelope::KubectlPrefix,
+                inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+                ts: None,
+                node: Some(pod),
+                program: Some(container),
+                field,
+                local_time: false,
+            });
+        }
+        if let Some(c) = BUILD_TOOL.captures(t) {
+            return Some(Layer::plain(
+                Envelope::Indent,
+                Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ));
+        }
+    }
+    if first == b'<' || first.is_ascii_digit() {
+        if let Some(c) = SYSLOG_5424.captures(t) {
+            let nil = |s: &str| (s != "-").then(|| s.to_owned());
+            let host = nil(&c["host"]);
+            let app = nil(&c["app"]);
+            let msg = c.name("msg").map_or("", |m| m.as_str());
+            return Some(Layer {
+                kind: Envelope::Syslog5424,
+                inner: Cow::Borrowed(msg.trim_start_matches('\u{feff}')),
+                ts: Some(auto_ts(&c["ts"], how.clock)),
+                field: text_field(how, &[("host", &host), ("program", &app)]),
+                node: host,
+                program: app,
+                local_time: false,
+            });
+        }
+    }
+    if let Some(c) = SYSLOG.captures(t) {
+        let host = c["host"].to_owned();
+        let program = c["program"].to_owned();
+        let ts = &c["ts"];
+        let local_time = !ts.as_bytes()[0].is_ascii_digit();
+        let ts = if !local_time {
+            auto_ts(ts, how.clock)
+        } else {
+            let ts = SPACES.replace_all(ts, " ");
+            parse_with(
+                "%Y %b %d %H:%M:%S%.f",
+                &with_year(&ts, how.clock),
+                how.clock,
+            )
+            .map_err(|e| (ts.into_owned(), e))
+        };
+        return Some(Layer {
+            kind: Envelope::Syslog,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: Some(ts),
+            field: text_field(
+                how,
+                &[
+                    ("host", &Some(host.clone())),
+                    ("program", &Some(program.clone())),
+                ],
+            ),
+            node: Some(host),
+            program: Some(program),
+            local_time,
+        });
+    }
+    if let Some(c) = LOKI_TEXT.captures(t) {
+        let labels = labels(&c["labels"]);
+        let node = node_of_labels(&labels);
+        let field = how
+            .node_field
+            .and_then(|f| labels.iter().find(|(k, _)| k == f).map(|(_, v)| v.clone()));
+        return Some(Layer {
+            kind: Envelope::LokiText,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: Some(auto_ts(&c["ts"], how.clock)),
+            node,
+            program: None,
+            field,
+            local_time: false,
+        });
+    }
+    if let Some(c) = TIME_PREFIX.captures(t) {
+        return Some(Layer {
+            kind: Envelope::TimePrefix,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: Some(auto_ts(&c["ts"], how.clock)),
+            node: None,
+            program: None,
+            field: None,
+            local_time: false,
+        });
+    }
+    if let Some(c) = COMPOSE.captures(t) {
+        let service = c["service"].to_owned();
+        return Some(Layer {
+            kind: Envelope::Compose,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: None,
+            field: text_field(how, &[("service", &Some(service.clone()))]),
+            node: Some(service),
+            program: None,
+            local_time: false,
+        });
+    }
+    None
+}
+
+impl<'a> Layer<'a> {
+    /// A layer that says nothing but the line inside.
+    fn plain(kind: Envelope, inner: Cow<'a, str>) -> Self {
+        Layer {
+            kind,
+            inner,
+            ts: None,
+            node: None,
+            program: None,
+            field: None,
+            local_time: false,
+        }
+    }
+}
+
+/// Terminal colour and cursor codes.
+static COLOURS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").expect("colour pattern"));
+
+static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" +").expect("spaces"));
+
+/// syslog RFC 3164 and what writes in its shape: journalctl's short formats, rsyslog's file
+/// format (an RFC 3339 time), with an optional `<PRI>`.
+static SYSLOG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<host>[^\s:\[\]]+) (?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$",
+    )
+    .expect("syslog pattern")
+});
+
+/// syslog RFC 5424, structured data skipped.
+static SYSLOG_5424: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^<\d{1,3}>1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) (?P<procid>\S+) (?P<msgid>\S+) (?:-|(?:\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*"|\\.)*\])+)(?: (?P<msg>.*))?$"#,
+    )
+    .expect("RFC 5424 pattern")
+});
+
+/// `kubectl logs --prefix`.
+static KUBECTL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\[pod/(?P<pod>[^/\]\s]+)/(?P<container>[^\]\s]+)\] (?P<msg>.*)$")
+        .expect("kubectl prefix pattern")
+});
+
+/// A build tool's lower-case level tag (sbt, maven): `[info] …`.
+static BUILD_TOOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$")
+        .expect("build tool pattern")
+});
+
+/// A time with a zone in front of a line, optionally in brackets (Jenkins).
+static TIME_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]? (?P<msg>.*)$",
+    )
+    .expect("time prefix pattern")
+});
+
+/// `logcli query` text: a time, the stream's labels in braces, the line.
+static LOKI_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<labels>\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\}) +(?P<msg>.*)$"#,
+    )
+    .expect("logcli pattern")
+});
+
+/// `docker compose logs`: the container as compose names it (v2: `service-1`, v1:
+/// `project_service_1`), padding, `|`. The name is kept as printed: a replica number cannot be
+/// told from a service named `etcd-1`.
+static COMPOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<service>[A-Za-z0-9][\w.-]*?) +\|(?: (?P<msg>.*))?$").expect("compose pattern")
+});
+
+/// A Loki label set's pairs: `{a="x", b="y"}`.
+fn labels(s: &str) -> Vec<(String, String)> {
+    static PAIR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?P<k>[A-Za-z_][\w.]*)\s*=\s*"(?P<v>(?:[^"\\]|\\.)*)""#).expect("label")
+    });
+    PAIR.captures_iter(s)
+        .map(|c| (c["k"].to_owned(), c["v"].replace("\\\"", "\"")))
+        .collect()
+}
+
+/// The labels that name a node, most specific first.
+const NODE_LABELS: &[&str] = &[
+    "pod",
+    "pod_name",
+    "kubernetes_pod_name",
+    "instance",
+    "host",
+    "hostname",
+    "node",
+    "nodename",
+    "container",
+    "container_name",
+];
+
+fn node_of_labels(labels: &[(String, String)]) -> Option<String> {
+    NODE_LABELS.iter().find_map(|want| {
+        labels
+            .iter()
+            .find(|(k, v)| k == want && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    })
+}
+
+/// The value of the field settings name, among a text envelope's named parts.
+fn text_field(how: &Peeler<'_>, parts: &[(&str, &Option<String>)]) -> Option<String> {
+    let want = how.node_field?;
+    parts
+        .iter()
+        .find(|(k, _)| *k == want)
+        .and_then(|(_, v)| (*v).clone())
+}
+
+/// A syslog time without a year, with the year to read it in in front (`2024 Mar  5 …`);
+/// without a year, as it is (it then does not parse, and says so).
+fn with_year(ts: &str, clock: Clock) -> String {
+    match clock.year {
+        Some(y) => format!("{y} {ts}"),
+        None => ts.to_owned(),
+    }
+}
+
+/// An RFC 3339 time or an epoch number, or why not.
+fn auto_ts(s: &str, clock: Clock) -> Result<i64, (String, TsError)> {
+    parse_with("auto", s, clock).map_err(|e| (s.to_owned(), e))
+}
+
+/// A JSON value's text: strings as they are, numbers written out.
+fn text(v: &Value) -> Option<Cow<'_, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
+    }
+}
+
+/// The value at a dotted path (`kubernetes.pod.name`), whether the object nests it or has a key
+/// with dots in it (`"host.name"`), or a mix.
+pub(crate) fn lookup<'v>(map: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
+    if let Some(v) = map.get(path) {
+        return Some(v);
+    }
+    let mut at = 0;
+    while let Some(dot) = path[at..].find('.') {
+        let (head, rest) = (&path[..at + dot], &path[at + dot + 1..]);
+        if let Some(Value::Object(inner)) = map.get(head)
+            && let Some(v) = lookup(inner, rest)
+        {
+            return Some(v);
+        }
+        at += dot + 1;
+    }
+    None
+}
+
+fn str_at<'v>(map: &'v Map<String, Value>, path: &str) -> Option<&'v str> {
+    match lookup(map, path)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// The first of `paths` with a non-empty string.
+fn first_str(map: &Map<String, Value>, paths: &[&str]) -> Option<String> {
+    paths.iter().find_map(|p| str_at(map, p).map(str::to_owned))
+}
+
+/// A JSON time: RFC 3339, an epoch number in any unit, or a number in `unit_ns`.
+fn json_ts(v: &Value, unit_ns: Option<i64>, clock: Clock) -> Result<i64, (String, TsError)> {
+    let s = match v {
+        Value::Object(o) => o.values().find_map(text),
+        other => text(other),
+    }
+    .unwrap_or_default();
+    match unit_ns {
+        Some(unit) if !s.contains(['-', 'T', ':']) => {
+            epoch_in_unit(&s, unit).map_err(|e| (s.into_owned(), e))
+        }
+        _ => auto_ts(&s, clock),
+    }
+}
+
+/// The message of a journald entry: a string, or an array of bytes for one that is not UTF-8.
+fn journald_message(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(bytes) => {
+            let b: Vec<u8> = bytes
+                .iter()
+                .filter_map(|x| x.as_u64().and_then(|n| u8::try_from(n).ok()))
+                .collect();
+            Some(String::from_utf8_lossy(&b).into_owned())
+        }
+        _ => None,
+    }
+}
+
+/// The field settings name as the node's, in a JSON envelope.
+fn json_field(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<String> {
+    how.node_field
+        .and_then(|f| lookup(map, f))
+        .and_then(text)
+        .map(Cow::into_owned)
+}
+
+/// The keys whose string is a log line, in the order they are looked for.
+const MESSAGE_KEYS: &[&str] = &["message", "log", "msg", "MESSAGE", "line", "textPayload"];
+
+/// The keys that hold a JSON envelope's time.
+const TIME_KEYS: &[&str] = &["@timestamp", "timestamp", "time", "ts", "date"];
+
+fn peel_json<'a>(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    let layer = |kind, inner: String, ts, node: Option<String>, program| {
+        Some(Layer {
+            kind,
+            inner: Cow::Owned(inner.trim_end_matches(['\n', '\r']).to_owned()),
+            ts,
+            node,
+            program,
+            field: json_field(map, how),
+            local_time: false,
+        })
+    };
+    // An Elasticsearch search hit: the document is its `_source`.
+    if let Some(Value::Object(source)) = map.get("_source") {
+        let mut l = peel_json(source, how)?;
+        if l.field.is_none() {
+            l.field = json_field(map, how);
+        }
+        return Some(l);
+    }
+    if let Some(log) = map.get("log").and_then(Value::as_str)
+        && (map.contains_key("stream") || map.contains_key("time"))
+        && !map.contains_key("@timestamp")
+    {
+        let node = first_str(map, &["attrs.tag", "attrs.name", "attrs.container_name"]);
+        let ts = map.get("time").map(|v| json_ts(v, None, how.clock));
+        return layer(Envelope::Docker, log.to_owned(), ts, node, None);
+    }
+    if let Some(msg) = map.get("MESSAGE").and_then(journald_message)
+        && let Some(t) = map
+            .get("__REALTIME_TIMESTAMP")
+            .or_else(|| map.get("_SOURCE_REALTIME_TIMESTAMP"))
+    {
+        let node = first_str(map, &["_HOSTNAME"]);
+        let program = first_str(map, &["SYSLOG_IDENTIFIER", "_COMM", "_SYSTEMD_UNIT"]);
+        let ts = Some(json_ts(t, Some(1_000), how.clock));
+        return layer(Envelope::Journald, msg, ts, node, program);
+    }
+    if let Some(line) = map.get("line").and_then(Value::as_str)
+        && let Some(t) = map.get("timestamp")
+    {
+        let node = match map.get("labels") {
+            Some(Value::Object(l)) => NODE_LABELS
+                .iter()
+                .find_map(|k| l.get(*k).and_then(Value::as_str).map(str::to_owned)),
+            _ => None,
+        };
+        let ts = Some(json_ts(t, Some(1), how.clock));
+        let mut l = layer(Envelope::Loki, line.to_owned(), ts, node, None)?;
+        if l.field.is_none()
+            && let (Some(f), Some(Value::Object(labels))) = (how.node_field, map.get("labels"))
+        {
+            l.field = labels.get(f).and_then(text).map(Cow::into_owned);
+        }
+        return Some(l);
+    }
+    if let Some(msg) = map.get("message").and_then(Value::as_str)
+        && map.contains_key("logStreamName")
+    {
+        let node = first_str(map, &["logStreamName"]);
+        let ts = map
+            .get("timestamp")
+            .map(|v| json_ts(v, Some(1_000_000), how.clock));
+        return layer(Envelope::CloudWatch, msg.to_owned(), ts, node, None);
+    }
+    let payload = match (map.get("textPayload"), map.get("jsonPayload")) {
+        (Some(Value::String(s)), _) => Some(s.clone()),
+        (_, Some(p @ Value::Object(_))) => Some(p.to_string()),
+        _ => None,
+    };
+    if let Some(payload) = payload
+        && let Some(t) = map.get("timestamp").or_else(|| map.get("receiveTimestamp"))
+    {
+        let node = first_str(
+            map,
+            &[
+                "resource.labels.pod_name",
+                "labels.k8s-pod/statefulset.kubernetes.io/pod-name",
+                "labels.compute.googleapis.com/resource_name",
+                "resource.labels.instance_id",
+                "resource.labels.node_name",
+                "resource.labels.container_name",
+            ],
+        );
+        let ts = Some(json_ts(t, None, how.clock));
+        return layer(Envelope::CloudLogging, payload, ts, node, None);
+    }
+    if let Some(t) = map.get("@timestamp")
+        && let Some(msg) = ["message", "log"]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(Value::as_str))
+    {
+        let node = first_str(
+            map,
+            &[
+                "kubernetes.pod.name",
+                "kubernetes.pod_name",
+                "k8s.pod.name",
+                "host.name",
+                "host.hostname",
+                "agent.hostname",
+                "agent.name",
+                "hostname",
+                "host",
+                "container.name",
+            ],
+        );
+        let ts = Some(json_ts(t, Some(1_000_000), how.clock));
+        return layer(Envelope::Elastic, msg.to_owned(), ts, node, None);
+    }
+    // A JSON line whose message is itself a JSON log line.
+    let inner = MESSAGE_KEYS.iter().find_map(|k| {
+        let s = map.get(*k)?.as_str()?.trim();
+        (s.starts_with('{')
+            && s.ends_with('}')
+            && serde_json::from_str::<Map<String, Value>>(s).is_ok())
+        .then(|| s.to_owned())
+    })?;
+    let ts = TIME_KEYS
+        .iter()
+        .find_map(|k| map.get(*k))
+        .map(|v| json_ts(v, None, how.clock));
+    layer(Envelope::JsonInMessage, inner, ts, None, None)
+}
+
+impl Envelope {
+    /// Whether the envelope is a collector's (syslog, journald, docker, kubectl, an aggregator)
+    /// and unmistakable: a file whose lines come in one is a log, whatever it is called.
+    /// `docker compose logs` output (`name  | …`) is not: a text file of notes may look so.
+    pub(crate) fn is_collectors(self) -> bool {
+        !matches!(
+            self,
+            Envelope::Colours | Envelope::Indent | Envelope::JsonInMessage | Envelope::Compose
+        )
+    }
+}
+
+/// Whether the first lines of a file (`head`, decompressed) come in a collector's envelopes:
+/// at least half of its first non-blank lines, up to eight, and at least one.
+pub(crate) fn collected(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    // The last line of a head may be cut short.
+    if lines.len() > 1 && !text.ends_with('\n') {
+        lines.pop();
+    }
+    lines.truncate(8);
+    let how = Peeler {
+        clock: Clock::year(Some(1970)),
+        node_field: None,
+    };
+    let wrapped = lines
+        .iter()
+        .filter(|l| peel(l, &how).is_some_and(|layer| layer.kind.is_collectors()))
+        .count();
+    wrapped > 0 && wrapped * 2 >= lines.len()
+}
+
+/// Whether a JSON log line's message is itself a JSON log line (an envelope, not a message).
+pub(crate) fn is_json_line(msg: &str) -> bool {
+    let s = msg.trim();
+    s.starts_with('{') && s.ends_with('}') && serde_json::from_str::<Map<String, Value>>(s).is_ok()
+}
+
+/// Takes every envelope off `line`, outermost first: the line at each depth (the first is
+/// `line` itself) and what the layers above it said.
+pub(crate) fn peel_all<'a>(line: &'a str, how: &Peeler<'_>) -> Vec<(Cow<'a, str>, Said)> {
+    let mut out = vec![(Cow::Borrowed(line), Said::default())];
+    for _ in 0..MAX_DEPTH {
+        let (text, said) = out.last().expect("one at least");
+        let Some(layer) = peel_owned(text, how) else {
+            break;
+        };
+        let mut said = said.clone();
+        said.absorb(&layer);
+        out.push((layer.inner, said));
+    }
+    out
+}
+
+/// [`peel`] on text that may be owned by the caller's previous layer.
+fn peel_owned<'a>(text: &Cow<'a, str>, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    match text {
+        Cow::Borrowed(s) => peel(s, how),
+        Cow::Owned(s) => peel(s, how).map(|l| Layer {
+            inner: Cow::Owned(l.inner.into_owned()),
+            ..l
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_ts;
+
+    fn how() -> Peeler<'static> {
+        Peeler {
+            clock: Clock::year(Some(2024)),
+            node_field: None,
+        }
+    }
+
+    fn innermost(line: &str) -> (String, Said) {
+        let all = peel_all(line, &how());
+        let (t, s) = all.last().unwrap();
+        (t.to_string(), s.clone())
+    }
+
+    fn at(s: &str) -> i64 {
+        parse_ts(s).unwrap()
+    }
+
+    #[test]
+    fn syslog_and_journalctl_give_time_host_and_program() {
+        let (inner, said) = innermost(
+            "Mar  5 10:11:12 db-2 etcd[812]: lost the TCP streaming connection with peer 7e1f",
+        );
+        assert_eq!(inner, "lost the TCP streaming connection with peer 7e1f");
+        assert_eq!(said.ts, Some(at("2024-03-05T10:11:12Z")));
+        assert_eq!(said.node(), Some("db-2"));
+        assert_eq!(said.program.as_deref(), Some("etcd"));
+        // short-precise, short-iso and rsyslog's RFC 3339 file format.
+        let (_, said) = innermost("Mar 05 10:11:12.250001 db-2 consul[9]: x");
+        assert_eq!(said.ts, Some(at("2024-03-05T10:11:12.250001Z")));
+        let (_, said) = innermost("2024-03-05T10:11:12+0100 db-2 consul[9]: x");
+        assert_eq!(said.ts, Some(at("2024-03-05T09:11:12Z")));
+        let (inner, said) =
+            innermost("<30>1 2024-03-05T10:11:12.5Z db-3 vault 77 - [meta x=\"1\"] hello");
+        assert_eq!((inner.as_str(), said.node()), ("hello", Some("db-3")));
+        assert_eq!(said.layers, [Envelope::Syslog5424]);
+    }
+
+    #[test]
+    fn a_syslog_time_without_a_year_is_unreadable_without_one() {
+        let how = Peeler::default();
+        let l = peel("Mar  5 10:11:12 h p: x", &how).unwrap();
+        assert!(matches!(l.ts, Some(Err(_))));
+    }
+
+    #[test]
+    fn layers_nest_and_the_innermost_word_wins() {
+        // hclog JSON in a docker json-file line in a Loki JSON line.
+        let hclog = r#"{"@level":"warn","@message":"heartbeat timeout reached","@timestamp":"2024-03-05T10:11:12.000001Z"}"#;
+        let docker = serde_json::json!({"log": format!("{hclog}\n"), "stream": "stderr", "time": "2024-03-05T10:11:12.0002Z"}).to_string();
+        let loki = serde_json::json!({"labels": {"pod": "vault-1", "job": "x"}, "line": docker, "timestamp": "2024-03-05T10:11:12.0003Z"}).to_string();
+        let all = peel_all(&loki, &how());
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert_eq!(all[2].0, hclog);
+        let said = &all[2].1;
+        assert_eq!(said.layers, [Envelope::Loki, Envelope::Docker]);
+        assert_eq!(said.node(), Some("vault-1"));
+        assert_eq!(said.ts, Some(at("2024-03-05T10:11:12.0002Z")));
+    }
+
+    #[test]
+    fn text_prefixes_peel_in_turn() {
+        let (inner, said) = innermost(
+            "[pod/etcd-2/etcd] 2024-03-05T10:11:12.123456789Z 2024-03-05 10:11:12.123456 W | rafthttp: x",
+        );
+        assert_eq!(inner, "2024-03-05 10:11:12.123456 W | rafthttp: x");
+        assert_eq!(said.layers, [Envelope::KubectlPrefix, Envelope::TimePrefix]);
+        assert_eq!(said.node(), Some("etcd-2"));
+        let (inner, said) = innermost("etcd-3-1  | 2024-03-05T10:11:12Z hello");
+        assert_eq!(inner, "hello");
+        assert_eq!(said.node(), Some("etcd-3-1"));
+        let (inner, said) =
+            innermost(r#"2024-03-05T10:11:12Z {app="redis", pod="sentinel-0"} 1:X 05 Mar 2024 x"#);
+        assert_eq!(
+            (inner.as_str(), said.node()),
+            ("1:X 05 Mar 2024 x", Some("sentinel-0"))
+        );
+        let (inner, said) = innermost("\u{1b}[36mcass-1  |\u{1b}[0m   INFO  x");
+        assert_eq!(inner, "INFO  x");
+        assert_eq!(
+            said.layers,
+            [Envelope::Colours, Envelope::Compose, Envelope::Indent]
+        );
+    }
+
+    #[test]
+    fn collectors_json_records_name_their_node() {
+        let cases = [
+            (
+                r#"{"__REALTIME_TIMESTAMP":"1709633472000000","_HOSTNAME":"h1","SYSLOG_IDENTIFIER":"consul","MESSAGE":"m"}"#,
+                Envelope::Journald,
+                "h1",
+            ),
+            (
+                r#"{"_index":"logs","_source":{"@timestamp":"2024-03-05T10:11:12Z","message":"m","kubernetes":{"pod":{"name":"es-0"}},"host":{"name":"node-a"}}}"#,
+                Envelope::Elastic,
+                "es-0",
+            ),
+            (
+                r#"{"@timestamp":"2024-03-05T10:11:12Z","message":"m","host.name":"node-b"}"#,
+                Envelope::Elastic,
+                "node-b",
+            ),
+            (
+                r#"{"logStreamName":"etcd/etcd-1/abc","timestamp":1709633472000,"message":"m","ingestionTime":1709633473000,"eventId":"1"}"#,
+                Envelope::CloudWatch,
+                "etcd/etcd-1/abc",
+            ),
+            (
+                r#"{"textPayload":"m","timestamp":"2024-03-05T10:11:12Z","resource":{"type":"k8s_container","labels":{"pod_name":"crdb-1"}}}"#,
+                Envelope::CloudLogging,
+                "crdb-1",
+            ),
+        ];
+        for (line, kind, node) in cases {
+            let l = peel(line, &how()).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(
+                (l.kind, l.node.as_deref(), &*l.inner),
+                (kind, Some(node), "m")
+            );
+            assert_eq!(l.ts.unwrap(), Ok(at("2024-03-05T10:11:12Z")), "{line}");
+        }
+    }
+
+    #[test]
+    fn settings_can_name_the_node_field() {
+        let how = Peeler {
+            node_field: Some("labels.instance"),
+            ..how()
+        };
+        let l = peel(
+            r#"{"@timestamp":"2024-03-05T10:11:12Z","message":"m","labels":{"instance":"i-9"},"host":{"name":"node-b"}}"#,
+            &how,
+        )
+        .unwrap();
+        let mut said = Said::default();
+        said.absorb(&l);
+        assert_eq!(said.node(), Some("i-9"));
+    }
+
+    #[test]
+    fn a_bare_line_has_no_envelope() {
+        for line in [
+            "2024-03-05 10:11:12.123456 W | rafthttp: lost the TCP streaming connection",
+            r#"{"level":"warn","ts":"2024-03-05T10:11:12Z","msg":"x"}"#,
+            "I0305 10:11:12.345678    1 node_lifecycle_controller.go:1] x",
+            "1:X 05 Mar 2024 10:11:12.345 # +sdown master m 10.0.0.1 6379",
+            "INFO  [GossipStage:1] 2024-03-05 10:11:12,345 Gossiper.java:1 - x",
+        ] {
+            assert!(peel(line, &how()).is_none(), "{line}");
+        }
+    }
+}
