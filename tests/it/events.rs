@@ -142,3 +142,19 @@ fn control_characters_from_the_input_are_shown_inert() {
     assert!(!text.contains('\x1b'), "{text:?}");
     assert!(text.contains("n1\\u{1b}[2J"), "{text}");
 }
+
+/// `rift events --json | head` stops quietly when the reader goes away.
+#[test]
+fn a_closed_pipe_ends_the_json_quietly() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rift"))
+        .args(["events", ETCD, "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before rift has read the export, let alone written.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    assert_eq!(o.status.code(), Some(0));
+}

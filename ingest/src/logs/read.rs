@@ -38,6 +38,8 @@ struct Parsed {
 /// Why a line did not parse under a profile.
 enum ParseFail {
     Layout,
+    /// Its envelope names a program that is not one of the profile's.
+    Program(String),
     Timestamp(String, TsError),
 }
 
@@ -283,9 +285,13 @@ impl Profile {
             }
         }
         match chain.last() {
-            Some((text, said))
-                if !said.layers.is_empty() && self.wrote(said.program.as_deref(), sniffing) =>
-            {
+            Some((text, said)) if !said.layers.is_empty() => {
+                if !self.wrote(said.program.as_deref(), sniffing) {
+                    return Err(said
+                        .program
+                        .clone()
+                        .map_or(ParseFail::Layout, ParseFail::Program));
+                }
                 self.parse_line(text, peeler.clock, Some(said), false)
                     .map(|p| (p, Some(said.clone())))
             }
@@ -489,7 +495,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                     fit.layout += 1;
                     fit.bad_time.get_or_insert((ts, e));
                 }
-                Err(ParseFail::Layout) => {}
+                Err(ParseFail::Layout | ParseFail::Program(_)) => {}
             }
         }
         if lines.is_empty() {
@@ -699,6 +705,17 @@ pub(crate) fn read_log(
             Ok(p) => p,
             Err(ParseFail::Layout) => {
                 account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
+                continue;
+            }
+            Err(ParseFail::Program(program)) => {
+                account.skip(SkipReason::NotRecognised, line_no, || {
+                    format!(
+                        "its envelope says {} wrote it, not one of the programs of profile {} ({})",
+                        excerpt(&program),
+                        profile.name,
+                        profile.programs.join(", ")
+                    )
+                });
                 continue;
             }
             Err(ParseFail::Timestamp(ts, e)) => {
