@@ -268,20 +268,38 @@ impl Profile {
         chain: &mut Option<Vec<(Cow<'a, str>, Said)>>,
         peeler: &Peeler<'_>,
         sniffing: bool,
-    ) -> Result<(Parsed, Option<Said>), ParseFail> {
+    ) -> Result<(Parsed, Option<Said>, usize), ParseFail> {
         match self.parse_line(raw, peeler.clock, None, true) {
             Err(ParseFail::Layout) => {}
-            r => return r.map(|p| (p, None)),
+            // A JSON layout may fit a collector's record itself (journald's `MESSAGE` and
+            // `__REALTIME_TIMESTAMP`): it reads the record unless the record names a program
+            // that is not the profile's, and the record's node is the line's.
+            Ok(p) if matches!(self.layout, Layout::Json { .. }) && !self.programs.is_empty() => {
+                match envelope::peel(raw, peeler) {
+                    Some(layer) if layer.kind.is_collectors() => {
+                        if let Some(program) = layer.program.as_deref()
+                            && !self.wrote(Some(program), false)
+                        {
+                            return Err(ParseFail::Program(program.to_owned()));
+                        }
+                        let mut said = Said::default();
+                        said.absorb(&layer);
+                        return Ok((p, Some(said), 0));
+                    }
+                    _ => return Ok((p, None, 0)),
+                }
+            }
+            r => return r.map(|p| (p, None, 0)),
         }
         let chain = chain.get_or_insert_with(|| envelope::peel_all(raw, peeler));
-        for (text, said) in chain.iter().skip(1) {
+        for (depth, (text, said)) in chain.iter().enumerate().skip(1) {
             let clock = Clock {
                 year: said.ts.map(year_of).or(peeler.clock.year),
                 ..peeler.clock
             };
             match self.parse_line(text, clock, Some(said), true) {
                 Err(ParseFail::Layout) => {}
-                r => return r.map(|p| (p, Some(said.clone()))),
+                r => return r.map(|p| (p, Some(said.clone()), depth)),
             }
         }
         match chain.last() {
@@ -293,7 +311,7 @@ impl Profile {
                         .map_or(ParseFail::Layout, ParseFail::Program));
                 }
                 self.parse_line(text, peeler.clock, Some(said), false)
-                    .map(|p| (p, Some(said.clone())))
+                    .map(|p| (p, Some(said.clone()), chain.len()))
             }
             _ => Err(ParseFail::Layout),
         }
@@ -464,7 +482,8 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
             break;
         }
     }
-    let mut best: Option<(usize, f64, usize)> = None;
+    // (profile, share, rule hits, layers peeled to read its lines)
+    let mut best: Option<(usize, f64, usize, usize)> = None;
     let mut year = None;
     let mut cands = Vec::new();
     let mut fits = vec![Fit::default(); profiles.len()];
@@ -475,11 +494,12 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     let mut chains: Vec<Option<Vec<(Cow<'_, str>, Said)>>> = vec![None; lines.len()];
     let mut wrapped_by: Vec<Option<Said>> = vec![None; lines.len()];
     for (i, p) in profiles.iter().enumerate() {
-        let mut hits = 0usize;
+        let (mut hits, mut peeled) = (0usize, 0usize);
         let fit = &mut fits[i];
         for (k, l) in lines.iter().enumerate() {
             match p.parse_enveloped(l, &mut chains[k], &peeler, true) {
-                Ok((x, said)) => {
+                Ok((x, said, depth)) => {
+                    peeled += depth;
                     fit.layout += 1;
                     fit.parsed += 1;
                     if x.dated && year.is_none() {
@@ -505,15 +525,20 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         if share < SNIFF_MIN_SHARE {
             continue;
         }
+        // Ties go to more rule hits, then to the profile that reads the lines with fewer
+        // envelopes taken off (the one that knows the record itself).
         let better = match best {
             None => true,
-            Some((_, s, h)) => share > s + 1e-9 || ((share - s).abs() < 1e-9 && hits > h),
+            Some((_, s, h, d)) => {
+                share > s + 1e-9
+                    || ((share - s).abs() < 1e-9 && (hits > h || (hits == h && peeled < d)))
+            }
         };
         if better {
-            best = Some((i, share, hits));
+            best = Some((i, share, hits, peeled));
         }
     }
-    if let Some((i, _, _)) = best {
+    if let Some((i, _, _, _)) = best {
         for (k, said) in std::mem::take(&mut fits[i].wrapped) {
             wrapped_by[k] = Some(said);
         }
@@ -701,7 +726,7 @@ pub(crate) fn read_log(
             }
             continue;
         }
-        let (mut parsed, said) = match profile.parse_enveloped(raw, &mut None, &peeler, false) {
+        let (mut parsed, said, _) = match profile.parse_enveloped(raw, &mut None, &peeler, false) {
             Ok(p) => p,
             Err(ParseFail::Layout) => {
                 account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
