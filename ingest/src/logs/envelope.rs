@@ -169,8 +169,10 @@ pub(crate) struct Peeler<'s> {
 
 /// Takes one envelope off `line`, or `None` when it has none rift knows.
 pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
-    if line.contains('\x1b') {
-        let plain = COLOURS.replace_all(line, "");
+    if line.contains('\x1b')
+        && let Some(colours) = COLOURS.as_ref()
+    {
+        let plain = colours.replace_all(line, "");
         if plain.len() < line.len() {
             return Some(Layer::plain(
                 Envelope::Colours,
@@ -192,7 +194,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             .then(|| Layer::plain(Envelope::Indent, Cow::Borrowed(inner)));
     }
     if first == b'[' {
-        if let Some(c) = KUBECTL_PREFIX.captures(t) {
+        if let Some(c) = KUBECTL_PREFIX.as_ref().and_then(|r| r.captures(t)) {
             let pod = c["pod"].to_owned();
             let container = c["container"].to_owned();
             let field = how.node_field.and_then(|f| match f {
@@ -210,31 +212,31 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
                 local_time: false,
             });
         }
-        if let Some(c) = BUILD_TOOL.captures(t) {
+        if let Some(c) = BUILD_TOOL.as_ref().and_then(|r| r.captures(t)) {
             return Some(Layer::plain(
                 Envelope::Indent,
                 Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
             ));
         }
     }
-    if first == b'<' || first.is_ascii_digit() {
-        if let Some(c) = SYSLOG_5424.captures(t) {
-            let nil = |s: &str| (s != "-").then(|| s.to_owned());
-            let host = nil(&c["host"]);
-            let app = nil(&c["app"]);
-            let msg = c.name("msg").map_or("", |m| m.as_str());
-            return Some(Layer {
-                kind: Envelope::Syslog5424,
-                inner: Cow::Borrowed(msg.trim_start_matches('\u{feff}')),
-                ts: Some(auto_ts(&c["ts"], how.clock)),
-                field: text_field(how, &[("host", &host), ("program", &app)]),
-                node: host,
-                program: app,
-                local_time: false,
-            });
-        }
+    if (first == b'<' || first.is_ascii_digit())
+        && let Some(c) = SYSLOG_5424.as_ref().and_then(|r| r.captures(t))
+    {
+        let nil = |s: &str| (s != "-").then(|| s.to_owned());
+        let host = nil(&c["host"]);
+        let app = nil(&c["app"]);
+        let msg = c.name("msg").map_or("", |m| m.as_str());
+        return Some(Layer {
+            kind: Envelope::Syslog5424,
+            inner: Cow::Borrowed(msg.trim_start_matches('\u{feff}')),
+            ts: Some(auto_ts(&c["ts"], how.clock)),
+            field: text_field(how, &[("host", &host), ("program", &app)]),
+            node: host,
+            program: app,
+            local_time: false,
+        });
     }
-    if let Some(c) = SYSLOG.captures(t) {
+    if let Some(c) = SYSLOG.as_ref().and_then(|r| r.captures(t)) {
         let host = c["host"].to_owned();
         let program = c["program"].to_owned();
         let ts = &c["ts"];
@@ -242,7 +244,9 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         let ts = if !local_time {
             auto_ts(ts, how.clock)
         } else {
-            let ts = SPACES.replace_all(ts, " ");
+            let ts = SPACES
+                .as_ref()
+                .map_or(Cow::Borrowed(ts), |r| r.replace_all(ts, " "));
             parse_with(
                 "%Y %b %d %H:%M:%S%.f",
                 &with_year(&ts, how.clock),
@@ -266,7 +270,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time,
         });
     }
-    if let Some(c) = LOKI_TEXT.captures(t) {
+    if let Some(c) = LOKI_TEXT.as_ref().and_then(|r| r.captures(t)) {
         let labels = labels(&c["labels"]);
         let node = node_of_labels(&labels);
         let field = how
@@ -282,7 +286,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
-    if let Some(c) = TIME_PREFIX.captures(t) {
+    if let Some(c) = TIME_PREFIX.as_ref().and_then(|r| r.captures(t)) {
         return Some(Layer {
             kind: Envelope::TimePrefix,
             inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
@@ -293,7 +297,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
-    if let Some(c) = COMPOSE.captures(t) {
+    if let Some(c) = COMPOSE.as_ref().and_then(|r| r.captures(t)) {
         let service = c["service"].to_owned();
         return Some(Layer {
             kind: Envelope::Compose,
@@ -324,69 +328,69 @@ impl<'a> Layer<'a> {
 }
 
 /// Terminal colour and cursor codes.
-static COLOURS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").expect("colour pattern"));
+static COLOURS: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").ok());
 
-static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" +").expect("spaces"));
+static SPACES: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r" +").ok());
 
 /// syslog RFC 3164 and what writes in its shape: journalctl's short formats, rsyslog's file
 /// format (an RFC 3339 time), with an optional `<PRI>`.
-static SYSLOG: LazyLock<Regex> = LazyLock::new(|| {
+static SYSLOG: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
         r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<host>[^\s:\[\]]+) (?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$",
     )
-    .expect("syslog pattern")
+    .ok()
 });
 
 /// syslog RFC 5424, structured data skipped.
-static SYSLOG_5424: LazyLock<Regex> = LazyLock::new(|| {
+static SYSLOG_5424: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
         r#"^<\d{1,3}>1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) (?P<procid>\S+) (?P<msgid>\S+) (?:-|(?:\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*"|\\.)*\])+)(?: (?P<msg>.*))?$"#,
     )
-    .expect("RFC 5424 pattern")
+    .ok()
 });
 
 /// `kubectl logs --prefix`.
-static KUBECTL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[pod/(?P<pod>[^/\]\s]+)/(?P<container>[^\]\s]+)\] (?P<msg>.*)$")
-        .expect("kubectl prefix pattern")
+static KUBECTL_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^\[pod/(?P<pod>[^/\]\s]+)/(?P<container>[^\]\s]+)\] (?P<msg>.*)$").ok()
 });
 
 /// A build tool's lower-case level tag (sbt, maven): `[info] …`.
-static BUILD_TOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$")
-        .expect("build tool pattern")
+static BUILD_TOOL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$").ok()
 });
 
 /// A time with a zone in front of a line, optionally in brackets (Jenkins).
-static TIME_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+static TIME_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
         r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]? (?P<msg>.*)$",
     )
-    .expect("time prefix pattern")
+    .ok()
 });
 
 /// `logcli query` text: a time, the stream's labels in braces, the line.
-static LOKI_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+static LOKI_TEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
         r#"^(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<labels>\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\}) +(?P<msg>.*)$"#,
     )
-    .expect("logcli pattern")
+    .ok()
 });
 
 /// `docker compose logs`: the container as compose names it (v2: `service-1`, v1:
 /// `project_service_1`), padding, `|`. The name is kept as printed: a replica number cannot be
 /// told from a service named `etcd-1`.
-static COMPOSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<service>[A-Za-z0-9][\w.-]*?) +\|(?: (?P<msg>.*))?$").expect("compose pattern")
-});
+static COMPOSE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(?P<service>[A-Za-z0-9][\w.-]*?) +\|(?: (?P<msg>.*))?$").ok());
 
 /// A Loki label set's pairs: `{a="x", b="y"}`.
 fn labels(s: &str) -> Vec<(String, String)> {
-    static PAIR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?P<k>[A-Za-z_][\w.]*)\s*=\s*"(?P<v>(?:[^"\\]|\\.)*)""#).expect("label")
+    static PAIR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r#"(?P<k>[A-Za-z_][\w.]*)\s*=\s*"(?P<v>(?:[^"\\]|\\.)*)""#).ok()
     });
-    PAIR.captures_iter(s)
+    let Some(pair) = PAIR.as_ref() else {
+        return Vec::new();
+    };
+    pair.captures_iter(s)
         .map(|c| (c["k"].to_owned(), c["v"].replace("\\\"", "\"")))
         .collect()
 }
@@ -685,12 +689,18 @@ pub(crate) fn is_json_line(msg: &str) -> bool {
     s.starts_with('{') && s.ends_with('}') && serde_json::from_str::<Map<String, Value>>(s).is_ok()
 }
 
+/// A line at each depth of its envelopes (the first is the line itself) and what the layers
+/// above it said.
+pub(crate) type Chain<'a> = Vec<(Cow<'a, str>, Said)>;
+
 /// Takes every envelope off `line`, outermost first: the line at each depth (the first is
 /// `line` itself) and what the layers above it said.
-pub(crate) fn peel_all<'a>(line: &'a str, how: &Peeler<'_>) -> Vec<(Cow<'a, str>, Said)> {
+pub(crate) fn peel_all<'a>(line: &'a str, how: &Peeler<'_>) -> Chain<'a> {
     let mut out = vec![(Cow::Borrowed(line), Said::default())];
     for _ in 0..MAX_DEPTH {
-        let (text, said) = out.last().expect("one at least");
+        let Some((text, said)) = out.last() else {
+            break;
+        };
         let Some(layer) = peel_owned(text, how) else {
             break;
         };
@@ -752,6 +762,24 @@ mod tests {
             innermost("<30>1 2024-03-05T10:11:12.5Z db-3 vault 77 - [meta x=\"1\"] hello");
         assert_eq!((inner.as_str(), said.node()), ("hello", Some("db-3")));
         assert_eq!(said.layers, [Envelope::Syslog5424]);
+    }
+
+    #[test]
+    fn every_envelope_pattern_compiles() {
+        for (name, re) in [
+            ("colours", &COLOURS),
+            ("spaces", &SPACES),
+            ("syslog", &SYSLOG),
+            ("5424", &SYSLOG_5424),
+            ("kubectl", &KUBECTL_PREFIX),
+            ("build tool", &BUILD_TOOL),
+            ("time prefix", &TIME_PREFIX),
+            ("logcli", &LOKI_TEXT),
+            ("compose", &COMPOSE),
+        ] {
+            assert!(re.is_some(), "{name}");
+        }
+        assert_eq!(labels(r#"{a="x"}"#).len(), 1);
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! Reading log files with a profile: sniffing the profile, parsing lines, applying rules.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -265,7 +264,7 @@ impl Profile {
     fn parse_enveloped<'a>(
         &self,
         raw: &'a str,
-        chain: &mut Option<Vec<(Cow<'a, str>, Said)>>,
+        chain: &mut Option<envelope::Chain<'a>>,
         peeler: &Peeler<'_>,
         sniffing: bool,
     ) -> Result<(Parsed, Option<Said>, usize), ParseFail> {
@@ -491,7 +490,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         clock: Clock::year(Some(1970)),
         node_field: None,
     };
-    let mut chains: Vec<Option<Vec<(Cow<'_, str>, Said)>>> = vec![None; lines.len()];
+    let mut chains: Vec<Option<envelope::Chain<'_>>> = vec![None; lines.len()];
     let mut wrapped_by: Vec<Option<Said>> = vec![None; lines.len()];
     for (i, p) in profiles.iter().enumerate() {
         let (mut hits, mut peeled) = (0usize, 0usize);
