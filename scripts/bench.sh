@@ -13,7 +13,8 @@
 #   (a) `rift synth bench/scenarios/a-100-nodes-1h.toml --seed 1`: 100 members, one hour, 1 s
 #       counters (35.6 M rows, 1.7 GB), health checks, client requests, probes, etcd logs;
 #   (b) `python3 scripts/gen_logs.py DIR 1024 7`: 1 GB of etcd zap, MongoDB logv2 and hclog JSON
-#       lines (rift synth writes etcd logs only, so the mixed-format logs have their own generator);
+#       lines (rift synth writes etcd logs only, so the mixed-format logs have their own generator),
+#       and the same with --wrap, in docker, kubectl and Loki envelopes;
 #   (c) `bench/scenarios/c-1000-members-1h.toml`: a 1000-member cluster replayed for one hour;
 #   (d) the 100,000-entry corpus the criterion bench `rift-corpus/search` generates (seed fixed).
 #
@@ -95,6 +96,14 @@ PY
     -n "rift ingest" "$rift ingest $b" \
     -n "rg -c -F -f patterns" "rg -c -F -f $patterns $b/logs"
   rss b-rift "$rift ingest $b"
+  # The same logs as collectors hand them over: docker json-file, kubectl --prefix --timestamps,
+  # Loki JSON lines (gen_logs.py --wrap).
+  bw=$data/b-wrapped
+  [ -d "$bw/logs" ] || python3 scripts/gen_logs.py "$bw" 1024 7 --wrap >/dev/null
+  echo "== (b) the same logs in envelopes: rift ingest against rg"
+  bench b-wrapped "$runs" --warmup 1 \
+    -n "rift ingest (wrapped)" "$rift ingest $bw" \
+    -n "rg -c -F -f patterns (wrapped)" "rg -c -F -f $patterns $bw/logs"
 fi
 
 if [[ $sections == *c* ]]; then

@@ -3,15 +3,21 @@
 SIZE_MB megabytes, for the log-ingest benchmark. Most lines are ordinary chatter; about one in
 twenty is a line a profile reads (peer lost, elections, heartbeats failing).
 
-usage: gen_logs.py OUT_DIR SIZE_MB [SEED]
+With --wrap, each line comes in the envelope a collector would have put it in: the etcd lines
+in docker json-file records, the MongoDB lines behind `kubectl logs --prefix --timestamps`, the
+hclog lines in Loki JSON records (`logcli --output jsonl`) with the pod as a label.
+
+usage: gen_logs.py OUT_DIR SIZE_MB [SEED] [--wrap]
 """
 import json
 import os
 import random
 import sys
 
-out, size_mb = sys.argv[1], int(sys.argv[2])
-rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 7)
+wrap = "--wrap" in sys.argv
+args = [a for a in sys.argv[1:] if a != "--wrap"]
+out, size_mb = args[0], int(args[1])
+rng = random.Random(int(args[2]) if len(args) > 2 else 7)
 os.makedirs(os.path.join(out, "logs"), exist_ok=True)
 ids = ["%016x" % rng.getrandbits(64) for _ in range(5)]
 with open(os.path.join(out, "members.csv"), "w") as f:
@@ -58,6 +64,16 @@ def hclog(ms, me, peer):
             "@timestamp": ts(ms), "check": "service:web-%d" % rng.randint(1, 99), "status": "passing"}
 
 
+def wrapped(make, line, ms, node):
+    """`line` as the collector of `make`'s system hands it over."""
+    if make is etcd:
+        return json.dumps({"log": line + "\n", "stream": "stderr", "time": ts(ms)}, separators=(",", ":"))
+    if make is mongo:
+        return f"[pod/{node}/mongod] {ts(ms)} {line}"
+    return json.dumps({"labels": {"pod": node, "app": "consul"}, "line": line, "timestamp": ts(ms)},
+                      separators=(",", ":"))
+
+
 makers = [etcd, mongo, hclog]
 per_file = size_mb * 1024 * 1024 // 6
 for i in range(6):
@@ -70,7 +86,10 @@ for i in range(6):
         buf = []
         while written < per_file:
             ms += rng.randint(1, 40)
-            line = json.dumps(make(ms, me, peer), separators=(",", ":")) + "\n"
+            line = json.dumps(make(ms, me, peer), separators=(",", ":"))
+            if wrap:
+                line = wrapped(make, line, ms, f"n{i % 5 + 1}")
+            line += "\n"
             buf.append(line)
             written += len(line)
             if len(buf) >= 10000:

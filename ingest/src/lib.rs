@@ -78,7 +78,7 @@ pub use folder::{
     Progress, ReadOptions, SkewEvidence, StreamReport, Summary,
 };
 pub use input::decoding_untrusted;
-pub use logs::{Profile, ProfileError, builtin as builtin_profiles};
+pub use logs::{Profile, ProfileError, RuleSummary, builtin as builtin_profiles};
 pub use metrics::{Invariants, LATENCY_BIN_NS, LatencyBin};
 pub use nodes::NodeResolver;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};

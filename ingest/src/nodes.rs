@@ -16,6 +16,9 @@ pub struct NodeResolver {
     aliases: BTreeMap<String, String>,
     /// Where each declared alias was declared (`file:line`).
     declared: BTreeMap<String, String>,
+    /// Hosts that carry several nodes (`127.0.0.1:2551` and `127.0.0.1:2552`): the host alone
+    /// names none of them, and an unknown port on it stays a name of its own.
+    shared_hosts: std::collections::BTreeSet<String>,
 }
 
 /// A node name as written in a table cell: trimmed, and without the `'` that spreadsheets and
@@ -80,9 +83,21 @@ impl NodeResolver {
             self.aliases.insert(key, node.to_owned());
         }
         if let Some(host) = host_of(alias) {
-            self.aliases
-                .entry(host.to_lowercase())
-                .or_insert_with(|| node.to_owned());
+            let host = host.to_lowercase();
+            if self.shared_hosts.contains(&host) {
+                return;
+            }
+            match self.aliases.get(&host) {
+                None => {
+                    self.aliases.insert(host, node.to_owned());
+                }
+                // A second node on the same host (another port): the host names neither.
+                Some(other) if *other != node && !self.declared.contains_key(&host) => {
+                    self.aliases.remove(&host);
+                    self.shared_hosts.insert(host);
+                }
+                Some(_) => {}
+            }
         }
     }
 
@@ -90,16 +105,24 @@ impl NodeResolver {
     /// resolved as an alias, else `raw` itself (trimmed).
     pub fn resolve(&self, raw: &str) -> NodeId {
         let raw = name(raw);
-        if let Some(n) = self.aliases.get(&raw.to_lowercase()) {
-            return NodeId(n.clone());
+        if let Some(n) = self.known(raw) {
+            return NodeId(n);
         }
-        if let Some(host) = host_of(raw) {
-            if let Some(n) = self.aliases.get(&host.to_lowercase()) {
-                return NodeId(n.clone());
-            }
+        if let Some(host) = host_of(raw)
+            && !self.shared_hosts.contains(&host.to_lowercase())
+        {
             return NodeId(host.to_owned());
         }
         NodeId(raw.to_owned())
+    }
+
+    /// The node a DNS name belongs to by its first label, when that label is a known name
+    /// (`vault-2.vault-internal` and `consul-server-2.dc1.consul` are `vault-2` and
+    /// `consul-server-2` when those are nodes). An IP address has no such label.
+    fn by_first_label(&self, host: &str) -> Option<String> {
+        let (first, rest) = host.split_once('.')?;
+        (first.starts_with(|c: char| c.is_ascii_alphabetic()) && !rest.is_empty())
+            .then(|| self.aliases.get(&first.to_lowercase()).cloned())?
     }
 
     /// The canonical name of `raw` when it is a declared alias (directly or as the host of a
@@ -109,7 +132,14 @@ impl NodeResolver {
         if let Some(n) = self.aliases.get(&raw.to_lowercase()) {
             return Some(n.clone());
         }
-        host_of(raw).and_then(|h| self.aliases.get(&h.to_lowercase()).cloned())
+        if let Some(n) = authority_of(raw).and_then(|a| self.aliases.get(&a.to_lowercase())) {
+            return Some(n.clone());
+        }
+        let host = host_of(raw).unwrap_or(raw);
+        self.aliases
+            .get(&host.to_lowercase())
+            .cloned()
+            .or_else(|| self.by_first_label(host))
     }
 
     /// The other names each of `nodes` is known by (member ids, IPs, host names, URLs), sorted;
@@ -135,12 +165,36 @@ impl NodeResolver {
     }
 }
 
+/// The `host:port` of a URL (`akka://sys@10.0.0.1:2552/user` → `10.0.0.1:2552`), when it is
+/// not the whole of `s`.
+fn authority_of(s: &str) -> Option<&str> {
+    let (_, rest) = s.split_once("://")?;
+    let rest = rest.split('/').next().unwrap_or(rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    (!rest.is_empty()).then_some(rest)
+}
+
 /// The host part of a URL (`http://10.0.0.1:2379/health` → `10.0.0.1`) or of `host:port`.
 fn host_of(s: &str) -> Option<&str> {
     let rest = s.split_once("://").map(|(_, r)| r);
     let had_scheme = rest.is_some();
     let rest = rest.unwrap_or(s);
-    let hostport = rest.split('/').next().unwrap_or(rest);
+    // A URL's user part (`akka://sys@10.0.0.1:2552`) is not its host.
+    let rest = if had_scheme {
+        let authority = rest.split('/').next().unwrap_or(rest);
+        match authority.rsplit_once('@') {
+            Some((user, _)) => &rest[user.len() + 1..],
+            None => rest,
+        }
+    } else {
+        rest
+    };
+    // Without a scheme a `/` does not start a path: `etcd/etcd-1/4f9c` (a log stream) is a name.
+    let hostport = if had_scheme {
+        rest.split('/').next().unwrap_or(rest)
+    } else {
+        rest
+    };
     let host = if let Some(v6) = hostport.strip_prefix('[') {
         v6.split(']').next().unwrap_or(v6)
     } else if hostport.matches(':').count() == 1 {
@@ -154,6 +208,40 @@ fn host_of(s: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_on_one_host_keep_their_ports() {
+        let mut r = NodeResolver::new();
+        r.add_alias("a", "127.0.0.1:2551");
+        r.add_alias("b", "127.0.0.1:2552");
+        assert_eq!(r.resolve("127.0.0.1:2551").as_str(), "a");
+        assert_eq!(r.resolve("akka://sys@127.0.0.1:2552").as_str(), "b");
+        // A third member that logged nothing is neither of them.
+        assert_eq!(r.resolve("127.0.0.1:2553").as_str(), "127.0.0.1:2553");
+        // One member on a host still answers to the host alone.
+        r.add_alias("c", "10.0.0.3:2551");
+        assert_eq!(r.resolve("10.0.0.3:9999").as_str(), "c");
+    }
+
+    #[test]
+    fn a_dns_name_is_the_node_its_first_label_names() {
+        let mut r = NodeResolver::new();
+        r.add_alias("vault-2", "vault-2");
+        r.add_alias("n1", "10.0.0.1");
+        assert_eq!(r.resolve("vault-2.vault-internal").as_str(), "vault-2");
+        assert_eq!(
+            r.resolve("https://vault-2.vault-internal:8201").as_str(),
+            "vault-2"
+        );
+        assert_eq!(r.resolve("VAULT-2.vault-internal:8201").as_str(), "vault-2");
+        // Not a guess: an unknown first label, and an IP address, stay as they are.
+        assert_eq!(
+            r.resolve("vault-9.vault-internal").as_str(),
+            "vault-9.vault-internal"
+        );
+        assert_eq!(r.resolve("10.0.0.1").as_str(), "n1");
+        assert_eq!(r.resolve("10.0.0.7").as_str(), "10.0.0.7");
+    }
 
     #[test]
     fn a_name_guarded_against_spreadsheet_formulas_is_the_name() {

@@ -5,9 +5,14 @@ use std::path::PathBuf;
 
 use rift_ingest::Profile;
 
-/// List the log profiles: built-in ones and those added with --profiles.
+/// List the log profiles: built-in ones and those added with --profiles; with a NAME, that
+/// profile's rules.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
+    /// Show this profile's programs, versions and rules: what each reads, the event it gives,
+    /// the direction it claims, what its line shows of the link and why.
+    #[arg(value_name = "NAME")]
+    pub(crate) name: Option<String>,
     /// Also load profiles from these TOML files (checks that they compile).
     #[arg(long = "profiles", value_name = "FILE")]
     pub(crate) profiles: Vec<PathBuf>,
@@ -17,7 +22,22 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut all = rift_ingest::builtin_profiles().map_err(anyhow::Error::msg)?;
     let builtin = all.len();
     for path in &args.profiles {
-        all.push(Profile::load(path)?);
+        let p = Profile::load(path)?;
+        match all.iter().position(|q| q.name == p.name) {
+            Some(i) if args.name.is_some() => all[i] = p,
+            _ => all.push(p),
+        }
+    }
+    if let Some(name) = &args.name {
+        let Some(p) = all.iter().find(|p| &p.name == name) else {
+            let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
+            return Err(crate::cmd::UsageError(format!(
+                "no profile named '{name}'; the profiles are: {}",
+                names.join(", ")
+            ))
+            .into());
+        };
+        return rules(p, out);
     }
     writeln!(
         out,
@@ -34,6 +54,47 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             p.rule_count(),
             p.title
         )?;
+    }
+    Ok(())
+}
+
+/// One profile's rules, each with what it concludes and why.
+fn rules(p: &Profile, out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(out, "{} ({}): {}", p.name, p.system, p.title)?;
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    writeln!(out, "programs  {}", list(&p.programs))?;
+    writeln!(out, "versions  {}", list(&p.versions))?;
+    for (i, r) in p.rule_summaries().iter().enumerate() {
+        let mut says = Vec::new();
+        if let Some(e) = &r.event {
+            says.push(format!("event {e}"));
+        }
+        if let Some(e) = &r.evidence {
+            says.push(e.clone());
+        }
+        if let Some(b) = &r.basis {
+            says.push(format!("({b})"));
+        }
+        writeln!(
+            out,
+            "{:>3}. '{}' → {}",
+            i + 1,
+            r.msg,
+            if says.is_empty() {
+                "names the node".to_owned()
+            } else {
+                says.join(" ")
+            }
+        )?;
+        if let Some(why) = &r.why {
+            writeln!(out, "     {why}")?;
+        }
     }
     Ok(())
 }

@@ -346,3 +346,27 @@ fn the_manual_page_prints_or_is_written_per_command() {
     // No page for clap's built-in `help` pseudo-command.
     assert!(!out.join("rift-help.1").exists());
 }
+
+/// `rift profiles NAME` shows what each rule reads, concludes and why; an unknown name is a
+/// usage error that lists the names.
+#[test]
+fn a_profile_shows_its_rules_with_what_each_line_shows() {
+    insta::assert_snapshot!("help_profiles", stdout(&rift(&["profiles", "--help"])));
+    let o = rift(&["profiles", "memberlist"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("memberlist (memberlist): "), "{text}");
+    assert!(
+        text.contains("\nprograms  consul, nomad, vault, serf\n"),
+        "{text}"
+    );
+    // An unanswered fallback ping is a round trip, never one direction.
+    let ping = text
+        .lines()
+        .find(|l| l.contains("allback"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(ping.contains("A⇄B failed (request)"), "{ping}");
+    let o = rift(&["profiles", "no-such"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no profile named 'no-such'; the profiles are: etcd-zap"));
+}

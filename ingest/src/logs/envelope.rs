@@ -281,7 +281,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
             ts: Some(auto_ts(&c["ts"], how.clock)),
             node,
-            program: None,
+            program: program_of_labels(&labels),
             field,
             local_time: false,
         });
@@ -395,27 +395,49 @@ fn labels(s: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The labels that name a node, most specific first.
+/// The labels that name a node, most specific first: a pod, a container, a scraped instance,
+/// then the machine they ran on.
 const NODE_LABELS: &[&str] = &[
     "pod",
     "pod_name",
     "kubernetes_pod_name",
+    "container",
+    "container_name",
     "instance",
     "host",
     "hostname",
     "node",
     "nodename",
+];
+
+/// The labels that name the program that wrote a line, most specific first.
+const PROGRAM_LABELS: &[&str] = &[
+    "syslog_identifier",
+    "unit",
+    "app",
+    "job",
+    "service_name",
     "container",
     "container_name",
 ];
 
-fn node_of_labels(labels: &[(String, String)]) -> Option<String> {
-    NODE_LABELS.iter().find_map(|want| {
+/// The first of `keys` among `labels` with a value.
+fn first_label(labels: &[(String, String)], keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|want| {
         labels
             .iter()
             .find(|(k, v)| k == want && !v.is_empty())
             .map(|(_, v)| v.clone())
     })
+}
+
+fn node_of_labels(labels: &[(String, String)]) -> Option<String> {
+    first_label(labels, NODE_LABELS)
+}
+
+/// The program a stream's labels name (`unit="consul.service"` → `consul`).
+fn program_of_labels(labels: &[(String, String)]) -> Option<String> {
+    first_label(labels, PROGRAM_LABELS).map(|p| p.trim_end_matches(".service").to_owned())
 }
 
 /// The value of the field settings name, among a text envelope's named parts.
@@ -566,14 +588,16 @@ fn peel_json<'a>(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>
     if let Some(line) = map.get("line").and_then(Value::as_str)
         && let Some(t) = map.get("timestamp")
     {
-        let node = match map.get("labels") {
-            Some(Value::Object(l)) => NODE_LABELS
+        let labels: Vec<(String, String)> = match map.get("labels") {
+            Some(Value::Object(l)) => l
                 .iter()
-                .find_map(|k| l.get(*k).and_then(Value::as_str).map(str::to_owned)),
-            _ => None,
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect(),
+            _ => Vec::new(),
         };
         let ts = Some(json_ts(t, Some(1), how.clock));
-        let mut l = layer(Envelope::Loki, line.to_owned(), ts, node, None)?;
+        let (node, program) = (node_of_labels(&labels), program_of_labels(&labels));
+        let mut l = layer(Envelope::Loki, line.to_owned(), ts, node, program)?;
         if l.field.is_none()
             && let (Some(f), Some(Value::Object(labels))) = (how.node_field, map.get("labels"))
         {
@@ -632,8 +656,22 @@ fn peel_json<'a>(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>
                 "container.name",
             ],
         );
+        // The program a shipper recorded (filebeat's syslog and journald inputs); Elasticsearch's
+        // own ECS documents name none.
+        let program = first_str(
+            map,
+            &[
+                "process.name",
+                "log.syslog.appname",
+                "syslog.appname",
+                "syslog.program",
+                "journald.process.name",
+                "systemd.unit",
+            ],
+        )
+        .map(|p| p.trim_end_matches(".service").to_owned());
         let ts = Some(json_ts(t, Some(1_000_000), how.clock));
-        return layer(Envelope::Elastic, msg.to_owned(), ts, node, None);
+        return layer(Envelope::Elastic, msg.to_owned(), ts, node, program);
     }
     // A JSON line whose message is itself a JSON log line.
     let inner = MESSAGE_KEYS.iter().find_map(|k| {

@@ -18,7 +18,7 @@ use crate::logs::read::{Out, Pending};
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
 
-pub use profile::{Profile, ProfileError, builtin};
+pub use profile::{Profile, ProfileError, RuleSummary, builtin};
 
 /// The recognised lines of one log file.
 pub(crate) struct LogFile {
@@ -71,7 +71,15 @@ impl LogPlan {
 /// first dot (`logs/n1.stderr.log` → `n1`).
 pub(crate) fn node_of_file(rel: &str) -> String {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.split('.').next().unwrap_or(name).to_owned()
+    let stem = name.split('.').next().unwrap_or(name);
+    // docker's json-file driver names a container's log `ID-json.log`: the container is the
+    // id (shortened as `docker ps` shows it), not `ID-json`.
+    match stem.strip_suffix("-json") {
+        Some(id) if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            id[..12].to_owned()
+        }
+        _ => stem.to_owned(),
+    }
 }
 
 /// When each node was stopped: from a shutdown announcement to its next start announcement,
@@ -562,5 +570,10 @@ mod tests {
     fn the_node_of_a_log_file_is_its_name_up_to_the_first_dot() {
         assert_eq!(node_of_file("logs/n1.stderr.log"), "n1");
         assert_eq!(node_of_file("cass-a.log"), "cass-a");
+        let docker = format!(
+            "containers/{0}/{0}-json.log",
+            "4f9c0e2b7a3d".repeat(5) + "4f9c"
+        );
+        assert_eq!(node_of_file(&docker), "4f9c0e2b7a3d");
     }
 }

@@ -30,6 +30,8 @@ struct Parsed {
     ts_ns: i64,
     /// The time named its year (or an envelope around the line gave a dated time).
     dated: bool,
+    /// The time named its zone (or came from an envelope's time that named one).
+    zoned: bool,
     msg: String,
     fields: BTreeMap<String, String>,
 }
@@ -97,6 +99,20 @@ fn read_auto(s: &str, zone: Option<chrono_tz::Tz>) -> Result<i64, TsError> {
     }
 }
 
+/// Whether a time read as `auto` names its zone: an epoch number does, an RFC 3339 time when
+/// it carries `Z` or an offset.
+fn time_names_zone(s: &str) -> bool {
+    let s = s.trim();
+    !(s.len() >= 10 && s.as_bytes()[4] == b'-') || names_zone(s)
+}
+
+/// Whether a chrono layout reads a zone or an instant (`%z`, `%Z`, `%+`, `%s`).
+fn names_zone_spec(format: &str) -> bool {
+    ["%z", "%Z", "%:z", "%::z", "%#z", "%+", "%s"]
+        .iter()
+        .any(|z| format.contains(z))
+}
+
 /// Whether an RFC 3339 / ISO 8601 time names its zone (`Z`, `+01:00`, `-0500` after the date).
 fn names_zone(s: &str) -> bool {
     s.get(10..)
@@ -158,7 +174,7 @@ impl Profile {
             }) => Err(ParseFail::Timestamp(ts.clone(), *e)),
             _ => Err(ParseFail::Layout),
         };
-        // The envelopes gave a time that names its year.
+        // The envelopes gave a time that names its year and zone.
         let env_dated = env.is_some_and(|s| s.ts.is_some() && !s.local_time);
         match &self.layout {
             Layout::Json { ts, msg, level } => {
@@ -180,11 +196,11 @@ impl Profile {
                             other => value_str(other).unwrap_or_default(),
                         };
                         match read_auto(ts_s.trim(), clock.zone) {
-                            Ok(ns) => (ns, true),
+                            Ok(ns) => (ns, true, time_names_zone(&ts_s)),
                             Err(e) => return Err(ParseFail::Timestamp(ts_s, e)),
                         }
                     }
-                    (None, false) => (env_time()?, env_dated),
+                    (None, false) => (env_time()?, env_dated, env_dated),
                     _ => return Err(ParseFail::Layout),
                 };
                 let mut fields = BTreeMap::new();
@@ -207,6 +223,7 @@ impl Profile {
                 Ok(Parsed {
                     ts_ns: ts_ns.0,
                     dated: ts_ns.1,
+                    zoned: ts_ns.2,
                     msg: msg_v,
                     fields,
                 })
@@ -216,13 +233,18 @@ impl Profile {
                     let Some(caps) = p.regex.captures(raw) else {
                         continue;
                     };
-                    let (ts_ns, dated) = if own_time {
+                    let (ts_ns, dated, zoned) = if own_time {
                         let ts_s = caps.name("ts").map_or("", |m| m.as_str());
                         let ns = parse_with(&p.ts_format, ts_s, clock)
                             .map_err(|e| ParseFail::Timestamp(ts_s.to_owned(), e))?;
-                        (ns, names_year(&p.ts_format) || env_dated)
+                        let zoned = if p.ts_format == "auto" {
+                            time_names_zone(ts_s)
+                        } else {
+                            names_zone_spec(&p.ts_format)
+                        };
+                        (ns, names_year(&p.ts_format) || env_dated, zoned)
                     } else {
-                        (env_time()?, env_dated)
+                        (env_time()?, env_dated, env_dated)
                     };
                     let mut fields = BTreeMap::new();
                     for name in p.regex.capture_names().flatten() {
@@ -236,6 +258,7 @@ impl Profile {
                     return Ok(Parsed {
                         ts_ns,
                         dated,
+                        zoned,
                         msg: caps.name("msg").map_or("", |m| m.as_str()).to_owned(),
                         fields,
                     });
@@ -270,24 +293,26 @@ impl Profile {
     ) -> Result<(Parsed, Option<Said>, usize), ParseFail> {
         match self.parse_line(raw, peeler.clock, None, true) {
             Err(ParseFail::Layout) => {}
-            // A JSON layout may fit a collector's record itself (journald's `MESSAGE` and
-            // `__REALTIME_TIMESTAMP`): it reads the record unless the record names a program
-            // that is not the profile's, and the record's node is the line's.
-            Ok(p) if matches!(self.layout, Layout::Json { .. }) && !self.programs.is_empty() => {
-                match envelope::peel(raw, peeler) {
-                    Some(layer) if layer.kind.is_collectors() => {
-                        if let Some(program) = layer.program.as_deref()
-                            && !self.wrote(Some(program), false)
-                        {
-                            return Err(ParseFail::Program(program.to_owned()));
-                        }
-                        let mut said = Said::default();
-                        said.absorb(&layer);
-                        return Ok((p, Some(said), 0));
+            // A layout may fit a collector's record or line itself (journald's `MESSAGE` and
+            // `__REALTIME_TIMESTAMP`, keepalived's whole syslog line): it reads it unless the
+            // envelope names a program that is not the profile's, and the envelope's node is the
+            // line's.
+            Ok(p) if !self.programs.is_empty() => match envelope::peel(raw, peeler) {
+                Some(layer)
+                    if layer.kind.is_collectors()
+                        && (layer.node.is_some() || layer.program.is_some()) =>
+                {
+                    if let Some(program) = layer.program.as_deref()
+                        && !self.wrote(Some(program), false)
+                    {
+                        return Err(ParseFail::Program(program.to_owned()));
                     }
-                    _ => return Ok((p, None, 0)),
+                    let mut said = Said::default();
+                    said.absorb(&layer);
+                    return Ok((p, Some(said), 0));
                 }
-            }
+                _ => return Ok((p, None, 0)),
+            },
             r => return r.map(|p| (p, None, 0)),
         }
         let chain = chain.get_or_insert_with(|| envelope::peel_all(raw, peeler));
@@ -327,45 +352,28 @@ impl Profile {
         }
     }
 
-    /// Whether a layout reads times that name no zone (a chrono layout without `%z`, `%Z` or
-    /// a whole-timestamp field): such times are taken as UTC.
-    pub(crate) fn has_zone_free_layout(&self) -> bool {
-        match &self.layout {
-            Layout::Json { .. } => false,
-            Layout::Text(p) => p.iter().any(|p| {
-                p.ts_format != "auto"
-                    && !["%z", "%Z", "%:z", "%::z", "%#z", "%+", "%s"]
-                        .iter()
-                        .any(|z| p.ts_format.contains(z))
-            }),
-        }
-    }
-
-    /// What reading this profile's times assumes, given the year they are read with (and
-    /// where it came from), in words.
-    /// `local_time`: some lines came in an envelope whose time names neither year nor zone.
+    /// What reading a file's times assumed, in words: the year they were read in (and where it
+    /// came from) when some named none, and the zone when some named none (`zone`: the one
+    /// settings gave, and where; else UTC).
     pub(crate) fn assumptions(
-        &self,
         year: Option<(i32, &str)>,
         zone: Option<(&str, &str)>,
-        local_time: bool,
+        zone_assumed: bool,
     ) -> Vec<String> {
         let mut out = Vec::new();
-        if (self.has_year_free_layout() || local_time)
-            && let Some((y, from)) = year
-        {
+        if let Some((y, from)) = year {
             out.push(format!("year {y}, from {from}: the timestamps name none"));
         }
         match zone {
-            Some((name, from)) => {
+            Some((name, from)) if zone_assumed => {
                 out.push(format!(
                     "zone {name}, from {from}, where the timestamps name none"
                 ));
             }
-            None if self.has_zone_free_layout() || local_time => {
+            None if zone_assumed => {
                 out.push("zone UTC: the timestamps name none".to_owned());
             }
-            None => {}
+            _ => {}
         }
         out
     }
@@ -629,6 +637,10 @@ pub(crate) struct LogRead {
     pub(crate) envelopes: BTreeMap<String, u64>,
     /// The nodes the envelopes named, with how many recognised lines each.
     pub(crate) nodes: BTreeMap<String, u64>,
+    /// Some recognised line's time named no year (it was read in the export's year).
+    pub(crate) year_assumed: bool,
+    /// Some recognised line's time named no zone (it was read in the settings' zone, or UTC).
+    pub(crate) zone_assumed: bool,
 }
 
 fn field<'a>(p: &'a Parsed, name: &str) -> Option<&'a str> {
@@ -689,6 +701,7 @@ pub(crate) fn read_log(
     };
     let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
     let mut nodes: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut year_assumed, mut zone_assumed) = (false, false);
     while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
         line_no += 1;
         account.rows_read += 1;
@@ -777,6 +790,8 @@ pub(crate) fn read_log(
         if let Some(n) = &node {
             *nodes.entry(n.clone()).or_default() += 1;
         }
+        year_assumed |= !parsed.dated;
+        zone_assumed |= !parsed.zoned;
         matched.push((line_no, parsed, rule, node));
     }
     let (n, first, detail) = unread;
@@ -808,6 +823,8 @@ pub(crate) fn read_log(
         detector,
         envelopes,
         nodes,
+        year_assumed,
+        zone_assumed,
     })
 }
 
@@ -914,38 +931,73 @@ mod tests {
     use crate::time::parse_ts;
 
     #[test]
-    fn a_layout_without_year_or_zone_says_what_was_assumed() {
+    fn each_line_tells_whether_its_time_named_year_and_zone() {
         let all = crate::builtin_profiles().unwrap();
-        let by_name = |n: &str| all.iter().find(|p| p.name == n).unwrap();
-        // keepalived's syslog time (`Mar 25 18:00:59`) names neither.
+        let peeler = super::Peeler {
+            clock: Clock::year(Some(2026)),
+            node_field: None,
+        };
+        let named = |profile: &str, line: &str| {
+            let p = all.iter().find(|p| p.name == profile).unwrap();
+            let (x, _, _) = p
+                .parse_enveloped(line, &mut None, &peeler, false)
+                .unwrap_or_else(|_| panic!("{profile}: {line}"));
+            (x.dated, x.zoned)
+        };
+        // keepalived's syslog time names neither.
         assert_eq!(
-            by_name("keepalived").assumptions(
-                Some((2026, "[logs] year in incident.toml")),
-                None,
-                false
+            named(
+                "keepalived",
+                "Mar 25 18:00:59 lb-1 Keepalived_vrrp[12]: (VI_1) Entering MASTER STATE"
             ),
+            (false, false)
+        );
+        // zap's RFC 3339 times name both; capnslog's name the year only.
+        assert_eq!(
+            named(
+                "etcd-zap",
+                r#"{"level":"info","ts":"2024-03-05T10:11:12.345Z","msg":"x"}"#
+            ),
+            (true, true)
+        );
+        assert_eq!(
+            named(
+                "etcd-capnslog",
+                "2024-03-05 10:11:12.345678 W | rafthttp: lost the TCP streaming connection with peer 7e1f (stream Message reader)"
+            ),
+            (true, false)
+        );
+        // klog names neither; the time kubectl put in front of it dates it.
+        assert_eq!(
+            named(
+                "kubernetes",
+                "2024-03-05T10:11:12.5Z I0305 10:11:12.500000       1 node_lifecycle_controller.go:1] Node w-1 is NotReady as of 2024-03-05 10:11:12 +0000 UTC"
+            ),
+            (true, false)
+        );
+    }
+
+    #[test]
+    fn what_was_assumed_is_said_with_where_it_came_from() {
+        use crate::logs::Profile;
+        assert_eq!(
+            Profile::assumptions(Some((2026, "[logs] year in incident.toml")), None, true),
             [
                 "year 2026, from [logs] year in incident.toml: the timestamps name none",
                 "zone UTC: the timestamps name none",
             ]
         );
-        // A zone given in settings is said with where it came from.
         assert_eq!(
-            by_name("keepalived").assumptions(
+            Profile::assumptions(
                 None,
                 Some(("Europe/Berlin", "[logs] timezone in incident.toml")),
-                false
+                true
             ),
             [
                 "zone Europe/Berlin, from [logs] timezone in incident.toml, where the timestamps name none"
             ]
         );
-        // etcd's zap JSON carries full RFC 3339 times: nothing is assumed of them.
-        assert!(
-            by_name("etcd-zap")
-                .assumptions(Some((2026, "x")), None, false)
-                .is_empty()
-        );
+        assert!(Profile::assumptions(None, Some(("Europe/Berlin", "x")), false).is_empty());
     }
 
     #[test]

@@ -134,7 +134,6 @@ impl LogJob<'_> {
             return Ok(None);
         };
         let profile = &self.profiles[p];
-        let local_time = self.plan.local_time[i];
         let zone = self.plan.zones[i].as_ref();
         let settings = LogSettings {
             profile,
@@ -202,23 +201,26 @@ impl LogJob<'_> {
                 node.name
             ));
         }
-        let needs_year = self.plan.needs_year(i, profile);
-        if needs_year && let Some(y) = self.plan.year {
+        let year = self
+            .plan
+            .year
+            .filter(|_| read.year_assumed)
+            .map(|y| (y, self.plan.year_from.as_str()));
+        if let Some((y, from)) = year {
             acc.notes.push(format!(
-                "its timestamps name no year: read in {y}, from {}; set [logs] year in incident.toml if that is wrong",
-                self.plan.year_from
+                "its timestamps name no year: read in {y}, from {from}; set [logs] year in incident.toml if that is wrong"
             ));
         }
         match zone {
-            Some((z, from)) => acc.notes.push(format!(
+            Some((z, from)) if read.zone_assumed => acc.notes.push(format!(
                 "times that name no zone are read in {}, from {from}",
                 z.name()
             )),
-            None if profile.has_zone_free_layout() || local_time => acc.notes.push(
+            None if read.zone_assumed => acc.notes.push(
                 "its timestamps name no zone: read as UTC; set [logs] timezone in incident.toml if that is wrong"
                     .to_owned(),
             ),
-            None => {}
+            _ => {}
         }
         Ok(Some(LogFile {
             account: i,
@@ -227,10 +229,10 @@ impl LogJob<'_> {
             also,
             lines: read.lines,
             detector: read.detector,
-            assumed: profile.assumptions(
-                self.plan.year.map(|y| (y, self.plan.year_from.as_str())),
+            assumed: Profile::assumptions(
+                year,
                 zone.map(|(z, from)| (z.name(), from.as_str())),
-                local_time,
+                read.zone_assumed,
             ),
         }))
     }
