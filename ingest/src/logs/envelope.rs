@@ -731,22 +731,57 @@ pub(crate) fn is_json_line(msg: &str) -> bool {
 /// above it said.
 pub(crate) type Chain<'a> = Vec<(Cow<'a, str>, Said)>;
 
+/// A line's layers, taken off one at a time as a reader asks for them: a profile whose layout
+/// fits the line one layer down never pays for unwrapping what is inside it.
+#[derive(Clone, Debug)]
+pub(crate) struct Layers<'a> {
+    /// The line at each depth taken off so far (the first is the line itself), and what the
+    /// layers above it said.
+    pub(crate) at: Chain<'a>,
+    /// No layer is left to take off.
+    done: bool,
+}
+
+impl<'a> Layers<'a> {
+    pub(crate) fn new(line: &'a str) -> Self {
+        Layers {
+            at: vec![(Cow::Borrowed(line), Said::default())],
+            done: false,
+        }
+    }
+
+    /// Takes layers off until the line at `depth` is known; false when the line has fewer.
+    pub(crate) fn reach(&mut self, depth: usize, how: &Peeler<'_>) -> bool {
+        while self.at.len() <= depth && !self.done {
+            let Some((text, said)) = self.at.last() else {
+                break;
+            };
+            match peel_owned(text, how).filter(|_| self.at.len() <= MAX_DEPTH) {
+                Some(layer) => {
+                    let mut said = said.clone();
+                    said.absorb(&layer);
+                    self.at.push((layer.inner, said));
+                }
+                None => self.done = true,
+            }
+        }
+        depth < self.at.len()
+    }
+
+    /// The innermost line, every layer taken off.
+    pub(crate) fn innermost(&mut self, how: &Peeler<'_>) -> &(Cow<'a, str>, Said) {
+        self.reach(MAX_DEPTH + 1, how);
+        &self.at[self.at.len() - 1]
+    }
+}
+
 /// Takes every envelope off `line`, outermost first: the line at each depth (the first is
 /// `line` itself) and what the layers above it said.
+#[cfg(test)]
 pub(crate) fn peel_all<'a>(line: &'a str, how: &Peeler<'_>) -> Chain<'a> {
-    let mut out = vec![(Cow::Borrowed(line), Said::default())];
-    for _ in 0..MAX_DEPTH {
-        let Some((text, said)) = out.last() else {
-            break;
-        };
-        let Some(layer) = peel_owned(text, how) else {
-            break;
-        };
-        let mut said = said.clone();
-        said.absorb(&layer);
-        out.push((layer.inner, said));
-    }
-    out
+    let mut layers = Layers::new(line);
+    layers.reach(MAX_DEPTH + 1, how);
+    layers.at
 }
 
 /// [`peel`] on text that may be owned by the caller's previous layer.

@@ -287,7 +287,7 @@ impl Profile {
     fn parse_enveloped<'a>(
         &self,
         raw: &'a str,
-        chain: &mut Option<envelope::Chain<'a>>,
+        chain: &mut Option<envelope::Layers<'a>>,
         peeler: &Peeler<'_>,
         sniffing: bool,
     ) -> Result<(Parsed, Option<Said>, usize), ParseFail> {
@@ -315,19 +315,22 @@ impl Profile {
             },
             r => return r.map(|p| (p, None, 0)),
         }
-        let chain = chain.get_or_insert_with(|| envelope::peel_all(raw, peeler));
-        for (depth, (text, said)) in chain.iter().enumerate().skip(1) {
+        let layers = chain.get_or_insert_with(|| envelope::Layers::new(raw));
+        let mut depth = 1;
+        while layers.reach(depth, peeler) {
+            let (text, said) = &layers.at[depth];
             let clock = Clock {
                 year: said.ts.map(year_of).or(peeler.clock.year),
                 ..peeler.clock
             };
             match self.parse_line(text, clock, Some(said), true) {
-                Err(ParseFail::Layout) => {}
+                Err(ParseFail::Layout) => depth += 1,
                 r => return r.map(|p| (p, Some(said.clone()), depth)),
             }
         }
-        match chain.last() {
-            Some((text, said)) if !said.layers.is_empty() => {
+        let deepest = layers.at.len();
+        match layers.innermost(peeler) {
+            (text, said) if !said.layers.is_empty() => {
                 if !self.wrote(said.program.as_deref(), sniffing) {
                     return Err(said
                         .program
@@ -335,7 +338,7 @@ impl Profile {
                         .map_or(ParseFail::Layout, ParseFail::Program));
                 }
                 self.parse_line(text, peeler.clock, Some(said), false)
-                    .map(|p| (p, Some(said.clone()), chain.len()))
+                    .map(|p| (p, Some(said.clone()), deepest))
             }
             _ => Err(ParseFail::Layout),
         }
@@ -498,7 +501,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         clock: Clock::year(Some(1970)),
         node_field: None,
     };
-    let mut chains: Vec<Option<envelope::Chain<'_>>> = vec![None; lines.len()];
+    let mut chains: Vec<Option<envelope::Layers<'_>>> = vec![None; lines.len()];
     let mut wrapped_by: Vec<Option<Said>> = vec![None; lines.len()];
     for (i, p) in profiles.iter().enumerate() {
         let (mut hits, mut peeled) = (0usize, 0usize);
@@ -553,7 +556,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     let local_time = chains
         .iter()
         .flatten()
-        .any(|c| c.last().is_some_and(|(_, s)| s.local_time));
+        .any(|c| c.at.last().is_some_and(|(_, s)| s.local_time));
     let mut chains_seen: BTreeMap<String, usize> = BTreeMap::new();
     for said in wrapped_by.iter().flatten() {
         *chains_seen.entry(said.chain()).or_default() += 1;
