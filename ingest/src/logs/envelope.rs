@@ -149,12 +149,17 @@ impl Said {
 
     /// The layers, outermost first, as words (`docker json-file > kubectl --timestamps`).
     pub(crate) fn chain(&self) -> String {
-        self.layers
-            .iter()
-            .map(|l| l.name())
-            .collect::<Vec<_>>()
-            .join(" around ")
+        chain_words(&self.layers)
     }
+}
+
+/// Layers, outermost first, as words (`docker json-file around a time prefix`).
+pub(crate) fn chain_words(layers: &[Envelope]) -> String {
+    layers
+        .iter()
+        .map(|l| l.name())
+        .collect::<Vec<_>>()
+        .join(" around ")
 }
 
 /// How to read the times and node names of envelopes.
@@ -675,11 +680,8 @@ fn peel_json<'a>(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>
     }
     // A JSON line whose message is itself a JSON log line.
     let inner = MESSAGE_KEYS.iter().find_map(|k| {
-        let s = map.get(*k)?.as_str()?.trim();
-        (s.starts_with('{')
-            && s.ends_with('}')
-            && serde_json::from_str::<Map<String, Value>>(s).is_ok())
-        .then(|| s.to_owned())
+        let s = map.get(*k)?.as_str()?;
+        is_json_line(s).then(|| s.trim().to_owned())
     })?;
     let ts = TIME_KEYS
         .iter()

@@ -702,7 +702,8 @@ pub(crate) fn read_log(
         clock,
         node_field: settings.node_field,
     };
-    let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
+    // Counted by the layers themselves; put in words once, at the end.
+    let mut layers_seen: BTreeMap<Vec<envelope::Envelope>, u64> = BTreeMap::new();
     let mut nodes: BTreeMap<String, u64> = BTreeMap::new();
     let (mut year_assumed, mut zone_assumed) = (false, false);
     while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
@@ -786,7 +787,7 @@ pub(crate) fn read_log(
         };
         let node = said.and_then(|s| {
             if !s.layers.is_empty() {
-                *envelopes.entry(s.chain()).or_default() += 1;
+                *layers_seen.entry(s.layers.clone()).or_default() += 1;
             }
             s.node().map(str::to_owned)
         });
@@ -820,6 +821,10 @@ pub(crate) fn read_log(
     }
     if !out.is_sorted_by_key(|p| p.line) {
         out.sort_by_key(|p| p.line);
+    }
+    let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
+    for (layers, n) in layers_seen {
+        *envelopes.entry(envelope::chain_words(&layers)).or_default() += n;
     }
     Ok(LogRead {
         lines: out,
