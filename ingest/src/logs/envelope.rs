@@ -57,6 +57,10 @@ pub(crate) enum Envelope {
     CloudLogging,
     /// A JSON log line whose message field is itself a JSON log line.
     JsonInMessage,
+    /// logfmt, as Go's logrus and go-kit write it (`time="…" level=warning msg="…"`,
+    /// `ts=… caller=… level=… msg="…"`): the message of a program that logs another's lines
+    /// (docker running memberlist, Loki running memberlist).
+    Logfmt,
 }
 
 impl Envelope {
@@ -78,6 +82,7 @@ impl Envelope {
             Envelope::CloudWatch => "CloudWatch Logs events",
             Envelope::CloudLogging => "Google Cloud Logging entries",
             Envelope::JsonInMessage => "a JSON line in a JSON message",
+            Envelope::Logfmt => "logfmt (logrus, go-kit)",
         }
     }
 }
@@ -241,6 +246,11 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
+    if first.is_ascii_lowercase()
+        && let Some(layer) = peel_logfmt(t, how)
+    {
+        return Some(layer);
+    }
     if let Some(c) = SYSLOG.as_ref().and_then(|r| r.captures(t)) {
         let host = c["host"].to_owned();
         let program = c["program"].to_owned();
@@ -386,6 +396,96 @@ static LOKI_TEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// told from a service named `etcd-1`.
 static COMPOSE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(?P<service>[A-Za-z0-9][\w.-]*?) +\|(?: (?P<msg>.*))?$").ok());
+
+/// One `key=value` or `key="quoted \"value\""` pair of a logfmt line.
+static LOGFMT_PAIR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|\s)(?P<k>[A-Za-z_][\w.-]*)=(?:"(?P<q>(?:[^"\\]|\\.)*)"|(?P<v>[^\s"]*))"#)
+        .ok()
+});
+
+/// The keys a logfmt line starts with: its time, level, logger or call site.
+const LOGFMT_FIRST: &[&str] = &[
+    "time",
+    "ts",
+    "t",
+    "level",
+    "lvl",
+    "logger",
+    "caller",
+    "component",
+];
+
+/// A logfmt line: its message (`msg`) with the time (`time`, `ts`, `t`), the host and the
+/// program (`component`, `logger`, or the source file the call site names) beside it.
+fn peel_logfmt<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    let key = t.split_once('=')?.0;
+    if !LOGFMT_FIRST.contains(&key) || !t.contains("msg=") {
+        return None;
+    }
+    let pairs: Vec<(&str, Cow<'_, str>)> = LOGFMT_PAIR
+        .as_ref()?
+        .captures_iter(t)
+        .filter_map(|c| {
+            let k = c.name("k")?.as_str();
+            let v = match (c.name("q"), c.name("v")) {
+                (Some(q), _) => unquote(q.as_str()),
+                (None, Some(v)) => Cow::Borrowed(v.as_str()),
+                _ => return None,
+            };
+            Some((k, v))
+        })
+        .collect();
+    let get = |keys: &[&str]| {
+        keys.iter().find_map(|want| {
+            pairs
+                .iter()
+                .find(|(k, v)| k == want && !v.is_empty())
+                .map(|(_, v)| v.to_string())
+        })
+    };
+    // logrus keeps the newline a wrapped logger ended its line with (`msg="… \n"`).
+    let msg = get(&["msg"])?.trim_end_matches(['\n', '\r']).to_owned();
+    let ts = get(&["time", "ts", "t"]).map(|s| auto_ts(&s, how.clock));
+    let program = get(&["component", "logger"]).or_else(|| {
+        // `caller=memberlist_logger.go:74`, `caller=raft/node.go:12`: the file, not the line.
+        let caller = get(&["caller"])?;
+        let file = caller.rsplit('/').next()?.split(':').next()?;
+        Some(file.trim_end_matches(".go").to_owned())
+    });
+    let node = get(&["host", "hostname", "node"]);
+    let field = how.node_field.and_then(|f| get(&[f]));
+    Some(Layer {
+        kind: Envelope::Logfmt,
+        inner: Cow::Owned(msg),
+        ts,
+        node,
+        program,
+        field,
+        local_time: false,
+    })
+}
+
+/// A quoted logfmt value without its escapes.
+fn unquote(q: &str) -> Cow<'_, str> {
+    if !q.contains('\\') {
+        return Cow::Borrowed(q);
+    }
+    let mut out = String::with_capacity(q.len());
+    let mut chars = q.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// A Loki label set's pairs: `{a="x", b="y"}`.
 fn labels(s: &str) -> Vec<(String, String)> {
@@ -851,10 +951,31 @@ mod tests {
             ("time prefix", &TIME_PREFIX),
             ("logcli", &LOKI_TEXT),
             ("compose", &COMPOSE),
+            ("logfmt", &LOGFMT_PAIR),
         ] {
             assert!(re.is_some(), "{name}");
         }
         assert_eq!(labels(r#"{a="x"}"#).len(), 1);
+    }
+
+    #[test]
+    fn logfmt_gives_the_message_its_time_and_who_wrote_it() {
+        // logrus (docker): the message keeps a wrapped logger's line, escapes and all.
+        let (inner, said) = innermost(
+            r#"time="2024-03-05T10:11:12.123456789Z" level=info msg="2024/03/05 10:11:12 [INFO] serf: said \"hi\"\n" node.id=7"#,
+        );
+        assert_eq!(inner, r#"2024/03/05 10:11:12 [INFO] serf: said "hi""#);
+        assert_eq!(said.ts, Some(at("2024-03-05T10:11:12.123456789Z")));
+        assert_eq!(said.layers, [Envelope::Logfmt]);
+        // go-kit: the call site's file names the library that wrote the line.
+        let (inner, said) = innermost(
+            "ts=2024-03-05T10:11:13Z caller=memberlist_logger.go:74 level=warn msg=\"Failed fallback ping: x\"",
+        );
+        assert_eq!(inner, "Failed fallback ping: x");
+        assert_eq!(said.program.as_deref(), Some("memberlist_logger"));
+        // Prose with an equals sign is not logfmt; nor is a line without a message.
+        assert!(peel("total=3 of 4 nodes answered", &how()).is_none());
+        assert!(peel("level=info ts=2024-03-05T10:11:13Z caller=x.go:1", &how()).is_none());
     }
 
     #[test]

@@ -281,6 +281,18 @@ impl Profile {
         }
     }
 
+    /// Whether a line read without a time of its own names one of the profile's programs as
+    /// its logger (`memberlist: …` in docker's log, `nomad.raft: …`): a library embedded in
+    /// another program says who wrote the line where the envelope names the program around it.
+    fn names_itself(&self, p: &Parsed) -> bool {
+        ["module", "logger"].iter().any(|g| {
+            p.fields.get(*g).is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                self.programs.iter().any(|n| v.starts_with(n.as_str()))
+            })
+        })
+    }
+
     /// Parses a line through the envelopes around it: as it is, else at the first depth where
     /// the profile's own layout fits, else the innermost line without a time of its own (when
     /// the envelope says the profile's program wrote it). `chain` caches the line's layers.
@@ -325,20 +337,25 @@ impl Profile {
             };
             match self.parse_line(text, clock, Some(said), true) {
                 Err(ParseFail::Layout) => depth += 1,
-                r => return r.map(|p| (p, Some(said.clone()), depth)),
+                r => return r.map(|p| (finer(p, said), Some(said.clone()), depth)),
             }
         }
         let deepest = layers.at.len();
         match layers.innermost(peeler) {
             (text, said) if !said.layers.is_empty() => {
-                if !self.wrote(said.program.as_deref(), sniffing) {
-                    return Err(said
-                        .program
+                let refused = || {
+                    said.program
                         .clone()
-                        .map_or(ParseFail::Layout, ParseFail::Program));
+                        .map_or(ParseFail::Layout, ParseFail::Program)
+                };
+                let by_envelope = self.wrote(said.program.as_deref(), sniffing);
+                match self.parse_line(text, peeler.clock, Some(said), false) {
+                    Ok(p) if by_envelope || self.names_itself(&p) => {
+                        Ok((p, Some(said.clone()), deepest))
+                    }
+                    Err(e) if by_envelope => Err(e),
+                    _ => Err(refused()),
                 }
-                self.parse_line(text, peeler.clock, Some(said), false)
-                    .map(|p| (p, Some(said.clone()), deepest))
             }
             _ => Err(ParseFail::Layout),
         }
@@ -467,6 +484,22 @@ fn why_none(profiles: &[Profile], fits: &[Fit], lines: usize) -> (SkipReason, St
             ),
         ),
     }
+}
+
+/// A line's own time, or its envelope's where the envelope's says the same more exactly: a
+/// zoned envelope time (docker's, in ns) within the second after a zone-less line time that
+/// stops at the second (Go's standard logger inside logrus) is the same moment, told better.
+fn finer(mut p: Parsed, said: &Said) -> Parsed {
+    if let Some(outer) = said.ts
+        && !p.zoned
+        && !said.local_time
+        && (0..1_000_000_000).contains(&(outer - p.ts_ns))
+    {
+        p.ts_ns = outer;
+        p.dated = true;
+        p.zoned = true;
+    }
+    p
 }
 
 /// Tells a log file's profile from its first lines: the profile whose layout parses the largest
