@@ -10,7 +10,7 @@ use rift_ingest::observations_schema;
 use rustc_hash::FxHashMap;
 
 use crate::error::Error;
-use crate::estimate::{Counts, Verdict, direction, pooled};
+use crate::estimate::{Counts, Last, Verdict, direction, narrow, pooled, remember};
 use crate::model::{Basis, EdgeKey, EdgeState, PairKey, Segment, Thresholds, Timeline, WindowIdx};
 use crate::trail::{Recorder, Trace, Trail};
 
@@ -424,13 +424,26 @@ impl TimelineBuilder {
             let mut rev = Runs::new(fill);
             let mut rts = Runs::new(fill);
             let has_rt = rt_ab.range().is_some() || rt_ba.range().is_some();
+            let (mut last_fwd, mut last_rev): (Last, Last) = (None, None);
             for w in start..stop {
                 let idx = (w - first) as u32;
                 let mut rt = rt_ab.get(w);
                 rt.add(rt_ba.get(w));
                 let (own, back) = (ow_ab.get(w), ow_ba.get(w));
-                fwd.push(idx, direction(own, back, rt, &self.thresholds));
-                rev.push(idx, direction(back, own, rt, &self.thresholds));
+                let (vf, vr) = narrow(
+                    (
+                        direction(own, back, rt, &self.thresholds),
+                        direction(back, own, rt, &self.thresholds),
+                    ),
+                    (last_fwd, last_rev),
+                    idx,
+                    fill,
+                    &self.thresholds,
+                );
+                remember(&mut last_fwd, &vf, idx);
+                remember(&mut last_rev, &vr, idx);
+                fwd.push(idx, vf);
+                rev.push(idx, vr);
                 if rt.n > 0 {
                     let state = self.thresholds.state(rt.p());
                     rts.push(

@@ -107,6 +107,70 @@ pub(crate) fn direction(own: Counts, rev: Counts, rt: Counts, t: &Thresholds) ->
     Verdict::Ambiguous { rt }
 }
 
+/// What one direction's evidence last showed, and in which window.
+pub(crate) type Last = Option<(EdgeState, u32)>;
+
+/// Reads a window's failed round trips against what each direction was last shown to be.
+///
+/// A round trip that got no answer says that one of the two directions failed, never which:
+/// alone it leaves both `unknown`. Read with one-way evidence it narrows: when the reverse
+/// direction was last shown up (in this window or within `fill` windows before it), this
+/// direction is the one that failed; when this direction was itself last shown down, a round
+/// trip that still fails is what that state predicts, so the state carries on. `fwd` and `rev`
+/// are the window's verdicts for a→b and b→a, `last_fwd` and `last_rev` what the windows
+/// before it showed.
+pub(crate) fn narrow(
+    (fwd, rev): (Verdict, Verdict),
+    (last_fwd, last_rev): (Last, Last),
+    w: u32,
+    fill: u32,
+    t: &Thresholds,
+) -> (Verdict, Verdict) {
+    let shown = |v: &Verdict, last: Last| match *v {
+        Verdict::Known {
+            basis: Basis::RoundTrip,
+            ..
+        } => None,
+        Verdict::Known { state, .. } => Some(state),
+        _ => last
+            .filter(|&(_, at)| w.saturating_sub(at) <= fill + 1)
+            .map(|(s, _)| s),
+    };
+    let (was_fwd, was_rev) = (shown(&fwd, last_fwd), shown(&rev, last_rev));
+    let one = |v: Verdict, was_own: Option<EdgeState>, was_back: Option<EdgeState>| match v {
+        Verdict::Ambiguous { rt }
+            if t.state(rt.p()) == EdgeState::Down
+                && (was_back == Some(EdgeState::Up) || was_own == Some(EdgeState::Down)) =>
+        {
+            Verdict::Known {
+                state: EdgeState::Down,
+                basis: Basis::Combined,
+                own: Counts::default(),
+                rt,
+                // The reverse direction as last shown: up, or (carrying a down state) taken as
+                // up so that the estimate is the round trips' own, the least that fits them.
+                rev: Counts { n: 1, k: 1 },
+            }
+        }
+        v => v,
+    };
+    (one(fwd, was_fwd, was_rev), one(rev, was_rev, was_fwd))
+}
+
+/// Remembers what a window's one-way evidence showed of a direction. Round trips that went
+/// through show both directions up but neither on its own: they end what was remembered
+/// without standing in for it.
+pub(crate) fn remember(last: &mut Last, v: &Verdict, w: u32) {
+    match *v {
+        Verdict::Known {
+            basis: Basis::RoundTrip,
+            ..
+        } => *last = None,
+        Verdict::Known { state, .. } => *last = Some((state, w)),
+        Verdict::NoData | Verdict::Ambiguous { .. } => {}
+    }
+}
+
 /// The pooled estimate of a run of windows with the same verdict class.
 pub(crate) fn pooled(basis: Basis, own: Counts, rt: Counts, rev: Counts) -> Estimate {
     match basis {
@@ -158,6 +222,64 @@ mod tests {
             direction(c(0, 0), c(0, 0), c(10, 0), &t),
             Verdict::Ambiguous { rt: c(10, 0) }
         );
+    }
+
+    /// Runs `narrow` over windows of (a→b one-way, b→a one-way, round trips) and gives each
+    /// window's (a→b, b→a) states, `None` for no data.
+    fn walk(windows: &[(Counts, Counts, Counts)]) -> Vec<(Option<EdgeState>, Option<EdgeState>)> {
+        let t = Thresholds::default();
+        let (mut lf, mut lr): (Last, Last) = (None, None);
+        let state = |v: &Verdict| v.class().map(|(s, _)| s);
+        windows
+            .iter()
+            .enumerate()
+            .map(|(w, &(own, back, rt))| {
+                let w = w as u32;
+                let (f, r) = narrow(
+                    (direction(own, back, rt, &t), direction(back, own, rt, &t)),
+                    (lf, lr),
+                    w,
+                    2,
+                    &t,
+                );
+                remember(&mut lf, &f, w);
+                remember(&mut lr, &r, w);
+                (state(&f), state(&r))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn failing_round_trips_carry_on_what_one_way_evidence_last_showed() {
+        use EdgeState::{Down, Unknown, Up};
+        let none = c(0, 0);
+        // a→b seen down and b→a seen up, then only failing round trips: a→b stays down, b→a
+        // (the direction shown up) is not claimed down.
+        let got = walk(&[
+            (c(5, 0), c(5, 5), none),
+            (none, none, c(2, 0)),
+            (none, none, c(2, 0)),
+        ]);
+        assert_eq!(got[1], (Some(Down), Some(Unknown)));
+        assert_eq!(got[2], (Some(Down), Some(Unknown)));
+        // Too long without any evidence: the memory lapses, the round trips say no direction.
+        let got = walk(&[
+            (c(5, 0), none, none),
+            (none, none, none),
+            (none, none, none),
+            (none, none, none),
+            (none, none, none),
+            (none, none, c(2, 0)),
+        ]);
+        assert_eq!(got[5], (Some(Unknown), Some(Unknown)));
+        // Round trips that went through end the memory: a later failure says no direction.
+        let got = walk(&[
+            (c(5, 0), none, none),
+            (none, none, c(2, 2)),
+            (none, none, c(2, 0)),
+        ]);
+        assert_eq!(got[1], (Some(Up), Some(Up)));
+        assert_eq!(got[2], (Some(Unknown), Some(Unknown)));
     }
 
     #[test]

@@ -56,7 +56,10 @@ pub enum Basis {
     OneWay,
     /// Round trips of the pair only.
     RoundTrip,
-    /// Round trips of the pair divided by the reverse direction's one-way estimate.
+    /// Round trips of the pair read with one-way evidence: divided by the reverse direction's
+    /// one-way estimate, or, while they keep failing, carrying on the down state this
+    /// direction's one-way evidence last showed (or pinning it when the reverse was last shown
+    /// up).
     Combined,
 }
 

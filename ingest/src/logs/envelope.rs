@@ -41,6 +41,9 @@ pub(crate) enum Envelope {
     Compose,
     /// `kubectl logs --prefix`: `[pod/name/container] …`.
     KubectlPrefix,
+    /// A host in front of each line, as fan-out tools write it (`pdsh`, `clush`, `pssh -P`:
+    /// `host: …`), or a pod and container (`stern`: `pod container …`).
+    HostPrefix,
     /// A time in front of the line: `kubectl logs --timestamps`, CI logs, `aws logs tail`.
     TimePrefix,
     /// Loki: `logcli query --output jsonl` (`labels`, `line`, `timestamp`).
@@ -75,6 +78,7 @@ impl Envelope {
             Envelope::Docker => "docker json-file",
             Envelope::Compose => "docker compose logs",
             Envelope::KubectlPrefix => "kubectl logs --prefix",
+            Envelope::HostPrefix => "a host prefix (pdsh, pssh, stern)",
             Envelope::TimePrefix => "a time prefix (kubectl --timestamps, CI)",
             Envelope::Loki => "Loki JSON lines",
             Envelope::LokiText => "logcli text",
@@ -312,15 +316,48 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
+    if let Some(c) = LOCAL_TIME_PREFIX.as_ref().and_then(|r| r.captures(t)) {
+        return Some(Layer {
+            kind: Envelope::TimePrefix,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: Some(auto_ts(&c["ts"], how.clock)),
+            node: None,
+            program: None,
+            field: None,
+            local_time: true,
+        });
+    }
     if let Some(c) = COMPOSE.as_ref().and_then(|r| r.captures(t)) {
-        let service = c["service"].to_owned();
+        let service = c.name("service").map(|m| {
+            let name = m.as_str();
+            SWARM_TASK
+                .as_ref()
+                .and_then(|r| r.captures(name))
+                .map_or(name.to_owned(), |t| t["replica"].to_owned())
+        });
         return Some(Layer {
             kind: Envelope::Compose,
             inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
             ts: None,
-            field: text_field(how, &[("service", &Some(service.clone()))]),
-            node: Some(service),
+            field: text_field(how, &[("service", &service)]),
+            node: service,
             program: None,
+            local_time: false,
+        });
+    }
+    if let Some(c) = HOST_PREFIX.as_ref().and_then(|r| r.captures(t)) {
+        let host = c["host"].to_owned();
+        let container = c.name("container").map(|m| m.as_str().to_owned());
+        return Some(Layer {
+            kind: Envelope::HostPrefix,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: None,
+            field: text_field(
+                how,
+                &[("host", &Some(host.clone())), ("container", &container)],
+            ),
+            node: Some(host),
+            program: container,
             local_time: false,
         });
     }
@@ -394,8 +431,30 @@ static LOKI_TEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// `docker compose logs`: the container as compose names it (v2: `service-1`, v1:
 /// `project_service_1`), padding, `|`. The name is kept as printed: a replica number cannot be
 /// told from a service named `etcd-1`.
-static COMPOSE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(?P<service>[A-Za-z0-9][\w.-]*?) +\|(?: (?P<msg>.*))?$").ok());
+static COMPOSE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?P<service>[A-Za-z0-9][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$").ok()
+});
+
+/// `docker service logs`' task names: `SERVICE.SLOT.TASKID@HOST`.
+static SWARM_TASK: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(?P<replica>[\w-]+\.\d+)\.(?:[a-z0-9]{25}|[a-z0-9]{12})@(?P<host>[\w.-]+)$").ok()
+});
+
+/// A zone-less time with a colon in front of a line (`2017-11-09 14:14:33: …`, as DC/OS and
+/// `ts`-style tools stamp lines).
+static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?): (?P<msg>.+)$").ok()
+});
+
+/// The host (or `user@host`) a fan-out tool put in front of each line (`pdsh`, `clush`,
+/// `pssh -P`: `host: …`; a shell loop: `host …`), or the pod and container `stern` did, when
+/// what follows starts the way log lines do: a date, a bracketed date, klog's header or JSON.
+static HOST_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[a-z_][\w.-]*@)?(?P<host>[a-z0-9][a-z0-9.-]*[a-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\{).*)$",
+    )
+    .ok()
+});
 
 /// One `key=value` or `key="quoted \"value\""` pair of a logfmt line.
 static LOGFMT_PAIR: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -793,11 +852,16 @@ fn peel_json<'a>(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>
 impl Envelope {
     /// Whether the envelope is a collector's (syslog, journald, docker, kubectl, an aggregator)
     /// and unmistakable: a file whose lines come in one is a log, whatever it is called.
-    /// `docker compose logs` output (`name  | …`) is not: a text file of notes may look so.
+    /// `docker compose logs` output (`name  | …`) and a host in front of lines are not: a text
+    /// file of notes may look so.
     pub(crate) fn is_collectors(self) -> bool {
         !matches!(
             self,
-            Envelope::Colours | Envelope::Indent | Envelope::JsonInMessage | Envelope::Compose
+            Envelope::Colours
+                | Envelope::Indent
+                | Envelope::JsonInMessage
+                | Envelope::Compose
+                | Envelope::HostPrefix
         )
     }
 }
@@ -952,6 +1016,9 @@ mod tests {
             ("logcli", &LOKI_TEXT),
             ("compose", &COMPOSE),
             ("logfmt", &LOGFMT_PAIR),
+            ("swarm task", &SWARM_TASK),
+            ("local time prefix", &LOCAL_TIME_PREFIX),
+            ("host prefix", &HOST_PREFIX),
         ] {
             assert!(re.is_some(), "{name}");
         }
@@ -976,6 +1043,42 @@ mod tests {
         // Prose with an equals sign is not logfmt; nor is a line without a message.
         assert!(peel("total=3 of 4 nodes answered", &how()).is_none());
         assert!(peel("level=info ts=2024-03-05T10:11:13Z caller=x.go:1", &how()).is_none());
+    }
+
+    #[test]
+    fn fan_out_tools_and_stern_name_the_host_in_front() {
+        // pssh -P / pdsh: `user@host: …`.
+        let (inner, said) = innermost("deploy@10.4.0.9: I240305 10:11:12.000001 7 x.go:1  hi");
+        assert_eq!(inner, "I240305 10:11:12.000001 7 x.go:1  hi");
+        assert_eq!(said.node(), Some("10.4.0.9"));
+        assert_eq!(said.layers, [Envelope::HostPrefix]);
+        // stern: the pod, the container, the line.
+        let (inner, said) = innermost(
+            "search-0 elastic [2024-03-05T10:11:12,345][INFO ][o.e.n.Node] [search-0] started",
+        );
+        assert!(inner.starts_with("[2024-03-05T10:11:12,345]"));
+        assert_eq!(said.node(), Some("search-0"));
+        assert_eq!(said.program.as_deref(), Some("elastic"));
+        // Words in front of something that does not start like a log line are prose.
+        assert!(peel("server 2 answered in 4 ms", &how()).is_none());
+        assert!(peel("INFO 2024-03-05 10:11:12 started", &how()).is_none());
+    }
+
+    #[test]
+    fn compose_lines_without_a_name_and_swarm_tasks() {
+        let l = peel("| 2024-03-05T10:11:12.000+0300 I REPL x", &how()).unwrap();
+        assert_eq!(l.inner, "2024-03-05T10:11:12.000+0300 I REPL x");
+        assert_eq!((l.kind, l.node), (Envelope::Compose, None));
+        let (_, said) = innermost("shop_db.2.x1y2z3a4b5c6@worker-3    | started");
+        assert_eq!(said.node(), Some("shop_db.2"));
+    }
+
+    #[test]
+    fn a_zone_less_time_with_a_colon_in_front_is_peeled_as_local() {
+        let l = peel("2024-03-05 10:11:12: + exec server", &how()).unwrap();
+        assert_eq!(l.inner, "+ exec server");
+        assert!(l.local_time);
+        assert!(matches!(l.ts, Some(Ok(_))));
     }
 
     #[test]

@@ -68,10 +68,24 @@ impl LogPlan {
 }
 
 /// The node a log file belongs to when `incident.toml` does not say: the file name up to its
-/// first dot (`logs/n1.stderr.log` → `n1`).
+/// first dot (`logs/n1.stderr.log` → `n1`), or past the dots of an IPv4 address the name
+/// starts with (`10.0.0.7.log` → `10.0.0.7`, `10.0.0.7_4647.log` → `10.0.0.7_4647`).
 pub(crate) fn node_of_file(rel: &str) -> String {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let stem = name.split('.').next().unwrap_or(name);
+    let quad: Vec<&str> = name.split('.').take(4).collect();
+    let is_ip = quad.len() == 4
+        && quad[..3]
+            .iter()
+            .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        && quad[3].bytes().take_while(u8::is_ascii_digit).count() > 0
+        && quad[3].bytes().take_while(u8::is_ascii_digit).count() <= 3;
+    let ip_stem;
+    let stem = if is_ip {
+        ip_stem = quad.join(".");
+        ip_stem.as_str()
+    } else {
+        name.split('.').next().unwrap_or(name)
+    };
     // docker's json-file driver names a container's log `ID-json.log`: the container is the
     // id (shortened as `docker ps` shows it), not `ID-json`.
     match stem.strip_suffix("-json") {
@@ -570,6 +584,9 @@ mod tests {
     fn the_node_of_a_log_file_is_its_name_up_to_the_first_dot() {
         assert_eq!(node_of_file("logs/n1.stderr.log"), "n1");
         assert_eq!(node_of_file("cass-a.log"), "cass-a");
+        assert_eq!(node_of_file("logs/10.2.0.17.log"), "10.2.0.17");
+        assert_eq!(node_of_file("10.2.0.17_4647.log.gz"), "10.2.0.17_4647");
+        assert_eq!(node_of_file("10.2.log"), "10");
         let docker = format!(
             "containers/{0}/{0}-json.log",
             "4f9c0e2b7a3d".repeat(5) + "4f9c"

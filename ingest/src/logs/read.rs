@@ -487,15 +487,18 @@ fn why_none(profiles: &[Profile], fits: &[Fit], lines: usize) -> (SkipReason, St
 }
 
 /// A line's own time, or its envelope's where the envelope's says the same more exactly: a
-/// zoned envelope time (docker's, in ns) within the second after a zone-less line time that
-/// stops at the second (Go's standard logger inside logrus) is the same moment, told better.
+/// zoned envelope time (docker's, in ns) within the second after a zone-less line time is the
+/// same moment, so the line's zone and date are the envelope's, and a line time that stops at
+/// the second (Go's standard logger inside logrus) takes the envelope's fraction.
 fn finer(mut p: Parsed, said: &Said) -> Parsed {
     if let Some(outer) = said.ts
         && !p.zoned
         && !said.local_time
         && (0..1_000_000_000).contains(&(outer - p.ts_ns))
     {
-        p.ts_ns = outer;
+        if p.ts_ns % 1_000_000_000 == 0 {
+            p.ts_ns = outer;
+        }
         p.dated = true;
         p.zoned = true;
     }
@@ -1008,11 +1011,19 @@ mod tests {
             ),
             (true, false)
         );
-        // klog names neither; the time kubectl put in front of it dates it.
+        // klog names neither; the time kubectl put in front of it dates it, and, telling the
+        // same moment in UTC, zones it. A klog time hours away from it keeps no zone.
         assert_eq!(
             named(
                 "kubernetes",
                 "2024-03-05T10:11:12.5Z I0305 10:11:12.500000       1 node_lifecycle_controller.go:1] Node w-1 is NotReady as of 2024-03-05 10:11:12 +0000 UTC"
+            ),
+            (true, true)
+        );
+        assert_eq!(
+            named(
+                "kubernetes",
+                "2024-03-05T10:11:12.5Z I0305 18:11:12.500000       1 node_lifecycle_controller.go:1] Node w-1 is NotReady as of 2024-03-05 10:11:12 +0000 UTC"
             ),
             (true, false)
         );

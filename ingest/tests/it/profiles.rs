@@ -523,7 +523,7 @@ const MONGODB_JSON: Lines = &[
     ),
     (
         r#"{"t":{"$date":"2024-03-05T10:11:01.000+00:00"},"s":"I","c":"REPL","id":21215,"ctx":"ReplCoord-1","msg":"Member is in new state","attr":{"hostAndPort":"db2:27017","newState":"PRIMARY"}}"#,
-        "leader_change:db2",
+        "db1⇄db2 ✓ heartbeat | leader_change:db2",
     ),
     (
         r#"{"t":{"$date":"2024-03-05T10:11:12.345+00:00"},"s":"I","c":"REPL_HB","id":23974,"ctx":"ReplCoord-3","msg":"Heartbeat failed after max retries","attr":{"target":"db2:27017","maxHeartbeatRetries":2,"error":{"code":6,"codeName":"HostUnreachable","errmsg":"Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused"}}}"#,
@@ -539,7 +539,7 @@ const MONGODB_JSON: Lines = &[
     ),
     (
         r#"{"t":{"$date":"2024-03-05T10:11:13.500+00:00"},"s":"I","c":"REPL","id":21215,"ctx":"ReplCoord-5","msg":"Member is in new state","attr":{"hostAndPort":"db3:27017","newState":"SECONDARY"}}"#,
-        "relay:db3",
+        "db1⇄db3 ✓ heartbeat | relay:db3",
     ),
     (
         r#"{"t":{"$date":"2024-03-05T10:11:14.000+00:00"},"s":"I","c":"REPL","id":21358,"ctx":"ReplCoord-6","msg":"Replica set state transition","attr":{"newState":"PRIMARY","oldState":"SECONDARY"}}"#,
@@ -563,7 +563,7 @@ const MONGODB_TEXT: Lines = &[
     ),
     (
         "2019-04-21T16:08:10.000+0700 I REPL     [replexec-3] Member db2:27017 is now in state PRIMARY",
-        "leader_change:db2",
+        "db1⇄db2 ✓ heartbeat | leader_change:db2",
     ),
     (
         "2019-04-21T16:08:14.520+0700 I REPL_HB  [replexec-19] Error in heartbeat (requestId: 662) to db2:27017, response status: HostUnreachable: Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused",
@@ -579,7 +579,7 @@ const MONGODB_TEXT: Lines = &[
     ),
     (
         "2019-04-21T16:08:25.100+0700 I REPL     [replexec-22] Member db3:27017 is now in state SECONDARY",
-        "relay:db3",
+        "db1⇄db3 ✓ heartbeat | relay:db3",
     ),
     (
         "2019-04-21T16:08:26.000+0700 I REPL     [replexec-23] transition to PRIMARY from SECONDARY",
@@ -677,7 +677,7 @@ const SENTINEL: Lines = &[
     ),
     (
         "1234:X 05 Mar 2024 10:11:12.400 # +odown master mymaster 10.0.0.1 6379 #quorum 2/2",
-        "relay:redis-1",
+        "member_failed:redis-1",
     ),
     (
         "1234:X 05 Mar 2024 10:11:13.000 # +tilt #tilt mode entered",
@@ -810,7 +810,7 @@ const CONTROLLER: Lines = &[
     ),
     (
         r#"I0305 10:11:52.100000       1 event.go:294] "Event occurred" object="node-3" fieldPath="" kind="Node" apiVersion="v1" type="Normal" reason="NodeNotReady" message="Node node-3 status is now: NodeNotReady""#,
-        "relay:node-3",
+        "peer_down:node-3",
     ),
     (
         "I0305 10:11:53.000000       1 node_lifecycle_controller.go:1204] Controller detected that all Nodes are not-Ready. Entering master disruption mode.",
