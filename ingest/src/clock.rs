@@ -70,6 +70,26 @@ impl ClockSkew {
     }
 }
 
+/// The offset a zone would explain: within a second of a whole number of quarter hours (every
+/// zone in use is one) and at least one of them, as `UTC+8` or `UTC-3:30`.
+pub(crate) fn zone_like(offset_ns: i64) -> Option<String> {
+    const QUARTER: i64 = 15 * 60 * 1_000_000_000;
+    let quarters = (offset_ns as f64 / QUARTER as f64).round() as i64;
+    let near = (offset_ns - quarters * QUARTER).abs() <= 1_000_000_000;
+    if !near || quarters == 0 || quarters.abs() > 14 * 4 {
+        return None;
+    }
+    let (sign, q) = if quarters > 0 {
+        ('+', quarters)
+    } else {
+        ('-', -quarters)
+    };
+    Some(match q % 4 {
+        0 => format!("UTC{sign}{}", q / 4),
+        r => format!("UTC{sign}{}:{:02}", q / 4, r * 15),
+    })
+}
+
 /// The median of `samples` (the upper one of an even count), sorting them; `None` for none.
 pub(crate) fn median(samples: &mut [i64]) -> Option<i64> {
     samples.sort_unstable();
@@ -136,7 +156,20 @@ pub(crate) fn place<N: Ord + Clone>(
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::place;
+    use super::{place, zone_like};
+
+    #[test]
+    fn offsets_of_whole_quarter_hours_look_like_zones() {
+        let h = 3_600_000_000_000i64;
+        assert_eq!(zone_like(8 * h + 400_000_000).as_deref(), Some("UTC+8"));
+        assert_eq!(zone_like(-(3 * h + h / 2)).as_deref(), Some("UTC-3:30"));
+        assert_eq!(
+            zone_like(5 * h + 45 * 60_000_000_000).as_deref(),
+            Some("UTC+5:45")
+        );
+        assert_eq!(zone_like(7_000_000_000), None);
+        assert_eq!(zone_like(h + 90_000_000_000), None);
+    }
 
     #[test]
     fn the_odd_clock_out_is_placed_against_the_median() {

@@ -440,10 +440,19 @@ impl IncidentFolder {
             if plan.chosen[i].is_none() {
                 plan.why_none[i] = s.why_none;
                 plan.chosen[i] = s.profile;
-                plan.why[i] = format!(
-                    "sniffed: its layout fits {:.0}% of the first lines",
-                    s.share * 100.0
-                );
+                let (votes, lines) = s.votes;
+                plan.why[i] = if votes == lines {
+                    format!(
+                        "sniffed: its layout fits {:.0}% of the first lines",
+                        s.share * 100.0
+                    )
+                } else {
+                    format!(
+                        "sniffed: its layout fits {:.0}% of the first lines, not counting {} continuation lines",
+                        s.share * 100.0,
+                        lines - votes
+                    )
+                };
             }
         }
         // Other files are read for a year only when a log needs one and nothing gave it.

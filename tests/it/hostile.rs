@@ -609,6 +609,31 @@ fn a_clock_an_hour_off_is_found_and_corrected_from_the_elections_in_the_logs() {
 }
 
 #[test]
+fn a_zone_less_log_a_whole_zone_off_is_said_to_look_like_a_zone() {
+    // n2 wrote local times of UTC+8 without naming the zone: read as UTC, they run 8 h ahead.
+    let (_dir, export) = example_copy();
+    let plain = verdict(&export);
+    let path = export.join("logs").join("n2.log");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"ts\":\"2026-11-22T03:", "\"ts\":\"2026-11-22T11:")
+        .replace("Z\",\"caller\"", "\",\"caller\"");
+    fs::write(&path, text).unwrap();
+    assert_eq!(
+        clock_lines(&export),
+        [
+            "clock         n2 was 8h ahead of its peers (shown by the leader elections it and 2 of its peers logged); its times were corrected"
+        ]
+    );
+    assert_eq!(verdict(&export), plain);
+    assert_note(
+        &export,
+        "logs/n2.log",
+        "its times name no zone and are 8h ahead of its peers', a whole zone's difference: they were likely written in UTC+8",
+    );
+}
+
+#[test]
 fn a_timestamp_decades_off_stops_with_the_row_named() {
     // A counters row from a clock reset to 1970, among rows from 2026.
     let (_dir, export) = counters_copy();

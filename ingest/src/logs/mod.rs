@@ -219,8 +219,17 @@ fn shift_clocks(
                 moved.push(skew);
             }
         }
+        let zone_assumed = f.assumed.iter().any(|a| a.starts_with("zone "));
         for skew in moved {
             accounts[f.account].notes.push(skew.note("its lines"));
+            // A whole number of hours off, in a file whose times name no zone: more likely the
+            // zone it was written in than a clock that was wrong.
+            if zone_assumed && let Some(zone) = clock::zone_like(skew.offset_ns) {
+                accounts[f.account].notes.push(format!(
+                    "its times name no zone and are {} its peers', a whole zone's difference: they were likely written in {zone}; if so, say it with timezone in incident.toml ([[source]] or [logs]) rather than trust the correction",
+                    skew.offset()
+                ));
+            }
         }
     }
 }

@@ -419,8 +419,12 @@ fn names_year(format: &str) -> bool {
 pub(crate) struct Sniffed {
     /// Index of the chosen profile, if any fits.
     pub(crate) profile: Option<usize>,
-    /// The share of sniffed lines the chosen profile parsed.
+    /// The share of the sniffed lines that count (all but continuations) the chosen profile
+    /// parsed.
     pub(crate) share: f64,
+    /// The lines that counted and the lines sniffed: a line no profile's layout fits that came
+    /// in an envelope or indented (a continuation) does not count.
+    pub(crate) votes: (usize, usize),
     /// A year seen in a fully dated timestamp of the file.
     pub(crate) year: Option<i32>,
     /// Why no profile was chosen, when none was: the reason its lines are skipped, and what
@@ -539,6 +543,12 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     };
     let mut chains: Vec<Option<envelope::Layers<'_>>> = vec![None; lines.len()];
     let mut wrapped_by: Vec<Option<Said>> = vec![None; lines.len()];
+    // Lines some profile's layout fits are the votes. A line none fits counts against them,
+    // unless it came in an envelope or indented: then what collected the log wrote it among the
+    // others (a continuation of the record above it, a stack frame, the program's other output)
+    // and it casts no vote. Prose around a pasted line counts against it.
+    let mut voted = vec![false; lines.len()];
+    let mut tally = Vec::with_capacity(profiles.len());
     for (i, p) in profiles.iter().enumerate() {
         let (mut hits, mut peeled) = (0usize, 0usize);
         let fit = &mut fits[i];
@@ -548,6 +558,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                     peeled += depth;
                     fit.layout += 1;
                     fit.parsed += 1;
+                    voted[k] = true;
                     if x.dated && year.is_none() {
                         year = Some(year_of(x.ts_ns));
                     }
@@ -559,15 +570,24 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                 }
                 Err(ParseFail::Timestamp(ts, e)) => {
                     fit.layout += 1;
+                    voted[k] = true;
                     fit.bad_time.get_or_insert((ts, e));
                 }
                 Err(ParseFail::Layout | ParseFail::Program(_)) => {}
             }
         }
-        if lines.is_empty() {
+        tally.push((hits, peeled));
+    }
+    let votes = voted
+        .iter()
+        .zip(&lines)
+        .filter(|(v, l)| **v || envelope::peel(l, &peeler).is_none())
+        .count();
+    for (i, &(hits, peeled)) in tally.iter().enumerate() {
+        if votes == 0 {
             break;
         }
-        let share = fit.parsed as f64 / lines.len() as f64;
+        let share = fits[i].parsed as f64 / votes as f64;
         if share < SNIFF_MIN_SHARE {
             continue;
         }
@@ -600,6 +620,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     Ok(Sniffed {
         profile: best.map(|b| b.0),
         share: best.map_or(0.0, |b| b.1),
+        votes: (votes, lines.len()),
         year,
         why_none: best
             .is_none()
