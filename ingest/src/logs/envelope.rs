@@ -18,6 +18,13 @@ use serde_json::{Map, Value};
 use crate::logs::read::{Clock, parse_with};
 use crate::time::{TsError, epoch_in_unit};
 
+/// A regex compiled on first use: `None` if it does not compile (a test checks each one does).
+macro_rules! regex {
+    ($pattern:expr) => {
+        LazyLock::new(|| Regex::new($pattern).ok())
+    };
+}
+
 /// The most layers taken off one line.
 pub(crate) const MAX_DEPTH: usize = 6;
 
@@ -305,27 +312,19 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
-    if let Some(c) = TIME_PREFIX.as_ref().and_then(|r| r.captures(t)) {
-        return Some(Layer {
-            kind: Envelope::TimePrefix,
-            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
-            ts: Some(auto_ts(&c["ts"], how.clock)),
-            node: None,
-            program: None,
-            field: None,
-            local_time: false,
-        });
-    }
-    if let Some(c) = LOCAL_TIME_PREFIX.as_ref().and_then(|r| r.captures(t)) {
-        return Some(Layer {
-            kind: Envelope::TimePrefix,
-            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
-            ts: Some(auto_ts(&c["ts"], how.clock)),
-            node: None,
-            program: None,
-            field: None,
-            local_time: true,
-        });
+    // A zoned time in front, or a zone-less one followed by a colon (local time).
+    for (prefix, local_time) in [(&TIME_PREFIX, false), (&LOCAL_TIME_PREFIX, true)] {
+        if let Some(c) = prefix.as_ref().and_then(|r| r.captures(t)) {
+            return Some(Layer {
+                kind: Envelope::TimePrefix,
+                inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+                ts: Some(auto_ts(&c["ts"], how.clock)),
+                node: None,
+                program: None,
+                field: None,
+                local_time,
+            });
+        }
     }
     if let Some(c) = COMPOSE.as_ref().and_then(|r| r.captures(t)) {
         let service = c.name("service").map(|m| {
@@ -380,87 +379,64 @@ impl<'a> Layer<'a> {
 }
 
 /// Terminal colour and cursor codes.
-static COLOURS: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").ok());
+static COLOURS: LazyLock<Option<Regex>> = regex!(r"\x1b\[[0-9;?]*[A-Za-z]");
 
-static SPACES: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r" +").ok());
+static SPACES: LazyLock<Option<Regex>> = regex!(r" +");
 
 /// syslog RFC 3164 and what writes in its shape: journalctl's short formats, rsyslog's file
 /// format (an RFC 3339 time), with an optional `<PRI>`.
-static SYSLOG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<host>[^\s:\[\]]+) (?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$",
-    )
-    .ok()
-});
+static SYSLOG: LazyLock<Option<Regex>> = regex!(
+    r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<host>[^\s:\[\]]+) (?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$"
+);
 
 /// syslog RFC 5424, structured data skipped.
-static SYSLOG_5424: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r#"^<\d{1,3}>1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) (?P<procid>\S+) (?P<msgid>\S+) (?:-|(?:\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*"|\\.)*\])+)(?: (?P<msg>.*))?$"#,
-    )
-    .ok()
-});
+static SYSLOG_5424: LazyLock<Option<Regex>> = regex!(
+    r#"^<\d{1,3}>1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) (?P<procid>\S+) (?P<msgid>\S+) (?:-|(?:\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*"|\\.)*\])+)(?: (?P<msg>.*))?$"#
+);
 
 /// `kubectl logs --prefix`.
-static KUBECTL_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^\[pod/(?P<pod>[^/\]\s]+)/(?P<container>[^\]\s]+)\] (?P<msg>.*)$").ok()
-});
+static KUBECTL_PREFIX: LazyLock<Option<Regex>> =
+    regex!(r"^\[pod/(?P<pod>[^/\]\s]+)/(?P<container>[^\]\s]+)\] (?P<msg>.*)$");
 
 /// A build tool's lower-case level tag (sbt, maven): `[info] …`.
-static BUILD_TOOL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$").ok()
-});
+static BUILD_TOOL: LazyLock<Option<Regex>> =
+    regex!(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$");
 
 /// A time with a zone in front of a line, optionally in brackets (Jenkins).
-static TIME_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]? (?P<msg>.*)$",
-    )
-    .ok()
-});
+static TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
+    r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]? (?P<msg>.*)$"
+);
 
 /// `logcli query` text: a time, the stream's labels in braces, the line.
-static LOKI_TEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r#"^(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<labels>\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\}) +(?P<msg>.*)$"#,
-    )
-    .ok()
-});
+static LOKI_TEXT: LazyLock<Option<Regex>> = regex!(
+    r#"^(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<labels>\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\}) +(?P<msg>.*)$"#
+);
 
 /// `docker compose logs`: the container as compose names it (v2: `service-1`, v1:
 /// `project_service_1`), padding, `|`. The name is kept as printed: a replica number cannot be
 /// told from a service named `etcd-1`.
-static COMPOSE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?P<service>[A-Za-z0-9][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$").ok()
-});
+static COMPOSE: LazyLock<Option<Regex>> =
+    regex!(r"^(?:(?P<service>[A-Za-z0-9][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$");
 
 /// `docker service logs`' task names: `SERVICE.SLOT.TASKID@HOST`.
-static SWARM_TASK: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(?P<replica>[\w-]+\.\d+)\.(?:[a-z0-9]{25}|[a-z0-9]{12})@(?P<host>[\w.-]+)$").ok()
-});
+static SWARM_TASK: LazyLock<Option<Regex>> =
+    regex!(r"^(?P<replica>[\w-]+\.\d+)\.(?:[a-z0-9]{25}|[a-z0-9]{12})@(?P<host>[\w.-]+)$");
 
 /// A zone-less time with a colon in front of a line (`2017-11-09 14:14:33: …`, as DC/OS and
 /// `ts`-style tools stamp lines).
-static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?): (?P<msg>.+)$").ok()
-});
+static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> =
+    regex!(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?): (?P<msg>.+)$");
 
 /// The host (or `user@host`) a fan-out tool put in front of each line (`pdsh`, `clush`,
 /// `pssh -P`: `host: …`; a shell loop: `host …`), or the pod and container `stern` did, when
 /// what follows starts the way log lines do: a date, a bracketed date, klog's header or JSON.
-static HOST_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:[a-z_][\w.-]*@)?(?P<host>[a-z0-9][a-z0-9.-]*[a-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\{).*)$",
-    )
-    .ok()
-});
+static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
+    r"^(?:[a-z_][\w.-]*@)?(?P<host>[a-z0-9][a-z0-9.-]*[a-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\{).*)$"
+);
 
 /// One `key=value` or `key="quoted \"value\""` pair of a logfmt line.
-static LOGFMT_PAIR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|\s)(?P<k>[A-Za-z_][\w.-]*)=(?:"(?P<q>(?:[^"\\]|\\.)*)"|(?P<v>[^\s"]*))"#)
-        .ok()
-});
+static LOGFMT_PAIR: LazyLock<Option<Regex>> =
+    regex!(r#"(?:^|\s)(?P<k>[A-Za-z_][\w.-]*)=(?:"(?P<q>(?:[^"\\]|\\.)*)"|(?P<v>[^\s"]*))"#);
 
 /// The keys a logfmt line starts with: its time, level, logger or call site.
 const LOGFMT_FIRST: &[&str] = &[
@@ -548,9 +524,8 @@ fn unquote(q: &str) -> Cow<'_, str> {
 
 /// A Loki label set's pairs: `{a="x", b="y"}`.
 fn labels(s: &str) -> Vec<(String, String)> {
-    static PAIR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r#"(?P<k>[A-Za-z_][\w.]*)\s*=\s*"(?P<v>(?:[^"\\]|\\.)*)""#).ok()
-    });
+    static PAIR: LazyLock<Option<Regex>> =
+        regex!(r#"(?P<k>[A-Za-z_][\w.]*)\s*=\s*"(?P<v>(?:[^"\\]|\\.)*)""#);
     let Some(pair) = PAIR.as_ref() else {
         return Vec::new();
     };
