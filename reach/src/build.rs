@@ -436,12 +436,10 @@ impl TimelineBuilder {
                         direction(back, own, rt, &self.thresholds),
                     ),
                     (last_fwd, last_rev),
-                    idx,
-                    fill,
                     &self.thresholds,
                 );
-                remember(&mut last_fwd, &vf, idx);
-                remember(&mut last_rev, &vr, idx);
+                remember(&mut last_fwd, &vf);
+                remember(&mut last_rev, &vr);
                 fwd.push(idx, vf);
                 rev.push(idx, vr);
                 if rt.n > 0 {

@@ -107,23 +107,24 @@ pub(crate) fn direction(own: Counts, rev: Counts, rt: Counts, t: &Thresholds) ->
     Verdict::Ambiguous { rt }
 }
 
-/// What one direction's evidence last showed, and in which window.
-pub(crate) type Last = Option<(EdgeState, u32)>;
+/// What one direction's one-way evidence last showed.
+pub(crate) type Last = Option<EdgeState>;
 
 /// Reads a window's failed round trips against what each direction was last shown to be.
 ///
 /// A round trip that got no answer says that one of the two directions failed, never which:
 /// alone it leaves both `unknown`. Read with one-way evidence it narrows: when the reverse
-/// direction was last shown up (in this window or within `fill` windows before it), this
-/// direction is the one that failed; when this direction was itself last shown down, a round
-/// trip that still fails is what that state predicts, so the state carries on. `fwd` and `rev`
-/// are the window's verdicts for a→b and b→a, `last_fwd` and `last_rev` what the windows
+/// direction was last shown up (in this window or before it), this direction is the one that
+/// failed; when this direction was itself last shown down, a round trip that still fails is what
+/// that state predicts, so the state carries on. What was shown lasts until evidence says
+/// otherwise (round trips that go through, or one-way evidence of another state), not for a
+/// set time: a stream's silence logged once at a cut, then a prober's timeouts every few
+/// seconds, keep the direction the silence showed for as long as the timeouts last. `fwd` and
+/// `rev` are the window's verdicts for a→b and b→a, `last_fwd` and `last_rev` what the windows
 /// before it showed.
 pub(crate) fn narrow(
     (fwd, rev): (Verdict, Verdict),
     (last_fwd, last_rev): (Last, Last),
-    w: u32,
-    fill: u32,
     t: &Thresholds,
 ) -> (Verdict, Verdict) {
     let shown = |v: &Verdict, last: Last| match *v {
@@ -132,9 +133,7 @@ pub(crate) fn narrow(
             ..
         } => None,
         Verdict::Known { state, .. } => Some(state),
-        _ => last
-            .filter(|&(_, at)| w.saturating_sub(at) <= fill + 1)
-            .map(|(s, _)| s),
+        _ => last,
     };
     let (was_fwd, was_rev) = (shown(&fwd, last_fwd), shown(&rev, last_rev));
     let one = |v: Verdict, was_own: Option<EdgeState>, was_back: Option<EdgeState>| match v {
@@ -160,13 +159,13 @@ pub(crate) fn narrow(
 /// Remembers what a window's one-way evidence showed of a direction. Round trips that went
 /// through show both directions up but neither on its own: they end what was remembered
 /// without standing in for it.
-pub(crate) fn remember(last: &mut Last, v: &Verdict, w: u32) {
+pub(crate) fn remember(last: &mut Last, v: &Verdict) {
     match *v {
         Verdict::Known {
             basis: Basis::RoundTrip,
             ..
         } => *last = None,
-        Verdict::Known { state, .. } => *last = Some((state, w)),
+        Verdict::Known { state, .. } => *last = Some(state),
         Verdict::NoData | Verdict::Ambiguous { .. } => {}
     }
 }
@@ -232,18 +231,14 @@ mod tests {
         let state = |v: &Verdict| v.class().map(|(s, _)| s);
         windows
             .iter()
-            .enumerate()
-            .map(|(w, &(own, back, rt))| {
-                let w = w as u32;
+            .map(|&(own, back, rt)| {
                 let (f, r) = narrow(
                     (direction(own, back, rt, &t), direction(back, own, rt, &t)),
                     (lf, lr),
-                    w,
-                    2,
                     &t,
                 );
-                remember(&mut lf, &f, w);
-                remember(&mut lr, &r, w);
+                remember(&mut lf, &f);
+                remember(&mut lr, &r);
                 (state(&f), state(&r))
             })
             .collect()
@@ -262,16 +257,24 @@ mod tests {
         ]);
         assert_eq!(got[1], (Some(Down), Some(Unknown)));
         assert_eq!(got[2], (Some(Down), Some(Unknown)));
-        // Too long without any evidence: the memory lapses, the round trips say no direction.
+        // Windows without evidence change nothing: a→b was last shown down, and still is when
+        // the round trips fail again.
         let got = walk(&[
             (c(5, 0), none, none),
             (none, none, none),
             (none, none, none),
             (none, none, none),
-            (none, none, none),
             (none, none, c(2, 0)),
         ]);
-        assert_eq!(got[5], (Some(Unknown), Some(Unknown)));
+        assert_eq!(got[4], (Some(Down), Some(Unknown)));
+        // One-way evidence of another state replaces what was shown: a→b now shown up, the
+        // failing round trips pin b→a instead.
+        let got = walk(&[
+            (c(5, 0), none, none),
+            (c(5, 5), none, none),
+            (none, none, c(2, 0)),
+        ]);
+        assert_eq!(got[2], (Some(Unknown), Some(Down)));
         // Round trips that went through end the memory: a later failure says no direction.
         let got = walk(&[
             (c(5, 0), none, none),

@@ -88,14 +88,8 @@ fn every_version_of_every_profile_gives_the_events_its_lines_say() {
 /// its lines under [`VERSIONS`] (and nothing else is there).
 #[test]
 fn every_builtin_profile_is_checked_on_two_versions_or_more() {
-    // etcd's profiles wait on their direction audit (see the audit test in rift-ingest); their
-    // versions are checked with it.
-    const PENDING: &[&str] = &["etcd-zap", "etcd-capnslog", "etcd-journald"];
     let mut wrong = Vec::new();
     for p in rift_ingest::builtin_profiles().unwrap() {
-        if PENDING.contains(&p.name.as_str()) {
-            continue;
-        }
         let dir = Path::new(VERSIONS).join(&p.name);
         let mut found: Vec<String> = std::fs::read_dir(&dir)
             .map(|d| {

@@ -720,12 +720,6 @@ mod tests {
         "+sdown",
     ];
 
-    /// Profiles whose audit waits on the timeline: etcd's stream-dial and prober failures still
-    /// claim `A→B`. Read honestly (round trips), they leave the replay of a cut leader without
-    /// the cut, because a failed round trip does not yet narrow to a direction with the one-way
-    /// evidence around it.
-    pub(crate) const AUDIT_PENDING: &[&str] = &["etcd-zap", "etcd-capnslog", "etcd-journald"];
-
     /// The direction audit: every built-in rule that claims a direction says what its line shows
     /// (`basis`, which bounds the direction) and why in one line; and no rule whose line is about
     /// a request that went unanswered, or a connection that was not made, claims `A→B`.
@@ -733,9 +727,6 @@ mod tests {
     fn every_builtin_rule_with_a_direction_says_what_its_line_shows() {
         let mut wrong = Vec::new();
         for p in builtin().unwrap() {
-            if AUDIT_PENDING.contains(&p.name.as_str()) {
-                continue;
-            }
             for (i, r) in p.rules.iter().enumerate() {
                 let Some(evidence) = r.evidence else { continue };
                 let at = format!("{} rule {} ('{}')", p.name, i + 1, r.msg);

@@ -163,7 +163,7 @@ const ETCD_ZAP: Lines = &[
     ),
     (
         r#"{"level":"warn","ts":"2026-11-22T02:52:48.618Z","caller":"rafthttp/probing_status.go:70","msg":"prober detected unhealthy status","round-tripper-name":"ROUND_TRIPPER_RAFT_MESSAGE","remote-peer-id":"37fd1f00c72852d0","rtt":"217.054µs","error":"read tcp 127.0.0.1:43028->127.0.0.1:22382: i/o timeout"}"#,
-        "n1→n3 ✗ heartbeat | unreachable:n3",
+        "n1⇄n3 ✗ heartbeat | unreachable:n3",
     ),
     (
         r#"{"level":"warn","ts":"2026-11-22T02:51:35.152Z","caller":"etcdserver/raft.go:440","msg":"leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk","to":"40cd9e5a7eb63a31","heartbeat-interval":"100ms","expected-duration":"200ms","exceeded-duration":"2.822389676s"}"#,
@@ -208,7 +208,7 @@ const ETCD_CAPNSLOG: Lines = &[
     ),
     (
         "2026-11-22 02:49:50.000001 W | rafthttp: health check for peer 37fd1f00c72852d0 could not connect: dial tcp 127.0.0.1:22382: connect: connection refused",
-        "n1→n3 ✗ heartbeat | unreachable:n3",
+        "n1⇄n3 ✗ heartbeat | unreachable:n3",
     ),
     (
         "2026-11-22 02:49:51.000001 W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 2.8s, to 40cd9e5a7eb63a31)",
