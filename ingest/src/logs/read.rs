@@ -578,11 +578,14 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         }
         tally.push((hits, peeled));
     }
-    let votes = voted
-        .iter()
-        .zip(&lines)
-        .filter(|(v, l)| **v || envelope::peel(l, &peeler).is_none())
-        .count();
+    // The layers sniffing already took off a line say whether it came in an envelope.
+    let mut votes = 0;
+    for ((v, chain), l) in voted.iter().zip(chains.iter_mut()).zip(&lines) {
+        let layers = chain.get_or_insert_with(|| envelope::Layers::new(l));
+        if *v || !layers.reach(1, &peeler) {
+            votes += 1;
+        }
+    }
     for (i, &(hits, peeled)) in tally.iter().enumerate() {
         if votes == 0 {
             break;
