@@ -350,8 +350,12 @@ pub struct Profile {
     pub versions: Vec<String>,
     pub(crate) layout: Layout,
     pub(crate) rules: Vec<Rule>,
-    /// Finds every rule literal in a raw line at once: lines without a hit cost one scan.
+    /// Finds every rule literal in a raw line at once.
     pub(crate) literals: AhoCorasick,
+    /// Tells whether a raw line holds any rule literal: most lines hold none. Leftmost matching
+    /// lets it skip ahead with a vectorised prefilter, which the overlapping search above cannot
+    /// use.
+    pub(crate) any_literal: AhoCorasick,
     /// For each literal pattern, the rules that use it.
     pub(crate) by_literal: Vec<Vec<usize>>,
     /// What its regexes are charged against [`MAX_COMPILED_BYTES`].
@@ -591,6 +595,10 @@ impl Profile {
         }
         let literals = AhoCorasick::new(&patterns)
             .map_err(|e| c.bad(format!("rule literals do not compile: {e}")))?;
+        let any_literal = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&patterns)
+            .map_err(|e| c.bad(format!("rule literals do not compile: {e}")))?;
         Ok(Profile {
             name: spec.name,
             system: spec.system,
@@ -600,6 +608,7 @@ impl Profile {
             layout,
             rules,
             literals,
+            any_literal,
             by_literal,
             compiled_bytes: c.compiled_bytes,
         })
@@ -619,9 +628,9 @@ impl Profile {
     /// The rules whose literal occurs in `raw`, in rule order (deduplicated).
     pub(crate) fn candidates(&self, raw: &str, out: &mut Vec<usize>) {
         out.clear();
-        // Most lines hit no literal: the plain search skips ahead with its prefilter, while the
-        // overlapping one must step through every byte.
-        if !self.literals.is_match(raw) {
+        // Most lines hit no literal: the leftmost search skips ahead with its prefilter, while
+        // the overlapping one must step through every byte.
+        if !self.any_literal.is_match(raw) {
             return;
         }
         for m in self.literals.find_overlapping_iter(raw) {
@@ -681,10 +690,32 @@ pub(crate) fn builtin_shared() -> &'static Result<Vec<Profile>, ProfileError> {
     static COMPILED: std::sync::OnceLock<Result<Vec<Profile>, ProfileError>> =
         std::sync::OnceLock::new();
     COMPILED.get_or_init(|| {
-        BUILTIN
-            .iter()
-            .map(|(file, text)| Profile::parse(text, &format!("profiles/{file}")))
-            .collect()
+        // Compiling is most of a small export's run time: the cores take the files one at a
+        // time, and the profiles are put back in the files' order.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, Result<Profile, ProfileError>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads.min(BUILTIN.len()))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((file, text)) = BUILTIN.get(k) else {
+                                break mine;
+                            };
+                            mine.push((k, Profile::parse(text, &format!("profiles/{file}"))));
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        done.sort_by_key(|d| d.0);
+        done.into_iter().map(|d| d.1).collect()
     })
 }
 
