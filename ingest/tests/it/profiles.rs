@@ -275,7 +275,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024/03/05 10:11:14 [WARN] memberlist: Was able to connect to web-2 over TCP but UDP probes failed, network may be misconfigured",
-        "web-1⇄web-2 ✓ heartbeat",
+        "web-1⇄web-2 ✓ heartbeat | unreachable:web-2",
     ),
     (
         "2024/03/05 10:11:15 [WARN] memberlist: Refuting a suspect message (from: web-2)",
@@ -369,6 +369,38 @@ fn memberlist_serf_consul_and_raft_text() {
         "memberlist",
         &[("logs/web-1.log", MEMBERLIST)],
         &[("members.csv", WEB_MEMBERS)],
+    );
+}
+
+/// Raft prints its own address in its state changes (`Node at ADDR [Candidate] …`): a file named
+/// after the host, whose peers name it by address, is one node, not two.
+#[test]
+fn a_raft_nodes_own_address_in_its_state_changes_is_one_of_its_names() {
+    let got = ingest(
+        &[
+            (
+                "logs/db-4.log",
+                &[(
+                    "2023/07/14 08:30:01 [INFO] raft: Node at 10.8.0.4:8300 [Candidate] entering Candidate state in term 12",
+                    "",
+                )],
+            ),
+            (
+                "logs/db-5.log",
+                &[(
+                    "2023/07/14 08:30:01 [WARN] raft: Rejecting vote request from 10.8.0.4:8300 since we have a leader: 10.8.0.6:8300",
+                    "",
+                )],
+            ),
+        ],
+        &[],
+    );
+    let ids = &got.summary.identities;
+    assert!(ids["db-4"].iter().any(|n| n == "10.8.0.4:8300"), "{ids:?}");
+    assert!(
+        !got.summary.nodes.iter().any(|n| n.starts_with("10.8.0.4")),
+        "the candidate's address is a phantom node: {:?}",
+        got.summary.nodes
     );
 }
 
