@@ -8,6 +8,7 @@
 pub(crate) mod envelope;
 pub(crate) mod profile;
 pub(crate) mod read;
+mod units;
 
 use std::collections::BTreeMap;
 

@@ -766,6 +766,8 @@ pub(crate) fn read_log(
     let mut layers_seen: BTreeMap<Vec<envelope::Envelope>, u64> = BTreeMap::new();
     let mut nodes: BTreeMap<String, u64> = BTreeMap::new();
     let (mut year_assumed, mut zone_assumed) = (false, false);
+    // systemd's lines about the system's unit (starts and stops).
+    let mut units = Vec::new();
     while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
         line_no += 1;
         account.rows_read += 1;
@@ -792,6 +794,31 @@ pub(crate) fn read_log(
         }
         profile.candidates(raw, &mut cands);
         if cands.is_empty() {
+            if settings.wrapped
+                && let Some((said, kind, detail)) = super::units::read(raw, profile, &peeler)
+                && let Some(ts_ns) = said.ts
+            {
+                *layers_seen.entry(said.layers.clone()).or_default() += 1;
+                let node = said.node().map(str::to_owned);
+                if let Some(n) = &node {
+                    *nodes.entry(n.clone()).or_default() += 1;
+                }
+                year_assumed |= said.local_time;
+                zone_assumed |= said.local_time;
+                units.push(Pending {
+                    line: line_no,
+                    node,
+                    outs: vec![Out::Event {
+                        ts_ns,
+                        kind,
+                        peer: None,
+                        term: None,
+                        detail,
+                        elected: false,
+                    }],
+                });
+                continue;
+            }
             if settings.wrapped || profile.fits_layout(raw) {
                 if unread.0 == 0 {
                     unread = (0, line_no, excerpt(raw));
@@ -867,7 +894,7 @@ pub(crate) fn read_log(
     }
     // Each node's idea of its leader, in a file that holds several nodes' lines.
     let mut leaders: BTreeMap<Option<String>, Option<String>> = BTreeMap::new();
-    let mut out = Vec::new();
+    let mut out = units;
     for (line, parsed, rule, node) in matched {
         let leader = leaders.entry(node.clone()).or_default();
         let outs = apply(&profile.rules[rule], &parsed, leader);

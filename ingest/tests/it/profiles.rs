@@ -372,6 +372,63 @@ fn memberlist_serf_consul_and_raft_text() {
     );
 }
 
+/// systemd's lines about the system's own unit, among its lines in syslog, are the node's starts
+/// and stops; its lines about other units are not read.
+#[test]
+fn systemds_lines_about_the_systems_unit_are_starts_and_stops() {
+    let lines: Lines = &[
+        (
+            "Oct  2 06:10:01 kv-3 systemd[1]: Starting etcd key-value store...",
+            "start",
+        ),
+        (
+            "Oct  2 06:10:01 kv-3 systemd[1]: Started etcd key-value store.",
+            "start",
+        ),
+        (
+            "Oct  2 06:10:02 kv-3 etcd[4411]: peer 5c2a77f1e0b3d4a8 became active",
+            "kv-3⇄5c2a77f1e0b3d4a8 ✓ heartbeat | peer_up:5c2a77f1e0b3d4a8",
+        ),
+        (
+            "Oct  2 06:10:05 kv-3 systemd[1]: Started Session 12 of user admin.",
+            "",
+        ),
+        (
+            "Oct  2 06:10:06 kv-3 systemd[1]: Started etcd-exporter.service - Prometheus etcd exporter.",
+            "",
+        ),
+        (
+            "Oct  2 06:10:06 kv-3 systemd[1]: Started Prometheus etcd exporter.",
+            "",
+        ),
+        (
+            "Oct  2 06:12:40 kv-3 systemd[1]: Stopping etcd key-value store...",
+            "",
+        ),
+        (
+            "Oct  2 06:12:41 kv-3 systemd[1]: etcd.service: Main process exited, code=killed, status=9/KILL",
+            "shutdown",
+        ),
+        (
+            "Oct  2 06:12:41 kv-3 systemd[1]: Stopped etcd.service - etcd key-value store.",
+            "shutdown",
+        ),
+        (
+            "Oct  2 06:12:42 kv-3 systemd[1]: Started etcd.service - etcd key-value store.",
+            "start",
+        ),
+    ];
+    let extra = [("incident.toml", "[logs]\nyear = 2025\n")];
+    check("etcd-capnslog", &[("logs/kv-3.log", lines)], &extra);
+    let got = ingest(&[("logs/kv-3.log", lines)], &extra);
+    let (origin, detail) = (
+        strings(&got.events, "origin"),
+        strings(&got.events, "detail"),
+    );
+    let exit = origin.iter().position(|o| o == "logs/kv-3.log:8").unwrap();
+    assert!(detail[exit].contains("status=9/KILL"), "{}", detail[exit]);
+}
+
 /// Raft prints its own address in its state changes (`Node at ADDR [Candidate] …`): a file named
 /// after the host, whose peers name it by address, is one node, not two.
 #[test]
