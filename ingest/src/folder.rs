@@ -409,6 +409,7 @@ impl IncidentFolder {
             None => None,
         };
         let mut sniffed_year = None;
+        let mut text_year = None;
         for (i, f) in self.files.iter().enumerate() {
             if f.kind != SourceKind::Log {
                 continue;
@@ -437,6 +438,18 @@ impl IncidentFolder {
             {
                 sniffed_year = Some((y, format!("the dated lines of {}", f.rel)));
             }
+            if text_year.is_none()
+                && let Some((y, date)) = &s.year_in_text
+            {
+                text_year = Some((
+                    *y,
+                    format!(
+                        "a date its lines print on their own day ('{}' in {})",
+                        inert::clip(date),
+                        f.rel
+                    ),
+                ));
+            }
             if plan.chosen[i].is_none() {
                 plan.why_none[i] = s.why_none;
                 plan.chosen[i] = s.profile;
@@ -464,6 +477,7 @@ impl IncidentFolder {
             (true, Some(y)) => Some(y),
             (true, None) => self
                 .year_of_tables()
+                .or(text_year)
                 .or_else(|| self.year_of_modification(profiles, &plan)),
         };
         if let Some((y, from)) = year {

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde_json::Value;
 
 use crate::accounting::{FileAccount, SkipReason};
@@ -427,6 +429,9 @@ pub(crate) struct Sniffed {
     pub(crate) votes: (usize, usize),
     /// A year seen in a fully dated timestamp of the file.
     pub(crate) year: Option<i32>,
+    /// A year a year-less line prints in its text, in a date on the line's own month and day
+    /// (`… is NotReady as of 2019-06-17 13:01:21 …`), with that date.
+    pub(crate) year_in_text: Option<(i32, String)>,
     /// Why no profile was chosen, when none was: the reason its lines are skipped, and what
     /// the closest profile made of them.
     pub(crate) why_none: Option<(SkipReason, String)>,
@@ -535,6 +540,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     // (profile, share, rule hits, layers peeled to read its lines)
     let mut best: Option<(usize, f64, usize, usize)> = None;
     let mut year = None;
+    let mut year_in_text = None;
     let mut cands = Vec::new();
     let mut fits = vec![Fit::default(); profiles.len()];
     let peeler = Peeler {
@@ -561,6 +567,9 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                     voted[k] = true;
                     if x.dated && year.is_none() {
                         year = Some(year_of(x.ts_ns));
+                    }
+                    if !x.dated && year_in_text.is_none() {
+                        year_in_text = date_on_the_day(l, x.ts_ns);
                     }
                     p.candidates(l, &mut cands);
                     hits += usize::from(!cands.is_empty());
@@ -625,6 +634,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         share: best.map_or(0.0, |b| b.1),
         votes: (votes, lines.len()),
         year,
+        year_in_text,
         why_none: best
             .is_none()
             .then(|| why_none(profiles, &fits, lines.len())),
@@ -633,6 +643,21 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
             .max_by_key(|(c, n)| (*n, std::cmp::Reverse(c.clone())))
             .map(|(c, _)| c),
         local_time,
+    })
+}
+
+/// A full date `line` prints (`2019-06-17 13:01:21`, `2019/06/17 13:01`) on the month and day of
+/// its own year-less time `ts_ns`, within the same hour: its year, and the date as printed.
+fn date_on_the_day(line: &str, ts_ns: i64) -> Option<(i32, String)> {
+    use chrono::{Datelike, Timelike};
+    static DATE: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"\b((?:19|20)\d\d)[-/](\d\d)[-/](\d\d)[ T](\d\d):\d\d").ok());
+    let own = chrono::DateTime::from_timestamp_nanos(ts_ns);
+    DATE.as_ref()?.captures_iter(line).find_map(|c| {
+        let num = |i: usize| c.get(i)?.as_str().parse::<u32>().ok();
+        let same = num(2)? == own.month() && num(3)? == own.day() && num(4)? == own.hour();
+        let year = i32::try_from(num(1)?).ok()?;
+        same.then(|| (year, c.get(0).map_or("", |m| m.as_str()).to_owned()))
     })
 }
 

@@ -1040,6 +1040,34 @@ fn a_year_less_log_alone_takes_the_year_it_was_last_written_in() {
     );
 }
 
+#[test]
+fn a_year_less_log_takes_its_year_from_a_date_its_lines_print_on_their_own_day() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    // A date on another day (a certificate's) says nothing; the one on the line's own day does.
+    write(
+        &dir.path().join("logs"),
+        "lb1.log",
+        "Sep 30 04:12:09 lb1 kube-controller-manager[902]: I0930 04:12:09.118230     902 server.go:88] serving certificate valid since 2017-02-11 00:00:00 +0000 UTC\n\
+         Sep 30 04:12:10 lb1 kube-controller-manager[902]: I0930 04:12:10.501144     902 node_lifecycle_controller.go:702] Node wk-7 is NotReady as of 2018-09-30 04:12:10.501101 +0000 UTC m=+88.1. Adding it to the Taint queue.\n",
+    );
+    // Last written in another year: the printed date wins over it.
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_650_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(dir.path().join("logs/lb1.log"))
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    let got = read(dir.path());
+    let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
+    assert!(first.contains("2018-09-30"), "{first}");
+    assert_eq!(
+        year_note(&got),
+        "its timestamps name no year: read in 2018, from a date its lines print on their own day ('2018-09-30 04:12' in logs/lb1.log); set [logs] year in incident.toml if that is wrong"
+    );
+}
+
 /// What the accounting says of the only log of a folder.
 fn skip_of_log(text: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
