@@ -1023,16 +1023,7 @@ fn a_year_less_log_takes_its_year_from_the_dated_rows_of_another_file() {
 fn a_year_less_log_alone_takes_the_year_it_was_last_written_in() {
     let dir = tempfile::tempdir().unwrap();
     keepalived_alone(dir.path());
-    // Last written in the spring of 2022.
-    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_650_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(dir.path().join("logs/lb1.log"))
-        .unwrap()
-        .set_modified(when)
-        .unwrap();
-    let got = read(dir.path());
-    let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
+    let (got, first) = last_written_in_2022(dir.path());
     assert!(first.contains("2022-03-05"), "{first}");
     assert_eq!(
         year_note(&got),
@@ -1052,20 +1043,27 @@ fn a_year_less_log_takes_its_year_from_a_date_its_lines_print_on_their_own_day()
          Sep 30 04:12:10 lb1 kube-controller-manager[902]: I0930 04:12:10.501144     902 node_lifecycle_controller.go:702] Node wk-7 is NotReady as of 2018-09-30 04:12:10.501101 +0000 UTC m=+88.1. Adding it to the Taint queue.\n",
     );
     // Last written in another year: the printed date wins over it.
-    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_650_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(dir.path().join("logs/lb1.log"))
-        .unwrap()
-        .set_modified(when)
-        .unwrap();
-    let got = read(dir.path());
-    let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
+    let (got, first) = last_written_in_2022(dir.path());
     assert!(first.contains("2018-09-30"), "{first}");
     assert_eq!(
         year_note(&got),
         "its timestamps name no year: read in 2018, from a date its lines print on their own day ('2018-09-30 04:12' in logs/lb1.log); set [logs] year in incident.toml if that is wrong"
     );
+}
+
+/// Sets `logs/lb1.log`'s modification time in the spring of 2022 and reads the folder: what it
+/// read, and the time of its first event.
+fn last_written_in_2022(dir: &Path) -> (Ingested, String) {
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_650_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(dir.join("logs/lb1.log"))
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    let got = read(dir);
+    let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
+    (got, first)
 }
 
 /// What the accounting says of the only log of a folder.
