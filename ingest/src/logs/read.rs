@@ -920,6 +920,7 @@ pub(crate) fn read_log(
     // Each node's idea of its leader, in a file that holds several nodes' lines.
     let mut leaders: BTreeMap<Option<String>, Option<String>> = BTreeMap::new();
     let mut out = units;
+    let mut selves: Vec<Option<String>> = Vec::new();
     for (line, parsed, rule, node) in matched {
         let leader = leaders.entry(node.clone()).or_default();
         let outs = apply(&profile.rules[rule], &parsed, leader);
@@ -929,7 +930,33 @@ pub(crate) fn read_log(
             });
             continue;
         }
+        let own = outs.iter().find_map(|o| match o {
+            Out::SelfId(id) => Some(id.clone()),
+            _ => None,
+        });
         out.push(Pending { line, node, outs });
+        selves.push(own);
+    }
+    // A file without envelopes whose lines name several different selves (`Cluster Node
+    // [akka://sys@10.0.0.1:2551] - …` from two nodes, pasted together) holds several nodes'
+    // lines: each such line is its self's.
+    // One node may name itself with and without its port (`10.0.0.1:7000`, `10.0.0.1`).
+    let host = |id: &String| {
+        let id = id.rsplit('@').next().unwrap_or(id);
+        match id.rsplit_once(':') {
+            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h.to_owned(),
+            _ => id.to_owned(),
+        }
+    };
+    let distinct: std::collections::BTreeSet<String> = selves.iter().flatten().map(host).collect();
+    if nodes.is_empty() && distinct.len() > 1 {
+        let start = out.len() - selves.len();
+        for (p, own) in out[start..].iter_mut().zip(selves) {
+            if let Some(own) = own {
+                *nodes.entry(own.clone()).or_default() += 1;
+                p.node = Some(own);
+            }
+        }
     }
     if !out.is_sorted_by_key(|p| p.line) {
         out.sort_by_key(|p| p.line);

@@ -244,6 +244,10 @@ const ETCD_JOURNALD: Lines = &[
     ),
     (
         r#"{"__REALTIME_TIMESTAMP":"1795315992000001","PRIORITY":"6","SYSLOG_IDENTIFIER":"systemd","MESSAGE":"Started etcd.service."}"#,
+        "start",
+    ),
+    (
+        r#"{"__REALTIME_TIMESTAMP":"1795315993000001","PRIORITY":"6","SYSLOG_IDENTIFIER":"systemd","MESSAGE":"Started Daily apt download activities."}"#,
         "",
     ),
 ];
@@ -370,6 +374,32 @@ fn memberlist_serf_consul_and_raft_text() {
         &[("logs/web-1.log", MEMBERLIST)],
         &[("members.csv", WEB_MEMBERS)],
     );
+}
+
+/// Lines two cluster nodes logged, pasted into one file without an envelope: each line that
+/// names its own node (`Cluster Node [akka://sys@ADDR] - …`) is that node's.
+#[test]
+fn a_pasted_file_whose_lines_name_different_selves_holds_each_selfs_lines() {
+    let lines: Lines = &[
+        (
+            "[WARN] [07/22/2024 16:40:02.118] [ride-akka.actor.default-dispatcher-7] [akka.cluster.Cluster(akka://ride)] Cluster Node [akka://ride@10.6.0.21:25520] - Marking node as UNREACHABLE [Member(akka://ride@10.6.0.23:25520, Up)].",
+            "10.6.0.21⇄10.6.0.23 ✗ heartbeat | peer_down:10.6.0.23",
+        ),
+        (
+            "[WARN] [07/22/2024 16:40:03.540] [ride-akka.actor.default-dispatcher-2] [akka.cluster.Cluster(akka://ride)] Cluster Node [akka://ride@10.6.0.22:25520] - Marking node as UNREACHABLE [Member(akka://ride@10.6.0.23:25520, Up)].",
+            "10.6.0.22⇄10.6.0.23 ✗ heartbeat | peer_down:10.6.0.23",
+        ),
+    ];
+    let got = ingest(&[("logs/pasted.log", lines)], &[]);
+    let (out, nodes) = rendered(&got);
+    for (i, (_, want)) in lines.iter().enumerate() {
+        let origin = format!("logs/pasted.log:{}", i + 1);
+        let mut want: Vec<String> = want.split(" | ").map(str::to_owned).collect();
+        want.sort();
+        assert_eq!(out[&origin], want, "{origin}");
+        assert_eq!(nodes[&origin], format!("10.6.0.2{}", i + 1), "{origin}");
+    }
+    assert_eq!(got.summary.nodes, ["10.6.0.21", "10.6.0.22", "10.6.0.23"]);
 }
 
 /// systemd's lines about the system's own unit, among its lines in syslog, are the node's starts
