@@ -365,6 +365,10 @@ const MEMBERLIST: Lines = &[
         "2024-03-05T10:11:24.000Z [INFO]  agent: Synced node info",
         "",
     ),
+    (
+        "2024/03/05 10:11:40 [INFO] consul: member 'web-3' joined, marking health alive",
+        "relay:web-3",
+    ),
 ];
 
 #[test]
