@@ -59,6 +59,9 @@ pub enum SkipReason {
     NodeStopped,
     /// A comment or metadata line (Prometheus `# HELP` / `# TYPE`).
     Comment,
+    /// A log line that continues the record above it (a wrapped message, a record printed over
+    /// several lines): it was read with that record, at the record's first line.
+    Continuation,
     /// A metric series rift does not turn into evidence, with the reason.
     NotUsed(String),
     /// The row repeats what an earlier file already gave (the same file twice, or two exports
@@ -112,6 +115,7 @@ impl fmt::Display for SkipReason {
                 f.write_str("about a node that had shut down or not yet started")
             }
             SkipReason::Comment => f.write_str("comment or metadata line"),
+            SkipReason::Continuation => f.write_str("continues the record above it (read with it)"),
             SkipReason::NotUsed(why) => write!(f, "not used: {why}"),
         }
     }

@@ -40,6 +40,7 @@ pub fn log(path: &Path, profile: usize, year: Option<i32>) {
             detector: crate::system::of_profile(&profile.name).map(|s| (s, "n1.log")),
             node_field: None,
             wrapped: false,
+            join: true,
         },
         &mut account,
         &NoProgress,

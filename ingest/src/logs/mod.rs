@@ -55,6 +55,9 @@ pub(crate) struct LogPlan {
     /// For each file, whether some of its lines came in an envelope whose time names neither
     /// year nor zone.
     pub(crate) local_time: Vec<bool>,
+    /// For each file, whether some of its first lines fit no profile's layout: lines that may
+    /// continue the record above them.
+    pub(crate) ragged: Vec<bool>,
 }
 
 impl LogPlan {

@@ -363,6 +363,20 @@ impl Profile {
         }
     }
 
+    /// True when `raw` starts a record of the profile's own: a JSON object, or a text layout
+    /// with a time of its own (a message-only layout fits any line).
+    fn starts_record(&self, raw: &str) -> bool {
+        match &self.layout {
+            Layout::Json { .. } => raw.trim_start().starts_with('{'),
+            Layout::Text(patterns) => patterns.iter().any(|p| p.has_ts && p.regex.is_match(raw)),
+        }
+    }
+
+    /// True when its lines are text (not one JSON record per line).
+    pub(crate) fn is_text(&self) -> bool {
+        matches!(self.layout, Layout::Text(_))
+    }
+
     /// True when `raw` fits the profile's layout (cheaply for JSON: an object on one line).
     fn fits_layout(&self, raw: &str) -> bool {
         match &self.layout {
@@ -537,16 +551,35 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
             break;
         }
     }
+    let peeler = Peeler {
+        clock: Clock::year(Some(1970)),
+        node_field: None,
+    };
+    // Lines that continue the record above them (cut at the terminal's width, a record printed
+    // over several lines) are joined to it before the profiles are tried.
+    let (lines, joined) = {
+        let starts =
+            |s: &str| starts_a_record(s, profiles.iter().any(|p| p.starts_record(s)), &peeler);
+        let mut joiner = Joiner::default();
+        let (mut records, mut joined) = (Vec::with_capacity(lines.len()), 0u64);
+        for (k, l) in lines.iter().enumerate() {
+            if let Some((_, text, j)) = joiner.push(k as u64, l.as_bytes(), &starts) {
+                joined += j.lines;
+                records.push(String::from_utf8_lossy(&text).into_owned());
+            }
+        }
+        if let Some((_, text, j)) = joiner.take() {
+            joined += j.lines;
+            records.push(String::from_utf8_lossy(&text).into_owned());
+        }
+        (records, usize::try_from(joined).unwrap_or(usize::MAX))
+    };
     // (profile, share, rule hits, layers peeled to read its lines)
     let mut best: Option<(usize, f64, usize, usize)> = None;
     let mut year = None;
     let mut year_in_text = None;
     let mut cands = Vec::new();
     let mut fits = vec![Fit::default(); profiles.len()];
-    let peeler = Peeler {
-        clock: Clock::year(Some(1970)),
-        node_field: None,
-    };
     let mut chains: Vec<Option<envelope::Layers<'_>>> = vec![None; lines.len()];
     let mut wrapped_by: Vec<Option<Said>> = vec![None; lines.len()];
     // Lines some profile's layout fits are the votes. A line none fits counts against them,
@@ -632,7 +665,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     Ok(Sniffed {
         profile: best.map(|b| b.0),
         share: best.map_or(0.0, |b| b.1),
-        votes: (votes, lines.len()),
+        votes: (votes, lines.len() + joined),
         year,
         year_in_text,
         why_none: best
@@ -713,6 +746,9 @@ pub(crate) struct LogSettings<'a> {
     /// Sniffing found the file's lines in envelopes: a line no rule reads is counted as not
     /// recognised without being unwrapped.
     pub(crate) wrapped: bool,
+    /// Join lines that continue the record above them (the first lines held some that fit no
+    /// layout and came in no envelope).
+    pub(crate) join: bool,
 }
 
 /// What reading one log file found.
@@ -762,6 +798,96 @@ fn rule_matches(rule: &Rule, p: &mut Parsed) -> bool {
             .any(|(k, re)| field(p, k).is_some_and(|v| re.is_match(v)))
 }
 
+/// A time of day near a line's start: the line is a record of its own (another program's log
+/// line, say), whatever layout it has, never the continuation of the one above.
+static OWN_TIME: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^.{0,48}?\d\d:\d\d:\d\d").ok());
+
+/// Whether `line` starts a record: `fits` (a profile's own layout) says so, or it comes in an
+/// envelope, or it has a time of day near its start.
+fn starts_a_record(line: &str, fits: bool, peeler: &Peeler<'_>) -> bool {
+    fits || OWN_TIME.as_ref().is_some_and(|r| r.is_match(line))
+        || envelope::peel(line, peeler).is_some()
+}
+
+/// The lines joined to a record: how many, and the first of them.
+#[derive(Clone, Copy, Debug, Default)]
+struct Joined {
+    lines: u64,
+    first: u64,
+}
+
+/// The most lines joined to one record, and the most bytes it grows to: a file of continuations
+/// is read as lines, not as one record.
+const MAX_JOINED_LINES: u64 = 200;
+const MAX_RECORD_BYTES: usize = 64 << 10;
+
+/// Joins physical lines into records: a line that does not start a record and is either a piece
+/// of a line cut at the terminal's width (joined as it was) or indented (joined after a space)
+/// is appended to the record held.
+#[derive(Default)]
+struct Joiner {
+    /// The held record: its first line, its text, the length of its last piece, its joins.
+    held: Option<(u64, Vec<u8>, usize, Joined)>,
+}
+
+impl Joiner {
+    /// Takes line `no`. A continuation joins the held record; a start hands the held record
+    /// back and is held itself.
+    fn push(
+        &mut self,
+        no: u64,
+        bytes: &[u8],
+        starts: &dyn Fn(&str) -> bool,
+    ) -> Option<(u64, Vec<u8>, Joined)> {
+        let text = std::str::from_utf8(bytes).ok();
+        // A piece of a line cut at the terminal's width: the line before it filled a terminal
+        // (80 columns or more) and was cut mid-word. Otherwise only an indented line continues a
+        // record; prose after a record is a line of its own.
+        let cut = |held: &[u8], last: usize| {
+            last >= 80
+                && held.last().is_some_and(|b| !b.is_ascii_whitespace())
+                && bytes.first().is_some_and(|b| !b.is_ascii_whitespace())
+        };
+        let continues = match (&self.held, text) {
+            (Some((_, held, last, joined)), Some(t)) => {
+                // A JSON record is whole on its line.
+                held.first() != Some(&b'{')
+                    && !t.trim().is_empty()
+                    && joined.lines < MAX_JOINED_LINES
+                    && held.len() + bytes.len() < MAX_RECORD_BYTES
+                    && (cut(held, *last) || t.starts_with(char::is_whitespace))
+                    && !starts(t)
+            }
+            _ => false,
+        };
+        if continues && let Some((_, held, last, joined)) = &mut self.held {
+            if cut(held, *last) {
+                held.extend_from_slice(bytes);
+            } else {
+                held.push(b' ');
+                held.extend_from_slice(bytes.trim_ascii_start());
+            }
+            *last = bytes.len();
+            if joined.lines == 0 {
+                joined.first = no;
+            }
+            joined.lines += 1;
+            return None;
+        }
+        let out = self.take();
+        self.held = Some((no, bytes.to_vec(), bytes.len(), Joined::default()));
+        out
+    }
+
+    /// The held record, if any.
+    fn take(&mut self) -> Option<(u64, Vec<u8>, Joined)> {
+        self.held
+            .take()
+            .map(|(no, text, _, joined)| (no, text, joined))
+    }
+}
+
 /// Reads one log file with its profile. Returns the recognised lines; the account counts every
 /// other line as not recognised, malformed, blank or with a bad timestamp.
 pub(crate) fn read_log(
@@ -793,122 +919,158 @@ pub(crate) fn read_log(
     let (mut year_assumed, mut zone_assumed) = (false, false);
     // systemd's lines about the system's unit (starts and stops).
     let mut units = Vec::new();
-    while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
-        line_no += 1;
-        account.rows_read += 1;
-        let Line::Text(bytes) = line else {
-            account.skip(SkipReason::TooLong, line_no, String::new);
-            continue;
-        };
-        let raw = match std::str::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(_) => {
-                account.skip(SkipReason::InvalidUtf8, line_no, String::new);
-                continue;
+    {
+        // One record: a line, or (joining) a line with its continuations joined to it.
+        let mut one = |line_no: u64, line: Line<'_>, joined: Joined| {
+            account.rows_read += 1 + joined.lines;
+            if joined.lines > 0 {
+                account.skip_n(SkipReason::Continuation, joined.lines, joined.first, || {
+                    format!("joined to line {line_no}")
+                });
             }
-        };
-        if raw.trim().is_empty() {
-            account.skip(SkipReason::Blank, line_no, String::new);
-            continue;
-        }
-        if detector.is_none()
-            && let Some((system, rel)) = settings.detector
-            && let Some(line) = &system.settings
-        {
-            detector = line.read(system, raw, rel, line_no);
-        }
-        profile.candidates(raw, &mut cands);
-        if cands.is_empty() {
-            if settings.wrapped
-                && let Some((said, kind, detail)) = super::units::read(raw, profile, &peeler)
-                && let Some(ts_ns) = said.ts
+            let Line::Text(bytes) = line else {
+                account.skip(SkipReason::TooLong, line_no, String::new);
+                return;
+            };
+            let raw = match std::str::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(_) => {
+                    account.skip(SkipReason::InvalidUtf8, line_no, String::new);
+                    return;
+                }
+            };
+            if raw.trim().is_empty() {
+                account.skip(SkipReason::Blank, line_no, String::new);
+                return;
+            }
+            if detector.is_none()
+                && let Some((system, rel)) = settings.detector
+                && let Some(line) = &system.settings
             {
-                *layers_seen.entry(said.layers.clone()).or_default() += 1;
-                let node = said.node().map(str::to_owned);
-                if let Some(n) = &node {
-                    *nodes.entry(n.clone()).or_default() += 1;
-                }
-                year_assumed |= said.local_time;
-                zone_assumed |= said.local_time;
-                units.push(Pending {
-                    line: line_no,
-                    node,
-                    outs: vec![Out::Event {
-                        ts_ns,
-                        kind,
-                        peer: None,
-                        term: None,
-                        detail,
-                        elected: false,
-                    }],
-                });
-                continue;
+                detector = line.read(system, raw, rel, line_no);
             }
-            if settings.wrapped || profile.fits_layout(raw) {
-                if unread.0 == 0 {
-                    unread = (0, line_no, excerpt(raw));
-                }
-                unread.0 += 1;
-            } else {
-                account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
-            }
-            continue;
-        }
-        let (mut parsed, said, _) = match profile.parse_enveloped(raw, &mut None, &peeler, false) {
-            Ok(p) => p,
-            Err(ParseFail::Layout) => {
-                account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
-                continue;
-            }
-            Err(ParseFail::Program(program)) => {
-                account.skip(SkipReason::NotRecognised, line_no, || {
-                    format!(
-                        "its envelope says {} wrote it, not one of the programs of profile {} ({})",
-                        excerpt(&program),
-                        profile.name,
-                        profile.programs.join(", ")
-                    )
-                });
-                continue;
-            }
-            Err(ParseFail::Timestamp(ts, e)) => {
-                let ts = excerpt(&ts);
-                account.skip(SkipReason::from(e), line_no, || {
-                    if e == TsError::Unparseable
-                        && settings.year.is_none()
-                        && (profile.has_year_free_layout()
-                            || ts.starts_with(|c: char| c.is_ascii_alphabetic()))
-                    {
-                        format!(
-                            "'{ts}' has no year and no other file of the export gives one: set [logs] year in incident.toml"
-                        )
-                    } else {
-                        format!("'{ts}'")
+            profile.candidates(raw, &mut cands);
+            if cands.is_empty() {
+                if settings.wrapped
+                    && let Some((said, kind, detail)) = super::units::read(raw, profile, &peeler)
+                    && let Some(ts_ns) = said.ts
+                {
+                    *layers_seen.entry(said.layers.clone()).or_default() += 1;
+                    let node = said.node().map(str::to_owned);
+                    if let Some(n) = &node {
+                        *nodes.entry(n.clone()).or_default() += 1;
                     }
-                });
-                continue;
+                    year_assumed |= said.local_time;
+                    zone_assumed |= said.local_time;
+                    units.push(Pending {
+                        line: line_no,
+                        node,
+                        outs: vec![Out::Event {
+                            ts_ns,
+                            kind,
+                            peer: None,
+                            term: None,
+                            detail,
+                            elected: false,
+                        }],
+                    });
+                    return;
+                }
+                if settings.wrapped || profile.fits_layout(raw) {
+                    if unread.0 == 0 {
+                        unread = (0, line_no, excerpt(raw));
+                    }
+                    unread.0 += 1;
+                } else {
+                    account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
+                }
+                return;
             }
-        };
-        let Some(rule) = cands
-            .iter()
-            .copied()
-            .find(|&r| rule_matches(&profile.rules[r], &mut parsed))
-        else {
-            account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
-            continue;
-        };
-        let node = said.and_then(|s| {
-            if !s.layers.is_empty() {
-                *layers_seen.entry(s.layers.clone()).or_default() += 1;
+            let (mut parsed, said, _) = match profile
+                .parse_enveloped(raw, &mut None, &peeler, false)
+            {
+                Ok(p) => p,
+                Err(ParseFail::Layout) => {
+                    account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
+                    return;
+                }
+                Err(ParseFail::Program(program)) => {
+                    account.skip(SkipReason::NotRecognised, line_no, || {
+                        format!(
+                            "its envelope says {} wrote it, not one of the programs of profile {} ({})",
+                            excerpt(&program),
+                            profile.name,
+                            profile.programs.join(", ")
+                        )
+                    });
+                    return;
+                }
+                Err(ParseFail::Timestamp(ts, e)) => {
+                    let ts = excerpt(&ts);
+                    account.skip(SkipReason::from(e), line_no, || {
+                        if e == TsError::Unparseable
+                            && settings.year.is_none()
+                            && (profile.has_year_free_layout()
+                                || ts.starts_with(|c: char| c.is_ascii_alphabetic()))
+                        {
+                            format!(
+                                "'{ts}' has no year and no other file of the export gives one: set [logs] year in incident.toml"
+                            )
+                        } else {
+                            format!("'{ts}'")
+                        }
+                    });
+                    return;
+                }
+            };
+            let Some(rule) = cands
+                .iter()
+                .copied()
+                .find(|&r| rule_matches(&profile.rules[r], &mut parsed))
+            else {
+                account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
+                return;
+            };
+            let node = said.and_then(|s| {
+                if !s.layers.is_empty() {
+                    *layers_seen.entry(s.layers.clone()).or_default() += 1;
+                }
+                s.node().map(str::to_owned)
+            });
+            if let Some(n) = &node {
+                *nodes.entry(n.clone()).or_default() += 1;
             }
-            s.node().map(str::to_owned)
-        });
-        if let Some(n) = &node {
-            *nodes.entry(n.clone()).or_default() += 1;
+            year_assumed |= !parsed.dated;
+            zone_assumed |= !parsed.zoned;
+            matched.push((line_no, parsed, rule, node));
+        };
+        if settings.join {
+            // A line that neither fits the layout nor comes in an envelope continues the record
+            // above it (a wrapped message, a record printed over several lines).
+            let starts = |s: &str| starts_a_record(s, profile.starts_record(s), &peeler);
+            let mut joiner = Joiner::default();
+            while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
+                line_no += 1;
+                let Line::Text(bytes) = line else {
+                    if let Some((first, text, joined)) = joiner.take() {
+                        one(first, Line::Text(&text), joined);
+                    }
+                    one(line_no, line, Joined::default());
+                    continue;
+                };
+                if let Some((first, text, joined)) = joiner.push(line_no, bytes, &starts) {
+                    one(first, Line::Text(&text), joined);
+                }
+            }
+            if let Some((first, text, joined)) = joiner.take() {
+                one(first, Line::Text(&text), joined);
+            }
+        } else {
+            while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
+                line_no += 1;
+                one(line_no, line, Joined::default());
+            }
         }
-        year_assumed |= !parsed.dated;
-        zone_assumed |= !parsed.zoned;
-        matched.push((line_no, parsed, rule, node));
     }
     let (n, first, detail) = unread;
     account.skip_n(SkipReason::NotRecognised, n, first, || detail);

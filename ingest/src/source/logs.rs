@@ -142,6 +142,8 @@ impl LogJob<'_> {
             detector: system::of_profile(&profile.name).map(|s| (s, f.rel.as_str())),
             node_field: node.field.as_deref(),
             wrapped: self.plan.wrapped[i].is_some(),
+            // A JSON record is whole on its line: nothing is joined to it.
+            join: self.plan.ragged[i] && profile.is_text(),
         };
         let mut read = read_log(&f.path, &settings, acc, self.progress)?;
         let (name, also) = match (node.fixed, read.nodes.len()) {

@@ -380,6 +380,62 @@ fn memberlist_serf_consul_and_raft_text() {
     );
 }
 
+/// A journal printed through a pager cuts each line at the terminal's width: the pieces are
+/// joined back into the line they were cut from, and counted as read with it. Another program's
+/// line between them (a time of its own) is not joined.
+#[test]
+fn lines_cut_at_the_terminals_width_are_joined_back() {
+    let whole = [
+        "Feb 11 07:45:02 wk-9 kubelet[2210]: E0211 07:45:02.331907    2210 kubelet_node_status.go:540] \"Error updating node status, will retry\" err=\"error getting node \\\"wk-9\\\": Get \\\"https://10.4.0.1:6443/api/v1/nodes/wk-9?timeout=10s\\\": dial tcp 10.4.0.1:6443: i/o timeout\"",
+        "Feb 11 07:45:03 wk-9 containerd[901]: time=\"2025-02-11T07:45:03.100000000Z\" level=info msg=\"container event discarded\"",
+        "Feb 11 07:45:12 wk-9 kubelet[2210]: E0211 07:45:12.402113    2210 kubelet_node_status.go:527] \"Unable to update node status\" err=\"update node status exceeds retry count\"",
+    ];
+    // Cut at 90 columns, as `journalctl` through `less -S` off does.
+    let mut text = String::new();
+    let mut firsts = Vec::new();
+    let mut n = 0;
+    for line in whole {
+        firsts.push(n + 1);
+        let chars: Vec<char> = line.chars().collect();
+        for piece in chars.chunks(90) {
+            text.push_str(&piece.iter().collect::<String>());
+            text.push('\n');
+            n += 1;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    write(&dir.path().join("logs"), "wk-9.log", &text);
+    write(dir.path(), "incident.toml", "[logs]\nyear = 2025\n");
+    write(
+        dir.path(),
+        "members.csv",
+        "name,ip\ncp-1,10.4.0.1\nwk-9,10.4.0.9\n",
+    );
+    let got = read(dir.path());
+    let (out, _) = rendered(&got);
+    assert_eq!(
+        out[&format!("logs/wk-9.log:{}", firsts[0])],
+        ["wk-9⇄cp-1 ✗ heartbeat"],
+        "{out:?}"
+    );
+    assert_eq!(
+        out[&format!("logs/wk-9.log:{}", firsts[2])],
+        ["unreachable"],
+        "{out:?}"
+    );
+    let acc = account(&got, "logs/wk-9.log");
+    assert_eq!(acc.rows_read, n);
+    assert_eq!(acc.rows_read, acc.rows_used + acc.rows_skipped());
+    // Every piece after the first of each line was read with it.
+    assert_eq!(
+        acc.skipped["continues the record above it (read with it)"],
+        n - 3,
+        "{:?}",
+        acc.skipped
+    );
+}
+
 /// Lines two cluster nodes logged, pasted into one file without an envelope: each line that
 /// names its own node (`Cluster Node [akka://sys@ADDR] - …`) is that node's.
 #[test]
