@@ -175,7 +175,7 @@ fn authority_of(s: &str) -> Option<&str> {
 }
 
 /// The host part of a URL (`http://10.0.0.1:2379/health` → `10.0.0.1`) or of `host:port`.
-fn host_of(s: &str) -> Option<&str> {
+pub(crate) fn host_of(s: &str) -> Option<&str> {
     let rest = s.split_once("://").map(|(_, r)| r);
     let had_scheme = rest.is_some();
     let rest = rest.unwrap_or(s);

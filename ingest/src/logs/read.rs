@@ -810,6 +810,27 @@ fn starts_a_record(line: &str, fits: bool, peeler: &Peeler<'_>) -> bool {
         || envelope::peel(line, peeler).is_some()
 }
 
+/// What the envelopes of a file's read lines said: the chains of layers (counted by the layers
+/// themselves; put in words once, at the end) and the nodes they named.
+#[derive(Default)]
+struct Seen {
+    layers: BTreeMap<Vec<envelope::Envelope>, u64>,
+    nodes: BTreeMap<String, u64>,
+}
+
+impl Seen {
+    /// Counts what `said` says of one read line; returns the node it names.
+    fn count(&mut self, said: Option<&Said>) -> Option<String> {
+        let said = said?;
+        if !said.layers.is_empty() {
+            *self.layers.entry(said.layers.clone()).or_default() += 1;
+        }
+        let node = said.node().map(str::to_owned)?;
+        *self.nodes.entry(node.clone()).or_default() += 1;
+        Some(node)
+    }
+}
+
 /// The lines joined to a record: how many, and the first of them.
 #[derive(Clone, Copy, Debug, Default)]
 struct Joined {
@@ -913,9 +934,7 @@ pub(crate) fn read_log(
         clock,
         node_field: settings.node_field,
     };
-    // Counted by the layers themselves; put in words once, at the end.
-    let mut layers_seen: BTreeMap<Vec<envelope::Envelope>, u64> = BTreeMap::new();
-    let mut nodes: BTreeMap<String, u64> = BTreeMap::new();
+    let mut seen = Seen::default();
     let (mut year_assumed, mut zone_assumed) = (false, false);
     // systemd's lines about the system's unit (starts and stops).
     let mut units = Vec::new();
@@ -955,11 +974,7 @@ pub(crate) fn read_log(
                     && let Some((said, kind, detail)) = super::units::read(raw, profile, &peeler)
                     && let Some(ts_ns) = said.ts
                 {
-                    *layers_seen.entry(said.layers.clone()).or_default() += 1;
-                    let node = said.node().map(str::to_owned);
-                    if let Some(n) = &node {
-                        *nodes.entry(n.clone()).or_default() += 1;
-                    }
+                    let node = seen.count(Some(&said));
                     year_assumed |= said.local_time;
                     zone_assumed |= said.local_time;
                     units.push(Pending {
@@ -1031,15 +1046,7 @@ pub(crate) fn read_log(
                 account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
                 return;
             };
-            let node = said.and_then(|s| {
-                if !s.layers.is_empty() {
-                    *layers_seen.entry(s.layers.clone()).or_default() += 1;
-                }
-                s.node().map(str::to_owned)
-            });
-            if let Some(n) = &node {
-                *nodes.entry(n.clone()).or_default() += 1;
-            }
+            let node = seen.count(said.as_ref());
             year_assumed |= !parsed.dated;
             zone_assumed |= !parsed.zoned;
             matched.push((line_no, parsed, rule, node));
@@ -1103,14 +1110,12 @@ pub(crate) fn read_log(
     // [akka://sys@10.0.0.1:2551] - …` from two nodes, pasted together) holds several nodes'
     // lines: each such line is its self's.
     // One node may name itself with and without its port (`10.0.0.1:7000`, `10.0.0.1`).
-    let host = |id: &String| {
-        let id = id.rsplit('@').next().unwrap_or(id);
-        match id.rsplit_once(':') {
-            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h.to_owned(),
-            _ => id.to_owned(),
-        }
-    };
-    let distinct: std::collections::BTreeSet<String> = selves.iter().flatten().map(host).collect();
+    let distinct: std::collections::BTreeSet<&str> = selves
+        .iter()
+        .flatten()
+        .map(|id| crate::nodes::host_of(id).unwrap_or(id))
+        .collect();
+    let Seen { layers, mut nodes } = seen;
     if nodes.is_empty() && distinct.len() > 1 {
         let start = out.len() - selves.len();
         for (p, own) in out[start..].iter_mut().zip(selves) {
@@ -1124,7 +1129,7 @@ pub(crate) fn read_log(
         out.sort_by_key(|p| p.line);
     }
     let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
-    for (layers, n) in layers_seen {
+    for (layers, n) in layers {
         *envelopes.entry(envelope::chain_words(&layers)).or_default() += n;
     }
     Ok(LogRead {
