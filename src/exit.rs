@@ -48,6 +48,8 @@ fn blame(e: &(dyn std::error::Error + 'static)) -> Option<Blame> {
         Some(e.blame())
     } else if let Some(e) = e.downcast_ref::<rift_reports::Error>() {
         Some(e.blame())
+    } else if let Some(e) = e.downcast_ref::<rift_lab::LabError>() {
+        Some(e.blame())
     } else if e.downcast_ref::<crate::cmd::UsageError>().is_some() {
         Some(Blame::CommandLine)
     } else if e.downcast_ref::<crate::cmd::UnreadableInput>().is_some()

@@ -97,6 +97,9 @@ enum Command {
     /// Export a scenario as a fault schedule for a real injector: an iptables/tc script, Chaos Mesh
     /// manifests or Jepsen grudges.
     Export(cmd::export::Args),
+    /// Record a real cluster of a real system through a scenario's faults, in Linux network
+    /// namespaces, as an export rift reads and the truth to check it against.
+    Lab(cmd::lab::Args),
     /// Print a completion script for bash, zsh, fish, powershell or elvish.
     Completions(cmd::completions::Args),
     /// Print the manual page (roff), or write a page per command into a folder with --dir.
@@ -115,6 +118,7 @@ fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Report(args) => cmd::report::run(args, out),
         Command::Synth(args) => cmd::synth::run(args, out),
         Command::Export(args) => cmd::export::run(args, out),
+        Command::Lab(args) => cmd::lab::run(args, out),
         Command::Completions(args) => cmd::completions::run(args, Cli::command(), out),
         Command::Man(args) => cmd::man::run(args, Cli::command(), out),
     }
@@ -142,6 +146,7 @@ fn writes_json(cli: &Cli) -> bool {
         | Command::Report(_)
         | Command::Synth(_)
         | Command::Export(_)
+        | Command::Lab(_)
         | Command::Completions(_)
         | Command::Man(_) => false,
     }

@@ -47,6 +47,10 @@ pub struct System {
     /// What its metrics mean.
     #[serde(default)]
     pub metrics: Metrics,
+    /// How `rift lab` runs it: its Debian packages, programs and ports. The table is read by
+    /// rift-lab, which owns its keys.
+    #[serde(default)]
+    pub lab: Option<toml::Table>,
 }
 
 /// A log line that gives the detector's settings: a JSON object with `line` in it, among the

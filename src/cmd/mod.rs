@@ -7,6 +7,7 @@ pub(crate) mod events;
 pub(crate) mod export;
 pub(crate) mod graph;
 pub(crate) mod ingest;
+pub(crate) mod lab;
 pub(crate) mod man;
 pub(crate) mod profiles;
 pub(crate) mod replay;

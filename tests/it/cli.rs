@@ -11,6 +11,8 @@ fn help_texts() {
     insta::assert_snapshot!("help_events", stdout(&rift(&["events", "--help"])));
     insta::assert_snapshot!("help_replay", stdout(&rift(&["replay", "--help"])));
     insta::assert_snapshot!("help_report", stdout(&rift(&["report", "--help"])));
+    insta::assert_snapshot!("help_lab", stdout(&rift(&["lab", "--help"])));
+    insta::assert_snapshot!("help_lab_run", stdout(&rift(&["lab", "run", "--help"])));
 }
 
 #[test]

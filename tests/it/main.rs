@@ -15,6 +15,7 @@ mod fuzz_corpus;
 mod fuzz_harness;
 mod hostile;
 mod hostile_export;
+mod lab;
 mod netns;
 mod outputs;
 mod recordings;

@@ -596,8 +596,8 @@ declare -A RULE_HOST=() RULE_SPEC=() QDISC_DEV=()
 
 log() { printf '[t=%s] %s\n' "$T" "$*"; }
 
-# run HOST CMD...: log and run CMD on HOST.
-run() { local h=$1; shift; log "$h: $*"; in_host "$h" "$@"; }
+# run HOST CMD...: run CMD on HOST, then log it (so a log line says the step is in force).
+run() { local h=$1; shift; in_host "$h" "$@"; log "$h: $*"; }
 
 # at SECONDS: sleep until SECONDS after the start.
 at() {

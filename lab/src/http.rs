@@ -1,0 +1,62 @@
+//! A plain HTTP/1.0 GET with one deadline, for the members' metrics and health endpoints inside
+//! the lab (no TLS, no redirects, no proxies: the lab talks only to its own members).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+/// The answer: status code and body.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+}
+
+/// GETs `path` from `addr`, all within `timeout`; `Err` says why there was no answer, in the
+/// words a probe would log (`timed out`, `Connection refused (os error 111)`).
+pub(crate) fn get(addr: SocketAddr, path: &str, timeout: Duration) -> Result<Answer, String> {
+    let deadline = Instant::now() + timeout;
+    let left = || {
+        deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| "timed out".to_owned())
+    };
+    let mut s = TcpStream::connect_timeout(&addr, timeout).map_err(|e| reason(&e))?;
+    s.set_write_timeout(Some(left()?)).map_err(|e| reason(&e))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: rift-lab\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| reason(&e))?;
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        s.set_read_timeout(Some(left()?)).map_err(|e| reason(&e))?;
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(reason(&e)),
+        }
+    }
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| "the answer ended inside its headers".to_owned())?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| format!("not an HTTP status line: {:?}", head.lines().next()))?;
+    Ok(Answer {
+        status,
+        body: body.to_owned(),
+    })
+}
+
+fn reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => "timed out".to_owned(),
+        _ => e.to_string(),
+    }
+}

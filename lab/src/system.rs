@@ -1,0 +1,245 @@
+//! A system in the lab: the `[lab]` table of its data file (packages, programs, ports, detector
+//! settings) and its start-up module (how to start a member, find the leader, move leadership,
+//! read its metrics and be its client).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Command;
+
+use serde::Deserialize;
+
+use crate::error::LabError;
+use crate::netns::Host;
+
+/// The systems the lab can run, by the name of their data file's `name`.
+pub const SYSTEMS: &[&str] = &["etcd"];
+
+/// What the lab needs besides the system: program and Debian package.
+const LAB_PROGRAMS: &[(&str, &str)] = &[
+    ("ip", "iproute2"),
+    ("iptables", "iptables"),
+    ("bash", "bash"),
+];
+
+/// The `[lab]` table of a system's data file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabSpec {
+    /// Each program the lab runs, and the Debian package that holds it.
+    pub programs: BTreeMap<String, String>,
+    /// The ports of each channel and flow, as `rift export --ports` takes them (`2379,2380`,
+    /// `7946/udp`): faults limited to a channel or a flow drop only these.
+    pub ports: BTreeMap<String, String>,
+    /// The failure detector's settings the lab starts members with, by parameter name (`heartbeat_ms`,
+    /// `election_ms`, …).
+    pub settings: BTreeMap<String, u64>,
+}
+
+impl LabSpec {
+    /// The `[lab]` table of a built-in system.
+    pub fn of(name: &str) -> Result<LabSpec, LabError> {
+        let unknown = || LabError::UnknownSystem {
+            name: name.to_owned(),
+            known: SYSTEMS.join(", "),
+        };
+        if !SYSTEMS.contains(&name) {
+            return Err(unknown());
+        }
+        let sys = rift_ingest::system::find(name).ok_or_else(unknown)?;
+        let table = sys.lab.clone().ok_or_else(unknown)?;
+        LabSpec::deserialize(toml::Value::Table(table)).map_err(|e| LabError::Scenario {
+            origin: format!("ingest/systems/{name}.toml [lab]"),
+            reason: e.to_string(),
+        })
+    }
+
+    /// A setting the start-up module needs.
+    pub(crate) fn setting(&self, key: &str) -> Result<u64, LabError> {
+        self.settings
+            .get(key)
+            .copied()
+            .ok_or_else(|| LabError::Scenario {
+                origin: "the system's [lab] table".into(),
+                reason: format!("it has no settings.{key}"),
+            })
+    }
+}
+
+/// What `rift lab check` found for one system.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// The system.
+    pub system: String,
+    /// Whether rift runs as root.
+    pub root: bool,
+    /// Each program the run needs, its package and whether it was found.
+    pub programs: Vec<(String, String, bool)>,
+}
+
+impl Check {
+    /// Whether a run can start.
+    pub fn ready(&self) -> bool {
+        self.root && self.programs.iter().all(|p| p.2)
+    }
+
+    /// The Debian packages of the missing programs, each once.
+    pub fn missing_packages(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (_, pkg, found) in &self.programs {
+            if !found && !out.contains(&pkg.as_str()) {
+                out.push(pkg);
+            }
+        }
+        out
+    }
+
+    /// The error a run gives when it cannot start.
+    pub fn error(&self) -> Option<LabError> {
+        if !self.root {
+            return Some(LabError::NotRoot);
+        }
+        let missing: Vec<&str> = self
+            .programs
+            .iter()
+            .filter(|p| !p.2)
+            .map(|p| p.0.as_str())
+            .collect();
+        (!missing.is_empty()).then(|| LabError::Missing {
+            system: self.system.clone(),
+            missing: missing.join(", "),
+            packages: self.missing_packages().join(" "),
+        })
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "rift lab check --system {}", self.system)?;
+        writeln!(
+            f,
+            "  root          {}",
+            if self.root {
+                "yes"
+            } else {
+                "no: run rift lab as root (sudo)"
+            }
+        )?;
+        for (prog, pkg, found) in &self.programs {
+            let state = if *found { "found" } else { "missing" };
+            writeln!(f, "  {prog:<13} {state:<8} (Debian package {pkg})")?;
+        }
+        let missing = self.missing_packages();
+        if missing.is_empty() {
+            if self.root {
+                writeln!(
+                    f,
+                    "ready: rift lab run SCENARIO --system {} --out DIR",
+                    self.system
+                )?;
+            }
+        } else {
+            writeln!(f, "install what is missing with:")?;
+            writeln!(f, "  apt-get install -y {}", missing.join(" "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks what a run of `system` needs; installs nothing.
+pub fn check(system: &str) -> Result<Check, LabError> {
+    let spec = LabSpec::of(system)?;
+    let mut programs: Vec<(String, String, bool)> = LAB_PROGRAMS
+        .iter()
+        .map(|(p, k)| (p.to_string(), k.to_string(), on_path(p)))
+        .collect();
+    for (p, k) in &spec.programs {
+        programs.push((p.clone(), k.clone(), on_path(p)));
+    }
+    Ok(Check {
+        system: system.to_owned(),
+        // SAFETY: geteuid has no preconditions.
+        root: unsafe { libc::geteuid() } == 0,
+        programs,
+    })
+}
+
+fn on_path(program: &str) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .any(|dir| is_executable(&dir.join(program)))
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    p.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// One member as the cluster knows it.
+#[derive(Clone, Debug)]
+pub(crate) struct Member {
+    pub(crate) host: Host,
+    /// The system's own id for it (etcd's member id), once known.
+    pub(crate) id: Option<String>,
+}
+
+/// What a run knows of its cluster, handed to the start-up module.
+#[derive(Clone, Debug)]
+pub(crate) struct Cluster {
+    pub(crate) members: Vec<Member>,
+    pub(crate) client: Host,
+    /// A token unique to the run (etcd's initial-cluster-token).
+    pub(crate) token: String,
+}
+
+/// The result of one client request.
+pub(crate) struct Reply {
+    /// `ok`, `timeout` or `error`.
+    pub(crate) result: &'static str,
+    /// The client's error message; empty on success.
+    pub(crate) error: String,
+}
+
+/// The start-up module of a system.
+pub(crate) trait LabSystem: Send + Sync {
+    /// The version the programs report.
+    fn version(&self) -> Result<String, LabError>;
+    /// The command that starts member `i`, writing its log to `log`; run from `dir`.
+    fn start(&self, cluster: &Cluster, i: usize, log: &Path) -> Command;
+    /// The members the system reports as leader (from the client namespace).
+    fn leaders(&self, cluster: &Cluster) -> Vec<usize>;
+    /// Fills in each member's id (from the client namespace).
+    fn identify(&self, cluster: &mut Cluster) -> Result<(), LabError>;
+    /// Hands leadership from member `from` to member `to` (from the client namespace).
+    fn move_leader(&self, cluster: &Cluster, from: usize, to: usize) -> Result<(), LabError>;
+    /// Where member `i` serves its metrics and its health check.
+    fn metrics_addr(&self, cluster: &Cluster, i: usize) -> SocketAddr;
+    /// The health check's path.
+    fn health_path(&self) -> &'static str;
+    /// The rows of `metrics.csv` for one scrape: (metric, labels, peer, value).
+    fn select_metrics(&self, cluster: &Cluster, page: &str) -> Vec<[String; 4]>;
+    /// Whether a line of the metrics page is kept in the raw export.
+    fn keep_raw(&self, line: &str) -> bool;
+    /// The members table an operator would export (`members.csv`).
+    fn members_csv(&self, cluster: &Cluster) -> String;
+    /// The client's endpoint for member `i`, as `client.csv` names it.
+    fn endpoint(&self, cluster: &Cluster, i: usize) -> String;
+    /// One request of the workload to member `i` (from the client namespace).
+    fn request(&self, cluster: &Cluster, i: usize, op: &str, key: &str, value: &str) -> Reply;
+    /// The settings the members run with, for the truth.
+    fn settings(&self) -> serde_json::Value;
+}
+
+/// The start-up module of a system.
+pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>, LabError> {
+    match system {
+        "etcd" => Ok(Box::new(crate::etcd::Etcd::new(spec)?)),
+        _ => Err(LabError::UnknownSystem {
+            name: system.to_owned(),
+            known: SYSTEMS.join(", "),
+        }),
+    }
+}

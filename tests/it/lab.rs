@@ -1,0 +1,165 @@
+//! `rift lab`: a short etcd recording end to end, read back by `rift classify`; and what the lab
+//! says when it cannot run.
+//!
+//! The recording needs root, iproute2, iptables and etcd (`.ci/run` installs them on Debian);
+//! without them the test prints what `rift lab check` said and passes.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{rift, stderr, stdout};
+
+/// Ten seconds of baseline, the leader cut off both ways for ten, ten of recovery.
+const SHORT: &str = r#"
+name = "short-complete"
+description = "The leader n1 is cut off from the other members for 10 s."
+duration = "30s"
+[cluster]
+nodes = ["n1", "n2", "n3"]
+leader = "n1"
+[[phase]]
+name = "isolate"
+start = "10s"
+end = "20s"
+isolate = ["n1"]
+"#;
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
+    let check = rift(&["lab", "check", "--system", "etcd"]);
+    if !check.status.success() {
+        eprintln!(
+            "skipped: this machine cannot run the lab\n{}{}",
+            stdout(&check),
+            stderr(&check)
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("short.toml");
+    std::fs::write(&scenario, SHORT).unwrap();
+    let rec = dir.path().join("rec");
+    let o = rift(&[
+        "lab",
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        rec.to_str().unwrap(),
+        "--mode",
+        "complete",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Nothing of the run is left.
+    let ns = Command::new("ip").args(["netns", "list"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&ns.stdout).contains("rlab-"),
+        "namespaces left: {}",
+        String::from_utf8_lossy(&ns.stdout)
+    );
+
+    let truth = json(&rec.join("truth.json"));
+    assert_eq!(truth["mode"], "complete");
+    assert_eq!(truth["leader_at_injection"], "n1");
+    // Isolating n1 among three members: four one-way DROP rules in, the same four out.
+    let applied = truth["applied"].as_array().unwrap();
+    let ins = applied
+        .iter()
+        .filter(|a| a["command"].as_str().unwrap().contains(" -I INPUT "))
+        .count();
+    let outs = applied
+        .iter()
+        .filter(|a| a["command"].as_str().unwrap().contains(" -D INPUT "))
+        .count();
+    assert_eq!((ins, outs), (4, 4), "{applied:#?}");
+    let window = truth["observation_window"]["start_ms"].as_i64().unwrap();
+    let start = truth["start_ms"].as_i64().unwrap();
+    let end = truth["end_ms"].as_i64().unwrap();
+    assert!(
+        (start - window - 10_000).abs() < 500,
+        "the cut went in {} ms after the window began",
+        start - window
+    );
+    assert!(
+        (end - start - 10_000).abs() < 500,
+        "the cut lasted {} ms",
+        end - start
+    );
+
+    let export = rec.join("export");
+    for f in [
+        "logs/n1.log",
+        "logs/n2.log",
+        "logs/n3.log",
+        "metrics.csv.gz",
+        "metrics-raw/n1.prom.gz",
+        "health.csv",
+        "client.csv",
+        "members.csv",
+    ] {
+        let len = std::fs::metadata(export.join(f)).map_or(0, |m| m.len());
+        assert!(len > 0, "{f} is missing or empty");
+    }
+
+    let o = rift(&["classify", export.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["primary"], "complete", "{}", stdout(&o));
+    let onset = v["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["start_ns"].as_i64())
+        .min()
+        .expect("an episode");
+    assert!(
+        (onset / 1_000_000 - start).abs() <= 2_000,
+        "onset {} ms from the cut",
+        onset / 1_000_000 - start
+    );
+}
+
+#[test]
+fn an_unknown_scenario_or_system_is_named_with_what_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    let o = rift(&["lab", "run", "no-such", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no scenario 'no-such'"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("one-way-link"), "{}", stderr(&o));
+    let o = rift(&["lab", "check", "--system", "zookeeper"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no system 'zookeeper' in the lab; the lab runs: etcd"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing is written for a refused run");
+}
+
+#[test]
+fn the_list_names_every_scenario_with_its_mode() {
+    let o = rift(&["lab", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for (name, mode) in [
+        ("complete-leader", "complete"),
+        ("one-way-link", "asymmetric"),
+        ("gray-leader", "gray"),
+        ("flapping-leader", "flapping"),
+        ("healthy", "healthy"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().take(2).eq([name, mode])),
+            "{name} {mode} not in:\n{text}"
+        );
+    }
+}
