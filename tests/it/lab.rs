@@ -4,8 +4,9 @@
 //! The recording needs root, iproute2, iptables and etcd (`.ci/run` installs them on Debian);
 //! without them the test prints what `rift lab check` said and passes.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
 use crate::{rift, stderr, stdout};
 
@@ -24,12 +25,58 @@ end = "20s"
 isolate = ["n1"]
 "#;
 
+/// A run that lasts long enough to be interrupted.
+const LONG: &str = r#"
+name = "long-healthy"
+duration = "120s"
+[cluster]
+nodes = ["n1", "n2", "n3"]
+"#;
+
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-#[test]
-fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
+/// The lab's network namespaces that exist now.
+fn lab_namespaces() -> String {
+    let ns = Command::new("ip").args(["netns", "list"]).output().unwrap();
+    String::from_utf8_lossy(&ns.stdout)
+        .lines()
+        .filter(|l| l.starts_with("rlab-"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Starts `rift lab run` on the long scenario and returns once its probes run.
+fn start_long_run(dir: &Path, name: &str) -> Child {
+    let scenario = dir.join("long.toml");
+    std::fs::write(&scenario, LONG).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rift"))
+        .args(["lab", "run", scenario.to_str().unwrap(), "--out"])
+        .arg(dir.join(name))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let err = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(err).lines();
+    // The first line after the leader is known comes when the probes start; stop reading at
+    // the move or the start of the window.
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        assert!(!line.starts_with("error"), "{line}");
+        if line.contains("leader_elected") {
+            break;
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    // Keep the pipe drained so the run never blocks on it.
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
+
+/// Whether this machine can run the lab; says why not.
+fn lab_ready() -> bool {
     let check = rift(&["lab", "check", "--system", "etcd"]);
     if !check.status.success() {
         eprintln!(
@@ -37,8 +84,75 @@ fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
             stdout(&check),
             stderr(&check)
         );
+    }
+    check.status.success()
+}
+
+/// One test, so that no two runs of the lab share the machine: a recording end to end, then a
+/// run stopped with Ctrl-C, then a run killed outright and cleaned up after.
+#[test]
+fn the_lab_records_etcd_and_leaves_nothing_behind() {
+    if !lab_ready() {
         return;
     }
+    a_short_etcd_recording_reads_back_as_the_fault_it_applied();
+    ctrl_c_stops_a_run_and_removes_what_it_made();
+    a_killed_run_is_cleaned_up_by_rift_lab_clean();
+}
+
+fn ctrl_c_stops_a_run_and_removes_what_it_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut run = start_long_run(dir.path(), "int");
+    let sent = Command::new("kill")
+        .args(["-INT", &run.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = run.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{status}");
+    assert_eq!(lab_namespaces(), "", "namespaces left after Ctrl-C");
+    let members = Command::new("pgrep")
+        .args(["-f", "initial-cluster-token rift-lab-long-healthy"])
+        .output()
+        .unwrap();
+    assert!(
+        members.stdout.is_empty(),
+        "members left: {}",
+        String::from_utf8_lossy(&members.stdout)
+    );
+    assert!(!dir.path().join("int/truth.json").exists());
+}
+
+fn a_killed_run_is_cleaned_up_by_rift_lab_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut run = start_long_run(dir.path(), "kill");
+    run.kill().unwrap();
+    run.wait().unwrap();
+    assert_ne!(
+        lab_namespaces(),
+        "",
+        "a killed run cannot remove its namespaces"
+    );
+    let o = rift(&["lab", "clean"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("removed network namespace rlab-n1"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(lab_namespaces(), "", "namespaces left after rift lab clean");
+    let members = Command::new("pgrep")
+        .args(["-f", "initial-cluster-token rift-lab-long-healthy"])
+        .output()
+        .unwrap();
+    assert!(
+        members.stdout.is_empty(),
+        "members left: {}",
+        String::from_utf8_lossy(&members.stdout)
+    );
+}
+
+fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("short.toml");
     std::fs::write(&scenario, SHORT).unwrap();
@@ -53,13 +167,7 @@ fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
         "complete",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    // Nothing of the run is left.
-    let ns = Command::new("ip").args(["netns", "list"]).output().unwrap();
-    assert!(
-        !String::from_utf8_lossy(&ns.stdout).contains("rlab-"),
-        "namespaces left: {}",
-        String::from_utf8_lossy(&ns.stdout)
-    );
+    assert_eq!(lab_namespaces(), "", "namespaces left after the run");
 
     let truth = json(&rec.join("truth.json"));
     assert_eq!(truth["mode"], "complete");
