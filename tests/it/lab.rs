@@ -47,6 +47,15 @@ fn lab_namespaces() -> String {
         .join(", ")
 }
 
+/// The PIDs of members of the long run that still run.
+fn members_left() -> String {
+    let o = Command::new("pgrep")
+        .args(["-f", "initial-cluster-token rift-lab-long-healthy"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
 /// Starts `rift lab run` on the long scenario and returns once its probes run.
 fn start_long_run(dir: &Path, name: &str) -> Child {
     let scenario = dir.join("long.toml");
@@ -111,15 +120,7 @@ fn ctrl_c_stops_a_run_and_removes_what_it_made() {
     let status = run.wait().unwrap();
     assert_eq!(status.code(), Some(1), "{status}");
     assert_eq!(lab_namespaces(), "", "namespaces left after Ctrl-C");
-    let members = Command::new("pgrep")
-        .args(["-f", "initial-cluster-token rift-lab-long-healthy"])
-        .output()
-        .unwrap();
-    assert!(
-        members.stdout.is_empty(),
-        "members left: {}",
-        String::from_utf8_lossy(&members.stdout)
-    );
+    assert_eq!(members_left(), "", "members of the long run still running");
     assert!(!dir.path().join("int/truth.json").exists());
 }
 
@@ -141,15 +142,7 @@ fn a_killed_run_is_cleaned_up_by_rift_lab_clean() {
         stdout(&o)
     );
     assert_eq!(lab_namespaces(), "", "namespaces left after rift lab clean");
-    let members = Command::new("pgrep")
-        .args(["-f", "initial-cluster-token rift-lab-long-healthy"])
-        .output()
-        .unwrap();
-    assert!(
-        members.stdout.is_empty(),
-        "members left: {}",
-        String::from_utf8_lossy(&members.stdout)
-    );
+    assert_eq!(members_left(), "", "members of the long run still running");
 }
 
 fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
