@@ -232,28 +232,6 @@ fn every_lab_recording_matches_its_injected_fault() {
 /// Lab recordings rift still reads wrong, and why, as far as it is understood.
 const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     (
-        "etcd/complete-follower-s1",
-        "the cut ends ~4 s early: a peer etcd marked inactive is not held down until it is \
-         marked active again, and the cut-off follower's traffic gives no evidence in between",
-    ),
-    (
-        "etcd/complete-follower-s3",
-        "the cut ends ~3 s early, as complete-follower-s1",
-    ),
-    (
-        "etcd/partial-followers-s1",
-        "the cut between the followers ends ~4 s early: followers exchange only keep-alives, and \
-         the peer marked inactive is not held down until it is marked active again",
-    ),
-    (
-        "etcd/partial-followers-s2",
-        "the cut ends ~4 s early, as partial-followers-s1",
-    ),
-    (
-        "etcd/partial-followers-s3",
-        "the cut ends ~5 s early, as partial-followers-s1",
-    ),
-    (
         "etcd/flapping-leader-s1",
         "the followers' link is claimed cut too: the elections that each down phase sets off \
          show as failures between members that stayed connected",
@@ -276,13 +254,9 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
         "30 % loss both ways is read as asymmetric, as lossy-leader-s1",
     ),
     (
-        "etcd/lossy-leader-s3",
-        "partial, but only one of the leader's two lossy pairs is in the episode",
-    ),
-    (
         "etcd/one-way-link-s1",
         "the leader's packets to one follower dropped, read as a two-way partial: the two sides \
-         last heard each other 125 ms apart, inside the 250 ms echo gap, so the onset does not \
+         last heard each other 98 ms apart, inside the 250 ms echo gap, so the onset does not \
          decide the direction",
     ),
 ];

@@ -399,6 +399,7 @@ pub(crate) fn settle(
                         dir,
                         ok,
                         channel,
+                        ..
                     } => {
                         let peer = resolver.resolve(&peer);
                         if peer == me {

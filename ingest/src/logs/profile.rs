@@ -37,6 +37,8 @@
 //! ok = false
 //! channel = "heartbeat"
 //! last_heard = "5s"               # a read timeout: B→A delivered at ts − 5 s
+//! holds = true                    # a failed state that lasts until the same node logs the
+//!                                 # peer up again (an ok line about it, or a peer_up event)
 //! event = "peer_down"             # an events-table kind
 //! term = "term"                   # the field or capture with the term
 //! role = "role"                   # role_change: the field or capture with the new role
@@ -234,6 +236,8 @@ struct RuleSpec {
     #[serde(default)]
     last_heard: Option<String>,
     #[serde(default)]
+    holds: bool,
+    #[serde(default)]
     event: Option<String>,
     #[serde(default)]
     term: Option<String>,
@@ -306,6 +310,8 @@ pub(crate) struct Rule {
     pub(crate) ok: bool,
     pub(crate) channel: Channel,
     pub(crate) last_heard_ns: Option<i64>,
+    /// The failure the line shows lasts until the same node logs the peer up again.
+    pub(crate) holds: bool,
     pub(crate) event: Option<EventKind>,
     pub(crate) term: Option<String>,
     pub(crate) role: Option<String>,
@@ -478,6 +484,13 @@ impl Compiler<'_> {
                 crate::time::format_duration(MAX_LAST_HEARD_NS)
             )));
         }
+        if r.holds && (r.evidence.is_none() || r.ok.unwrap_or(false)) {
+            return Err(self.bad(format!(
+                "rule {} ('{}'): holds needs evidence and ok = false: it keeps a failure in force until the peer is logged up again",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
         let alias = match r.alias.as_slice() {
             [] => None,
             [a, b] => Some((a.clone(), b.clone())),
@@ -506,6 +519,7 @@ impl Compiler<'_> {
             ok: r.ok.unwrap_or(false),
             channel: r.channel.unwrap_or(Channel::Heartbeat),
             last_heard_ns,
+            holds: r.holds,
             event,
             term: r.term.clone(),
             role: r.role.clone(),
@@ -800,6 +814,24 @@ mod tests {
         assert!(rule("request", "round_trip").is_ok());
         assert!(rule("silence", "from_peer").is_ok());
         assert!(rule("connect", "from_peer").is_err());
+    }
+
+    #[test]
+    fn only_a_failure_with_evidence_can_hold() {
+        let rule = |extra: &str| {
+            Profile::parse(
+                &format!(
+                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\npeer = \"p\"\nholds = true\n{extra}"
+                ),
+                "mine.toml",
+            )
+        };
+        assert!(rule("evidence = \"from_peer\"\nok = false\n").is_ok());
+        let err = rule("evidence = \"from_peer\"\nok = true\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("holds needs evidence and ok = false"), "{err}");
+        assert!(rule("event = \"peer_down\"\n").is_err());
     }
 
     #[test]

@@ -704,6 +704,8 @@ pub(crate) enum Out {
         dir: Direction,
         ok: bool,
         channel: Channel,
+        /// The failure lasts until the node logs the peer up again ([`hold`]).
+        holds: bool,
     },
     /// An event of the logging node.
     Event {
@@ -1128,6 +1130,7 @@ pub(crate) fn read_log(
     if !out.is_sorted_by_key(|p| p.line) {
         out.sort_by_key(|p| p.line);
     }
+    hold(&mut out);
     let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
     for (layers, n) in layers {
         *envelopes.entry(envelope::chain_words(&layers)).or_default() += n;
@@ -1140,6 +1143,110 @@ pub(crate) fn read_log(
         year_assumed,
         zone_assumed,
     })
+}
+
+/// The longest a held failure is carried: an hour of one observation a second.
+const MAX_HOLD_NS: i64 = 3_600_000_000_000;
+
+/// A failure read by a `holds` rule is a state, not a moment: it lasts until the same node logs
+/// the peer up again — an ok line about it on the same channel (a round trip, or the same
+/// direction), or a `peer_up` event — and is carried as one failed observation a second in
+/// between (the last at least a second before the state ends), from the line that opened it,
+/// whose `file:line` they keep. A state never closed in the file adds nothing: without its
+/// opposite, how long it lasted is unknown. At most an hour is carried.
+fn hold(lines: &mut [Pending]) {
+    struct Open {
+        node: Option<String>,
+        peer: String,
+        channel: Channel,
+        dir: Direction,
+        at: usize,
+        since: i64,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut add: Vec<(usize, Out)> = Vec::new();
+    for (i, p) in lines.iter().enumerate() {
+        for o in &p.outs {
+            let closes = |s: &Open| -> bool {
+                s.node == p.node
+                    && match o {
+                        Out::Obs {
+                            peer,
+                            ok: true,
+                            channel,
+                            dir,
+                            ..
+                        } => {
+                            *peer == s.peer
+                                && *channel == s.channel
+                                && (*dir == Direction::RoundTrip || *dir == s.dir)
+                        }
+                        Out::Event {
+                            kind: EventKind::PeerUp,
+                            peer: Some(peer),
+                            ..
+                        } => *peer == s.peer,
+                        _ => false,
+                    }
+            };
+            let ts = match o {
+                Out::Obs { ts_ns, .. } | Out::Event { ts_ns, .. } => *ts_ns,
+                _ => continue,
+            };
+            let mut k = 0;
+            while k < open.len() {
+                // A line can date evidence before itself (a read timeout's last delivery): only
+                // news from after the state began ends it.
+                if ts <= open[k].since || !closes(&open[k]) {
+                    k += 1;
+                    continue;
+                }
+                let s = open.swap_remove(k);
+                let until = ts.min(s.since + MAX_HOLD_NS);
+                // The last held failure comes at least a second before the line that ends
+                // the state, so the second it healed in shows the recovery, not both.
+                let mut t = s.since + 1_000_000_000;
+                while t + 1_000_000_000 <= until {
+                    add.push((
+                        s.at,
+                        Out::Obs {
+                            ts_ns: t,
+                            peer: s.peer.clone(),
+                            dir: s.dir,
+                            ok: false,
+                            channel: s.channel,
+                            holds: false,
+                        },
+                    ));
+                    t += 1_000_000_000;
+                }
+            }
+            if let Out::Obs {
+                ts_ns,
+                peer,
+                dir,
+                ok: false,
+                channel,
+                holds: true,
+            } = o
+                && !open.iter().any(|s| {
+                    s.node == p.node && s.peer == *peer && s.channel == *channel && s.dir == *dir
+                })
+            {
+                open.push(Open {
+                    node: p.node.clone(),
+                    peer: peer.clone(),
+                    channel: *channel,
+                    dir: *dir,
+                    at: i,
+                    since: *ts_ns,
+                });
+            }
+        }
+    }
+    for (i, o) in add {
+        lines[i].outs.push(o);
+    }
 }
 
 fn excerpt(raw: &str) -> String {
@@ -1180,6 +1287,7 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
             dir,
             ok: rule.ok,
             channel: rule.channel,
+            holds: rule.holds,
         });
         if let Some(d) = rule.last_heard_ns {
             // Nothing arrived during the whole timeout: one failed observation per second of
@@ -1192,6 +1300,7 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
                     dir: Direction::FromPeer,
                     ok: false,
                     channel: rule.channel,
+                    holds: false,
                 });
                 t += 1_000_000_000;
             }
@@ -1201,6 +1310,7 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
                 dir: Direction::FromPeer,
                 ok: true,
                 channel: rule.channel,
+                holds: false,
             });
             outs.push(Out::Event {
                 ts_ns: p.ts_ns - d,

@@ -220,6 +220,33 @@ const ETCD_CAPNSLOG: Lines = &[
     ),
 ];
 
+/// "Peer became inactive" is a state: the failure it shows holds, one failed observation a
+/// second from its line, until a second before the same member logs the peer active again.
+/// Without that line, nothing is carried (how long it lasted is unknown).
+#[test]
+fn an_inactive_peer_stays_down_until_it_is_logged_active_again() {
+    const LINES: Lines = &[
+        (
+            r#"{"level":"warn","ts":"2026-11-22T02:50:36.909Z","caller":"rafthttp/peer_status.go:68","msg":"peer became inactive (message send to peer failed)","peer-id":"40cd9e5a7eb63a31","error":"failed to read 40cd9e5a7eb63a31 on stream MsgApp v2 (read tcp 10.1.0.1:37594->10.1.0.2:2380: i/o timeout)"}"#,
+            // Down at 36.9, held at 37.9, 38.9 and 39.9; active again at 41.5.
+            "n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | peer_down:n2",
+        ),
+        (
+            r#"{"level":"warn","ts":"2026-11-22T02:50:38.100Z","caller":"rafthttp/peer_status.go:68","msg":"peer became inactive (message send to peer failed)","peer-id":"37fd1f00c72852d0","error":"failed to read 37fd1f00c72852d0 on stream Message (read tcp 10.1.0.1:37600->10.1.0.3:2380: i/o timeout)"}"#,
+            "n3→n1 ✗ heartbeat | peer_down:n3",
+        ),
+        (
+            r#"{"level":"info","ts":"2026-11-22T02:50:41.500Z","caller":"rafthttp/peer_status.go:53","msg":"peer became active","peer-id":"40cd9e5a7eb63a31"}"#,
+            "n1⇄n2 ✓ heartbeat | peer_up:n2",
+        ),
+    ];
+    check(
+        "etcd-zap",
+        &[("logs/n1.log", LINES)],
+        &[("members.csv", ETCD_MEMBERS)],
+    );
+}
+
 #[test]
 fn etcd_capnslog() {
     check(
