@@ -225,14 +225,14 @@ impl Run {
             let at = t0 + Duration::from_micros(first.0);
             stop::sleep_until(at.checked_sub(Duration::from_millis(1500)).unwrap_or(at))?;
             if let Some(w) = want {
-                let now = in_client(&cluster.client.name, || Ok(self.sys.leaders(&cluster)))?;
+                let now = self.leaders(&cluster)?;
                 if now != [w] {
                     self.move_leader(&cluster, w, progress)?;
                 }
             }
             stop::sleep_until(at.checked_sub(Duration::from_millis(200)).unwrap_or(at))?;
         }
-        let now = in_client(&cluster.client.name, || Ok(self.sys.leaders(&cluster)))?;
+        let now = self.leaders(&cluster)?;
         if let [l] = now.as_slice() {
             leader_at = Some(cluster.members[*l].host.name.clone());
         }
@@ -281,7 +281,7 @@ impl Run {
             self.timeline
                 .add(a.ts_ms, "fault_rule", &format!("{}: {}", a.host, a.command));
         }
-        let after = in_client(&cluster.client.name, || Ok(self.sys.leaders(&cluster)))?;
+        let after = self.leaders(&cluster)?;
         let names: Vec<&str> = after
             .iter()
             .map(|&i| cluster.members[i].host.name.as_str())
@@ -319,6 +319,11 @@ impl Run {
         Ok(truth)
     }
 
+    /// The members that report themselves leader, asked from the client's namespace.
+    fn leaders(&self, cluster: &Cluster) -> Result<Vec<usize>, LabError> {
+        in_client(&cluster.client.name, || Ok(self.sys.leaders(cluster)))
+    }
+
     /// Waits for exactly one leader (the wanted one when given).
     fn wait_leader(
         &self,
@@ -329,7 +334,7 @@ impl Run {
         let until = Instant::now() + limit;
         while Instant::now() < until {
             stop::check()?;
-            let leaders = in_client(&cluster.client.name, || Ok(self.sys.leaders(cluster)))?;
+            let leaders = self.leaders(cluster)?;
             if let [l] = leaders.as_slice()
                 && want.is_none_or(|w| w == *l)
             {

@@ -16,11 +16,9 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// `2026-12-04T10:11:12.345Z`.
+/// `2026-12-04T10:11:12.345Z`, as every time rift writes.
 pub(crate) fn iso(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-        .unwrap_or_default()
+    rift_ingest::format_ts(ms.saturating_mul(1_000_000))
 }
 
 /// A span of time.
