@@ -242,15 +242,17 @@ pub enum EventKind {
     RoleChange,
     /// `node`'s view of the leader changed (`peer`: the new leader, or the lost one).
     LeaderChange,
-    /// `node` has no leader (a gauge or a health endpoint said so).
+    /// `node` has no leader (a gauge, a health endpoint or its own log said so).
     NoLeader,
-    /// `node`'s failure detector marked `peer` down or inactive (first-hand).
+    /// `node`'s failure detector marked `peer` down or inactive (first-hand), or `node` found
+    /// `peer`'s process down: a connection `peer`'s host refused (the host answered, nothing
+    /// listened), which says nothing against the path between them.
     PeerDown,
     /// `node`'s failure detector marked `peer` up or active again.
     PeerUp,
     /// `node` suspects `peer` (first-hand, before a final verdict).
     Suspect,
-    /// `node` could not reach `peer` (a probe or dial failed).
+    /// `node` could not reach `peer` (a probe, dial or request failed without an answer).
     Unreachable,
     /// A membership layer declared `peer` failed; often a relayed opinion.
     MemberFailed,

@@ -124,17 +124,21 @@ impl Stops {
                 .or_default()
                 .push((e.ts_ns, up));
         }
+        // In time order; at one instant a start before a shutdown (see `stopped`).
         for v in self.marks.values_mut() {
-            v.sort_unstable();
+            v.sort_unstable_by_key(|&(ts, up)| (ts, !up));
         }
     }
 
-    /// True when `node` had shut down (or not yet started) at `ts`.
+    /// True when `node` had shut down (or not yet started) at `ts`. A time of whole seconds at
+    /// the instant of a shutdown announcement still counts as up: a clock of whole seconds gives
+    /// the lines logged just before the announcement the same time.
     pub(crate) fn stopped(&self, node: &NodeId, ts: i64) -> bool {
         let Some(marks) = self.marks.get(node) else {
             return false;
         };
-        let i = marks.partition_point(|m| m.0 <= ts);
+        let whole_second = ts % 1_000_000_000 == 0;
+        let i = marks.partition_point(|m| m.0 < ts || (m.0 == ts && (m.1 || !whole_second)));
         match i.checked_sub(1) {
             Some(j) => !marks[j].1,
             None => marks.first().is_some_and(|m| m.1) && !self.running_before.contains(node),
@@ -147,7 +151,10 @@ impl Stops {
     }
 
     fn hides_event(&self, e: &Event) -> bool {
-        if matches!(e.kind, EventKind::Start | EventKind::Shutdown) {
+        if matches!(
+            e.kind,
+            EventKind::Start | EventKind::Shutdown | EventKind::Restart
+        ) {
             return false;
         }
         self.stopped(&e.node, e.ts_ns) || e.peer.as_ref().is_some_and(|p| self.stopped(p, e.ts_ns))
@@ -432,7 +439,10 @@ pub(crate) fn settle(
                             detail,
                             origin: origin.clone(),
                         };
-                        if matches!(kind, EventKind::Start | EventKind::Shutdown) {
+                        if matches!(
+                            kind,
+                            EventKind::Start | EventKind::Shutdown | EventKind::Restart
+                        ) {
                             used = true;
                             events.push(e);
                         } else if stops.hides_event(&e) {
@@ -525,6 +535,13 @@ mod tests {
             !s.stopped(&NodeId::from("n2"), 60),
             "no announcement, never stopped"
         );
+        let second = 1_000_000_000;
+        s.learn(&[ev(90 * second, "n1", EventKind::Shutdown)]);
+        assert!(
+            !s.stopped(&n1, 90 * second),
+            "a whole second at the shutdown line's own: logged in its second, before it"
+        );
+        assert!(s.stopped(&n1, 90 * second + 1));
         s.running_before.insert(n1.clone());
         assert!(
             !s.stopped(&n1, 5),

@@ -8,6 +8,8 @@
 //! system = "etcd"
 //! title = "etcd 3.4 (--logger=zap) and 3.5"
 //! programs = ["etcd"]             # the names its daemons log under in syslog and journald
+//! units = ["Keepalive Daemon"]    # how shipped systemd units describe themselves, when not
+//!                                 # by the system's or a program's name
 //!
 //! [json]                          # JSON lines: which keys hold the time, message and level
 //! ts = "ts"
@@ -39,7 +41,9 @@
 //! last_heard = "5s"               # a read timeout: B→A delivered at ts − 5 s
 //! holds = true                    # a failed state that lasts until the same node logs the
 //!                                 # peer up again (an ok line about it, or a peer_up event)
-//! event = "peer_down"             # an events-table kind
+//! event = "peer_down"             # an events-table kind; a failed request or connection
+//!                                 # (basis request or connect) that names none gives
+//!                                 # `unreachable`
 //! term = "term"                   # the field or capture with the term
 //! role = "role"                   # role_change: the field or capture with the new role
 //! leader = "set"                  # set / clear the logging node's current leader to peer
@@ -266,6 +270,8 @@ struct ProfileSpec {
     #[serde(default)]
     programs: Vec<String>,
     #[serde(default)]
+    units: Vec<String>,
+    #[serde(default)]
     versions: Vec<String>,
     #[serde(default)]
     json: Option<JsonLayout>,
@@ -351,6 +357,10 @@ pub struct Profile {
     pub title: String,
     /// The program names its system's daemons log under (syslog's tag, journald's identifier).
     pub programs: Vec<String>,
+    /// How the systemd units that distributions ship for its daemons describe themselves, where
+    /// the description does not start with the system's or a program's name (Debian's
+    /// `Keepalive Daemon (LVS and VRRP)`).
+    pub units: Vec<String>,
     /// The versions of its system its rules were checked against, each with fixture lines
     /// under `tests/fixtures/versions/PROFILE/VERSION/`.
     pub versions: Vec<String>,
@@ -453,7 +463,8 @@ impl Compiler<'_> {
             .as_deref()
             .map(|e| e.parse::<EventKind>())
             .transpose()
-            .map_err(|e| self.bad(format!("rule {}: {e}", i + 1)))?;
+            .map_err(|e| self.bad(format!("rule {}: {e}", i + 1)))?
+            .or_else(|| implied_event(r));
         if r.evidence.is_some() && r.peer.is_none() {
             return Err(self.bad(format!(
                 "rule {} ('{}') gives evidence but no peer",
@@ -531,6 +542,16 @@ impl Compiler<'_> {
             why: r.why.clone(),
         })
     }
+}
+
+/// The event a rule gives when it names none: a line that shows the logging node's request or
+/// connection to the peer failing says the node could not reach it (`unreachable`), whatever the
+/// system calls it, so `rift events` lists every such line, not only those whose rule says so.
+fn implied_event(r: &RuleSpec) -> Option<EventKind> {
+    let failed_request = matches!(r.basis, Some(Basis::Request | Basis::Connect))
+        && r.evidence == Some(Direction::RoundTrip)
+        && !r.ok.unwrap_or(false);
+    failed_request.then_some(EventKind::Unreachable)
 }
 
 /// Why a log profile cannot be used: [`Profile::parse`].
@@ -618,6 +639,7 @@ impl Profile {
             system: spec.system,
             title: spec.title,
             programs: spec.programs,
+            units: spec.units,
             versions: spec.versions,
             layout,
             rules,
@@ -814,6 +836,36 @@ mod tests {
         assert!(rule("request", "round_trip").is_ok());
         assert!(rule("silence", "from_peer").is_ok());
         assert!(rule("connect", "from_peer").is_err());
+    }
+
+    #[test]
+    fn a_failed_request_or_connection_is_an_unreachable_event_unless_its_rule_says_otherwise() {
+        let event = |extra: &str| {
+            let p = Profile::parse(
+                &format!(
+                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\npeer = \"p\"\n{extra}"
+                ),
+                "mine.toml",
+            )
+            .unwrap();
+            p.rules[0].event
+        };
+        let failed =
+            |basis: &str| format!("evidence = \"round_trip\"\nbasis = \"{basis}\"\nok = false\n");
+        assert_eq!(event(&failed("request")), Some(EventKind::Unreachable));
+        assert_eq!(event(&failed("connect")), Some(EventKind::Unreachable));
+        assert_eq!(
+            event(&(failed("request") + "event = \"peer_down\"\n")),
+            Some(EventKind::PeerDown)
+        );
+        assert_eq!(
+            event("evidence = \"round_trip\"\nbasis = \"answered\"\nok = true\n"),
+            None
+        );
+        assert_eq!(
+            event("evidence = \"from_peer\"\nbasis = \"silence\"\nok = false\n"),
+            None
+        );
     }
 
     #[test]

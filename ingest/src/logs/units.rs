@@ -2,7 +2,8 @@
 //! export: `Started etcd.`, `Stopping Consul Agent...`, `consul.service: Main process exited,
 //! code=exited, status=1/FAILURE`. They are the service manager's word that the node's daemon
 //! started or stopped, and often the only one (a crashed daemon logs nothing about it).
-//! `Starting …` is a start (the daemon runs from then on); `Stopping …` is not yet a stop.
+//! `Starting …` is a start (the daemon runs from then on); `Stopping …` is not yet a stop; a
+//! scheduled restart is a restart.
 //!
 //! systemd words these the same way from v219 (CentOS 7) on; v246 and later put the unit's name
 //! before its description (`Started etcd.service - etcd key-value store.`), and older versions
@@ -30,6 +31,13 @@ static UNIT_LINES: LazyLock<Vec<(Regex, EventKind)>> = LazyLock::new(|| {
         (
             r"^(?P<what>\S+?): [Mm]ain process exited, (?P<how>code=\w+, status=\S+?)\.?$",
             EventKind::Shutdown,
+        ),
+        // The unit's restart policy brings the daemon back (v219: `etcd2.service holdoff time
+        // over, scheduling restart.`; v230 on: `etcd.service: Scheduled restart job, restart
+        // counter is at 3.`).
+        (
+            r"^(?P<what>\S+?):? (?:holdoff time over, scheduling restart|Scheduled restart job, restart counter is at \d+)\.?$",
+            EventKind::Restart,
         ),
     ]
     .into_iter()
@@ -72,7 +80,8 @@ pub(crate) fn read(
 /// True when a unit's name or description names the profile's system or one of its programs.
 /// A unit's name says it exactly: `etcd.service`, `etcd2.service`, `consul@dc1.service` (not
 /// `redis-exporter.service`, another program). A description says it in its first word
-/// (`etcd key-value store`, `Consul is a tool …`; not `Prometheus Redis exporter`).
+/// (`etcd key-value store`, `Consul is a tool …`; not `Prometheus Redis exporter`), or starts
+/// as one of the profile's shipped unit descriptions (`units`).
 fn names_system(what: &str, profile: &Profile) -> bool {
     let what = what.to_ascii_lowercase();
     let unit = what.split(" - ").next().unwrap_or_default();
@@ -91,4 +100,8 @@ fn names_system(what: &str, profile: &Profile) -> bool {
         .find(|w| !w.is_empty())
         .unwrap_or_default();
     names().any(|n| n == first)
+        || profile
+            .units
+            .iter()
+            .any(|d| what.starts_with(&d.to_ascii_lowercase()))
 }

@@ -294,11 +294,11 @@ const WEB_MEMBERS: &str =
 const MEMBERLIST: Lines = &[
     (
         "2024/03/05 10:11:12 [DEBUG] memberlist: Failed UDP ping: web-3 (timeout reached)",
-        "web-1⇄web-3 ✗ heartbeat",
+        "web-1⇄web-3 ✗ heartbeat | unreachable:web-3",
     ),
     (
         "2024/03/05 10:11:12 [ERR] memberlist: Failed fallback TCP ping: timeout 1s: dial tcp 10.0.0.3:8301: i/o timeout",
-        "web-1⇄web-3 ✗ heartbeat",
+        "web-1⇄web-3 ✗ heartbeat | unreachable:web-3",
     ),
     (
         "2024/03/05 10:11:13 [INFO] memberlist: Suspect web-3 has failed, no acks received",
@@ -322,7 +322,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024/03/05 10:11:17 [ERR] memberlist: Push/Pull with web-2 failed: dial tcp 10.0.0.2:8301: connect: connection refused",
-        "web-1⇄web-2 ✗ heartbeat",
+        "web-1⇄web-2 ✗ heartbeat | unreachable:web-2",
     ),
     (
         "2024/03/05 10:11:17 [ERR] memberlist: Failed to send gossip to 10.0.0.2:8301: write udp 10.0.0.1:8301->10.0.0.2:8301: sendto: no route to host",
@@ -358,7 +358,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024-03-05T10:11:20.000Z [ERROR] agent.server.raft: failed to make requestVote RPC: target=\"{Voter web-3-id 10.0.0.3:8300}\" error=\"dial tcp 10.0.0.1:0->10.0.0.3:8300: i/o timeout\" term=3",
-        "web-1⇄web-3 ✗ heartbeat",
+        "web-1⇄web-3 ✗ heartbeat | unreachable:web-3",
     ),
     (
         "2024-03-05T10:11:21.000Z [WARN]  agent.server.raft: rejecting vote request since we have a leader: from=10.0.0.3:8300 leader=10.0.0.2:8300 leader-id=web-2-id",
@@ -366,15 +366,15 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024-03-05T10:11:22.000Z [WARN]  agent.server.raft: failed to contact: server-id=web-3-id time=2.500912345s",
-        "web-1⇄web-3 ✗ heartbeat",
+        "web-1⇄web-3 ✗ heartbeat | unreachable:web-3",
     ),
     (
         "2024-03-05T10:11:22.100Z [ERROR] agent.server.raft: failed to heartbeat to: peer=10.0.0.3:8300 backoff time=10ms error=\"dial tcp 10.0.0.3:8300: i/o timeout\"",
-        "web-1⇄web-3 ✗ heartbeat",
+        "web-1⇄web-3 ✗ heartbeat | unreachable:web-3",
     ),
     (
         "2024-03-05T10:11:22.200Z [ERROR] agent.server.raft: failed to appendEntries to: peer=\"{Voter web-3-id 10.0.0.3:8300}\" error=\"msgpack decode error [pos 0]: i/o timeout\"",
-        "web-1⇄web-3 ✗ data",
+        "web-1⇄web-3 ✗ data | unreachable:web-3",
     ),
     (
         "2024-03-05T10:11:22.300Z [ERROR] agent.server.autopilot: error getting server health from server: server=web-2 error=\"rpc error getting client: failed to get conn: dial tcp 10.0.0.1:0->10.0.0.2:8300: i/o timeout\"",
@@ -443,7 +443,7 @@ fn lines_cut_at_the_terminals_width_are_joined_back() {
     let (out, _) = rendered(&got);
     assert_eq!(
         out[&format!("logs/wk-9.log:{}", firsts[0])],
-        ["wk-9⇄cp-1 ✗ heartbeat"],
+        ["unreachable:cp-1", "wk-9⇄cp-1 ✗ heartbeat"],
         "{out:?}"
     );
     assert_eq!(
@@ -546,6 +546,36 @@ fn systemds_lines_about_the_systems_unit_are_starts_and_stops() {
     assert!(detail[exit].contains("status=9/KILL"), "{}", detail[exit]);
 }
 
+/// A unit whose shipped description does not name the system (Debian's keepalived) is known by
+/// that description; the unit's restart policy bringing the daemon back is a restart.
+#[test]
+fn a_shipped_units_description_and_its_scheduled_restart_are_read() {
+    let lines: Lines = &[
+        (
+            "Dec  1 17:20:29 lb-2 systemd[1]: Started Keepalive Daemon (LVS and VRRP).",
+            "start",
+        ),
+        (
+            "Dec  1 17:20:29 lb-2 Keepalived_vrrp[1067]: (VI_7) Entering BACKUP STATE",
+            "role_change",
+        ),
+        (
+            "Dec  1 17:31:02 lb-2 systemd[1]: keepalived.service: Main process exited, code=exited, status=1/FAILURE",
+            "shutdown",
+        ),
+        (
+            "Dec  1 17:31:07 lb-2 systemd[1]: keepalived.service: Scheduled restart job, restart counter is at 1.",
+            "restart",
+        ),
+        (
+            "Dec  1 17:31:07 lb-2 systemd[1]: Started Session 3 of user root.",
+            "",
+        ),
+    ];
+    let extra = [("incident.toml", "[logs]\nyear = 2025\n")];
+    check("keepalived", &[("logs/lb-2.log", lines)], &extra);
+}
+
 /// Raft prints its own address in its state changes (`Node at ADDR [Candidate] …`): a file named
 /// after the host, whose peers name it by address, is one node, not two.
 #[test]
@@ -601,11 +631,11 @@ const HCLOG_JSON: Lines = &[
     ),
     (
         r#"{"@level":"error","@message":"failed to appendEntries to","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:15.000000Z","peer":{"Suffrage":0,"ID":"web-3-id","Address":"10.0.0.3:8300"},"error":"i/o timeout"}"#,
-        "web-1⇄web-3 ✗ data",
+        "web-1⇄web-3 ✗ data | unreachable:web-3",
     ),
     (
         r#"{"@level":"warn","@message":"failed to contact","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:16.000000Z","server-id":"web-3-id","time":"2.5s"}"#,
-        "web-1⇄web-3 ✗ heartbeat",
+        "web-1⇄web-3 ✗ heartbeat | unreachable:web-3",
     ),
     (
         r#"{"@level":"warn","@message":"rejecting vote request since we have a leader","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:17.000000Z","from":"10.0.0.3:8300","leader":"10.0.0.2:8300","leader-id":"web-2-id"}"#,
@@ -655,7 +685,7 @@ const CASSANDRA: Lines = &[
     ),
     (
         "INFO  [Messaging-EventLoop-3-4] 2024-03-05 10:11:32,000 NoSpamLogger.java:92 - /10.0.0.1:7000->/10.0.0.3:7000-URGENT_MESSAGES-[no-channel] failed to connect",
-        "cass-a⇄cass-c ✗ heartbeat",
+        "cass-a⇄cass-c ✗ heartbeat | unreachable:cass-c",
     ),
     (
         "INFO  [Messaging-EventLoop-3-1] 2024-03-05 10:11:40,000 OutboundConnection.java:1153 - /10.0.0.1:7000->/10.0.0.3:7000-SMALL_MESSAGES-1a2b3c4d successfully connected, version = 12, framing = CRC, encryption = unencrypted",
@@ -773,7 +803,7 @@ const MONGODB_TEXT: Lines = &[
     ),
     (
         "2019-04-21T16:08:14.520+0700 I REPL_HB  [replexec-19] Error in heartbeat (requestId: 662) to db2:27017, response status: HostUnreachable: Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused",
-        "db1⇄db2 ✗ heartbeat",
+        "db1⇄db2 ✗ heartbeat | unreachable:db2",
     ),
     (
         "2019-04-21T16:08:24.520+0700 I REPL     [replexec-20] Member db2:27017 is now in state RS_DOWN",
@@ -817,7 +847,7 @@ const ELASTICSEARCH: Lines = &[
     ),
     (
         "[2024-03-05T10:11:12,400][WARN ][o.e.c.c.LeaderChecker    ] [node-a] [3] consecutive checks of the master node [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}] were unsuccessful ([0] rejected, [3] timed out), restarting discovery; more details may be available in the master node logs [last unsuccessful check: request_id [123] timed out after [10006ms]]",
-        "node-a⇄node-b ✗ heartbeat",
+        "node-a⇄node-b ✗ heartbeat | unreachable:node-b",
     ),
     (
         "[2024-03-05T10:11:20,000][INFO ][o.e.c.s.MasterService    ] [node-a] elected-as-master ([2] nodes joined)[{node-a}{Aa1}{Bb2}{10.0.0.1}{10.0.0.1:9300}{cdfhilmrstw} completing election], term: 4, version: 50, delta: master node changed {previous [], current [{node-a}{Aa1}{Bb2}{10.0.0.1}{10.0.0.1:9300}{cdfhilmrstw}]}",
@@ -914,7 +944,7 @@ const REPLICA: Lines = &[
     ),
     (
         "5678:S 05 Mar 2024 10:11:10.001 # Connection with master lost.",
-        "redis-3⇄redis-1 ✗ data",
+        "redis-3⇄redis-1 ✗ data | unreachable:redis-1",
     ),
     (
         "5678:S 05 Mar 2024 10:11:10.002 * Caching the disconnected master state.",
@@ -985,7 +1015,7 @@ fn keepalived() {
 const KUBELET: Lines = &[
     (
         r#"E0305 10:11:12.345678    1234 kubelet_node_status.go:540] "Error updating node status, will retry" err="error getting node \"node-3\": Get \"https://10.0.0.1:6443/api/v1/nodes/node-3?resourceVersion=0&timeout=10s\": context deadline exceeded""#,
-        "node-3⇄cp-1 ✗ heartbeat",
+        "node-3⇄cp-1 ✗ heartbeat | unreachable:cp-1",
     ),
     (
         r#"E0305 10:11:20.000000    1234 kubelet_node_status.go:527] "Unable to update node status" err="update node status exceeds retry count""#,
@@ -993,11 +1023,11 @@ const KUBELET: Lines = &[
     ),
     (
         r#"E0305 10:11:21.000000    1234 controller.go:145] "Failed to ensure lease exists, will retry" err="Get \"https://10.0.0.1:6443/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-3?timeout=10s\": context deadline exceeded" interval="7s""#,
-        "node-3⇄cp-1 ✗ heartbeat",
+        "node-3⇄cp-1 ✗ heartbeat | unreachable:cp-1",
     ),
     (
         r#"E0305 10:11:22.000000    1234 controller.go:114] failed to update lease, error: Put "https://10.0.0.1:6443/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-3?timeout=10s": net/http: request canceled (Client.Timeout exceeded while awaiting headers)"#,
-        "node-3⇄cp-1 ✗ heartbeat",
+        "node-3⇄cp-1 ✗ heartbeat | unreachable:cp-1",
     ),
     (
         r#"I0305 10:11:30.000000    1234 setters.go:552] "Node became not ready" node="node-3" condition={"type":"Ready","status":"False","reason":"KubeletNotReady","message":"PLEG is not healthy: pleg was last seen active 3m0.5s ago"}"#,
@@ -1043,7 +1073,7 @@ const COCKROACHDB: Lines = &[
     ),
     (
         r#"W240305 10:11:13.000000 1234 rpc/nodedialer/nodedialer.go:195  [n1] 24 unable to connect to n2: failed to connect to n2 at 10.0.0.2:26257: initial connection heartbeat failed: operation "rpc heartbeat" timed out after 6s"#,
-        "crdb-1⇄n2 ✗ heartbeat",
+        "crdb-1⇄n2 ✗ heartbeat | unreachable:n2",
     ),
     (
         "I240305 10:11:30.000000 1234 rpc/nodedialer/nodedialer.go:160  [n1] 25 connection to n2 established",
