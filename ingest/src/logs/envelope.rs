@@ -204,9 +204,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     let t = line.trim_end_matches(['\r', '\n']);
     let first = t.as_bytes().first().copied()?;
     if first == b'{' {
-        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(t) else {
-            return None;
-        };
+        let map = json_object(t)?;
         return peel_json(&map, how);
     }
     if first.is_ascii_whitespace() || first == b'>' || first == b'\t' {
@@ -329,10 +327,14 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     if let Some(c) = COMPOSE.as_ref().and_then(|r| r.captures(t)) {
         let service = c.name("service").map(|m| {
             let name = m.as_str();
-            SWARM_TASK
-                .as_ref()
-                .and_then(|r| r.captures(name))
-                .map_or(name.to_owned(), |t| t["replica"].to_owned())
+            let part = |re: &LazyLock<Option<Regex>>, group: &str| {
+                re.as_ref()
+                    .and_then(|r| r.captures(name))
+                    .map(|t| t[group].to_owned())
+            };
+            part(&SWARM_TASK, "replica")
+                .or_else(|| part(&SWARM_TASK_CUT, "host"))
+                .unwrap_or_else(|| name.to_owned())
         });
         return Some(Layer {
             kind: Envelope::Compose,
@@ -402,9 +404,11 @@ static KUBECTL_PREFIX: LazyLock<Option<Regex>> =
 static BUILD_TOOL: LazyLock<Option<Regex>> =
     regex!(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$");
 
-/// A time with a zone in front of a line, optionally in brackets (Jenkins).
+/// A time with a zone in front of a line, optionally in brackets (Jenkins), or with the stream
+/// and the partial/full tag of the CRI log format after it (`… stderr F …`: the files under
+/// `/var/log/pods` that containerd and CRI-O write, and `kubectl logs` reads).
 static TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]? (?P<msg>.*)$"
+    r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]? (?:(?:stdout|stderr) [FP] )?(?P<msg>.*)$"
 );
 
 /// `logcli query` text: a time, the stream's labels in braces, the line.
@@ -416,11 +420,16 @@ static LOKI_TEXT: LazyLock<Option<Regex>> = regex!(
 /// `project_service_1`), padding, `|`. The name is kept as printed: a replica number cannot be
 /// told from a service named `etcd-1`.
 static COMPOSE: LazyLock<Option<Regex>> =
-    regex!(r"^(?:(?P<service>[A-Za-z0-9][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$");
+    regex!(r"^(?:(?P<service>(?:\.\.\.)?[A-Za-z0-9@][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$");
 
 /// `docker service logs`' task names: `SERVICE.SLOT.TASKID@HOST`.
 static SWARM_TASK: LazyLock<Option<Regex>> =
     regex!(r"^(?P<replica>[\w-]+\.\d+)\.(?:[a-z0-9]{25}|[a-z0-9]{12})@(?P<host>[\w.-]+)$");
+
+/// A task name shortened to fit its column (`...@host...`, `svc.1.k3j…@host…`): the replica is
+/// cut off, the host is what names the node.
+static SWARM_TASK_CUT: LazyLock<Option<Regex>> =
+    regex!(r"^(?:\.\.\.|…)?[\w.-]*@(?P<host>[\w-]+(?:\.[\w-]+)*?)(?:\.\.\.|…)$");
 
 /// A zone-less time with a colon in front of a line (`2017-11-09 14:14:33: …`, as DC/OS and
 /// `ts`-style tools stamp lines).
@@ -863,6 +872,25 @@ pub(crate) fn collected(head: &[u8]) -> bool {
 }
 
 /// Whether a JSON log line's message is itself a JSON log line (an envelope, not a message).
+/// The JSON object a line holds. A line cut off inside its object (a paste cut at the width of a
+/// post, a log shipper's size limit) keeps the fields before the cut: every complete
+/// `"key": value` up to the last comma the rest follows, tried from the end, at most 64 cuts.
+pub(crate) fn json_object(line: &str) -> Option<Map<String, Value>> {
+    let t = line.trim_end();
+    if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(t) {
+        return Some(map);
+    }
+    if !t.starts_with('{') || t.ends_with('}') {
+        return None;
+    }
+    t.rmatch_indices(",\"").take(64).find_map(|(at, _)| {
+        match serde_json::from_str::<Value>(&format!("{}}}", &t[..at])) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => None,
+        }
+    })
+}
+
 pub(crate) fn is_json_line(msg: &str) -> bool {
     let s = msg.trim();
     s.starts_with('{') && s.ends_with('}') && serde_json::from_str::<Map<String, Value>>(s).is_ok()
@@ -992,6 +1020,7 @@ mod tests {
             ("compose", &COMPOSE),
             ("logfmt", &LOGFMT_PAIR),
             ("swarm task", &SWARM_TASK),
+            ("swarm task cut", &SWARM_TASK_CUT),
             ("local time prefix", &LOCAL_TIME_PREFIX),
             ("host prefix", &HOST_PREFIX),
         ] {
@@ -1046,6 +1075,36 @@ mod tests {
         assert_eq!((l.kind, l.node), (Envelope::Compose, None));
         let (_, said) = innermost("shop_db.2.x1y2z3a4b5c6@worker-3    | started");
         assert_eq!(said.node(), Some("shop_db.2"));
+        let (inner, said) = innermost("...@worker-3...    | 2024/03/05 10:11:12 [INFO] x");
+        assert_eq!(inner, "2024/03/05 10:11:12 [INFO] x");
+        assert_eq!(
+            said.node(),
+            Some("worker-3"),
+            "a task name cut to its column"
+        );
+    }
+
+    #[test]
+    fn a_json_line_cut_off_keeps_its_fields_before_the_cut() {
+        let cut = r#"{"level":"warn","ts":"2024-03-05T10:11:12Z","msg":"apply request took too long","took":"2s","request":"key:\"/a"#;
+        let map = json_object(cut).unwrap();
+        assert_eq!(map["msg"], "apply request took too long");
+        assert!(!map.contains_key("request"));
+        assert!(
+            json_object(r#"{"a": 1, "b": }"#).is_none(),
+            "broken inside, not cut"
+        );
+    }
+
+    #[test]
+    fn the_cri_log_format_is_peeled() {
+        let l = peel(
+            "2024-03-05T10:11:12.123456789+00:00 stderr F W0305 10:11:12.120000       1 x.go:1] y",
+            &how(),
+        )
+        .unwrap();
+        assert_eq!(l.kind, Envelope::TimePrefix);
+        assert_eq!(l.inner, "W0305 10:11:12.120000       1 x.go:1] y");
     }
 
     #[test]

@@ -124,9 +124,9 @@ impl Stops {
                 .or_default()
                 .push((e.ts_ns, up));
         }
-        // In time order; at one instant a start before a shutdown (see `stopped`).
+        // In time order; at one instant in the order they were logged (a stable sort).
         for v in self.marks.values_mut() {
-            v.sort_unstable_by_key(|&(ts, up)| (ts, !up));
+            v.sort_by_key(|&(ts, _)| ts);
         }
     }
 
@@ -137,9 +137,14 @@ impl Stops {
         let Some(marks) = self.marks.get(node) else {
             return false;
         };
-        let whole_second = ts % 1_000_000_000 == 0;
-        let i = marks.partition_point(|m| m.0 < ts || (m.0 == ts && (m.1 || !whole_second)));
-        match i.checked_sub(1) {
+        let before = marks.partition_point(|m| m.0 < ts);
+        let through = marks.partition_point(|m| m.0 <= ts);
+        if through > before {
+            // Announcements at this very instant: a time of whole seconds may have been logged
+            // before any of them; a finer one comes after them, in the order they were logged.
+            return ts % 1_000_000_000 != 0 && !marks[through - 1].1;
+        }
+        match before.checked_sub(1) {
             Some(j) => !marks[j].1,
             None => marks.first().is_some_and(|m| m.1) && !self.running_before.contains(node),
         }
@@ -386,7 +391,9 @@ pub(crate) fn settle(
         }
         for (me, t) in earliest {
             let first_start = stops.marks.get(&me).and_then(|m| m.first()).filter(|m| m.1);
-            if first_start.is_some_and(|s| t < s.0 - 1_000_000_000) {
+            // Its own lines before its start announcement: a process was logging (a start-up
+            // banner that comes late, or a log that begins mid-run).
+            if first_start.is_some_and(|s| t < s.0) {
                 stops.running_before.insert(me);
             }
         }
@@ -542,6 +549,14 @@ mod tests {
             "a whole second at the shutdown line's own: logged in its second, before it"
         );
         assert!(s.stopped(&n1, 90 * second + 1));
+        s.learn(&[
+            ev(95 * second, "n1", EventKind::Shutdown),
+            ev(95 * second, "n1", EventKind::Start),
+        ]);
+        assert!(
+            !s.stopped(&n1, 95 * second) && !s.stopped(&n1, 96 * second),
+            "a restart within one second: up after it, as logged"
+        );
         s.running_before.insert(n1.clone());
         assert!(
             !s.stopped(&n1, 5),

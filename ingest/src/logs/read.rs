@@ -180,7 +180,7 @@ impl Profile {
         let env_dated = env.is_some_and(|s| s.ts.is_some() && !s.local_time);
         match &self.layout {
             Layout::Json { ts, msg, level } => {
-                let Ok(Value::Object(map)) = serde_json::from_str::<Value>(raw) else {
+                let Some(map) = envelope::json_object(raw) else {
                     return Err(ParseFail::Layout);
                 };
                 let Some(msg_v) = map.get(msg).and_then(value_str) else {

@@ -2,7 +2,8 @@
 //! export: `Started etcd.`, `Stopping Consul Agent...`, `consul.service: Main process exited,
 //! code=exited, status=1/FAILURE`. They are the service manager's word that the node's daemon
 //! started or stopped, and often the only one (a crashed daemon logs nothing about it).
-//! `Starting …` is a start (the daemon runs from then on); `Stopping …` is not yet a stop; a
+//! `Starting …` is a start (the daemon runs from then on); `Stopping …` is the stop signal sent
+//! (what the daemon logs after it is its way out, as after its own `received signal`); a
 //! scheduled restart is a restart.
 //!
 //! systemd words these the same way from v219 (CentOS 7) on; v246 and later put the unit's name
@@ -26,8 +27,10 @@ static UNIT_LINES: LazyLock<Vec<(Regex, EventKind)>> = LazyLock::new(|| {
             r"^Start(?:ed|ing) (?P<what>.+?)(?:\.\.\.|…|\.)?$",
             EventKind::Start,
         ),
-        // `Stopping …` is a request: the daemon runs, and logs, until `Stopped …`.
-        (r"^Stopped (?P<what>.+?)\.?$", EventKind::Shutdown),
+        (
+            r"^Stop(?:ped|ping) (?P<what>.+?)(?:\.\.\.|…|\.)?$",
+            EventKind::Shutdown,
+        ),
         (
             r"^(?P<what>\S+?): [Mm]ain process exited, (?P<how>code=\w+, status=\S+?)\.?$",
             EventKind::Shutdown,

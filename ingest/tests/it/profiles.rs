@@ -173,6 +173,23 @@ const ETCD_ZAP: Lines = &[
         r#"{"level":"info","ts":"2026-11-22T02:51:36.000Z","caller":"mvcc/index.go:214","msg":"compact tree index","revision":42}"#,
         "",
     ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:51:40.000Z","caller":"etcdserver/cluster_util.go:155","msg":"failed to get version","remote-member-id":"37fd1f00c72852d0","error":"Get \"https://127.0.0.1:22382/version\": dial tcp 127.0.0.1:22382: connect: connection refused"}"#,
+        "unreachable:n3",
+    ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:51:41.000Z","caller":"etcdserver/cluster_util.go:155","msg":"failed to get version","remote-member-id":"37fd1f00c72852d0","error":"Get \"https://127.0.0.1:22382/version\": dial tcp 127.0.0.1:22382: i/o timeout"}"#,
+        "n1⇄n3 ✗ heartbeat | unreachable:n3",
+    ),
+    (
+        r#"{"level":"info","ts":"2026-11-22T02:51:42.000Z","caller":"raft/raft.go:1263","msg":"8e9e05c52164694d no leader at term 5; dropping index reading msg"}"#,
+        "no_leader",
+    ),
+    // Cut off where a paste or a shipper's size limit ended it: the fields before the cut count.
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:51:43.000Z","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"1.204s","expected-duration":"100ms","prefix":"read-only range ","request":"key:\"/registry/lea"#,
+        "stall",
+    ),
 ];
 
 #[test]
@@ -217,6 +234,10 @@ const ETCD_CAPNSLOG: Lines = &[
     (
         "2026-11-22 02:49:52.000001 I | etcdserver: saved snapshot at index 10001",
         "",
+    ),
+    (
+        r#"2026-11-22 02:49:53.000001 W | etcdserver: read-only range request "key:\"/registry/health\" " with result "error:context canceled" took too long (1.99s) to execute"#,
+        "stall",
     ),
 ];
 
@@ -396,6 +417,10 @@ const MEMBERLIST: Lines = &[
         "2024/03/05 10:11:40 [INFO] consul: member 'web-3' joined, marking health alive",
         "relay:web-3",
     ),
+    (
+        "2024-03-05T10:11:50.000Z [DEBUG] agent.server.raft: lost leadership because received a requestVote with a newer term",
+        "role_change",
+    ),
 ];
 
 #[test]
@@ -520,7 +545,7 @@ fn systemds_lines_about_the_systems_unit_are_starts_and_stops() {
         ),
         (
             "Oct  2 06:12:40 kv-3 systemd[1]: Stopping etcd key-value store...",
-            "",
+            "shutdown",
         ),
         (
             "Oct  2 06:12:41 kv-3 systemd[1]: etcd.service: Main process exited, code=killed, status=9/KILL",
@@ -741,6 +766,10 @@ const AKKA: Lines = &[
         "[INFO] [03/05/2024 10:11:41.000] [sys-akka.actor.default-dispatcher-2] [akka.cluster.Cluster(akka://sys)] Cluster Node [akka://sys@10.0.0.1:2552] - Welcome from [akka://sys@10.0.0.2:2552]",
         "akka-2→akka-1 ✓ heartbeat",
     ),
+    (
+        "[WARN] [03/05/2024 10:11:50.000] [sys-akka.actor.default-dispatcher-7] [akka.tcp://sys@10.0.0.1:2552/system/endpointManager/reliableEndpointWriter-akka.tcp%3A%2F%2Fsys%4010.0.0.2%3A2552-3] Association with remote system [akka.tcp://sys@10.0.0.2:2552] has failed, address is now gated for [5000] ms. Reason: [Disassociated] ",
+        "unreachable:akka-2",
+    ),
 ];
 
 #[test]
@@ -775,7 +804,7 @@ const MONGODB_JSON: Lines = &[
     ),
     (
         r#"{"t":{"$date":"2024-03-05T10:11:13.500+00:00"},"s":"I","c":"REPL","id":21215,"ctx":"ReplCoord-5","msg":"Member is in new state","attr":{"hostAndPort":"db3:27017","newState":"SECONDARY"}}"#,
-        "db1⇄db3 ✓ heartbeat | relay:db3",
+        "db1⇄db3 ✓ heartbeat | peer_up:db3",
     ),
     (
         r#"{"t":{"$date":"2024-03-05T10:11:14.000+00:00"},"s":"I","c":"REPL","id":21358,"ctx":"ReplCoord-6","msg":"Replica set state transition","attr":{"newState":"PRIMARY","oldState":"SECONDARY"}}"#,
@@ -815,7 +844,7 @@ const MONGODB_TEXT: Lines = &[
     ),
     (
         "2019-04-21T16:08:25.100+0700 I REPL     [replexec-22] Member db3:27017 is now in state SECONDARY",
-        "db1⇄db3 ✓ heartbeat | relay:db3",
+        "db1⇄db3 ✓ heartbeat | peer_up:db3",
     ),
     (
         "2019-04-21T16:08:26.000+0700 I REPL     [replexec-23] transition to PRIMARY from SECONDARY",
@@ -1052,6 +1081,26 @@ const CONTROLLER: Lines = &[
         "I0305 10:11:53.000000       1 node_lifecycle_controller.go:1204] Controller detected that all Nodes are not-Ready. Entering master disruption mode.",
         "stall",
     ),
+    (
+        "I0305 10:12:30.000000       1 node_lifecycle_controller.go:908] Node node-3 is healthy again, removing all taints",
+        "peer_up:node-3",
+    ),
+    (
+        "I0305 10:12:40.000000       1 leaderelection.go:278] failed to renew lease kube-system/kube-controller-manager: timed out waiting for the condition",
+        "role_change",
+    ),
+    (
+        "F0305 10:12:40.100000       1 controllermanager.go:294] leaderelection lost",
+        "role_change",
+    ),
+    (
+        "I0305 10:12:45.000000       1 server.go:147] Version: v1.28.4",
+        "start",
+    ),
+    (
+        r#"W0305 10:12:46.000000       1 logging.go:59] [core] [Channel #5 SubChannel #6] grpc: addrConn.createTransport failed to connect to {Addr: "10.0.0.13:2379", ServerName: "10.0.0.13", }. Err: connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.13:2379: connect: connection refused""#,
+        "peer_down:node-3",
+    ),
 ];
 
 #[test]
@@ -1082,6 +1131,14 @@ const COCKROACHDB: Lines = &[
     (
         "I240305 10:11:31.000000 77 server/status/runtime.go:525  [n1] 26 runtime stats: 1.2 GiB RSS, 300 goroutines",
         "",
+    ),
+    (
+        "W240305 10:11:40.000000 57 raft/raft.go:696  [n1,s1,r7/1:/Table/5{3-4}] 1 stepped down to follower since quorum is not active",
+        "role_change",
+    ),
+    (
+        "I240305 10:11:41.000000 1302 kv/kvserver/liveness/liveness.go:900  [n1,s1,r3/1:/System/NodeLiveness{-Max}] 27 incremented n2 liveness epoch to 12",
+        "member_failed:n2",
     ),
 ];
 
