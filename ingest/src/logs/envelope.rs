@@ -438,9 +438,10 @@ static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> =
 
 /// The host (or `user@host`) a fan-out tool put in front of each line (`pdsh`, `clush`,
 /// `pssh -P`: `host: …`; a shell loop: `host …`), or the pod and container `stern` did, when
-/// what follows starts the way log lines do: a date, a bracketed date, klog's header or JSON.
+/// what follows starts the way log lines do: a date, a bracketed date, klog's header, Redis's
+/// `pid:role` header (or its signal handler's) or JSON.
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:[a-z_][\w.-]*@)?(?P<host>[a-z0-9][a-z0-9.-]*[a-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\{).*)$"
+    r"^(?:[a-z_][\w.-]*@)?(?P<host>[a-z0-9][a-z0-9.-]*[a-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// One `key=value` or `key="quoted \"value\""` pair of a logfmt line.
@@ -1063,6 +1064,15 @@ mod tests {
         assert!(inner.starts_with("[2024-03-05T10:11:12,345]"));
         assert_eq!(said.node(), Some("search-0"));
         assert_eq!(said.program.as_deref(), Some("elastic"));
+        // stern with Redis: its `pid:role` header, and its signal handler's.
+        for line in [
+            "cache-1 sentinel 1:X 05 Mar 2024 10:11:12.345 # +sdown master m 10.0.0.1 6379",
+            "cache-1 sentinel 1:signal-handler (1709633472) Received SIGTERM scheduling shutdown...",
+        ] {
+            let (inner, said) = innermost(line);
+            assert!(inner.starts_with("1:"), "{inner}");
+            assert_eq!(said.node(), Some("cache-1"));
+        }
         // Words in front of something that does not start like a log line are prose.
         assert!(peel("server 2 answered in 4 ms", &how()).is_none());
         assert!(peel("INFO 2024-03-05 10:11:12 started", &how()).is_none());

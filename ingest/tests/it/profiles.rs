@@ -187,8 +187,8 @@ const ETCD_ZAP: Lines = &[
     ),
     // Cut off where a paste or a shipper's size limit ended it: the fields before the cut count.
     (
-        r#"{"level":"warn","ts":"2026-11-22T02:51:43.000Z","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"1.204s","expected-duration":"100ms","prefix":"read-only range ","request":"key:\"/registry/lea"#,
-        "stall",
+        r#"{"level":"warn","ts":"2026-11-22T02:51:43.000Z","caller":"rafthttp/probing_status.go:70","msg":"prober detected unhealthy status","round-tripper-name":"ROUND_TRIPPER_RAFT_MESSAGE","remote-peer-id":"37fd1f00c72852d0","rtt":"0s","error":"read tcp 127.0.0.1:43"#,
+        "n1⇄n3 ✗ heartbeat | unreachable:n3",
     ),
 ];
 
@@ -237,7 +237,7 @@ const ETCD_CAPNSLOG: Lines = &[
     ),
     (
         r#"2026-11-22 02:49:53.000001 W | etcdserver: read-only range request "key:\"/registry/health\" " with result "error:context canceled" took too long (1.99s) to execute"#,
-        "stall",
+        "",
     ),
 ];
 
@@ -960,6 +960,15 @@ const SENTINEL: Lines = &[
         "1234:X 05 Mar 2024 10:11:31.000 * +slave-reconf-sent slave 10.0.0.3:6379 10.0.0.3 6379 @ mymaster 10.0.0.2 6379",
         "",
     ),
+    (
+        "1234:X 05 Mar 2024 10:11:32.000 * +slave slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
+        "relay:redis-1",
+    ),
+    // A paste escaped for Markdown (`\*` for the level).
+    (
+        r"1234:X 05 Mar 2024 10:11:33.000 \* +sentinel sentinel 5b1e0c9d2f3a4b5c6d7e8f901a2b3c4d5e6f7a8b 10.0.0.3 26379 @ mymaster 10.0.0.2 6379",
+        "relay:redis-3",
+    ),
 ];
 
 const REPLICA: Lines = &[
@@ -973,11 +982,23 @@ const REPLICA: Lines = &[
     ),
     (
         "5678:S 05 Mar 2024 10:11:10.001 # Connection with master lost.",
-        "redis-3⇄redis-1 ✗ data | unreachable:redis-1",
+        "redis-3⇄redis-1 ✗ data | peer_down:redis-1",
     ),
     (
         "5678:S 05 Mar 2024 10:11:10.002 * Caching the disconnected master state.",
         "",
+    ),
+    (
+        "5678:S 05 Mar 2024 10:11:20.500 * REPLICAOF 10.0.0.2:6379 enabled (user request from 'id=9 addr=10.0.0.9:40112 laddr=10.0.0.3:6379 fd=11 name=sentinel-4f1c2a3b-cmd age=12 idle=0 flags=x db=0')",
+        "leader_change:redis-2",
+    ),
+    (
+        "5678:M 05 Mar 2024 10:12:00.000 * MASTER MODE enabled (user request from 'id=10 addr=10.0.0.9:40118 laddr=10.0.0.3:6379 fd=12 name=sentinel-4f1c2a3b-cmd age=52 idle=0 flags=x db=0')",
+        "role_change",
+    ),
+    (
+        "5678:signal-handler (1709633530) Received SIGTERM scheduling shutdown...",
+        "shutdown",
     ),
 ];
 
@@ -1060,7 +1081,7 @@ const KUBELET: Lines = &[
     ),
     (
         r#"I0305 10:11:30.000000    1234 setters.go:552] "Node became not ready" node="node-3" condition={"type":"Ready","status":"False","reason":"KubeletNotReady","message":"PLEG is not healthy: pleg was last seen active 3m0.5s ago"}"#,
-        "stall",
+        "health_down",
     ),
     (
         r#"I0305 10:11:31.000000    1234 kubelet.go:2100] "SyncLoop (PLEG): event for pod" pod="default/web-0""#,
