@@ -93,6 +93,9 @@ pub struct LogsConfig {
     pub profile: Option<String>,
     /// The year of timestamps that carry none (syslog, klog), when no other file gives it.
     pub year: Option<i32>,
+    /// The date (`YYYY-MM-DD`) of log times that name only the time of day (logback's default
+    /// `HH:mm:ss.SSS`), when no other file gives it.
+    pub date: Option<String>,
     /// The IANA time zone of log times that name none (default UTC).
     pub timezone: Option<String>,
     /// The envelope field that names each line's node, in files that hold several nodes: a

@@ -387,6 +387,23 @@ impl IncidentFolder {
             why: vec![String::new(); self.files.len()],
             year: self.config.logs.year,
             year_from: "[logs] year in incident.toml".to_owned(),
+            date: match &self.config.logs.date {
+                Some(d) => Some((
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                        Error::BadConfig {
+                            path: self.root.join("incident.toml"),
+                            line: 0,
+                            column: 0,
+                            reason: format!(
+                                "[logs] date '{}': not a date; write it as YYYY-MM-DD (e.g. 2024-03-05)",
+                                inert::clip(d)
+                            ),
+                        }
+                    })?,
+                    "[logs] date in incident.toml".to_owned(),
+                )),
+                None => None,
+            },
             why_none: vec![None; self.files.len()],
             zones: vec![None; self.files.len()],
             wrapped: vec![None; self.files.len()],
@@ -410,6 +427,7 @@ impl IncidentFolder {
             None => None,
         };
         let mut sniffed_year = None;
+        let mut sniffed_date = None;
         let mut text_year = None;
         for (i, f) in self.files.iter().enumerate() {
             if f.kind != SourceKind::Log {
@@ -439,6 +457,11 @@ impl IncidentFolder {
                 && let Some(y) = s.year
             {
                 sniffed_year = Some((y, format!("the dated lines of {}", f.rel)));
+            }
+            if sniffed_date.is_none()
+                && let Some(d) = s.date
+            {
+                sniffed_date = Some((d, format!("the first dated line of {}", f.rel)));
             }
             if text_year.is_none()
                 && let Some((y, date)) = &s.year_in_text
@@ -486,6 +509,13 @@ impl IncidentFolder {
             plan.year = Some(y);
             plan.year_from = from;
         }
+        // A log whose times name only the time of day is read from the date of the first dated
+        // line of another file, else from the day it was last written.
+        let dayless = (0..self.files.len())
+            .any(|i| plan.chosen[i].is_some_and(|p| profiles[p].has_date_free_layout()));
+        if plan.date.is_none() && dayless {
+            plan.date = sniffed_date.or_else(|| self.date_of_modification(profiles, &plan));
+        }
         Ok(plan)
     }
 
@@ -501,6 +531,25 @@ impl IncidentFolder {
             })
     }
 
+    /// The day a log whose times name only the time of day was last written (its modification
+    /// time), when no other file dates it.
+    fn date_of_modification(
+        &self,
+        profiles: &[Profile],
+        plan: &LogPlan,
+    ) -> Option<(chrono::NaiveDate, String)> {
+        self.files.iter().enumerate().find_map(|(i, f)| {
+            if !profiles[plan.chosen[i]?].has_date_free_layout() {
+                return None;
+            }
+            let ns = modified_ns(&f.path)?;
+            Some((
+                crate::logs::read::date_of(ns),
+                format!("the day {} was last written", f.rel),
+            ))
+        })
+    }
+
     /// The year a log whose timestamps name none was last written in (its modification time),
     /// when nothing in the folder dates it.
     fn year_of_modification(&self, profiles: &[Profile], plan: &LogPlan) -> Option<(i32, String)> {
@@ -509,12 +558,7 @@ impl IncidentFolder {
             if !plan.needs_year(i, p) {
                 return None;
             }
-            let modified = std::fs::metadata(&f.path).ok()?.modified().ok()?;
-            let ns = modified
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()?
-                .as_nanos();
-            let y = crate::logs::read::year_of(i64::try_from(ns).ok()?);
+            let y = crate::logs::read::year_of(modified_ns(&f.path)?);
             Some((y, format!("the modification time of {}", f.rel)))
         })
     }
@@ -679,4 +723,14 @@ impl IncidentFolder {
         file.finish().map_err(|e| Error::io(out, e))?;
         Ok(report)
     }
+}
+
+/// When a file was last written, in nanoseconds since the epoch.
+fn modified_ns(path: &Path) -> Option<i64> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let ns = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    i64::try_from(ns).ok()
 }

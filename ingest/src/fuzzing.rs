@@ -34,6 +34,7 @@ pub fn log(path: &Path, profile: usize, year: Option<i32>) {
     let Ok(read) = read_log(
         path,
         &LogSettings {
+            date: None,
             profile,
             year,
             zone: None,

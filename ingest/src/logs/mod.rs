@@ -45,6 +45,8 @@ pub(crate) struct LogPlan {
     pub(crate) year: Option<i32>,
     /// Where the year came from, in words.
     pub(crate) year_from: String,
+    /// The date of times that name only the time of day, and where it came from, in words.
+    pub(crate) date: Option<(chrono::NaiveDate, String)>,
     /// For each file no profile reads: the reason its lines are skipped, and why, in words.
     pub(crate) why_none: Vec<Option<(SkipReason, String)>>,
     /// For each file, the zone of its times that name none and where it was given (`None`:

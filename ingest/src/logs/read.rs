@@ -34,6 +34,8 @@ struct Parsed {
     dated: bool,
     /// The time named its zone (or came from an envelope's time that named one).
     zoned: bool,
+    /// The time named only the time of day: it was read on the clock's date.
+    dayless: bool,
     msg: String,
     fields: BTreeMap<String, String>,
 }
@@ -63,6 +65,11 @@ pub(crate) fn year_of(ns: i64) -> i32 {
     chrono::DateTime::from_timestamp_nanos(ns).year()
 }
 
+/// The UTC date of an instant.
+pub(crate) fn date_of(ns: i64) -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp_nanos(ns).date_naive()
+}
+
 /// Parses a timestamp with a chrono layout (`auto` = RFC 3339 or epoch numbers). Layouts
 /// without a year take `year`. A time outside the window rift accepts is refused.
 pub(crate) fn parse_with(format: &str, s: &str, clock: Clock) -> Result<i64, TsError> {
@@ -75,18 +82,32 @@ pub(crate) fn parse_with(format: &str, s: &str, clock: Clock) -> Result<i64, TsE
     in_window(ns.ok_or(TsError::OutsideWindow)?)
 }
 
-/// What a time that names no year or no zone is read with: the year (`None`: such a time is
-/// refused) and the zone (`None`: UTC).
+/// What a time that names no year, no date or no zone is read with: the year and the date
+/// (`None`: such a time is refused) and the zone (`None`: UTC).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Clock {
     pub(crate) year: Option<i32>,
+    pub(crate) date: Option<chrono::NaiveDate>,
     pub(crate) zone: Option<chrono_tz::Tz>,
 }
 
 impl Clock {
-    /// A clock with a year and UTC.
+    /// A clock with a year, no date and UTC.
     pub(crate) fn year(year: Option<i32>) -> Self {
-        Clock { year, zone: None }
+        Clock {
+            year,
+            date: None,
+            zone: None,
+        }
+    }
+
+    /// A clock that reads any time, as sniffing does: year 1970, on its first day.
+    pub(crate) fn any() -> Self {
+        Clock {
+            year: Some(1970),
+            date: chrono::NaiveDate::from_ymd_opt(1970, 1, 1),
+            zone: None,
+        }
     }
 }
 
@@ -141,6 +162,9 @@ fn parse_layout(format: &str, s: &str, clock: Clock) -> Option<Option<i64>> {
     if has_year {
         fmt = format.to_owned();
         text = s.to_owned();
+    } else if !names_day(format) {
+        fmt = format!("%Y-%m-%d {format}");
+        text = format!("{} {s}", clock.date?.format("%Y-%m-%d"));
     } else {
         fmt = format!("%Y {format}");
         text = format!("{} {s}", clock.year?);
@@ -226,6 +250,7 @@ impl Profile {
                     ts_ns: ts_ns.0,
                     dated: ts_ns.1,
                     zoned: ts_ns.2,
+                    dayless: false,
                     msg: msg_v,
                     fields,
                 })
@@ -235,6 +260,7 @@ impl Profile {
                     let Some(caps) = p.regex.captures(raw) else {
                         continue;
                     };
+                    let dayless = own_time && !env_dated && !names_day(&p.ts_format);
                     let (ts_ns, dated, zoned) = if own_time {
                         let ts_s = caps.name("ts").map_or("", |m| m.as_str());
                         let ns = parse_with(&p.ts_format, ts_s, clock)
@@ -261,6 +287,7 @@ impl Profile {
                         ts_ns,
                         dated,
                         zoned,
+                        dayless,
                         msg: caps.name("msg").map_or("", |m| m.as_str()).to_owned(),
                         fields,
                     });
@@ -335,6 +362,7 @@ impl Profile {
             let (text, said) = &layers.at[depth];
             let clock = Clock {
                 year: said.ts.map(year_of).or(peeler.clock.year),
+                date: said.ts.map(date_of).or(peeler.clock.date),
                 ..peeler.clock
             };
             match self.parse_line(text, clock, Some(said), true) {
@@ -393,12 +421,18 @@ impl Profile {
     /// settings gave, and where; else UTC).
     pub(crate) fn assumptions(
         year: Option<(i32, &str)>,
+        date: Option<(&str, &str)>,
         zone: Option<(&str, &str)>,
         zone_assumed: bool,
     ) -> Vec<String> {
         let mut out = Vec::new();
         if let Some((y, from)) = year {
             out.push(format!("year {y}, from {from}: the timestamps name none"));
+        }
+        if let Some((d, from)) = date {
+            out.push(format!(
+                "date {d}, from {from}: the timestamps name only the time of day"
+            ));
         }
         match zone {
             Some((name, from)) if zone_assumed => {
@@ -414,12 +448,31 @@ impl Profile {
         out
     }
 
+    /// Whether a text layout reads only the time of day: its lines need a date.
+    pub(crate) fn has_date_free_layout(&self) -> bool {
+        match &self.layout {
+            Layout::Json { .. } => false,
+            Layout::Text(p) => p.iter().any(|p| p.has_ts && !names_day(&p.ts_format)),
+        }
+    }
+
     pub(crate) fn has_year_free_layout(&self) -> bool {
         match &self.layout {
             Layout::Json { .. } => false,
-            Layout::Text(p) => p.iter().any(|p| p.has_ts && !names_year(&p.ts_format)),
+            Layout::Text(p) => p
+                .iter()
+                .any(|p| p.has_ts && !names_year(&p.ts_format) && names_day(&p.ts_format)),
         }
     }
+}
+
+/// Whether times read with a layout (`auto` or chrono) name their day (a time of day alone does
+/// not: logback's default `HH:mm:ss.SSS`).
+fn names_day(format: &str) -> bool {
+    format == "auto"
+        || ["%d", "%e", "%j", "%F", "%D", "%x", "%c", "%+", "%s", "%v"]
+            .iter()
+            .any(|d| format.contains(d))
 }
 
 /// Whether times read with a layout (`auto` or chrono) name their year.
@@ -443,6 +496,8 @@ pub(crate) struct Sniffed {
     pub(crate) votes: (usize, usize),
     /// A year seen in a fully dated timestamp of the file.
     pub(crate) year: Option<i32>,
+    /// The date of the first fully dated timestamp of the file.
+    pub(crate) date: Option<chrono::NaiveDate>,
     /// A year a year-less line prints in its text, in a date on the line's own month and day
     /// (`… is NotReady as of 2019-06-17 13:01:21 …`), with that date.
     pub(crate) year_in_text: Option<(i32, String)>,
@@ -552,7 +607,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         }
     }
     let peeler = Peeler {
-        clock: Clock::year(Some(1970)),
+        clock: Clock::any(),
         node_field: None,
     };
     // Lines that continue the record above them (cut at the terminal's width, a record printed
@@ -577,6 +632,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     // (profile, share, rule hits, layers peeled to read its lines)
     let mut best: Option<(usize, f64, usize, usize)> = None;
     let mut year = None;
+    let mut date = None;
     let mut year_in_text = None;
     let mut cands = Vec::new();
     let mut fits = vec![Fit::default(); profiles.len()];
@@ -600,6 +656,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                     voted[k] = true;
                     if x.dated && year.is_none() {
                         year = Some(year_of(x.ts_ns));
+                        date = Some(date_of(x.ts_ns));
                     }
                     if !x.dated && year_in_text.is_none() {
                         year_in_text = date_on_the_day(l, x.ts_ns);
@@ -667,6 +724,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         share: best.map_or(0.0, |b| b.1),
         votes: (votes, lines.len() + joined),
         year,
+        date,
         year_in_text,
         why_none: best
             .is_none()
@@ -738,6 +796,8 @@ pub(crate) struct Pending {
 pub(crate) struct LogSettings<'a> {
     pub(crate) profile: &'a Profile,
     pub(crate) year: Option<i32>,
+    /// The date of times that name only the time of day (`None`: such a time is refused).
+    pub(crate) date: Option<chrono::NaiveDate>,
     /// The zone of times that name none (`None`: UTC).
     pub(crate) zone: Option<chrono_tz::Tz>,
     /// The system the profile reads, when its file names a line that gives the detector's
@@ -765,6 +825,9 @@ pub(crate) struct LogRead {
     pub(crate) nodes: BTreeMap<String, u64>,
     /// Some recognised line's time named no year (it was read in the export's year).
     pub(crate) year_assumed: bool,
+    /// Some recognised line's time named only the time of day (it was read on the export's
+    /// date, and on the days after it as the clock passed midnight).
+    pub(crate) date_assumed: bool,
     /// Some recognised line's time named no zone (it was read in the settings' zone, or UTC).
     pub(crate) zone_assumed: bool,
 }
@@ -930,6 +993,7 @@ pub(crate) fn read_log(
     let mut unread = (0u64, 0u64, String::new());
     let clock = Clock {
         year: settings.year,
+        date: settings.date,
         zone: settings.zone,
     };
     let peeler = Peeler {
@@ -937,7 +1001,10 @@ pub(crate) fn read_log(
         node_field: settings.node_field,
     };
     let mut seen = Seen::default();
-    let (mut year_assumed, mut zone_assumed) = (false, false);
+    let (mut year_assumed, mut zone_assumed, mut date_assumed) = (false, false, false);
+    // Times of day alone: the days the clock has passed midnight since the date, and the last
+    // such time read.
+    let (mut days_on, mut last_dayless): (i64, Option<i64>) = (0, None);
     // systemd's lines about the system's unit (starts and stops).
     let mut units = Vec::new();
     {
@@ -1026,6 +1093,13 @@ pub(crate) fn read_log(
                     let ts = excerpt(&ts);
                     account.skip(SkipReason::from(e), line_no, || {
                         if e == TsError::Unparseable
+                            && settings.date.is_none()
+                            && profile.has_date_free_layout()
+                        {
+                            format!(
+                                "'{ts}' names only the time of day and no other file of the export dates it: set [logs] date in incident.toml"
+                            )
+                        } else if e == TsError::Unparseable
                             && settings.year.is_none()
                             && (profile.has_year_free_layout()
                                 || ts.starts_with(|c: char| c.is_ascii_alphabetic()))
@@ -1040,6 +1114,17 @@ pub(crate) fn read_log(
                     return;
                 }
             };
+            if parsed.dayless {
+                // A time of day more than half a day before the last one has passed midnight.
+                const DAY: i64 = 86_400_000_000_000;
+                let mut ts = parsed.ts_ns + days_on * DAY;
+                if last_dayless.is_some_and(|last| ts < last - DAY / 2) {
+                    days_on += 1;
+                    ts += DAY;
+                }
+                last_dayless = Some(ts);
+                parsed.ts_ns = ts;
+            }
             let Some(rule) = cands
                 .iter()
                 .copied()
@@ -1049,7 +1134,8 @@ pub(crate) fn read_log(
                 return;
             };
             let node = seen.count(said.as_ref());
-            year_assumed |= !parsed.dated;
+            date_assumed |= parsed.dayless;
+            year_assumed |= !parsed.dated && !parsed.dayless;
             zone_assumed |= !parsed.zoned;
             matched.push((line_no, parsed, rule, node));
         };
@@ -1141,6 +1227,7 @@ pub(crate) fn read_log(
         envelopes,
         nodes,
         year_assumed,
+        date_assumed,
         zone_assumed,
     })
 }
@@ -1413,7 +1500,12 @@ mod tests {
     fn what_was_assumed_is_said_with_where_it_came_from() {
         use crate::logs::Profile;
         assert_eq!(
-            Profile::assumptions(Some((2026, "[logs] year in incident.toml")), None, true),
+            Profile::assumptions(
+                Some((2026, "[logs] year in incident.toml")),
+                None,
+                None,
+                true
+            ),
             [
                 "year 2026, from [logs] year in incident.toml: the timestamps name none",
                 "zone UTC: the timestamps name none",
@@ -1422,6 +1514,7 @@ mod tests {
         assert_eq!(
             Profile::assumptions(
                 None,
+                None,
                 Some(("Europe/Berlin", "[logs] timezone in incident.toml")),
                 true
             ),
@@ -1429,7 +1522,18 @@ mod tests {
                 "zone Europe/Berlin, from [logs] timezone in incident.toml, where the timestamps name none"
             ]
         );
-        assert!(Profile::assumptions(None, Some(("Europe/Berlin", "x")), false).is_empty());
+        assert!(Profile::assumptions(None, None, Some(("Europe/Berlin", "x")), false).is_empty());
+        assert_eq!(
+            Profile::assumptions(
+                None,
+                Some(("2024-03-05", "[logs] date in incident.toml")),
+                None,
+                false
+            ),
+            [
+                "date 2024-03-05, from [logs] date in incident.toml: the timestamps name only the time of day"
+            ]
+        );
     }
 
     #[test]
@@ -1484,6 +1588,7 @@ mod tests {
         // a time that names its zone keeps it.
         let berlin = Clock {
             year: Some(2024),
+            date: None,
             zone: Some(chrono_tz::Europe::Berlin),
         };
         assert_eq!(

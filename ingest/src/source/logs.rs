@@ -138,6 +138,7 @@ impl LogJob<'_> {
         let settings = LogSettings {
             profile,
             year: self.plan.year,
+            date: self.plan.date.as_ref().map(|d| d.0),
             zone: zone.map(|z| z.0),
             detector: system::of_profile(&profile.name).map(|s| (s, f.rel.as_str())),
             node_field: node.field.as_deref(),
@@ -213,6 +214,17 @@ impl LogJob<'_> {
                 "its timestamps name no year: read in {y}, from {from}; set [logs] year in incident.toml if that is wrong"
             ));
         }
+        let date = self
+            .plan
+            .date
+            .as_ref()
+            .filter(|_| read.date_assumed)
+            .map(|(d, from)| (d.format("%Y-%m-%d").to_string(), from.as_str()));
+        if let Some((d, from)) = &date {
+            acc.notes.push(format!(
+                "its timestamps name only the time of day: read from {d}, from {from}, a day later each time the clock passes midnight; set [logs] date in incident.toml if that is wrong"
+            ));
+        }
         match zone {
             Some((z, from)) if read.zone_assumed => acc.notes.push(format!(
                 "times that name no zone are read in {}, from {from}",
@@ -233,6 +245,7 @@ impl LogJob<'_> {
             detector: read.detector,
             assumed: Profile::assumptions(
                 year,
+                date.as_ref().map(|(d, from)| (d.as_str(), *from)),
                 zone.map(|(z, from)| (z.name(), from.as_str())),
                 read.zone_assumed,
             ),

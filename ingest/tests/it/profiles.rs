@@ -1365,13 +1365,98 @@ fn a_timezone_in_settings_reads_zone_less_times_as_wall_clock_there() {
         "incident.toml",
         "[logs]\nyear = 2024\ntimezone = \"Mars/Olympus\"\n",
     );
-    let err = rift_ingest::IncidentFolder::open(dir.path(), &Default::default())
-        .unwrap()
-        .read(&rift_ingest::NoProgress)
-        .unwrap_err()
-        .to_string();
+    let err = read_error(dir.path());
     assert!(
         err.contains("[logs] timezone 'Mars/Olympus': not an IANA time zone name"),
         "{err}"
     );
+}
+
+/// logback's default console pattern, and others like it, name only the time of day.
+const AKKA_TIME_OF_DAY: Lines = &[
+    (
+        "23:59:58.100 [sys-akka.actor.default-dispatcher-4] WARN  akka.cluster.Cluster - Cluster Node [akka://sys@10.0.0.1:2552] - Marking node(s) as UNREACHABLE [Member(address = akka://sys@10.0.0.2:2552, status = Up)]",
+        "akka-1⇄akka-2 ✗ heartbeat | peer_down:akka-2",
+    ),
+    (
+        "00:00:03,250 | ReliableDeliverySupervisor        | Association with remote system [akka.tcp://sys@10.0.0.2:2552] has failed, address is now gated for [5000] ms. Reason: [Disassociated]",
+        "unreachable:akka-2",
+    ),
+    (
+        "00:00:04.000 INFO  c.e.ClusterListener: Member is Removed: akka://sys@10.0.0.2:2552 after Down",
+        "relay:akka-2",
+    ),
+];
+
+fn times(got: &Ingested) -> Vec<String> {
+    strings(&got.events, "ts")
+}
+
+#[test]
+fn a_time_of_day_log_is_read_on_the_date_given_and_passes_midnight() {
+    let extra = [
+        ("incident.toml", "[logs]\ndate = \"2024-03-05\"\n"),
+        ("members.csv", AKKA_MEMBERS),
+    ];
+    check("akka", &[("logs/akka-1.log", AKKA_TIME_OF_DAY)], &extra);
+    let got = ingest(&[("logs/akka-1.log", AKKA_TIME_OF_DAY)], &extra);
+    let ts = times(&got);
+    assert!(ts[0].starts_with("2024-03-05 23:59:58.1"), "{ts:?}");
+    assert!(ts[1].starts_with("2024-03-06 00:00:03.25"), "{ts:?}");
+    let acc = account(&got, "logs/akka-1.log");
+    assert!(
+        acc.notes.iter().any(|n| n.contains(
+            "its timestamps name only the time of day: read from 2024-03-05, from [logs] date in incident.toml"
+        )),
+        "{:?}",
+        acc.notes
+    );
+}
+
+#[test]
+fn a_time_of_day_log_takes_its_date_from_another_files_dated_lines() {
+    let got = ingest(
+        &[
+            ("logs/akka-1.log", AKKA_TIME_OF_DAY),
+            ("logs/akka-2.log", &AKKA[..2]),
+        ],
+        &[("members.csv", AKKA_MEMBERS)],
+    );
+    let ts = times(&got);
+    assert!(
+        ts.iter().any(|t| t.starts_with("2024-03-05 23:59:58.1")),
+        "{ts:?}"
+    );
+    let acc = account(&got, "logs/akka-1.log");
+    assert!(
+        acc.notes
+            .iter()
+            .any(|n| n
+                .contains("read from 2024-03-05, from the first dated line of logs/akka-2.log")),
+        "{:?}",
+        acc.notes
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    write(
+        dir.path(),
+        "logs/akka-1.log",
+        "00:00:03.250 | x | Cluster Node [akka://sys@10.0.0.1:2552] - Welcome from [akka://sys@10.0.0.2:2552]\n",
+    );
+    write(dir.path(), "incident.toml", "[logs]\ndate = \"5 March\"\n");
+    let err = read_error(dir.path());
+    assert!(
+        err.contains("[logs] date '5 March': not a date; write it as YYYY-MM-DD"),
+        "{err}"
+    );
+}
+
+/// The error reading the export at `dir` gives.
+fn read_error(dir: &Path) -> String {
+    rift_ingest::IncidentFolder::open(dir, &Default::default())
+        .unwrap()
+        .read(&rift_ingest::NoProgress)
+        .unwrap_err()
+        .to_string()
 }
