@@ -58,7 +58,7 @@ pub(crate) enum Envelope {
     /// Loki: `logcli query` default output (`TIME {labels} line`).
     LokiText,
     /// Elasticsearch / OpenSearch documents and search hits (`@timestamp`, `message`,
-    /// `host.name`, `kubernetes.pod.name`), as NDJSON or Kibana CSV.
+    /// `host.name`, `kubernetes.pod.name`), as NDJSON.
     Elastic,
     /// CloudWatch Logs events (`aws logs filter-log-events`: `logStreamName`, `timestamp`,
     /// `message`).
@@ -71,6 +71,9 @@ pub(crate) enum Envelope {
     /// `ts=… caller=… level=… msg="…"`): the message of a program that logs another's lines
     /// (docker running memberlist, Loki running memberlist).
     Logfmt,
+    /// A log store's rows saved as tab-separated text without a header (Azure Log Analytics,
+    /// Splunk, a spreadsheet): a zoned time in one column, the line in the last.
+    Tabular,
 }
 
 impl Envelope {
@@ -94,6 +97,7 @@ impl Envelope {
             Envelope::CloudLogging => "Google Cloud Logging entries",
             Envelope::JsonInMessage => "a JSON line in a JSON message",
             Envelope::Logfmt => "logfmt (logrus, go-kit)",
+            Envelope::Tabular => "tab-separated rows (a log store's export)",
         }
     }
 }
@@ -257,6 +261,11 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     }
     if first.is_ascii_lowercase()
         && let Some(layer) = peel_logfmt(t, how)
+    {
+        return Some(layer);
+    }
+    if t.contains('\t')
+        && let Some(layer) = peel_tabular(t, how)
     {
         return Some(layer);
     }
@@ -443,6 +452,56 @@ static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> =
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
     r"^(?:[a-z_][\w.-]*@)?(?P<host>[a-z0-9][a-z0-9.-]*[a-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
+
+/// A zoned RFC 3339 time, a whole column of a tab-separated row.
+static ROW_TIME: LazyLock<Option<Regex>> =
+    regex!(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)$");
+
+/// A column that names a host or a pod: lower case, digits, dots and dashes (not a level such
+/// as `INFO`, not a path or a caller).
+static ROW_NAME: LazyLock<Option<Regex>> = regex!(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$");
+
+/// A row of three or more tab-separated columns, one a zoned time and the last the line: the
+/// node is the name-like column nearest the line (a pod before its host: `Computer`, `PodName`,
+/// `TimeGenerated`, `LogEntry`). A row with a level column is a log line that separates its
+/// fields with tabs (zap's console encoder: time, level, caller, message, fields), not an export.
+fn peel_tabular<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    let cols: Vec<&str> = t.split('\t').collect();
+    let (line, rest) = cols.split_last()?;
+    if rest.len() < 2 || line.trim().is_empty() {
+        return None;
+    }
+    let is = |re: &LazyLock<Option<Regex>>, c: &str| re.as_ref().is_some_and(|r| r.is_match(c));
+    let at = rest.iter().position(|c| is(&ROW_TIME, c.trim()))?;
+    const LEVELS: &[&str] = &[
+        "trace", "debug", "info", "warn", "warning", "error", "fatal", "dpanic", "panic",
+    ];
+    if rest
+        .iter()
+        .any(|c| LEVELS.iter().any(|l| c.trim().eq_ignore_ascii_case(l)))
+    {
+        return None;
+    }
+    let node = rest
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|&(i, c)| {
+            i != at
+                && is(&ROW_NAME, c.trim())
+                && c.contains(|ch: char| !ch.is_ascii_digit() && ch != '.')
+        })
+        .map(|(_, c)| c.trim().to_owned());
+    Some(Layer {
+        kind: Envelope::Tabular,
+        inner: Cow::Borrowed(line.trim_end()),
+        ts: Some(auto_ts(rest[at].trim(), how.clock)),
+        node,
+        program: None,
+        field: None,
+        local_time: false,
+    })
+}
 
 /// One `key=value` or `key="quoted \"value\""` pair of a logfmt line.
 static LOGFMT_PAIR: LazyLock<Option<Regex>> =
@@ -1022,6 +1081,8 @@ mod tests {
             ("logfmt", &LOGFMT_PAIR),
             ("swarm task", &SWARM_TASK),
             ("swarm task cut", &SWARM_TASK_CUT),
+            ("row time", &ROW_TIME),
+            ("row name", &ROW_NAME),
             ("local time prefix", &LOCAL_TIME_PREFIX),
             ("host prefix", &HOST_PREFIX),
         ] {
@@ -1104,6 +1165,24 @@ mod tests {
             json_object(r#"{"a": 1, "b": }"#).is_none(),
             "broken inside, not cut"
         );
+    }
+
+    #[test]
+    fn a_log_stores_tab_separated_rows_give_time_node_and_line() {
+        let row = "aks-pool1-vmss000004\tetcd-2\t2024-03-05T10:11:12.345Z\t2024-03-05 10:11:12.344901 I | raft: x ";
+        let l = peel(row, &how()).unwrap();
+        assert_eq!(l.kind, Envelope::Tabular);
+        assert_eq!(l.inner, "2024-03-05 10:11:12.344901 I | raft: x");
+        assert_eq!(
+            l.node.as_deref(),
+            Some("etcd-2"),
+            "the name nearest the line"
+        );
+        assert_eq!(l.ts, Some(Ok(at("2024-03-05T10:11:12.345Z"))));
+        // zap's console encoding is tab-separated too: a log line, not an export's row.
+        let zap = "2024-03-05T10:11:12.345Z\tINFO\tetcdserver/server.go:1\tready\t{\"a\":1}";
+        assert!(peel(zap, &how()).is_none());
+        assert!(peel("a\tb", &how()).is_none(), "no time column");
     }
 
     #[test]
