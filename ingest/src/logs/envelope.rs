@@ -133,6 +133,9 @@ pub(crate) struct Said {
     pub(crate) field: Option<String>,
     /// The time comes from a layer whose time names neither year nor zone.
     pub(crate) local_time: bool,
+    /// The time comes from a time in front of the line: a full date, its year named even when
+    /// its zone is not.
+    pub(crate) year_named: bool,
 }
 
 impl Said {
@@ -144,6 +147,7 @@ impl Said {
                 self.ts = Some(*ts);
                 self.bad_ts = None;
                 self.local_time = layer.local_time;
+                self.year_named = layer.kind == Envelope::TimePrefix;
             }
             Some(Err(e)) if self.ts.is_none() => {
                 self.bad_ts = Some(e.clone());
@@ -333,6 +337,20 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             });
         }
     }
+    if let Some(c) = US_TIME_PREFIX.as_ref().and_then(|r| r.captures(t)) {
+        let ts = &c["ts"];
+        return Some(Layer {
+            kind: Envelope::TimePrefix,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: Some(
+                parse_with("%m/%d/%Y %I:%M:%S %p", ts, how.clock).map_err(|e| (ts.to_owned(), e)),
+            ),
+            node: None,
+            program: None,
+            field: None,
+            local_time: true,
+        });
+    }
     if let Some(c) = COMPOSE.as_ref().and_then(|r| r.captures(t)) {
         let service = c.name("service").map(|m| {
             let name = m.as_str();
@@ -444,6 +462,12 @@ static SWARM_TASK_CUT: LazyLock<Option<Regex>> =
 /// `ts`-style tools stamp lines).
 static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> =
     regex!(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?): (?P<msg>.+)$");
+
+/// A browser's local time in front of the line, month first and on a 12-hour clock, as a web
+/// console shows and copies a container's log (Rancher: `4/11/2017 12:17:54 AM…`, with or
+/// without a space before the line).
+static US_TIME_PREFIX: LazyLock<Option<Regex>> =
+    regex!(r"^(?P<ts>\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d:\d\d [AP]M) ?(?P<msg>\S.*)$");
 
 /// The host (or `user@host`) a fan-out tool put in front of each line (`pdsh`, `clush`,
 /// `pssh -P`: `host: …`; a shell loop: `host …`), or the pod and container `stern` did, when
@@ -1084,6 +1108,7 @@ mod tests {
             ("row time", &ROW_TIME),
             ("row name", &ROW_NAME),
             ("local time prefix", &LOCAL_TIME_PREFIX),
+            ("us time prefix", &US_TIME_PREFIX),
             ("host prefix", &HOST_PREFIX),
         ] {
             assert!(re.is_some(), "{name}");
@@ -1183,6 +1208,21 @@ mod tests {
         let zap = "2024-03-05T10:11:12.345Z\tINFO\tetcdserver/server.go:1\tready\t{\"a\":1}";
         assert!(peel(zap, &how()).is_none());
         assert!(peel("a\tb", &how()).is_none(), "no time column");
+    }
+
+    #[test]
+    fn a_web_consoles_local_time_is_peeled_from_the_front() {
+        let l = peel(
+            "4/11/2024 12:17:54 AMI0411 05:17:54.489851       1 leaderelection.go:1] x",
+            &how(),
+        )
+        .unwrap();
+        assert_eq!(
+            l.inner,
+            "I0411 05:17:54.489851       1 leaderelection.go:1] x"
+        );
+        assert!(l.local_time);
+        assert_eq!(l.ts, Some(Ok(at("2024-04-11T00:17:54Z"))));
     }
 
     #[test]

@@ -569,6 +569,8 @@ fn why_none(profiles: &[Profile], fits: &[Fit], lines: usize) -> (SkipReason, St
 /// same moment, so the line's zone and date are the envelope's, and a line time that stops at
 /// the second (Go's standard logger inside logrus) takes the envelope's fraction.
 fn finer(mut p: Parsed, said: &Said) -> Parsed {
+    // A line time without a year was read in the year of the full date in front of it.
+    p.dated |= said.year_named && said.ts.is_some();
     if let Some(outer) = said.ts
         && !p.zoned
         && !said.local_time
