@@ -830,6 +830,8 @@ pub(crate) struct LogRead {
     /// Some recognised line's time named only the time of day (it was read on the export's
     /// date, and on the days after it as the clock passed midnight).
     pub(crate) date_assumed: bool,
+    /// Recognised lines cut off inside their JSON record (read up to the cut), and the first.
+    pub(crate) cut: (u64, u64),
     /// Some recognised line's time named no zone (it was read in the settings' zone, or UTC).
     pub(crate) zone_assumed: bool,
 }
@@ -1004,6 +1006,7 @@ pub(crate) fn read_log(
     };
     let mut seen = Seen::default();
     let (mut year_assumed, mut zone_assumed, mut date_assumed) = (false, false, false);
+    let mut cut = (0u64, 0u64);
     // Times of day alone: the days the clock has passed midnight since the date, and the last
     // such time read.
     let (mut days_on, mut last_dayless): (i64, Option<i64>) = (0, None);
@@ -1137,6 +1140,14 @@ pub(crate) fn read_log(
             };
             let node = seen.count(said.as_ref());
             date_assumed |= parsed.dayless;
+            // Only a record cut off before its end is read with a `{` and no `}` (`json_object`).
+            let t = raw.trim_end();
+            if t.starts_with('{') && !t.ends_with('}') {
+                if cut.0 == 0 {
+                    cut.1 = line_no;
+                }
+                cut.0 += 1;
+            }
             year_assumed |= !parsed.dated && !parsed.dayless;
             zone_assumed |= !parsed.zoned;
             matched.push((line_no, parsed, rule, node));
@@ -1230,6 +1241,7 @@ pub(crate) fn read_log(
         nodes,
         year_assumed,
         date_assumed,
+        cut,
         zone_assumed,
     })
 }

@@ -214,6 +214,13 @@ impl LogJob<'_> {
                 "its timestamps name no year: read in {y}, from {from}; set [logs] year in incident.toml if that is wrong"
             ));
         }
+        if read.cut.0 > 0 {
+            acc.notes.push(format!(
+                "{} of its recognised lines were cut off inside their JSON record (first at line {}): the fields before the cut were read",
+                input::thousands(read.cut.0),
+                read.cut.1
+            ));
+        }
         let date = self
             .plan
             .date

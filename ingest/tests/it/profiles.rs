@@ -199,6 +199,20 @@ fn etcd_zap() {
         &[("logs/n1.log", ETCD_ZAP)],
         &[("members.csv", ETCD_MEMBERS)],
     );
+    let got = ingest(
+        &[("logs/n1.log", ETCD_ZAP)],
+        &[("members.csv", ETCD_MEMBERS)],
+    );
+    let acc = account(&got, "logs/n1.log");
+    let cut = ETCD_ZAP
+        .iter()
+        .position(|(l, _)| !l.ends_with('}'))
+        .unwrap();
+    let note = format!(
+        "1 of its recognised lines were cut off inside their JSON record (first at line {}): the fields before the cut were read",
+        cut + 1
+    );
+    assert!(acc.notes.contains(&note), "{:?}", acc.notes);
 }
 
 const ETCD_CAPNSLOG: Lines = &[
