@@ -964,7 +964,7 @@ pub(crate) fn json_object(line: &str) -> Option<Map<String, Value>> {
     if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(t) {
         return Some(map);
     }
-    if !t.starts_with('{') || t.ends_with('}') {
+    if !cut_off(t) {
         return None;
     }
     t.rmatch_indices(",\"").take(64).find_map(|(at, _)| {
@@ -973,6 +973,12 @@ pub(crate) fn json_object(line: &str) -> Option<Map<String, Value>> {
             _ => None,
         }
     })
+}
+
+/// Whether a line opens a JSON object and does not close it: a record cut off before its end.
+pub(crate) fn cut_off(line: &str) -> bool {
+    let t = line.trim_end();
+    t.starts_with('{') && !t.ends_with('}')
 }
 
 pub(crate) fn is_json_line(msg: &str) -> bool {

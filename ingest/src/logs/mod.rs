@@ -158,14 +158,20 @@ impl Stops {
     }
 
     fn hides_event(&self, e: &Event) -> bool {
-        if matches!(
-            e.kind,
-            EventKind::Start | EventKind::Shutdown | EventKind::Restart
-        ) {
+        if life_cycle(e.kind) {
             return false;
         }
         self.stopped(&e.node, e.ts_ns) || e.peer.as_ref().is_some_and(|p| self.stopped(p, e.ts_ns))
     }
+}
+
+/// A start, shutdown or restart announcement: what decides when a node was stopped, never hidden
+/// by it.
+fn life_cycle(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Start | EventKind::Shutdown | EventKind::Restart
+    )
 }
 
 impl LogFile {
@@ -448,10 +454,7 @@ pub(crate) fn settle(
                             detail,
                             origin: origin.clone(),
                         };
-                        if matches!(
-                            kind,
-                            EventKind::Start | EventKind::Shutdown | EventKind::Restart
-                        ) {
+                        if life_cycle(kind) {
                             used = true;
                             events.push(e);
                         } else if stops.hides_event(&e) {

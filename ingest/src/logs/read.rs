@@ -1140,9 +1140,8 @@ pub(crate) fn read_log(
             };
             let node = seen.count(said.as_ref());
             date_assumed |= parsed.dayless;
-            // Only a record cut off before its end is read with a `{` and no `}` (`json_object`).
-            let t = raw.trim_end();
-            if t.starts_with('{') && !t.ends_with('}') {
+            // A record cut off before its end, read up to the cut (`envelope::json_object`).
+            if envelope::cut_off(raw) {
                 if cut.0 == 0 {
                     cut.1 = line_no;
                 }
