@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rift_ingest::model::{Channel, Event, EventKind, NodeId};
+use rift_ingest::model::{Channel, Event, EventKind, LOST_LEADER, NodeId};
 
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge};
 use crate::mode::Mode;
@@ -435,7 +435,7 @@ impl Leaders {
         let mut views: BTreeMap<NodeId, Vec<(i64, Option<NodeId>)>> = BTreeMap::new();
         for e in events.iter().filter(|e| e.kind == EventKind::LeaderChange) {
             let Some(p) = &e.peer else { continue };
-            let now = if e.detail.contains("lost leader") {
+            let now = if e.detail.contains(LOST_LEADER) {
                 None
             } else {
                 Some(p.clone())

@@ -222,6 +222,10 @@ impl From<&str> for NodeId {
     }
 }
 
+/// In the `detail` of a [`EventKind::LeaderChange`]: its peer is the leader the node lost, not
+/// the one it now follows.
+pub const LOST_LEADER: &str = "lost leader";
+
 /// What an event row records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -240,7 +244,8 @@ pub enum EventKind {
     Election,
     /// `node` changed its own role (`detail`: follower, candidate, leader, …; `term` where known).
     RoleChange,
-    /// `node`'s view of the leader changed (`peer`: the new leader, or the lost one).
+    /// `node`'s view of the leader changed (`peer`: the new leader, or the lost one, when
+    /// `detail` contains [`LOST_LEADER`]).
     LeaderChange,
     /// `node` has no leader (a gauge, a health endpoint or its own log said so).
     NoLeader,

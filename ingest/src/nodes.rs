@@ -116,6 +116,19 @@ impl NodeResolver {
         NodeId(raw.to_owned())
     }
 
+    /// Records a DNS name that [`NodeResolver::resolve`] would take for a node by its first
+    /// label as that node's alias (a name already known is left as it is).
+    pub fn adopt_dns_name(&mut self, raw: &str) {
+        let raw = name(raw);
+        let host = host_of(raw).unwrap_or(raw);
+        if self.aliases.contains_key(&host.to_lowercase()) {
+            return;
+        }
+        if let Some(node) = self.by_first_label(host) {
+            self.add_alias(&node, host);
+        }
+    }
+
     /// The node a DNS name belongs to by its first label, when that label is a known name
     /// (`vault-2.vault-internal` and `consul-server-2.dc1.consul` are `vault-2` and
     /// `consul-server-2` when those are nodes). An IP address has no such label.
@@ -241,6 +254,12 @@ mod tests {
         );
         assert_eq!(r.resolve("10.0.0.1").as_str(), "n1");
         assert_eq!(r.resolve("10.0.0.7").as_str(), "10.0.0.7");
+        // Once adopted, the name is listed with the node's others.
+        r.adopt_dns_name("https://vault-2.vault-internal:8201");
+        r.adopt_dns_name("vault-9.vault-internal");
+        let names = r.identities(&["n1".to_owned(), "vault-2".to_owned()]);
+        assert_eq!(names["vault-2"], ["vault-2.vault-internal"]);
+        assert_eq!(r.resolve("vault-9.vault-internal").as_str(), "vault-9.vault-internal");
     }
 
     #[test]

@@ -218,6 +218,21 @@ pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
             }
         }
     }
+    // A peer named by a DNS name whose first label is a node (`vault-2.vault-internal`) is that
+    // node: said as an alias, so that `rift ingest` lists the name with the node's others.
+    for f in files {
+        for p in &f.lines {
+            for o in &p.outs {
+                match o {
+                    Out::Obs { peer, .. }
+                    | Out::Event {
+                        peer: Some(peer), ..
+                    } => resolver.adopt_dns_name(peer),
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 
 /// Moves the lines of each node in `skews` back by its clock's offset, with a note.
@@ -442,14 +457,20 @@ pub(crate) fn settle(
                         peer,
                         term,
                         detail,
+                        about_peer,
                         ..
                     } => {
                         let peer = peer.map(|p| resolver.resolve(&p));
+                        // An event about the peer is the peer's, seen by this node.
+                        let (node, peer) = match peer {
+                            Some(p) if about_peer => (p, Some(me.clone())),
+                            peer => (me.clone(), peer),
+                        };
                         let e = Event {
                             ts_ns,
-                            node: me.clone(),
                             kind,
-                            peer: peer.filter(|p| *p != me || kind == EventKind::LeaderChange),
+                            peer: peer.filter(|p| *p != node || kind == EventKind::LeaderChange),
+                            node,
                             term,
                             detail,
                             origin: origin.clone(),
@@ -584,6 +605,7 @@ mod tests {
                     term: Some(term),
                     detail: String::new(),
                     elected: true,
+                    about_peer: false,
                 }],
             })
             .collect();

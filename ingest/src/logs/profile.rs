@@ -188,6 +188,18 @@ impl Basis {
     }
 }
 
+/// Whose event a rule's line gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Subject {
+    /// The logging node's (the default).
+    #[serde(rename = "self")]
+    Logger,
+    /// The peer's, as the logging node saw it: a health check of the peer (the event's peer is
+    /// then the logging node, the prober).
+    Peer,
+}
+
 /// What to do with the logging node's idea of its current leader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -244,6 +256,10 @@ struct RuleSpec {
     #[serde(default)]
     event: Option<String>,
     #[serde(default)]
+    also: Option<String>,
+    #[serde(default)]
+    subject: Option<Subject>,
+    #[serde(default)]
     term: Option<String>,
     #[serde(default)]
     role: Option<String>,
@@ -273,6 +289,8 @@ struct ProfileSpec {
     units: Vec<String>,
     #[serde(default)]
     versions: Vec<String>,
+    #[serde(default)]
+    self_name: Option<String>,
     #[serde(default)]
     json: Option<JsonLayout>,
     #[serde(default)]
@@ -319,6 +337,11 @@ pub(crate) struct Rule {
     /// The failure the line shows lasts until the same node logs the peer up again.
     pub(crate) holds: bool,
     pub(crate) event: Option<EventKind>,
+    /// A second event the same line gives, about the same peer (a line that says two things:
+    /// Elasticsearch's `elected-as-master … master node changed`).
+    pub(crate) also: Option<EventKind>,
+    /// The events are the peer's (`subject = "peer"`), not the logging node's.
+    pub(crate) about_peer: bool,
     pub(crate) term: Option<String>,
     pub(crate) role: Option<String>,
     pub(crate) leader: Option<LeaderUpdate>,
@@ -364,6 +387,9 @@ pub struct Profile {
     /// The versions of its system its rules were checked against, each with fixture lines
     /// under `tests/fixtures/versions/PROFILE/VERSION/`.
     pub versions: Vec<String>,
+    /// The field in which every line names the node that wrote it (Elasticsearch's
+    /// `node.name`): each recognised line announces that name as its node's.
+    pub(crate) self_name: Option<String>,
     pub(crate) layout: Layout,
     pub(crate) rules: Vec<Rule>,
     /// Finds every rule literal in a raw line at once.
@@ -465,6 +491,27 @@ impl Compiler<'_> {
             .transpose()
             .map_err(|e| self.bad(format!("rule {}: {e}", i + 1)))?
             .or_else(|| implied_event(r));
+        let also = r
+            .also
+            .as_deref()
+            .map(|e| e.parse::<EventKind>())
+            .transpose()
+            .map_err(|e| self.bad(format!("rule {}: also: {e}", i + 1)))?;
+        let about_peer = r.subject == Some(Subject::Peer);
+        if about_peer && (r.peer.is_none() || event.is_none()) {
+            return Err(self.bad(format!(
+                "rule {} ('{}'): subject = \"peer\" gives the peer an event, so the rule needs a peer and an event",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
+        if also.is_some() && (event.is_none() || also == event) {
+            return Err(self.bad(format!(
+                "rule {} ('{}'): also names a second event, so the rule needs an event of another kind",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
         if r.evidence.is_some() && r.peer.is_none() {
             return Err(self.bad(format!(
                 "rule {} ('{}') gives evidence but no peer",
@@ -532,6 +579,8 @@ impl Compiler<'_> {
             last_heard_ns,
             holds: r.holds,
             event,
+            also,
+            about_peer,
             term: r.term.clone(),
             role: r.role.clone(),
             leader: r.leader,
@@ -641,6 +690,7 @@ impl Profile {
             programs: spec.programs,
             units: spec.units,
             versions: spec.versions,
+            self_name: spec.self_name,
             layout,
             rules,
             literals,
@@ -683,7 +733,10 @@ impl Profile {
             .iter()
             .map(|r| RuleSummary {
                 msg: r.msg.clone(),
-                event: r.event.map(|e| e.as_str().to_owned()),
+                event: r.event.map(|e| match r.also {
+                    Some(a) => format!("{} + {}", e.as_str(), a.as_str()),
+                    None => e.as_str().to_owned(),
+                }),
                 evidence: r.evidence.map(|d| {
                     let dir = match d {
                         Direction::ToPeer => "A→B",
@@ -886,6 +939,29 @@ mod tests {
         assert!(rule("event = \"peer_down\"\n").is_err());
     }
 
+    #[test]
+    fn a_second_event_needs_a_first_of_another_kind() {
+        let rule = |extra: &str| {
+            Profile::parse(
+                &format!(
+                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\nalso = \"leader_change\"\n{extra}"
+                ),
+                "mine.toml",
+            )
+        };
+        let p = rule("event = \"role_change\"\n").unwrap();
+        assert_eq!(
+            p.rule_summaries()[0].event.as_deref(),
+            Some("role_change + leader_change")
+        );
+        for extra in ["", "event = \"leader_change\"\n"] {
+            let err = rule(extra).unwrap_err().to_string();
+            assert!(
+                err.contains("also names a second event, so the rule needs an event of another kind"),
+                "{err}"
+            );
+        }
+    }
     #[test]
     fn a_bad_profile_names_the_problem() {
         let err = Profile::parse(

@@ -13,7 +13,7 @@ use crate::inert;
 use crate::input::{self, Line};
 use crate::logs::envelope::{self, Peeler, Said};
 use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule};
-use crate::model::{Channel, EventKind};
+use crate::model::{Channel, EventKind, LOST_LEADER};
 use crate::progress::Progress;
 use crate::system::{DetectorSettings, System};
 use crate::time::{TsError, in_window, read_ts};
@@ -767,7 +767,7 @@ pub(crate) enum Out {
         /// The failure lasts until the node logs the peer up again ([`hold`]).
         holds: bool,
     },
-    /// An event of the logging node.
+    /// An event of the logging node (or, with `about_peer`, of its peer).
     Event {
         ts_ns: i64,
         kind: EventKind,
@@ -776,6 +776,9 @@ pub(crate) enum Out {
         detail: String,
         /// The line names `peer` the leader of `term` (`leader = "set"`).
         elected: bool,
+        /// The event is about the peer, seen by the logging node (`subject = "peer"`): a
+        /// health check of the peer that the logging node ran or recorded.
+        about_peer: bool,
     },
     /// Two names of one node (e.g. a member id and its peer URL).
     Alias(String, String),
@@ -1061,6 +1064,7 @@ pub(crate) fn read_log(
                             term: None,
                             detail,
                             elected: false,
+                            about_peer: false,
                         }],
                     });
                     return;
@@ -1192,7 +1196,14 @@ pub(crate) fn read_log(
     let mut selves: Vec<Option<String>> = Vec::new();
     for (line, parsed, rule, node) in matched {
         let leader = leaders.entry(node.clone()).or_default();
-        let outs = apply(&profile.rules[rule], &parsed, leader);
+        let mut outs = apply(&profile.rules[rule], &parsed, leader);
+        if let Some(f) = &profile.self_name
+            && !outs.is_empty()
+            && !outs.iter().any(|o| matches!(o, Out::SelfName(_)))
+            && let Some(v) = field(&parsed, f).map(str::trim).filter(|v| !v.is_empty())
+        {
+            outs.push(Out::SelfName(v.to_owned()));
+        }
         if outs.is_empty() {
             account.skip(SkipReason::NotRecognised, line, || {
                 "a rule reads it, but the peer it names is not known at this point (no leader announced yet)".into()
@@ -1419,6 +1430,7 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
                 term: None,
                 detail: format!("read timed out {} s later", d as f64 / 1e9),
                 elected: false,
+                about_peer: false,
             });
         }
     }
@@ -1432,14 +1444,26 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
             Some(role) => role.to_ascii_lowercase(),
             None => excerpt(&p.msg),
         };
-        outs.push(Out::Event {
-            ts_ns: p.ts_ns,
-            kind,
-            peer: peer.clone(),
-            term,
-            detail,
-            elected: rule.leader == Some(LeaderUpdate::Set),
-        });
+        for kind in std::iter::once(kind).chain(rule.also) {
+            let lost = kind == EventKind::LeaderChange
+                && rule.leader == Some(LeaderUpdate::Clear)
+                && peer.is_some()
+                && !detail.contains(LOST_LEADER);
+            outs.push(Out::Event {
+                ts_ns: p.ts_ns,
+                kind,
+                peer: peer.clone(),
+                term,
+                // The peer of a leader change is the new leader, or the one lost: say which.
+                detail: if lost {
+                    format!("{LOST_LEADER}: {detail}")
+                } else {
+                    detail.clone()
+                },
+                elected: rule.leader == Some(LeaderUpdate::Set),
+                about_peer: rule.about_peer,
+            });
+        }
     }
     match rule.leader {
         Some(LeaderUpdate::Set) => *leader = peer,
