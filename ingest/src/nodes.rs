@@ -104,6 +104,9 @@ impl NodeResolver {
     /// The canonical name of `raw`: an exact alias, else the host of a URL or `host:port`
     /// resolved as an alias, else `raw` itself (trimmed).
     pub fn resolve(&self, raw: &str) -> NodeId {
+        if let Some(hp) = java_socket(raw) {
+            return self.resolve(&hp);
+        }
         let raw = name(raw);
         if let Some(n) = self.known(raw) {
             return NodeId(n);
@@ -141,6 +144,9 @@ impl NodeResolver {
     /// The canonical name of `raw` when it is a declared alias (directly or as the host of a
     /// URL), `None` when rift would only be guessing.
     pub fn known(&self, raw: &str) -> Option<String> {
+        if let Some(hp) = java_socket(raw) {
+            return self.known(&hp);
+        }
         let raw = name(raw);
         if let Some(n) = self.aliases.get(&raw.to_lowercase()) {
             return Some(n.clone());
@@ -176,6 +182,20 @@ impl NodeResolver {
     pub fn is_empty(&self) -> bool {
         self.aliases.is_empty()
     }
+}
+
+/// Java's way of printing a socket address, `host/ip:port` (`/ip:port` when it has no host name),
+/// as `host:port` (`ip:port`).
+fn java_socket(raw: &str) -> Option<String> {
+    let (host, rest) = raw.trim().split_once('/')?;
+    let (ip, port) = rest.rsplit_once(':')?;
+    let ip_like = !ip.is_empty()
+        && ip
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':');
+    let host_like = !host.contains([':', '@', ' ']);
+    (ip_like && host_like && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{}:{port}", if host.is_empty() { ip } else { host }))
 }
 
 /// The `host:port` of a URL (`akka://sys@10.0.0.1:2552/user` → `10.0.0.1:2552`), when it is
@@ -259,7 +279,21 @@ mod tests {
         r.adopt_dns_name("vault-9.vault-internal");
         let names = r.identities(&["n1".to_owned(), "vault-2".to_owned()]);
         assert_eq!(names["vault-2"], ["vault-2.vault-internal"]);
-        assert_eq!(r.resolve("vault-9.vault-internal").as_str(), "vault-9.vault-internal");
+        assert_eq!(
+            r.resolve("vault-9.vault-internal").as_str(),
+            "vault-9.vault-internal"
+        );
+    }
+
+    #[test]
+    fn a_java_socket_address_is_its_host_and_port() {
+        let mut r = NodeResolver::new();
+        r.add_alias("gw", "akka.tcp://shop@gw:2552");
+        r.add_alias("n2", "10.0.0.2:7000");
+        assert_eq!(r.resolve("gw/10.0.0.9:2552").as_str(), "gw");
+        assert_eq!(r.resolve("/10.0.0.2:7000").as_str(), "n2");
+        // A log stream's path is not a socket address.
+        assert_eq!(r.resolve("etcd/etcd-1/4f9c").as_str(), "etcd/etcd-1/4f9c");
     }
 
     #[test]

@@ -373,7 +373,9 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
-    if let Some(c) = HOST_PREFIX.as_ref().and_then(|r| r.captures(t)) {
+    if let Some(c) = HOST_PREFIX.as_ref().and_then(|r| r.captures(t))
+        && !c["host"].bytes().all(|b| b.is_ascii_uppercase())
+    {
         let host = c["host"].to_owned();
         let container = c.name("container").map(|m| m.as_str().to_owned());
         return Some(Layer {
@@ -472,9 +474,10 @@ static US_TIME_PREFIX: LazyLock<Option<Regex>> =
 /// The host (or `user@host`) a fan-out tool put in front of each line (`pdsh`, `clush`,
 /// `pssh -P`: `host: …`; a shell loop: `host …`), or the pod and container `stern` did, when
 /// what follows starts the way log lines do: a date, a bracketed date, klog's header, Redis's
-/// `pid:role` header (or its signal handler's) or JSON.
+/// `pid:role` header (or its signal handler's) or JSON. A name in capitals alone is a level
+/// (`WARN 2024-03-05 …`), not a host.
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:[a-z_][\w.-]*@)?(?P<host>[a-z0-9][a-z0-9.-]*[a-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// A zoned RFC 3339 time, a whole column of a tab-separated row.
@@ -1165,6 +1168,12 @@ mod tests {
             assert!(inner.starts_with("1:"), "{inner}");
             assert_eq!(said.node(), Some("cache-1"));
         }
+        // A name an operator put in front, in capitals and underscores (a shell loop's label).
+        let (inner, said) = innermost(
+            "Cache_B 3310:X 14 May 09:41:07.220 # +odown master m 10.0.0.1 6379 #quorum 2/2",
+        );
+        assert!(inner.starts_with("3310:X"), "{inner}");
+        assert_eq!(said.node(), Some("Cache_B"));
         // Words in front of something that does not start like a log line are prose.
         assert!(peel("server 2 answered in 4 ms", &how()).is_none());
         assert!(peel("INFO 2024-03-05 10:11:12 started", &how()).is_none());

@@ -957,7 +957,9 @@ mod tests {
         for extra in ["", "event = \"leader_change\"\n"] {
             let err = rule(extra).unwrap_err().to_string();
             assert!(
-                err.contains("also names a second event, so the rule needs an event of another kind"),
+                err.contains(
+                    "also names a second event, so the rule needs an event of another kind"
+                ),
                 "{err}"
             );
         }

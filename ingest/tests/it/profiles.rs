@@ -20,7 +20,8 @@ type Lines = &'static [(&'static str, &'static str)];
 /// A log file of the export: its path and lines.
 type LogFile = (&'static str, Lines);
 
-/// What each `file:line` produced, rendered as in the expectations (sorted), and the node of
+/// What each `file:line` produced, rendered as in the expectations (sorted; a health check of
+/// another node as `health_down@checked:prober`), and the node of
 /// each event.
 fn rendered(got: &Ingested) -> (BTreeMap<String, Vec<String>>, BTreeMap<String, String>) {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -50,13 +51,19 @@ fn rendered(got: &Ingested) -> (BTreeMap<String, Vec<String>>, BTreeMap<String, 
         [col::NODE, col::KIND, col::PEER, col::ORIGIN].map(|c| strings(ev, c));
     let mut nodes = BTreeMap::new();
     for i in 0..ev.height() {
+        let about_peer = kind[i].starts_with("health_") && !peer[i].is_empty();
         let e = if peer[i].is_empty() {
             kind[i].clone()
+        } else if about_peer {
+            // A health check of another node, run by this one: `health_down@checked:prober`.
+            format!("{}@{}:{}", kind[i], node[i], peer[i])
         } else {
             format!("{}:{}", kind[i], peer[i])
         };
         out.entry(origin[i].clone()).or_default().push(e);
-        nodes.insert(origin[i].clone(), node[i].clone());
+        if !about_peer {
+            nodes.insert(origin[i].clone(), node[i].clone());
+        }
     }
     for v in out.values_mut() {
         v.sort();
@@ -373,7 +380,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024-03-05T10:11:18.400Z [INFO]  agent.server: member failed, marking health critical: member=web-3 partition=default",
-        "member_failed:web-3",
+        "health_down@web-3:web-1",
     ),
     (
         "2024-03-05T10:11:18.500Z [INFO]  agent.server.serf.lan: serf: EventMemberJoin: web-3 10.0.0.3",
@@ -413,7 +420,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024-03-05T10:11:22.300Z [ERROR] agent.server.autopilot: error getting server health from server: server=web-2 error=\"rpc error getting client: failed to get conn: dial tcp 10.0.0.1:0->10.0.0.2:8300: i/o timeout\"",
-        "web-1⇄web-2 ✗ heartbeat | unreachable:web-2",
+        "web-1⇄web-2 ✗ heartbeat | health_down@web-2:web-1",
     ),
     (
         "2024-03-05T10:11:23.000Z [WARN]  agent.server.raft: failed to contact quorum of nodes, stepping down",
@@ -429,7 +436,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024/03/05 10:11:40 [INFO] consul: member 'web-3' joined, marking health alive",
-        "relay:web-3",
+        "health_up@web-3:web-1",
     ),
     (
         "2024-03-05T10:11:50.000Z [DEBUG] agent.server.raft: lost leadership because received a requestVote with a newer term",
@@ -658,7 +665,7 @@ const HCLOG_JSON: Lines = &[
     ),
     (
         r#"{"@level":"info","@message":"member failed, marking health critical","@module":"agent.server","@timestamp":"2024-03-05T10:11:13.100000Z","member":"web-3","partition":"default"}"#,
-        "member_failed:web-3",
+        "health_down@web-3:web-1",
     ),
     (
         r#"{"@level":"info","@message":"entering follower state","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:10.000000Z","follower":"Node at 10.0.0.1:8300 [Follower]","leader-address":"10.0.0.2:8300","leader-id":"web-2-id"}"#,
@@ -682,7 +689,7 @@ const HCLOG_JSON: Lines = &[
     ),
     (
         r#"{"@level":"error","@message":"error getting server health from server","@module":"agent.server.autopilot","@timestamp":"2024-03-05T10:11:18.000000Z","server":"web-2","error":"i/o timeout"}"#,
-        "unreachable:web-2 | web-1⇄web-2 ✗ heartbeat",
+        "health_down@web-2:web-1 | web-1⇄web-2 ✗ heartbeat",
     ),
     (
         r#"{"@level":"info","@message":"Synced node info","@module":"agent","@timestamp":"2024-03-05T10:11:19.000000Z"}"#,
@@ -894,7 +901,7 @@ const ELASTICSEARCH: Lines = &[
     ),
     (
         "[2024-03-05T10:11:20,000][INFO ][o.e.c.s.MasterService    ] [node-a] elected-as-master ([2] nodes joined)[{node-a}{Aa1}{Bb2}{10.0.0.1}{10.0.0.1:9300}{cdfhilmrstw} completing election], term: 4, version: 50, delta: master node changed {previous [], current [{node-a}{Aa1}{Bb2}{10.0.0.1}{10.0.0.1:9300}{cdfhilmrstw}]}",
-        "role_change",
+        "role_change | leader_change:node-a",
     ),
     (
         "[2024-03-05T10:11:30,000][INFO ][o.e.c.c.NodeLeftExecutor ] [node-a] node-left: [{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}] with reason [followers check retry count exceeded [timeouts=3, failures=0]]",
