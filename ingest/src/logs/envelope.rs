@@ -473,11 +473,11 @@ static US_TIME_PREFIX: LazyLock<Option<Regex>> =
 
 /// The host (or `user@host`) a fan-out tool put in front of each line (`pdsh`, `clush`,
 /// `pssh -P`: `host: …`; a shell loop: `host …`), or the pod and container `stern` did, when
-/// what follows starts the way log lines do: a date, a bracketed date, klog's header, Redis's
-/// `pid:role` header (or its signal handler's) or JSON. A name in capitals alone is a level
-/// (`WARN 2024-03-05 …`), not a host.
+/// what follows starts the way log lines do: a date, a bracketed date or time of day, klog's
+/// header, Redis's `pid:role` header (or its signal handler's) or JSON. A name in capitals alone
+/// is a level (`WARN 2024-03-05 …`), not a host.
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// A zoned RFC 3339 time, a whole column of a tab-separated row.
@@ -1174,6 +1174,12 @@ mod tests {
         );
         assert!(inner.starts_with("3310:X"), "{inner}");
         assert_eq!(said.node(), Some("Cache_B"));
+        // A logback pattern that brackets the time of day, behind a shell loop's label.
+        let (inner, said) = innermost(
+            "edge-2 [09:41:07.220] WARN <Cluster> Cluster Node [akka://s@edge-2:25520] - x",
+        );
+        assert!(inner.starts_with("[09:41:07.220] WARN"), "{inner}");
+        assert_eq!(said.node(), Some("edge-2"));
         // Words in front of something that does not start like a log line are prose.
         assert!(peel("server 2 answered in 4 ms", &how()).is_none());
         assert!(peel("INFO 2024-03-05 10:11:12 started", &how()).is_none());
