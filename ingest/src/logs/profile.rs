@@ -359,7 +359,8 @@ pub(crate) struct Rule {
 pub struct RuleSummary {
     /// The literal a line's message contains.
     pub msg: String,
-    /// The event kind it gives, if any.
+    /// The event kind it gives, if any (`role_change + leader_change` for two; `… of B` when the
+    /// event is the peer's).
     pub event: Option<String>,
     /// The direction and result it claims (`A⇄B failed`), if any.
     pub evidence: Option<String>,
@@ -733,9 +734,15 @@ impl Profile {
             .iter()
             .map(|r| RuleSummary {
                 msg: r.msg.clone(),
-                event: r.event.map(|e| match r.also {
-                    Some(a) => format!("{} + {}", e.as_str(), a.as_str()),
-                    None => e.as_str().to_owned(),
+                event: r.event.map(|e| {
+                    let mut s = e.as_str().to_owned();
+                    if let Some(a) = r.also {
+                        s = format!("{s} + {}", a.as_str());
+                    }
+                    if r.about_peer {
+                        s.push_str(" of B");
+                    }
+                    s
                 }),
                 evidence: r.evidence.map(|d| {
                     let dir = match d {
@@ -937,6 +944,27 @@ mod tests {
             .to_string();
         assert!(err.contains("holds needs evidence and ok = false"), "{err}");
         assert!(rule("event = \"peer_down\"\n").is_err());
+    }
+
+    #[test]
+    fn an_event_of_the_peer_needs_the_peer_and_an_event() {
+        let rule = |extra: &str| {
+            Profile::parse(
+                &format!(
+                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\nsubject = \"peer\"\n{extra}"
+                ),
+                "mine.toml",
+            )
+        };
+        let p = rule("peer = \"server\"\nevent = \"health_down\"\n").unwrap();
+        assert_eq!(
+            p.rule_summaries()[0].event.as_deref(),
+            Some("health_down of B")
+        );
+        for extra in ["event = \"health_down\"\n", "peer = \"server\"\n"] {
+            let err = rule(extra).unwrap_err().to_string();
+            assert!(err.contains("needs a peer and an event"), "{err}");
+        }
     }
 
     #[test]
