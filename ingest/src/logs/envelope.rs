@@ -246,6 +246,14 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             ));
         }
     }
+    if first.is_ascii_digit()
+        && let Some(c) = GREP_LINE.as_ref().and_then(|r| r.captures(t))
+    {
+        return Some(Layer::plain(
+            Envelope::Indent,
+            Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+        ));
+    }
     if (first == b'<' || first.is_ascii_digit())
         && let Some(c) = SYSLOG_5424.as_ref().and_then(|r| r.captures(t))
     {
@@ -374,9 +382,10 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         });
     }
     if let Some(c) = HOST_PREFIX.as_ref().and_then(|r| r.captures(t))
-        && !c["host"].bytes().all(|b| b.is_ascii_uppercase())
+        && let Some(host) = c.name("host").or_else(|| c.name("label"))
+        && !host.as_str().bytes().all(|b| b.is_ascii_uppercase())
     {
-        let host = c["host"].to_owned();
+        let host = host.as_str().to_owned();
         let container = c.name("container").map(|m| m.as_str().to_owned());
         return Some(Layer {
             kind: Envelope::HostPrefix,
@@ -429,6 +438,12 @@ static SYSLOG_5424: LazyLock<Option<Regex>> = regex!(
 static KUBECTL_PREFIX: LazyLock<Option<Regex>> =
     regex!(r"^\[pod/(?P<pod>[^/\]\s]+)/(?P<container>[^\]\s]+)\] (?P<msg>.*)$");
 
+/// The line number `grep -n` (or `cat -n` turned into `N:`) put in front, when what follows
+/// starts the way log lines do: a syslog time, a date, klog's header, a bracket or JSON.
+static GREP_LINE: LazyLock<Option<Regex>> = regex!(
+    r"^\d{1,9}[:-](?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\[|\{).*)$"
+);
+
 /// A build tool's lower-case level tag (sbt, maven): `[info] …`.
 static BUILD_TOOL: LazyLock<Option<Regex>> =
     regex!(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$");
@@ -475,9 +490,10 @@ static US_TIME_PREFIX: LazyLock<Option<Regex>> =
 /// `pssh -P`: `host: …`; a shell loop: `host …`), or the pod and container `stern` did, when
 /// what follows starts the way log lines do: a date, a bracketed date or time of day, klog's
 /// header, Redis's `pid:role` header (or its signal handler's) or JSON. A name in capitals alone
-/// is a level (`WARN 2024-03-05 …`), not a host.
+/// is a level (`WARN 2024-03-05 …`), not a host. An operator's own label in brackets
+/// (`[cache-2]1:X …`) names the host the same way.
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9]):? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])\] ?)(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// A zoned RFC 3339 time, a whole column of a tab-separated row.
@@ -1174,6 +1190,20 @@ mod tests {
         );
         assert!(inner.starts_with("3310:X"), "{inner}");
         assert_eq!(said.node(), Some("Cache_B"));
+        // An operator's label in brackets, glued to the line.
+        let (inner, said) = innermost(
+            "[cache-2-sentinel]3310:X 14 May 09:41:07.220 # +sdown master m 10.0.0.1 6379",
+        );
+        assert!(inner.starts_with("3310:X"), "{inner}");
+        assert_eq!(said.node(), Some("cache-2-sentinel"));
+        // `grep -n`'s line numbers in front of a journal's lines; Redis's `pid:role` is no such thing.
+        let (inner, said) = innermost(
+            "412:Mar  4 10:11:12 cp-2 kubelet[88]: E0304 10:11:12.000001      88 x.go:1] hi",
+        );
+        assert!(inner.starts_with("E0304"), "{inner}");
+        assert_eq!(said.node(), Some("cp-2"));
+        let (inner, _) = innermost("3310:X 14 May 09:41:07.220 # +sdown master m 10.0.0.1 6379");
+        assert!(inner.starts_with("3310:X"), "{inner}");
         // A logback pattern that brackets the time of day, behind a shell loop's label.
         let (inner, said) = innermost(
             "edge-2 [09:41:07.220] WARN <Cluster> Cluster Node [akka://s@edge-2:25520] - x",

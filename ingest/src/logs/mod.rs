@@ -157,12 +157,29 @@ impl Stops {
         self.stopped(&o.src, o.ts_ns) || self.stopped(&o.dst, o.ts_ns)
     }
 
+    /// An event of a stopped node is hidden, and so is one that counts against a stopped peer
+    /// (it went down, was unreachable, failed, or others said so); what a node logs of its own
+    /// leadership (an election, a new or lost leader) after its peer stopped is still its own.
     fn hides_event(&self, e: &Event) -> bool {
         if life_cycle(e.kind) {
             return false;
         }
-        self.stopped(&e.node, e.ts_ns) || e.peer.as_ref().is_some_and(|p| self.stopped(p, e.ts_ns))
+        self.stopped(&e.node, e.ts_ns)
+            || (against_peer(e.kind) && e.peer.as_ref().is_some_and(|p| self.stopped(p, e.ts_ns)))
     }
+}
+
+/// An event that says something went wrong with its peer.
+fn against_peer(kind: EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::Election
+            | EventKind::RoleChange
+            | EventKind::LeaderChange
+            | EventKind::NoLeader
+            | EventKind::PeerUp
+            | EventKind::HealthUp
+    )
 }
 
 /// A start, shutdown or restart announcement: what decides when a node was stopped, never hidden
@@ -588,6 +605,25 @@ mod tests {
             !s.stopped(&n1, 5),
             "its own log shows it at work before the start"
         );
+    }
+
+    #[test]
+    fn after_its_peer_stopped_a_node_keeps_its_own_leadership_events() {
+        let mut s = Stops::default();
+        s.learn(&[
+            ev(10, "n1", EventKind::Start),
+            ev(50, "n1", EventKind::Shutdown),
+        ]);
+        let about_n1 = |kind| Event {
+            peer: Some(NodeId::from("n1")),
+            ..ev(60, "n2", kind)
+        };
+        assert!(!s.hides_event(&about_n1(EventKind::LeaderChange)));
+        assert!(!s.hides_event(&about_n1(EventKind::Election)));
+        assert!(s.hides_event(&about_n1(EventKind::PeerDown)));
+        assert!(s.hides_event(&about_n1(EventKind::Unreachable)));
+        // What the stopped node logs itself is hidden, whatever it is.
+        assert!(s.hides_event(&ev(60, "n1", EventKind::Election)));
     }
 
     /// A log of `node` naming the leader of each `(term, leader, when)`, in seconds.

@@ -292,6 +292,8 @@ struct ProfileSpec {
     #[serde(default)]
     self_name: Option<String>,
     #[serde(default)]
+    self_id: Option<String>,
+    #[serde(default)]
     json: Option<JsonLayout>,
     #[serde(default)]
     text: Vec<TextLayout>,
@@ -391,6 +393,9 @@ pub struct Profile {
     /// The field in which every line names the node that wrote it (Elasticsearch's
     /// `node.name`): each recognised line announces that name as its node's.
     pub(crate) self_name: Option<String>,
+    /// The field in which lines name their writer by another of its names (Akka's `Cluster
+    /// Node [akka://sys@host:port]`): each recognised line adds it to its node's names.
+    pub(crate) self_id: Option<String>,
     pub(crate) layout: Layout,
     pub(crate) rules: Vec<Rule>,
     /// Finds every rule literal in a raw line at once.
@@ -692,6 +697,7 @@ impl Profile {
             units: spec.units,
             versions: spec.versions,
             self_name: spec.self_name,
+            self_id: spec.self_id,
             layout,
             rules,
             literals,

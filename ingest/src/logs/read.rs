@@ -788,6 +788,9 @@ pub(crate) enum Out {
     SelfName(String),
 }
 
+/// How a line says one of its writer's names ([`Out::SelfName`] or [`Out::SelfId`]).
+type Names = fn(String) -> Out;
+
 /// One recognised line and what it produced.
 #[derive(Clone, Debug)]
 pub(crate) struct Pending {
@@ -1197,12 +1200,22 @@ pub(crate) fn read_log(
     for (line, parsed, rule, node) in matched {
         let leader = leaders.entry(node.clone()).or_default();
         let mut outs = apply(&profile.rules[rule], &parsed, leader);
-        if let Some(f) = &profile.self_name
-            && !outs.is_empty()
-            && !outs.iter().any(|o| matches!(o, Out::SelfName(_)))
-            && let Some(v) = field(&parsed, f).map(str::trim).filter(|v| !v.is_empty())
-        {
-            outs.push(Out::SelfName(v.to_owned()));
+        // The names every line of the profile gives its writer, unless the rule said them.
+        let own: [(&Option<String>, Names); 2] = [
+            (&profile.self_name, Out::SelfName),
+            (&profile.self_id, Out::SelfId),
+        ];
+        for (f, said) in own {
+            if let Some(f) = f
+                && !outs.is_empty()
+                && let Some(v) = field(&parsed, f).map(str::trim).filter(|v| !v.is_empty())
+            {
+                let o = said(v.to_owned());
+                let kind = std::mem::discriminant(&o);
+                if !outs.iter().any(|x| std::mem::discriminant(x) == kind) {
+                    outs.push(o);
+                }
+            }
         }
         if outs.is_empty() {
             account.skip(SkipReason::NotRecognised, line, || {

@@ -1117,7 +1117,7 @@ const CONTROLLER: Lines = &[
     ),
     (
         r#"I0305 10:11:52.100000       1 event.go:294] "Event occurred" object="node-3" fieldPath="" kind="Node" apiVersion="v1" type="Normal" reason="NodeNotReady" message="Node node-3 status is now: NodeNotReady""#,
-        "peer_down:node-3",
+        "member_failed:node-3",
     ),
     (
         "I0305 10:11:53.000000       1 node_lifecycle_controller.go:1204] Controller detected that all Nodes are not-Ready. Entering master disruption mode.",
