@@ -887,12 +887,9 @@ mod tests {
     #[test]
     fn a_basis_bounds_the_direction_a_rule_claims() {
         let rule = |basis: &str, evidence: &str| {
-            Profile::parse(
-                &format!(
-                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\npeer = \"p\"\nevidence = \"{evidence}\"\nbasis = \"{basis}\"\n"
-                ),
-                "mine.toml",
-            )
+            with_rule(&format!(
+                "peer = \"p\"\nevidence = \"{evidence}\"\nbasis = \"{basis}\"\n"
+            ))
         };
         let err = rule("request", "to_peer").unwrap_err().to_string();
         assert!(
@@ -907,13 +904,7 @@ mod tests {
     #[test]
     fn a_failed_request_or_connection_is_an_unreachable_event_unless_its_rule_says_otherwise() {
         let event = |extra: &str| {
-            let p = Profile::parse(
-                &format!(
-                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\npeer = \"p\"\n{extra}"
-                ),
-                "mine.toml",
-            )
-            .unwrap();
+            let p = with_rule(&format!("peer = \"p\"\n{extra}")).unwrap();
             p.rules[0].event
         };
         let failed =
@@ -934,16 +925,19 @@ mod tests {
         );
     }
 
+    /// A profile of one rule: `msg = "a"` and the rule's other `fields`.
+    fn with_rule(fields: &str) -> Result<Profile, ProfileError> {
+        Profile::parse(
+            &format!(
+                "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\n{fields}"
+            ),
+            "mine.toml",
+        )
+    }
+
     #[test]
     fn only_a_failure_with_evidence_can_hold() {
-        let rule = |extra: &str| {
-            Profile::parse(
-                &format!(
-                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\npeer = \"p\"\nholds = true\n{extra}"
-                ),
-                "mine.toml",
-            )
-        };
+        let rule = |extra: &str| with_rule(&format!("peer = \"p\"\nholds = true\n{extra}"));
         assert!(rule("evidence = \"from_peer\"\nok = false\n").is_ok());
         let err = rule("evidence = \"from_peer\"\nok = true\n")
             .unwrap_err()
@@ -954,14 +948,7 @@ mod tests {
 
     #[test]
     fn an_event_of_the_peer_needs_the_peer_and_an_event() {
-        let rule = |extra: &str| {
-            Profile::parse(
-                &format!(
-                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\nsubject = \"peer\"\n{extra}"
-                ),
-                "mine.toml",
-            )
-        };
+        let rule = |extra: &str| with_rule(&format!("subject = \"peer\"\n{extra}"));
         let p = rule("peer = \"server\"\nevent = \"health_down\"\n").unwrap();
         assert_eq!(
             p.rule_summaries()[0].event.as_deref(),
@@ -975,14 +962,7 @@ mod tests {
 
     #[test]
     fn a_second_event_needs_a_first_of_another_kind() {
-        let rule = |extra: &str| {
-            Profile::parse(
-                &format!(
-                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\nalso = \"leader_change\"\n{extra}"
-                ),
-                "mine.toml",
-            )
-        };
+        let rule = |extra: &str| with_rule(&format!("also = \"leader_change\"\n{extra}"));
         let p = rule("event = \"role_change\"\n").unwrap();
         assert_eq!(
             p.rule_summaries()[0].event.as_deref(),
