@@ -42,6 +42,7 @@ pub fn log(path: &Path, profile: usize, year: Option<i32>) {
             node_field: None,
             wrapped: false,
             join: true,
+            width: Some(80),
         },
         &mut account,
         &NoProgress,

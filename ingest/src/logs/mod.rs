@@ -60,6 +60,8 @@ pub(crate) struct LogPlan {
     /// For each file, whether some of its first lines fit no profile's layout: lines that may
     /// continue the record above them.
     pub(crate) ragged: Vec<bool>,
+    /// For each file, the width a terminal may have cut its lines at.
+    pub(crate) width: Vec<Option<usize>>,
 }
 
 impl LogPlan {

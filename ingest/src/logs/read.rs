@@ -36,6 +36,8 @@ struct Parsed {
     zoned: bool,
     /// The time named only the time of day: it was read on the clock's date.
     dayless: bool,
+    /// The line has no time of its own: it was read at the time of a line above it.
+    borrowed: bool,
     msg: String,
     fields: BTreeMap<String, String>,
 }
@@ -251,6 +253,7 @@ impl Profile {
                     dated: ts_ns.1,
                     zoned: ts_ns.2,
                     dayless: false,
+                    borrowed: false,
                     msg: msg_v,
                     fields,
                 })
@@ -288,6 +291,7 @@ impl Profile {
                         dated,
                         zoned,
                         dayless,
+                        borrowed: false,
                         msg: caps.name("msg").map_or("", |m| m.as_str()).to_owned(),
                         fields,
                     });
@@ -510,6 +514,9 @@ pub(crate) struct Sniffed {
     /// Some line came in an envelope whose time names neither year nor zone (syslog's
     /// `Mar  5 10:11:12`).
     pub(crate) local_time: bool,
+    /// The width a terminal may have cut the file's lines at: the length of its longest first
+    /// line, in characters, when that filled a terminal (80 or more).
+    pub(crate) width: Option<usize>,
 }
 
 /// What to do about a log no profile was chosen for.
@@ -614,10 +621,11 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     };
     // Lines that continue the record above them (cut at the terminal's width, a record printed
     // over several lines) are joined to it before the profiles are tried.
+    let width = terminal_width(lines.iter().map(String::as_str));
     let (lines, joined) = {
         let starts =
             |s: &str| starts_a_record(s, profiles.iter().any(|p| p.starts_record(s)), &peeler);
-        let mut joiner = Joiner::default();
+        let mut joiner = Joiner::new(width);
         let (mut records, mut joined) = (Vec::with_capacity(lines.len()), 0u64);
         for (k, l) in lines.iter().enumerate() {
             if let Some((_, text, j)) = joiner.push(k as u64, l.as_bytes(), &starts) {
@@ -680,10 +688,12 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         tally.push((hits, peeled));
     }
     // The layers sniffing already took off a line say whether it came in an envelope.
+    // The first line casts no vote against them either: a paste or a `tail -c` may have cut
+    // it at its start.
     let mut votes = 0;
-    for ((v, chain), l) in voted.iter().zip(chains.iter_mut()).zip(&lines) {
+    for (k, ((v, chain), l)) in voted.iter().zip(chains.iter_mut()).zip(&lines).enumerate() {
         let layers = chain.get_or_insert_with(|| envelope::Layers::new(l));
-        if *v || !layers.reach(1, &peeler) {
+        if *v || (k > 0 && !layers.reach(1, &peeler)) {
             votes += 1;
         }
     }
@@ -722,6 +732,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         *chains_seen.entry(said.chain()).or_default() += 1;
     }
     Ok(Sniffed {
+        width,
         profile: best.map(|b| b.0),
         share: best.map_or(0.0, |b| b.1),
         votes: (votes, lines.len() + joined),
@@ -819,6 +830,8 @@ pub(crate) struct LogSettings<'a> {
     /// Join lines that continue the record above them (the first lines held some that fit no
     /// layout and came in no envelope).
     pub(crate) join: bool,
+    /// The width a terminal may have cut the file's lines at (`Sniffed::width`).
+    pub(crate) width: Option<usize>,
 }
 
 /// What reading one log file found.
@@ -838,6 +851,9 @@ pub(crate) struct LogRead {
     pub(crate) date_assumed: bool,
     /// Recognised lines cut off inside their JSON record (read up to the cut), and the first.
     pub(crate) cut: (u64, u64),
+    /// Recognised lines with no time of their own, read at the time of a timed line just above
+    /// them, and the first.
+    pub(crate) untimed: (u64, u64),
     /// Some recognised line's time named no zone (it was read in the settings' zone, or UTC).
     pub(crate) zone_assumed: bool,
 }
@@ -879,9 +895,10 @@ static OWN_TIME: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^.{0,48}?\d\d:\d\d:\d\d").ok());
 
 /// Whether `line` starts a record: `fits` (a profile's own layout) says so, or it comes in an
-/// envelope, or it has a time of day near its start.
+/// envelope, or it has a time of day near its start, or it is a header `tail` printed.
 fn starts_a_record(line: &str, fits: bool, peeler: &Peeler<'_>) -> bool {
     fits || OWN_TIME.as_ref().is_some_and(|r| r.is_match(line))
+        || tail_header(line).is_some()
         || envelope::peel(line, peeler).is_some()
 }
 
@@ -918,16 +935,40 @@ struct Joined {
 const MAX_JOINED_LINES: u64 = 200;
 const MAX_RECORD_BYTES: usize = 64 << 10;
 
+/// The width a terminal may have cut `lines` at: the longest of them, in characters, when it
+/// filled a terminal and at least two lines are that long. A terminal cuts every longer line at
+/// its width, so the pieces of cut lines are all exactly as long as the longest line; a line
+/// shorter than that ended where it was written, and one line alone at the longest length is
+/// just the longest line.
+fn terminal_width<'a>(lines: impl Iterator<Item = &'a str>) -> Option<usize> {
+    let (mut width, mut n) = (0, 0);
+    for w in lines.map(|l| l.chars().count()) {
+        match w.cmp(&width) {
+            std::cmp::Ordering::Greater => (width, n) = (w, 1),
+            std::cmp::Ordering::Equal => n += 1,
+            std::cmp::Ordering::Less => {}
+        }
+    }
+    (width >= 80 && n >= 2).then_some(width)
+}
+
 /// Joins physical lines into records: a line that does not start a record and is either a piece
 /// of a line cut at the terminal's width (joined as it was) or indented (joined after a space)
 /// is appended to the record held.
 #[derive(Default)]
 struct Joiner {
-    /// The held record: its first line, its text, the length of its last piece, its joins.
+    /// The held record: its first line, its text, the length of its last piece in characters,
+    /// its joins.
     held: Option<(u64, Vec<u8>, usize, Joined)>,
+    /// The width a terminal cut the lines at, if it did.
+    width: Option<usize>,
 }
 
 impl Joiner {
+    fn new(width: Option<usize>) -> Self {
+        Joiner { held: None, width }
+    }
+
     /// Takes line `no`. A continuation joins the held record; a start hands the held record
     /// back and is held itself.
     fn push(
@@ -937,11 +978,19 @@ impl Joiner {
         starts: &dyn Fn(&str) -> bool,
     ) -> Option<(u64, Vec<u8>, Joined)> {
         let text = std::str::from_utf8(bytes).ok();
-        // A piece of a line cut at the terminal's width: the line before it filled a terminal
-        // (80 columns or more) and was cut mid-word. Otherwise only an indented line continues a
-        // record; prose after a record is a line of its own.
+        // A piece of a line cut at the terminal's width: the line before it is as long as the
+        // longest line (the width) and was cut mid-word. Otherwise only an indented line
+        // continues a record; prose after a record is a line of its own.
+        let width = self.width;
+        let chars = text.map_or(bytes.len(), |t| {
+            if width.is_some() {
+                t.chars().count()
+            } else {
+                0
+            }
+        });
         let cut = |held: &[u8], last: usize| {
-            last >= 80
+            Some(last) == width
                 && held.last().is_some_and(|b| !b.is_ascii_whitespace())
                 && bytes.first().is_some_and(|b| !b.is_ascii_whitespace())
         };
@@ -964,7 +1013,7 @@ impl Joiner {
                 held.push(b' ');
                 held.extend_from_slice(bytes.trim_ascii_start());
             }
-            *last = bytes.len();
+            *last = chars;
             if joined.lines == 0 {
                 joined.first = no;
             }
@@ -972,7 +1021,7 @@ impl Joiner {
             return None;
         }
         let out = self.take();
-        self.held = Some((no, bytes.to_vec(), bytes.len(), Joined::default()));
+        self.held = Some((no, bytes.to_vec(), chars, Joined::default()));
         out
     }
 
@@ -981,6 +1030,64 @@ impl Joiner {
         self.held
             .take()
             .map(|(no, text, _, joined)| (no, text, joined))
+    }
+}
+
+/// The header `tail` (and `head`) print over each file's lines when given several:
+/// `==> /var/log/redis/sentinel.log <==`. Returns the path.
+fn tail_header(line: &str) -> Option<&str> {
+    line.trim_end()
+        .strip_prefix("==> ")?
+        .strip_suffix(" <==")
+        .filter(|p| !p.trim().is_empty())
+}
+
+/// How far above a line with no time of its own the timed line it is read at may be: the lines
+/// a program prints around an exception (`Exception … encountered during startup`, the head of
+/// the trace, `Caused by: …`), not a screenful.
+const BORROW_REACH: usize = 4;
+
+/// The last records read, for the lines that have no time of their own.
+#[derive(Default)]
+struct Recent {
+    /// (line number, text), oldest first; the newest is the line being read.
+    lines: std::collections::VecDeque<(u64, String)>,
+}
+
+impl Recent {
+    fn remember(&mut self, no: u64, raw: &str) {
+        let mut text = if self.lines.len() > BORROW_REACH {
+            self.lines.pop_front().map(|(_, t)| t).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        text.clear();
+        text.push_str(raw);
+        self.lines.push_back((no, text));
+    }
+
+    /// The line `raw`, which the profile's layout does not fit and which came in no envelope,
+    /// read as a message at the time of the nearest line above it that has one. Only in a file
+    /// of one node: a timed line above it whose envelope names a node (a file of several nodes'
+    /// lines) does not say who wrote this one.
+    fn borrowed(&self, raw: &str, profile: &Profile, peeler: &Peeler<'_>) -> Option<Parsed> {
+        if envelope::peel(raw, peeler).is_some() {
+            return None;
+        }
+        let (mut time, said) = self
+            .lines
+            .iter()
+            .rev()
+            .skip(1)
+            .find_map(|(_, l)| profile.parse_enveloped(l, &mut None, peeler, false).ok())
+            .map(|(p, said, _)| (p, said))?;
+        if said.is_some_and(|s| s.node().is_some()) {
+            return None;
+        }
+        time.borrowed = true;
+        time.msg = raw.trim().to_owned();
+        time.fields.clear();
+        Some(time)
     }
 }
 
@@ -1013,6 +1120,11 @@ pub(crate) fn read_log(
     let mut seen = Seen::default();
     let (mut year_assumed, mut zone_assumed, mut date_assumed) = (false, false, false);
     let mut cut = (0u64, 0u64);
+    // Recognised lines with no time of their own, read at the time of the line above; the first.
+    let mut untimed = (0u64, 0u64);
+    let mut recent = Recent::default();
+    // The node of the file named by the last header `tail` printed over its lines.
+    let mut section: Option<String> = None;
     // Times of day alone: the days the clock has passed midnight since the date, and the last
     // such time read.
     let (mut days_on, mut last_dayless): (i64, Option<i64>) = (0, None);
@@ -1042,6 +1154,17 @@ pub(crate) fn read_log(
                 account.skip(SkipReason::Blank, line_no, String::new);
                 return;
             }
+            if let Some(path) = tail_header(raw) {
+                section = Some(super::node_of_file(path));
+                account.skip(SkipReason::Comment, line_no, || {
+                    format!(
+                        "a header tail printed: the lines below it are from {}",
+                        excerpt(path)
+                    )
+                });
+                return;
+            }
+            recent.remember(line_no, raw);
             if detector.is_none()
                 && let Some((system, rel)) = settings.detector
                 && let Some(line) = &system.settings
@@ -1087,8 +1210,16 @@ pub(crate) fn read_log(
             {
                 Ok(p) => p,
                 Err(ParseFail::Layout) => {
-                    account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
-                    return;
+                    // A line with no time of its own among timed ones: the program's other
+                    // output (an exception printed to stderr, a fatal message) or the head of
+                    // a stack trace. It happened when the timed line just above it was written.
+                    match recent.borrowed(raw, profile, &peeler) {
+                        Some(p) => (p, None, 0),
+                        None => {
+                            account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
+                            return;
+                        }
+                    }
                 }
                 Err(ParseFail::Program(program)) => {
                     account.skip(SkipReason::NotRecognised, line_no, || {
@@ -1145,7 +1276,17 @@ pub(crate) fn read_log(
                 account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
                 return;
             };
-            let node = seen.count(said.as_ref());
+            if parsed.borrowed {
+                if untimed.0 == 0 {
+                    untimed.1 = line_no;
+                }
+                untimed.0 += 1;
+            }
+            let node = seen.count(said.as_ref()).or_else(|| {
+                let n = section.clone()?;
+                *seen.nodes.entry(n.clone()).or_default() += 1;
+                Some(n)
+            });
             date_assumed |= parsed.dayless;
             // A record cut off before its end, read up to the cut (`envelope::json_object`).
             if envelope::cut_off(raw) {
@@ -1162,7 +1303,7 @@ pub(crate) fn read_log(
             // A line that neither fits the layout nor comes in an envelope continues the record
             // above it (a wrapped message, a record printed over several lines).
             let starts = |s: &str| starts_a_record(s, profile.starts_record(s), &peeler);
-            let mut joiner = Joiner::default();
+            let mut joiner = Joiner::new(settings.width);
             while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
                 line_no += 1;
                 let Line::Text(bytes) = line else {
@@ -1240,14 +1381,34 @@ pub(crate) fn read_log(
         .map(|id| crate::nodes::host_of(id).unwrap_or(id))
         .collect();
     let Seen { layers, mut nodes } = seen;
-    if nodes.is_empty() && distinct.len() > 1 {
+    // A line of such a file that names no self was written by one of them, but which is not
+    // known: it is skipped, not given to the file's name (a node that does not exist).
+    let several = distinct.len();
+    if nodes.is_empty() && several > 1 {
         let start = out.len() - selves.len();
-        for (p, own) in out[start..].iter_mut().zip(selves) {
-            if let Some(own) = own {
-                *nodes.entry(own.clone()).or_default() += 1;
-                p.node = Some(own);
+        let mut unknown = vec![false; out.len()];
+        for (k, own) in selves.into_iter().enumerate() {
+            match own {
+                Some(own) => {
+                    *nodes.entry(own.clone()).or_default() += 1;
+                    out[start + k].node = Some(own);
+                }
+                None => unknown[start + k] = true,
             }
         }
+        let mut k = 0;
+        out.retain(|p| {
+            let keep = !unknown[k];
+            k += 1;
+            if !keep {
+                account.skip(SkipReason::NotRecognised, p.line, || {
+                    format!(
+                        "the file holds the lines of {several} nodes, each naming itself, and this line names none: which of them wrote it is not known"
+                    )
+                });
+            }
+            keep
+        });
     }
     if !out.is_sorted_by_key(|p| p.line) {
         out.sort_by_key(|p| p.line);
@@ -1265,6 +1426,7 @@ pub(crate) fn read_log(
         year_assumed,
         date_assumed,
         cut,
+        untimed,
         zone_assumed,
     })
 }

@@ -145,6 +145,7 @@ impl LogJob<'_> {
             wrapped: self.plan.wrapped[i].is_some(),
             // A JSON record is whole on its line: nothing is joined to it.
             join: self.plan.ragged[i] && profile.is_text(),
+            width: self.plan.width[i],
         };
         let mut read = read_log(&f.path, &settings, acc, self.progress)?;
         let (name, also) = match (node.fixed, read.nodes.len()) {
@@ -221,6 +222,13 @@ impl LogJob<'_> {
                 read.cut.1
             ));
         }
+        if read.untimed.0 > 0 {
+            acc.notes.push(format!(
+                "{} of its recognised lines have no time of their own (first at line {}, printed outside the log's layout): each was read at the time of the timed line just above it",
+                input::thousands(read.untimed.0),
+                read.untimed.1
+            ));
+        }
         let date = self
             .plan
             .date
@@ -243,6 +251,18 @@ impl LogJob<'_> {
             ),
             _ => {}
         }
+        let mut assumed = Profile::assumptions(
+            year,
+            date.as_ref().map(|(d, from)| (d.as_str(), *from)),
+            zone.map(|(z, from)| (z.name(), from.as_str())),
+            read.zone_assumed,
+        );
+        if read.untimed.0 > 0 {
+            assumed.push(format!(
+                "the time of the line above, for lines that name none (first at line {})",
+                read.untimed.1
+            ));
+        }
         Ok(Some(LogFile {
             account: i,
             rel: f.rel.clone(),
@@ -250,12 +270,7 @@ impl LogJob<'_> {
             also,
             lines: read.lines,
             detector: read.detector,
-            assumed: Profile::assumptions(
-                year,
-                date.as_ref().map(|(d, from)| (d.as_str(), *from)),
-                zone.map(|(z, from)| (z.name(), from.as_str())),
-                read.zone_assumed,
-            ),
+            assumed,
         }))
     }
 }

@@ -535,6 +535,89 @@ fn a_pasted_file_whose_lines_name_different_selves_holds_each_selfs_lines() {
     assert_eq!(got.summary.nodes, ["10.6.0.21", "10.6.0.22", "10.6.0.23"]);
 }
 
+/// A file of several nodes' lines, each naming itself, and one line that names no writer: it
+/// is not given to the file's name (a node that does not exist) but skipped, with the reason.
+#[test]
+fn a_line_naming_no_writer_among_several_selves_is_skipped_not_given_to_the_file() {
+    let lines: Lines = &[
+        (
+            "2024-07-22T16:40:02.118Z | Cluster Node [akka://ride@10.6.0.21:25520] - Marking node as UNREACHABLE [Member(address = akka://ride@10.6.0.23:25520, status = Up)].",
+            "10.6.0.21⇄10.6.0.23 ✗ heartbeat | peer_down:10.6.0.23",
+        ),
+        (
+            "2024-07-22T16:40:02.640Z | [outbound connection to [akka://ride@10.6.0.23:25520], control stream] Upstream failed, cause: StreamTcpException: Tcp command [Connect(10.6.0.23:25520,None,List(),Some(5000 milliseconds),true)] failed because of akka.io.TcpOutgoingConnection$$anon$2: Connect timeout of Some(5000 milliseconds) expired",
+            "",
+        ),
+        (
+            "2024-07-22T16:40:03.540Z | Cluster Node [akka://ride@10.6.0.22:25520] - Marking node as UNREACHABLE [Member(address = akka://ride@10.6.0.23:25520, status = Up)].",
+            "10.6.0.22⇄10.6.0.23 ✗ heartbeat | peer_down:10.6.0.23",
+        ),
+    ];
+    let got = ingest(&[("logs/pasted.log", lines)], &[]);
+    let (out, _) = rendered(&got);
+    assert!(!out.contains_key("logs/pasted.log:2"), "{out:?}");
+    assert_eq!(got.summary.nodes, ["10.6.0.21", "10.6.0.22", "10.6.0.23"]);
+    let acc = account(&got, "logs/pasted.log");
+    let why = &acc.examples["not recognised (no profile rule reads it)"];
+    assert!(
+        why.detail.contains("which of them wrote it is not known"),
+        "{why:?}"
+    );
+    assert_eq!(acc.rows_read, acc.rows_used + acc.rows_skipped());
+}
+
+/// A program's own output among its log lines, without the log's layout (Cassandra prints why
+/// start-up failed to stderr): the line is read at the time of the timed line above it, and the
+/// file says so. A line shorter than the file's longest one is not a piece of a line a terminal
+/// cut, so such an output line is never glued to the line above it.
+#[test]
+fn a_line_with_no_time_of_its_own_is_read_at_the_time_of_the_line_above() {
+    let text = "\
+INFO  [main] 2021-03-09 08:14:20,101 MessagingService.java:761 - Starting Messaging Service on /10.8.0.7:7000 (eth0)
+INFO  [HANDSHAKE-/10.8.0.5] 2021-03-09 08:14:20,133 OutboundTcpConnection.java:561 - Handshaking version with /10.8.0.5
+INFO  [ScheduledTasks:1] 2021-03-09 08:14:50,402 TokenMetadata.java:498 - Updating topology for all endpoints that have changed
+Exception (java.lang.RuntimeException) encountered during startup: Unable to gossip with any seeds
+java.lang.RuntimeException: Unable to gossip with any seeds
+\tat org.apache.cassandra.gms.Gossiper.doShadowRound(Gossiper.java:1360)
+\tat org.apache.cassandra.service.StorageService.prepareToJoin(StorageService.java:800)
+ERROR [main] 2021-03-09 08:14:50,409 CassandraDaemon.java:708 - Exception encountered during startup
+";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    write(&dir.path().join("logs"), "cass-7.log", text);
+    let got = read(dir.path());
+    let (out, nodes) = rendered(&got);
+    for line in [4, 5] {
+        let origin = format!("logs/cass-7.log:{line}");
+        assert_eq!(out[&origin], ["unreachable"], "{out:?}");
+        assert_eq!(nodes[&origin], "cass-7");
+    }
+    // Both at 08:14:50.402, the time of line 3.
+    let [ts, origin] = [col::TS, col::ORIGIN].map(|c| strings(&got.events, c));
+    let at = |line: u64| {
+        origin
+            .iter()
+            .position(|o| *o == format!("logs/cass-7.log:{line}"))
+            .map(|i| ts[i].clone())
+    };
+    assert_eq!(
+        at(4).as_deref(),
+        Some("2021-03-09 08:14:50.402000000+00:00"),
+        "{ts:?}"
+    );
+    assert_eq!(at(5), at(4));
+    let acc = account(&got, "logs/cass-7.log");
+    assert!(
+        acc.notes
+            .iter()
+            .any(|n| n
+                .contains("2 of its recognised lines have no time of their own (first at line 4")),
+        "{:?}",
+        acc.notes
+    );
+    assert_eq!(acc.rows_read, acc.rows_used + acc.rows_skipped());
+}
+
 /// systemd's lines about the system's own unit, among its lines in syslog, are the node's starts
 /// and stops; its lines about other units are not read.
 #[test]
