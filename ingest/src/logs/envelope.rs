@@ -67,6 +67,10 @@ pub(crate) enum Envelope {
     CloudLogging,
     /// A JSON log line whose message field is itself a JSON log line.
     JsonInMessage,
+    /// A log shipper's or platform's own JSON record around a text line: a time, the line in
+    /// `message`, `log`, `output` or `line`, and no level of its own (Vector's file source,
+    /// fluentd's tail, a deployment tool's process output).
+    Shipper,
     /// logfmt, as Go's logrus and go-kit write it (`time="…" level=warning msg="…"`,
     /// `ts=… caller=… level=… msg="…"`): the message of a program that logs another's lines
     /// (docker running memberlist, Loki running memberlist).
@@ -96,6 +100,7 @@ impl Envelope {
             Envelope::CloudWatch => "CloudWatch Logs events",
             Envelope::CloudLogging => "Google Cloud Logging entries",
             Envelope::JsonInMessage => "a JSON line in a JSON message",
+            Envelope::Shipper => "a shipper's JSON records",
             Envelope::Logfmt => "logfmt (logrus, go-kit)",
             Envelope::Tabular => "tab-separated rows (a log store's export)",
         }
@@ -492,9 +497,10 @@ static US_TIME_PREFIX: LazyLock<Option<Regex>> =
 /// what follows starts the way log lines do: a date, a bracketed date or time of day, klog's
 /// header, Redis's `pid:role` header (or its signal handler's) or JSON. A name in capitals alone
 /// is a level (`WARN 2024-03-05 …`), not a host. An operator's own label in brackets
-/// (`[cache-2]1:X …`) names the host the same way.
+/// (`[cache-2]1:X …`) names the host the same way, as does a platform's `[host service]` (the
+/// service is not taken for the program: it names the deployment, not the binary).
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])\] ?)(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?)(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// A zoned RFC 3339 time, a whole column of a tab-separated row.
@@ -925,17 +931,46 @@ fn peel_json<'a>(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>
         let ts = Some(json_ts(t, Some(1_000_000), how.clock));
         return layer(Envelope::Elastic, msg.to_owned(), ts, node, program);
     }
-    // A JSON line whose message is itself a JSON log line.
-    let inner = MESSAGE_KEYS.iter().find_map(|k| {
-        let s = map.get(*k)?.as_str()?;
-        is_json_line(s).then(|| s.trim().to_owned())
-    })?;
     let ts = TIME_KEYS
         .iter()
         .find_map(|k| map.get(*k))
         .map(|v| json_ts(v, None, how.clock));
-    layer(Envelope::JsonInMessage, inner, ts, None, None)
+    // A JSON line whose message is itself a JSON log line.
+    if let Some(inner) = MESSAGE_KEYS.iter().find_map(|k| {
+        let s = map.get(*k)?.as_str()?;
+        is_json_line(s).then(|| s.trim().to_owned())
+    }) {
+        return layer(Envelope::JsonInMessage, inner, ts, None, None);
+    }
+    // A record with a time and a text line but no level: what carried the line, not the
+    // program's own structured record (which names its level).
+    if ts.is_none() || LEVEL_KEYS.iter().any(|k| map.contains_key(*k)) {
+        return None;
+    }
+    let text = SHIPPED_KEYS
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))?;
+    let node = first_str(
+        map,
+        &["host", "hostname", "host.name", "pod", "container_name"],
+    );
+    layer(Envelope::Shipper, text.to_owned(), ts, node, None)
 }
+
+/// The keys a shipper's record holds the line in.
+const SHIPPED_KEYS: &[&str] = &["message", "log", "output", "line"];
+
+/// The keys a program's own structured record names its level with.
+const LEVEL_KEYS: &[&str] = &[
+    "level",
+    "@level",
+    "lvl",
+    "severity",
+    "s",
+    "loglevel",
+    "log.level",
+    "levelname",
+];
 
 impl Envelope {
     /// Whether the envelope is a collector's (syslog, journald, docker, kubectl, an aggregator)
