@@ -972,7 +972,7 @@ const ELASTICSEARCH: Lines = &[
     ),
     (
         "[2024-03-05T10:11:12,345][INFO ][o.e.c.c.Coordinator      ] [node-a] master node [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}] failed, restarting discovery",
-        "node-a⇄node-b ✗ heartbeat | election:node-b",
+        "node-a⇄node-b ✗ heartbeat | leader_change:node-b | peer_down:node-b",
     ),
     (
         "org.elasticsearch.ElasticsearchException: node [{node-b}{Xo8xQ9dGQ6u}] failed [3] consecutive checks",
@@ -1012,7 +1012,7 @@ const ELASTICSEARCH_JSON: Lines = &[
     ),
     (
         r#"{"@timestamp":"2024-03-05T10:11:12.345Z", "log.level": "INFO", "message":"master node [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}] disconnected, restarting discovery", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.coordination.Coordinator","elasticsearch.node.name":"node-a"}"#,
-        "node-a⇄node-b ✗ heartbeat | election:node-b",
+        "node-a⇄node-b ✗ heartbeat | leader_change:node-b | peer_down:node-b",
     ),
     (
         r#"{"@timestamp":"2024-03-05T10:11:30.000Z", "log.level": "INFO", "message":"node-left: [{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}] with reason [health check failed]", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.coordination.NodeLeftExecutor","elasticsearch.node.name":"node-a"}"#,
