@@ -955,7 +955,6 @@ fn terminal_width<'a>(lines: impl Iterator<Item = &'a str>) -> Option<usize> {
 /// Joins physical lines into records: a line that does not start a record and is either a piece
 /// of a line cut at the terminal's width (joined as it was) or indented (joined after a space)
 /// is appended to the record held.
-#[derive(Default)]
 struct Joiner {
     /// The held record: its first line, its text, the length of its last piece in characters,
     /// its joins.
@@ -982,13 +981,11 @@ impl Joiner {
         // longest line (the width) and was cut mid-word. Otherwise only an indented line
         // continues a record; prose after a record is a line of its own.
         let width = self.width;
-        let chars = text.map_or(bytes.len(), |t| {
-            if width.is_some() {
-                t.chars().count()
-            } else {
-                0
-            }
-        });
+        // Counted only when there is a width to compare it with.
+        let chars = match (width, text) {
+            (Some(_), Some(t)) => t.chars().count(),
+            _ => 0,
+        };
         let cut = |held: &[u8], last: usize| {
             Some(last) == width
                 && held.last().is_some_and(|b| !b.is_ascii_whitespace())
