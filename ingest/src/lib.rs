@@ -78,7 +78,9 @@ pub use folder::{
     Progress, ReadOptions, SkewEvidence, StreamReport, Summary,
 };
 pub use input::decoding_untrusted;
-pub use logs::{Profile, ProfileError, RuleSummary, builtin as builtin_profiles};
+pub use logs::{
+    BY_WORDING, Profile, ProfileError, RuleSummary, Wording, builtin as builtin_profiles, wording,
+};
 pub use metrics::{Invariants, LATENCY_BIN_NS, LatencyBin};
 pub use nodes::NodeResolver;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use rift_ingest::Profile;
 
 /// List the log profiles: built-in ones and those added with --profiles; with a NAME, that
-/// profile's rules.
+/// profile's rules (`wording`: the rules that read, by their words alone, the lines no rule of
+/// their profile reads).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Show this profile's programs, versions and rules: what each reads, the event it gives,
@@ -29,7 +30,17 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         }
     }
     if let Some(name) = &args.name {
-        let Some(p) = all.iter().find(|p| &p.name == name) else {
+        let found = all.iter().find(|p| &p.name == name);
+        if found.is_none() && name == "wording" {
+            let w = rift_ingest::wording().map_err(anyhow::Error::msg)?;
+            writeln!(out, "{}: {}", w.name, w.title)?;
+            writeln!(
+                out,
+                "reads the lines no rule of their profile reads; gives events only, never link evidence"
+            )?;
+            return rules(&w.rule_summaries(), out);
+        }
+        let Some(p) = found else {
             let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
             return Err(crate::cmd::UsageError(format!(
                 "no profile named '{name}'; the profiles are: {}",
@@ -37,7 +48,17 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             ))
             .into());
         };
-        return rules(p, out);
+        writeln!(out, "{} ({}): {}", p.name, p.system, p.title)?;
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_owned()
+            } else {
+                v.join(", ")
+            }
+        };
+        writeln!(out, "programs  {}", list(&p.programs))?;
+        writeln!(out, "versions  {}", list(&p.versions))?;
+        return rules(&p.rule_summaries(), out);
     }
     writeln!(
         out,
@@ -55,22 +76,18 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             p.title
         )?;
     }
+    let w = rift_ingest::wording().map_err(anyhow::Error::msg)?;
+    writeln!(
+        out,
+        "\n{} rules read by their words the lines no rule of their profile reads: rift profiles wording",
+        w.rule_summaries().len()
+    )?;
     Ok(())
 }
 
-/// One profile's rules, each with what it concludes and why.
-fn rules(p: &Profile, out: &mut dyn Write) -> anyhow::Result<()> {
-    writeln!(out, "{} ({}): {}", p.name, p.system, p.title)?;
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            "none".to_owned()
-        } else {
-            v.join(", ")
-        }
-    };
-    writeln!(out, "programs  {}", list(&p.programs))?;
-    writeln!(out, "versions  {}", list(&p.versions))?;
-    for (i, r) in p.rule_summaries().iter().enumerate() {
+/// A list of rules, each with what it concludes and why.
+fn rules(summaries: &[rift_ingest::RuleSummary], out: &mut dyn Write) -> anyhow::Result<()> {
+    for (i, r) in summaries.iter().enumerate() {
         let mut says = Vec::new();
         if let Some(e) = &r.event {
             says.push(format!("event {e}"));

@@ -443,10 +443,11 @@ static SYSLOG_5424: LazyLock<Option<Regex>> = regex!(
 static KUBECTL_PREFIX: LazyLock<Option<Regex>> =
     regex!(r"^\[pod/(?P<pod>[^/\]\s]+)/(?P<container>[^\]\s]+)\] (?P<msg>.*)$");
 
-/// The line number `grep -n` (or `cat -n` turned into `N:`) put in front, when what follows
-/// starts the way log lines do: a syslog time, a date, klog's header, a bracket or JSON.
+/// The line number `grep -n` (`N:`, `N-` for context lines), `cat -n` or a pager (`N` and a tab or
+/// spaces) put in front, when what follows starts the way log lines do: a syslog time, a date,
+/// klog's header, Redis's `pid:role`, a level word, a bracket or JSON.
 static GREP_LINE: LazyLock<Option<Regex>> = regex!(
-    r"^\d{1,9}[:-](?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\[|\{).*)$"
+    r"^\d{1,9}(?:[:-]|\t| +)(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
 );
 
 /// A build tool's lower-case level tag (sbt, maven): `[info] …`.

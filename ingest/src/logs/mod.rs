@@ -19,7 +19,8 @@ use crate::logs::read::{Out, Pending};
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
 
-pub use profile::{Profile, ProfileError, RuleSummary, builtin};
+pub use profile::{Profile, ProfileError, RuleSummary, Wording, builtin, wording};
+pub use read::BY_WORDING;
 
 /// The recognised lines of one log file.
 pub(crate) struct LogFile {
@@ -102,6 +103,52 @@ pub(crate) fn node_of_file(rel: &str) -> String {
         }
         _ => stem.to_owned(),
     }
+}
+
+/// Other names a log file's name gives its node ([`node_of_file`]): the whole name without its
+/// log extensions when that is a DNS name (`consul-server-1.dc1.log` names `consul-server-1`,
+/// also known as `consul-server-1.dc1`), and `IP:PORT` for a file named `IP-PORT` or `IP_PORT`
+/// (a colon is no character for a file name everywhere).
+pub(crate) fn names_of_file(rel: &str) -> Vec<String> {
+    const EXTENSIONS: &[&str] = &[
+        "log", "txt", "json", "jsonl", "ndjson", "out", "err", "stdout", "stderr", "gz", "zst",
+        "bz2", "xz", "csv",
+    ];
+    let node = node_of_file(rel);
+    let mut stem = rel.rsplit('/').next().unwrap_or(rel);
+    while let Some((head, ext)) = stem.rsplit_once('.') {
+        let ext = ext.to_ascii_lowercase();
+        if EXTENSIONS.contains(&ext.as_str())
+            || (!ext.is_empty()
+                && ext.bytes().all(|b| b.is_ascii_digit())
+                && head.contains('.')
+                && !head
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit())))
+        {
+            stem = head;
+        } else {
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    if stem != node
+        && stem.starts_with(node.as_str())
+        && stem.starts_with(|c: char| c.is_ascii_alphabetic())
+        && stem[node.len()..].starts_with('.')
+    {
+        out.push(stem.to_owned());
+    }
+    if let Some((ip, port)) = node.rsplit_once(['-', '_'])
+        && !port.is_empty()
+        && port.len() <= 5
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && ip.parse::<std::net::IpAddr>().is_ok()
+    {
+        out.push(format!("{ip}:{port}"));
+    }
+    out
 }
 
 /// When each node was stopped: from a shutdown announcement to its next start announcement,
@@ -698,6 +745,22 @@ mod tests {
         assert_eq!(node_of_file("logs/10.2.0.17.log"), "10.2.0.17");
         assert_eq!(node_of_file("10.2.0.17_4647.log.gz"), "10.2.0.17_4647");
         assert_eq!(node_of_file("10.2.log"), "10");
+        assert_eq!(
+            names_of_file("consul-server-1.dc1.log"),
+            ["consul-server-1.dc1"]
+        );
+        assert_eq!(
+            names_of_file("logs/cm-master1.example.com.log.1"),
+            ["cm-master1.example.com"]
+        );
+        assert!(names_of_file("logs/n1.stderr.log").is_empty());
+        assert!(names_of_file("logs/10.2.0.17.log").is_empty());
+        assert_eq!(names_of_file("10.2.0.17_4647.log.gz"), ["10.2.0.17:4647"]);
+        assert_eq!(
+            names_of_file("192.168.31.101-19380.log"),
+            ["192.168.31.101:19380"]
+        );
+        assert!(names_of_file("etcd-2.log").is_empty());
         let docker = format!(
             "containers/{0}/{0}-json.log",
             "4f9c0e2b7a3d".repeat(5) + "4f9c"

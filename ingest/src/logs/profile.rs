@@ -297,7 +297,24 @@ struct ProfileSpec {
     json: Option<JsonLayout>,
     #[serde(default)]
     text: Vec<TextLayout>,
+    /// Whether lines none of its rules reads are read by their wording (`wording.toml`).
+    #[serde(default = "yes")]
+    wording: bool,
     #[serde(default, rename = "rule")]
+    rules: Vec<RuleSpec>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The rules that read a message by its wording alone (`ingest/profiles/wording.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordingSpec {
+    name: String,
+    title: String,
+    #[serde(rename = "rule")]
     rules: Vec<RuleSpec>,
 }
 
@@ -354,6 +371,8 @@ pub(crate) struct Rule {
     pub(crate) basis: Option<Basis>,
     /// Why the line shows that, in one line.
     pub(crate) why: Option<String>,
+    /// A rule of the wording set: its events say they were read from the words alone.
+    pub(crate) worded: bool,
 }
 
 /// One rule of a profile, in words (`rift profiles NAME`).
@@ -398,16 +417,172 @@ pub struct Profile {
     pub(crate) self_id: Option<String>,
     pub(crate) layout: Layout,
     pub(crate) rules: Vec<Rule>,
-    /// Finds every rule literal in a raw line at once.
-    pub(crate) literals: AhoCorasick,
-    /// Tells whether a raw line holds any rule literal: most lines hold none. Leftmost matching
-    /// lets it skip ahead with a vectorised prefilter, which the overlapping search above cannot
-    /// use.
-    pub(crate) any_literal: AhoCorasick,
-    /// For each literal pattern, the rules that use it.
-    pub(crate) by_literal: Vec<Vec<usize>>,
+    /// Which rules a line's literals pick.
+    pub(crate) literals: Literals,
+    /// Lines none of its rules reads are read by their wording ([`Wording`]).
+    pub(crate) wording: bool,
     /// What its regexes are charged against [`MAX_COMPILED_BYTES`].
     pub(crate) compiled_bytes: usize,
+}
+
+/// The literals of a list of rules, and which rules each picks.
+#[derive(Clone, Debug)]
+pub(crate) struct Literals {
+    /// Finds every rule literal in a line at once.
+    all: AhoCorasick,
+    /// Tells whether a line holds any rule literal: most lines hold none. Leftmost matching
+    /// lets it skip ahead with a vectorised prefilter, which the overlapping search above cannot
+    /// use.
+    any: AhoCorasick,
+    /// For each literal pattern, the rules that use it.
+    by_literal: Vec<Vec<usize>>,
+}
+
+impl Literals {
+    /// The literal scanners of `rules`, `escape`d as their lines hold them, matched without
+    /// regard to ASCII case when `caseless`.
+    fn new(
+        rules: &[Rule],
+        escape: impl Fn(&str) -> String,
+        caseless: bool,
+    ) -> Result<Literals, aho_corasick::BuildError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut by_literal: Vec<Vec<usize>> = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let lit = escape(&r.msg);
+            match patterns.iter().position(|p| *p == lit) {
+                Some(p) => by_literal[p].push(i),
+                None => {
+                    patterns.push(lit);
+                    by_literal.push(vec![i]);
+                }
+            }
+        }
+        let all = AhoCorasick::builder()
+            .ascii_case_insensitive(caseless)
+            .build(&patterns)?;
+        let any = AhoCorasick::builder()
+            .ascii_case_insensitive(caseless)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&patterns)?;
+        Ok(Literals {
+            all,
+            any,
+            by_literal,
+        })
+    }
+
+    /// Whether `line` holds any literal.
+    pub(crate) fn any(&self, line: &str) -> bool {
+        self.any.is_match(line)
+    }
+
+    /// The rules whose literal `line` holds, in their order, into `out`.
+    pub(crate) fn candidates(&self, line: &str, out: &mut Vec<usize>) {
+        out.clear();
+        // Most lines hit no literal: the leftmost search skips ahead with its prefilter, while
+        // the overlapping one must step through every byte.
+        if !self.any(line) {
+            return;
+        }
+        for m in self.all.find_overlapping_iter(line) {
+            out.extend_from_slice(&self.by_literal[m.pattern().as_usize()]);
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}
+
+/// The rules that read a line by its wording alone, when none of its profile's rules reads it
+/// (`ingest/profiles/wording.toml`). They give events, never link evidence: words say what a node
+/// experienced, not which way messages failed to flow.
+#[derive(Clone, Debug)]
+pub struct Wording {
+    /// Its name (`wording`).
+    pub name: String,
+    /// A one-line description.
+    pub title: String,
+    pub(crate) rules: Vec<Rule>,
+    /// Matched without regard to case.
+    pub(crate) literals: Literals,
+}
+
+impl Wording {
+    /// Compiles the wording rules from TOML text; `source` names it in errors.
+    pub(crate) fn parse(text: &str, source: &str) -> Result<Wording, ProfileError> {
+        let spec: WordingSpec = toml::from_str(text).map_err(|e| toml_error(text, source, &e))?;
+        let mut c = Compiler {
+            file: source,
+            profile: crate::inert::clip(&spec.name),
+            compiled_bytes: 0,
+        };
+        let mut rules = Vec::with_capacity(spec.rules.len());
+        for (i, r) in spec.rules.iter().enumerate() {
+            let at = || format!("rule {} ('{}')", i + 1, crate::inert::clip(&r.msg));
+            let mut rule = c.rule(i, r)?;
+            if rule.regex.is_none() || rule.event.is_none() || rule.why.is_none() {
+                return Err(c.bad(format!(
+                    "{}: a wording rule needs a regex, an event and a why",
+                    at()
+                )));
+            }
+            if rule.evidence.is_some()
+                || rule.leader.is_some()
+                || rule.self_id.is_some()
+                || rule.self_name.is_some()
+                || rule.alias.is_some()
+                || rule.last_heard_ns.is_some()
+            {
+                return Err(c.bad(format!(
+                    "{}: a wording rule gives an event only: no evidence, leader, self or alias",
+                    at()
+                )));
+            }
+            rule.worded = true;
+            rules.push(rule);
+        }
+        let literals = Literals::new(&rules, str::to_owned, true)
+            .map_err(|e| c.bad(format!("rule literals do not compile: {e}")))?;
+        Ok(Wording {
+            name: spec.name,
+            title: spec.title,
+            rules,
+            literals,
+        })
+    }
+
+    /// What each rule reads and concludes, in words.
+    pub fn rule_summaries(&self) -> Vec<RuleSummary> {
+        summaries(&self.rules)
+    }
+}
+
+/// The built-in wording rules, compiled once per process.
+pub(crate) fn wording_shared() -> &'static Result<Wording, ProfileError> {
+    static COMPILED: std::sync::OnceLock<Result<Wording, ProfileError>> =
+        std::sync::OnceLock::new();
+    COMPILED.get_or_init(|| Wording::parse(WORDING, "profiles/wording.toml"))
+}
+
+/// The built-in wording rules, compiled.
+pub fn wording() -> Result<Wording, ProfileError> {
+    wording_shared().clone()
+}
+
+/// The wording rules' TOML text.
+const WORDING: &str = include_str!("../../profiles/wording.toml");
+
+/// A TOML error of `text` (from `source`) with its line.
+fn toml_error(text: &str, source: &str, e: &toml::de::Error) -> ProfileError {
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+        .unwrap_or(0);
+    ProfileError::Toml {
+        file: source.to_owned(),
+        line,
+        message: e.message().to_owned(),
+    }
 }
 
 /// Compiles one profile's layout and rules, charging its regexes against the budget and naming
@@ -595,6 +770,7 @@ impl Compiler<'_> {
             alias,
             basis: r.basis,
             why: r.why.clone(),
+            worded: false,
         })
     }
 }
@@ -638,17 +814,7 @@ pub enum ProfileError {
 impl Profile {
     /// Parses and compiles a profile from TOML text; `source` names it in error messages.
     pub fn parse(text: &str, source: &str) -> Result<Profile, ProfileError> {
-        let spec: ProfileSpec = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-                .unwrap_or(0);
-            ProfileError::Toml {
-                file: source.to_owned(),
-                line,
-                message: e.message().to_owned(),
-            }
-        })?;
+        let spec: ProfileSpec = toml::from_str(text).map_err(|e| toml_error(text, source, &e))?;
         let mut c = Compiler {
             file: source,
             profile: crate::inert::clip(&spec.name),
@@ -667,27 +833,10 @@ impl Profile {
             .enumerate()
             .map(|(i, r)| c.rule(i, r))
             .collect::<Result<Vec<Rule>, ProfileError>>()?;
-        let mut patterns: Vec<String> = Vec::new();
-        let mut by_literal: Vec<Vec<usize>> = Vec::new();
-        for (i, r) in rules.iter().enumerate() {
-            // In JSON lines a quote or backslash in the literal is escaped on disk.
-            let lit = match layout {
-                Layout::Json { .. } => json_escaped(&r.msg),
-                Layout::Text(_) => r.msg.clone(),
-            };
-            match patterns.iter().position(|p| *p == lit) {
-                Some(p) => by_literal[p].push(i),
-                None => {
-                    patterns.push(lit);
-                    by_literal.push(vec![i]);
-                }
-            }
-        }
-        let literals = AhoCorasick::new(&patterns)
-            .map_err(|e| c.bad(format!("rule literals do not compile: {e}")))?;
-        let any_literal = AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(&patterns)
+        // In JSON lines a quote or backslash in the literal is escaped on disk.
+        let json = matches!(layout, Layout::Json { .. });
+        let escape = |m: &str| if json { json_escaped(m) } else { m.to_owned() };
+        let literals = Literals::new(&rules, escape, false)
             .map_err(|e| c.bad(format!("rule literals do not compile: {e}")))?;
         Ok(Profile {
             name: spec.name,
@@ -701,8 +850,7 @@ impl Profile {
             layout,
             rules,
             literals,
-            any_literal,
-            by_literal,
+            wording: spec.wording,
             compiled_bytes: c.compiled_bytes,
         })
     }
@@ -720,48 +868,13 @@ impl Profile {
 
     /// The rules whose literal occurs in `raw`, in rule order (deduplicated).
     pub(crate) fn candidates(&self, raw: &str, out: &mut Vec<usize>) {
-        out.clear();
-        // Most lines hit no literal: the leftmost search skips ahead with its prefilter, while
-        // the overlapping one must step through every byte.
-        if !self.any_literal.is_match(raw) {
-            return;
-        }
-        for m in self.literals.find_overlapping_iter(raw) {
-            out.extend_from_slice(&self.by_literal[m.pattern().as_usize()]);
-        }
-        out.sort_unstable();
-        out.dedup();
+        self.literals.candidates(raw, out);
     }
 
     /// What each rule reads and concludes, in words: the literal its lines contain, the event
     /// it gives, the direction it claims, what its line shows of the link and why.
     pub fn rule_summaries(&self) -> Vec<RuleSummary> {
-        self.rules
-            .iter()
-            .map(|r| RuleSummary {
-                msg: r.msg.clone(),
-                event: r.event.map(|e| {
-                    let mut s = e.as_str().to_owned();
-                    if let Some(a) = r.also {
-                        s = format!("{s} + {}", a.as_str());
-                    }
-                    if r.about_peer {
-                        s.push_str(" of B");
-                    }
-                    s
-                }),
-                evidence: r.evidence.map(|d| {
-                    let dir = match d {
-                        Direction::ToPeer => "A→B",
-                        Direction::FromPeer => "A⇠B",
-                        Direction::RoundTrip => "A⇄B",
-                    };
-                    format!("{dir} {}", if r.ok { "ok" } else { "failed" })
-                }),
-                basis: r.basis.map(|b| format!("{b:?}").to_lowercase()),
-                why: r.why.clone(),
-            })
-            .collect()
+        summaries(&self.rules)
     }
 
     /// True for JSON-lines profiles.
@@ -773,6 +886,36 @@ impl Profile {
     pub fn rule_count(&self) -> usize {
         self.rules.len()
     }
+}
+
+/// What each of `rules` reads and concludes, in words.
+fn summaries(rules: &[Rule]) -> Vec<RuleSummary> {
+    rules
+        .iter()
+        .map(|r| RuleSummary {
+            msg: r.msg.clone(),
+            event: r.event.map(|e| {
+                let mut s = e.as_str().to_owned();
+                if let Some(a) = r.also {
+                    s = format!("{s} + {}", a.as_str());
+                }
+                if r.about_peer {
+                    s.push_str(" of B");
+                }
+                s
+            }),
+            evidence: r.evidence.map(|d| {
+                let dir = match d {
+                    Direction::ToPeer => "A→B",
+                    Direction::FromPeer => "A⇠B",
+                    Direction::RoundTrip => "A⇄B",
+                };
+                format!("{dir} {}", if r.ok { "ok" } else { "failed" })
+            }),
+            basis: r.basis.map(|b| format!("{b:?}").to_lowercase()),
+            why: r.why.clone(),
+        })
+        .collect()
 }
 
 fn json_escaped(s: &str) -> String {
@@ -978,6 +1121,32 @@ mod tests {
             );
         }
     }
+    #[test]
+    fn the_wording_rules_compile_and_give_events_only() {
+        let w = wording().unwrap();
+        assert!(w.rules.len() > 20);
+        assert!(
+            w.rules
+                .iter()
+                .all(|r| r.worded && r.evidence.is_none() && r.event.is_some() && r.why.is_some())
+        );
+        let rule = |extra: &str| {
+            Wording::parse(
+                &format!(
+                    "name = \"w\"\ntitle = \"w\"\n[[rule]]\nmsg = \"down\"\nregex = 'down'\nwhy = \"x\"\n{extra}"
+                ),
+                "w.toml",
+            )
+        };
+        assert!(rule("event = \"peer_down\"\n").is_ok());
+        let err = rule("event = \"peer_down\"\npeer = \"@address\"\nevidence = \"round_trip\"\nbasis = \"request\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a wording rule gives an event only"), "{err}");
+        let err = rule("").unwrap_err().to_string();
+        assert!(err.contains("needs a regex, an event and a why"), "{err}");
+    }
+
     #[test]
     fn a_bad_profile_names_the_problem() {
         let err = Profile::parse(

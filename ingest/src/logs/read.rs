@@ -866,9 +866,12 @@ fn field<'a>(p: &'a Parsed, name: &str) -> Option<&'a str> {
 }
 
 fn rule_matches(rule: &Rule, p: &mut Parsed) -> bool {
-    if !p.msg.contains(&rule.msg) {
-        return false;
-    }
+    p.msg.contains(&rule.msg) && captures_match(rule, p)
+}
+
+/// Whether the rule's regex and conditions hold on a line (its literal aside), adding the regex's
+/// captures to the line's fields.
+fn captures_match(rule: &Rule, p: &mut Parsed) -> bool {
     if let Some(re) = &rule.regex {
         let Some(caps) = re.captures(&p.msg) else {
             return false;
@@ -893,6 +896,12 @@ fn rule_matches(rule: &Rule, p: &mut Parsed) -> bool {
 /// line, say), whatever layout it has, never the continuation of the one above.
 static OWN_TIME: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^.{0,48}?\d\d:\d\d:\d\d").ok());
+
+/// A time of day at a line's very start, behind at most a level word and a date (`WARNING:
+/// 2024/03/05 10:11:12 …`): another program's log line, not a message printed without a time.
+/// A time further in is the message's own content (`node starting at 2017-12-03 10:02:13`).
+static LEADING_TIME: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^.{0,24}?\d\d:\d\d:\d\d").ok());
 
 /// Whether `line` starts a record: `fits` (a profile's own layout) says so, or it comes in an
 /// envelope, or it has a time of day near its start, or it is a header `tail` printed.
@@ -1063,12 +1072,17 @@ impl Recent {
         self.lines.push_back((no, text));
     }
 
-    /// The line `raw`, which the profile's layout does not fit and which came in no envelope,
-    /// read as a message at the time of the nearest line above it that has one. Only in a file
+    /// The line `raw`, which the profile's layout does not fit, which came in no envelope and
+    /// which has no time of day of its own, read as a message at the time of the nearest line
+    /// above it that has one. Only in a file
     /// of one node: a timed line above it whose envelope names a node (a file of several nodes'
     /// lines) does not say who wrote this one.
     fn borrowed(&self, raw: &str, profile: &Profile, peeler: &Peeler<'_>) -> Option<Parsed> {
-        if envelope::peel(raw, peeler).is_some() {
+        // A line with a time of day of its own is another program's log line (a library's
+        // logger writing to the same stream): its time is not the line above's.
+        if envelope::peel(raw, peeler).is_some()
+            || LEADING_TIME.as_ref().is_some_and(|r| r.is_match(raw))
+        {
             return None;
         }
         let (mut time, said) = self
@@ -1097,6 +1111,9 @@ pub(crate) fn read_log(
     progress: &dyn Progress,
 ) -> Result<LogRead, Error> {
     let profile = settings.profile;
+    // A built-in that does not compile is caught by the tests; a line is then read by its
+    // profile's rules alone.
+    let wording = super::profile::wording_shared().as_ref().ok();
     let mut detector = None;
     let mut r = input::Lines::new(input::open(path, progress)?);
     let mut line_no = 0u64;
@@ -1169,6 +1186,9 @@ pub(crate) fn read_log(
                 detector = line.read(system, raw, rel, line_no);
             }
             profile.candidates(raw, &mut cands);
+            // A line no literal of its profile picks may still say something in words any
+            // system uses.
+            let worded = profile.wording && wording.is_some_and(|w| w.literals.any(raw));
             if cands.is_empty() {
                 if settings.wrapped
                     && let Some((said, kind, detail)) = super::units::read(raw, profile, &peeler)
@@ -1192,15 +1212,18 @@ pub(crate) fn read_log(
                     });
                     return;
                 }
-                if settings.wrapped || profile.fits_layout(raw) {
+                if worded {
+                    // Parsed below, and read by its wording if it says something.
+                } else if settings.wrapped || profile.fits_layout(raw) {
                     if unread.0 == 0 {
                         unread = (0, line_no, excerpt(raw));
                     }
                     unread.0 += 1;
+                    return;
                 } else {
                     account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
+                    return;
                 }
-                return;
             }
             let (mut parsed, said, _) = match profile
                 .parse_enveloped(raw, &mut None, &peeler, false)
@@ -1265,11 +1288,21 @@ pub(crate) fn read_log(
                 last_dayless = Some(ts);
                 parsed.ts_ns = ts;
             }
-            let Some(rule) = cands
+            let own = cands
                 .iter()
                 .copied()
-                .find(|&r| rule_matches(&profile.rules[r], &mut parsed))
-            else {
+                .find(|&r| rule_matches(&profile.rules[r], &mut parsed));
+            // The wording rules, numbered after the profile's own.
+            let by_words = || {
+                let w = wording.filter(|_| worded)?;
+                w.literals.candidates(&parsed.msg, &mut cands);
+                let k = cands
+                    .iter()
+                    .copied()
+                    .find(|&k| captures_match(&w.rules[k], &mut parsed))?;
+                Some(profile.rules.len() + k)
+            };
+            let Some(rule) = own.or_else(by_words) else {
                 account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
                 return;
             };
@@ -1337,7 +1370,14 @@ pub(crate) fn read_log(
     let mut selves: Vec<Option<String>> = Vec::new();
     for (line, parsed, rule, node) in matched {
         let leader = leaders.entry(node.clone()).or_default();
-        let mut outs = apply(&profile.rules[rule], &parsed, leader);
+        let rule = match rule.checked_sub(profile.rules.len()) {
+            Some(k) => match wording {
+                Some(w) => &w.rules[k],
+                None => continue,
+            },
+            None => &profile.rules[rule],
+        };
+        let mut outs = apply(rule, &parsed, leader);
         // The names every line of the profile gives its writer, unless the rule said them.
         let own: [(&Option<String>, Names); 2] = [
             (&profile.self_name, Out::SelfName),
@@ -1536,10 +1576,26 @@ fn excerpt(raw: &str) -> String {
     inert::clip(raw)
 }
 
+/// How the detail of an event read by its wording alone starts.
+pub const BY_WORDING: &str = "by its wording: ";
+
+/// The first IP address in a message that is not the local end of a connection
+/// (`dial tcp 10.0.0.1:0->10.0.0.2:2380` gives `10.0.0.2:2380`), with its port if it has one.
+fn remote_address(msg: &str) -> Option<&str> {
+    static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?").ok()
+    });
+    ADDRESS.as_ref()?.find_iter(msg).find_map(|m| {
+        let local = msg[m.end()..].starts_with("->") || m.as_str().ends_with(":0");
+        (!local).then_some(m.as_str())
+    })
+}
+
 fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
     let mut outs = Vec::new();
     let peer: Option<String> = match rule.peer.as_deref() {
         Some("@leader") => leader.clone(),
+        Some("@address") => remote_address(&p.msg).map(str::to_owned),
         Some(name) => field(p, name)
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -1612,10 +1668,13 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
             .as_deref()
             .and_then(|t| field(p, t))
             .and_then(|t| t.trim().parse::<u64>().ok());
-        let detail = match rule.role.as_deref().and_then(|r| field(p, r)) {
+        let mut detail = match rule.role.as_deref().and_then(|r| field(p, r)) {
             Some(role) => role.to_ascii_lowercase(),
             None => excerpt(&p.msg),
         };
+        if rule.worded {
+            detail = format!("{BY_WORDING}{}", excerpt(&p.msg));
+        }
         for kind in std::iter::once(kind).chain(rule.also) {
             let lost = kind == EventKind::LeaderChange
                 && rule.leader == Some(LeaderUpdate::Clear)

@@ -148,14 +148,18 @@ impl LogJob<'_> {
             width: self.plan.width[i],
         };
         let mut read = read_log(&f.path, &settings, acc, self.progress)?;
+        // The other names the file's name gives the node it names.
+        let named = || crate::logs::names_of_file(&f.rel);
         let (name, also) = match (node.fixed, read.nodes.len()) {
-            (_, 0) => (node.name.clone(), Vec::new()),
+            (true, 0) => (node.name.clone(), Vec::new()),
+            (false, 0) => (node.name.clone(), named()),
             (false, 1) => {
                 let (only, _) = read.nodes.pop_first().unwrap_or_default();
                 for l in &mut read.lines {
                     l.node = None;
                 }
-                let also = vec![node.name.clone()];
+                let mut also = vec![node.name.clone()];
+                also.extend(named());
                 (only, also)
             }
             (false, _) => (node.name.clone(), Vec::new()),

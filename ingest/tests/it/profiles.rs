@@ -258,7 +258,7 @@ const ETCD_CAPNSLOG: Lines = &[
     ),
     (
         r#"2026-11-22 02:49:53.000001 W | etcdserver: read-only range request "key:\"/registry/health\" " with result "error:context canceled" took too long (1.99s) to execute"#,
-        "",
+        "stall",
     ),
 ];
 
@@ -831,6 +831,27 @@ fn cassandra() {
     check(
         "cassandra",
         &[("logs/cass-a.log", CASSANDRA)],
+        &[("members.csv", CASS_MEMBERS)],
+    );
+}
+
+/// A build on Cassandra that pads its layout differently (two spaces around the time, as
+/// DataStax Enterprise writes it) is read with the same profile.
+#[test]
+fn cassandra_with_wider_padding() {
+    const PADDED: Lines = &[
+        (
+            "INFO  [main] 2024-03-05 10:11:00,001  CassandraDaemon.java:617 - Cassandra version: 4.0.0.688",
+            "start",
+        ),
+        (
+            "INFO  [GossipTasks:1] 2024-03-05 10:11:12,345  Gossiper.java:1301 - InetAddress /10.0.0.2 is now DOWN",
+            "cass-b→cass-a ✗ heartbeat | peer_down:cass-b",
+        ),
+    ];
+    check(
+        "cassandra",
+        &[("logs/cass-a.log", PADDED)],
         &[("members.csv", CASS_MEMBERS)],
     );
 }
@@ -1563,4 +1584,105 @@ fn read_error(dir: &Path) -> String {
         .read(&rift_ingest::NoProgress)
         .unwrap_err()
         .to_string()
+}
+
+/// A line no rule of its profile reads is read by its wording: an event that says so, never link
+/// evidence; its peer is the first address that is not the local end of a connection.
+#[test]
+fn a_line_no_rule_reads_is_read_by_its_wording_as_an_event_only() {
+    const LINES: Lines = &[
+        (
+            "INFO  [GossipStage:1] 2021-03-09 08:14:20,101 Watcher.java:80 - Node 10.8.0.5:7000 went down",
+            "peer_down:10.8.0.5",
+        ),
+        (
+            "WARN  [CompactionExecutor:3] 2021-03-09 08:14:21,000 Compactor.java:91 - Compaction of one table took too long",
+            "stall",
+        ),
+        (
+            "WARN  [Pool:2] 2021-03-09 08:14:22,000 Pool.java:12 - could not connect to peer: dial tcp 10.8.0.7:0->10.8.0.9:7000: i/o timeout",
+            "unreachable:10.8.0.9",
+        ),
+        (
+            "INFO  [Repair:1] 2021-03-09 08:14:23,000 Repair.java:7 - Replica of ks.t is up to date",
+            "",
+        ),
+        (
+            "INFO  [Hints:1] 2021-03-09 08:14:24,000 HintsService.java:220 - Hints service shutting down its dispatch",
+            "",
+        ),
+        (
+            "INFO  [main] 2021-03-09 08:14:25,000 Daemon.java:3 - Node is shutting down",
+            "shutdown",
+        ),
+    ];
+    let logs: &[LogFile] = &[("logs/cass-1.log", LINES)];
+    check("cassandra", logs, &[]);
+    let got = ingest(logs, &[]);
+    let [detail] = [col::DETAIL].map(|c| strings(&got.events, c));
+    assert!(!detail.is_empty());
+    for d in &detail {
+        assert!(d.starts_with(rift_ingest::BY_WORDING), "{d}");
+    }
+    assert_eq!(
+        got.observations.height(),
+        0,
+        "wording gives no link evidence"
+    );
+}
+
+/// A profile of one's own is read by wording too, unless it says `wording = false`.
+#[test]
+fn a_profile_may_turn_reading_by_wording_off() {
+    let profile = |wording: bool| {
+        format!(
+            "name = \"my-app\"\nsystem = \"my-app\"\ntitle = \"my app\"\nwording = {wording}\n[[text]]\npattern = '^(?P<ts>\\S+) (?P<level>[A-Z]+) (?P<msg>.*)$'\n[[rule]]\nmsg = \"joined the ring\"\nevent = \"start\"\n"
+        )
+    };
+    let log = "2026-01-05T10:00:00Z INFO joined the ring\n2026-01-05T10:00:05Z WARN peer 10.0.0.2:7000 is now DOWN\n";
+    for on in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+        write(dir.path(), "my-app.toml", &profile(on));
+        write(
+            dir.path(),
+            "incident.toml",
+            "[logs]\nprofiles = [\"my-app.toml\"]\nprofile = \"my-app\"\n",
+        );
+        write(dir.path(), "logs/app-1.log", log);
+        let got = read(dir.path());
+        let (out, _) = rendered(&got);
+        assert_eq!(out["logs/app-1.log:1"], ["start"]);
+        let second = out.get("logs/app-1.log:2").cloned().unwrap_or_default();
+        let want: &[&str] = if on { &["peer_down:10.0.0.2"] } else { &[] };
+        assert_eq!(second, want, "wording = {on}");
+    }
+}
+
+/// A file named by a DNS name, or by `IP-PORT`, gives its node those names too: the node is the
+/// name up to the first dot, known also by the whole name; `IP-PORT` is also `IP:PORT`.
+#[test]
+fn a_files_whole_name_is_another_name_of_its_node() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    write(
+        dir.path(),
+        "logs/consul-server-1.dc1.log",
+        "    2024/03/05 10:11:12 [INFO] consul: New leader elected: consul-server-2\n",
+    );
+    write(
+        dir.path(),
+        "logs/10.0.0.7-26379.log",
+        "1:X 05 Mar 2024 10:11:12.000 # +sdown master shop 10.0.0.1 6379\n",
+    );
+    let got = read(dir.path());
+    let ids = &got.summary.identities;
+    assert!(
+        ids["consul-server-1"].contains(&"consul-server-1.dc1".to_owned()),
+        "{ids:?}"
+    );
+    assert!(
+        ids["10.0.0.7-26379"].contains(&"10.0.0.7:26379".to_owned()),
+        "{ids:?}"
+    );
 }
