@@ -43,8 +43,11 @@ def etcd(ms, me, peer):
     if r < 0.04:
         return {"level": "info", "ts": ts(ms), "caller": "raft/raft.go:923",
                 "msg": f"{me} received MsgVoteResp from {peer} at term 7"}
-    return {"level": "info", "ts": ts(ms), "caller": "etcdserver/server.go:1", "msg": "apply entries took too long",
-            "took": "%dms" % rng.randint(1, 900), "request": "header:<ID:%d> put:<key:\"/k/%d\">" % (rng.getrandbits(40), rng.getrandbits(20))}
+    # Routine lines that say nothing rift reads: the periodic compaction (its `took` passes the
+    # wording prefilter's literal but no rule), with a request key to keep the lines as long.
+    return {"level": "info", "ts": ts(ms), "caller": "mvcc/kvstore_compaction.go:57", "msg": "finished scheduled compaction",
+            "compact-revision": rng.getrandbits(20), "took": "%dms" % rng.randint(1, 900),
+            "request": "header:<ID:%d> put:<key:\"/k/%d\">" % (rng.getrandbits(40), rng.getrandbits(20))}
 
 
 def mongo(ms, me, peer):

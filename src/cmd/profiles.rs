@@ -103,7 +103,9 @@ fn rules(summaries: &[rift_ingest::RuleSummary], out: &mut dyn Write) -> anyhow:
             "{:>3}. '{}' → {}",
             i + 1,
             r.msg,
-            if says.is_empty() {
+            if r.quiet {
+                "nothing: a known message that says nothing rift reads".to_owned()
+            } else if says.is_empty() {
                 "names the node".to_owned()
             } else {
                 says.join(" ")

@@ -23,11 +23,12 @@ fn the_json_lists_every_event_in_time_order_with_its_origin() {
     let all = events(&doc);
     assert_eq!(
         all.len(),
-        176,
+        171,
         "the events rift ingest counts on this export"
     );
-    // Lines no etcd rule reads, read by their wording: five slow applies on n1 and the election
-    // a leadership transfer starts.
+    // A line no etcd rule reads, read by its wording: the election a leadership transfer
+    // starts. n1's slow reads while cut off from its leader (`apply request took too long`) are
+    // known to the etcd profile as no stall, and the wording rules leave them alone.
     let worded: Vec<(&str, &str)> = all
         .iter()
         .filter(|e| {
@@ -38,9 +39,7 @@ fn the_json_lists_every_event_in_time_order_with_its_origin() {
         })
         .map(|e| (e["kind"].as_str().unwrap(), e["origin"].as_str().unwrap()))
         .collect();
-    assert_eq!(worded.len(), 6, "{worded:?}");
-    assert_eq!(worded[0], ("election", "logs/n1.log:69"));
-    assert!(worded[1..].iter().all(|w| w.0 == "stall"), "{worded:?}");
+    assert_eq!(worded, [("election", "logs/n1.log:69")]);
     let mut last = (0, String::new(), 0);
     for e in all {
         for key in [
@@ -112,7 +111,7 @@ fn the_text_is_a_merged_timeline_with_what_was_assumed() {
         first.contains("no_leader") && first.ends_with(')'),
         "{first}"
     );
-    assert!(text.contains(" of 176 events, "), "{text}");
+    assert!(text.contains(" of 171 events, "), "{text}");
     // etcd's stderr lines carry a time without a zone: read as UTC, and said so.
     assert!(
         text.contains("logs/n1.stderr.log: assumed zone UTC: the timestamps name none"),

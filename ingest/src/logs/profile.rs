@@ -254,6 +254,8 @@ struct RuleSpec {
     #[serde(default)]
     holds: bool,
     #[serde(default)]
+    quiet: bool,
+    #[serde(default)]
     event: Option<String>,
     #[serde(default)]
     also: Option<String>,
@@ -355,6 +357,9 @@ pub(crate) struct Rule {
     pub(crate) last_heard_ns: Option<i64>,
     /// The failure the line shows lasts until the same node logs the peer up again.
     pub(crate) holds: bool,
+    /// The message is known and says nothing rift reads (`why` says why): the line is counted
+    /// as not recognised with that reason, and the wording rules leave it alone.
+    pub(crate) quiet: bool,
     pub(crate) event: Option<EventKind>,
     /// A second event the same line gives, about the same peer (a line that says two things:
     /// Elasticsearch's `elected-as-master … master node changed`).
@@ -389,6 +394,8 @@ pub struct RuleSummary {
     pub basis: Option<String>,
     /// Why, in one line.
     pub why: Option<String>,
+    /// The message is known and means nothing rift reads.
+    pub quiet: bool,
 }
 
 /// A compiled profile.
@@ -505,6 +512,10 @@ pub struct Wording {
     pub(crate) rules: Vec<Rule>,
     /// Matched without regard to case.
     pub(crate) literals: Literals,
+    /// Every rule's regex at once, compiled for ASCII text (a far smaller automaton than with
+    /// Unicode's classes and case folding, and the same matches on a line that is all ASCII):
+    /// one pass over a line tells which rules may read it, before the line is parsed at all.
+    set: regex::bytes::RegexSet,
 }
 
 impl Wording {
@@ -543,12 +554,40 @@ impl Wording {
         }
         let literals = Literals::new(&rules, str::to_owned, true)
             .map_err(|e| c.bad(format!("rule literals do not compile: {e}")))?;
+        let set = regex::bytes::RegexSetBuilder::new(
+            rules
+                .iter()
+                .map(|r| r.regex.as_ref().map_or("", |x| x.as_str())),
+        )
+        .unicode(false)
+        .size_limit(MAX_COMPILED_BYTES)
+        .dfa_size_limit(4 * MAX_DFA_BYTES)
+        .build()
+        .map_err(|e| c.bad(format!("the rules' regexes do not compile as one set: {e}")))?;
         Ok(Wording {
             name: spec.name,
             title: spec.title,
             rules,
             literals,
+            set,
         })
+    }
+
+    /// Whether some rule's regex matches `line` (a raw line or a message): most lines that hold
+    /// a literal say nothing these rules read, and are then not parsed for them.
+    pub(crate) fn says(&self, line: &str) -> bool {
+        self.literals.any(line) && (!line.is_ascii() || self.set.is_match(line.as_bytes()))
+    }
+
+    /// The rules that may read the message `msg`, in their order, into `out`: those whose regex
+    /// matches it, or (in a message with other than ASCII) whose literal it holds.
+    pub(crate) fn candidates(&self, msg: &str, out: &mut Vec<usize>) {
+        if msg.is_ascii() {
+            out.clear();
+            out.extend(self.set.matches(msg.as_bytes()).iter());
+        } else {
+            self.literals.candidates(msg, out);
+        }
     }
 
     /// What each rule reads and concludes, in words.
@@ -748,6 +787,19 @@ impl Compiler<'_> {
             }
         }
         let [when, unless] = conditions;
+        let gives = event.is_some()
+            || r.evidence.is_some()
+            || r.leader.is_some()
+            || r.self_id.is_some()
+            || r.self_name.is_some()
+            || alias.is_some();
+        if r.quiet && (gives || r.why.as_deref().is_none_or(|w| w.trim().is_empty())) {
+            return Err(self.bad(format!(
+                "rule {} ('{}'): quiet = true says the message means nothing: it takes a why and gives nothing",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
         Ok(Rule {
             msg: r.msg.clone(),
             regex,
@@ -759,6 +811,7 @@ impl Compiler<'_> {
             channel: r.channel.unwrap_or(Channel::Heartbeat),
             last_heard_ns,
             holds: r.holds,
+            quiet: r.quiet,
             event,
             also,
             about_peer,
@@ -914,6 +967,7 @@ fn summaries(rules: &[Rule]) -> Vec<RuleSummary> {
             }),
             basis: r.basis.map(|b| format!("{b:?}").to_lowercase()),
             why: r.why.clone(),
+            quiet: r.quiet,
         })
         .collect()
 }
@@ -1121,6 +1175,19 @@ mod tests {
             );
         }
     }
+    #[test]
+    fn a_quiet_rule_takes_a_why_and_gives_nothing() {
+        let p = with_rule("quiet = true\nwhy = \"a client's wait, not the node's\"\n").unwrap();
+        assert!(p.rule_summaries()[0].quiet);
+        for extra in [
+            "quiet = true\n",
+            "quiet = true\nwhy = \"x\"\nevent = \"stall\"\n",
+        ] {
+            let err = with_rule(extra).unwrap_err().to_string();
+            assert!(err.contains("it takes a why and gives nothing"), "{err}");
+        }
+    }
+
     #[test]
     fn the_wording_rules_compile_and_give_events_only() {
         let w = wording().unwrap();

@@ -1188,7 +1188,7 @@ pub(crate) fn read_log(
             profile.candidates(raw, &mut cands);
             // A line no literal of its profile picks may still say something in words any
             // system uses.
-            let worded = profile.wording && wording.is_some_and(|w| w.literals.any(raw));
+            let worded = profile.wording && wording.is_some_and(|w| w.says(raw));
             if cands.is_empty() {
                 if settings.wrapped
                     && let Some((said, kind, detail)) = super::units::read(raw, profile, &peeler)
@@ -1295,7 +1295,7 @@ pub(crate) fn read_log(
             // The wording rules, numbered after the profile's own.
             let by_words = || {
                 let w = wording.filter(|_| worded)?;
-                w.literals.candidates(&parsed.msg, &mut cands);
+                w.candidates(&parsed.msg, &mut cands);
                 let k = cands
                     .iter()
                     .copied()
@@ -1306,6 +1306,15 @@ pub(crate) fn read_log(
                 account.skip(SkipReason::NotRecognised, line_no, || excerpt(raw));
                 return;
             };
+            if let Some(r) = profile.rules.get(rule).filter(|r| r.quiet) {
+                account.skip(SkipReason::NotRecognised, line_no, || {
+                    format!(
+                        "known, and says nothing rift reads: {}",
+                        r.why.as_deref().unwrap_or_default()
+                    )
+                });
+                return;
+            }
             if parsed.borrowed {
                 if untimed.0 == 0 {
                     untimed.1 = line_no;

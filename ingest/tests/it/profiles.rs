@@ -258,7 +258,7 @@ const ETCD_CAPNSLOG: Lines = &[
     ),
     (
         r#"2026-11-22 02:49:53.000001 W | etcdserver: read-only range request "key:\"/registry/health\" " with result "error:context canceled" took too long (1.99s) to execute"#,
-        "stall",
+        "",
     ),
 ];
 
