@@ -114,23 +114,18 @@ pub(crate) fn names_of_file(rel: &str) -> Vec<String> {
         "log", "txt", "json", "jsonl", "ndjson", "out", "err", "stdout", "stderr", "gz", "zst",
         "bz2", "xz", "csv",
     ];
+    let known = |ext: &str| EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str());
     let node = node_of_file(rel);
     let mut stem = rel.rsplit('/').next().unwrap_or(rel);
+    // Log extensions, and a rotation's number after one (`.log.1`).
     while let Some((head, ext)) = stem.rsplit_once('.') {
-        let ext = ext.to_ascii_lowercase();
-        if EXTENSIONS.contains(&ext.as_str())
-            || (!ext.is_empty()
-                && ext.bytes().all(|b| b.is_ascii_digit())
-                && head.contains('.')
-                && !head
-                    .rsplit('.')
-                    .next()
-                    .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit())))
-        {
-            stem = head;
-        } else {
+        let rotated = !ext.is_empty()
+            && ext.bytes().all(|b| b.is_ascii_digit())
+            && head.rsplit_once('.').is_some_and(|(_, e)| known(e));
+        if !(known(ext) || rotated) {
             break;
         }
+        stem = head;
     }
     let mut out = Vec::new();
     if stem != node
