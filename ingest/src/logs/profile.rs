@@ -596,6 +596,71 @@ impl Wording {
     }
 }
 
+/// What the wording rules made of each message a JSON log has repeated. A log says the same few
+/// things over and over (`Connection accepted`, `Check status updated`), with a new time and new
+/// fields each time; its message is found in the raw line without parsing it, and the rules'
+/// verdict on it is looked up instead of searched for again.
+pub(crate) struct WordingMemo {
+    /// `"msg":`, as the record holds its message's key.
+    plain: memchr::memmem::Finder<'static>,
+    /// `\"msg\":`, as an envelope that escaped the record (docker's `log`, Loki's `line`) holds it.
+    escaped: memchr::memmem::Finder<'static>,
+    seen: rustc_hash::FxHashMap<Box<str>, bool>,
+}
+
+impl WordingMemo {
+    /// At most this many messages are remembered; then the memo starts again.
+    const MAX: usize = 4096;
+
+    /// A memo for the lines of `profile`: only for a JSON layout whose message is a top-level
+    /// key (the only place it can be found without parsing the line).
+    pub(crate) fn new(profile: &Profile) -> Option<WordingMemo> {
+        match &profile.layout {
+            Layout::Json { msg, .. } if !msg.contains(['.', '"', '\\']) => Some(WordingMemo {
+                plain: memchr::memmem::Finder::new(format!("\"{msg}\":").as_bytes()).into_owned(),
+                escaped: memchr::memmem::Finder::new(format!("\\\"{msg}\\\":").as_bytes())
+                    .into_owned(),
+                seen: rustc_hash::FxHashMap::default(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Whether some wording rule may read `raw`: [`Wording::says`] of its message where the line
+    /// holds it plainly (once, with no escape in it), else of the whole line.
+    pub(crate) fn says(&mut self, wording: &Wording, raw: &str) -> bool {
+        let Some(msg) = self.message(raw) else {
+            return wording.says(raw);
+        };
+        if let Some(&said) = self.seen.get(msg) {
+            return said;
+        }
+        let said = wording.says(msg);
+        if self.seen.len() >= Self::MAX {
+            self.seen.clear();
+        }
+        self.seen.insert(msg.into(), said);
+        said
+    }
+
+    /// The message of `raw`, as its text holds it: the value of the only `"msg":` key in the line
+    /// (or `\"msg\":`, escaped by an envelope), when it holds no escape.
+    fn message<'a>(&self, raw: &'a str) -> Option<&'a str> {
+        let line = raw.as_bytes();
+        let (key, quote, at) = match self.plain.find(line) {
+            Some(at) => (&self.plain, "\"", at),
+            None => (&self.escaped, "\\\"", self.escaped.find(line)?),
+        };
+        let at = at + key.needle().len();
+        if key.find(&line[at..]).is_some() {
+            return None;
+        }
+        let value = raw[at..].trim_start_matches(' ').strip_prefix(quote)?;
+        let end = value.find(['"', '\\'])?;
+        value[end..].starts_with(quote).then(|| &value[..end])
+    }
+}
+
 /// The built-in wording rules, compiled once per process.
 pub(crate) fn wording_shared() -> &'static Result<Wording, ProfileError> {
     static COMPILED: std::sync::OnceLock<Result<Wording, ProfileError>> =
@@ -1212,6 +1277,42 @@ mod tests {
         assert!(err.contains("a wording rule gives an event only"), "{err}");
         let err = rule("").unwrap_err().to_string();
         assert!(err.contains("needs a regex, an event and a why"), "{err}");
+    }
+
+    #[test]
+    fn the_wording_memo_finds_a_json_message_plain_or_escaped_and_remembers_its_verdict() {
+        let w = wording().unwrap();
+        let profile = builtin()
+            .unwrap()
+            .into_iter()
+            .find(|p| p.name == "etcd-zap")
+            .unwrap();
+        let mut memo = WordingMemo::new(&profile).expect("etcd's zap layout is JSON");
+        let plain =
+            r#"{"level":"info","ts":"2026-11-22T00:00:01Z","msg":"Connection accepted","n":1}"#;
+        let escaped = r#"{"log":"{\"level\":\"info\",\"msg\":\"Connection accepted\",\"n\":2}\n","stream":"stderr"}"#;
+        assert_eq!(memo.message(plain), Some("Connection accepted"));
+        assert_eq!(memo.message(escaped), Some("Connection accepted"));
+        // An escape in the message, or the key twice: the whole line is searched instead.
+        assert_eq!(memo.message(r#"{"msg":"a \"quoted\" word"}"#), None);
+        assert_eq!(memo.message(r#"{"msg":"a","x":{"msg":"b"}}"#), None);
+        assert!(!memo.says(&w, plain));
+        assert!(!memo.says(&w, escaped));
+        let leader = r#"{"level":"info","msg":"ab12 became leader at term 3"}"#;
+        assert!(memo.says(&w, leader));
+        assert!(memo.says(&w, leader), "the remembered verdict");
+        assert_eq!(memo.seen.len(), 2);
+        // The message's own words decide, not the fields around it.
+        let elsewhere =
+            r#"{"msg":"applied entries","error":"connection refused to 10.0.0.2:2380"}"#;
+        assert!(w.says(elsewhere) && !memo.says(&w, elsewhere));
+        // A text layout has no memo.
+        let text = builtin()
+            .unwrap()
+            .into_iter()
+            .find(|p| !p.is_json())
+            .unwrap();
+        assert!(WordingMemo::new(&text).is_none());
     }
 
     #[test]

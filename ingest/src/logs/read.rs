@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::inert;
 use crate::input::{self, Line};
 use crate::logs::envelope::{self, Peeler, Said};
-use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule};
+use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule, WordingMemo};
 use crate::model::{Channel, EventKind, LOST_LEADER};
 use crate::progress::Progress;
 use crate::system::{DetectorSettings, System};
@@ -1114,6 +1114,7 @@ pub(crate) fn read_log(
     // A built-in that does not compile is caught by the tests; a line is then read by its
     // profile's rules alone.
     let wording = super::profile::wording_shared().as_ref().ok();
+    let mut memo = WordingMemo::new(profile);
     let mut detector = None;
     let mut r = input::Lines::new(input::open(path, progress)?);
     let mut line_no = 0u64;
@@ -1188,7 +1189,11 @@ pub(crate) fn read_log(
             profile.candidates(raw, &mut cands);
             // A line no literal of its profile picks may still say something in words any
             // system uses.
-            let worded = profile.wording && wording.is_some_and(|w| w.says(raw));
+            let worded = profile.wording
+                && wording.is_some_and(|w| match memo.as_mut() {
+                    Some(m) => m.says(w, raw),
+                    None => w.says(raw),
+                });
             if cands.is_empty() {
                 if settings.wrapped
                     && let Some((said, kind, detail)) = super::units::read(raw, profile, &peeler)
