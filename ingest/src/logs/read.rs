@@ -1048,6 +1048,23 @@ fn tail_header(line: &str) -> Option<&str> {
         .filter(|p| !p.trim().is_empty())
 }
 
+/// Whether a log file's name `stem` names a program rather than a node: one of the names the
+/// profile's daemons log under (`redis-server`), the end of one (`sentinel` of `redis-sentinel`),
+/// or a system log's generic name.
+fn names_a_program(profile: &Profile, stem: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "syslog", "messages", "daemon", "stdout", "stderr", "current", "output", "error",
+    ];
+    let stem = stem.to_ascii_lowercase();
+    GENERIC.contains(&stem.as_str())
+        || profile.programs.iter().any(|p| {
+            let p = p.to_ascii_lowercase();
+            p == stem
+                || p.strip_suffix(stem.as_str())
+                    .is_some_and(|h| h.ends_with(['-', '_']))
+        })
+}
+
 /// How far above a line with no time of its own the timed line it is read at may be: the lines
 /// a program prints around an exception (`Exception … encountered during startup`, the head of
 /// the trace, `Caused by: …`), not a screenful.
@@ -1170,11 +1187,20 @@ pub(crate) fn read_log(
                 return;
             }
             if let Some(path) = tail_header(raw) {
-                section = Some(super::node_of_file(path));
+                let node = super::node_of_file(path);
+                // `==> /var/log/redis/sentinel.log <==`: one host's program logs, followed
+                // together; the file's own name, not the program's, names the node.
+                let program = names_a_program(profile, &node);
+                section = (!program).then_some(node);
                 account.skip(SkipReason::Comment, line_no, || {
                     format!(
-                        "a header tail printed: the lines below it are from {}",
-                        excerpt(path)
+                        "a header tail printed: the lines below it are from {}{}",
+                        excerpt(path),
+                        if program {
+                            " (a program's log, on the host the file is named after)"
+                        } else {
+                            ""
+                        }
                     )
                 });
                 return;
