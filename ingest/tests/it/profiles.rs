@@ -916,7 +916,7 @@ const MONGODB_JSON: Lines = &[
         "db1⇄db2 ✓ heartbeat | leader_change:db2",
     ),
     (
-        r#"{"t":{"$date":"2024-03-05T10:11:12.345+00:00"},"s":"I","c":"REPL_HB","id":23974,"ctx":"ReplCoord-3","msg":"Heartbeat failed after max retries","attr":{"target":"db2:27017","maxHeartbeatRetries":2,"error":{"code":6,"codeName":"HostUnreachable","errmsg":"Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused"}}}"#,
+        r#"{"t":{"$date":"2024-03-05T10:11:12.345+00:00"},"s":"I","c":"REPL_HB","id":23974,"ctx":"ReplCoord-3","msg":"Heartbeat failed after max retries","attr":{"target":"db2:27017","maxHeartbeatRetries":2,"error":{"code":202,"codeName":"NetworkInterfaceExceededTimeLimit","errmsg":"Couldn't get a connection within the time limit"}}}"#,
         "db1⇄db2 ✗ heartbeat | unreachable:db2",
     ),
     (
@@ -934,6 +934,11 @@ const MONGODB_JSON: Lines = &[
     (
         r#"{"t":{"$date":"2024-03-05T10:11:14.000+00:00"},"s":"I","c":"REPL","id":21358,"ctx":"ReplCoord-6","msg":"Replica set state transition","attr":{"newState":"PRIMARY","oldState":"SECONDARY"}}"#,
         "role_change",
+    ),
+    // A refusal is db2's host answering that nothing listens: its process is down, the path works.
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:14.500+00:00"},"s":"I","c":"REPL_HB","id":23974,"ctx":"ReplCoord-3","msg":"Heartbeat failed after max retries","attr":{"target":"db2:27017","maxHeartbeatRetries":2,"error":{"code":6,"codeName":"HostUnreachable","errmsg":"Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused"}}}"#,
+        "peer_down:db2",
     ),
     (
         r#"{"t":{"$date":"2024-03-05T10:11:15.000+00:00"},"s":"I","c":"NETWORK","id":22943,"ctx":"listener","msg":"Connection accepted","attr":{"remote":"10.0.0.9:50000","connectionId":12}}"#,
@@ -956,7 +961,7 @@ const MONGODB_TEXT: Lines = &[
         "db1⇄db2 ✓ heartbeat | leader_change:db2",
     ),
     (
-        "2019-04-21T16:08:14.520+0700 I REPL_HB  [replexec-19] Error in heartbeat (requestId: 662) to db2:27017, response status: HostUnreachable: Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused",
+        "2019-04-21T16:08:14.520+0700 I REPL_HB  [replexec-19] Error in heartbeat (requestId: 662) to db2:27017, response status: NetworkInterfaceExceededTimeLimit: Couldn't get a connection within the time limit",
         "db1⇄db2 ✗ heartbeat | unreachable:db2",
     ),
     (
@@ -974,6 +979,10 @@ const MONGODB_TEXT: Lines = &[
     (
         "2019-04-21T16:08:26.000+0700 I REPL     [replexec-23] transition to PRIMARY from SECONDARY",
         "role_change",
+    ),
+    (
+        "2019-04-21T16:08:26.500+0700 I REPL_HB  [replexec-24] Error in heartbeat (requestId: 671) to db2:27017, response status: HostUnreachable: Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused",
+        "peer_down:db2",
     ),
     (
         "2019-04-21T16:08:27.000+0700 I NETWORK  [listener] connection accepted from 10.0.0.9:50000 #12 (3 connections now open)",
