@@ -599,7 +599,13 @@ fn peel_logfmt<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         })
     };
     // logrus keeps the newline a wrapped logger ended its line with (`msg="… \n"`).
-    let msg = get(&["msg"])?.trim_end_matches(['\n', '\r']).to_owned();
+    let mut msg = get(&["msg"])?.trim_end_matches(['\n', '\r']).to_owned();
+    // go-kit and logrus keep the error beside the message (`msg="WriteTo failed" err="dial tcp
+    // 10.0.0.2:7946: i/o timeout"`); a program that prints it writes `message: error`.
+    if let Some(err) = get(&["err", "error"]) {
+        msg.push_str(": ");
+        msg.push_str(err.trim_end_matches(['\n', '\r']));
+    }
     let ts = get(&["time", "ts", "t"]).map(|s| auto_ts(&s, how.clock));
     let program = get(&["component", "logger"]).or_else(|| {
         // `caller=memberlist_logger.go:74`, `caller=raft/node.go:12`: the file, not the line.
@@ -1193,6 +1199,11 @@ mod tests {
         );
         assert_eq!(inner, "Failed fallback ping: x");
         assert_eq!(said.program.as_deref(), Some("memberlist_logger"));
+        // The error beside the message follows it, as a program that prints both writes them.
+        let (inner, _) = innermost(
+            r#"level=warn ts=2024-03-05T10:11:14Z caller=tcp_transport.go:428 component="memberlist TCPTransport" msg="WriteTo failed" addr=10.0.0.2:7946 err="dial tcp 10.0.0.2:7946: i/o timeout""#,
+        );
+        assert_eq!(inner, "WriteTo failed: dial tcp 10.0.0.2:7946: i/o timeout");
         // Prose with an equals sign is not logfmt; nor is a line without a message.
         assert!(peel("total=3 of 4 nodes answered", &how()).is_none());
         assert!(peel("level=info ts=2024-03-05T10:11:13Z caller=x.go:1", &how()).is_none());
