@@ -488,7 +488,7 @@ impl IncidentFolder {
                     )
                 } else {
                     format!(
-                        "sniffed: its layout fits {:.0}% of the first lines, not counting {} continuation lines",
+                        "sniffed: its layout fits {:.0}% of the first lines, not counting {} lines around its records (continuations, a banner above them)",
                         s.share * 100.0,
                         lines - votes
                     )

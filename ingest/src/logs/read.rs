@@ -689,11 +689,14 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     }
     // The layers sniffing already took off a line say whether it came in an envelope.
     // The first line casts no vote against them either: a paste or a `tail -c` may have cut
-    // it at its start.
+    // it at its start. Nor do the lines above the first line a layout fits: a program's
+    // start-up banner on its standard output (CockroachDB's `CockroachDB node starting at …`
+    // block, a warning box), or a heading, before the log proper.
+    let preamble = voted.iter().position(|&v| v).unwrap_or(0);
     let mut votes = 0;
     for (k, ((v, chain), l)) in voted.iter().zip(chains.iter_mut()).zip(&lines).enumerate() {
         let layers = chain.get_or_insert_with(|| envelope::Layers::new(l));
-        if *v || (k > 0 && !layers.reach(1, &peeler)) {
+        if *v || (k > preamble && !layers.reach(1, &peeler)) {
             votes += 1;
         }
     }
