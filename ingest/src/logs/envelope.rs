@@ -608,10 +608,12 @@ fn peel_logfmt<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     }
     let ts = get(&["time", "ts", "t"]).map(|s| auto_ts(&s, how.clock));
     let program = get(&["component", "logger"]).or_else(|| {
-        // `caller=memberlist_logger.go:74`, `caller=raft/node.go:12`: the file, not the line.
+        // `caller=memberlist_logger.go:74`, `caller=raft/node.go:12`: the source file, not the
+        // line. It names the library that wrote the line when it names one at all, so a
+        // profile takes it as a word for its lines, never against them (`Profile::wrote`).
         let caller = get(&["caller"])?;
         let file = caller.rsplit('/').next()?.split(':').next()?;
-        Some(file.trim_end_matches(".go").to_owned())
+        Some(file.to_owned())
     });
     let node = get(&["host", "hostname", "node"]);
     let field = how.node_field.and_then(|f| get(&[f]));
@@ -1198,7 +1200,7 @@ mod tests {
             "ts=2024-03-05T10:11:13Z caller=memberlist_logger.go:74 level=warn msg=\"Failed fallback ping: x\"",
         );
         assert_eq!(inner, "Failed fallback ping: x");
-        assert_eq!(said.program.as_deref(), Some("memberlist_logger"));
+        assert_eq!(said.program.as_deref(), Some("memberlist_logger.go"));
         // The error beside the message follows it, as a program that prints both writes them.
         let (inner, _) = innermost(
             r#"level=warn ts=2024-03-05T10:11:14Z caller=tcp_transport.go:428 component="memberlist TCPTransport" msg="WriteTo failed" addr=10.0.0.2:7946 err="dial tcp 10.0.0.2:7946: i/o timeout""#,

@@ -303,6 +303,9 @@ impl Profile {
 
     /// Whether the profile reads lines the program an envelope names wrote: any program when
     /// the profile names none, and, unless `sniffing`, a line whose envelope names none.
+    /// A source file a logfmt line's call site names (`memberlist_logger.go`) speaks for the
+    /// profile when it starts with one of its programs, and otherwise counts as no name: a
+    /// program embeds many libraries, and the file of one says nothing against the program.
     fn wrote(&self, program: Option<&str>, sniffing: bool) -> bool {
         match program {
             None => !sniffing,
@@ -310,6 +313,7 @@ impl Profile {
                 let p = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
                 self.programs.is_empty() && !sniffing
                     || self.programs.iter().any(|n| p.starts_with(n.as_str()))
+                    || (p.ends_with(".go") && !sniffing)
             }
         }
     }

@@ -1116,7 +1116,7 @@ const REPLICA: Lines = &[
     ),
     (
         "5678:S 05 Mar 2024 10:11:10.001 # Connection with master lost.",
-        "redis-3⇄redis-1 ✗ data | peer_down:redis-1",
+        "redis-3⇄redis-1 ✗ data | unreachable:redis-1",
     ),
     (
         "5678:S 05 Mar 2024 10:11:10.002 * Caching the disconnected master state.",
