@@ -372,7 +372,10 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
                     .and_then(|r| r.captures(name))
                     .map(|t| t[group].to_owned())
             };
+            // A global service's tasks all have slot 0, one per host: the host names it.
             part(&SWARM_TASK, "replica")
+                .filter(|r| !r.ends_with(".0"))
+                .or_else(|| part(&SWARM_TASK, "host"))
                 .or_else(|| part(&SWARM_TASK_CUT, "host"))
                 .unwrap_or_else(|| name.to_owned())
         });
@@ -1272,6 +1275,8 @@ mod tests {
         assert_eq!((l.kind, l.node), (Envelope::Compose, None));
         let (_, said) = innermost("shop_db.2.x1y2z3a4b5c6@worker-3    | started");
         assert_eq!(said.node(), Some("shop_db.2"));
+        let (_, said) = innermost("agent.0.x1y2z3a4b5c6@worker-4    | started");
+        assert_eq!(said.node(), Some("worker-4"), "a global service's task");
         let (inner, said) = innermost("...@worker-3...    | 2024/03/05 10:11:12 [INFO] x");
         assert_eq!(inner, "2024/03/05 10:11:12 [INFO] x");
         assert_eq!(
