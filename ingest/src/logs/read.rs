@@ -946,6 +946,16 @@ struct Joined {
     first: u64,
 }
 
+/// The time (to the microsecond or finer) and stream a container runtime puts in front of each
+/// line it stores: a CRI file's `2024-11-15T16:08:35.082401449+08:00 stderr F `, or `kubectl logs
+/// --timestamps`' `2024-11-15T08:08:35.082401449Z `.
+static SAME_WRITE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6,9}(?:Z|[+-]\d\d:\d\d) (?:(?:stdout|stderr) [FP] )?",
+    )
+    .ok()
+});
+
 /// The most lines joined to one record, and the most bytes it grows to: a file of continuations
 /// is read as lines, not as one record.
 const MAX_JOINED_LINES: u64 = 200;
@@ -1007,6 +1017,34 @@ impl Joiner {
                 && held.last().is_some_and(|b| !b.is_ascii_whitespace())
                 && bytes.first().is_some_and(|b| !b.is_ascii_whitespace())
         };
+        // One write of several lines that a container runtime stamped line by line with the
+        // same time (a CRI file's `… stderr F`, `kubectl logs --timestamps`): a line with the
+        // held record's very prefix whose text starts no record of its own continues it.
+        let same_write = match (&self.held, text) {
+            (Some((_, held, _, joined)), Some(t)) => SAME_WRITE
+                .as_ref()
+                .and_then(|r| r.find(t))
+                .filter(|m| {
+                    held.starts_with(m.as_str().as_bytes())
+                        && joined.lines < MAX_JOINED_LINES
+                        && held.len() + bytes.len() < MAX_RECORD_BYTES
+                })
+                .map(|m| &t[m.end()..])
+                .filter(|inner| !inner.trim().is_empty() && !starts(inner.trim_start())),
+            _ => None,
+        };
+        if let Some(inner) = same_write
+            && let Some((_, held, last, joined)) = &mut self.held
+        {
+            held.push(b' ');
+            held.extend_from_slice(inner.trim().as_bytes());
+            *last = 0;
+            if joined.lines == 0 {
+                joined.first = no;
+            }
+            joined.lines += 1;
+            return None;
+        }
         let continues = match (&self.held, text) {
             (Some((_, held, last, joined)), Some(t)) => {
                 // A JSON record is whole on its line.
