@@ -1601,6 +1601,14 @@ fn read_error(dir: &Path) -> String {
 fn a_line_no_rule_reads_is_read_by_its_wording_as_an_event_only() {
     const LINES: Lines = &[
         (
+            "INFO  [main] 2021-03-09 08:14:19,000 Sidecar.java:40 - Starting Sidecar agent version 2.4.1 on 0.0.0.0:9043",
+            "start",
+        ),
+        (
+            "INFO  [Repair:2] 2021-03-09 08:14:19,500 Repair.java:9 - Starting repair v3 session for ks.t",
+            "",
+        ),
+        (
             "INFO  [GossipStage:1] 2021-03-09 08:14:20,101 Watcher.java:80 - Node 10.8.0.5:7000 went down",
             "peer_down:10.8.0.5",
         ),
