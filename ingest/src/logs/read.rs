@@ -946,6 +946,21 @@ struct Joined {
     first: u64,
 }
 
+impl Joined {
+    /// Counts line `no` joined to the record.
+    fn add(&mut self, no: u64) {
+        if self.lines == 0 {
+            self.first = no;
+        }
+        self.lines += 1;
+    }
+
+    /// Whether a line of `more` bytes may still join a record of `held` bytes.
+    fn room(&self, held: usize, more: usize) -> bool {
+        self.lines < MAX_JOINED_LINES && held + more < MAX_RECORD_BYTES
+    }
+}
+
 /// The time (to the microsecond or finer) and stream a container runtime puts in front of each
 /// line it stores: a CRI file's `2024-11-15T16:08:35.082401449+08:00 stderr F `, or `kubectl logs
 /// --timestamps`' `2024-11-15T08:08:35.082401449Z `.
@@ -1025,9 +1040,7 @@ impl Joiner {
                 .as_ref()
                 .and_then(|r| r.find(t))
                 .filter(|m| {
-                    held.starts_with(m.as_str().as_bytes())
-                        && joined.lines < MAX_JOINED_LINES
-                        && held.len() + bytes.len() < MAX_RECORD_BYTES
+                    held.starts_with(m.as_str().as_bytes()) && joined.room(held.len(), bytes.len())
                 })
                 .map(|m| &t[m.end()..])
                 .filter(|inner| !inner.trim().is_empty() && !starts(inner.trim_start())),
@@ -1039,10 +1052,7 @@ impl Joiner {
             held.push(b' ');
             held.extend_from_slice(inner.trim().as_bytes());
             *last = 0;
-            if joined.lines == 0 {
-                joined.first = no;
-            }
-            joined.lines += 1;
+            joined.add(no);
             return None;
         }
         let continues = match (&self.held, text) {
@@ -1050,8 +1060,7 @@ impl Joiner {
                 // A JSON record is whole on its line.
                 held.first() != Some(&b'{')
                     && !t.trim().is_empty()
-                    && joined.lines < MAX_JOINED_LINES
-                    && held.len() + bytes.len() < MAX_RECORD_BYTES
+                    && joined.room(held.len(), bytes.len())
                     && (cut(held, *last) || t.starts_with(char::is_whitespace))
                     && !starts(t)
             }
@@ -1065,10 +1074,7 @@ impl Joiner {
                 held.extend_from_slice(bytes.trim_ascii_start());
             }
             *last = chars;
-            if joined.lines == 0 {
-                joined.first = no;
-            }
-            joined.lines += 1;
+            joined.add(no);
             return None;
         }
         let out = self.take();
