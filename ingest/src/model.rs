@@ -249,17 +249,20 @@ pub enum EventKind {
     LeaderChange,
     /// `node` has no leader (a gauge, a health endpoint or its own log said so).
     NoLeader,
-    /// `node`'s failure detector marked `peer` down or inactive (first-hand), or `node` found
-    /// `peer`'s process down: a connection `peer`'s host refused (the host answered, nothing
-    /// listened), which says nothing against the path between them.
+    /// `node` states its own verdict that `peer` is down or inactive: its failure detector's,
+    /// whatever fed it (its probes, the silence of `peer`'s updates through a lease, a store or
+    /// an apiserver, a quorum it counted itself); or `node` found `peer`'s process down: a
+    /// connection `peer`'s host refused (the host answered, nothing listened), which says nothing
+    /// against the path between them.
     PeerDown,
-    /// `node`'s failure detector marked `peer` up or active again.
+    /// `node`'s failure detector or membership marked `peer` up, active or joined again.
     PeerUp,
     /// `node` suspects `peer` (first-hand, before a final verdict).
     Suspect,
     /// `node` could not reach `peer` (a probe, dial or request failed without an answer).
     Unreachable,
-    /// A membership layer declared `peer` failed; often a relayed opinion.
+    /// A membership layer `node` runs (a gossip protocol, a cluster's leader) declared `peer`
+    /// failed or removed it: the group's verdict, often learnt from others.
     MemberFailed,
     /// A load balancer or proxy took `peer` out of service.
     BackendDown,

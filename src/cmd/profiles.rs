@@ -58,6 +58,16 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
         };
         writeln!(out, "programs  {}", list(&p.programs))?;
         writeln!(out, "versions  {}", list(&p.versions))?;
+        if let Some(field) = &p.refused {
+            let error = match field.as_str() {
+                "msg" => "message".to_owned(),
+                f => format!("'{f}'"),
+            };
+            writeln!(
+                out,
+                "refused   a failed request or connection whose {error} says the host refused it: event peer_down, no link evidence"
+            )?;
+        }
         return rules(&p.rule_summaries(), out);
     }
     writeln!(

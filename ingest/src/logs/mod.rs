@@ -150,7 +150,8 @@ pub(crate) fn names_of_file(rel: &str) -> Vec<String> {
 /// and before its first start announcement.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Stops {
-    marks: BTreeMap<NodeId, Vec<(i64, bool)>>,
+    /// Per node, its announcements: time, up (start) or not (shutdown), and where it was logged.
+    marks: BTreeMap<NodeId, Vec<(i64, bool, String)>>,
     /// Nodes whose own log shows them at work before their first start announcement (a log
     /// that begins mid-run and later shows a restart): they were not stopped before it.
     running_before: std::collections::BTreeSet<NodeId>,
@@ -168,27 +169,52 @@ impl Stops {
             self.marks
                 .entry(e.node.clone())
                 .or_default()
-                .push((e.ts_ns, up));
+                .push((e.ts_ns, up, e.origin.clone()));
         }
         // In time order; at one instant in the order they were logged (a stable sort).
         for v in self.marks.values_mut() {
-            v.sort_by_key(|&(ts, _)| ts);
+            v.sort_by_key(|m| m.0);
         }
     }
 
-    /// True when `node` had shut down (or not yet started) at `ts`. A time of whole seconds at
-    /// the instant of a shutdown announcement still counts as up: a clock of whole seconds gives
-    /// the lines logged just before the announcement the same time.
+    /// True when `node` had shut down (or not yet started) at `ts`.
+    #[cfg(test)]
     pub(crate) fn stopped(&self, node: &NodeId, ts: i64) -> bool {
+        self.stopped_at(node, ts, "")
+    }
+
+    /// True when `node` had shut down (or not yet started) at `ts`, for a line logged at
+    /// `origin` (`file:line`, or empty). At the very instant of an announcement, a line of the
+    /// same file is ordered by its line number; any other counts as up when its time is of whole
+    /// seconds (a clock of whole seconds gives the lines logged just before the announcement the
+    /// same time), and otherwise comes after the announcements, in the order they were logged.
+    pub(crate) fn stopped_at(&self, node: &NodeId, ts: i64, origin: &str) -> bool {
         let Some(marks) = self.marks.get(node) else {
             return false;
         };
         let before = marks.partition_point(|m| m.0 < ts);
         let through = marks.partition_point(|m| m.0 <= ts);
         if through > before {
-            // Announcements at this very instant: a time of whole seconds may have been logged
-            // before any of them; a finer one comes after them, in the order they were logged.
-            return ts % 1_000_000_000 != 0 && !marks[through - 1].1;
+            let line = |o: &str| {
+                let (file, n) = o.rsplit_once(':')?;
+                Some((file.to_owned(), n.parse::<u64>().ok()?))
+            };
+            let here = line(origin);
+            let same_file: Vec<(u64, bool)> = marks[before..through]
+                .iter()
+                .filter_map(|m| {
+                    let (file, n) = line(&m.2)?;
+                    (here.as_ref()?.0 == file).then_some((n, m.1))
+                })
+                .collect();
+            match (&here, same_file.is_empty()) {
+                (Some((_, at)), false) => {
+                    if let Some(&(_, up)) = same_file.iter().rev().find(|m| m.0 < *at) {
+                        return !up;
+                    }
+                }
+                _ => return ts % 1_000_000_000 != 0 && !marks[through - 1].1,
+            }
         }
         match before.checked_sub(1) {
             Some(j) => !marks[j].1,
@@ -198,7 +224,7 @@ impl Stops {
 
     /// True when an observation's ends include a stopped node.
     pub(crate) fn hides(&self, o: &Observation) -> bool {
-        self.stopped(&o.src, o.ts_ns) || self.stopped(&o.dst, o.ts_ns)
+        self.stopped_at(&o.src, o.ts_ns, &o.origin) || self.stopped_at(&o.dst, o.ts_ns, &o.origin)
     }
 
     /// An event of a stopped node is hidden, and so is one that counts against a stopped peer
@@ -208,9 +234,24 @@ impl Stops {
         if life_cycle(e.kind) {
             return false;
         }
-        self.stopped(&e.node, e.ts_ns)
-            || (against_peer(e.kind) && e.peer.as_ref().is_some_and(|p| self.stopped(p, e.ts_ns)))
+        self.stopped_at(&e.node, e.ts_ns, &e.origin)
+            || (against_peer(e.kind)
+                && e.peer
+                    .as_ref()
+                    .is_some_and(|p| self.stopped_at(p, e.ts_ns, &e.origin)))
     }
+}
+
+/// An event a node's detector gives about another node, never about itself.
+fn about_other(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::PeerDown
+            | EventKind::PeerUp
+            | EventKind::Suspect
+            | EventKind::Unreachable
+            | EventKind::MemberFailed
+    )
 }
 
 /// An event that says something went wrong with its peer.
@@ -521,6 +562,13 @@ pub(crate) fn settle(
                         about_peer,
                         ..
                     } => {
+                        // A node's detector says nothing of itself (serf lists its own join
+                        // among its members'). Only a line that names the node by its own name
+                        // is dropped: names that resolve to it may be of other nodes on its host.
+                        if !about_peer && about_other(kind) && peer.as_deref() == Some(&*me.0) {
+                            self_loop = true;
+                            continue;
+                        }
                         let peer = peer.map(|p| resolver.resolve(&p));
                         // An event about the peer is the peer's, seen by this node.
                         let (node, peer) = match peer {
@@ -649,6 +697,27 @@ mod tests {
             !s.stopped(&n1, 5),
             "its own log shows it at work before the start"
         );
+    }
+
+    #[test]
+    fn at_the_instant_of_a_shutdown_its_own_file_orders_the_lines() {
+        let mut s = Stops::default();
+        let at = 90_000_000_000 + 984_000_000;
+        s.learn(&[Event {
+            origin: "logs/n1.log:4".to_owned(),
+            ..ev(at, "n1", EventKind::Shutdown)
+        }]);
+        let n1 = NodeId::from("n1");
+        assert!(
+            !s.stopped_at(&n1, at, "logs/n1.log:1"),
+            "logged above the shutdown line in the same millisecond: before it"
+        );
+        assert!(s.stopped_at(&n1, at, "logs/n1.log:5"));
+        assert!(
+            s.stopped_at(&n1, at, "logs/n2.log:1"),
+            "another file's line at a finer instant than a second: after it"
+        );
+        assert!(s.stopped_at(&n1, at + 1, "logs/n1.log:1"));
     }
 
     #[test]

@@ -26,6 +26,13 @@
 //!                                 # for sniffing, only a line the envelope says one of
 //!                                 # `programs` wrote.
 //!
+//! [refused]                       # where its errors say the peer's host refused: a rule for a
+//! field = "error"                 # failed request or connection (basis request or connect) to
+//! pattern = '(?i)refused'         # a named peer, with no condition of its own on `field`, reads
+//!                                 # a line whose `field` matches `pattern` (by default
+//!                                 # `connection refused` or ECONNREFUSED) as peer_down with no
+//!                                 # link evidence: the host answered, nothing listened
+//!
 //! [[rule]]
 //! msg = "lost TCP streaming connection with remote peer"  # literal the message contains
 //! regex = '…'                     # optional; named captures become fields
@@ -302,9 +309,30 @@ struct ProfileSpec {
     /// Whether lines none of its rules reads are read by their wording (`wording.toml`).
     #[serde(default = "yes")]
     wording: bool,
+    /// Where its failed requests and connections say the peer's host refused them.
+    #[serde(default)]
+    refused: Option<RefusedSpec>,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleSpec>,
 }
+
+/// Where a profile's lines say that the peer's host refused a connection (`[refused]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefusedSpec {
+    /// The field (or capture) that holds the error: `msg` for a text layout.
+    field: String,
+    /// What the error says when the host refused (a regex).
+    #[serde(default = "refused_pattern")]
+    pattern: String,
+}
+
+fn refused_pattern() -> String {
+    r"(?i)\bconnection refused\b|\bECONNREFUSED\b".to_owned()
+}
+
+/// Why a refused request or connection is read as `peer_down` with no link evidence.
+const REFUSED_WHY: &str = "B's host answered that nothing listens on the port: B's process is down and the path to it works, so the line is no link evidence";
 
 fn yes() -> bool {
     true
@@ -378,6 +406,8 @@ pub(crate) struct Rule {
     pub(crate) why: Option<String>,
     /// A rule of the wording set: its events say they were read from the words alone.
     pub(crate) worded: bool,
+    /// Made by the profile's `[refused]` from the rule after it.
+    pub(crate) refused_twin: bool,
 }
 
 /// One rule of a profile, in words (`rift profiles NAME`).
@@ -416,6 +446,9 @@ pub struct Profile {
     /// The versions of its system its rules were checked against, each with fixture lines
     /// under `tests/fixtures/versions/PROFILE/VERSION/`.
     pub versions: Vec<String>,
+    /// The field whose error says a peer's host refused a request or connection (`[refused]`):
+    /// the profile's failed requests and connections then give `peer_down`, no link evidence.
+    pub refused: Option<String>,
     /// The field in which every line names the node that wrote it (Elasticsearch's
     /// `node.name`): each recognised line announces that name as its node's.
     pub(crate) self_name: Option<String>,
@@ -889,6 +922,7 @@ impl Compiler<'_> {
             basis: r.basis,
             why: r.why.clone(),
             worded: false,
+            refused_twin: false,
         })
     }
 }
@@ -901,6 +935,32 @@ fn implied_event(r: &RuleSpec) -> Option<EventKind> {
         && r.evidence == Some(Direction::RoundTrip)
         && !r.ok.unwrap_or(false);
     failed_request.then_some(EventKind::Unreachable)
+}
+
+/// The rule that reads `rule`'s lines when their error (`field`) says the peer's host refused
+/// the request or connection (`[refused]`): it gives `peer_down` and no link evidence, and is
+/// tried first. Only a failed request or connection to a named peer has one, and only when the
+/// rule puts no condition of its own on that field (its author then said what it reads).
+fn refused_twin(rule: &Rule, (field, pattern): &(String, Regex)) -> Option<Rule> {
+    let failed_exchange = rule.peer.is_some()
+        && rule.evidence == Some(Direction::RoundTrip)
+        && !rule.ok
+        && matches!(rule.basis, Some(Basis::Request | Basis::Connect));
+    if !failed_exchange || rule.when.iter().any(|(k, _)| k == field) {
+        return None;
+    }
+    let mut twin = rule.clone();
+    twin.when.push((field.clone(), pattern.clone()));
+    twin.evidence = None;
+    twin.basis = None;
+    twin.last_heard_ns = None;
+    twin.holds = false;
+    twin.event = Some(EventKind::PeerDown);
+    twin.also = None;
+    twin.about_peer = false;
+    twin.why = Some(REFUSED_WHY.to_owned());
+    twin.refused_twin = true;
+    Some(twin)
 }
 
 /// Why a log profile cannot be used: [`Profile::parse`].
@@ -945,12 +1005,22 @@ impl Profile {
             )));
         }
         let layout = c.layout(&spec)?;
-        let rules = spec
-            .rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| c.rule(i, r))
-            .collect::<Result<Vec<Rule>, ProfileError>>()?;
+        let refused = spec
+            .refused
+            .as_ref()
+            .map(|r| {
+                let what = || "[refused] pattern".to_owned();
+                Ok::<_, ProfileError>((r.field.clone(), c.regex(&what, &r.pattern)?))
+            })
+            .transpose()?;
+        let mut rules = Vec::with_capacity(spec.rules.len());
+        for (i, r) in spec.rules.iter().enumerate() {
+            let rule = c.rule(i, r)?;
+            if let Some(twin) = refused.as_ref().and_then(|f| refused_twin(&rule, f)) {
+                rules.push(twin);
+            }
+            rules.push(rule);
+        }
         // In JSON lines a quote or backslash in the literal is escaped on disk.
         let json = matches!(layout, Layout::Json { .. });
         let escape = |m: &str| if json { json_escaped(m) } else { m.to_owned() };
@@ -963,6 +1033,7 @@ impl Profile {
             programs: spec.programs,
             units: spec.units,
             versions: spec.versions,
+            refused: spec.refused.as_ref().map(|r| r.field.clone()),
             self_name: spec.self_name,
             self_id: spec.self_id,
             layout,
@@ -1010,6 +1081,7 @@ impl Profile {
 fn summaries(rules: &[Rule]) -> Vec<RuleSummary> {
     rules
         .iter()
+        .filter(|r| !r.refused_twin)
         .map(|r| RuleSummary {
             msg: r.msg.clone(),
             event: r.event.map(|e| {
@@ -1240,6 +1312,45 @@ mod tests {
             );
         }
     }
+    #[test]
+    fn refused_reads_a_failed_exchange_whose_error_says_so_as_peer_down() {
+        let profile = |rules: &str| {
+            Profile::parse(
+                &format!(
+                    "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[refused]\nfield = \"error\"\n{rules}"
+                ),
+                "mine.toml",
+            )
+            .unwrap()
+        };
+        let failed = "[[rule]]\nmsg = \"a\"\npeer = \"p\"\nevidence = \"round_trip\"\nbasis = \"connect\"\nok = false\n";
+        let p = profile(failed);
+        let [twin, rule] = &p.rules[..] else {
+            panic!("{:?}", p.rules)
+        };
+        assert_eq!(twin.event, Some(EventKind::PeerDown));
+        assert_eq!((twin.evidence, twin.basis), (None, None));
+        assert!(twin.when.iter().any(|(k, re)| k == "error"
+            && re.is_match("dial tcp 10.0.0.2:80: connect: connection refused")
+            && !re.is_match("dial tcp 10.0.0.2:80: i/o timeout")));
+        assert_eq!(rule.evidence, Some(Direction::RoundTrip));
+        assert_eq!(
+            p.rule_summaries().len(),
+            1,
+            "the twin is the rule's, not shown apart"
+        );
+        assert_eq!(p.refused.as_deref(), Some("error"));
+
+        // A rule that says what its error must be, or that is no failed exchange, has none.
+        for rules in [
+            format!("{failed}when = {{ error = 'timeout' }}\n"),
+            "[[rule]]\nmsg = \"a\"\npeer = \"p\"\nevidence = \"from_peer\"\nbasis = \"silence\"\nok = false\n".to_owned(),
+            "[[rule]]\nmsg = \"a\"\npeer = \"p\"\nevent = \"peer_down\"\n".to_owned(),
+        ] {
+            assert_eq!(profile(&rules).rules.len(), 1, "{rules}");
+        }
+    }
+
     #[test]
     fn a_quiet_rule_takes_a_why_and_gives_nothing() {
         let p = with_rule("quiet = true\nwhy = \"a client's wait, not the node's\"\n").unwrap();

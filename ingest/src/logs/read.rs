@@ -1767,6 +1767,16 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
             detail = format!("{BY_WORDING}{}", excerpt(&p.msg));
         }
         for kind in std::iter::once(kind).chain(rule.also) {
+            // A leader named again, with no term to tell a new election by (a lease holder
+            // logged on every retry), is no change.
+            let same_leader = kind == EventKind::LeaderChange
+                && rule.leader == Some(LeaderUpdate::Set)
+                && term.is_none()
+                && peer.is_some()
+                && *leader == peer;
+            if same_leader {
+                continue;
+            }
             let lost = kind == EventKind::LeaderChange
                 && rule.leader == Some(LeaderUpdate::Clear)
                 && peer.is_some()

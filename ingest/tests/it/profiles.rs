@@ -245,8 +245,13 @@ const ETCD_CAPNSLOG: Lines = &[
         "n2→n1 ✗ heartbeat | election:n2",
     ),
     (
-        "2026-11-22 02:49:50.000001 W | rafthttp: health check for peer 37fd1f00c72852d0 could not connect: dial tcp 127.0.0.1:22382: connect: connection refused",
+        "2026-11-22 02:49:50.000001 W | rafthttp: health check for peer 37fd1f00c72852d0 could not connect: dial tcp 127.0.0.1:22382: i/o timeout",
         "n1⇄n3 ✗ heartbeat | unreachable:n3",
+    ),
+    (
+        // Refused: n3's host answered, nothing listened (the profile's [refused]).
+        "2026-11-22 02:49:50.000002 W | rafthttp: health check for peer 37fd1f00c72852d0 could not connect: dial tcp 127.0.0.1:22382: connect: connection refused",
+        "peer_down:n3",
     ),
     (
         "2026-11-22 02:49:51.000001 W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 2.8s, to 40cd9e5a7eb63a31)",
@@ -363,8 +368,12 @@ const MEMBERLIST: Lines = &[
         "member_failed:web-3",
     ),
     (
-        "2024/03/05 10:11:17 [ERR] memberlist: Push/Pull with web-2 failed: dial tcp 10.0.0.2:8301: connect: connection refused",
+        "2024/03/05 10:11:17 [ERR] memberlist: Push/Pull with web-2 failed: dial tcp 10.0.0.2:8301: i/o timeout",
         "web-1⇄web-2 ✗ heartbeat | unreachable:web-2",
+    ),
+    (
+        "2024/03/05 10:11:17 [ERR] memberlist: Push/Pull with web-2 failed: dial tcp 10.0.0.2:8301: connect: connection refused",
+        "peer_down:web-2",
     ),
     (
         "2024/03/05 10:11:17 [ERR] memberlist: Failed to send gossip to 10.0.0.2:8301: write udp 10.0.0.1:8301->10.0.0.2:8301: sendto: no route to host",
@@ -384,7 +393,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024-03-05T10:11:18.500Z [INFO]  agent.server.serf.lan: serf: EventMemberJoin: web-3 10.0.0.3",
-        "relay:web-3",
+        "peer_up:web-3",
     ),
     (
         "2024-03-05T10:11:18.600Z [INFO]  agent.server.raft: entering follower state: follower=\"Node at 10.0.0.1:8300 [Follower]\" leader-address=10.0.0.2:8300 leader-id=web-2-id",
@@ -856,6 +865,27 @@ fn cassandra_with_wider_padding() {
     );
 }
 
+/// A packaging that embeds Cassandra and puts the time first, with the caller in full
+/// (`%date %-5level [%thread] %C.%M(%F:%L) %msg`), is read with the same profile.
+#[test]
+fn cassandra_embedded_with_the_caller_in_full() {
+    const FULL_CALLER: Lines = &[
+        (
+            "2024-03-05 10:11:12,345 INFO  [GossipTasks:1] org.apache.cassandra.gms.Gossiper.convict(Gossiper.java:411) InetAddress /10.0.0.2 is now DOWN",
+            "cass-b→cass-c ✗ heartbeat | peer_down:cass-b",
+        ),
+        (
+            "2024-03-05 10:11:30,155 INFO  [RequestResponseStage-1] org.apache.cassandra.gms.Gossiper.realMarkAlive(Gossiper.java:1019) InetAddress /10.0.0.2 is now UP",
+            "cass-c⇄cass-b ✓ heartbeat | peer_up:cass-b",
+        ),
+    ];
+    check(
+        "cassandra",
+        &[("logs/cass-c.log", FULL_CALLER)],
+        &[("members.csv", CASS_MEMBERS)],
+    );
+}
+
 const AKKA_MEMBERS: &str = "name,ip\nakka-1,10.0.0.1\nakka-2,10.0.0.2\n";
 
 const AKKA: Lines = &[
@@ -1076,7 +1106,7 @@ const SENTINEL: Lines = &[
     ),
     (
         "1234:X 05 Mar 2024 10:11:12.400 # +odown master mymaster 10.0.0.1 6379 #quorum 2/2",
-        "member_failed:redis-1",
+        "peer_down:redis-1",
     ),
     (
         "1234:X 05 Mar 2024 10:11:13.000 # +tilt #tilt mode entered",
@@ -1230,7 +1260,7 @@ const CONTROLLER: Lines = &[
     ),
     (
         r#"I0305 10:11:52.100000       1 event.go:294] "Event occurred" object="node-3" fieldPath="" kind="Node" apiVersion="v1" type="Normal" reason="NodeNotReady" message="Node node-3 status is now: NodeNotReady""#,
-        "member_failed:node-3",
+        "peer_down:node-3",
     ),
     (
         "I0305 10:11:53.000000       1 node_lifecycle_controller.go:1204] Controller detected that all Nodes are not-Ready. Entering master disruption mode.",
@@ -1239,6 +1269,14 @@ const CONTROLLER: Lines = &[
     (
         "I0305 10:12:30.000000       1 node_lifecycle_controller.go:908] Node node-3 is healthy again, removing all taints",
         "peer_up:node-3",
+    ),
+    (
+        "I0305 10:12:36.000000       1 leaderelection.go:250] lock is held by cp-2_7c1e9a40-3b5d-4f62-8e0a-91d2c3b4a5f6 and has not yet expired",
+        "leader_change:cp-2",
+    ),
+    (
+        "I0305 10:12:38.000000       1 leaderelection.go:250] lock is held by cp-2_7c1e9a40-3b5d-4f62-8e0a-91d2c3b4a5f6 and has not yet expired",
+        "",
     ),
     (
         "I0305 10:12:40.000000       1 leaderelection.go:278] failed to renew lease kube-system/kube-controller-manager: timed out waiting for the condition",
@@ -1293,7 +1331,7 @@ const COCKROACHDB: Lines = &[
     ),
     (
         "I240305 10:11:41.000000 1302 kv/kvserver/liveness/liveness.go:900  [n1,s1,r3/1:/System/NodeLiveness{-Max}] 27 incremented n2 liveness epoch to 12",
-        "member_failed:n2",
+        "peer_down:n2",
     ),
 ];
 
@@ -1626,6 +1664,10 @@ fn a_line_no_rule_reads_is_read_by_its_wording_as_an_event_only() {
         ),
         (
             "INFO  [Hints:1] 2021-03-09 08:14:24,000 HintsService.java:220 - Hints service shutting down its dispatch",
+            "",
+        ),
+        (
+            "INFO  [Raft:1] 2021-03-09 08:14:24,500 Leader.java:82 - shutting down leader loop",
             "",
         ),
         (
