@@ -429,7 +429,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024-03-05T10:11:22.300Z [ERROR] agent.server.autopilot: error getting server health from server: server=web-2 error=\"rpc error getting client: failed to get conn: dial tcp 10.0.0.1:0->10.0.0.2:8300: i/o timeout\"",
-        "web-1⇄web-2 ✗ heartbeat | health_down@web-2:web-1",
+        "unreachable:web-2 | web-1⇄web-2 ✗ heartbeat",
     ),
     (
         "2024-03-05T10:11:23.000Z [WARN]  agent.server.raft: failed to contact quorum of nodes, stepping down",
@@ -781,7 +781,7 @@ const HCLOG_JSON: Lines = &[
     ),
     (
         r#"{"@level":"error","@message":"error getting server health from server","@module":"agent.server.autopilot","@timestamp":"2024-03-05T10:11:18.000000Z","server":"web-2","error":"i/o timeout"}"#,
-        "health_down@web-2:web-1 | web-1⇄web-2 ✗ heartbeat",
+        "unreachable:web-2 | web-1⇄web-2 ✗ heartbeat",
     ),
     (
         r#"{"@level":"info","@message":"Synced node info","@module":"agent","@timestamp":"2024-03-05T10:11:19.000000Z"}"#,
