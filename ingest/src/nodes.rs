@@ -119,6 +119,17 @@ impl NodeResolver {
         NodeId(raw.to_owned())
     }
 
+    /// Makes `node`, a node the logs were written by, a name [`NodeResolver::adopt_dns_name`]
+    /// finds by a DNS name's first label; a name already known keeps its node.
+    pub fn know(&mut self, node: &str) {
+        let node = name(node);
+        if !node.is_empty() {
+            self.aliases
+                .entry(node.to_lowercase())
+                .or_insert_with(|| node.to_owned());
+        }
+    }
+
     /// Records a DNS name that [`NodeResolver::resolve`] would take for a node by its first
     /// label as that node's alias (a name already known is left as it is).
     pub fn adopt_dns_name(&mut self, raw: &str) {

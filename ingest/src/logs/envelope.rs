@@ -201,6 +201,11 @@ pub(crate) struct Peeler<'s> {
     pub(crate) node_field: Option<&'s str>,
 }
 
+/// `s` without a Markdown list bullet (`- `, `* `) at its start, if it has one.
+fn bullet(s: &str) -> Option<&str> {
+    s.strip_prefix("- ").or_else(|| s.strip_prefix("* "))
+}
+
 /// Takes one envelope off `line`, or `None` when it has none rift knows.
 pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     if line.contains('\x1b')
@@ -220,8 +225,13 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         let map = json_object(t)?;
         return peel_json(&map, how);
     }
-    if first.is_ascii_whitespace() || first == b'>' || first == b'\t' {
-        let inner = t.trim_start_matches(['>', ' ', '\t']);
+    if first.is_ascii_whitespace() || first == b'>' || bullet(t).is_some() {
+        // Indentation and quote marks, and a Markdown list bullet after them (a paste quoted
+        // line by line as a list: `> - 2024-03-05 …`).
+        let mut inner = t.trim_start_matches(['>', ' ', '\t']);
+        if let Some(rest) = bullet(inner) {
+            inner = rest.trim_start();
+        }
         return (!inner.is_empty() && inner.len() < t.len())
             .then(|| Layer::plain(Envelope::Indent, Cow::Borrowed(inner)));
     }
@@ -577,7 +587,7 @@ const LOGFMT_FIRST: &[&str] = &[
 /// program (`component`, `logger`, or the source file the call site names) beside it.
 fn peel_logfmt<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     let key = t.split_once('=')?.0;
-    if !LOGFMT_FIRST.contains(&key) || !t.contains("msg=") {
+    if !LOGFMT_FIRST.contains(&key) || !t.contains("msg=") && !t.contains("=\"") {
         return None;
     }
     let pairs: Vec<(&str, Cow<'_, str>)> = LOGFMT_PAIR
@@ -601,8 +611,18 @@ fn peel_logfmt<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
                 .map(|(_, v)| v.to_string())
         })
     };
+    // A logger adapter may log another library's whole line under a key of its own, with no
+    // message (Alertmanager: `memberlist="2019/06/03 14:59:40 [INFO] memberlist: …"`): that line
+    // is the message, and the key names who wrote it.
+    let (msg, adapted) = match get(&["msg"]) {
+        Some(m) => (m, None),
+        None => pairs
+            .iter()
+            .find(|(k, v)| !LOGFMT_FIRST.contains(k) && dated(v))
+            .map(|(k, v)| (v.to_string(), Some((*k).to_owned())))?,
+    };
     // logrus keeps the newline a wrapped logger ended its line with (`msg="… \n"`).
-    let mut msg = get(&["msg"])?.trim_end_matches(['\n', '\r']).to_owned();
+    let mut msg = msg.trim_end_matches(['\n', '\r']).to_owned();
     // go-kit and logrus keep the error beside the message (`msg="WriteTo failed" err="dial tcp
     // 10.0.0.2:7946: i/o timeout"`); a program that prints it writes `message: error`.
     if let Some(err) = get(&["err", "error"]) {
@@ -610,14 +630,16 @@ fn peel_logfmt<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         msg.push_str(err.trim_end_matches(['\n', '\r']));
     }
     let ts = get(&["time", "ts", "t"]).map(|s| auto_ts(&s, how.clock));
-    let program = get(&["component", "logger"]).or_else(|| {
-        // `caller=memberlist_logger.go:74`, `caller=raft/node.go:12`: the source file, not the
-        // line. It names the library that wrote the line when it names one at all, so a
-        // profile takes it as a word for its lines, never against them (`Profile::wrote`).
-        let caller = get(&["caller"])?;
-        let file = caller.rsplit('/').next()?.split(':').next()?;
-        Some(file.to_owned())
-    });
+    let program = adapted
+        .or_else(|| get(&["component", "logger"]))
+        .or_else(|| {
+            // `caller=memberlist_logger.go:74`, `caller=raft/node.go:12`: the source file, not the
+            // line. It names the library that wrote the line when it names one at all, so a
+            // profile takes it as a word for its lines, never against them (`Profile::wrote`).
+            let caller = get(&["caller"])?;
+            let file = caller.rsplit('/').next()?.split(':').next()?;
+            Some(file.to_owned())
+        });
     let node = get(&["host", "hostname", "node"]);
     let field = how.node_field.and_then(|f| get(&[f]));
     Some(Layer {
@@ -629,6 +651,16 @@ fn peel_logfmt<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         field,
         local_time: false,
     })
+}
+
+/// True when `v` starts with a date (`2019/06/03 …`, `2019-06-03T…`): a log line of its own.
+fn dated(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() > 16
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && matches!(b[4], b'-' | b'/')
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b[4]
 }
 
 /// A quoted logfmt value without its escapes.

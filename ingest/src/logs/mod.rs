@@ -285,6 +285,14 @@ impl LogFile {
 
 /// Learns the aliases the logs announce (names, member ids, URLs) into `resolver`.
 pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
+    // The nodes the files were written by are known names first: two names of one node resolve
+    // to the one a file is named after, and a DNS name's first label finds it.
+    for f in files {
+        resolver.know(&f.node);
+        for node in f.lines.iter().filter_map(|p| p.node.as_deref()) {
+            resolver.know(node);
+        }
+    }
     for f in files {
         for other in &f.also {
             let canonical = resolver.resolve(&f.node);

@@ -30,7 +30,8 @@
 //! field = "error"                 # failed request or connection (basis request or connect) to
 //! pattern = '(?i)refused'         # a named peer, with no condition of its own on `field`, reads
 //!                                 # a line whose `field` matches `pattern` (by default
-//!                                 # `connection refused` or ECONNREFUSED) as peer_down with no
+//!                                 # `connection refused`, ECONNREFUSED, Windows' `actively
+//!                                 # refused`) as peer_down with no
 //!                                 # link evidence: the host answered, nothing listened
 //!
 //! [[rule]]
@@ -328,7 +329,9 @@ struct RefusedSpec {
 }
 
 fn refused_pattern() -> String {
-    r"(?i)\bconnection refused\b|\bECONNREFUSED\b".to_owned()
+    // Windows words it `No connection could be made because the target machine actively
+    // refused it` (WSAECONNREFUSED).
+    r"(?i)\bconnection refused\b|\bECONNREFUSED\b|\bactively refused\b".to_owned()
 }
 
 /// Why a refused request or connection is read as `peer_down` with no link evidence.
@@ -1332,6 +1335,7 @@ mod tests {
         assert_eq!((twin.evidence, twin.basis), (None, None));
         assert!(twin.when.iter().any(|(k, re)| k == "error"
             && re.is_match("dial tcp 10.0.0.2:80: connect: connection refused")
+            && re.is_match("connectex: No connection could be made because the target machine actively refused it.")
             && !re.is_match("dial tcp 10.0.0.2:80: i/o timeout")));
         assert_eq!(rule.evidence, Some(Direction::RoundTrip));
         assert_eq!(

@@ -150,7 +150,7 @@ const ETCD_ZAP: Lines = &[
     (
         r#"{"level":"warn","ts":"2026-11-22T02:50:36.908Z","caller":"rafthttp/stream.go:436","msg":"lost TCP streaming connection with remote peer","stream-reader-type":"stream MsgApp v2","local-member-id":"8e9e05c52164694d","remote-peer-id":"40cd9e5a7eb63a31","error":"read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout"}"#,
         // A 5 s read timeout: heard 5 s before, silent every second since.
-        "n2→n1 ✓ heartbeat | last_heard:n2 | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat",
+        "n2→n1 ✓ heartbeat | last_heard:n2 | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | unreachable:n2",
     ),
     (
         r#"{"level":"warn","ts":"2026-11-22T02:50:36.909Z","caller":"rafthttp/peer_status.go:68","msg":"peer became inactive (message send to peer failed)","peer-id":"40cd9e5a7eb63a31","error":"failed to read 40cd9e5a7eb63a31 on stream MsgApp v2 (read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout)"}"#,
@@ -158,7 +158,7 @@ const ETCD_ZAP: Lines = &[
     ),
     (
         r#"{"level":"warn","ts":"2026-11-22T02:50:37.000Z","caller":"rafthttp/stream.go:194","msg":"lost TCP streaming connection with remote peer","stream-writer-type":"stream Message","local-member-id":"8e9e05c52164694d","remote-peer-id":"40cd9e5a7eb63a31"}"#,
-        "n1→n2 ✗ heartbeat",
+        "n1→n2 ✗ heartbeat | unreachable:n2",
     ),
     (
         r#"{"level":"warn","ts":"2026-11-22T02:50:37.500Z","caller":"raft/raft.go:923","msg":"8e9e05c52164694d is starting a new election at term 3"}"#,
@@ -229,12 +229,12 @@ const ETCD_CAPNSLOG: Lines = &[
     ),
     (
         "2026-11-22 02:49:38.790619 W | rafthttp: lost the TCP streaming connection with peer 40cd9e5a7eb63a31 (stream MsgApp v2 reader)",
-        "n2→n1 ✗ heartbeat",
+        "n2→n1 ✗ heartbeat | unreachable:n2",
     ),
     (
         "2026-11-22 02:49:38.790700 E | rafthttp: failed to read 40cd9e5a7eb63a31 on stream MsgApp v2 (read tcp 127.0.0.1:37594->127.0.0.1:22381: i/o timeout)",
         // A 5 s read timeout: heard 5 s before, silent every second since.
-        "n2→n1 ✓ heartbeat | last_heard:n2 | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat",
+        "n2→n1 ✓ heartbeat | last_heard:n2 | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | n2→n1 ✗ heartbeat | unreachable:n2",
     ),
     (
         "2026-11-22 02:49:38.790800 I | rafthttp: peer 40cd9e5a7eb63a31 became inactive (message send to peer failed)",
@@ -306,7 +306,7 @@ fn etcd_capnslog() {
 const ETCD_JOURNALD: Lines = &[
     (
         r#"{"__REALTIME_TIMESTAMP":"1795315978790619","PRIORITY":"4","PACKAGE":"rafthttp","SYSLOG_IDENTIFIER":"etcd","MESSAGE":"lost the TCP streaming connection with peer 40cd9e5a7eb63a31 (stream Message writer)"}"#,
-        "n1→n2 ✗ heartbeat",
+        "n1→n2 ✗ heartbeat | unreachable:n2",
     ),
     (
         r#"{"__REALTIME_TIMESTAMP":"1795315989000000","PRIORITY":"6","PACKAGE":"raft","SYSLOG_IDENTIFIER":"etcd","MESSAGE":"8e9e05c52164694d became candidate at term 3"}"#,
@@ -1055,6 +1055,10 @@ const ELASTICSEARCH: Lines = &[
         "node-a⇄node-c ✗ heartbeat | peer_down:node-c",
     ),
     (
+        "[2024-03-05T10:11:31,500][DEBUG][o.e.c.c.FollowersChecker ] [node-a] FollowerChecker{discoveryNode={node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}, failureCountSinceLastSuccess=1, [cluster.fault_detection.follower_check.retry_count]=3} disconnected",
+        "node-a⇄node-c ✗ heartbeat | unreachable:node-c",
+    ),
+    (
         "[2024-03-05T10:11:32,000][INFO ][o.e.c.r.a.AllocationService] [node-a] Cluster health status changed from [GREEN] to [YELLOW]",
         "",
     ),
@@ -1199,7 +1203,7 @@ const KEEPALIVED: Lines = &[
     ),
     (
         "Mar 15 10:11:20 lb1 Keepalived_vrrp[812]: (VI_1) Received advert from 10.0.0.3 with lower priority 90, ours 100, forcing new election",
-        "lb3→lb1 ✓ heartbeat",
+        "election:lb3 | lb3→lb1 ✓ heartbeat",
     ),
     (
         "2024-03-15T10:11:30.123456+00:00 lb1 Keepalived_vrrp[812]: (VI_1) Entering FAULT STATE",
@@ -1269,6 +1273,10 @@ const CONTROLLER: Lines = &[
     (
         "I0305 10:12:30.000000       1 node_lifecycle_controller.go:908] Node node-3 is healthy again, removing all taints",
         "peer_up:node-3",
+    ),
+    (
+        "I0305 10:12:35.000000       1 leaderelection.go:248] attempting to acquire leader lease kube-system/kube-controller-manager...",
+        "election",
     ),
     (
         "I0305 10:12:36.000000       1 leaderelection.go:250] lock is held by cp-2_7c1e9a40-3b5d-4f62-8e0a-91d2c3b4a5f6 and has not yet expired",
