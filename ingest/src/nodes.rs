@@ -120,10 +120,13 @@ impl NodeResolver {
     }
 
     /// Makes `node`, a node the logs were written by, a name [`NodeResolver::adopt_dns_name`]
-    /// finds by a DNS name's first label; a name already known keeps its node.
+    /// finds by a DNS name's first label; a name already known keeps its node. Only a host name
+    /// is such a name: an address (`10.0.0.1:7000`, a URL) resolves by its host as before.
     pub fn know(&mut self, node: &str) {
         let node = name(node);
-        if !node.is_empty() {
+        let host_name = node.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !node.contains([':', '/', '@', ' ']);
+        if host_name {
             self.aliases
                 .entry(node.to_lowercase())
                 .or_insert_with(|| node.to_owned());
@@ -150,6 +153,16 @@ impl NodeResolver {
         let (first, rest) = host.split_once('.')?;
         (first.starts_with(|c: char| c.is_ascii_alphabetic()) && !rest.is_empty())
             .then(|| self.aliases.get(&first.to_lowercase()).cloned())?
+    }
+
+    /// The node `raw` names exactly: an alias of it as written, or as a URL's `host:port`; not
+    /// by its host alone (several nodes may share a host).
+    pub fn exactly(&self, raw: &str) -> Option<&str> {
+        let raw = name(raw);
+        self.aliases
+            .get(&raw.to_lowercase())
+            .or_else(|| authority_of(raw).and_then(|a| self.aliases.get(&a.to_lowercase())))
+            .map(String::as_str)
     }
 
     /// The canonical name of `raw` when it is a declared alias (directly or as the host of a

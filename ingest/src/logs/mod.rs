@@ -571,9 +571,13 @@ pub(crate) fn settle(
                         ..
                     } => {
                         // A node's detector says nothing of itself (serf lists its own join
-                        // among its members'). Only a line that names the node by its own name
-                        // is dropped: names that resolve to it may be of other nodes on its host.
-                        if !about_peer && about_other(kind) && peer.as_deref() == Some(&*me.0) {
+                        // among its members', an Akka leader moves itself to Up). Only a line
+                        // that names the node by one of its own names is dropped, not one whose
+                        // peer shares its host: that may be another node.
+                        let names_me = peer
+                            .as_deref()
+                            .is_some_and(|p| p == me.0 || resolver.exactly(p) == Some(&*me.0));
+                        if !about_peer && about_other(kind) && names_me {
                             self_loop = true;
                             continue;
                         }

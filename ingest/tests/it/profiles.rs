@@ -368,6 +368,10 @@ const MEMBERLIST: Lines = &[
         "member_failed:web-3",
     ),
     (
+        "2024/03/05 10:11:16 [WARN] serf: Failed to re-join any previously known node",
+        "unreachable",
+    ),
+    (
         "2024/03/05 10:11:17 [ERR] memberlist: Push/Pull with web-2 failed: dial tcp 10.0.0.2:8301: i/o timeout",
         "web-1⇄web-2 ✗ heartbeat | unreachable:web-2",
     ),
@@ -1056,6 +1060,10 @@ const ELASTICSEARCH: Lines = &[
     ),
     (
         "[2024-03-05T10:11:31,500][DEBUG][o.e.c.c.FollowersChecker ] [node-a] FollowerChecker{discoveryNode={node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}, failureCountSinceLastSuccess=1, [cluster.fault_detection.follower_check.retry_count]=3} disconnected",
+        "node-a⇄node-c ✗ heartbeat | unreachable:node-c",
+    ),
+    (
+        "[2024-03-05T10:11:31,800][WARN ][o.e.c.c.C.CoordinatorPublication] [node-a] after [30s] publication of cluster state version [62] is still waiting for {node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw} [SENT_APPLY_COMMIT]",
         "node-a⇄node-c ✗ heartbeat | unreachable:node-c",
     ),
     (
