@@ -171,13 +171,10 @@ impl NodeResolver {
         if let Some(hp) = java_socket(raw) {
             return self.known(&hp);
         }
+        if let Some(n) = self.exactly(raw) {
+            return Some(n.to_owned());
+        }
         let raw = name(raw);
-        if let Some(n) = self.aliases.get(&raw.to_lowercase()) {
-            return Some(n.clone());
-        }
-        if let Some(n) = authority_of(raw).and_then(|a| self.aliases.get(&a.to_lowercase())) {
-            return Some(n.clone());
-        }
         let host = host_of(raw).unwrap_or(raw);
         self.aliases
             .get(&host.to_lowercase())

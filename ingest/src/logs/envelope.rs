@@ -587,7 +587,8 @@ const LOGFMT_FIRST: &[&str] = &[
 /// program (`component`, `logger`, or the source file the call site names) beside it.
 fn peel_logfmt<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     let key = t.split_once('=')?.0;
-    if !LOGFMT_FIRST.contains(&key) || !t.contains("msg=") && !t.contains("=\"") {
+    // A message (`msg=`), or a quoted value that may hold another program's whole line.
+    if !LOGFMT_FIRST.contains(&key) || (!t.contains("msg=") && !t.contains("=\"")) {
         return None;
     }
     let pairs: Vec<(&str, Cow<'_, str>)> = LOGFMT_PAIR

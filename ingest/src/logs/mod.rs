@@ -195,25 +195,22 @@ impl Stops {
         let before = marks.partition_point(|m| m.0 < ts);
         let through = marks.partition_point(|m| m.0 <= ts);
         if through > before {
-            let line = |o: &str| {
-                let (file, n) = o.rsplit_once(':')?;
-                Some((file.to_owned(), n.parse::<u64>().ok()?))
+            let at = &marks[before..through];
+            let here = file_line(origin);
+            let same_file = |m: &&(i64, bool, String)| {
+                here.zip(file_line(&m.2))
+                    .is_some_and(|((file, _), (f, _))| file == f)
             };
-            let here = line(origin);
-            let same_file: Vec<(u64, bool)> = marks[before..through]
+            let Some((_, line)) = here.filter(|_| at.iter().any(|m| same_file(&m))) else {
+                return ts % 1_000_000_000 != 0 && !marks[through - 1].1;
+            };
+            let above = at
                 .iter()
-                .filter_map(|m| {
-                    let (file, n) = line(&m.2)?;
-                    (here.as_ref()?.0 == file).then_some((n, m.1))
-                })
-                .collect();
-            match (&here, same_file.is_empty()) {
-                (Some((_, at)), false) => {
-                    if let Some(&(_, up)) = same_file.iter().rev().find(|m| m.0 < *at) {
-                        return !up;
-                    }
-                }
-                _ => return ts % 1_000_000_000 != 0 && !marks[through - 1].1,
+                .rev()
+                .filter(same_file)
+                .find(|m| file_line(&m.2).is_some_and(|(_, n)| n < line));
+            if let Some(m) = above {
+                return !m.1;
             }
         }
         match before.checked_sub(1) {
@@ -240,6 +237,12 @@ impl Stops {
                     .as_ref()
                     .is_some_and(|p| self.stopped_at(p, e.ts_ns, &e.origin)))
     }
+}
+
+/// The file and line number of an origin (`logs/n1.log:4`).
+fn file_line(origin: &str) -> Option<(&str, u64)> {
+    let (file, n) = origin.rsplit_once(':')?;
+    Some((file, n.parse().ok()?))
 }
 
 /// An event a node's detector gives about another node, never about itself.
@@ -287,11 +290,15 @@ impl LogFile {
 pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
     // The nodes the files were written by are known names first: two names of one node resolve
     // to the one a file is named after, and a DNS name's first label finds it.
-    for f in files {
-        resolver.know(&f.node);
-        for node in f.lines.iter().filter_map(|p| p.node.as_deref()) {
-            resolver.know(node);
-        }
+    let writers: std::collections::BTreeSet<&str> = files
+        .iter()
+        .flat_map(|f| {
+            let by_line = f.lines.iter().filter_map(|p| p.node.as_deref());
+            std::iter::once(f.node.as_str()).chain(by_line)
+        })
+        .collect();
+    for node in writers {
+        resolver.know(node);
     }
     for f in files {
         for other in &f.also {

@@ -934,10 +934,14 @@ impl Compiler<'_> {
 /// connection to the peer failing says the node could not reach it (`unreachable`), whatever the
 /// system calls it, so `rift events` lists every such line, not only those whose rule says so.
 fn implied_event(r: &RuleSpec) -> Option<EventKind> {
-    let failed_request = matches!(r.basis, Some(Basis::Request | Basis::Connect))
-        && r.evidence == Some(Direction::RoundTrip)
-        && !r.ok.unwrap_or(false);
-    failed_request.then_some(EventKind::Unreachable)
+    failed_exchange(r.basis, r.evidence, r.ok.unwrap_or(false)).then_some(EventKind::Unreachable)
+}
+
+/// Whether a rule's line shows the logging node's request or connection to the peer failing.
+fn failed_exchange(basis: Option<Basis>, evidence: Option<Direction>, ok: bool) -> bool {
+    matches!(basis, Some(Basis::Request | Basis::Connect))
+        && evidence == Some(Direction::RoundTrip)
+        && !ok
 }
 
 /// The rule that reads `rule`'s lines when their error (`field`) says the peer's host refused
@@ -945,11 +949,8 @@ fn implied_event(r: &RuleSpec) -> Option<EventKind> {
 /// tried first. Only a failed request or connection to a named peer has one, and only when the
 /// rule puts no condition of its own on that field (its author then said what it reads).
 fn refused_twin(rule: &Rule, (field, pattern): &(String, Regex)) -> Option<Rule> {
-    let failed_exchange = rule.peer.is_some()
-        && rule.evidence == Some(Direction::RoundTrip)
-        && !rule.ok
-        && matches!(rule.basis, Some(Basis::Request | Basis::Connect));
-    if !failed_exchange || rule.when.iter().any(|(k, _)| k == field) {
+    let to_a_peer = rule.peer.is_some() && failed_exchange(rule.basis, rule.evidence, rule.ok);
+    if !to_a_peer || rule.when.iter().any(|(k, _)| k == field) {
         return None;
     }
     let mut twin = rule.clone();
