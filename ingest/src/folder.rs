@@ -571,7 +571,8 @@ impl IncidentFolder {
 /// common clock, metrics interpreted (without what falls after a node's shutdown), and the
 /// paired counters. Observations go to the tally in a fixed order; returns the clock skews.
 fn settle(reading: &mut Reading<'_>) -> Result<Vec<ClockSkew>, Error> {
-    let log_files = std::mem::take(&mut reading.logs);
+    let mut log_files = std::mem::take(&mut reading.logs);
+    logs::split_by_self_name(&mut log_files);
     reading.detector = log_files.iter().find_map(|f| f.detector.clone());
     reading.assumed.extend(
         log_files

@@ -206,6 +206,15 @@ fn bullet(s: &str) -> Option<&str> {
     s.strip_prefix("- ").or_else(|| s.strip_prefix("* "))
 }
 
+/// `s` without a poster's bold label (`**n1 logs:** `) at its start, if it has one and a line
+/// follows it.
+fn bold_label(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("**")?;
+    let end = rest.find("**")?;
+    let after = rest[end + 2..].trim_start();
+    (end > 0 && !after.is_empty()).then_some(after)
+}
+
 /// Takes one envelope off `line`, or `None` when it has none rift knows.
 pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     if line.contains('\x1b')
@@ -225,12 +234,20 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         let map = json_object(t)?;
         return peel_json(&map, how);
     }
-    if first.is_ascii_whitespace() || first == b'>' || bullet(t).is_some() {
+    if first.is_ascii_whitespace()
+        || first == b'>'
+        || bullet(t).is_some()
+        || bold_label(t).is_some()
+    {
         // Indentation and quote marks, and a Markdown list bullet after them (a paste quoted
-        // line by line as a list: `> - 2024-03-05 …`).
+        // line by line as a list: `> - 2024-03-05 …`) or the poster's bold label in front of
+        // the first line (`**scheduler logs:** I0105 …`).
         let mut inner = t.trim_start_matches(['>', ' ', '\t']);
         if let Some(rest) = bullet(inner) {
             inner = rest.trim_start();
+        }
+        if let Some(rest) = bold_label(inner) {
+            inner = rest;
         }
         return (!inner.is_empty() && inner.len() < t.len())
             .then(|| Layer::plain(Envelope::Indent, Cow::Borrowed(inner)));

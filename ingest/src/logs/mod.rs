@@ -286,6 +286,30 @@ impl LogFile {
     }
 }
 
+/// A file whose lines name two or more writers (Elasticsearch's `[node-a]`, each line its own)
+/// holds several nodes, as a test run's or an aggregator's paste does: each such line is its
+/// writer's. Lines whose envelope named a node keep it; a file with one writer is untouched.
+pub(crate) fn split_by_self_name(files: &mut [LogFile]) {
+    for f in files {
+        let own = |p: &Pending| {
+            p.outs.iter().find_map(|o| match o {
+                Out::SelfName(n) if !n.is_empty() => Some(n.clone()),
+                _ => None,
+            })
+        };
+        let mut names = f.lines.iter().filter(|p| p.node.is_none()).filter_map(own);
+        let Some(first) = names.next() else {
+            continue;
+        };
+        if names.all(|n| n == first) {
+            continue;
+        }
+        for p in f.lines.iter_mut().filter(|p| p.node.is_none()) {
+            p.node = own(p);
+        }
+    }
+}
+
 /// Learns the aliases the logs announce (names, member ids, URLs) into `resolver`.
 pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
     // The nodes the files were written by are known names first: two names of one node resolve
@@ -754,7 +778,9 @@ mod tests {
         assert!(!s.hides_event(&about_n1(EventKind::Election)));
         assert!(s.hides_event(&about_n1(EventKind::PeerDown)));
         assert!(s.hides_event(&about_n1(EventKind::Unreachable)));
-        // What the stopped node logs itself is hidden, whatever it is.
+        // What the stopped node logs itself is hidden, whatever it is: after the stop signal
+        // (its own `received signal`, or the service manager's `Stopping …`) a daemon's lines
+        // are its way out.
         assert!(s.hides_event(&ev(60, "n1", EventKind::Election)));
     }
 

@@ -1052,11 +1052,11 @@ const ELASTICSEARCH: Lines = &[
     ),
     (
         "[2024-03-05T10:11:30,000][INFO ][o.e.c.c.NodeLeftExecutor ] [node-a] node-left: [{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}] with reason [followers check retry count exceeded [timeouts=3, failures=0]]",
-        "node-a⇄node-c ✗ heartbeat | peer_down:node-c",
+        "node-a⇄node-c ✗ heartbeat | member_failed:node-c",
     ),
     (
         "[2024-03-05T10:11:31,000][INFO ][o.e.c.s.MasterService    ] [node-a] node-left[{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw} reason: disconnected], term: 4, version: 61, delta: removed {{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}}",
-        "node-a⇄node-c ✗ heartbeat | peer_down:node-c",
+        "node-a⇄node-c ✗ heartbeat | member_failed:node-c",
     ),
     (
         "[2024-03-05T10:11:31,500][DEBUG][o.e.c.c.FollowersChecker ] [node-a] FollowerChecker{discoveryNode={node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}, failureCountSinceLastSuccess=1, [cluster.fault_detection.follower_check.retry_count]=3} disconnected",
@@ -1088,7 +1088,7 @@ const ELASTICSEARCH_JSON: Lines = &[
     ),
     (
         r#"{"@timestamp":"2024-03-05T10:11:30.000Z", "log.level": "INFO", "message":"node-left: [{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}] with reason [health check failed]", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.coordination.NodeLeftExecutor","elasticsearch.node.name":"node-a"}"#,
-        "peer_down:node-c",
+        "member_failed:node-c",
     ),
     (
         r#"{"@timestamp":"2024-03-05T10:11:32.000Z", "log.level": "INFO", "message":"Cluster health status changed from [GREEN] to [YELLOW]", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.routing.allocation.AllocationService","elasticsearch.node.name":"node-a"}"#,
@@ -1114,7 +1114,9 @@ const SENTINEL: Lines = &[
     ),
     (
         "1234:X 05 Mar 2024 10:11:12.345 # +sdown master mymaster 10.0.0.1 6379",
-        "peer_down:redis-1 | sentinel-1⇄redis-1 ✗ heartbeat",
+        // A state: held, one failed observation a second, until a second before the -sdown
+        // about the same host at 10:11:15.
+        "peer_down:redis-1 | sentinel-1⇄redis-1 ✗ heartbeat | sentinel-1⇄redis-1 ✗ heartbeat",
     ),
     (
         "1234:X 05 Mar 2024 10:11:12.400 # +odown master mymaster 10.0.0.1 6379 #quorum 2/2",
@@ -1125,11 +1127,11 @@ const SENTINEL: Lines = &[
         "stall",
     ),
     (
-        "1234:X 05 Mar 2024 10:11:20.000 # +switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379",
+        "1234:X 05 Mar 2024 10:11:13.500 # +switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379",
         "leader_change:redis-2",
     ),
     (
-        "1234:X 05 Mar 2024 10:11:30.000 # -sdown slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
+        "1234:X 05 Mar 2024 10:11:15.000 # -sdown slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
         "peer_up:redis-1 | sentinel-1⇄redis-1 ✓ heartbeat",
     ),
     (
@@ -1144,6 +1146,19 @@ const SENTINEL: Lines = &[
     (
         r"1234:X 05 Mar 2024 10:11:33.000 \* +sentinel sentinel 5b1e0c9d2f3a4b5c6d7e8f901a2b3c4d5e6f7a8b 10.0.0.3 26379 @ mymaster 10.0.0.2 6379",
         "relay:redis-3",
+    ),
+];
+
+/// The master's side of a replication link: no acknowledgements from a replica for the
+/// replication timeout (7.x wording, and 5.x/6.x's).
+const MASTER: Lines = &[
+    (
+        "4321:M 05 Mar 2024 10:11:05.100 # Disconnecting timedout replica (streaming sync): 10.0.0.3:6379",
+        "redis-3→redis-2 ✗ data | unreachable:redis-3",
+    ),
+    (
+        "4321:M 05 Mar 2024 10:13:40.100 # Disconnecting timedout replica: 10.0.0.1:6379",
+        "redis-1→redis-2 ✗ data | unreachable:redis-1",
     ),
 ];
 
@@ -1185,6 +1200,7 @@ fn redis_sentinel_and_replica() {
         &[
             ("logs/sentinel-1.log", SENTINEL),
             ("logs/redis-3.log", REPLICA),
+            ("logs/redis-2.log", MASTER),
         ],
         &[("members.csv", REDIS_MEMBERS)],
     );
