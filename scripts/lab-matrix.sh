@@ -8,6 +8,7 @@
 # interrupted matrix resumes where it stopped. Needs root, zstd, and what `rift lab check` asks for.
 #
 #     sudo scripts/lab-matrix.sh [SYSTEM [K [RIFT]]]     # defaults: etcd 3 target/release/rift
+#     sudo SCENARIOS="healthy complete-leader" scripts/lab-matrix.sh redis 1   # only these
 set -euo pipefail
 cd "$(dirname "$0")/.."
 system=${1:-etcd}
@@ -18,7 +19,7 @@ dest=tests/fixtures/lab/$system
 "$rift" lab check --system "$system" >/dev/null
 command -v zstd >/dev/null || { echo "zstd is needed: apt-get install -y zstd" >&2; exit 1; }
 mkdir -p "$dest"
-for scenario in $("$rift" lab list | awk '/^  /{print $1}'); do
+for scenario in ${SCENARIOS:-$("$rift" lab list | awk '/^  /{print $1}')}; do
   n=$k
   if [ "$scenario" = one-way-link ] && [ "$n" -lt 5 ]; then n=5; fi
   for seed in $(seq 1 "$n"); do

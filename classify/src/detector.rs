@@ -10,13 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::mode::Mode;
 
-const FILES: [(&str, &str); 9] = [
+const FILES: [(&str, &str); 10] = [
     ("raft.toml", include_str!("../detectors/raft.toml")),
     (
         "phi-accrual.toml",
         include_str!("../detectors/phi-accrual.toml"),
     ),
     ("swim.toml", include_str!("../detectors/swim.toml")),
+    ("sentinel.toml", include_str!("../detectors/sentinel.toml")),
     (
         "lb-health.toml",
         include_str!("../detectors/lb-health.toml"),

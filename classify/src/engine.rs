@@ -303,6 +303,9 @@ pub(crate) struct Engine<'a> {
     pub(crate) restarts: HashMap<&'a str, Vec<(i64, &'a str)>>,
     pub(crate) channels: Vec<Channel>,
     pub(crate) reporters: HashSet<u32>,
+    /// Nodes outside the cluster that only probe it: never a witness that the network between
+    /// members is whole.
+    pub(crate) probers: HashSet<u32>,
 }
 
 fn windows(ns: i64, window_ns: i64) -> u32 {
@@ -386,6 +389,24 @@ impl<'a> Engine<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        // Outside probers (a monitoring host, the client): they ask and never answer, and log
+        // nothing of their own. Nodes that only ask but log events are members whose peers'
+        // side is not in the export.
+        let probers = trail
+            .map(|t| {
+                let mut asks = HashSet::new();
+                let mut answers = HashSet::new();
+                for k in t.turns.keys() {
+                    asks.extend(ix.get(k.src.0.as_str()).copied());
+                    answers.extend(ix.get(k.dst.0.as_str()).copied());
+                }
+                let logged: HashSet<&str> = events.iter().map(|e| e.node.0.as_str()).collect();
+                asks.into_iter()
+                    .filter(|n| !answers.contains(n))
+                    .filter(|&n| !logged.contains(timeline.nodes[n as usize].0.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let position: HashMap<PairId, usize> =
             pairs.keys().enumerate().map(|(i, k)| (*k, i)).collect();
         let mut slot_ids: HashMap<(u32, u32), usize> = HashMap::new();
@@ -414,6 +435,7 @@ impl<'a> Engine<'a> {
                 .collect(),
             restarts,
             reporters,
+            probers,
         }
     }
 

@@ -1038,6 +1038,7 @@ pub(crate) fn interpret(
                 }
             }
             Meaning::MemberId => {}
+            Meaning::PeerLastHeard => last_heard(metric, &at, resolver, observations),
         }
     }
     links.pair(&rels, observations);
@@ -1172,6 +1173,50 @@ fn peer_flips(metric: &MetricSeries, at: &At<'_>, events: &mut Vec<Event>) {
             let detail = format!("{} went to {}", at.name, s.value);
             events.push(at.event(s, kind, Some(NodeId(peer.to_owned())), detail));
         }
+    }
+}
+
+/// One delivered observation, peer → node on the data channel, at each new time the node last
+/// heard the peer (the sample's time less its age). Only what was heard is evidence: how long a
+/// silence must last to be a failure depends on how often the peer talks, which the gauge does
+/// not say; the node's logs tell when it gave up on the peer.
+fn last_heard(
+    metric: &MetricSeries,
+    at: &At<'_>,
+    resolver: &NodeResolver,
+    observations: &mut Vec<Observation>,
+) {
+    let Some(peer) = metric.peer_label.as_deref().and_then(|l| at.label(l)) else {
+        return;
+    };
+    let peer = resolver.resolve(peer);
+    if &peer == at.node {
+        return;
+    }
+    let mut last: Option<i64> = None;
+    for s in at.samples {
+        if !(s.value.is_finite() && s.value >= 0.0) {
+            continue;
+        }
+        let heard = s.ts_ns - (s.value * 1e9) as i64;
+        // The gauge counts whole seconds: a time within the second of the last one is the same.
+        if last.is_some_and(|l| heard < l + 1_000_000_000) {
+            continue;
+        }
+        last = Some(heard);
+        observations.push(Observation {
+            ts_ns: heard,
+            src: peer.clone(),
+            dst: at.node.clone(),
+            channel: Channel::Data,
+            flow: None,
+            evidence: Evidence::OneWay,
+            attempts: 1,
+            delivered: 1,
+            latency_ms: None,
+            reporter: at.node.0.clone(),
+            origin: at.origin(s.line),
+        });
     }
 }
 

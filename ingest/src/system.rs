@@ -25,7 +25,7 @@ macro_rules! builtin_systems {
 }
 
 /// The built-in systems, as (file name, TOML text).
-pub const BUILTIN: &[(&str, &str)] = builtin_systems!["etcd.toml"];
+pub const BUILTIN: &[(&str, &str)] = builtin_systems!["etcd.toml", "redis.toml"];
 
 /// One system.
 #[derive(Clone, Debug, Deserialize)]
@@ -195,6 +195,10 @@ pub enum Meaning {
     Committed,
     /// The node's member id, in its `id_label` (an alias).
     MemberId,
+    /// Seconds since the node last heard from the peer its `peer_label` names (a gauge, such as
+    /// a replica's age of its master's last data, or a master's age of a replica's last
+    /// acknowledgement): each sample shows the peer's traffic delivered that long before it.
+    PeerLastHeard,
 }
 
 /// The detector settings a system's log gave, and where.
@@ -246,9 +250,10 @@ fn parse(file: &str, text: &str) -> Result<System, SystemError> {
     let system: System = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
     for s in &system.metrics.series {
         let needs = match s.means {
-            Meaning::PeerSentBytes | Meaning::PeerReceivedBytes | Meaning::PeerActive => {
-                s.peer_label.as_ref().map(|_| ()).ok_or("peer_label")
-            }
+            Meaning::PeerSentBytes
+            | Meaning::PeerReceivedBytes
+            | Meaning::PeerActive
+            | Meaning::PeerLastHeard => s.peer_label.as_ref().map(|_| ()).ok_or("peer_label"),
             Meaning::MemberId => s.id_label.as_ref().map(|_| ()).ok_or("id_label"),
             _ => Ok(()),
         };
@@ -306,6 +311,27 @@ pub(crate) fn of_profile(profile: &str) -> Option<&'static System> {
         .ok()?
         .iter()
         .find(|s| s.profiles.iter().any(|p| p == profile))
+}
+
+impl System {
+    /// The detector of a system whose logs never state its settings (Redis Sentinel keeps them
+    /// in its configuration file), named because a file at `rel` is in its logs: the
+    /// catalogue's defaults stand for the parameters.
+    pub(crate) fn unstated(&self, rel: &str) -> Option<DetectorSettings> {
+        if self.settings.is_some() {
+            return None;
+        }
+        let mut guards = self.guards.clone();
+        guards.sort();
+        Some(DetectorSettings {
+            system: self.name.clone(),
+            detector: self.detector.clone(),
+            parameters: BTreeMap::new(),
+            guards,
+            origin: rel.to_owned(),
+            reason: format!("{} logs do not state the detector's settings", self.name),
+        })
+    }
 }
 
 impl SettingsLine {

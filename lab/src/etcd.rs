@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::error::LabError;
 use crate::http;
 use crate::netns;
-use crate::system::{Cluster, LabSpec, LabSystem, Reply};
+use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply};
 
 const CLIENT_PORT: u16 = 2379;
 const PEER_PORT: u16 = 2380;
@@ -70,8 +70,15 @@ impl LabSystem for Etcd {
             })
     }
 
-    fn start(&self, cluster: &Cluster, i: usize, log: &Path) -> Command {
+    fn start(
+        &self,
+        cluster: &Cluster,
+        i: usize,
+        logs: &Path,
+        _data: &Path,
+    ) -> Result<Vec<Process>, LabError> {
         let me = &cluster.members[i].host;
+        let log = logs.join(format!("{}.log", me.name));
         let initial: Vec<String> = cluster
             .members
             .iter()
@@ -96,17 +103,14 @@ impl LabSystem for Etcd {
         if self.pre_vote {
             cmd.arg("--pre-vote");
         }
-        cmd
+        Ok(vec![Process { label: "etcd", cmd }])
     }
 
     fn leaders(&self, cluster: &Cluster) -> Vec<usize> {
         let mut out = Vec::new();
         for i in 0..cluster.members.len() {
-            let Ok(a) = http::get(
-                self.metrics_addr(cluster, i),
-                "/metrics",
-                Duration::from_secs(1),
-            ) else {
+            let Ok(a) = http::get(metrics_addr(cluster, i), "/metrics", Duration::from_secs(1))
+            else {
                 continue;
             };
             let leads = a
@@ -154,12 +158,35 @@ impl LabSystem for Etcd {
         .map(|_| ())
     }
 
-    fn metrics_addr(&self, cluster: &Cluster, i: usize) -> SocketAddr {
-        SocketAddr::V4(SocketAddrV4::new(cluster.members[i].host.ip, METRICS_PORT))
+    fn scrape(&self, cluster: &Cluster, i: usize) -> Result<String, String> {
+        match http::get(
+            metrics_addr(cluster, i),
+            "/metrics",
+            Duration::from_millis(900),
+        ) {
+            Ok(a) if a.status == 200 => Ok(a.body),
+            Ok(a) => Err(format!("HTTP {}", a.status)),
+            Err(e) => Err(e),
+        }
     }
 
-    fn health_path(&self) -> &'static str {
-        "/health"
+    fn health(&self, cluster: &Cluster, i: usize) -> HealthAnswer {
+        let addr = metrics_addr(cluster, i);
+        let url = format!("http://{addr}/health");
+        match http::get(addr, "/health", Duration::from_secs(2)) {
+            Ok(a) => HealthAnswer {
+                url,
+                status: a.status.to_string(),
+                body: a.body.trim().to_owned(),
+                answered: true,
+            },
+            Err(e) => HealthAnswer {
+                url,
+                status: "0".into(),
+                body: format!("error: {e}"),
+                answered: false,
+            },
+        }
     }
 
     fn select_metrics(&self, cluster: &Cluster, page: &str) -> Vec<[String; 4]> {
@@ -239,10 +266,12 @@ impl LabSystem for Etcd {
         };
         match etcdctl_timed(&ep, &args, Duration::from_secs(2), Duration::from_secs(10)) {
             Ok(_) => Reply {
+                served_by: None,
                 result: "ok",
                 error: String::new(),
             },
             Err(msg) => Reply {
+                served_by: None,
                 result: if msg.contains("deadline exceeded") {
                     "timeout"
                 } else {
@@ -260,6 +289,11 @@ impl LabSystem for Etcd {
             "pre_vote": self.pre_vote,
         })
     }
+}
+
+/// Where member `i` serves its metrics and `/health`.
+fn metrics_addr(cluster: &Cluster, i: usize) -> SocketAddr {
+    SocketAddr::V4(SocketAddrV4::new(cluster.members[i].host.ip, METRICS_PORT))
 }
 
 /// `name{labels} value [timestamp]` → (name, labels, value).

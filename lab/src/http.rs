@@ -14,15 +14,7 @@ pub(crate) struct Answer {
 /// GETs `path` from `addr`, all within `timeout`; `Err` says why there was no answer, in the
 /// words a probe would log (`timed out`, `Connection refused (os error 111)`).
 pub(crate) fn get(addr: SocketAddr, path: &str, timeout: Duration) -> Result<Answer, String> {
-    let deadline = Instant::now() + timeout;
-    let left = || {
-        deadline
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| "timed out".to_owned())
-    };
-    let mut s = TcpStream::connect_timeout(&addr, timeout).map_err(|e| reason(&e))?;
-    s.set_write_timeout(Some(left()?)).map_err(|e| reason(&e))?;
+    let (mut s, left) = connect(addr, timeout)?;
     write!(
         s,
         "GET {path} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: rift-lab\r\nConnection: close\r\n\r\n"
@@ -54,7 +46,26 @@ pub(crate) fn get(addr: SocketAddr, path: &str, timeout: Duration) -> Result<Ans
     })
 }
 
-fn reason(e: &std::io::Error) -> String {
+/// A connection to `addr` with its write timeout set, and the time left of `timeout` (`Err`
+/// once it has run out), for requests that must answer within one deadline.
+pub(crate) fn connect(
+    addr: SocketAddr,
+    timeout: Duration,
+) -> Result<(TcpStream, impl Fn() -> Result<Duration, String>), String> {
+    let deadline = Instant::now() + timeout;
+    let left = move || {
+        deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| "timed out".to_owned())
+    };
+    let s = TcpStream::connect_timeout(&addr, timeout).map_err(|e| reason(&e))?;
+    s.set_write_timeout(Some(left()?)).map_err(|e| reason(&e))?;
+    Ok((s, left))
+}
+
+/// An I/O error in the words a client would log.
+pub(crate) fn reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => "timed out".to_owned(),
         _ => e.to_string(),

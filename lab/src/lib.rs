@@ -23,6 +23,8 @@ mod etcd;
 mod http;
 mod netns;
 mod plan;
+mod redis;
+mod resp;
 mod run;
 mod scenarios;
 mod stop;

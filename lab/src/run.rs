@@ -158,28 +158,32 @@ impl Run {
         // waits out its timeout on peers not yet listening.
         let rundir = self.out.join("data");
         std::fs::create_dir_all(&rundir).map_err(LabError::io(&rundir))?;
+        let rundir = std::path::absolute(&rundir).map_err(LabError::io(&rundir))?;
+        let logs =
+            std::path::absolute(self.export.join("logs")).map_err(LabError::io(&self.export))?;
         let mut stagger = Stream::new(Seed(self.plan.seed.unwrap_or(0)), "lab start");
         let cluster_start = now_ms();
         for i in 0..n {
             stop::check()?;
-            let name = &cluster.members[i].host.name;
-            let log = self.export.join(format!("logs/{name}.log"));
-            let err_path = self.export.join(format!("logs/{name}.stderr.log"));
-            let err = File::create(&err_path).map_err(LabError::io(&err_path))?;
-            let mut cmd = self.sys.start(&cluster, i, &log);
-            cmd.current_dir(&rundir)
-                .stdin(Stdio::null())
-                .stdout(err.try_clone().map_err(LabError::io(&err_path))?)
-                .stderr(err);
-            let child = spawn_owned(&mut cmd)?;
-            self.members.push(child);
+            let name = cluster.members[i].host.name.clone();
+            for p in self.sys.start(&cluster, i, &logs, &rundir)? {
+                let err_path = logs.join(format!("{name}.{}.stderr.log", p.label));
+                let err = File::create(&err_path).map_err(LabError::io(&err_path))?;
+                let mut cmd = p.cmd;
+                cmd.current_dir(&rundir)
+                    .stdin(Stdio::null())
+                    .stdout(err.try_clone().map_err(LabError::io(&err_path))?)
+                    .stderr(err);
+                let child = spawn_owned(&mut cmd)?;
+                self.members.push(child);
+            }
             std::thread::sleep(Duration::from_millis(120 + stagger.range(0, 80)));
         }
         let pids: Vec<String> = self.members.iter().map(|c| c.id().to_string()).collect();
         self.note(
             progress,
             "members_started",
-            &format!("{n} members, pids {}", pids.join(" ")),
+            &format!("{n} members, processes {}", pids.join(" ")),
         );
 
         let first = self.wait_leader(&cluster, None, Duration::from_secs(20))?;

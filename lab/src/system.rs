@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 
@@ -14,7 +13,7 @@ use crate::error::LabError;
 use crate::netns::Host;
 
 /// The systems the lab can run, by the name of their data file's `name`.
-pub const SYSTEMS: &[&str] = &["etcd"];
+pub const SYSTEMS: &[&str] = &["etcd", "redis"];
 
 /// What the lab needs besides the system: program and Debian package.
 const LAB_PROGRAMS: &[(&str, &str)] = &[
@@ -119,7 +118,7 @@ impl fmt::Display for Check {
         writeln!(f, "rift lab check --system {}", self.system)?;
         writeln!(
             f,
-            "  root          {}",
+            "  root            {}",
             if self.root {
                 "yes"
             } else {
@@ -128,7 +127,7 @@ impl fmt::Display for Check {
         )?;
         for (prog, pkg, found) in &self.programs {
             let state = if *found { "found" } else { "missing" };
-            writeln!(f, "  {prog:<13} {state:<8} (Debian package {pkg})")?;
+            writeln!(f, "  {prog:<15} {state:<8} (Debian package {pkg})")?;
         }
         let missing = self.missing_packages();
         if missing.is_empty() {
@@ -197,28 +196,65 @@ pub(crate) struct Cluster {
 
 /// The result of one client request.
 pub(crate) struct Reply {
+    /// The member that served it, when not the one the loop is for (a write sent to the master
+    /// a sentinel named).
+    pub(crate) served_by: Option<usize>,
     /// `ok`, `timeout` or `error`.
     pub(crate) result: &'static str,
     /// The client's error message; empty on success.
     pub(crate) error: String,
 }
 
+/// One process of a member: a short label (`etcd`, `redis`, `sentinel`) and its command.
+pub(crate) struct Process {
+    /// Names the process's error output, `logs/<member>.<label>.stderr.log`.
+    pub(crate) label: &'static str,
+    pub(crate) cmd: Command,
+}
+
+/// What a health check got back.
+pub(crate) struct HealthAnswer {
+    /// What was checked (`http://10.77.0.11:2381/health`, `redis://10.77.0.11:6379 PING`).
+    pub(crate) url: String,
+    /// The status as the check reports it: an HTTP status (0 without an answer), or `ok`,
+    /// `error`, `timeout`.
+    pub(crate) status: String,
+    /// The answer's body or the error.
+    pub(crate) body: String,
+    /// Whether an answer came back at all.
+    pub(crate) answered: bool,
+}
+
 /// The start-up module of a system.
 pub(crate) trait LabSystem: Send + Sync {
     /// The version the programs report.
     fn version(&self) -> Result<String, LabError>;
-    /// The command that starts member `i`, writing its log to `log`; run from `dir`.
-    fn start(&self, cluster: &Cluster, i: usize, log: &Path) -> Command;
+    /// The processes of member `i`, each writing its own log under `logs` (named after the
+    /// member, so that rift reads them as one node) and its state under `data`, which is also
+    /// where they run from. Both paths are absolute.
+    fn start(
+        &self,
+        cluster: &Cluster,
+        i: usize,
+        logs: &Path,
+        data: &Path,
+    ) -> Result<Vec<Process>, LabError>;
     /// The members the system reports as leader (from the client namespace).
     fn leaders(&self, cluster: &Cluster) -> Vec<usize>;
     /// Fills in each member's id (from the client namespace).
     fn identify(&self, cluster: &mut Cluster) -> Result<(), LabError>;
     /// Hands leadership from member `from` to member `to` (from the client namespace).
     fn move_leader(&self, cluster: &Cluster, from: usize, to: usize) -> Result<(), LabError>;
-    /// Where member `i` serves its metrics and its health check.
-    fn metrics_addr(&self, cluster: &Cluster, i: usize) -> SocketAddr;
-    /// The health check's path.
-    fn health_path(&self) -> &'static str;
+    /// One scrape of member `i`'s metrics page (from the client namespace); `Err` says why
+    /// there was none.
+    fn scrape(&self, cluster: &Cluster, i: usize) -> Result<String, String>;
+    /// One health check of member `i` (from the client namespace).
+    fn health(&self, cluster: &Cluster, i: usize) -> HealthAnswer;
+    /// The name of `health.csv`'s status column: `http_status`, or `result` for a check that is
+    /// not HTTP.
+    fn health_column(&self) -> &'static str {
+        "http_status"
+    }
     /// The rows of `metrics.csv` for one scrape: (metric, labels, peer, value).
     fn select_metrics(&self, cluster: &Cluster, page: &str) -> Vec<[String; 4]>;
     /// Whether a line of the metrics page is kept in the raw export.
@@ -227,7 +263,7 @@ pub(crate) trait LabSystem: Send + Sync {
     fn members_csv(&self, cluster: &Cluster) -> String;
     /// The client's endpoint for member `i`, as `client.csv` names it.
     fn endpoint(&self, cluster: &Cluster, i: usize) -> String;
-    /// One request of the workload to member `i` (from the client namespace).
+    /// One request of the workload for member `i` (from the client namespace).
     fn request(&self, cluster: &Cluster, i: usize, op: &str, key: &str, value: &str) -> Reply;
     /// The settings the members run with, for the truth.
     fn settings(&self) -> serde_json::Value;
@@ -237,6 +273,7 @@ pub(crate) trait LabSystem: Send + Sync {
 pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>, LabError> {
     match system {
         "etcd" => Ok(Box::new(crate::etcd::Etcd::new(spec)?)),
+        "redis" => Ok(Box::new(crate::redis::Redis::new(spec)?)),
         _ => Err(LabError::UnknownSystem {
             name: system.to_owned(),
             known: SYSTEMS.join(", "),

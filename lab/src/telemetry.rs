@@ -18,7 +18,6 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use crate::error::LabError;
-use crate::http;
 use crate::netns;
 use crate::stop;
 use crate::system::{Cluster, LabSystem};
@@ -76,11 +75,12 @@ impl Telemetry {
             health: Mutex::new(BufWriter::new(create(&export.join("health.csv"))?)),
             client: Mutex::new(BufWriter::new(create(&export.join("client.csv"))?)),
         };
+        let health_header = format!(
+            "ts_iso,ts_ms,node,url,{},latency_ms,body\n",
+            sys.health_column()
+        );
         let headers = [
-            (
-                &files.health,
-                "ts_iso,ts_ms,node,url,http_status,latency_ms,body\n",
-            ),
+            (&files.health, health_header.as_str()),
             (
                 &files.client,
                 "ts_iso,ts_ms,node,endpoint,op,key,result,latency_ms,error\n",
@@ -264,42 +264,35 @@ impl Loop {
 }
 
 fn scrape(ctx: &LoopCtx, round: u64) {
-    let addr = ctx.sys.metrics_addr(&ctx.cluster, ctx.member);
     let ms = now_ms();
-    let answer = http::get(addr, "/metrics", Duration::from_millis(900));
+    let answer = ctx.sys.scrape(&ctx.cluster, ctx.member);
     let ts = iso(ms);
     let node = ctx.name();
     let mut lines = String::new();
-    let ok = match &answer {
-        Ok(a) if a.status == 200 => {
-            for [metric, labels, peer, value] in ctx.sys.select_metrics(&ctx.cluster, &a.body) {
-                lines.push_str(&format!(
-                    "{ts},{ms},{node},{metric},{},{peer},{value}\n",
-                    q(&labels)
-                ));
-            }
-            true
+    if let Ok(page) = &answer {
+        for [metric, labels, peer, value] in ctx.sys.select_metrics(&ctx.cluster, page) {
+            lines.push_str(&format!(
+                "{ts},{ms},{node},{metric},{},{peer},{value}\n",
+                q(&labels)
+            ));
         }
-        _ => {
-            ctx.failures.fetch_add(1, Ordering::Relaxed);
-            false
-        }
-    };
+    } else {
+        ctx.failures.fetch_add(1, Ordering::Relaxed);
+    }
     lines.push_str(&format!(
         "{ts},{ms},{node},elab_scrape_ok,\"\",,{}\n",
-        u8::from(ok)
+        u8::from(answer.is_ok())
     ));
     write(&ctx.files.metrics, &lines);
     if round.is_multiple_of(5) {
         let mut page = format!("# elab_scrape ts_iso={ts} ts_ms={ms} node={node}\n");
         match &answer {
-            Ok(a) if a.status == 200 => {
-                for l in a.body.lines().filter(|l| ctx.sys.keep_raw(l)) {
+            Ok(body) => {
+                for l in body.lines().filter(|l| ctx.sys.keep_raw(l)) {
                     page.push_str(l);
                     page.push('\n');
                 }
             }
-            Ok(a) => page.push_str(&format!("# elab_scrape_error HTTP {}\n", a.status)),
             Err(e) => page.push_str(&format!("# elab_scrape_error {}\n", e.replace('\n', " "))),
         }
         write(&ctx.files.raw[ctx.member], &page);
@@ -307,26 +300,22 @@ fn scrape(ctx: &LoopCtx, round: u64) {
 }
 
 fn health(ctx: &LoopCtx) {
-    let addr = ctx.sys.metrics_addr(&ctx.cluster, ctx.member);
-    let path = ctx.sys.health_path();
-    let url = format!("http://{addr}{path}");
     let ms = now_ms();
     let t = Instant::now();
-    let (status, body) = match http::get(addr, path, Duration::from_secs(2)) {
-        Ok(a) => (a.status, a.body.trim().to_owned()),
-        Err(e) => {
-            ctx.failures.fetch_add(1, Ordering::Relaxed);
-            (0, format!("error: {e}"))
-        }
-    };
+    let a = ctx.sys.health(&ctx.cluster, ctx.member);
+    if !a.answered {
+        ctx.failures.fetch_add(1, Ordering::Relaxed);
+    }
     let lat = t.elapsed().as_millis();
     write(
         &ctx.files.health,
         &format!(
-            "{},{ms},{},{url},{status},{lat},{}\n",
+            "{},{ms},{},{},{},{lat},{}\n",
             iso(ms),
             ctx.name(),
-            q(&body)
+            q(&a.url),
+            a.status,
+            q(&a.body)
         ),
     );
 }
@@ -343,12 +332,18 @@ fn client(ctx: &LoopCtx, seq: u64) {
         let t = Instant::now();
         let r = ctx.sys.request(&ctx.cluster, ctx.member, op, &key, &value);
         let lat = t.elapsed().as_millis();
+        let (node, ep) = match r.served_by {
+            Some(m) => (
+                ctx.cluster.members[m].host.name.as_str(),
+                ctx.sys.endpoint(&ctx.cluster, m),
+            ),
+            None => (ctx.name(), ep.clone()),
+        };
         write(
             &ctx.files.client,
             &format!(
-                "{},{ms},{},{ep},{op},{key},{},{lat},{}\n",
+                "{},{ms},{node},{ep},{op},{key},{},{lat},{}\n",
                 iso(ms),
-                ctx.name(),
                 r.result,
                 q(&r.error)
             ),

@@ -285,6 +285,11 @@ impl TimelineBuilder {
             {
                 self.recorder.reported(r, w);
             }
+            // A node that answered a request was up, whether or not it logged anything: many
+            // systems log only when something changes.
+            if ev == Evidence::RoundTrip && k > 0 {
+                self.recorder.reported(dst[row], w);
+            }
             let ok = f64::from(k) >= f64::from(n) * self.thresholds.up;
             self.recorder.row(own, ok, || Trace {
                 ts_ns: ts,

@@ -1,8 +1,8 @@
-//! `rift lab`: a short etcd recording end to end, read back by `rift classify`; and what the lab
-//! says when it cannot run.
+//! `rift lab`: a short etcd recording and a short Redis Sentinel one end to end, read back by
+//! `rift classify`; and what the lab says when it cannot run.
 //!
-//! The recording needs root, iproute2, iptables and etcd (`.ci/run` installs them on Debian);
-//! without them the test prints what `rift lab check` said and passes.
+//! The recordings need root, iproute2, iptables, etcd and Redis (`.ci/run` installs them on
+//! Debian); without them the test prints what `rift lab check` said and passes.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -84,9 +84,9 @@ fn start_long_run(dir: &Path, name: &str) -> Child {
     child
 }
 
-/// Whether this machine can run the lab; says why not.
-fn lab_ready() -> bool {
-    let check = rift(&["lab", "check", "--system", "etcd"]);
+/// Whether this machine can run the lab with `system`; says why not.
+fn lab_ready(system: &str) -> bool {
+    let check = rift(&["lab", "check", "--system", system]);
     if !check.status.success() {
         eprintln!(
             "skipped: this machine cannot run the lab\n{}{}",
@@ -101,12 +101,19 @@ fn lab_ready() -> bool {
 /// run stopped with Ctrl-C, then a run killed outright and cleaned up after.
 #[test]
 fn the_lab_records_etcd_and_leaves_nothing_behind() {
-    if !lab_ready() {
-        return;
+    if lab_ready("etcd") {
+        a_short_recording_reads_back_as_the_fault_it_applied("etcd", &["n1.log"]);
+        ctrl_c_stops_a_run_and_removes_what_it_made();
+        a_killed_run_is_cleaned_up_by_rift_lab_clean();
     }
-    a_short_etcd_recording_reads_back_as_the_fault_it_applied();
-    ctrl_c_stops_a_run_and_removes_what_it_made();
-    a_killed_run_is_cleaned_up_by_rift_lab_clean();
+    // Redis with Sentinel: two processes a member, logs that say nothing while all is well,
+    // and an old master that keeps serving its clients while it is cut off.
+    if lab_ready("redis") {
+        a_short_recording_reads_back_as_the_fault_it_applied(
+            "redis",
+            &["n1.redis.log", "n1.sentinel.log"],
+        );
+    }
 }
 
 fn ctrl_c_stops_a_run_and_removes_what_it_made() {
@@ -145,7 +152,7 @@ fn a_killed_run_is_cleaned_up_by_rift_lab_clean() {
     assert_eq!(members_left(), "", "members of the long run still running");
 }
 
-fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
+fn a_short_recording_reads_back_as_the_fault_it_applied(system: &str, n1_logs: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("short.toml");
     std::fs::write(&scenario, SHORT).unwrap();
@@ -154,6 +161,8 @@ fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
         "lab",
         "run",
         scenario.to_str().unwrap(),
+        "--system",
+        system,
         "--out",
         rec.to_str().unwrap(),
         "--mode",
@@ -191,17 +200,16 @@ fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
     );
 
     let export = rec.join("export");
-    for f in [
-        "logs/n1.log",
-        "logs/n2.log",
-        "logs/n3.log",
+    let logs = n1_logs.iter().map(|l| format!("logs/{l}"));
+    let tables = [
         "metrics.csv.gz",
         "metrics-raw/n1.prom.gz",
         "health.csv",
         "client.csv",
         "members.csv",
-    ] {
-        let len = std::fs::metadata(export.join(f)).map_or(0, |m| m.len());
+    ];
+    for f in logs.chain(tables.iter().map(|t| t.to_string())) {
+        let len = std::fs::metadata(export.join(&f)).map_or(0, |m| m.len());
         assert!(len > 0, "{f} is missing or empty");
     }
 
@@ -209,6 +217,15 @@ fn a_short_etcd_recording_reads_back_as_the_fault_it_applied() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["primary"], "complete", "{}", stdout(&o));
+    let cut_off: Vec<&str> = v["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["mode"] == "complete")
+        .flat_map(|e| e["subject"].as_array().unwrap())
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert_eq!(cut_off, ["n1"], "{}", stdout(&o));
     let onset = v["episodes"]
         .as_array()
         .unwrap()

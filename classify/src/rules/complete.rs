@@ -18,14 +18,61 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
     }
     let mut present = vec![false; engine.timeline.nodes.len()];
     let mut uf = UnionFind::<u32>::new(engine.timeline.nodes.len());
+    // An outside prober joins no sides: reaching two members, it does not join them. It is
+    // placed after the members are grouped, with the largest group it reaches (or alone, cut
+    // off, when it reaches none).
+    let mut prober_ups: Vec<(u32, u32)> = Vec::new();
     for (&(a, b), &(measured, down)) in engine.slots.iter().zip(&span.measured) {
         if measured == 0 {
             continue;
         }
         present[a as usize] = true;
         present[b as usize] = true;
+        if engine.probers.contains(&a) || engine.probers.contains(&b) {
+            if down < measured {
+                prober_ups.push((a, b));
+            }
+            continue;
+        }
         if down < measured {
             uf.union(a, b);
+        }
+    }
+    // Cuts that all touch one node and reach at least two others, with nothing measured up
+    // that would join that node to anyone: the simplest reading is that node cut off from the
+    // rest, whose own links to each other no one measured. Each of the others alone would
+    // explain one edge; the one node explains them all.
+    let mut star = star_centre(span);
+    if let Some(c) = star {
+        let rest: Vec<u32> = (0..present.len() as u32)
+            .filter(|&n| n != c && present[n as usize] && !engine.probers.contains(&n))
+            .collect();
+        if rest.windows(2).all(|w| uf.equiv(w[0], w[1])) {
+            // Measured whole already: nothing is taken on trust.
+            star = None;
+        } else {
+            for w in rest.windows(2) {
+                uf.union(w[0], w[1]);
+            }
+        }
+    }
+    let size = |uf: &UnionFind<u32>, n: u32| {
+        (0..present.len() as u32)
+            .filter(|&m| present[m as usize] && !engine.probers.contains(&m) && uf.equiv(m, n))
+            .count()
+    };
+    for p in engine.probers.iter().copied() {
+        let best = prober_ups
+            .iter()
+            .filter_map(|&(a, b)| match (a == p, b == p) {
+                (true, false) => Some(b),
+                (false, true) => Some(a),
+                _ => None,
+            })
+            .filter(|m| !engine.probers.contains(m))
+            .max_by_key(|&m| (size(&uf, m), std::cmp::Reverse(m)));
+        if let Some(m) = best {
+            uf.union(p, m);
         }
     }
     let mut comps: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
@@ -75,7 +122,11 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
             .map(|e| if side.contains(&e.a) { e.b } else { e.a })
             .collect();
         let only = seen_from.first().filter(|_| seen_from.len() == 1);
-        if let Some(&only) = only
+        if star.is_some() {
+            notes.push(
+                "the other nodes' links to each other are not measured; taken as whole, since one cut-off node explains every failed link".into(),
+            );
+        } else if let Some(&only) = only
             && present > side.len() + 1
         {
             notes.push(format!(
@@ -95,6 +146,24 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
         });
     }
     out
+}
+
+/// The node every open cut touches, when the cuts reach at least two other nodes and none of
+/// its pairs is measured up.
+fn star_centre(span: &mut Span<'_, '_>) -> Option<u32> {
+    let cuts: Vec<(u32, u32)> = span.open_cuts().map(|f| (f.a, f.b)).collect();
+    let (a, b) = *cuts.first()?;
+    let centre = [a, b]
+        .into_iter()
+        .find(|&c| cuts.iter().all(|&(x, y)| x == c || y == c))?;
+    let others: BTreeSet<u32> = cuts
+        .iter()
+        .map(|&(x, y)| if x == centre { y } else { x })
+        .collect();
+    let joined = span.ups().any(|(_, x, y)| {
+        (x == centre || y == centre) && !span.engine.probers.contains(&(x ^ y ^ centre))
+    });
+    (others.len() >= 2 && !joined).then_some(centre)
 }
 
 #[cfg(test)]
@@ -119,6 +188,26 @@ mod tests {
         assert_eq!(found[0].subject, [0].into());
         assert_eq!(found[0].edges.len(), 3);
         assert!(found[0].notes.is_empty(), "{:?}", found[0].notes);
+        assert_eq!(open, 0);
+    }
+
+    #[test]
+    fn one_node_that_every_failed_link_touches_is_the_one_cut_off() {
+        // n0 fails with n1 and with n2; nothing measures n1–n2. Either of them alone would
+        // explain one failed link, n0 explains both.
+        let t = Build::nodes(3)
+            .round_trip(Channel::Heartbeat, 0, 1, EdgeState::Down)
+            .round_trip(Channel::Heartbeat, 0, 2, EdgeState::Down)
+            .timeline();
+        let (found, open) = run(&t, None, &[], "complete");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].subject, [0].into());
+        assert_eq!(found[0].edges.len(), 2);
+        assert!(
+            found[0].notes.iter().any(|n| n.contains("taken as whole")),
+            "{:?}",
+            found[0].notes
+        );
         assert_eq!(open, 0);
     }
 

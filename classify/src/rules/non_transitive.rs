@@ -1,5 +1,6 @@
-//! Non-transitive: a pair down both ways while a third node reaches both of them on the same
-//! channel.
+//! Non-transitive: a pair down both ways while a third node of the cluster reaches both of them
+//! on the same channel. An outside prober (the client) reaching both is not such a witness: it
+//! says the members still answer, not that the network between them routes around the cut.
 
 use std::collections::BTreeSet;
 
@@ -22,6 +23,7 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
                 .find(|&z| {
                     z != f.a
                         && z != f.b
+                        && !engine.probers.contains(&z)
                         && span.is_up(f.channel, f.a, z)
                         && span.is_up(f.channel, f.b, z)
                 })

@@ -3,10 +3,11 @@
 use rift_classify::Mode;
 use rift_classify::detector::{Coverage, InUse, Kind, Source, catalogue, find};
 
-const REQUIRED: [&str; 9] = [
+const REQUIRED: [&str; 10] = [
     "raft",
     "phi-accrual",
     "swim",
+    "sentinel",
     "lb-health",
     "bidirectional-probes",
     "data-plane-probes",

@@ -273,7 +273,9 @@ impl LogJob<'_> {
             node: name,
             also,
             lines: read.lines,
-            detector: read.detector,
+            detector: read
+                .detector
+                .or_else(|| system::of_profile(&profile.name).and_then(|s| s.unstated(&f.rel))),
             assumed,
         }))
     }

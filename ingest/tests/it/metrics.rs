@@ -131,3 +131,32 @@ fn a_sample_without_a_time_is_counted_with_a_reason() {
             .contains("ts_ms=")
     );
 }
+
+/// Redis replication ages, as redis_exporter names them: a replica's age of its master's last
+/// data and a master's age of a replica's last acknowledgement. Each new time heard is one
+/// delivered observation from the peer; an age that only grows adds nothing (the logs tell
+/// when a side gave up).
+#[test]
+fn replication_ages_say_when_each_side_last_heard_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "members.csv", MEMBERS);
+    let mut rows = String::from("ts_ms,node,metric,labels,value\n");
+    for (i, age) in [0, 1, 0, 1, 2, 3, 4].iter().enumerate() {
+        let ts = 1_700_000_000_000u64 + 1000 * i as u64;
+        rows.push_str(&format!(
+            "{ts},b,redis_master_last_io_seconds_ago,\"master_host=\"\"10.0.0.1\"\",master_port=\"\"6379\"\"\",{age}\n"
+        ));
+        rows.push_str(&format!(
+            "{ts},a,redis_connected_slave_lag_seconds,\"slave_ip=\"\"10.0.0.2\"\",slave_state=\"\"online\"\"\",0\n"
+        ));
+    }
+    write(dir.path(), "metrics.csv", &rows);
+    let got = read(dir.path());
+    let d = directions(&got);
+    let a_to_b = d.iter().filter(|x| x.0 == "a" && x.1 == "b").count();
+    let b_to_a = d.iter().filter(|x| x.0 == "b" && x.1 == "a").count();
+    // The ages 0, 1, 0, 1, 2, 3, 4 a second apart: b heard a at 0 s and at 2 s, and nothing
+    // after; a heard b every second.
+    assert_eq!((a_to_b, b_to_a), (2, 7), "{d:?}");
+    assert!(d.iter().all(|x| x.2), "{d:?}");
+}
