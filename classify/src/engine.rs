@@ -514,6 +514,26 @@ impl<'a> Engine<'a> {
             done.extend(closed);
             open = keep;
             for f in self.analyse(s, e, &mut cursors) {
+                // A draft of the same mode whose every failed link is among this finding's is
+                // the same fault, seen before all its links had failed: the fuller reading
+                // names the subject (a cut first seen on one of a node's links is that node's).
+                let pairs: BTreeSet<(u32, u32)> = f
+                    .edges
+                    .iter()
+                    .map(|x| (x.a.min(x.b), x.a.max(x.b)))
+                    .collect();
+                let subsumed = |d: &Draft| {
+                    d.subject.is_disjoint(&f.subject)
+                        && !d.edges.is_empty()
+                        && d.edges
+                            .keys()
+                            .all(|k| pairs.contains(&(k.1.min(k.2), k.1.max(k.2))))
+                };
+                for d in open.iter_mut() {
+                    if d.mode == f.mode && d.subtype == f.subtype && subsumed(d) {
+                        d.subject = f.subject.clone();
+                    }
+                }
                 let hits: Vec<usize> = open
                     .iter()
                     .enumerate()

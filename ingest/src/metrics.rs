@@ -1177,9 +1177,11 @@ fn peer_flips(metric: &MetricSeries, at: &At<'_>, events: &mut Vec<Event>) {
 }
 
 /// One delivered observation, peer → node on the data channel, at each new time the node last
-/// heard the peer (the sample's time less its age). Only what was heard is evidence: how long a
-/// silence must last to be a failure depends on how often the peer talks, which the gauge does
-/// not say; the node's logs tell when it gave up on the peer.
+/// heard the peer (the sample's time less its age, less the second the age rounds away). Only
+/// what was heard is evidence. A silence is not: over TCP one side's silence follows a cut of
+/// either direction (the stalled acknowledgements hold back the other side's sends), and how
+/// long a quiet peer may be depends on settings the gauge does not say; the node's logs tell
+/// when it gave up on the peer.
 fn last_heard(
     metric: &MetricSeries,
     at: &At<'_>,
@@ -1194,29 +1196,32 @@ fn last_heard(
         return;
     }
     let mut last: Option<i64> = None;
+    let obs = |ts_ns: i64, line: u64| Observation {
+        ts_ns,
+        src: peer.clone(),
+        dst: at.node.clone(),
+        channel: Channel::Data,
+        flow: None,
+        evidence: Evidence::OneWay,
+        attempts: 1,
+        delivered: 1,
+        latency_ms: None,
+        reporter: at.node.0.clone(),
+        origin: at.origin(line),
+    };
     for s in at.samples {
         if !(s.value.is_finite() && s.value >= 0.0) {
             continue;
         }
-        let heard = s.ts_ns - (s.value * 1e9) as i64;
-        // The gauge counts whole seconds: a time within the second of the last one is the same.
+        // The gauge counts whole seconds, rounded down: an age of v says the peer was heard
+        // after ts − v − 1 s, which is all that is sure. A time within the second of the last
+        // one is the same.
+        let heard = s.ts_ns - ((s.value.floor() + 1.0) * 1e9) as i64;
         if last.is_some_and(|l| heard < l + 1_000_000_000) {
             continue;
         }
         last = Some(heard);
-        observations.push(Observation {
-            ts_ns: heard,
-            src: peer.clone(),
-            dst: at.node.clone(),
-            channel: Channel::Data,
-            flow: None,
-            evidence: Evidence::OneWay,
-            attempts: 1,
-            delivered: 1,
-            latency_ms: None,
-            reporter: at.node.0.clone(),
-            origin: at.origin(s.line),
-        });
+        observations.push(obs(heard, s.line));
     }
 }
 

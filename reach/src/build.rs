@@ -285,10 +285,14 @@ impl TimelineBuilder {
             {
                 self.recorder.reported(r, w);
             }
-            // A node that answered a request was up, whether or not it logged anything: many
-            // systems log only when something changes.
-            if ev == Evidence::RoundTrip && k > 0 {
-                self.recorder.reported(dst[row], w);
+            // A node that answered a request, or whose traffic arrived, was up, whether or not
+            // it logged anything: many systems log only when something changes.
+            if k > 0 {
+                let up = match ev {
+                    Evidence::RoundTrip => dst[row],
+                    Evidence::OneWay => src[row],
+                };
+                self.recorder.reported(up, w);
             }
             let ok = f64::from(k) >= f64::from(n) * self.thresholds.up;
             self.recorder.row(own, ok, || Trace {

@@ -44,8 +44,9 @@ pub struct TraceKey {
 /// Which nodes reported when, and where each series turned.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trail {
-    /// Per node, the runs of windows `[start, end)` in which it reported any row or answered a
-    /// request (the responder of a round trip that got an answer).
+    /// Per node, the runs of windows `[start, end)` in which it reported any row, answered a
+    /// request (the responder of a round trip that got an answer) or was heard (the sender of
+    /// one-way traffic that arrived).
     pub reporting: BTreeMap<NodeId, Vec<(WindowIdx, WindowIdx)>>,
     /// Per series, the rows at which it turned (the first row of the series is a turn), in
     /// input order.

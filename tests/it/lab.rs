@@ -102,16 +102,20 @@ fn lab_ready(system: &str) -> bool {
 #[test]
 fn the_lab_records_etcd_and_leaves_nothing_behind() {
     if lab_ready("etcd") {
-        a_short_recording_reads_back_as_the_fault_it_applied("etcd", &["n1.log"]);
+        a_short_recording_reads_back_as_the_fault_it_applied("etcd", &["n1.log"], 2_000);
         ctrl_c_stops_a_run_and_removes_what_it_made();
         a_killed_run_is_cleaned_up_by_rift_lab_clean();
     }
     // Redis with Sentinel: two processes a member, logs that say nothing while all is well,
     // and an old master that keeps serving its clients while it is cut off.
     if lab_ready("redis") {
+        // Sentinel's first word, +sdown, comes down-after-milliseconds (2 s in the lab) after
+        // the last reply, and its logs do not say how long that is: the onset may be that
+        // much later.
         a_short_recording_reads_back_as_the_fault_it_applied(
             "redis",
             &["n1.redis.log", "n1.sentinel.log"],
+            4_000,
         );
     }
 }
@@ -152,7 +156,11 @@ fn a_killed_run_is_cleaned_up_by_rift_lab_clean() {
     assert_eq!(members_left(), "", "members of the long run still running");
 }
 
-fn a_short_recording_reads_back_as_the_fault_it_applied(system: &str, n1_logs: &[&str]) {
+fn a_short_recording_reads_back_as_the_fault_it_applied(
+    system: &str,
+    n1_logs: &[&str],
+    onset_within_ms: i64,
+) {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("short.toml");
     std::fs::write(&scenario, SHORT).unwrap();
@@ -234,7 +242,7 @@ fn a_short_recording_reads_back_as_the_fault_it_applied(system: &str, n1_logs: &
         .min()
         .expect("an episode");
     assert!(
-        (onset / 1_000_000 - start).abs() <= 2_000,
+        (onset / 1_000_000 - start).abs() <= onset_within_ms,
         "onset {} ms from the cut",
         onset / 1_000_000 - start
     );

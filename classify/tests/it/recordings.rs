@@ -259,6 +259,53 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
          last heard each other 98 ms apart, inside the 250 ms echo gap, so the onset does not \
          decide the direction",
     ),
+    (
+        "redis/asym-leader-deaf-s1",
+        "read as complete: Sentinel's pings are round trips, and over TCP a master that cannot \
+         hear its replicas also stops being heard (its sends stall unacknowledged), so every \
+         log line and every age in the metrics fails both ways within the same second",
+    ),
+    (
+        "redis/asym-leader-mute-s1",
+        "read as complete, as asym-leader-deaf-s1: round-trip pings and TCP-coupled replication \
+         give no side that stopped first",
+    ),
+    (
+        "redis/complete-follower-s1",
+        "onset 5.4 s late: the first evidence is Sentinel's +sdown, down-after-milliseconds \
+         (2 s) after the last reply, which the logs do not state; the first seconds after it \
+         read as partial until the replica's own timeout adds the data channel",
+    ),
+    (
+        "redis/complete-leader-s1",
+        "onset 3.0 s late: +sdown comes down-after-milliseconds after the cut, and the logs do \
+         not say how long that is (it is in sentinel.conf)",
+    ),
+    (
+        "redis/gray-leader-s1",
+        "read as partial (the client cut from the master while the members reach it): Redis's \
+         health check is a PING on the client port, so the cut fails it too and the health \
+         check cannot pass while the workload fails",
+    ),
+    (
+        "redis/lossy-leader-s1",
+        "only n1–n2 is found lossy: n1–n3 lost pings without reaching down-after-milliseconds, \
+         and Redis logs nothing of a link that merely drops packets",
+    ),
+    (
+        "redis/one-way-link-s1",
+        "a single link cut one way read as the node on its far end cut off: the round-trip \
+         pings fail both ways, and nothing measures the third member's link to the far end \
+         (replicas do not talk to each other, and sentinels log nothing of a working link)",
+    ),
+    ("redis/one-way-link-s2", "as one-way-link-s1"),
+    (
+        "redis/one-way-link-s3",
+        "read as partial between the two ends: the direction is not in the evidence, as \
+         one-way-link-s1",
+    ),
+    ("redis/one-way-link-s4", "as one-way-link-s1"),
+    ("redis/one-way-link-s5", "as one-way-link-s1"),
 ];
 
 /// The gap analysis measures when raft acted, from the logs.
