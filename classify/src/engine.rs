@@ -305,7 +305,7 @@ pub(crate) struct Engine<'a> {
     pub(crate) reporters: HashSet<u32>,
     /// Nodes outside the cluster that only probe it: never a witness that the network between
     /// members is whole.
-    pub(crate) probers: HashSet<u32>,
+    pub(crate) probers: BTreeSet<u32>,
 }
 
 fn windows(ns: i64, window_ns: i64) -> u32 {
