@@ -233,7 +233,13 @@ fn a_short_recording_reads_back_as_the_fault_it_applied(
         .flat_map(|e| e["subject"].as_array().unwrap())
         .filter_map(|n| n.as_str())
         .collect();
-    assert_eq!(cut_off, ["n1"], "{}", stdout(&o));
+    // n1, and no other member. While the cluster has no leader every client request fails,
+    // which can read as the client cut off for those seconds.
+    assert!(
+        cut_off.contains(&"n1") && cut_off.iter().all(|s| ["n1", "client"].contains(s)),
+        "{cut_off:?}\n{}",
+        stdout(&o)
+    );
     let onset = v["episodes"]
         .as_array()
         .unwrap()
