@@ -156,12 +156,10 @@ fn star_centre(span: &mut Span<'_, '_>) -> Option<u32> {
     let centre = [a, b]
         .into_iter()
         .find(|&c| cuts.iter().all(|&(x, y)| x == c || y == c))?;
-    let others: BTreeSet<u32> = cuts
-        .iter()
-        .map(|&(x, y)| if x == centre { y } else { x })
-        .collect();
+    let other_end = |x: u32, y: u32| if x == centre { y } else { x };
+    let others: BTreeSet<u32> = cuts.iter().map(|&(x, y)| other_end(x, y)).collect();
     let joined = span.ups().any(|(_, x, y)| {
-        (x == centre || y == centre) && !span.engine.probers.contains(&(x ^ y ^ centre))
+        (x == centre || y == centre) && !span.engine.probers.contains(&other_end(x, y))
     });
     (others.len() >= 2 && !joined).then_some(centre)
 }
