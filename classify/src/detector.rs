@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::mode::Mode;
 
-const FILES: [(&str, &str); 10] = [
+const FILES: [(&str, &str); 11] = [
     ("raft.toml", include_str!("../detectors/raft.toml")),
     (
         "phi-accrual.toml",
@@ -18,6 +18,7 @@ const FILES: [(&str, &str); 10] = [
     ),
     ("swim.toml", include_str!("../detectors/swim.toml")),
     ("sentinel.toml", include_str!("../detectors/sentinel.toml")),
+    ("vrrp.toml", include_str!("../detectors/vrrp.toml")),
     (
         "lb-health.toml",
         include_str!("../detectors/lb-health.toml"),

@@ -107,6 +107,9 @@ impl NodeResolver {
         if let Some(hp) = java_socket(raw) {
             return self.resolve(&hp);
         }
+        if let Some(v4) = ipv4_mapped(raw) {
+            return self.resolve(&v4);
+        }
         let raw = name(raw);
         if let Some(n) = self.known(raw) {
             return NodeId(n);
@@ -219,6 +222,32 @@ fn java_socket(raw: &str) -> Option<String> {
         .then(|| format!("{}:{port}", if host.is_empty() { ip } else { host }))
 }
 
+/// An IPv4 address written as IPv6 (`[::ffff:10.0.0.2]:4053`, `::ffff:10.0.0.2`, as a dual-stack
+/// socket prints it) in its IPv4 form, with its port.
+fn ipv4_mapped(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    let (inner, port) = match t.strip_prefix('[') {
+        Some(rest) => {
+            let (inner, after) = rest.split_once(']')?;
+            let port = match after.strip_prefix(':') {
+                Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => Some(p),
+                None if after.is_empty() => None,
+                _ => return None,
+            };
+            (inner, port)
+        }
+        None => (t, None),
+    };
+    let v4 = inner
+        .strip_prefix("::ffff:")
+        .or_else(|| inner.strip_prefix("::FFFF:"))?;
+    v4.parse::<std::net::Ipv4Addr>().ok()?;
+    Some(match port {
+        Some(p) => format!("{v4}:{p}"),
+        None => v4.to_owned(),
+    })
+}
+
 /// The `host:port` of a URL (`akka://sys@10.0.0.1:2552/user` → `10.0.0.1:2552`), when it is
 /// not the whole of `s`.
 fn authority_of(s: &str) -> Option<&str> {
@@ -275,6 +304,17 @@ mod tests {
         // One member on a host still answers to the host alone.
         r.add_alias("c", "10.0.0.3:2551");
         assert_eq!(r.resolve("10.0.0.3:9999").as_str(), "c");
+    }
+
+    #[test]
+    fn an_ipv4_address_written_as_ipv6_is_the_same_address() {
+        let mut r = NodeResolver::new();
+        r.add_alias("shop-1", "10.8.0.4:4053");
+        r.add_alias("shop-2", "10.8.0.5:4053");
+        assert_eq!(r.resolve("[::ffff:10.8.0.4]:4053").as_str(), "shop-1");
+        assert_eq!(r.resolve("::ffff:10.8.0.5").as_str(), "shop-2");
+        // Real IPv6 stays as written.
+        assert_eq!(r.resolve("[fd00::4]:4053").as_str(), "fd00::4");
     }
 
     #[test]

@@ -25,7 +25,7 @@ macro_rules! builtin_systems {
 }
 
 /// The built-in systems, as (file name, TOML text).
-pub const BUILTIN: &[(&str, &str)] = builtin_systems!["etcd.toml", "redis.toml"];
+pub const BUILTIN: &[(&str, &str)] = builtin_systems!["etcd.toml", "keepalived.toml", "redis.toml"];
 
 /// One system.
 #[derive(Clone, Debug, Deserialize)]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::error::LabError;
 use crate::http;
 use crate::netns;
-use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply};
+use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table};
 
 const CLIENT_PORT: u16 = 2379;
 const PEER_PORT: u16 = 2380;
@@ -103,7 +103,11 @@ impl LabSystem for Etcd {
         if self.pre_vote {
             cmd.arg("--pre-vote");
         }
-        Ok(vec![Process { label: "etcd", cmd }])
+        Ok(vec![Process {
+            label: "etcd",
+            cmd,
+            output_is_log: false,
+        }])
     }
 
     fn leaders(&self, cluster: &Cluster) -> Vec<usize> {
@@ -171,22 +175,7 @@ impl LabSystem for Etcd {
     }
 
     fn health(&self, cluster: &Cluster, i: usize) -> HealthAnswer {
-        let addr = metrics_addr(cluster, i);
-        let url = format!("http://{addr}/health");
-        match http::get(addr, "/health", Duration::from_secs(2)) {
-            Ok(a) => HealthAnswer {
-                url,
-                status: a.status.to_string(),
-                body: a.body.trim().to_owned(),
-                answered: true,
-            },
-            Err(e) => HealthAnswer {
-                url,
-                status: "0".into(),
-                body: format!("error: {e}"),
-                answered: false,
-            },
-        }
+        http::health(metrics_addr(cluster, i), "/health")
     }
 
     fn select_metrics(&self, cluster: &Cluster, page: &str) -> Vec<[String; 4]> {
@@ -235,23 +224,20 @@ impl LabSystem for Etcd {
     }
 
     fn members_csv(&self, cluster: &Cluster) -> String {
-        let mut text = String::from("name,member_id,ip,peer_url,client_url,metrics_url\n");
-        for m in &cluster.members {
-            let ip = m.host.ip;
-            text.push_str(&format!(
-                "{},{},{ip},{},{},{}\n",
-                m.host.name,
-                m.id.as_deref().unwrap_or(""),
-                url(ip, PEER_PORT),
-                url(ip, CLIENT_PORT),
-                url(ip, METRICS_PORT)
-            ));
-        }
-        text.push_str(&format!(
-            "{},,{},,,\n",
-            cluster.client.name, cluster.client.ip
-        ));
-        text
+        members_table(
+            cluster,
+            "name,member_id,ip,peer_url,client_url,metrics_url",
+            3,
+            |m| {
+                let ip = m.host.ip;
+                format!(
+                    "{},{},{}",
+                    url(ip, PEER_PORT),
+                    url(ip, CLIENT_PORT),
+                    url(ip, METRICS_PORT)
+                )
+            },
+        )
     }
 
     fn endpoint(&self, cluster: &Cluster, i: usize) -> String {

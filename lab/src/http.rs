@@ -5,6 +5,8 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use crate::system::HealthAnswer;
+
 /// The answer: status code and body.
 pub(crate) struct Answer {
     pub(crate) status: u16,
@@ -69,5 +71,24 @@ pub(crate) fn reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => "timed out".to_owned(),
         _ => e.to_string(),
+    }
+}
+
+/// A health check by HTTP GET: the status and body, or `0` and why there was no answer.
+pub(crate) fn health(addr: SocketAddr, path: &str) -> HealthAnswer {
+    let url = format!("http://{addr}{path}");
+    match get(addr, path, Duration::from_secs(2)) {
+        Ok(a) => HealthAnswer {
+            url,
+            status: a.status.to_string(),
+            body: a.body.trim().to_owned(),
+            answered: true,
+        },
+        Err(e) => HealthAnswer {
+            url,
+            status: "0".into(),
+            body: format!("error: {e}"),
+            answered: false,
+        },
     }
 }

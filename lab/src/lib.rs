@@ -21,6 +21,7 @@
 mod error;
 mod etcd;
 mod http;
+mod keepalived;
 mod netns;
 mod plan;
 mod redis;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crate::error::LabError;
 use crate::netns;
 use crate::resp::{self, Value};
-use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply};
+use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table};
 
 const REDIS_PORT: u16 = 6379;
 const SENTINEL_PORT: u16 = 26379;
@@ -199,7 +199,11 @@ impl LabSystem for Redis {
             write_conf(&conf, &text).map_err(LabError::io(&conf))?;
             let mut cmd = netns::exec(&me.name, program);
             cmd.arg(&conf).env("TZ", "UTC");
-            out.push(Process { label, cmd });
+            out.push(Process {
+                label,
+                cmd,
+                output_is_log: false,
+            });
         }
         Ok(out)
     }
@@ -462,20 +466,15 @@ impl LabSystem for Redis {
     }
 
     fn members_csv(&self, cluster: &Cluster) -> String {
-        let mut text = String::from("name,member_id,ip,redis_url,sentinel_url\n");
-        for m in &cluster.members {
-            let ip = m.host.ip;
-            text.push_str(&format!(
-                "{},{},{ip},redis://{ip}:{REDIS_PORT},redis://{ip}:{SENTINEL_PORT}\n",
-                m.host.name,
-                m.id.as_deref().unwrap_or(""),
-            ));
-        }
-        text.push_str(&format!(
-            "{},,{},,\n",
-            cluster.client.name, cluster.client.ip
-        ));
-        text
+        members_table(
+            cluster,
+            "name,member_id,ip,redis_url,sentinel_url",
+            2,
+            |m| {
+                let ip = m.host.ip;
+                format!("redis://{ip}:{REDIS_PORT},redis://{ip}:{SENTINEL_PORT}")
+            },
+        )
     }
 
     fn endpoint(&self, cluster: &Cluster, i: usize) -> String {

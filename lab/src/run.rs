@@ -50,11 +50,15 @@ pub fn record(opts: &RunOptions, progress: Progress<'_>) -> Result<Truth, LabErr
             names: left.join(", "),
         });
     }
-    for d in [export.join("logs"), export.join("metrics-raw")] {
-        std::fs::create_dir_all(&d).map_err(LabError::io(&d))?;
-    }
     stop::install();
     let sys: Arc<dyn LabSystem> = Arc::from(system::module(&opts.system, &spec)?);
+    let mut dirs = vec![export.join("logs")];
+    if sys.serves_metrics() {
+        dirs.push(export.join("metrics-raw"));
+    }
+    for d in dirs {
+        std::fs::create_dir_all(&d).map_err(LabError::io(&d))?;
+    }
     let timeline = Timeline::create(&out.join("lab-timeline.csv"))?;
     let mut run = Run {
         system: opts.system.clone(),
@@ -167,7 +171,11 @@ impl Run {
             stop::check()?;
             let name = cluster.members[i].host.name.clone();
             for p in self.sys.start(&cluster, i, &logs, &rundir)? {
-                let err_path = logs.join(format!("{name}.{}.stderr.log", p.label));
+                let err_path = if p.output_is_log {
+                    logs.join(format!("{name}.{}.log", p.label))
+                } else {
+                    logs.join(format!("{name}.{}.stderr.log", p.label))
+                };
                 let err = File::create(&err_path).map_err(LabError::io(&err_path))?;
                 let mut cmd = p.cmd;
                 cmd.current_dir(&rundir)
@@ -541,6 +549,7 @@ impl Run {
         for mut c in self.members.drain(..) {
             let _ = c.wait();
         }
+        self.sys.stop();
     }
 
     /// Stops everything still running, in reverse order of start, and removes the namespaces.

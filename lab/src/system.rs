@@ -13,7 +13,7 @@ use crate::error::LabError;
 use crate::netns::Host;
 
 /// The systems the lab can run, by the name of their data file's `name`.
-pub const SYSTEMS: &[&str] = &["etcd", "redis"];
+pub const SYSTEMS: &[&str] = &["etcd", "keepalived", "redis"];
 
 /// What the lab needs besides the system: program and Debian package.
 const LAB_PROGRAMS: &[(&str, &str)] = &[
@@ -210,6 +210,9 @@ pub(crate) struct Process {
     /// Names the process's error output, `logs/<member>.<label>.stderr.log`.
     pub(crate) label: &'static str,
     pub(crate) cmd: Command,
+    /// Whether what it prints is its log (keepalived logging to its console): then its output
+    /// goes to `logs/<member>.<label>.log` rather than to the error-output file.
+    pub(crate) output_is_log: bool,
 }
 
 /// What a health check got back.
@@ -245,6 +248,10 @@ pub(crate) trait LabSystem: Send + Sync {
     fn identify(&self, cluster: &mut Cluster) -> Result<(), LabError>;
     /// Hands leadership from member `from` to member `to` (from the client namespace).
     fn move_leader(&self, cluster: &Cluster, from: usize, to: usize) -> Result<(), LabError>;
+    /// Whether members serve metrics at all; without them no `metrics.csv.gz` is written.
+    fn serves_metrics(&self) -> bool {
+        true
+    }
     /// One scrape of member `i`'s metrics page (from the client namespace); `Err` says why
     /// there was none.
     fn scrape(&self, cluster: &Cluster, i: usize) -> Result<String, String>;
@@ -267,12 +274,42 @@ pub(crate) trait LabSystem: Send + Sync {
     fn request(&self, cluster: &Cluster, i: usize, op: &str, key: &str, value: &str) -> Reply;
     /// The settings the members run with, for the truth.
     fn settings(&self) -> serde_json::Value;
+    /// Stops what the module runs inside the lab's own process (keepalived's stand-in service).
+    fn stop(&self) {}
+}
+
+/// A members table: `header`, a row per member from `row(member)` (its name, id and address
+/// first), and the client's row with its name and address, `blanks` empty columns after.
+pub(crate) fn members_table(
+    cluster: &Cluster,
+    header: &str,
+    blanks: usize,
+    row: impl Fn(&Member) -> String,
+) -> String {
+    let mut text = format!("{header}\n");
+    for m in &cluster.members {
+        text.push_str(&format!(
+            "{},{},{},{}\n",
+            m.host.name,
+            m.id.as_deref().unwrap_or(""),
+            m.host.ip,
+            row(m)
+        ));
+    }
+    text.push_str(&format!(
+        "{},,{}{}\n",
+        cluster.client.name,
+        cluster.client.ip,
+        ",".repeat(blanks)
+    ));
+    text
 }
 
 /// The start-up module of a system.
 pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>, LabError> {
     match system {
         "etcd" => Ok(Box::new(crate::etcd::Etcd::new(spec)?)),
+        "keepalived" => Ok(Box::new(crate::keepalived::Keepalived::new(spec)?)),
         "redis" => Ok(Box::new(crate::redis::Redis::new(spec)?)),
         _ => Err(LabError::UnknownSystem {
             name: system.to_owned(),

@@ -26,7 +26,8 @@ use crate::truth::{iso, now_ms};
 type Gz = GzEncoder<BufWriter<File>>;
 
 struct Files {
-    metrics: Mutex<Gz>,
+    /// None for a system that serves no metrics.
+    metrics: Option<Mutex<Gz>>,
     raw: Vec<Mutex<Gz>>,
     health: Mutex<BufWriter<File>>,
     client: Mutex<BufWriter<File>>,
@@ -65,13 +66,22 @@ impl Telemetry {
         cluster: Arc<Cluster>,
         export: &Path,
     ) -> Result<Telemetry, LabError> {
+        let metrics = sys.serves_metrics();
         let files = Files {
-            metrics: gz(&export.join("metrics.csv.gz"))?,
-            raw: cluster
-                .members
-                .iter()
-                .map(|m| gz(&export.join(format!("metrics-raw/{}.prom.gz", m.host.name))))
-                .collect::<Result<_, _>>()?,
+            metrics: if metrics {
+                Some(gz(&export.join("metrics.csv.gz"))?)
+            } else {
+                None
+            },
+            raw: if metrics {
+                cluster
+                    .members
+                    .iter()
+                    .map(|m| gz(&export.join(format!("metrics-raw/{}.prom.gz", m.host.name))))
+                    .collect::<Result<_, _>>()?
+            } else {
+                Vec::new()
+            },
             health: Mutex::new(BufWriter::new(create(&export.join("health.csv"))?)),
             client: Mutex::new(BufWriter::new(create(&export.join("client.csv"))?)),
         };
@@ -92,12 +102,12 @@ impl Telemetry {
                 .write_all(h.as_bytes())
                 .map_err(LabError::io(export))?;
         }
-        files
-            .metrics
-            .lock()
-            .expect("not shared yet")
-            .write_all(b"ts_iso,ts_ms,node,metric,labels,peer,value\n")
-            .map_err(LabError::io(export))?;
+        if let Some(m) = &files.metrics {
+            m.lock()
+                .expect("not shared yet")
+                .write_all(b"ts_iso,ts_ms,node,metric,labels,peer,value\n")
+                .map_err(LabError::io(export))?;
+        }
         let files = Arc::new(files);
         let stop_flag = Arc::new(AtomicBool::new(false));
         let failures = Arc::new(AtomicU64::new(0));
@@ -107,7 +117,12 @@ impl Telemetry {
         let mut threads = Vec::new();
         let n = cluster.members.len();
         for i in 0..n {
-            for kind in [Loop::Scrape, Loop::Health, Loop::Client] {
+            let loops: &[Loop] = if metrics {
+                &[Loop::Scrape, Loop::Health, Loop::Client]
+            } else {
+                &[Loop::Health, Loop::Client]
+            };
+            for &kind in loops {
                 let ctx = LoopCtx {
                     sys: Arc::clone(&sys),
                     cluster: Arc::clone(&cluster),
@@ -166,7 +181,7 @@ impl Telemetry {
             .take()
             .and_then(|f| Arc::try_unwrap(f).ok())
             .ok_or_else(|| LabError::Cluster("a probe loop did not stop".into()))?;
-        let mut gz = vec![files.metrics];
+        let mut gz: Vec<Mutex<Gz>> = files.metrics.into_iter().collect();
         gz.extend(files.raw);
         for g in gz {
             g.into_inner()
@@ -283,7 +298,9 @@ fn scrape(ctx: &LoopCtx, round: u64) {
         "{ts},{ms},{node},elab_scrape_ok,\"\",,{}\n",
         u8::from(answer.is_ok())
     ));
-    write(&ctx.files.metrics, &lines);
+    if let Some(m) = &ctx.files.metrics {
+        write(m, &lines);
+    }
     if round.is_multiple_of(5) {
         let mut page = format!("# elab_scrape ts_iso={ts} ts_ms={ms} node={node}\n");
         match &answer {

@@ -1,8 +1,8 @@
-//! `rift lab`: a short etcd recording and a short Redis Sentinel one end to end, read back by
-//! `rift classify`; and what the lab says when it cannot run.
+//! `rift lab`: a short etcd recording, a short Redis Sentinel one and a short keepalived one end
+//! to end, read back by `rift classify`; and what the lab says when it cannot run.
 //!
-//! The recordings need root, iproute2, iptables, etcd and Redis (`.ci/run` installs them on
-//! Debian); without them the test prints what `rift lab check` said and passes.
+//! The recordings need root, iproute2, iptables, etcd, Redis and keepalived (`.ci/run` installs
+//! them on Debian); without them the test prints what `rift lab check` said and passes.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -118,6 +118,9 @@ fn the_lab_records_etcd_and_leaves_nothing_behind() {
             4_000,
         );
     }
+    if lab_ready("keepalived") {
+        a_short_keepalived_recording_shows_the_backup_that_took_over();
+    }
 }
 
 fn ctrl_c_stops_a_run_and_removes_what_it_made() {
@@ -156,11 +159,9 @@ fn a_killed_run_is_cleaned_up_by_rift_lab_clean() {
     assert_eq!(members_left(), "", "members of the long run still running");
 }
 
-fn a_short_recording_reads_back_as_the_fault_it_applied(
-    system: &str,
-    n1_logs: &[&str],
-    onset_within_ms: i64,
-) {
+/// Records the short scenario on `system`, checks the truth it wrote and that each of `files`
+/// is in the export; returns the folder, the export and when the cut went in (ms).
+fn record_short(system: &str, files: &[&str]) -> (tempfile::TempDir, std::path::PathBuf, i64) {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("short.toml");
     std::fs::write(&scenario, SHORT).unwrap();
@@ -208,18 +209,37 @@ fn a_short_recording_reads_back_as_the_fault_it_applied(
     );
 
     let export = rec.join("export");
-    let logs = n1_logs.iter().map(|l| format!("logs/{l}"));
-    let tables = [
-        "metrics.csv.gz",
-        "metrics-raw/n1.prom.gz",
-        "health.csv",
-        "client.csv",
-        "members.csv",
-    ];
-    for f in logs.chain(tables.iter().map(|t| t.to_string())) {
-        let len = std::fs::metadata(export.join(&f)).map_or(0, |m| m.len());
+    for f in files
+        .iter()
+        .chain(&["health.csv", "client.csv", "members.csv"])
+    {
+        let len = std::fs::metadata(export.join(f)).map_or(0, |m| m.len());
         assert!(len > 0, "{f} is missing or empty");
     }
+    (dir, export, start)
+}
+
+/// The onset of the earliest episode `rift classify --json` found, in ms.
+fn onset_ms(v: &serde_json::Value) -> i64 {
+    v["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["start_ns"].as_i64())
+        .min()
+        .expect("an episode")
+        / 1_000_000
+}
+
+fn a_short_recording_reads_back_as_the_fault_it_applied(
+    system: &str,
+    n1_logs: &[&str],
+    onset_within_ms: i64,
+) {
+    let logs: Vec<String> = n1_logs.iter().map(|l| format!("logs/{l}")).collect();
+    let mut files: Vec<&str> = logs.iter().map(String::as_str).collect();
+    files.extend(["metrics.csv.gz", "metrics-raw/n1.prom.gz"]);
+    let (_dir, export, start) = record_short(system, &files);
 
     let o = rift(&["classify", export.to_str().unwrap(), "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -240,18 +260,48 @@ fn a_short_recording_reads_back_as_the_fault_it_applied(
         "{cut_off:?}\n{}",
         stdout(&o)
     );
-    let onset = v["episodes"]
+    let onset = onset_ms(&v) - start;
+    assert!(
+        onset.abs() <= onset_within_ms,
+        "onset {onset} ms from the cut"
+    );
+}
+
+/// keepalived: a backup that stops hearing the cut-off master takes the address while the
+/// master keeps it (two masters), and its own log is all that says so: the edge from n1 to it,
+/// about three advert intervals after the cut.
+fn a_short_keepalived_recording_shows_the_backup_that_took_over() {
+    let (_dir, export, start) = record_short("keepalived", &["logs/n1.keepalived.log"]);
+    assert!(
+        !export.join("metrics.csv.gz").exists(),
+        "keepalived serves no metrics"
+    );
+    let o = rift(&["events", export.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let events: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let took_over: Vec<&str> = events["events"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|e| e["start_ns"].as_i64())
-        .min()
-        .expect("an episode");
-    assert!(
-        (onset / 1_000_000 - start).abs() <= onset_within_ms,
-        "onset {} ms from the cut",
-        onset / 1_000_000 - start
-    );
+        .filter(|e| e["kind"] == "election" && e["peer"] == "n1" && e["node"] != "n1")
+        .filter_map(|e| e["node"].as_str())
+        .collect();
+    assert_eq!(took_over.len(), 1, "{}", stdout(&o));
+
+    let o = rift(&["classify", export.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cut_from_n1 = v["episodes"].as_array().unwrap().iter().any(|e| {
+        e["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["from"] == "n1" && x["to"] == took_over[0] && x["state"] == "down")
+    });
+    assert!(cut_from_n1, "{}", stdout(&o));
+    // Three advert intervals and the skew, and keepalived's whole seconds.
+    let onset = onset_ms(&v) - start;
+    assert!(onset.abs() <= 5_000, "onset {onset} ms from the cut");
 }
 
 #[test]

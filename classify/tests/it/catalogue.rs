@@ -3,11 +3,12 @@
 use rift_classify::Mode;
 use rift_classify::detector::{Coverage, InUse, Kind, Source, catalogue, find};
 
-const REQUIRED: [&str; 10] = [
+const REQUIRED: [&str; 11] = [
     "raft",
     "phi-accrual",
     "swim",
     "sentinel",
+    "vrrp",
     "lb-health",
     "bidirectional-probes",
     "data-plane-probes",

@@ -78,6 +78,9 @@ pub(crate) enum Envelope {
     /// A log store's rows saved as tab-separated text without a header (Azure Log Analytics,
     /// Splunk, a spreadsheet): a zoned time in one column, the line in the last.
     Tabular,
+    /// The file name `grep` puts in front of each line when it searches several files
+    /// (`node-1/system.log:INFO …`, with `-n` `…:412:`, context lines with `-`).
+    GrepFile,
 }
 
 impl Envelope {
@@ -103,6 +106,7 @@ impl Envelope {
             Envelope::Shipper => "a shipper's JSON records",
             Envelope::Logfmt => "logfmt (logrus, go-kit)",
             Envelope::Tabular => "tab-separated rows (a log store's export)",
+            Envelope::GrepFile => "grep's file name in front of each line",
         }
     }
 }
@@ -303,6 +307,20 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
+    if (first.is_ascii_alphanumeric() || matches!(first, b'/' | b'.' | b'_'))
+        && let Some(c) = GREP_FILE.as_ref().and_then(|r| r.captures(t))
+    {
+        let node = node_of_grep_path(&c["path"]);
+        return Some(Layer {
+            kind: Envelope::GrepFile,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: None,
+            field: text_field(how, &[("path", &node)]),
+            node,
+            program: None,
+            local_time: false,
+        });
+    }
     if first.is_ascii_lowercase()
         && let Some(layer) = peel_logfmt(t, how)
     {
@@ -331,21 +349,11 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             )
             .map_err(|e| (ts.into_owned(), e))
         };
-        return Some(Layer {
-            kind: Envelope::Syslog,
-            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
-            ts: Some(ts),
-            field: text_field(
-                how,
-                &[
-                    ("host", &Some(host.clone())),
-                    ("program", &Some(program.clone())),
-                ],
-            ),
-            node: Some(host),
-            program: Some(program),
-            local_time,
-        });
+        let inner = c.name("msg").map_or("", |m| m.as_str());
+        let mut layer = Layer::of_host(Envelope::Syslog, inner, host, program, how);
+        layer.ts = Some(ts);
+        layer.local_time = local_time;
+        return Some(layer);
     }
     if let Some(c) = LOKI_TEXT.as_ref().and_then(|r| r.captures(t)) {
         let labels = labels(&c["labels"]);
@@ -416,6 +424,17 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
+    if let Some(c) = HOST_LEVEL_PROGRAM.as_ref().and_then(|r| r.captures(t)) {
+        let inner = c.name("msg").map_or("", |m| m.as_str());
+        let (host, program) = (c["host"].to_owned(), c["program"].to_owned());
+        return Some(Layer::of_host(
+            Envelope::HostPrefix,
+            inner,
+            host,
+            program,
+            how,
+        ));
+    }
     if let Some(c) = HOST_PREFIX.as_ref().and_then(|r| r.captures(t))
         && let Some(host) = c.name("host").or_else(|| c.name("label"))
         && !host.as_str().bytes().all(|b| b.is_ascii_uppercase())
@@ -439,6 +458,31 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
 }
 
 impl<'a> Layer<'a> {
+    /// A layer that names the host and the program of the line inside, and no time.
+    fn of_host(
+        kind: Envelope,
+        inner: &'a str,
+        host: String,
+        program: String,
+        how: &Peeler<'_>,
+    ) -> Self {
+        Layer {
+            kind,
+            inner: Cow::Borrowed(inner),
+            ts: None,
+            field: text_field(
+                how,
+                &[
+                    ("host", &Some(host.clone())),
+                    ("program", &Some(program.clone())),
+                ],
+            ),
+            node: Some(host),
+            program: Some(program),
+            local_time: false,
+        }
+    }
+
     /// A layer that says nothing but the line inside.
     fn plain(kind: Envelope, inner: Cow<'a, str>) -> Self {
         Layer {
@@ -479,6 +523,41 @@ static KUBECTL_PREFIX: LazyLock<Option<Regex>> =
 static GREP_LINE: LazyLock<Option<Regex>> = regex!(
     r"^\d{1,9}(?:[:-]|\t| +)(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
 );
+
+/// `grep` over several files: the file's path (one with a directory, or named `*.log`, `*.txt`,
+/// `*.out`, `*.err`, rotated `*.log.1`), a colon (a dash on context lines), with `-n` the line
+/// number, then a line that starts as a log line does.
+static GREP_FILE: LazyLock<Option<Regex>> = regex!(
+    r"^(?P<path>/?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:log|txt|out|err)(?:\.\d+)?|/?(?:[\w.-]+/)+[\w-][\w.-]*)[:-](?:\d{1,9}[:-])?(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
+);
+
+/// The node a path grep printed names: the file's name (`10.0.0.3.log`, `etcd-2.log`), or, for
+/// a log every node writes under the same name (`node-1/system.log`), the folder it is in. A
+/// generic name under an absolute path (`/var/log/cassandra/system.log`) names no node: the
+/// folder is the program's.
+fn node_of_grep_path(path: &str) -> Option<String> {
+    const GENERIC: &[&str] = &[
+        "system", "debug", "syslog", "messages", "daemon", "stdout", "stderr", "current", "output",
+        "error", "server", "log", "logs", "gc", "console", "out",
+    ];
+    let mut parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let file = parts.pop()?;
+    let stem = super::node_of_file(file);
+    if !GENERIC.contains(&stem.to_ascii_lowercase().as_str()) {
+        return Some(stem);
+    }
+    if path.starts_with('/') {
+        return None;
+    }
+    parts
+        .into_iter()
+        .rev()
+        .find(|d| !GENERIC.contains(&d.to_ascii_lowercase().as_str()))
+        .map(str::to_owned)
+}
 
 /// A build tool's lower-case level tag (sbt, maven): `[info] …`.
 static BUILD_TOOL: LazyLock<Option<Regex>> =
@@ -531,7 +610,14 @@ static US_TIME_PREFIX: LazyLock<Option<Regex>> =
 /// (`[cache-2]1:X …`) names the host the same way, as does a platform's `[host service]` (the
 /// service is not taken for the program: it names the deployment, not the binary).
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?)(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?)(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+);
+
+/// After a time, the host, the syslog severity behind `!` and a bar, then the program as syslog
+/// names it: `db-node-8  !WARNING | scylla[7833]:  …` (the rsyslog template of ScyllaDB's test
+/// harness, whose logs fill its issue tracker).
+static HOST_LEVEL_PROGRAM: LazyLock<Option<Regex>> = regex!(
+    r"^(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9]) +!(?:TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERR|ERROR|CRIT|CRITICAL|ALERT|EMERG) *\| (?P<program>[\w./-]+?)(?:\[\d+\])?: (?P<msg>.*)$"
 );
 
 /// A zoned RFC 3339 time, a whole column of a tab-separated row.
@@ -1047,6 +1133,7 @@ impl Envelope {
                 | Envelope::JsonInMessage
                 | Envelope::Compose
                 | Envelope::HostPrefix
+                | Envelope::GrepFile
         )
     }
 }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use crate::accounting::{FileAccount, SkipReason};
 use crate::clock::{self, ClockSkew, SkewEvidence};
 use crate::logs::profile::Direction;
-use crate::logs::read::{Out, Pending};
+use crate::logs::read::{CLUSTER_LEADER, Out, Pending, leading_role};
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
 
@@ -541,6 +541,7 @@ pub(crate) fn settle(
     }
     let mut stops = Stops::default();
     stops.learn(&all_events);
+    let leads = Leads::learn(&files, resolver);
     for f in &files {
         // The earliest line of each node the file holds.
         let mut earliest: BTreeMap<NodeId, i64> = BTreeMap::new();
@@ -569,6 +570,7 @@ pub(crate) fn settle(
             let me = resolver.resolve(p.node.as_deref().unwrap_or(&f.node));
             let origin = format!("{}:{}", f.rel, p.line);
             let (mut used, mut stopped, mut self_loop) = (false, false, false);
+            let mut leaderless = false;
             for o in p.outs {
                 match o {
                     Out::Obs {
@@ -579,7 +581,17 @@ pub(crate) fn settle(
                         channel,
                         ..
                     } => {
-                        let peer = resolver.resolve(&peer);
+                        let peer = if peer == CLUSTER_LEADER {
+                            match leads.at(&me, ts_ns) {
+                                Some(l) => l,
+                                None => {
+                                    leaderless = true;
+                                    continue;
+                                }
+                            }
+                        } else {
+                            resolver.resolve(&peer)
+                        };
                         if peer == me {
                             self_loop = true;
                             continue;
@@ -612,7 +624,10 @@ pub(crate) fn settle(
                             self_loop = true;
                             continue;
                         }
-                        let peer = peer.map(|p| resolver.resolve(&p));
+                        let peer = match peer {
+                            Some(p) if p == CLUSTER_LEADER => leads.at(&me, ts_ns),
+                            p => p.map(|p| resolver.resolve(&p)),
+                        };
                         // An event about the peer is the peer's, seen by this node.
                         let (node, peer) = match peer {
                             Some(p) if about_peer => (p, Some(me.clone())),
@@ -650,12 +665,71 @@ pub(crate) fn settle(
                 account.skip(SkipReason::SelfLoop, p.line, || {
                     format!("the line names {me} itself")
                 });
+            } else if leaderless {
+                account.skip(SkipReason::NotRecognised, p.line, || {
+                    "it speaks of the node's leader, and no single node said it led at that time"
+                        .to_owned()
+                });
             } else {
                 account.skip(SkipReason::NotRecognised, p.line, String::new);
             }
         }
     }
     stops
+}
+
+/// Who said it leads, and when: each node's own role changes (to a leading role and away from
+/// it), its starts and its shutdowns.
+struct Leads(BTreeMap<NodeId, Vec<(i64, bool)>>);
+
+impl Leads {
+    fn learn(files: &[LogFile], resolver: &NodeResolver) -> Leads {
+        let mut spells: BTreeMap<NodeId, Vec<(i64, bool)>> = BTreeMap::new();
+        for f in files {
+            for p in &f.lines {
+                for o in &p.outs {
+                    let Out::Event {
+                        ts_ns,
+                        kind,
+                        detail,
+                        about_peer: false,
+                        ..
+                    } = o
+                    else {
+                        continue;
+                    };
+                    let leads = match kind {
+                        EventKind::RoleChange => leading_role(detail),
+                        EventKind::Start | EventKind::Shutdown => false,
+                        _ => continue,
+                    };
+                    let me = resolver.resolve(f.node_of(p));
+                    spells.entry(me).or_default().push((*ts_ns, leads));
+                }
+            }
+        }
+        for s in spells.values_mut() {
+            s.sort_by_key(|x| x.0);
+        }
+        Leads(spells)
+    }
+
+    /// The one node other than `me` that last said it leads at `ts`; none when no node or
+    /// several did.
+    fn at(&self, me: &NodeId, ts: i64) -> Option<NodeId> {
+        let mut found = None;
+        for (node, spells) in &self.0 {
+            let leads = spells.iter().take_while(|s| s.0 <= ts).last();
+            if node == me || !leads.is_some_and(|s| s.1) {
+                continue;
+            }
+            if found.is_some() {
+                return None;
+            }
+            found = Some(node.clone());
+        }
+        found
+    }
 }
 
 fn observation(

@@ -55,6 +55,9 @@
 //! term = "term"                   # the field or capture with the term
 //! role = "role"                   # role_change: the field or capture with the new role
 //! leader = "set"                  # set / clear the logging node's current leader to peer
+//! names_leader = "leader"         # the field naming the leader the node says it has, besides
+//!                                 # the peer: one other than its current leader is a
+//!                                 # leader_change (and becomes its current leader)
 //! self_id = "local-member-id"     # the field with the logging node's own id (an alias)
 //! self_name = "name"              # the field with the logging node's own name (start banner)
 //! alias = ["added-peer-id", "added-peer-peer-urls"]   # two fields naming the same node
@@ -276,6 +279,8 @@ struct RuleSpec {
     #[serde(default)]
     leader: Option<LeaderUpdate>,
     #[serde(default)]
+    names_leader: Option<String>,
+    #[serde(default)]
     self_id: Option<String>,
     #[serde(default)]
     self_name: Option<String>,
@@ -400,6 +405,10 @@ pub(crate) struct Rule {
     pub(crate) term: Option<String>,
     pub(crate) role: Option<String>,
     pub(crate) leader: Option<LeaderUpdate>,
+    /// The field with the leader the logging node says it has, besides the line's peer (a vote
+    /// refused `since we have a leader: ADDR`): a leader other than the one it had is a
+    /// leader_change.
+    pub(crate) names_leader: Option<String>,
     pub(crate) self_id: Option<String>,
     pub(crate) self_name: Option<String>,
     pub(crate) alias: Option<(String, String)>,
@@ -575,6 +584,7 @@ impl Wording {
             }
             if rule.evidence.is_some()
                 || rule.leader.is_some()
+                || rule.names_leader.is_some()
                 || rule.self_id.is_some()
                 || rule.self_name.is_some()
                 || rule.alias.is_some()
@@ -891,6 +901,7 @@ impl Compiler<'_> {
         let gives = event.is_some()
             || r.evidence.is_some()
             || r.leader.is_some()
+            || r.names_leader.is_some()
             || r.self_id.is_some()
             || r.self_name.is_some()
             || alias.is_some();
@@ -919,6 +930,7 @@ impl Compiler<'_> {
             term: r.term.clone(),
             role: r.role.clone(),
             leader: r.leader,
+            names_leader: r.names_leader.clone(),
             self_id: r.self_id.clone(),
             self_name: r.self_name.clone(),
             alias,

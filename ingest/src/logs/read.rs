@@ -1456,7 +1456,7 @@ pub(crate) fn read_log(
         matched.sort_by_key(|m| (m.1.ts_ns, m.0));
     }
     // Each node's idea of its leader, in a file that holds several nodes' lines.
-    let mut leaders: BTreeMap<Option<String>, Option<String>> = BTreeMap::new();
+    let mut leaders: BTreeMap<Option<String>, Leader> = BTreeMap::new();
     let mut out = units;
     let mut selves: Vec<Option<String>> = Vec::new();
     for (line, parsed, rule, node) in matched {
@@ -1682,9 +1682,40 @@ fn remote_address(msg: &str) -> Option<&str> {
     })
 }
 
-fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
+/// A node's idea of its leader while its lines are read.
+#[derive(Default)]
+struct Leader {
+    /// The leader it follows, if any.
+    current: Option<String>,
+    /// Whether a line said anything of its leader yet (named one, or said it has none): before
+    /// that, the first leader a line names is news to the reader, not a change.
+    known: bool,
+    /// Whether its last role change made it the leader (Vault's active node, a master, a
+    /// primary): the leader it then names is itself, by an address the reader may not yet tie
+    /// to it.
+    leading: bool,
+}
+
+/// Whether a role a node changed to makes it the one that leads (a Raft leader, a VRRP or Redis
+/// master, a MongoDB primary, Vault's active node).
+pub(crate) fn leading_role(role: &str) -> bool {
+    let r = role.trim();
+    ["leader", "active", "master", "primary"]
+        .iter()
+        .any(|l| r.eq_ignore_ascii_case(l))
+}
+
+/// The peer of a line about the node's leader when its lines never said anything of one (a
+/// node that lost its leader has none, and says so): the leader of the cluster at the line's
+/// time by the other nodes' own word, filled in once every file is read (a keepalived backup
+/// logs only that the adverts stopped, never whose).
+pub(crate) const CLUSTER_LEADER: &str = "\u{1}the cluster's leader";
+
+fn apply(rule: &Rule, p: &Parsed, state: &mut Leader) -> Vec<Out> {
     let mut outs = Vec::new();
+    let leader = &mut state.current;
     let peer: Option<String> = match rule.peer.as_deref() {
+        Some("@leader") if leader.is_none() && !state.known => Some(CLUSTER_LEADER.to_owned()),
         Some("@leader") => leader.clone(),
         Some("@address") => remote_address(&p.msg).map(str::to_owned),
         Some(name) => field(p, name)
@@ -1802,6 +1833,35 @@ fn apply(rule: &Rule, p: &Parsed, leader: &mut Option<String>) -> Vec<Out> {
         Some(LeaderUpdate::Clear) => *leader = None,
         None => {}
     }
+    if rule.event == Some(EventKind::RoleChange) {
+        state.leading = rule
+            .role
+            .as_deref()
+            .and_then(|r| field(p, r))
+            .is_some_and(leading_role);
+    }
+    if let Some(named) = rule
+        .names_leader
+        .as_deref()
+        .and_then(|f| field(p, f))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        && leader.as_deref() != Some(named)
+    {
+        if state.known && !state.leading {
+            outs.push(Out::Event {
+                ts_ns: p.ts_ns,
+                kind: EventKind::LeaderChange,
+                peer: Some(named.to_owned()),
+                term: None,
+                detail: excerpt(&p.msg),
+                elected: true,
+                about_peer: false,
+            });
+        }
+        *leader = Some(named.to_owned());
+    }
+    state.known |= rule.leader.is_some() || rule.names_leader.is_some();
     outs
 }
 

@@ -417,7 +417,8 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024-03-05T10:11:21.000Z [WARN]  agent.server.raft: rejecting vote request since we have a leader: from=10.0.0.3:8300 leader=10.0.0.2:8300 leader-id=web-2-id",
-        "web-3→web-1 ✓ heartbeat",
+        // A candidate that names a leader again follows it: its view of the leader changed.
+        "leader_change:web-2 | web-3→web-1 ✓ heartbeat",
     ),
     (
         "2024-03-05T10:11:22.000Z [WARN]  agent.server.raft: failed to contact: server-id=web-3-id time=2.500912345s",
@@ -781,7 +782,7 @@ const HCLOG_JSON: Lines = &[
     ),
     (
         r#"{"@level":"warn","@message":"rejecting vote request since we have a leader","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:17.000000Z","from":"10.0.0.3:8300","leader":"10.0.0.2:8300","leader-id":"web-2-id"}"#,
-        "web-3→web-1 ✓ heartbeat",
+        "leader_change:web-2 | web-3→web-1 ✓ heartbeat",
     ),
     (
         r#"{"@level":"error","@message":"error getting server health from server","@module":"agent.server.autopilot","@timestamp":"2024-03-05T10:11:18.000000Z","server":"web-2","error":"i/o timeout"}"#,
