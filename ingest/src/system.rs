@@ -42,6 +42,9 @@ pub struct System {
     /// The guards it always has on.
     #[serde(default)]
     pub guards: Vec<String>,
+    /// What two members that say they lead at the same time tell of the links between them.
+    #[serde(default)]
+    pub two_leaders: Option<TwoLeaders>,
     /// The line of its logs that gives the detector's settings.
     pub settings: Option<SettingsLine>,
     /// What its metrics mean.
@@ -51,6 +54,16 @@ pub struct System {
     /// rift-lab, which owns its keys.
     #[serde(default)]
     pub lab: Option<toml::Table>,
+}
+
+/// What two members leading at once tell of the links between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TwoLeaders {
+    /// Each leader announces itself to the other unasked, and either one steps down or makes
+    /// the other step down within an announcement of hearing it (VRRP masters): while both
+    /// lead, neither hears the other.
+    NeitherHears,
 }
 
 /// A log line that gives the detector's settings: a JSON object with `line` in it, among the

@@ -10,7 +10,7 @@ pub(crate) mod profile;
 pub(crate) mod read;
 mod units;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::clock::{self, ClockSkew, SkewEvidence};
@@ -18,6 +18,7 @@ use crate::logs::profile::Direction;
 use crate::logs::read::{CLUSTER_LEADER, Out, Pending, leading_role};
 use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
 use crate::nodes::NodeResolver;
+use crate::system::TwoLeaders;
 
 pub use profile::{Profile, ProfileError, RuleSummary, Wording, builtin, wording};
 pub use read::BY_WORDING;
@@ -37,6 +38,8 @@ pub(crate) struct LogFile {
     pub(crate) detector: Option<crate::system::DetectorSettings>,
     /// What reading the file's times assumed (a year, a zone), in words.
     pub(crate) assumed: Vec<String>,
+    /// What two of its system's members leading at once tell (its system's data file).
+    pub(crate) two_leaders: Option<crate::system::TwoLeaders>,
 }
 
 /// Which profile reads each log file, and the year for timestamps without one.
@@ -542,6 +545,13 @@ pub(crate) fn settle(
     let mut stops = Stops::default();
     stops.learn(&all_events);
     let leads = Leads::learn(&files, resolver);
+    // The members whose leaders, when two lead at once, did not hear each other.
+    let deaf_leaders: BTreeSet<NodeId> = files
+        .iter()
+        .filter(|f| f.two_leaders == Some(TwoLeaders::NeitherHears))
+        .flat_map(|f| f.lines.iter().map(|p| resolver.resolve(f.node_of(p))))
+        .collect();
+    let first_event = events.len();
     for f in &files {
         // The earliest line of each node the file holds.
         let mut earliest: BTreeMap<NodeId, i64> = BTreeMap::new();
@@ -675,7 +685,80 @@ pub(crate) fn settle(
             }
         }
     }
+    observations.extend(two_leaders(&events[first_event..], &deaf_leaders));
     stops
+}
+
+/// How long two members must both lead before their overlap counts: longer than the
+/// announcement interval and the logs' one-second resolution together.
+const TWO_LEADERS_MIN_NS: i64 = 2_000_000_000;
+
+/// For members whose leaders stop leading at once when they hear each other (`nodes`): while
+/// two of them said they led, neither heard the other. One failed delivery each way per second
+/// of the overlap, after its first second, from the members' own role changes in `events`.
+fn two_leaders(events: &[Event], nodes: &BTreeSet<NodeId>) -> Vec<Observation> {
+    // Each member's spells as leader: (from, to, the line it began at).
+    let mut changes: BTreeMap<&NodeId, Vec<(i64, bool, &str)>> = BTreeMap::new();
+    let mut last_seen: BTreeMap<&NodeId, i64> = BTreeMap::new();
+    for e in events.iter().filter(|e| nodes.contains(&e.node)) {
+        let t = last_seen.entry(&e.node).or_insert(e.ts_ns);
+        *t = (*t).max(e.ts_ns);
+        let leads = match e.kind {
+            EventKind::RoleChange => leading_role(&e.detail),
+            EventKind::Start | EventKind::Shutdown => false,
+            _ => continue,
+        };
+        changes
+            .entry(&e.node)
+            .or_default()
+            .push((e.ts_ns, leads, &e.origin));
+    }
+    let mut spells: Vec<(&NodeId, i64, i64, &str)> = Vec::new();
+    for (node, mut ch) in changes {
+        ch.sort_by_key(|c| c.0);
+        let mut open: Option<(i64, &str)> = None;
+        for (ts, leads, origin) in ch {
+            match (open, leads) {
+                (None, true) => open = Some((ts, origin)),
+                (Some((from, o)), false) => {
+                    spells.push((node, from, ts, o));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        // Still leading at its last line: as far as its log goes.
+        if let Some((from, o)) = open {
+            spells.push((node, from, last_seen[node], o));
+        }
+    }
+    let mut out = Vec::new();
+    for (i, a) in spells.iter().enumerate() {
+        for b in &spells[i + 1..] {
+            let (from, to) = (a.1.max(b.1), a.2.min(b.2));
+            if a.0 == b.0 || to - from < TWO_LEADERS_MIN_NS {
+                continue;
+            }
+            let origin = format!("two leaders at once: {} and {}", a.3, b.3);
+            let mut t = from + 1_000_000_000;
+            while t < to {
+                for (src, dst) in [(a.0, b.0), (b.0, a.0)] {
+                    // Each one's own silence: it did not hear the other.
+                    out.push(observation(
+                        t,
+                        dst,
+                        src.clone(),
+                        Direction::FromPeer,
+                        false,
+                        Channel::Heartbeat,
+                        &origin,
+                    ));
+                }
+                t += 1_000_000_000;
+            }
+        }
+    }
+    out
 }
 
 /// Who said it leads, and when: each node's own role changes (to a leading role and away from
@@ -775,6 +858,43 @@ mod tests {
             detail: String::new(),
             origin: String::new(),
         }
+    }
+
+    #[test]
+    fn two_masters_at_once_did_not_hear_each_other_while_both_led() {
+        let s = 1_000_000_000;
+        let role = |ts: i64, node: &str, role: &str| Event {
+            detail: role.to_owned(),
+            origin: format!("{node}.log:{ts}"),
+            ..ev(ts * s, node, EventKind::RoleChange)
+        };
+        let events = [
+            role(0, "n1", "master"),
+            role(0, "n2", "backup"),
+            role(10, "n2", "master"),
+            role(16, "n2", "backup"),
+            // n3 leads for a second only as n1 yields to it: an ordinary hand-over.
+            role(30, "n3", "master"),
+            role(30, "n1", "backup"),
+            ev(40 * s, "n3", EventKind::Shutdown),
+        ];
+        let nodes: BTreeSet<NodeId> = ["n1", "n2", "n3"].into_iter().map(NodeId::from).collect();
+        let got: Vec<(i64, String, String)> = two_leaders(&events, &nodes)
+            .into_iter()
+            .map(|o| {
+                assert_eq!(o.delivered, 0);
+                assert_eq!(o.evidence, Evidence::OneWay);
+                (o.ts_ns / s, o.src.0.to_string(), o.dst.0.to_string())
+            })
+            .collect();
+        let mut want = Vec::new();
+        for t in 11..16 {
+            want.push((t, "n1".to_owned(), "n2".to_owned()));
+            want.push((t, "n2".to_owned(), "n1".to_owned()));
+        }
+        assert_eq!(got, want);
+        // A system whose leaders may overlap for other reasons gives nothing.
+        assert!(two_leaders(&events, &BTreeSet::new()).is_empty());
     }
 
     #[test]
@@ -885,6 +1005,7 @@ mod tests {
             lines,
             detector: None,
             assumed: Vec::new(),
+            two_leaders: None,
         }
     }
 

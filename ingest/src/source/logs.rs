@@ -277,6 +277,7 @@ impl LogJob<'_> {
                 .detector
                 .or_else(|| system::of_profile(&profile.name).and_then(|s| s.unstated(&f.rel))),
             assumed,
+            two_leaders: system::of_profile(&profile.name).and_then(|s| s.two_leaders),
         }))
     }
 }
