@@ -685,7 +685,8 @@ pub(crate) fn settle(
             }
         }
     }
-    observations.extend(two_leaders(&events[first_event..], &deaf_leaders));
+    let deaf = two_leaders(&events[first_event..], &deaf_leaders, observations);
+    observations.extend(deaf);
     stops
 }
 
@@ -695,8 +696,14 @@ const TWO_LEADERS_MIN_NS: i64 = 2_000_000_000;
 
 /// For members whose leaders stop leading at once when they hear each other (`nodes`): while
 /// two of them said they led, neither heard the other. One failed delivery each way per second
-/// of the overlap, after its first second, from the members' own role changes in `events`.
-fn two_leaders(events: &[Event], nodes: &BTreeSet<NodeId>) -> Vec<Observation> {
+/// of the overlap, after its first second, from the members' own role changes in `events`;
+/// not for a direction the logs show delivered during the overlap (`seen`: a master that heard
+/// the other and could not make it yield, its own adverts being lost, says so).
+fn two_leaders(
+    events: &[Event],
+    nodes: &BTreeSet<NodeId>,
+    seen: &[Observation],
+) -> Vec<Observation> {
     // Each member's spells as leader: (from, to, the line it began at).
     let mut changes: BTreeMap<&NodeId, Vec<(i64, bool, &str)>> = BTreeMap::new();
     let mut last_seen: BTreeMap<&NodeId, i64> = BTreeMap::new();
@@ -740,9 +747,21 @@ fn two_leaders(events: &[Event], nodes: &BTreeSet<NodeId>) -> Vec<Observation> {
                 continue;
             }
             let origin = format!("two leaders at once: {} and {}", a.3, b.3);
+            let heard = |src: &NodeId, dst: &NodeId| {
+                seen.iter().any(|o| {
+                    o.src == *src
+                        && o.dst == *dst
+                        && o.delivered > 0
+                        && (from..to).contains(&o.ts_ns)
+                })
+            };
+            let ways: Vec<(&NodeId, &NodeId)> = [(a.0, b.0), (b.0, a.0)]
+                .into_iter()
+                .filter(|(src, dst)| !heard(src, dst))
+                .collect();
             let mut t = from + 1_000_000_000;
             while t < to {
-                for (src, dst) in [(a.0, b.0), (b.0, a.0)] {
+                for &(src, dst) in &ways {
                     // Each one's own silence: it did not hear the other.
                     out.push(observation(
                         t,
@@ -879,7 +898,7 @@ mod tests {
             ev(40 * s, "n3", EventKind::Shutdown),
         ];
         let nodes: BTreeSet<NodeId> = ["n1", "n2", "n3"].into_iter().map(NodeId::from).collect();
-        let got: Vec<(i64, String, String)> = two_leaders(&events, &nodes)
+        let got: Vec<(i64, String, String)> = two_leaders(&events, &nodes, &[])
             .into_iter()
             .map(|o| {
                 assert_eq!(o.delivered, 0);
@@ -894,7 +913,21 @@ mod tests {
         }
         assert_eq!(got, want);
         // A system whose leaders may overlap for other reasons gives nothing.
-        assert!(two_leaders(&events, &BTreeSet::new()).is_empty());
+        assert!(two_leaders(&events, &BTreeSet::new(), &[]).is_empty());
+        // A master that logged hearing the other during the overlap heard it: only the other
+        // way is claimed.
+        let heard = observation(
+            12 * s,
+            &NodeId::from("n1"),
+            NodeId::from("n2"),
+            Direction::FromPeer,
+            true,
+            Channel::Heartbeat,
+            "n1.log:12",
+        );
+        let got = two_leaders(&events, &nodes, &[heard]);
+        assert_eq!(got.len(), 5);
+        assert!(got.iter().all(|o| o.src.0 == "n1" && o.dst.0 == "n2"));
     }
 
     #[test]
