@@ -286,17 +286,17 @@ fn a_short_keepalived_recording_shows_the_backup_that_took_over() {
         .filter(|e| e["kind"] == "election" && e["peer"] == "n1" && e["node"] != "n1")
         .filter_map(|e| e["node"].as_str())
         .collect();
-    assert_eq!(took_over.len(), 1, "{}", stdout(&o));
+    // The best backup, usually alone: another whose timer fires before the new master's first
+    // advert reaches it takes over too.
+    assert!(!took_over.is_empty(), "{}", stdout(&o));
 
     let o = rift(&["classify", export.to_str().unwrap(), "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let cut_from_n1 = v["episodes"].as_array().unwrap().iter().any(|e| {
-        e["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| x["from"] == "n1" && x["to"] == took_over[0] && x["state"] == "down")
+        e["edges"].as_array().unwrap().iter().any(|x| {
+            x["from"] == "n1" && took_over.iter().any(|t| x["to"] == *t) && x["state"] == "down"
+        })
     });
     assert!(cut_from_n1, "{}", stdout(&o));
     // Three advert intervals and the skew, and keepalived's whole seconds.

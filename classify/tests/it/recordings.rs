@@ -306,6 +306,63 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     ),
     ("redis/one-way-link-s4", "as one-way-link-s1"),
     ("redis/one-way-link-s5", "as one-way-link-s1"),
+    (
+        "keepalived/asym-leader-deaf-s1",
+        "the master that cannot hear still sends its adverts, so no backup misses one, and VRRP \
+         watches no other direction: keepalived logs nothing and the probes from the client stay \
+         green",
+    ),
+    ("keepalived/asym-leader-deaf-s2", "as asym-leader-deaf-s1"),
+    ("keepalived/asym-leader-deaf-s3", "as asym-leader-deaf-s1"),
+    (
+        "keepalived/asym-leader-mute-s1",
+        "the direction is right, one edge is missing: the best backup says the master's adverts \
+         stopped and takes over; the other backup hears the new master first and logs nothing, so \
+         the old master's edge to it is never seen",
+    ),
+    ("keepalived/asym-leader-mute-s2", "as asym-leader-mute-s1"),
+    ("keepalived/asym-leader-mute-s3", "as asym-leader-mute-s1"),
+    (
+        "keepalived/complete-follower-s1",
+        "complete, but only between the two members that were master at once: the third member \
+         hears the master and logs nothing, so its cut to the isolated one is not seen; the \
+         backup's timer fires three adverts and a skew after the cut, which makes the onset late \
+         (the advert interval is in keepalived.conf, not in its logs)",
+    ),
+    ("keepalived/complete-follower-s2", "as complete-follower-s1"),
+    ("keepalived/complete-follower-s3", "as complete-follower-s1"),
+    (
+        "keepalived/complete-leader-s1",
+        "complete, but only between the cut-off master and the backup that took over, as \
+         complete-follower-s1: the other backup follows the new master and logs nothing",
+    ),
+    ("keepalived/complete-leader-s2", "as complete-leader-s1"),
+    (
+        "keepalived/complete-leader-s3",
+        "as complete-leader-s1, and the onset is late as complete-follower-s1",
+    ),
+    (
+        "keepalived/flapping-leader-s1",
+        "each 4 s down phase is seen for about a second: the backup's timeout line comes three \
+         and a half adverts into it and the master is heard again half a second later; without \
+         the advert interval rift cannot say when the silence began",
+    ),
+    ("keepalived/flapping-leader-s2", "as flapping-leader-s1"),
+    ("keepalived/flapping-leader-s3", "as flapping-leader-s1"),
+    (
+        "keepalived/lossy-leader-s1",
+        "30 % loss rarely drops three adverts in a row, so no backup times out and keepalived \
+         logs nothing",
+    ),
+    ("keepalived/lossy-leader-s2", "as lossy-leader-s1"),
+    ("keepalived/lossy-leader-s3", "as lossy-leader-s1"),
+    (
+        "keepalived/partial-followers-s1",
+        "the backups cut from each other both still hear the master, and backups send nothing \
+         while they wait: nothing changes, nothing is logged",
+    ),
+    ("keepalived/partial-followers-s2", "as partial-followers-s1"),
+    ("keepalived/partial-followers-s3", "as partial-followers-s1"),
 ];
 
 /// The gap analysis measures when raft acted, from the logs.
