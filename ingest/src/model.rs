@@ -459,3 +459,83 @@ pub struct Event {
     /// `file:line` it came from.
     pub origin: String,
 }
+
+/// Whether a role a node changed to makes it the one that leads (a Raft leader, a VRRP or Redis
+/// master, a MongoDB primary, Vault's active node).
+pub fn leading_role(role: &str) -> bool {
+    let r = role.trim();
+    ["leader", "active", "master", "primary"]
+        .iter()
+        .any(|l| r.eq_ignore_ascii_case(l))
+}
+
+/// Two nodes that each said they led over the same stretch of time: a split brain, as far as
+/// their own role changes tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeadersAtOnce {
+    /// The two nodes, in the order their spells began.
+    pub nodes: [NodeId; 2],
+    /// When the later of the two began to lead, ns since the epoch.
+    pub from_ns: i64,
+    /// When the first of them stopped (or its log ended), ns since the epoch.
+    pub to_ns: i64,
+    /// The lines each began to lead at.
+    pub origins: [String; 2],
+}
+
+/// Every overlap of at least `min_ns` between two nodes' spells as leader, in time order. A
+/// spell runs from a role change to a leading role until the node's next role change, start
+/// or shutdown, or its last event when it never changed again.
+pub fn leaders_at_once(events: &[Event], min_ns: i64) -> Vec<LeadersAtOnce> {
+    let mut changes: std::collections::BTreeMap<&NodeId, Vec<(i64, bool, &str)>> =
+        std::collections::BTreeMap::new();
+    let mut last_seen: std::collections::BTreeMap<&NodeId, i64> = std::collections::BTreeMap::new();
+    for e in events {
+        let t = last_seen.entry(&e.node).or_insert(e.ts_ns);
+        *t = (*t).max(e.ts_ns);
+        let leads = match e.kind {
+            EventKind::RoleChange => leading_role(&e.detail),
+            EventKind::Start | EventKind::Shutdown => false,
+            _ => continue,
+        };
+        changes
+            .entry(&e.node)
+            .or_default()
+            .push((e.ts_ns, leads, &e.origin));
+    }
+    let mut spells: Vec<(&NodeId, i64, i64, &str)> = Vec::new();
+    for (node, mut ch) in changes {
+        ch.sort_by_key(|c| c.0);
+        let mut open: Option<(i64, &str)> = None;
+        for (ts, leads, origin) in ch {
+            match (open, leads) {
+                (None, true) => open = Some((ts, origin)),
+                (Some((from, o)), false) => {
+                    spells.push((node, from, ts, o));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some((from, o)) = open {
+            spells.push((node, from, last_seen[node], o));
+        }
+    }
+    spells.sort_by_key(|s| (s.1, s.0.clone()));
+    let mut out = Vec::new();
+    for (i, a) in spells.iter().enumerate() {
+        for b in &spells[i + 1..] {
+            let (from, to) = (a.1.max(b.1), a.2.min(b.2));
+            if a.0 != b.0 && to - from >= min_ns {
+                out.push(LeadersAtOnce {
+                    nodes: [a.0.clone(), b.0.clone()],
+                    from_ns: from,
+                    to_ns: to,
+                    origins: [a.3.to_owned(), b.3.to_owned()],
+                });
+            }
+        }
+    }
+    out.sort_by_key(|o| (o.from_ns, o.nodes.clone()));
+    out
+}

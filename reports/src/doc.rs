@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use rift_classify::gap::{Gap, GapKind};
 use rift_classify::{EdgeDirection, Episode, Mode, Verdict};
-use rift_ingest::model::{Channel, Event};
+use rift_ingest::model::{Channel, Event, leaders_at_once};
 use rift_ingest::{Accounting, Invariants, LATENCY_BIN_NS, LatencyBin, format_ts};
 use rift_reach::{EdgeKey, Timeline, WindowIdx};
 use rift_replay::{Comparison, TABLE_LEGEND};
@@ -328,6 +328,9 @@ pub struct InvariantsView {
     pub requests: Vec<String>,
     /// Whether the metrics said anything about leadership (changes, gaps, commit index).
     pub leadership: bool,
+    /// Two nodes that each said they led at once, by their own role changes: (the two, from,
+    /// to, length).
+    pub two_leaders: Vec<[String; 4]>,
 }
 
 /// Section 7.
@@ -474,7 +477,7 @@ impl Report {
             }),
             gaps: v.gaps.iter().map(gap).collect(),
             replay: replay(&i.replay, &i.replay_command),
-            invariants: invariants(i.invariants, &c.episodes),
+            invariants: invariants(i.invariants, &c.episodes, i.events),
             similar: match &i.similar {
                 Ok(items) if items.is_empty() => SimilarView {
                     note: "No corpus entry shares this incident's primary mode.".to_owned(),
@@ -936,13 +939,30 @@ fn replay(r: &Result<&Comparison, String>, command: &str) -> ReplayView {
     }
 }
 
-fn invariants(inv: &Invariants, episodes: &[Episode]) -> InvariantsView {
+/// How long two nodes must both say they lead before the report names them: longer than a
+/// hand-over, in which the old leader says it stepped down within a second of the new one.
+const TWO_LEADERS_MIN_NS: i64 = 2_000_000_000;
+
+fn invariants(inv: &Invariants, episodes: &[Episode], events: &[Event]) -> InvariantsView {
     let per_minute = inv.leader_changes_per_minute();
+    let two_leaders: Vec<[String; 4]> = leaders_at_once(events, TWO_LEADERS_MIN_NS)
+        .into_iter()
+        .map(|b| {
+            [
+                format!("{} and {}", b.nodes[0], b.nodes[1]),
+                time_of_day(b.from_ns),
+                time_of_day(b.to_ns),
+                duration((b.to_ns - b.from_ns) as f64 / 1e9),
+            ]
+        })
+        .collect();
     InvariantsView {
         any: !inv.leader_changes.is_empty()
             || !inv.no_leader.is_empty()
             || !inv.commit_regressions.is_empty()
-            || !inv.request_latency.is_empty(),
+            || !inv.request_latency.is_empty()
+            || !two_leaders.is_empty(),
+        two_leaders,
         leader_changes_total: per_minute.values().sum(),
         leader_changes: per_minute
             .into_iter()

@@ -256,6 +256,46 @@ fn markdown_on_standard_output_says_the_pictures_were_left_out() {
     assert!(text.contains("*Left out with --similar 0.*"));
 }
 
+/// keepalived's split brain: the backup that took over and the master cut off both say they are
+/// MASTER, each in its own log, for as long as the cut lasts.
+#[test]
+fn two_masters_at_once_are_named_with_how_long_they_lasted() {
+    let o = report(&[
+        "tests/fixtures/lab/keepalived/complete-leader-s1/export",
+        "--format",
+        "md",
+        "-o",
+        "-",
+        "--compare",
+        "none",
+        "--similar",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Two leaders at once, each by its own log"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| n1 and n2 | 10:51:16.000 | 10:51:28.000 | 12 s |"),
+        "{text}"
+    );
+    // The shipped etcd example never had two leaders at once.
+    let o = report(&[
+        "examples/etcd-asymmetric",
+        "--format",
+        "md",
+        "-o",
+        "-",
+        "--compare",
+        "none",
+        "--similar",
+        "0",
+    ]);
+    assert!(!stdout(&o).contains("Two leaders at once"));
+}
+
 #[test]
 fn report_errors_name_the_problem_and_the_fix() {
     let o = report(&["examples/no-such-export"]);

@@ -15,8 +15,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::accounting::{FileAccount, SkipReason};
 use crate::clock::{self, ClockSkew, SkewEvidence};
 use crate::logs::profile::Direction;
-use crate::logs::read::{CLUSTER_LEADER, Out, Pending, leading_role};
-use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
+use crate::logs::read::{CLUSTER_LEADER, Out, Pending};
+use crate::model::{
+    Channel, Event, EventKind, Evidence, NodeId, Observation, leaders_at_once, leading_role,
+};
 use crate::nodes::NodeResolver;
 use crate::system::TwoLeaders;
 
@@ -704,77 +706,43 @@ fn two_leaders(
     nodes: &BTreeSet<NodeId>,
     seen: &[Observation],
 ) -> Vec<Observation> {
-    // Each member's spells as leader: (from, to, the line it began at).
-    let mut changes: BTreeMap<&NodeId, Vec<(i64, bool, &str)>> = BTreeMap::new();
-    let mut last_seen: BTreeMap<&NodeId, i64> = BTreeMap::new();
-    for e in events.iter().filter(|e| nodes.contains(&e.node)) {
-        let t = last_seen.entry(&e.node).or_insert(e.ts_ns);
-        *t = (*t).max(e.ts_ns);
-        let leads = match e.kind {
-            EventKind::RoleChange => leading_role(&e.detail),
-            EventKind::Start | EventKind::Shutdown => false,
-            _ => continue,
-        };
-        changes
-            .entry(&e.node)
-            .or_default()
-            .push((e.ts_ns, leads, &e.origin));
-    }
-    let mut spells: Vec<(&NodeId, i64, i64, &str)> = Vec::new();
-    for (node, mut ch) in changes {
-        ch.sort_by_key(|c| c.0);
-        let mut open: Option<(i64, &str)> = None;
-        for (ts, leads, origin) in ch {
-            match (open, leads) {
-                (None, true) => open = Some((ts, origin)),
-                (Some((from, o)), false) => {
-                    spells.push((node, from, ts, o));
-                    open = None;
-                }
-                _ => {}
-            }
-        }
-        // Still leading at its last line: as far as its log goes.
-        if let Some((from, o)) = open {
-            spells.push((node, from, last_seen[node], o));
-        }
-    }
+    let ours: Vec<Event> = events
+        .iter()
+        .filter(|e| nodes.contains(&e.node))
+        .cloned()
+        .collect();
     let mut out = Vec::new();
-    for (i, a) in spells.iter().enumerate() {
-        for b in &spells[i + 1..] {
-            let (from, to) = (a.1.max(b.1), a.2.min(b.2));
-            if a.0 == b.0 || to - from < TWO_LEADERS_MIN_NS {
-                continue;
+    for both in leaders_at_once(&ours, TWO_LEADERS_MIN_NS) {
+        let (from, to) = (both.from_ns, both.to_ns);
+        let [a, b] = &both.nodes;
+        let origin = format!(
+            "two leaders at once: {} and {}",
+            both.origins[0], both.origins[1]
+        );
+        let heard = |src: &NodeId, dst: &NodeId| {
+            seen.iter().any(|o| {
+                o.src == *src && o.dst == *dst && o.delivered > 0 && (from..to).contains(&o.ts_ns)
+            })
+        };
+        let ways: Vec<(&NodeId, &NodeId)> = [(a, b), (b, a)]
+            .into_iter()
+            .filter(|(src, dst)| !heard(src, dst))
+            .collect();
+        let mut t = from + 1_000_000_000;
+        while t < to {
+            for &(src, dst) in &ways {
+                // Each one's own silence: it did not hear the other.
+                out.push(observation(
+                    t,
+                    dst,
+                    src.clone(),
+                    Direction::FromPeer,
+                    false,
+                    Channel::Heartbeat,
+                    &origin,
+                ));
             }
-            let origin = format!("two leaders at once: {} and {}", a.3, b.3);
-            let heard = |src: &NodeId, dst: &NodeId| {
-                seen.iter().any(|o| {
-                    o.src == *src
-                        && o.dst == *dst
-                        && o.delivered > 0
-                        && (from..to).contains(&o.ts_ns)
-                })
-            };
-            let ways: Vec<(&NodeId, &NodeId)> = [(a.0, b.0), (b.0, a.0)]
-                .into_iter()
-                .filter(|(src, dst)| !heard(src, dst))
-                .collect();
-            let mut t = from + 1_000_000_000;
-            while t < to {
-                for &(src, dst) in &ways {
-                    // Each one's own silence: it did not hear the other.
-                    out.push(observation(
-                        t,
-                        dst,
-                        src.clone(),
-                        Direction::FromPeer,
-                        false,
-                        Channel::Heartbeat,
-                        &origin,
-                    ));
-                }
-                t += 1_000_000_000;
-            }
+            t += 1_000_000_000;
         }
     }
     out

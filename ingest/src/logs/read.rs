@@ -13,6 +13,7 @@ use crate::inert;
 use crate::input::{self, Line};
 use crate::logs::envelope::{self, Peeler, Said};
 use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule, WordingMemo};
+use crate::model::leading_role;
 use crate::model::{Channel, EventKind, LOST_LEADER};
 use crate::progress::Progress;
 use crate::system::{DetectorSettings, System};
@@ -1694,15 +1695,6 @@ struct Leader {
     /// primary): the leader it then names is itself, by an address the reader may not yet tie
     /// to it.
     leading: bool,
-}
-
-/// Whether a role a node changed to makes it the one that leads (a Raft leader, a VRRP or Redis
-/// master, a MongoDB primary, Vault's active node).
-pub(crate) fn leading_role(role: &str) -> bool {
-    let r = role.trim();
-    ["leader", "active", "master", "primary"]
-        .iter()
-        .any(|l| r.eq_ignore_ascii_case(l))
 }
 
 /// The peer of a line about the node's leader when its lines never said anything of one (a
