@@ -17,6 +17,21 @@ fn report(args: &[&str]) -> std::process::Output {
     rift(&all)
 }
 
+/// The Markdown report of `dir` on standard output, without the replay or similar incidents.
+fn markdown_to_stdout(dir: &str) -> std::process::Output {
+    report(&[
+        dir,
+        "--format",
+        "md",
+        "-o",
+        "-",
+        "--compare",
+        "none",
+        "--similar",
+        "0",
+    ])
+}
+
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -237,17 +252,7 @@ fn the_markdown_report_of_the_example() {
 
 #[test]
 fn markdown_on_standard_output_says_the_pictures_were_left_out() {
-    let o = report(&[
-        "examples/asymmetric-leader",
-        "--format",
-        "md",
-        "-o",
-        "-",
-        "--compare",
-        "none",
-        "--similar",
-        "0",
-    ]);
+    let o = markdown_to_stdout("examples/asymmetric-leader");
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.starts_with("# leader n1 can send but cannot hear\n"));
@@ -260,17 +265,7 @@ fn markdown_on_standard_output_says_the_pictures_were_left_out() {
 /// MASTER, each in its own log, for as long as the cut lasts.
 #[test]
 fn two_masters_at_once_are_named_with_how_long_they_lasted() {
-    let o = report(&[
-        "tests/fixtures/lab/keepalived/complete-leader-s1/export",
-        "--format",
-        "md",
-        "-o",
-        "-",
-        "--compare",
-        "none",
-        "--similar",
-        "0",
-    ]);
+    let o = markdown_to_stdout("tests/fixtures/lab/keepalived/complete-leader-s1/export");
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(
@@ -282,17 +277,7 @@ fn two_masters_at_once_are_named_with_how_long_they_lasted() {
         "{text}"
     );
     // The shipped etcd example never had two leaders at once.
-    let o = report(&[
-        "examples/etcd-asymmetric",
-        "--format",
-        "md",
-        "-o",
-        "-",
-        "--compare",
-        "none",
-        "--similar",
-        "0",
-    ]);
+    let o = markdown_to_stdout("examples/etcd-asymmetric");
     assert!(!stdout(&o).contains("Two leaders at once"));
 }
 
