@@ -603,14 +603,15 @@ static US_TIME_PREFIX: LazyLock<Option<Regex>> =
 
 /// The host (or `user@host`) a fan-out tool put in front of each line (`pdsh`, `clush`,
 /// `pssh -P`: `host: …`; a shell loop: `host …`; an operator merging several nodes' lines:
-/// `host - …`), or the pod and container `stern` did, when
+/// `host - …`; docker's syslog log driver tagging each line with the container's name:
+/// `/name …`), or the pod and container `stern` did, when
 /// what follows starts the way log lines do: a date, a bracketed date or time of day, klog's
 /// header, Redis's `pid:role` header (or its signal handler's) or JSON. A name in capitals alone
 /// is a level (`WARN 2024-03-05 …`), not a host. An operator's own label in brackets
 /// (`[cache-2]1:X …`) names the host the same way, as does a platform's `[host service]` (the
 /// service is not taken for the program: it names the deployment, not the binary).
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:(?:[a-z_][\w.-]*@)?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?)(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:(?:[a-z_][\w.-]*@)?/?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?)(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// After a time, the host, the syslog severity behind `!` and a bar, then the program as syslog
