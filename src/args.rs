@@ -105,7 +105,7 @@ impl TimelineArgs {
 /// How an incident is turned into a verdict (shared with `rift replay`).
 #[derive(Debug, clap::Args)]
 pub(crate) struct VerdictArgs {
-    /// The failure detector in use (raft, phi-accrual, swim, sentinel, vrrp, lb-health,
+    /// The failure detector in use (raft, phi-accrual, swim, sentinel, vrrp, zab, lb-health,
     /// bidirectional-probes, data-plane-probes). Overrides incident.toml and what the logs say.
     #[arg(long, value_name = "NAME")]
     pub(crate) detector: Option<String>,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::mode::Mode;
 
-const FILES: [(&str, &str); 11] = [
+const FILES: [(&str, &str); 12] = [
     ("raft.toml", include_str!("../detectors/raft.toml")),
     (
         "phi-accrual.toml",
@@ -19,6 +19,7 @@ const FILES: [(&str, &str); 11] = [
     ("swim.toml", include_str!("../detectors/swim.toml")),
     ("sentinel.toml", include_str!("../detectors/sentinel.toml")),
     ("vrrp.toml", include_str!("../detectors/vrrp.toml")),
+    ("zab.toml", include_str!("../detectors/zab.toml")),
     (
         "lb-health.toml",
         include_str!("../detectors/lb-health.toml"),

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::unionfind::UnionFind;
-use rift_ingest::model::{Channel, Event, NodeId};
+use rift_ingest::model::{Channel, Event, EventKind, NodeId};
 use rift_reach::{Direction, EdgeState, Estimate, Segment, Timeline, Trail, WindowIdx, segment_at};
 
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge, EvidenceRow, Flaps, Transient};
@@ -301,6 +301,9 @@ pub(crate) struct Engine<'a> {
     pub(crate) slots: Vec<(u32, u32)>,
     pub(crate) flows: BTreeMap<PairId, Vec<(&'a str, Series<'a>)>>,
     pub(crate) restarts: HashMap<&'a str, Vec<(i64, &'a str)>>,
+    /// When each node wrote something of its own in its log (an election, a peer it lost, a
+    /// role it took), in time order: a node that writes its log is running.
+    pub(crate) logged: HashMap<&'a str, Vec<i64>>,
     pub(crate) channels: Vec<Channel>,
     pub(crate) reporters: HashSet<u32>,
     /// Nodes outside the cluster that only probe it: never a witness that the network between
@@ -381,6 +384,13 @@ impl<'a> Engine<'a> {
                 .or_default()
                 .push((e.ts_ns, e.origin.as_str()));
         }
+        let mut logged: HashMap<&str, Vec<i64>> = HashMap::new();
+        for e in events.iter().filter(|e| own_words(e.kind)) {
+            logged.entry(e.node.0.as_str()).or_default().push(e.ts_ns);
+        }
+        for times in logged.values_mut() {
+            times.sort_unstable();
+        }
         let reporters = trail
             .map(|t| {
                 t.reporting
@@ -434,6 +444,7 @@ impl<'a> Engine<'a> {
                 .map(|(k, v)| (k, v.into_iter().collect()))
                 .collect(),
             restarts,
+            logged,
             reporters,
             probers,
         }
@@ -467,11 +478,26 @@ impl<'a> Engine<'a> {
         set.into_iter().collect()
     }
 
-    /// True if node `i` reports at some time but not in `[s, e)`, while another node does.
+    /// True if node `i` reports at some time but not in `[s, e)`, while another node does, and
+    /// its log says nothing of its own in that time.
     pub(crate) fn silent(&self, i: u32, s: u32, e: u32) -> bool {
         let Some(trail) = self.trail else {
             return false;
         };
+        let (from, to) = (
+            self.timeline.window_start(WindowIdx(s)),
+            self.timeline.window_start(WindowIdx(e)),
+        );
+        if self
+            .logged
+            .get(self.name(i).0.as_str())
+            .is_some_and(|times| {
+                let k = times.partition_point(|&t| t < from);
+                times.get(k).is_some_and(|&t| t < to)
+            })
+        {
+            return false;
+        }
         let overlaps =
             |runs: &Vec<(WindowIdx, WindowIdx)>| runs.iter().any(|(a, b)| a.0 < e && s < b.0);
         let Some(own) = trail.reporting.get(self.name(i)) else {
@@ -923,4 +949,21 @@ pub(crate) fn episodes(
     let engine = Engine::new(timeline, trail, events, options);
     let drafts = engine.run();
     engine.finish(drafts)
+}
+
+/// Whether a node's event of this kind is in its own words about what it is doing, so that it
+/// was running when it wrote it: not a check of it from outside (a health check, a balancer's
+/// verdict, an alert) and not its start or stop, which sit at the edges of a crash.
+fn own_words(kind: EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::HealthDown
+            | EventKind::HealthUp
+            | EventKind::BackendDown
+            | EventKind::ProbeAlert
+            | EventKind::Start
+            | EventKind::Restart
+            | EventKind::Shutdown
+            | EventKind::LastHeard
+    )
 }

@@ -201,8 +201,8 @@ pub(crate) fn join(
     }
 }
 
-/// Round trips between other hosts and the member a cut isolates that fail while the cut lasts
-/// are its consequence — the member lost its leader and answers nothing, or cannot answer — not a
+/// Round trips between other hosts and the member a cut isolates (either end of a one-way cut)
+/// that fail while the cut lasts are its consequence — the member lost its leader and answers nothing, or cannot answer — not a
 /// partial fault of their own: they join the cut's episode (its weight, evidence and a note),
 /// which keeps its own onset and edges.
 fn absorb_consequences(episodes: &mut Vec<Episode>, gap_ns: i64) {
@@ -214,7 +214,18 @@ fn absorb_consequences(episodes: &mut Vec<Episode>, gap_ns: i64) {
         }
         loop {
             let c = &episodes[i];
-            let subject: BTreeSet<&NodeId> = c.subject.iter().collect();
+            // A one-way cut isolates both of its ends from each other: either may have lost its
+            // leader (the one that does not hear it, or the leader no one hears).
+            let mut subject: BTreeSet<&NodeId> = c.subject.iter().collect();
+            if c.mode == Mode::Asymmetric {
+                for e in c
+                    .edges
+                    .iter()
+                    .filter(|e| e.direction == EdgeDirection::OneWay)
+                {
+                    subject.extend([&e.from, &e.to]);
+                }
+            }
             let found = episodes.iter().position(|p| {
                 p.mode == Mode::Partial
                     && !std::ptr::eq(p, c)

@@ -464,9 +464,16 @@ pub struct Event {
 /// master, a MongoDB primary, Vault's active node).
 pub fn leading_role(role: &str) -> bool {
     let r = role.trim();
-    ["leader", "active", "master", "primary"]
-        .iter()
-        .any(|l| r.eq_ignore_ascii_case(l))
+    [
+        "leader",
+        "leading",
+        "active",
+        "master",
+        "primary",
+        "cluster-manager",
+    ]
+    .iter()
+    .any(|l| r.eq_ignore_ascii_case(l))
 }
 
 /// Two nodes that each said they led over the same stretch of time: a split brain, as far as

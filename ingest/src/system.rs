@@ -25,7 +25,12 @@ macro_rules! builtin_systems {
 }
 
 /// The built-in systems, as (file name, TOML text).
-pub const BUILTIN: &[(&str, &str)] = builtin_systems!["etcd.toml", "keepalived.toml", "redis.toml"];
+pub const BUILTIN: &[(&str, &str)] = builtin_systems![
+    "etcd.toml",
+    "keepalived.toml",
+    "redis.toml",
+    "zookeeper.toml"
+];
 
 /// One system.
 #[derive(Clone, Debug, Deserialize)]
@@ -47,6 +52,10 @@ pub struct System {
     pub two_leaders: Option<TwoLeaders>,
     /// The line of its logs that gives the detector's settings.
     pub settings: Option<SettingsLine>,
+    /// The detector's settings as its log states them one to a line, each kept by a profile
+    /// rule's `remember`.
+    #[serde(default)]
+    pub stated: Vec<Stated>,
     /// What its metrics mean.
     #[serde(default)]
     pub metrics: Metrics,
@@ -107,6 +116,48 @@ pub struct ParameterKey {
     pub parameter: String,
     /// How the reason shows it (`{}` is the value in ms).
     pub says: String,
+}
+
+/// A detector parameter a log states on a line of its own (ZooKeeper's `tickTime set to 2000`),
+/// kept by a profile rule under the name `remembered`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stated {
+    /// The name the rule keeps it under.
+    pub remembered: String,
+    /// The detector's parameter.
+    pub parameter: String,
+    /// How the reason shows it (`{}` is the value).
+    pub says: String,
+}
+
+impl System {
+    /// The detector's settings from what a log stated (`remembered`, with the line each was
+    /// stated on), when it stated any of them.
+    pub(crate) fn settings_stated(
+        &self,
+        remembered: &BTreeMap<String, (f64, u64)>,
+        rel: &str,
+    ) -> Option<DetectorSettings> {
+        let mut parameters = BTreeMap::new();
+        let mut said = Vec::new();
+        let mut first: Option<u64> = None;
+        for s in &self.stated {
+            if let Some(&(v, line)) = remembered.get(&s.remembered) {
+                parameters.insert(s.parameter.clone(), v);
+                said.push(s.says.replace("{}", &v.to_string()));
+                first = Some(first.map_or(line, |f| f.min(line)));
+            }
+        }
+        Some(DetectorSettings {
+            system: self.name.clone(),
+            detector: self.detector.clone(),
+            parameters,
+            guards: self.guards.clone(),
+            origin: format!("{rel}:{}", first?),
+            reason: said.join(", "),
+        })
+    }
 }
 
 /// A boolean field of the settings line that turns a guard on.

@@ -22,17 +22,7 @@ pub(crate) fn get(addr: SocketAddr, path: &str, timeout: Duration) -> Result<Ans
         "GET {path} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: rift-lab\r\nConnection: close\r\n\r\n"
     )
     .map_err(|e| reason(&e))?;
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    loop {
-        s.set_read_timeout(Some(left()?)).map_err(|e| reason(&e))?;
-        match s.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => raw.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(reason(&e)),
-        }
-    }
+    let raw = read_to_close(&mut s, &left)?;
     let text = String::from_utf8_lossy(&raw);
     let (head, body) = text
         .split_once("\r\n\r\n")
@@ -64,6 +54,24 @@ pub(crate) fn connect(
     let s = TcpStream::connect_timeout(&addr, timeout).map_err(|e| reason(&e))?;
     s.set_write_timeout(Some(left()?)).map_err(|e| reason(&e))?;
     Ok((s, left))
+}
+
+/// Reads until the other end closes the connection, each read within the time `left`.
+pub(crate) fn read_to_close(
+    s: &mut TcpStream,
+    left: &dyn Fn() -> Result<Duration, String>,
+) -> Result<Vec<u8>, String> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        s.set_read_timeout(Some(left()?)).map_err(|e| reason(&e))?;
+        match s.read(&mut buf) {
+            Ok(0) => return Ok(raw),
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(reason(&e)),
+        }
+    }
 }
 
 /// An I/O error in the words a client would log.

@@ -8,18 +8,16 @@
 //! its service port, each by the member's own address: a probe of the virtual address would
 //! reach whichever member the client's ARP cache names, which a row cannot attribute.
 
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::error::LabError;
 use crate::http;
 use crate::netns;
+use crate::sidecar::Sidecar;
 use crate::stop;
 use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table};
 
@@ -33,20 +31,13 @@ const INSTANCE: &str = "VI_1";
 const VIP: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 250);
 /// The wanted master's priority; the others get less, in member order.
 const TOP_PRIORITY: u32 = 150;
-/// No responder outlives this, whatever happens to the run.
-const RESPONDER_LIMIT: Duration = Duration::from_secs(4 * 3600);
 
 pub(crate) struct Keepalived {
     advert_ms: u64,
     /// Where each member's configuration and pid file live (`data/<member>/`).
     dirs: Mutex<Vec<Option<PathBuf>>>,
-    responders: Mutex<Vec<Responder>>,
-}
-
-/// A member's HTTP service, on a thread inside its namespace.
-struct Responder {
-    stop: Arc<AtomicBool>,
-    thread: JoinHandle<()>,
+    /// Each member's HTTP service, on a thread inside its namespace.
+    responders: Mutex<Vec<Sidecar>>,
 }
 
 impl Keepalived {
@@ -101,86 +92,6 @@ impl Keepalived {
 impl Drop for Keepalived {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-/// Answers each connection with the member's name, until `stop` is set or the limit passes.
-fn serve(name: &str, listeners: &[TcpListener], stop_flag: &AtomicBool) {
-    let until = Instant::now() + RESPONDER_LIMIT;
-    let body = format!("{name}\n");
-    let answer = format!(
-        "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    while !stop_flag.load(Ordering::Relaxed) && !stop::asked() && Instant::now() < until {
-        let mut idle = true;
-        for l in listeners {
-            if let Ok((s, _)) = l.accept() {
-                idle = false;
-                answer_one(s, &answer);
-            }
-        }
-        if idle {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
-/// Reads a request's head (bounded in size and time) and writes the answer.
-fn answer_one(mut s: TcpStream, answer: &str) {
-    let _ = s.set_nonblocking(false);
-    let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
-    let _ = s.set_write_timeout(Some(Duration::from_millis(500)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while head.len() < 8192 && !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match s.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let _ = s.write_all(answer.as_bytes());
-}
-
-/// Starts member `name`'s service inside its namespace; returns once it listens.
-fn responder(name: &str) -> Result<Responder, LabError> {
-    let stop_flag = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = std::sync::mpsc::channel::<Result<(), String>>();
-    let flag = Arc::clone(&stop_flag);
-    let owned = name.to_owned();
-    let thread = std::thread::spawn(move || {
-        let listen = || -> Result<Vec<TcpListener>, String> {
-            netns::enter(&owned).map_err(|e| format!("cannot enter the namespace: {e}"))?;
-            [SERVICE_PORT, STATUS_PORT]
-                .iter()
-                .map(|&port| {
-                    let l = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port))
-                        .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
-                    l.set_nonblocking(true)
-                        .map_err(|e| format!("port {port}: {e}"))?;
-                    Ok(l)
-                })
-                .collect()
-        };
-        match listen() {
-            Ok(ls) => {
-                let _ = tx.send(Ok(()));
-                serve(&owned, &ls, &flag);
-            }
-            Err(e) => {
-                let _ = tx.send(Err(e));
-            }
-        }
-    });
-    match rx.recv_timeout(Duration::from_secs(5)) {
-        Ok(Ok(())) => Ok(Responder {
-            stop: stop_flag,
-            thread,
-        }),
-        Ok(Err(e)) => Err(LabError::Cluster(format!("{name}'s service: {e}"))),
-        Err(_) => Err(LabError::Cluster(format!(
-            "{name}'s service did not start listening within 5 s"
-        ))),
     }
 }
 
@@ -241,6 +152,7 @@ impl LabSystem for Keepalived {
         data: &Path,
     ) -> Result<Vec<Process>, LabError> {
         let me = &cluster.members[i].host;
+        let name = me.name.clone();
         let dir = data.join(&me.name);
         std::fs::create_dir_all(&dir).map_err(LabError::io(&dir))?;
         let conf = dir.join("keepalived.conf");
@@ -255,7 +167,11 @@ impl LabSystem for Keepalived {
         self.responders
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(responder(&me.name)?);
+            .push(Sidecar::start(
+                &me.name,
+                &[SERVICE_PORT, STATUS_PORT],
+                Arc::new(move |_| (200, format!("{name}\n"))),
+            )?);
         let mut cmd = netns::exec(&me.name, "keepalived");
         // In the foreground, VRRP only, logging in detail to the console and not to syslog.
         cmd.args([
@@ -395,13 +311,9 @@ impl LabSystem for Keepalived {
     }
 
     fn stop(&self) {
-        let mut rs = self.responders.lock().unwrap_or_else(|p| p.into_inner());
-        for r in rs.iter() {
-            r.stop.store(true, Ordering::Relaxed);
-        }
-        for r in rs.drain(..) {
-            let _ = r.thread.join();
-        }
+        let running =
+            std::mem::take(&mut *self.responders.lock().unwrap_or_else(|p| p.into_inner()));
+        Sidecar::stop_all(running);
     }
 }
 
@@ -428,6 +340,7 @@ mod tests {
                 ip: Ipv4Addr::new(10, 77, 0, 100),
             },
             token: "t".into(),
+            leader: None,
         }
     }
 

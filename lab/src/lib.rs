@@ -21,6 +21,7 @@
 mod error;
 mod etcd;
 mod http;
+mod jute;
 mod keepalived;
 mod netns;
 mod plan;
@@ -28,10 +29,12 @@ mod redis;
 mod resp;
 mod run;
 mod scenarios;
+mod sidecar;
 mod stop;
 mod system;
 mod telemetry;
 mod truth;
+mod zookeeper;
 
 pub use error::LabError;
 pub use netns::{PREFIX, clean, leftovers};

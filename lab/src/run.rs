@@ -129,6 +129,11 @@ impl Run {
                 self.plan.seed.map_or("none".into(), |s| s.to_string())
             ),
         );
+        let names = &self.plan.scenario.cluster.nodes;
+        let want = self
+            .plan
+            .leader()
+            .and_then(|l| names.iter().position(|m| m == l));
         let mut cluster = Cluster {
             members: (0..n)
                 .map(|i| Member {
@@ -144,6 +149,7 @@ impl Run {
                 ip: CLIENT_IP,
             },
             token: format!("rift-lab-{}-{}", self.plan.name, now_ms()),
+            leader: want,
         };
         let mut hosts: Vec<Host> = cluster.members.iter().map(|m| m.host.clone()).collect();
         hosts.push(cluster.client.clone());
@@ -159,7 +165,8 @@ impl Run {
         );
 
         // Members, a little apart: started in the same millisecond, each one's bootstrap check
-        // waits out its timeout on peers not yet listening.
+        // waits out its timeout on peers not yet listening. The member wanted as leader goes
+        // first, so that a system whose first election goes to whoever is there wins with it.
         let rundir = self.out.join("data");
         std::fs::create_dir_all(&rundir).map_err(LabError::io(&rundir))?;
         let rundir = std::path::absolute(&rundir).map_err(LabError::io(&rundir))?;
@@ -167,7 +174,11 @@ impl Run {
             std::path::absolute(self.export.join("logs")).map_err(LabError::io(&self.export))?;
         let mut stagger = Stream::new(Seed(self.plan.seed.unwrap_or(0)), "lab start");
         let cluster_start = now_ms();
-        for i in 0..n {
+        let order: Vec<usize> = want
+            .into_iter()
+            .chain((0..n).filter(|&i| Some(i) != want))
+            .collect();
+        for i in order {
             stop::check()?;
             let name = cluster.members[i].host.name.clone();
             for p in self.sys.start(&cluster, i, &logs, &rundir)? {
@@ -204,10 +215,6 @@ impl Run {
         let client = cluster.client.name.clone();
         in_client(&client, || sys.identify(&mut cluster))?;
         self.write_members(&cluster)?;
-        let want = self
-            .plan
-            .leader()
-            .and_then(|l| cluster.members.iter().position(|m| m.host.name == l));
         if let Some(w) = want {
             self.move_leader(&cluster, w, progress)?;
         }

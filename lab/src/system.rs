@@ -13,7 +13,7 @@ use crate::error::LabError;
 use crate::netns::Host;
 
 /// The systems the lab can run, by the name of their data file's `name`.
-pub const SYSTEMS: &[&str] = &["etcd", "keepalived", "redis"];
+pub const SYSTEMS: &[&str] = &["etcd", "keepalived", "redis", "zookeeper"];
 
 /// What the lab needs besides the system: program and Debian package.
 const LAB_PROGRAMS: &[(&str, &str)] = &[
@@ -192,6 +192,9 @@ pub(crate) struct Cluster {
     pub(crate) client: Host,
     /// A token unique to the run (etcd's initial-cluster-token).
     pub(crate) token: String,
+    /// The member the scenario wants as leader, for a system that can only choose it at the
+    /// start (ZooKeeper).
+    pub(crate) leader: Option<usize>,
 }
 
 /// The result of one client request.
@@ -311,6 +314,7 @@ pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>,
         "etcd" => Ok(Box::new(crate::etcd::Etcd::new(spec)?)),
         "keepalived" => Ok(Box::new(crate::keepalived::Keepalived::new(spec)?)),
         "redis" => Ok(Box::new(crate::redis::Redis::new(spec)?)),
+        "zookeeper" => Ok(Box::new(crate::zookeeper::ZooKeeper::new(spec)?)),
         _ => Err(LabError::UnknownSystem {
             name: system.to_owned(),
             known: SYSTEMS.join(", "),

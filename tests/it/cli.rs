@@ -168,7 +168,7 @@ fn an_unknown_detector_is_a_usage_error_listing_the_known_ones() {
         "classify",
         "examples/asymmetric-leader",
         "--detector",
-        "zookeeper",
+        "kafka",
     ]);
     assert_eq!(o.status.code(), Some(2));
     insta::assert_snapshot!("unknown_detector", stderr(&o));

@@ -316,10 +316,10 @@ fn an_unknown_scenario_or_system_is_named_with_what_exists() {
         stderr(&o)
     );
     assert!(stderr(&o).contains("one-way-link"), "{}", stderr(&o));
-    let o = rift(&["lab", "check", "--system", "zookeeper"]);
+    let o = rift(&["lab", "check", "--system", "rabbitmq"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("no system 'zookeeper' in the lab; the lab runs: etcd"),
+        stderr(&o).contains("no system 'rabbitmq' in the lab; the lab runs: etcd"),
         "{}",
         stderr(&o)
     );

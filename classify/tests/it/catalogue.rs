@@ -3,12 +3,13 @@
 use rift_classify::Mode;
 use rift_classify::detector::{Coverage, InUse, Kind, Source, catalogue, find};
 
-const REQUIRED: [&str; 11] = [
+const REQUIRED: [&str; 12] = [
     "raft",
     "phi-accrual",
     "swim",
     "sentinel",
     "vrrp",
+    "zab",
     "lb-health",
     "bidirectional-probes",
     "data-plane-probes",
@@ -91,10 +92,10 @@ guards = ["prevote", "check-quorum"]
     let err = InUse::from_table(&bad).unwrap_err().to_string();
     assert!(err.contains("not a parameter of raft"), "{err}");
     let unknown: std::collections::BTreeMap<String, toml::Value> =
-        toml::from_str("name = \"zookeeper\"").unwrap();
+        toml::from_str("name = \"kafka\"").unwrap();
     let err = InUse::from_table(&unknown).unwrap_err().to_string();
     assert!(
-        err.contains("unknown detector 'zookeeper'") && err.contains("raft"),
+        err.contains("unknown detector 'kafka'") && err.contains("raft"),
         "{err}"
     );
 }

@@ -363,6 +363,41 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     ),
     ("keepalived/partial-followers-s2", "as partial-followers-s1"),
     ("keepalived/partial-followers-s3", "as partial-followers-s1"),
+    (
+        "zookeeper/asym-leader-deaf-s1",
+        "the leader's one-way cut is found, from 8 s late: before it, every member refused the \
+         client while the ensemble had no quorum (read as the client cut off), and the leader's \
+         votes still reaching the followers made the first seconds read as lossy both ways",
+    ),
+    (
+        "zookeeper/asym-leader-deaf-s3",
+        "only one of the two followers is found unheard by the leader: the other one's \
+         directions stopped too close together to tell the lost one from its TCP echo",
+    ),
+    (
+        "zookeeper/flapping-leader-s2",
+        "the flapping episode is found over all four down phases, but a complete one weighs \
+         more: the old leader's unanswered votes late in one down phase leave its link to a \
+         follower failed until the next word between them, across the up phase after it",
+    ),
+    (
+        "zookeeper/lossy-leader-s1",
+        "30 % loss on the leader's links never kept ZooKeeper's connections silent for syncLimit \
+         ticks (TCP retransmits what is lost): nothing is logged",
+    ),
+    (
+        "zookeeper/lossy-leader-s2",
+        "read as asymmetric: the one follower connection that did time out is read as a one-way \
+         cut, from who stopped hearing first",
+    ),
+    ("zookeeper/lossy-leader-s3", "as lossy-leader-s1"),
+    (
+        "zookeeper/partial-followers-s1",
+        "followers exchange nothing while a leader is up (their election connections stay \
+         idle): a cut between them is invisible in every log, probe and metric",
+    ),
+    ("zookeeper/partial-followers-s2", "as partial-followers-s1"),
+    ("zookeeper/partial-followers-s3", "as partial-followers-s1"),
 ];
 
 /// The gap analysis measures when raft acted, from the logs.

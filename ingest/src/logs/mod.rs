@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::accounting::{FileAccount, SkipReason};
 use crate::clock::{self, ClockSkew, SkewEvidence};
 use crate::logs::profile::Direction;
-use crate::logs::read::{CLUSTER_LEADER, Out, Pending};
+use crate::logs::read::{CLUSTER_LEADER, OTHER_MEMBERS, Out, Pending};
 use crate::model::{
     Channel, Event, EventKind, Evidence, NodeId, Observation, leaders_at_once, leading_role,
 };
@@ -63,9 +63,6 @@ pub(crate) struct LogPlan {
     /// For each file, whether some of its lines came in an envelope whose time names neither
     /// year nor zone.
     pub(crate) local_time: Vec<bool>,
-    /// For each file, whether some of its first lines fit no profile's layout: lines that may
-    /// continue the record above them.
-    pub(crate) ragged: Vec<bool>,
     /// For each file, the width a terminal may have cut its lines at.
     pub(crate) width: Vec<Option<usize>>,
 }
@@ -546,6 +543,13 @@ pub(crate) fn settle(
     }
     let mut stops = Stops::default();
     stops.learn(&all_events);
+    // A failure that holds until the node logs its peer up again ends at a line that names the
+    // peer by any of its names (a member id, its address).
+    for f in &mut files {
+        read::hold(&mut f.lines, &|a, b| {
+            a == b || resolver.resolve(a) == resolver.resolve(b)
+        });
+    }
     let leads = Leads::learn(&files, resolver);
     // The members whose leaders, when two lead at once, did not hear each other.
     let deaf_leaders: BTreeSet<NodeId> = files
@@ -553,6 +557,30 @@ pub(crate) fn settle(
         .filter(|f| f.two_leaders == Some(TwoLeaders::NeitherHears))
         .flat_map(|f| f.lines.iter().map(|p| resolver.resolve(f.node_of(p))))
         .collect();
+    // The members a line about every other member speaks of: each node that wrote lines, and
+    // each node the lines name.
+    let mut members: BTreeSet<NodeId> = BTreeSet::new();
+    for f in &files {
+        for p in &f.lines {
+            members.insert(resolver.resolve(f.node_of(p)));
+            for o in &p.outs {
+                let named = match o {
+                    Out::Obs { peer, .. } => Some(peer),
+                    Out::Event { peer, .. } => peer.as_ref(),
+                    _ => None,
+                };
+                if let Some(peer) = named.filter(|p| !p.starts_with('\u{1}')) {
+                    members.insert(resolver.resolve(peer));
+                }
+            }
+        }
+    }
+    // Whom each node last took for down (its own peer_down, not yet followed by word from the
+    // peer): a line about every other member leaves those out, as the node itself would not
+    // count on their answer.
+    let mut taken_down: BTreeSet<(NodeId, NodeId)> = BTreeSet::new();
+    // When each node last heard from each other one (a message from it arrived, or it answered).
+    let mut heard: BTreeMap<(NodeId, NodeId), i64> = BTreeMap::new();
     let first_event = events.len();
     for f in &files {
         // The earliest line of each node the file holds.
@@ -593,27 +621,51 @@ pub(crate) fn settle(
                         channel,
                         ..
                     } => {
-                        let peer = if peer == CLUSTER_LEADER {
+                        let peers = if peer == CLUSTER_LEADER {
                             match leads.at(&me, ts_ns) {
-                                Some(l) => l,
+                                Some(l) => vec![l],
                                 None => {
                                     leaderless = true;
                                     continue;
                                 }
                             }
+                        } else if let Some(quiet) = peer.strip_prefix(OTHER_MEMBERS) {
+                            // Those it heard nothing from in the time the line gives.
+                            let since = quiet
+                                .parse::<i64>()
+                                .map_or(i64::MAX, |ms| ts_ns - ms * 1_000_000);
+                            members
+                                .iter()
+                                .filter(|m| **m != me)
+                                .filter(|m| !taken_down.contains(&(me.clone(), (*m).clone())))
+                                .filter(|m| {
+                                    heard
+                                        .get(&(me.clone(), (*m).clone()))
+                                        .is_none_or(|&t| t < since)
+                                })
+                                .cloned()
+                                .collect()
                         } else {
-                            resolver.resolve(&peer)
+                            vec![resolver.resolve(&peer)]
                         };
-                        if peer == me {
-                            self_loop = true;
-                            continue;
+                        if ok && dir != Direction::ToPeer {
+                            for p in &peers {
+                                taken_down.remove(&(me.clone(), p.clone()));
+                                heard.insert((me.clone(), p.clone()), ts_ns);
+                            }
                         }
-                        let o = observation(ts_ns, &me, peer, dir, ok, channel, &origin);
-                        if stops.hides(&o) {
-                            stopped = true;
-                        } else {
-                            used = true;
-                            observations.push(o);
+                        for peer in peers {
+                            if peer == me {
+                                self_loop = true;
+                                continue;
+                            }
+                            let o = observation(ts_ns, &me, peer, dir, ok, channel, &origin);
+                            if stops.hides(&o) {
+                                stopped = true;
+                            } else {
+                                used = true;
+                                observations.push(o);
+                            }
                         }
                     }
                     Out::Event {
@@ -640,6 +692,19 @@ pub(crate) fn settle(
                             Some(p) if p == CLUSTER_LEADER => leads.at(&me, ts_ns),
                             p => p.map(|p| resolver.resolve(&p)),
                         };
+                        if let Some(p) = &peer
+                            && !about_peer
+                        {
+                            match kind {
+                                EventKind::PeerDown => {
+                                    taken_down.insert((me.clone(), p.clone()));
+                                }
+                                EventKind::PeerUp => {
+                                    taken_down.remove(&(me.clone(), p.clone()));
+                                }
+                                _ => {}
+                            }
+                        }
                         // An event about the peer is the peer's, seen by this node.
                         let (node, peer) = match peer {
                             Some(p) if about_peer => (p, Some(me.clone())),

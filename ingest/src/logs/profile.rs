@@ -39,7 +39,12 @@
 //! regex = '…'                     # optional; named captures become fields
 //! when = { "stream-reader-type" = "." }   # fields that must exist and match (regex)
 //! unless = { error = "EOF" }      # fields that must not match
-//! peer = "remote-peer-id"         # the field naming the other node; "@leader" = current leader
+//! peer = "remote-peer-id"         # the field naming the other node; "@leader" = current leader;
+//!                                 # "@others" = every other member the export names (with a
+//!                                 # capture `unheard_ms`: those the node heard nothing from in
+//!                                 # that many ms, and none it took for down)
+//! remember = "tick_ms"            # keep the regex's `value` capture, a setting the log states
+//! last_heard = "sync_limit*tick_ms"   # or a product of remembered settings, in ms
 //! evidence = "from_peer"          # from_peer (A⇠B), to_peer (A→B), round_trip, or absent
 //! basis = "silence"               # what the line shows: received, silence, request, connect,
 //!                                 # answered, send; it bounds the evidence (see Basis)
@@ -54,7 +59,8 @@
 //!                                 # `unreachable`
 //! term = "term"                   # the field or capture with the term
 //! role = "role"                   # role_change: the field or capture with the new role
-//! leader = "set"                  # set / clear the logging node's current leader to peer
+//! leader = "set"                  # set / clear the logging node's current leader to peer;
+//!                                 # "unnamed": it has one, not named
 //! names_leader = "leader"         # the field naming the leader the node says it has, besides
 //!                                 # the peer: one other than its current leader is a
 //!                                 # leader_change (and becomes its current leader)
@@ -97,6 +103,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin_profiles![
     "keepalived.toml",
     "kubernetes.toml",
     "cockroachdb.toml",
+    "zookeeper.toml",
 ];
 
 /// Most rules one profile may have: 500. The largest built-in profile has a few dozen; every
@@ -219,6 +226,9 @@ pub(crate) enum LeaderUpdate {
     Set,
     /// The node has no leader.
     Clear,
+    /// The node has a leader it does not name (ZooKeeper's `FOLLOWING`): a later line about its
+    /// leader means the cluster's leader at that time, by the other nodes' word.
+    Unnamed,
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,6 +272,8 @@ struct RuleSpec {
     channel: Option<Channel>,
     #[serde(default)]
     last_heard: Option<String>,
+    #[serde(default)]
+    remember: Option<String>,
     #[serde(default)]
     holds: bool,
     #[serde(default)]
@@ -391,6 +403,12 @@ pub(crate) struct Rule {
     pub(crate) ok: bool,
     pub(crate) channel: Channel,
     pub(crate) last_heard_ns: Option<i64>,
+    /// A read timeout the node's own log stated earlier: the product of these settings, in ms
+    /// (`sync_limit*tick_ms`), each remembered from a line of the same file (`remember`).
+    pub(crate) last_heard_of: Vec<String>,
+    /// The setting the line states (its `value` capture, a number), remembered under this name
+    /// for later lines of the same file.
+    pub(crate) remember: Option<String>,
     /// The failure the line shows lasts until the same node logs the peer up again.
     pub(crate) holds: bool,
     /// The message is known and says nothing rift reads (`why` says why): the line is counted
@@ -589,6 +607,8 @@ impl Wording {
                 || rule.self_name.is_some()
                 || rule.alias.is_some()
                 || rule.last_heard_ns.is_some()
+                || !rule.last_heard_of.is_empty()
+                || rule.remember.is_some()
             {
                 return Err(c.bad(format!(
                     "{}: a wording rule gives an event only: no evidence, leader, self or alias",
@@ -860,12 +880,36 @@ impl Compiler<'_> {
                 basis.claim()
             )));
         }
+        // A duration (`5s`), or the product of settings remembered from earlier lines, in ms.
+        let settings_product = |v: &str| -> Option<Vec<String>> {
+            let names: Vec<String> = v.split('*').map(|n| n.trim().to_owned()).collect();
+            names
+                .iter()
+                .all(|n| {
+                    n.starts_with(|c: char| c.is_ascii_lowercase())
+                        && n.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                })
+                .then_some(names)
+        };
+        let last_heard_of = r
+            .last_heard
+            .as_deref()
+            .and_then(settings_product)
+            .unwrap_or_default();
         let last_heard_ns = r
             .last_heard
             .as_deref()
+            .filter(|_| last_heard_of.is_empty())
             .map(parse_duration)
             .transpose()
             .map_err(|e| self.bad(format!("rule {}: last_heard: {e}", i + 1)))?;
+        if r.remember.is_some() && !regex_has(r.regex.as_deref(), "value") {
+            return Err(self.bad(format!(
+                "rule {} ('{}'): remember takes the regex's `value` capture, and it has none",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
         if last_heard_ns.is_some_and(|d| d > MAX_LAST_HEARD_NS) {
             return Err(self.bad(format!(
                 "rule {}: last_heard is longer than {} (each line it reads becomes one observation per second of it)",
@@ -922,6 +966,8 @@ impl Compiler<'_> {
             ok: r.ok.unwrap_or(false),
             channel: r.channel.unwrap_or(Channel::Heartbeat),
             last_heard_ns,
+            last_heard_of,
+            remember: r.remember.clone(),
             holds: r.holds,
             quiet: r.quiet,
             event,
@@ -1123,6 +1169,11 @@ fn summaries(rules: &[Rule]) -> Vec<RuleSummary> {
             quiet: r.quiet,
         })
         .collect()
+}
+
+/// Whether `regex` has a capture named `name`.
+fn regex_has(regex: Option<&str>, name: &str) -> bool {
+    regex.is_some_and(|r| r.contains(&format!("(?P<{name}>")))
 }
 
 fn json_escaped(s: &str) -> String {

@@ -972,6 +972,14 @@ static SAME_WRITE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// The line a Java logger prints under a message logged with an exception, before its
+/// (indented) stack frames: `java.net.ConnectException: Connection refused`, `Caused by: …`,
+/// `EndOfStreamException: …` (a class named without its package). It
+/// belongs to the record above it, whose error it states.
+static JAVA_EXCEPTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(?:Caused by: )?(?:[a-z][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error)(?::|$)").ok()
+});
+
 /// The most lines joined to one record, and the most bytes it grows to: a file of continuations
 /// is read as lines, not as one record.
 const MAX_JOINED_LINES: u64 = 200;
@@ -1062,7 +1070,9 @@ impl Joiner {
                 held.first() != Some(&b'{')
                     && !t.trim().is_empty()
                     && joined.room(held.len(), bytes.len())
-                    && (cut(held, *last) || t.starts_with(char::is_whitespace))
+                    && (cut(held, *last)
+                        || t.starts_with(char::is_whitespace)
+                        || JAVA_EXCEPTION.as_ref().is_some_and(|r| r.is_match(t)))
                     && !starts(t)
             }
             _ => false,
@@ -1209,6 +1219,8 @@ pub(crate) fn read_log(
     let mut recent = Recent::default();
     // The node of the file named by the last header `tail` printed over its lines.
     let mut section: Option<String> = None;
+    // The section's header came inside the lines' envelope, and so names their node before it.
+    let mut section_inner = false;
     // Times of day alone: the days the clock has passed midnight since the date, and the last
     // such time read.
     let (mut days_on, mut last_dayless): (i64, Option<i64>) = (0, None);
@@ -1238,12 +1250,27 @@ pub(crate) fn read_log(
                 account.skip(SkipReason::Blank, line_no, String::new);
                 return;
             }
-            if let Some(path) = tail_header(raw) {
+            // A header inside an envelope (`svc-1  | ==> /var/log/redis-6.log <==`: tail run in a
+            // container) names the node more closely than the envelope does.
+            let inner_header = || -> Option<String> {
+                if !settings.wrapped || !raw.contains("==> ") {
+                    return None;
+                }
+                let mut layers = envelope::Layers::new(raw);
+                let (text, _) = layers.innermost(&peeler);
+                tail_header(text).map(str::to_owned)
+            };
+            let header = tail_header(raw)
+                .map(|p| (p.to_owned(), false))
+                .or_else(|| inner_header().map(|p| (p, true)));
+            if let Some((path, inner)) = header {
+                let path = path.as_str();
                 let node = super::node_of_file(path);
                 // `==> /var/log/redis/sentinel.log <==`: one host's program logs, followed
                 // together; the file's own name, not the program's, names the node.
                 let program = names_a_program(profile, &node);
                 section = (!program).then_some(node);
+                section_inner = inner && section.is_some();
                 account.skip(SkipReason::Comment, line_no, || {
                     format!(
                         "a header tail printed: the lines below it are from {}{}",
@@ -1404,11 +1431,17 @@ pub(crate) fn read_log(
                 }
                 untimed.0 += 1;
             }
-            let node = seen.count(said.as_ref()).or_else(|| {
+            let from_section = |seen: &mut Seen| {
                 let n = section.clone()?;
                 *seen.nodes.entry(n.clone()).or_default() += 1;
                 Some(n)
-            });
+            };
+            let node = if section_inner {
+                from_section(&mut seen)
+            } else {
+                seen.count(said.as_ref())
+                    .or_else(|| from_section(&mut seen))
+            };
             date_assumed |= parsed.dayless;
             // A record cut off before its end, read up to the cut (`envelope::json_object`).
             if envelope::cut_off(raw) {
@@ -1469,7 +1502,7 @@ pub(crate) fn read_log(
             },
             None => &profile.rules[rule],
         };
-        let mut outs = apply(rule, &parsed, leader);
+        let mut outs = apply(rule, &parsed, line, leader);
         // The names every line of the profile gives its writer, unless the rule said them.
         let own: [(&Option<String>, Names); 2] = [
             (&profile.self_name, Out::SelfName),
@@ -1486,6 +1519,13 @@ pub(crate) fn read_log(
                     outs.push(o);
                 }
             }
+        }
+        if outs.is_empty() && rule.remember.is_some() {
+            account.skip(SkipReason::Comment, line, || {
+                "a setting the log states: kept for the detector's settings and read timeouts"
+                    .into()
+            });
+            continue;
         }
         if outs.is_empty() {
             account.skip(SkipReason::NotRecognised, line, || {
@@ -1542,7 +1582,13 @@ pub(crate) fn read_log(
     if !out.is_sorted_by_key(|p| p.line) {
         out.sort_by_key(|p| p.line);
     }
-    hold(&mut out);
+    // A detector's settings the log stated one to a line.
+    if detector.is_none()
+        && let Some((system, rel)) = settings.detector
+        && let Some(stated) = leaders.values().find(|l| !l.settings.is_empty())
+    {
+        detector = system.settings_stated(&stated.settings, rel);
+    }
     let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
     for (layers, n) in layers {
         *envelopes.entry(envelope::chain_words(&layers)).or_default() += n;
@@ -1568,8 +1614,9 @@ const MAX_HOLD_NS: i64 = 3_600_000_000_000;
 /// direction), or a `peer_up` event — and is carried as one failed observation a second in
 /// between (the last at least a second before the state ends), from the line that opened it,
 /// whose `file:line` they keep. A state never closed in the file adds nothing: without its
-/// opposite, how long it lasted is unknown. At most an hour is carried.
-fn hold(lines: &mut [Pending]) {
+/// opposite, how long it lasted is unknown. At most an hour is carried. `same` tells whether two
+/// names of a peer are one node.
+pub(crate) fn hold(lines: &mut [Pending], same: &dyn Fn(&str, &str) -> bool) {
     struct Open {
         node: Option<String>,
         peer: String,
@@ -1592,7 +1639,7 @@ fn hold(lines: &mut [Pending]) {
                             dir,
                             ..
                         } => {
-                            *peer == s.peer
+                            same(peer, &s.peer)
                                 && *channel == s.channel
                                 && (*dir == Direction::RoundTrip || *dir == s.dir)
                         }
@@ -1600,7 +1647,7 @@ fn hold(lines: &mut [Pending]) {
                             kind: EventKind::PeerUp,
                             peer: Some(peer),
                             ..
-                        } => *peer == s.peer,
+                        } => same(peer, &s.peer),
                         _ => false,
                     }
             };
@@ -1695,6 +1742,8 @@ struct Leader {
     /// primary): the leader it then names is itself, by an address the reader may not yet tie
     /// to it.
     leading: bool,
+    /// The settings its log stated (`remember`), by name, with the line each was stated on.
+    settings: BTreeMap<String, (f64, u64)>,
 }
 
 /// The peer of a line about the node's leader when its lines never said anything of one (a
@@ -1703,19 +1752,39 @@ struct Leader {
 /// logs only that the adverts stopped, never whose).
 pub(crate) const CLUSTER_LEADER: &str = "\u{1}the cluster's leader";
 
-fn apply(rule: &Rule, p: &Parsed, state: &mut Leader) -> Vec<Out> {
+/// The longest read timeout a log's own settings may give a line (`last_heard` as a product of
+/// settings): 10 minutes, as for a stated one. A longer product is not used.
+const MAX_STATED_LAST_HEARD_NS: i64 = 600_000_000_000;
+
+/// The peer of a line about every other member at once (`peer = "@others"`: a member that asked
+/// all the others and heard from none), filled in once every file is read with each member the
+/// export names. When the line says for how long it heard nothing (its `unheard_ms` capture),
+/// the number follows, and only members it had heard nothing from in that time are meant.
+pub(crate) const OTHER_MEMBERS: &str = "\u{1}every other member";
+
+fn apply(rule: &Rule, p: &Parsed, line: u64, state: &mut Leader) -> Vec<Out> {
     let mut outs = Vec::new();
     let leader = &mut state.current;
     let peer: Option<String> = match rule.peer.as_deref() {
         Some("@leader") if leader.is_none() && !state.known => Some(CLUSTER_LEADER.to_owned()),
         Some("@leader") => leader.clone(),
         Some("@address") => remote_address(&p.msg).map(str::to_owned),
+        Some("@others") => Some(match field(p, "unheard_ms").map(str::trim) {
+            Some(ms) if ms.parse::<u32>().is_ok() => format!("{OTHER_MEMBERS}{ms}"),
+            _ => OTHER_MEMBERS.to_owned(),
+        }),
         Some(name) => field(p, name)
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned),
         None => None,
     };
+    if let Some(name) = &rule.remember
+        && let Some(v) = field(p, "value").and_then(|v| v.trim().parse::<f64>().ok())
+        && v.is_finite()
+    {
+        state.settings.insert(name.clone(), (v, line));
+    }
     if let Some(f) = &rule.self_id
         && let Some(v) = field(p, f).filter(|v| !v.is_empty())
     {
@@ -1742,15 +1811,26 @@ fn apply(rule: &Rule, p: &Parsed, state: &mut Leader) -> Vec<Out> {
             channel: rule.channel,
             holds: rule.holds,
         });
-        if let Some(d) = rule.last_heard_ns {
+        let stated = || -> Option<i64> {
+            let ms = rule
+                .last_heard_of
+                .iter()
+                .map(|n| state.settings.get(n).map(|s| s.0))
+                .try_fold(1.0, |acc, v| v.map(|v| acc * v))?;
+            let ns = (ms * 1e6).round();
+            (!rule.last_heard_of.is_empty() && ns >= 1e9 && ns <= MAX_STATED_LAST_HEARD_NS as f64)
+                .then_some(ns as i64)
+        };
+        if let Some(d) = rule.last_heard_ns.or_else(stated) {
             // Nothing arrived during the whole timeout: one failed observation per second of
-            // it, so that the silence starts where it started, not where it was noticed.
+            // it, so that the silence starts where it started, not where it was noticed. The
+            // last arrival is B's message (one way), or its answer (a round trip that worked).
             let mut t = p.ts_ns - d + 1_000_000_000;
             while t < p.ts_ns {
                 outs.push(Out::Obs {
                     ts_ns: t,
                     peer: peer.clone(),
-                    dir: Direction::FromPeer,
+                    dir,
                     ok: false,
                     channel: rule.channel,
                     holds: false,
@@ -1760,7 +1840,7 @@ fn apply(rule: &Rule, p: &Parsed, state: &mut Leader) -> Vec<Out> {
             outs.push(Out::Obs {
                 ts_ns: p.ts_ns - d,
                 peer: peer.clone(),
-                dir: Direction::FromPeer,
+                dir,
                 ok: true,
                 channel: rule.channel,
                 holds: false,
@@ -1807,7 +1887,7 @@ fn apply(rule: &Rule, p: &Parsed, state: &mut Leader) -> Vec<Out> {
             outs.push(Out::Event {
                 ts_ns: p.ts_ns,
                 kind,
-                peer: peer.clone(),
+                peer: peer.clone().filter(|p| !p.starts_with(OTHER_MEMBERS)),
                 term,
                 // The peer of a leader change is the new leader, or the one lost: say which.
                 detail: if lost {
@@ -1822,7 +1902,7 @@ fn apply(rule: &Rule, p: &Parsed, state: &mut Leader) -> Vec<Out> {
     }
     match rule.leader {
         Some(LeaderUpdate::Set) => *leader = peer,
-        Some(LeaderUpdate::Clear) => *leader = None,
+        Some(LeaderUpdate::Clear | LeaderUpdate::Unnamed) => *leader = None,
         None => {}
     }
     if rule.event == Some(EventKind::RoleChange) {
@@ -1853,7 +1933,11 @@ fn apply(rule: &Rule, p: &Parsed, state: &mut Leader) -> Vec<Out> {
         }
         *leader = Some(named.to_owned());
     }
-    state.known |= rule.leader.is_some() || rule.names_leader.is_some();
+    if rule.leader == Some(LeaderUpdate::Unnamed) {
+        state.known = false;
+    } else {
+        state.known |= rule.leader.is_some() || rule.names_leader.is_some();
+    }
     outs
 }
 

@@ -96,7 +96,15 @@ fn names_system(what: &str, profile: &Profile) -> bool {
     if let Some(stem) = unit.strip_suffix(".service") {
         let stem = stem.split('@').next().unwrap_or_default();
         let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit());
-        return names().any(|n| n == stem);
+        // A unit per role of the same program: `k3s-server`, `k3s-agent`, `consul-server`.
+        const ROLES: &[&str] = &["server", "agent", "node", "master", "worker", "member"];
+        return names().any(|n| {
+            n == stem
+                || stem
+                    .strip_prefix(n.as_str())
+                    .and_then(|r| r.strip_prefix('-'))
+                    .is_some_and(|r| ROLES.contains(&r))
+        });
     }
     let first = what
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-')

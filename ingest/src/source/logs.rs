@@ -143,8 +143,10 @@ impl LogJob<'_> {
             detector: system::of_profile(&profile.name).map(|s| (s, f.rel.as_str())),
             node_field: node.field.as_deref(),
             wrapped: self.plan.wrapped[i].is_some(),
-            // A JSON record is whole on its line: nothing is joined to it.
-            join: self.plan.ragged[i] && profile.is_text(),
+            // A JSON record is whole on its line: nothing is joined to it. A text record may
+            // go on over indented lines (a stack trace) anywhere in the file, not only where
+            // sniffing saw them.
+            join: profile.is_text(),
             width: self.plan.width[i],
         };
         let mut read = read_log(&f.path, &settings, acc, self.progress)?;
