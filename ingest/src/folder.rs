@@ -408,6 +408,7 @@ impl IncidentFolder {
             zones: vec![None; self.files.len()],
             wrapped: vec![None; self.files.len()],
             local_time: vec![false; self.files.len()],
+            ragged: vec![false; self.files.len()],
             width: vec![None; self.files.len()],
         };
         let zone = |name: &str, whence: &str| -> Result<(chrono_tz::Tz, String), Error> {
@@ -452,6 +453,7 @@ impl IncidentFolder {
             let s = sniff(&f.path, profiles)?;
             plan.wrapped[i].clone_from(&s.wrapped);
             plan.local_time[i] = s.local_time;
+            plan.ragged[i] = s.share < 1.0 || s.votes.0 < s.votes.1;
             plan.width[i] = s.width;
             if sniffed_year.is_none()
                 && let Some(y) = s.year

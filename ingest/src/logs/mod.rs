@@ -63,6 +63,9 @@ pub(crate) struct LogPlan {
     /// For each file, whether some of its lines came in an envelope whose time names neither
     /// year nor zone.
     pub(crate) local_time: Vec<bool>,
+    /// For each file, whether some of its first lines fit no profile's layout: lines that may
+    /// continue the record above them.
+    pub(crate) ragged: Vec<bool>,
     /// For each file, the width a terminal may have cut its lines at.
     pub(crate) width: Vec<Option<usize>>,
 }
@@ -560,7 +563,15 @@ pub(crate) fn settle(
     // The members a line about every other member speaks of: each node that wrote lines, and
     // each node the lines name.
     let mut members: BTreeSet<NodeId> = BTreeSet::new();
-    for f in &files {
+    // Kept only when some line speaks of every other member.
+    let about_all = files.iter().any(|f| {
+        f.lines.iter().any(|p| {
+            p.outs
+                .iter()
+                .any(|o| matches!(o, Out::Obs { peer, .. } if peer.starts_with(OTHER_MEMBERS)))
+        })
+    });
+    for f in files.iter().filter(|_| about_all) {
         for p in &f.lines {
             members.insert(resolver.resolve(f.node_of(p)));
             for o in &p.outs {
@@ -648,7 +659,7 @@ pub(crate) fn settle(
                         } else {
                             vec![resolver.resolve(&peer)]
                         };
-                        if ok && dir != Direction::ToPeer {
+                        if about_all && ok && dir != Direction::ToPeer {
                             for p in &peers {
                                 taken_down.remove(&(me.clone(), p.clone()));
                                 heard.insert((me.clone(), p.clone()), ts_ns);
@@ -693,6 +704,7 @@ pub(crate) fn settle(
                             p => p.map(|p| resolver.resolve(&p)),
                         };
                         if let Some(p) = &peer
+                            && about_all
                             && !about_peer
                         {
                             match kind {

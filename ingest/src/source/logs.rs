@@ -143,10 +143,11 @@ impl LogJob<'_> {
             detector: system::of_profile(&profile.name).map(|s| (s, f.rel.as_str())),
             node_field: node.field.as_deref(),
             wrapped: self.plan.wrapped[i].is_some(),
-            // A JSON record is whole on its line: nothing is joined to it. A text record may
-            // go on over indented lines (a stack trace) anywhere in the file, not only where
-            // sniffing saw them.
-            join: profile.is_text(),
+            // A JSON record is whole on its line: nothing is joined to it. A bare text record
+            // may go on over indented lines (a stack trace) anywhere in the file, not only
+            // where sniffing saw them; in envelopes each line comes whole in its own, and is
+            // joined only when the first lines showed pieces.
+            join: profile.is_text() && (self.plan.ragged[i] || self.plan.wrapped[i].is_none()),
             width: self.plan.width[i],
         };
         let mut read = read_log(&f.path, &settings, acc, self.progress)?;
