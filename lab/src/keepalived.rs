@@ -19,7 +19,9 @@ use crate::http;
 use crate::netns;
 use crate::sidecar::Sidecar;
 use crate::stop;
-use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table};
+use crate::system::{
+    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, write_file,
+};
 
 /// The service behind the virtual address.
 const SERVICE_PORT: u16 = 8080;
@@ -154,9 +156,8 @@ impl LabSystem for Keepalived {
         let me = &cluster.members[i].host;
         let name = me.name.clone();
         let dir = data.join(&me.name);
-        std::fs::create_dir_all(&dir).map_err(LabError::io(&dir))?;
         let conf = dir.join("keepalived.conf");
-        std::fs::write(&conf, self.conf(cluster, i, 0)).map_err(LabError::io(&conf))?;
+        write_file(&conf, &self.conf(cluster, i, 0))?;
         {
             let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
             if dirs.len() <= i {
@@ -215,7 +216,7 @@ impl LabSystem for Keepalived {
         for i in 0..cluster.members.len() {
             let dir = self.dir(i)?;
             let conf = dir.join("keepalived.conf");
-            std::fs::write(&conf, self.conf(cluster, i, to)).map_err(LabError::io(&conf))?;
+            write_file(&conf, &self.conf(cluster, i, to))?;
             let pid_file = dir.join("keepalived.pid");
             let pid: i32 = std::fs::read_to_string(&pid_file)
                 .map_err(LabError::io(&pid_file))?

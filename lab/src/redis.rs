@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use crate::error::LabError;
 use crate::netns;
 use crate::resp::{self, Value};
-use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table};
+use crate::system::{
+    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, write_file,
+};
 
 const REDIS_PORT: u16 = 6379;
 const SENTINEL_PORT: u16 = 26379;
@@ -121,11 +123,6 @@ fn must(at: SocketAddr, args: &[&str]) -> Result<Value, LabError> {
     }
 }
 
-fn write_conf(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-    std::fs::write(path, text)
-}
-
 /// Field `f` of an `INFO` value made of `key=value` pairs (`ip=10.77.0.12,port=6379,…`).
 fn info_field<'a>(value: &'a str, f: &str) -> &'a str {
     value
@@ -196,7 +193,7 @@ impl LabSystem for Redis {
             ("sentinel", "redis-sentinel", sentinel),
         ] {
             let conf = dir.join(format!("{label}.conf"));
-            write_conf(&conf, &text).map_err(LabError::io(&conf))?;
+            write_file(&conf, &text)?;
             let mut cmd = netns::exec(&me.name, program);
             cmd.arg(&conf).env("TZ", "UTC");
             out.push(Process {

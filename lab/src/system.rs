@@ -308,6 +308,14 @@ pub(crate) fn members_table(
     text
 }
 
+/// Writes a member's file (a configuration, its id), making its folder first.
+pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), LabError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(LabError::io(dir))?;
+    }
+    std::fs::write(path, text).map_err(LabError::io(path))
+}
+
 /// The start-up module of a system.
 pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>, LabError> {
     match system {

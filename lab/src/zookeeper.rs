@@ -22,7 +22,9 @@ use crate::http;
 use crate::jute::{self, Op, Session};
 use crate::netns;
 use crate::sidecar::Sidecar;
-use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table};
+use crate::system::{
+    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, write_file,
+};
 
 const CLIENT_PORT: u16 = 2181;
 /// The member's status endpoint: what a container's health probe runs (`srvr` on the member's
@@ -135,13 +137,6 @@ fn status(own: SocketAddr) -> (u16, String) {
         },
         Err(e) => (503, format!("srvr: {e}\n")),
     }
-}
-
-fn write_file(path: &Path, text: &str) -> Result<(), LabError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(LabError::io(dir))?;
-    }
-    std::fs::write(path, text).map_err(LabError::io(path))
 }
 
 impl Drop for ZooKeeper {

@@ -6,6 +6,7 @@
 //! and settles each line's accounting as used or skipped.
 
 pub(crate) mod envelope;
+mod others;
 pub(crate) mod profile;
 pub(crate) mod read;
 mod units;
@@ -14,8 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::accounting::{FileAccount, SkipReason};
 use crate::clock::{self, ClockSkew, SkewEvidence};
+use crate::logs::others::OtherMembers;
 use crate::logs::profile::Direction;
-use crate::logs::read::{CLUSTER_LEADER, OTHER_MEMBERS, Out, Pending};
+use crate::logs::read::{CLUSTER_LEADER, Out, Pending};
 use crate::model::{
     Channel, Event, EventKind, Evidence, NodeId, Observation, leaders_at_once, leading_role,
 };
@@ -560,38 +562,7 @@ pub(crate) fn settle(
         .filter(|f| f.two_leaders == Some(TwoLeaders::NeitherHears))
         .flat_map(|f| f.lines.iter().map(|p| resolver.resolve(f.node_of(p))))
         .collect();
-    // The members a line about every other member speaks of: each node that wrote lines, and
-    // each node the lines name.
-    let mut members: BTreeSet<NodeId> = BTreeSet::new();
-    // Kept only when some line speaks of every other member.
-    let about_all = files.iter().any(|f| {
-        f.lines.iter().any(|p| {
-            p.outs
-                .iter()
-                .any(|o| matches!(o, Out::Obs { peer, .. } if peer.starts_with(OTHER_MEMBERS)))
-        })
-    });
-    for f in files.iter().filter(|_| about_all) {
-        for p in &f.lines {
-            members.insert(resolver.resolve(f.node_of(p)));
-            for o in &p.outs {
-                let named = match o {
-                    Out::Obs { peer, .. } => Some(peer),
-                    Out::Event { peer, .. } => peer.as_ref(),
-                    _ => None,
-                };
-                if let Some(peer) = named.filter(|p| !p.starts_with('\u{1}')) {
-                    members.insert(resolver.resolve(peer));
-                }
-            }
-        }
-    }
-    // Whom each node last took for down (its own peer_down, not yet followed by word from the
-    // peer): a line about every other member leaves those out, as the node itself would not
-    // count on their answer.
-    let mut taken_down: BTreeSet<(NodeId, NodeId)> = BTreeSet::new();
-    // When each node last heard from each other one (a message from it arrived, or it answered).
-    let mut heard: BTreeMap<(NodeId, NodeId), i64> = BTreeMap::new();
+    let mut others = OtherMembers::learn(&files, resolver);
     let first_event = events.len();
     for f in &files {
         // The earliest line of each node the file holds.
@@ -640,29 +611,14 @@ pub(crate) fn settle(
                                     continue;
                                 }
                             }
-                        } else if let Some(quiet) = peer.strip_prefix(OTHER_MEMBERS) {
-                            // Those it heard nothing from in the time the line gives.
-                            let since = quiet
-                                .parse::<i64>()
-                                .map_or(i64::MAX, |ms| ts_ns - ms * 1_000_000);
-                            members
-                                .iter()
-                                .filter(|m| **m != me)
-                                .filter(|m| !taken_down.contains(&(me.clone(), (*m).clone())))
-                                .filter(|m| {
-                                    heard
-                                        .get(&(me.clone(), (*m).clone()))
-                                        .is_none_or(|&t| t < since)
-                                })
-                                .cloned()
-                                .collect()
+                        } else if let Some(all) = others.meant(&me, &peer, ts_ns) {
+                            all
                         } else {
                             vec![resolver.resolve(&peer)]
                         };
-                        if about_all && ok && dir != Direction::ToPeer {
+                        if ok && dir != Direction::ToPeer {
                             for p in &peers {
-                                taken_down.remove(&(me.clone(), p.clone()));
-                                heard.insert((me.clone(), p.clone()), ts_ns);
+                                others.heard(&me, p, ts_ns);
                             }
                         }
                         for peer in peers {
@@ -704,18 +660,9 @@ pub(crate) fn settle(
                             p => p.map(|p| resolver.resolve(&p)),
                         };
                         if let Some(p) = &peer
-                            && about_all
                             && !about_peer
                         {
-                            match kind {
-                                EventKind::PeerDown => {
-                                    taken_down.insert((me.clone(), p.clone()));
-                                }
-                                EventKind::PeerUp => {
-                                    taken_down.remove(&(me.clone(), p.clone()));
-                                }
-                                _ => {}
-                            }
+                            others.event(&me, p, kind);
                         }
                         // An event about the peer is the peer's, seen by this node.
                         let (node, peer) = match peer {

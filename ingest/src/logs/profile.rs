@@ -131,7 +131,7 @@ pub(crate) const MAX_COMPILED_BYTES: usize = 32 << 20;
 
 /// The longest `last_heard`: 10 minutes. Each line such a rule reads becomes one observation
 /// per second of it.
-const MAX_LAST_HEARD_NS: i64 = 600_000_000_000;
+pub(crate) const MAX_LAST_HEARD_NS: i64 = 600_000_000_000;
 
 /// Compiles a pattern of a profile within the limits above; returns it and what it is charged.
 fn compile(pattern: &str) -> Result<(Regex, usize), regex::Error> {
@@ -903,13 +903,7 @@ impl Compiler<'_> {
             .map(parse_duration)
             .transpose()
             .map_err(|e| self.bad(format!("rule {}: last_heard: {e}", i + 1)))?;
-        if r.remember.is_some() && !regex_has(r.regex.as_deref(), "value") {
-            return Err(self.bad(format!(
-                "rule {} ('{}'): remember takes the regex's `value` capture, and it has none",
-                i + 1,
-                crate::inert::clip(&r.msg)
-            )));
-        }
+
         if last_heard_ns.is_some_and(|d| d > MAX_LAST_HEARD_NS) {
             return Err(self.bad(format!(
                 "rule {}: last_heard is longer than {} (each line it reads becomes one observation per second of it)",
@@ -942,6 +936,16 @@ impl Compiler<'_> {
             }
         }
         let [when, unless] = conditions;
+        let captures_value = regex
+            .as_ref()
+            .is_some_and(|re| re.capture_names().flatten().any(|n| n == "value"));
+        if r.remember.is_some() && !captures_value {
+            return Err(self.bad(format!(
+                "rule {} ('{}'): remember takes the regex's `value` capture, and it has none",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
         let gives = event.is_some()
             || r.evidence.is_some()
             || r.leader.is_some()
@@ -1169,11 +1173,6 @@ fn summaries(rules: &[Rule]) -> Vec<RuleSummary> {
             quiet: r.quiet,
         })
         .collect()
-}
-
-/// Whether `regex` has a capture named `name`.
-fn regex_has(regex: Option<&str>, name: &str) -> bool {
-    regex.is_some_and(|r| r.contains(&format!("(?P<{name}>")))
 }
 
 fn json_escaped(s: &str) -> String {

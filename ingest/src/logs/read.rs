@@ -1730,7 +1730,8 @@ fn remote_address(msg: &str) -> Option<&str> {
     })
 }
 
-/// A node's idea of its leader while its lines are read.
+/// What a node's lines said so far, while they are read: its idea of its leader, and the
+/// settings it stated.
 #[derive(Default)]
 struct Leader {
     /// The leader it follows, if any.
@@ -1751,10 +1752,6 @@ struct Leader {
 /// time by the other nodes' own word, filled in once every file is read (a keepalived backup
 /// logs only that the adverts stopped, never whose).
 pub(crate) const CLUSTER_LEADER: &str = "\u{1}the cluster's leader";
-
-/// The longest read timeout a log's own settings may give a line (`last_heard` as a product of
-/// settings): 10 minutes, as for a stated one. A longer product is not used.
-const MAX_STATED_LAST_HEARD_NS: i64 = 600_000_000_000;
 
 /// The peer of a line about every other member at once (`peer = "@others"`: a member that asked
 /// all the others and heard from none), filled in once every file is read with each member the
@@ -1818,7 +1815,9 @@ fn apply(rule: &Rule, p: &Parsed, line: u64, state: &mut Leader) -> Vec<Out> {
                 .map(|n| state.settings.get(n).map(|s| s.0))
                 .try_fold(1.0, |acc, v| v.map(|v| acc * v))?;
             let ns = (ms * 1e6).round();
-            (!rule.last_heard_of.is_empty() && ns >= 1e9 && ns <= MAX_STATED_LAST_HEARD_NS as f64)
+            (!rule.last_heard_of.is_empty()
+                && ns >= 1e9
+                && ns <= super::profile::MAX_LAST_HEARD_NS as f64)
                 .then_some(ns as i64)
         };
         if let Some(d) = rule.last_heard_ns.or_else(stated) {
