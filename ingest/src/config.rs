@@ -46,6 +46,9 @@ source_kinds! {
     Metrics = "metrics",
     /// `incident.toml` itself.
     Config = "config",
+    /// A system's configuration file (`sentinel.conf`, `zoo.cfg`): its failure detector's
+    /// settings.
+    Settings = "settings",
     /// Skipped on request.
     Ignore = "ignore",
     /// Not recognised.

@@ -283,6 +283,7 @@ impl IncidentFolder {
             logs: Vec::new(),
             metrics: Vec::new(),
             invariants: Invariants::default(),
+            configured: Default::default(),
             detector: None,
             assumed: BTreeMap::new(),
         };
@@ -573,7 +574,17 @@ impl IncidentFolder {
 fn settle(reading: &mut Reading<'_>) -> Result<Vec<ClockSkew>, Error> {
     let mut log_files = std::mem::take(&mut reading.logs);
     logs::split_by_self_name(&mut log_files);
-    reading.detector = log_files.iter().find_map(|f| f.detector.clone());
+    // What a log stated, else what the configuration files set, else the system's defaults.
+    let system = log_files.iter().find_map(|f| f.system);
+    reading.detector = log_files
+        .iter()
+        .find_map(|f| f.detector.clone())
+        .or_else(|| reading.configured.detector(system))
+        .or_else(|| {
+            log_files
+                .iter()
+                .find_map(|f| f.system.and_then(|s| s.unstated(&f.rel)))
+        });
     reading.assumed.extend(
         log_files
             .iter()

@@ -43,6 +43,7 @@ pub fn log(path: &Path, profile: usize, year: Option<i32>) {
             wrapped: false,
             join: true,
             width: Some(80),
+            configured: None,
         },
         &mut account,
         &NoProgress,

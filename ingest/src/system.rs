@@ -56,6 +56,9 @@ pub struct System {
     /// rule's `remember`.
     #[serde(default)]
     pub stated: Vec<Stated>,
+    /// Its configuration files, where an export holds them, and the settings each sets.
+    #[serde(default)]
+    pub config: Vec<ConfigFile>,
     /// What its metrics mean.
     #[serde(default)]
     pub metrics: Metrics,
@@ -131,31 +134,87 @@ pub struct Stated {
     pub says: String,
 }
 
+/// A configuration file of the system (`sentinel.conf`, `zoo.cfg`): how it is named, and the
+/// lines that set the detector's settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// A regex over the file's name (lower case, without a compression suffix). Its capture
+    /// `node`, where it matched, names the node whose file it is (`n1.sentinel.conf`); a file
+    /// that names none sets every node.
+    pub name: String,
+    /// The lines that set a setting.
+    #[serde(default)]
+    pub set: Vec<ConfigKey>,
+    /// `name`, compiled when the system file is read.
+    #[serde(skip)]
+    pub(crate) name_regex: Option<regex::Regex>,
+}
+
+/// A line of a configuration file that sets one setting.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigKey {
+    /// A regex over the line; its capture `value` is the number.
+    pub line: String,
+    /// The name the setting goes by, as a profile rule's `remember` keeps it (and as the
+    /// system's `[[stated]]` maps it to the detector's parameter).
+    pub remembered: String,
+    /// What the value is multiplied by (1000 for a file that gives seconds where the setting
+    /// is in ms).
+    #[serde(default = "one")]
+    pub scale: f64,
+    /// `line`, compiled when the system file is read.
+    #[serde(skip)]
+    pub(crate) line_regex: Option<regex::Regex>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Where a setting was found: the file and its line.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Origin {
+    pub(crate) rel: String,
+    pub(crate) line: u64,
+}
+
 impl System {
-    /// The detector's settings from what a log stated (`remembered`, with the line each was
-    /// stated on), when it stated any of them.
+    /// The detector's settings from what a log stated or a configuration file set
+    /// (`remembered`, with where each was found), when any of them is there: the origin is
+    /// the first of those places.
     pub(crate) fn settings_stated(
         &self,
-        remembered: &BTreeMap<String, (f64, u64)>,
-        rel: &str,
+        remembered: &BTreeMap<String, (f64, Origin)>,
     ) -> Option<DetectorSettings> {
         let mut parameters = BTreeMap::new();
         let mut said = Vec::new();
-        let mut first: Option<u64> = None;
+        let mut first: Option<&Origin> = None;
         for s in &self.stated {
-            if let Some(&(v, line)) = remembered.get(&s.remembered) {
-                parameters.insert(s.parameter.clone(), v);
+            if let Some((v, origin)) = remembered.get(&s.remembered) {
+                parameters.insert(s.parameter.clone(), *v);
                 said.push(s.says.replace("{}", &v.to_string()));
-                first = Some(first.map_or(line, |f| f.min(line)));
+                first = Some(first.map_or(origin, |f| f.min(origin)));
             }
         }
+        let first = first?;
         Some(DetectorSettings {
             system: self.name.clone(),
             detector: self.detector.clone(),
             parameters,
             guards: self.guards.clone(),
-            origin: format!("{rel}:{}", first?),
+            origin: format!("{}:{}", first.rel, first.line),
             reason: said.join(", "),
+        })
+    }
+
+    /// The configuration file `name` (lower case, without a compression suffix) is, and the
+    /// node it names, if it is one of the system's.
+    pub(crate) fn config_file(&self, name: &str) -> Option<(&ConfigFile, Option<String>)> {
+        self.config.iter().find_map(|c| {
+            let m = c.name_regex.as_ref()?.captures(name)?;
+            Some((c, m.name("node").map(|n| n.as_str().to_owned())))
         })
     }
 }
@@ -311,7 +370,29 @@ fn parse(file: &str, text: &str) -> Result<System, SystemError> {
         file: file.to_owned(),
         reason,
     };
-    let system: System = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+    let mut system: System = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+    let compile = |what: &str, re: &str, group: &str| {
+        let r = regex::Regex::new(re).map_err(|e| bad(format!("config {what} '{re}': {e}")))?;
+        match r.capture_names().flatten().any(|n| n == group) {
+            true => Ok(r),
+            false if group == "node" => Ok(r),
+            false => Err(bad(format!(
+                "config {what} '{re}' has no capture '{group}'"
+            ))),
+        }
+    };
+    for c in &mut system.config {
+        c.name_regex = Some(compile("name", &c.name, "node")?);
+        for k in &mut c.set {
+            k.line_regex = Some(compile("line", &k.line, "value")?);
+            if !(k.scale.is_finite() && k.scale > 0.0) {
+                return Err(bad(format!(
+                    "config line '{}': scale must be above 0",
+                    k.line
+                )));
+            }
+        }
+    }
     for s in &system.metrics.series {
         let needs = match s.means {
             Meaning::PeerSentBytes
@@ -466,6 +547,36 @@ mod tests {
                 let profile = profiles.iter().find(|q| &q.name == p);
                 let profile = profile.unwrap_or_else(|| panic!("{}: no profile {p}", s.name));
                 assert_eq!(profile.system, s.name, "profile {p} reads another system");
+            }
+        }
+    }
+
+    #[test]
+    fn every_setting_a_timeout_needs_is_stated_by_a_log_or_set_by_a_configuration() {
+        let systems = builtin().unwrap();
+        let profiles = crate::builtin_profiles().unwrap();
+        for p in &profiles {
+            let system = systems.iter().find(|s| s.profiles.contains(&p.name));
+            let configured: Vec<&str> = system
+                .iter()
+                .flat_map(|s| &s.config)
+                .flat_map(|c| &c.set)
+                .map(|k| k.remembered.as_str())
+                .collect();
+            let remembered: Vec<&str> = p
+                .rules
+                .iter()
+                .filter_map(|r| r.remember.as_deref())
+                .collect();
+            for r in &p.rules {
+                for n in r.last_heard_of.iter().flat_map(|f| f.settings()) {
+                    assert!(
+                        configured.contains(&n) || remembered.contains(&n),
+                        "profile {}, rule '{}': no log line states {n} and no configuration file sets it",
+                        p.name,
+                        r.msg
+                    );
+                }
             }
         }
     }

@@ -301,6 +301,10 @@ impl LabSystem for Keepalived {
         }
     }
 
+    fn config_files(&self) -> &'static [&'static str] {
+        &["keepalived.conf"]
+    }
+
     fn settings(&self) -> serde_json::Value {
         serde_json::json!({
             "advert_ms": self.advert_ms,

@@ -527,6 +527,10 @@ impl LabSystem for Redis {
         }
     }
 
+    fn config_files(&self) -> &'static [&'static str] {
+        &["redis.conf", "sentinel.conf"]
+    }
+
     fn settings(&self) -> serde_json::Value {
         serde_json::json!({
             "down_after_ms": self.down_after_ms,

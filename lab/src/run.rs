@@ -313,6 +313,7 @@ impl Run {
         let shutdown = self.note(progress, "shutdown", "SIGTERM to every member");
         self.stop_members();
         self.note(progress, "members_stopped", "");
+        self.export_config(&cluster)?;
 
         let applied = applied.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let truth = self.truth(
@@ -398,6 +399,27 @@ impl Run {
         );
         self.wait_leader(cluster, Some(to), Duration::from_secs(10))
             .map(|_| ())
+    }
+
+    /// Copies each member's configuration files into the export, as `config/<member>.<file>`,
+    /// as they were when the members stopped.
+    fn export_config(&self, cluster: &Cluster) -> Result<(), LabError> {
+        let files = self.sys.config_files();
+        if files.is_empty() {
+            return Ok(());
+        }
+        let dir = self.export.join("config");
+        std::fs::create_dir_all(&dir).map_err(LabError::io(&dir))?;
+        for m in &cluster.members {
+            for f in files {
+                let from = self.out.join("data").join(&m.host.name).join(f);
+                if from.is_file() {
+                    let to = dir.join(format!("{}.{f}", m.host.name));
+                    std::fs::copy(&from, &to).map_err(LabError::io(&to))?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn write_members(&self, cluster: &Cluster) -> Result<(), LabError> {

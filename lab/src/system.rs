@@ -277,6 +277,12 @@ pub(crate) trait LabSystem: Send + Sync {
     fn request(&self, cluster: &Cluster, i: usize, op: &str, key: &str, value: &str) -> Reply;
     /// The settings the members run with, for the truth.
     fn settings(&self) -> serde_json::Value;
+    /// The configuration files each member keeps in its data folder (`data/<member>/`), which
+    /// the export carries as an operator's would (`config/<member>.<file>`): rift reads the
+    /// failure detector's settings from them.
+    fn config_files(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Stops what the module runs inside the lab's own process (keepalived's stand-in service).
     fn stop(&self) {}
 }

@@ -348,6 +348,10 @@ impl LabSystem for ZooKeeper {
         Sidecar::stop_all(running);
     }
 
+    fn config_files(&self) -> &'static [&'static str] {
+        &["zoo.cfg"]
+    }
+
     fn settings(&self) -> serde_json::Value {
         serde_json::json!({
             "tick_ms": self.tick_ms,

@@ -385,19 +385,22 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             });
         }
     }
-    if let Some(c) = US_TIME_PREFIX.as_ref().and_then(|r| r.captures(t)) {
-        let ts = &c["ts"];
-        return Some(Layer {
-            kind: Envelope::TimePrefix,
-            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
-            ts: Some(
-                parse_with("%m/%d/%Y %I:%M:%S %p", ts, how.clock).map_err(|e| (ts.to_owned(), e)),
-            ),
-            node: None,
-            program: None,
-            field: None,
-            local_time: true,
-        });
+    for (prefix, format) in [
+        (&US_TIME_PREFIX, "%m/%d/%Y %I:%M:%S %p"),
+        (&WEEKDAY_TIME_PREFIX, "%a, %b %d %Y %I:%M:%S %p"),
+    ] {
+        if let Some(c) = prefix.as_ref().and_then(|r| r.captures(t)) {
+            let ts = &c["ts"];
+            return Some(Layer {
+                kind: Envelope::TimePrefix,
+                inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+                ts: Some(parse_with(format, ts, how.clock).map_err(|e| (ts.to_owned(), e))),
+                node: None,
+                program: None,
+                field: None,
+                local_time: true,
+            });
+        }
     }
     if let Some(c) = COMPOSE.as_ref().and_then(|r| r.captures(t)) {
         let service = c.name("service").map(|m| {
@@ -600,6 +603,13 @@ static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> =
 /// without a space before the line).
 static US_TIME_PREFIX: LazyLock<Option<Regex>> =
     regex!(r"^(?P<ts>\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d:\d\d [AP]M) ?(?P<msg>\S.*)$");
+
+/// A browser's local time with the weekday and the month's name, on a 12-hour clock, and a bar
+/// before the line, as a later web console copies a container's log (Rancher 2.6: `Mon, Apr 4
+/// 2022 6:01:38 pm | …`).
+static WEEKDAY_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
+    r"^(?P<ts>(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2} \d{4} \d{1,2}:\d\d:\d\d [AaPp][Mm]) \| (?P<msg>.*)$"
+);
 
 /// The host (or `user@host`) a fan-out tool put in front of each line (`pdsh`, `clush`,
 /// `pssh -P`: `host: …`; a shell loop: `host …`; an operator merging several nodes' lines:
@@ -1320,6 +1330,7 @@ mod tests {
             ("row name", &ROW_NAME),
             ("local time prefix", &LOCAL_TIME_PREFIX),
             ("us time prefix", &US_TIME_PREFIX),
+            ("weekday time prefix", &WEEKDAY_TIME_PREFIX),
             ("host prefix", &HOST_PREFIX),
         ] {
             assert!(re.is_some(), "{name}");

@@ -6,6 +6,7 @@
 //! and settles each line's accounting as used or skipped.
 
 pub(crate) mod envelope;
+mod formula;
 mod others;
 pub(crate) mod profile;
 pub(crate) mod read;
@@ -40,6 +41,8 @@ pub(crate) struct LogFile {
     pub(crate) lines: Vec<Pending>,
     /// The detector settings a line of the file gave (its system's settings line).
     pub(crate) detector: Option<crate::system::DetectorSettings>,
+    /// The system its profile reads, when rift knows it as data.
+    pub(crate) system: Option<&'static crate::system::System>,
     /// What reading the file's times assumed (a year, a zone), in words.
     pub(crate) assumed: Vec<String>,
     /// What two of its system's members leading at once tell (its system's data file).
@@ -1029,6 +1032,7 @@ mod tests {
             also: Vec::new(),
             lines,
             detector: None,
+            system: None,
             assumed: Vec::new(),
             two_leaders: None,
         }

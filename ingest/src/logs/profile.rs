@@ -44,7 +44,8 @@
 //!                                 # capture `unheard_ms`: those the node heard nothing from in
 //!                                 # that many ms, and none it took for down)
 //! remember = "tick_ms"            # keep the regex's `value` capture, a setting the log states
-//! last_heard = "sync_limit*tick_ms"   # or a product of remembered settings, in ms
+//! last_heard = "sync_limit*tick_ms"   # or a formula of settings, in ms (+ - * /): each one
+//!                                 # remembered from the log, else set by a configuration file
 //! evidence = "from_peer"          # from_peer (A⇠B), to_peer (A→B), round_trip, or absent
 //! basis = "silence"               # what the line shows: received, silence, request, connect,
 //!                                 # answered, send; it bounds the evidence (see Basis)
@@ -75,6 +76,7 @@ use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
+use crate::logs::formula::Formula;
 use crate::model::{Channel, EventKind};
 use crate::time::parse_duration;
 
@@ -403,9 +405,10 @@ pub(crate) struct Rule {
     pub(crate) ok: bool,
     pub(crate) channel: Channel,
     pub(crate) last_heard_ns: Option<i64>,
-    /// A read timeout the node's own log stated earlier: the product of these settings, in ms
-    /// (`sync_limit*tick_ms`), each remembered from a line of the same file (`remember`).
-    pub(crate) last_heard_of: Vec<String>,
+    /// A read timeout that follows from the detector's settings, in ms (`sync_limit*tick_ms`):
+    /// each setting remembered from a line of the same file (`remember`), else set by the
+    /// node's configuration file in the export.
+    pub(crate) last_heard_of: Option<Formula>,
     /// The setting the line states (its `value` capture, a number), remembered under this name
     /// for later lines of the same file.
     pub(crate) remember: Option<String>,
@@ -607,7 +610,7 @@ impl Wording {
                 || rule.self_name.is_some()
                 || rule.alias.is_some()
                 || rule.last_heard_ns.is_some()
-                || !rule.last_heard_of.is_empty()
+                || rule.last_heard_of.is_some()
                 || rule.remember.is_some()
             {
                 return Err(c.bad(format!(
@@ -880,26 +883,18 @@ impl Compiler<'_> {
                 basis.claim()
             )));
         }
-        // A duration (`5s`), or the product of settings remembered from earlier lines, in ms.
-        let settings_product = |v: &str| -> Option<Vec<String>> {
-            let names: Vec<String> = v.split('*').map(|n| n.trim().to_owned()).collect();
-            names
-                .iter()
-                .all(|n| {
-                    n.starts_with(|c: char| c.is_ascii_lowercase())
-                        && n.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                })
-                .then_some(names)
-        };
+        // A duration (`5s`), or a formula of settings the log stated or a configuration set.
         let last_heard_of = r
             .last_heard
             .as_deref()
-            .and_then(settings_product)
-            .unwrap_or_default();
+            .map(Formula::parse)
+            .transpose()
+            .map_err(|e| self.bad(format!("rule {}: last_heard: {e}", i + 1)))?
+            .flatten();
         let last_heard_ns = r
             .last_heard
             .as_deref()
-            .filter(|_| last_heard_of.is_empty())
+            .filter(|_| last_heard_of.is_none())
             .map(parse_duration)
             .transpose()
             .map_err(|e| self.bad(format!("rule {}: last_heard: {e}", i + 1)))?;
@@ -1020,6 +1015,7 @@ fn refused_twin(rule: &Rule, (field, pattern): &(String, Regex)) -> Option<Rule>
     twin.evidence = None;
     twin.basis = None;
     twin.last_heard_ns = None;
+    twin.last_heard_of = None;
     twin.holds = false;
     twin.event = Some(EventKind::PeerDown);
     twin.also = None;

@@ -16,6 +16,7 @@ use crate::logs::profile::{Direction, Layout, LeaderUpdate, Profile, Rule, Wordi
 use crate::model::leading_role;
 use crate::model::{Channel, EventKind, LOST_LEADER};
 use crate::progress::Progress;
+use crate::source::settings::Configured;
 use crate::system::{DetectorSettings, System};
 use crate::time::{TsError, in_window, read_ts};
 
@@ -579,20 +580,32 @@ fn why_none(profiles: &[Profile], fits: &[Fit], lines: usize) -> (SkipReason, St
 /// A line's own time, or its envelope's where the envelope's says the same more exactly: a
 /// zoned envelope time (docker's, in ns) within the second after a zone-less line time is the
 /// same moment, so the line's zone and date are the envelope's, and a line time that stops at
-/// the second (Go's standard logger inside logrus) takes the envelope's fraction.
+/// the second (Go's standard logger inside logrus) takes the envelope's fraction. The line's
+/// clock may be local where the envelope's names its offset (logrus `time="…T08:37:34-04:00"`
+/// around a library's `2022/05/02 08:37:34`): an envelope time that many whole quarter hours
+/// (at most 14 h, the widest offset) and less than a second from the line's is the same moment
+/// too, and the line's time is moved by that offset.
 fn finer(mut p: Parsed, said: &Said) -> Parsed {
+    const SECOND: i64 = 1_000_000_000;
+    const QUARTER_HOUR: i64 = 900 * SECOND;
+    const WIDEST_OFFSET: i64 = 14 * 3600 * SECOND;
     // A line time without a year was read in the year of the full date in front of it.
     p.dated |= said.year_named && said.ts.is_some();
     if let Some(outer) = said.ts
         && !p.zoned
         && !said.local_time
-        && (0..1_000_000_000).contains(&(outer - p.ts_ns))
     {
-        if p.ts_ns % 1_000_000_000 == 0 {
-            p.ts_ns = outer;
+        let gap = outer - p.ts_ns;
+        let offset = gap - gap.rem_euclid(QUARTER_HOUR);
+        if gap - offset < SECOND && offset.abs() <= WIDEST_OFFSET {
+            p.ts_ns = if p.ts_ns % SECOND == 0 {
+                outer
+            } else {
+                p.ts_ns + offset
+            };
+            p.dated = true;
+            p.zoned = true;
         }
-        p.dated = true;
-        p.zoned = true;
     }
     p
 }
@@ -840,6 +853,9 @@ pub(crate) struct LogSettings<'a> {
     pub(crate) join: bool,
     /// The width a terminal may have cut the file's lines at (`Sniffed::width`).
     pub(crate) width: Option<usize>,
+    /// The detector's settings the export's configuration files set, and the node the file
+    /// belongs to (for lines its envelopes do not name another).
+    pub(crate) configured: Option<(&'a Configured, &'a str)>,
 }
 
 /// What reading one log file found.
@@ -974,10 +990,14 @@ static SAME_WRITE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// The line a Java logger prints under a message logged with an exception, before its
 /// (indented) stack frames: `java.net.ConnectException: Connection refused`, `Caused by: …`,
-/// `EndOfStreamException: …` (a class named without its package). It
-/// belongs to the record above it, whose error it states.
+/// `EndOfStreamException: …` (a class named without its package), and the base classes with
+/// their package (`java.lang.Exception: shutdown Follower`, which ZooKeeper logs to show where a
+/// shutdown was called from). It belongs to the record above it, whose error it states.
 static JAVA_EXCEPTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(?:Caused by: )?(?:[a-z][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error)(?::|$)").ok()
+    Regex::new(
+        r"^(?:Caused by: )?(?:(?:[a-z][\w$]*\.)+(?:[A-Z][\w$]*)?|[A-Z][\w$]*)(?:Exception|Error)(?::|$)",
+    )
+    .ok()
 });
 
 /// The most lines joined to one record, and the most bytes it grows to: a file of continuations
@@ -1502,7 +1522,9 @@ pub(crate) fn read_log(
             },
             None => &profile.rules[rule],
         };
-        let mut outs = apply(rule, &parsed, line, leader);
+        let writer = node.as_deref().or(settings.configured.map(|c| c.1));
+        let set = |name: &str| settings.configured?.0.value(writer?, name);
+        let mut outs = apply(rule, &parsed, line, leader, &set);
         // The names every line of the profile gives its writer, unless the rule said them.
         let own: [(&Option<String>, Names); 2] = [
             (&profile.self_name, Out::SelfName),
@@ -1587,7 +1609,15 @@ pub(crate) fn read_log(
         && let Some((system, rel)) = settings.detector
         && let Some(stated) = leaders.values().find(|l| !l.settings.is_empty())
     {
-        detector = system.settings_stated(&stated.settings, rel);
+        let found = stated
+            .settings
+            .iter()
+            .map(|(k, &(v, line))| {
+                let rel = rel.to_owned();
+                (k.clone(), (v, crate::system::Origin { rel, line }))
+            })
+            .collect();
+        detector = system.settings_stated(&found);
     }
     let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
     for (layers, n) in layers {
@@ -1759,7 +1789,15 @@ pub(crate) const CLUSTER_LEADER: &str = "\u{1}the cluster's leader";
 /// the number follows, and only members it had heard nothing from in that time are meant.
 pub(crate) const OTHER_MEMBERS: &str = "\u{1}every other member";
 
-fn apply(rule: &Rule, p: &Parsed, line: u64, state: &mut Leader) -> Vec<Out> {
+/// What a line read by `rule` gives. `configured` is the value a configuration file in the
+/// export set for a setting of the line's writer, for what its log did not state.
+fn apply(
+    rule: &Rule,
+    p: &Parsed,
+    line: u64,
+    state: &mut Leader,
+    configured: &dyn Fn(&str) -> Option<f64>,
+) -> Vec<Out> {
     let mut outs = Vec::new();
     let leader = &mut state.current;
     let peer: Option<String> = match rule.peer.as_deref() {
@@ -1811,14 +1849,10 @@ fn apply(rule: &Rule, p: &Parsed, line: u64, state: &mut Leader) -> Vec<Out> {
         let stated = || -> Option<i64> {
             let ms = rule
                 .last_heard_of
-                .iter()
-                .map(|n| state.settings.get(n).map(|s| s.0))
-                .try_fold(1.0, |acc, v| v.map(|v| acc * v))?;
+                .as_ref()?
+                .eval(|n| state.settings.get(n).map(|s| s.0).or_else(|| configured(n)))?;
             let ns = (ms * 1e6).round();
-            (!rule.last_heard_of.is_empty()
-                && ns >= 1e9
-                && ns <= super::profile::MAX_LAST_HEARD_NS as f64)
-                .then_some(ns as i64)
+            (ns >= 1e9 && ns <= super::profile::MAX_LAST_HEARD_NS as f64).then_some(ns as i64)
         };
         if let Some(d) = rule.last_heard_ns.or_else(stated) {
             // Nothing arrived during the whole timeout: one failed observation per second of
@@ -1983,7 +2017,8 @@ mod tests {
             (true, false)
         );
         // klog names neither; the time kubectl put in front of it dates it, and, telling the
-        // same moment in UTC, zones it. A klog time hours away from it keeps no zone.
+        // same moment in UTC, zones it. A klog time whole hours away from it is the same moment
+        // on a local clock (the pod's zone): zoned too. One seconds off that keeps no zone.
         assert_eq!(
             named(
                 "kubernetes",
@@ -1995,6 +2030,13 @@ mod tests {
             named(
                 "kubernetes",
                 "2024-03-05T10:11:12.5Z I0305 18:11:12.500000       1 node_lifecycle_controller.go:1] Node w-1 is NotReady as of 2024-03-05 10:11:12 +0000 UTC"
+            ),
+            (true, true)
+        );
+        assert_eq!(
+            named(
+                "kubernetes",
+                "2024-03-05T10:11:12.5Z I0305 18:11:07.500000       1 node_lifecycle_controller.go:1] Node w-1 is NotReady as of 2024-03-05 10:11:12 +0000 UTC"
             ),
             (true, false)
         );

@@ -11,6 +11,7 @@ use crate::logs::read::{LogSettings, NAME_IT, read_log};
 use crate::logs::{LogFile, LogPlan, Profile};
 use crate::progress::Progress;
 use crate::row::Format;
+use crate::source::settings::Configured;
 use crate::source::{Candidate, FileEntry, Reading, Source};
 use crate::system;
 
@@ -66,6 +67,7 @@ impl Source for Logs {
             profiles: &reading.profiles,
             plan: &reading.log_plan,
             progress: reading.progress,
+            configured: &reading.configured,
         };
         std::thread::scope(|scope| {
             for _ in 0..threads {
@@ -110,6 +112,7 @@ struct LogJob<'a> {
     profiles: &'a [Profile],
     plan: &'a LogPlan,
     progress: &'a dyn Progress,
+    configured: &'a Configured,
 }
 
 impl LogJob<'_> {
@@ -149,6 +152,7 @@ impl LogJob<'_> {
             // joined only when the first lines showed pieces.
             join: profile.is_text() && (self.plan.ragged[i] || self.plan.wrapped[i].is_none()),
             width: self.plan.width[i],
+            configured: (!self.configured.is_empty()).then_some((self.configured, &node.name)),
         };
         let mut read = read_log(&f.path, &settings, acc, self.progress)?;
         // The other names the file's name gives the node it names.
@@ -276,9 +280,8 @@ impl LogJob<'_> {
             node: name,
             also,
             lines: read.lines,
-            detector: read
-                .detector
-                .or_else(|| system::of_profile(&profile.name).and_then(|s| s.unstated(&f.rel))),
+            detector: read.detector,
+            system: system::of_profile(&profile.name),
             assumed,
             two_leaders: system::of_profile(&profile.name).and_then(|s| s.two_leaders),
         }))

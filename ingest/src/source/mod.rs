@@ -14,6 +14,7 @@ pub(crate) mod logs;
 pub(crate) mod members;
 pub(crate) mod metrics;
 pub(crate) mod probes;
+pub(crate) mod settings;
 pub(crate) mod unrecognised;
 
 use std::collections::BTreeMap;
@@ -65,6 +66,7 @@ pub(crate) trait Source: Sync {
 pub(crate) static SOURCES: &[&dyn Source] = &[
     &members::Members,
     &config::Config,
+    &settings::Settings,
     &logs::Logs,
     &metrics::Metrics,
     &counters::Counters,
@@ -158,6 +160,8 @@ pub(crate) struct Reading<'r> {
     pub(crate) metrics: Vec<MetricFile>,
     /// What the metrics say of the cluster's operation, once interpreted.
     pub(crate) invariants: Invariants,
+    /// The detector's settings the configuration files set (read before the logs).
+    pub(crate) configured: settings::Configured,
     /// The detector settings the first log that gives them gave.
     pub(crate) detector: Option<DetectorSettings>,
     /// What reading each file's times assumed, by its path in the folder.

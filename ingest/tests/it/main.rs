@@ -7,6 +7,7 @@ mod metrics;
 mod overrides;
 mod profiles;
 mod recordings;
+mod settings;
 
 use std::path::{Path, PathBuf};
 
