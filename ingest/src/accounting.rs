@@ -59,6 +59,9 @@ pub enum SkipReason {
     NodeStopped,
     /// A comment or metadata line (Prometheus `# HELP` / `# TYPE`).
     Comment,
+    /// A connection that ended because one of its ends was told to change whom it connects to
+    /// (a failover, an operator's command), not because of the network.
+    Reconfigured,
     /// A log line that continues the record above it (a wrapped message, a record printed over
     /// several lines): it was read with that record, at the record's first line.
     Continuation,
@@ -115,6 +118,9 @@ impl fmt::Display for SkipReason {
                 f.write_str("about a node that had shut down or not yet started")
             }
             SkipReason::Comment => f.write_str("comment or metadata line"),
+            SkipReason::Reconfigured => {
+                f.write_str("a connection ended by a reconfiguration, not the network")
+            }
             SkipReason::Continuation => f.write_str("continues the record above it (read with it)"),
             SkipReason::NotUsed(why) => write!(f, "not used: {why}"),
         }

@@ -261,25 +261,44 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     ),
     (
         "redis/asym-leader-deaf-s1",
-        "read as complete: Sentinel's pings are round trips, and over TCP a master that cannot \
-         hear its replicas also stops being heard (its sends stall unacknowledged), so every \
-         log line and every age in the metrics fails both ways within the same second",
+        "the master that cannot hear is found, about 5 s late: the first one-way evidence is its \
+         replication timeout, repl-timeout (5 s) after its replicas' last acknowledgement, read \
+         at its line; before it only the sentinels' round-trip pings fail, from their +sdown on",
     ),
+    ("redis/asym-leader-deaf-s2", "as asym-leader-deaf-s1"),
+    ("redis/asym-leader-deaf-s3", "as asym-leader-deaf-s1"),
     (
         "redis/asym-leader-mute-s1",
-        "read as complete, as asym-leader-deaf-s1: round-trip pings and TCP-coupled replication \
-         give no side that stopped first",
+        "read as complete: round-trip pings and TCP-coupled replication give no side that \
+         stopped first",
     ),
+    ("redis/asym-leader-mute-s2", "as asym-leader-mute-s1"),
+    ("redis/asym-leader-mute-s3", "as asym-leader-mute-s1"),
     (
         "redis/complete-follower-s1",
         "onset 5.4 s late: the first evidence is Sentinel's +sdown, down-after-milliseconds \
-         (2 s) after the last reply, which the logs do not state; the first seconds after it \
-         read as partial until the replica's own timeout adds the data channel",
+         (2 s) after the last reply, read at its line; the first seconds after it read as \
+         partial until the replica's own timeout adds the data channel",
+    ),
+    ("redis/complete-follower-s2", "as complete-follower-s1"),
+    ("redis/complete-follower-s3", "as complete-follower-s1"),
+    (
+        "redis/complete-leader-s2",
+        "read as asymmetric: once the sentinels repoint the replicas (the connections that \
+         end are the failover's, not the network's), the only data-channel evidence left is \
+         the cut-off master's replication timeouts, one way; over TCP that silence follows from \
+         either direction, and with no timeout from the replicas' side to compare onsets with, \
+         the one-way claim stands",
     ),
     (
-        "redis/complete-leader-s1",
-        "onset 3.0 s late: +sdown comes down-after-milliseconds after the cut, and the logs do \
-         not say how long that is (it is in sentinel.conf)",
+        "redis/complete-leader-s3",
+        "onset 4.3 s late, as complete-follower-s1: +sdown comes down-after-milliseconds after \
+         the cut",
+    ),
+    (
+        "redis/flapping-leader-s2",
+        "flapping found, 2.1 s late: the first down phase is seen from +sdown, \
+         down-after-milliseconds into it",
     ),
     (
         "redis/gray-leader-s1",
@@ -287,11 +306,20 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
          health check is a PING on the client port, so the cut fails it too and the health \
          check cannot pass while the workload fails",
     ),
+    ("redis/gray-leader-s2", "as gray-leader-s1"),
+    ("redis/gray-leader-s3", "as gray-leader-s1"),
     (
         "redis/lossy-leader-s1",
         "only n1–n2 is found lossy: n1–n3 lost pings without reaching down-after-milliseconds, \
          and Redis logs nothing of a link that merely drops packets",
     ),
+    (
+        "redis/lossy-leader-s2",
+        "read as healthy: the 30 % loss never kept a sentinel's pings unanswered for \
+         down-after-milliseconds nor a replication link silent for repl-timeout, and Redis logs \
+         nothing of a link that merely drops packets",
+    ),
+    ("redis/lossy-leader-s3", "as lossy-leader-s2"),
     (
         "redis/one-way-link-s1",
         "a single link cut one way read as the node on its far end cut off: the round-trip \
@@ -306,6 +334,11 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     ),
     ("redis/one-way-link-s4", "as one-way-link-s1"),
     ("redis/one-way-link-s5", "as one-way-link-s1"),
+    (
+        "redis/partial-followers-s2",
+        "partial found, 2.3 s late: the first evidence is +sdown, down-after-milliseconds \
+         after the cut",
+    ),
     (
         "keepalived/asym-leader-deaf-s1",
         "the master that cannot hear still sends its adverts, so no backup misses one, and VRRP \

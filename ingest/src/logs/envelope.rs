@@ -240,13 +240,18 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     }
     if first.is_ascii_whitespace()
         || first == b'>'
+        || first == b'`'
         || bullet(t).is_some()
         || bold_label(t).is_some()
     {
         // Indentation and quote marks, and a Markdown list bullet after them (a paste quoted
         // line by line as a list: `> - 2024-03-05 …`) or the poster's bold label in front of
-        // the first line (`**scheduler logs:** I0105 …`).
-        let mut inner = t.trim_start_matches(['>', ' ', '\t']);
+        // the first line (`**scheduler logs:** I0105 …`); a line posted as inline code keeps
+        // its backticks at both ends.
+        let mut inner = t.trim_start_matches(['>', ' ', '\t', '`']);
+        if first == b'`' {
+            inner = inner.trim_end_matches('`');
+        }
         if let Some(rest) = bullet(inner) {
             inner = rest.trim_start();
         }
@@ -371,12 +376,29 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             local_time: false,
         });
     }
+    // A program's tag in capitals in front of a dated line (`ETCD: 2018-04-17 12:50:00.929422 W
+    // | …`, a container entrypoint's prefix): it names no node.
+    if let Some(c) = CAPS_TAG.as_ref().and_then(|r| r.captures(t)) {
+        return Some(Layer::plain(
+            Envelope::Indent,
+            Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+        ));
+    }
+    // A syslog time with no host in front of a dated line (`Feb 06 16:59:11 2018/02/06 16:59:11
+    // [WARN] raft: …`, a journal with the host cut off): the line's own time stands.
+    if let Some(c) = SYSLOG_TIME_ONLY.as_ref().and_then(|r| r.captures(t)) {
+        return Some(Layer::plain(
+            Envelope::TimePrefix,
+            Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+        ));
+    }
     // A zoned time in front, or a zone-less one followed by a colon (local time).
     for (prefix, local_time) in [(&TIME_PREFIX, false), (&LOCAL_TIME_PREFIX, true)] {
         if let Some(c) = prefix.as_ref().and_then(|r| r.captures(t)) {
+            let inner = c.name("msg").or_else(|| c.name("hosted"));
             return Some(Layer {
                 kind: Envelope::TimePrefix,
-                inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+                inner: Cow::Borrowed(inner.map_or("", |m| m.as_str())),
                 ts: Some(auto_ts(&c["ts"], how.clock)),
                 node: None,
                 program: None,
@@ -439,7 +461,10 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         ));
     }
     if let Some(c) = HOST_PREFIX.as_ref().and_then(|r| r.captures(t))
-        && let Some(host) = c.name("host").or_else(|| c.name("label"))
+        && let Some(host) = c
+            .name("host")
+            .or_else(|| c.name("label"))
+            .or_else(|| c.name("angle"))
         && !host.as_str().bytes().all(|b| b.is_ascii_uppercase())
     {
         let host = host.as_str().to_owned();
@@ -594,9 +619,21 @@ static SWARM_TASK_CUT: LazyLock<Option<Regex>> =
     regex!(r"^(?:\.\.\.|…)?[\w.-]*@(?P<host>[\w-]+(?:\.[\w-]+)*?)(?:\.\.\.|…)$");
 
 /// A zone-less time with a colon in front of a line (`2017-11-09 14:14:33: …`, as DC/OS and
-/// `ts`-style tools stamp lines).
-static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> =
-    regex!(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?): (?P<msg>.+)$");
+/// `ts`-style tools stamp lines), or with a space when a host and a dated line follow
+/// (`2023-02-14 07:40:12.638 consul-server-2 2023/02/14 07:40:12 [INFO] …`, a log viewer's rows
+/// copied with their time and host columns).
+static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
+    r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?:: (?P<msg>.+)| (?P<hosted>[A-Za-z0-9][\w.-]*[A-Za-z0-9] +\d{4}[-/]\d\d[-/]\d\d[ T].*))$"
+);
+
+/// A program's tag in capitals and a colon in front of a dated line (`ETCD: 2018-04-17 …`).
+static CAPS_TAG: LazyLock<Option<Regex>> =
+    regex!(r"^[A-Z][A-Z0-9_]{1,15}: (?P<msg>\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:.*)$");
+
+/// A syslog time with no host in front of a dated line (`Feb 06 16:59:11 2018/02/06 …`).
+static SYSLOG_TIME_ONLY: LazyLock<Option<Regex>> = regex!(
+    r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 0-3]\d \d\d:\d\d:\d\d (?P<msg>\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:.*)$"
+);
 
 /// A browser's local time in front of the line, month first and on a 12-hour clock, as a web
 /// console shows and copies a container's log (Rancher: `4/11/2017 12:17:54 AM…`, with or
@@ -615,13 +652,15 @@ static WEEKDAY_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
 /// `pssh -P`: `host: …`; a shell loop: `host …`; an operator merging several nodes' lines:
 /// `host - …`; docker's syslog log driver tagging each line with the container's name:
 /// `/name …`), or the pod and container `stern` did, when
-/// what follows starts the way log lines do: a date, a bracketed date or time of day, klog's
+/// what follows starts the way log lines do: a date (etcd 3.4's raft logger glues `raft` to
+/// it), a bracketed date or time of day, klog's
 /// header, Redis's `pid:role` header (or its signal handler's) or JSON. A name in capitals alone
 /// is a level (`WARN 2024-03-05 …`), not a host. An operator's own label in brackets
 /// (`[cache-2]1:X …`) names the host the same way, as does a platform's `[host service]` (the
-/// service is not taken for the program: it names the deployment, not the binary).
+/// service is not taken for the program: it names the deployment, not the binary). A name the
+/// poster put in angle brackets in place of the real one (`<pod1> vault …`) names it too.
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:(?:[a-z_][\w.-]*@)?/?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?)(?P<msg>(?:\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:(?:[a-z_][\w.-]*@)?/?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?|<(?P<angle>[A-Za-z0-9][\w.-]*)> +(?:[a-z][a-z0-9-]* +)?)(?P<msg>(?:(?:raft)?\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// After a time, the host, the syslog severity behind `!` and a bar, then the program as syslog
@@ -1331,6 +1370,8 @@ mod tests {
             ("local time prefix", &LOCAL_TIME_PREFIX),
             ("us time prefix", &US_TIME_PREFIX),
             ("weekday time prefix", &WEEKDAY_TIME_PREFIX),
+            ("caps tag", &CAPS_TAG),
+            ("syslog time only", &SYSLOG_TIME_ONLY),
             ("host prefix", &HOST_PREFIX),
         ] {
             assert!(re.is_some(), "{name}");

@@ -249,6 +249,50 @@ impl Stops {
     }
 }
 
+/// When each node was told to change whom it connects to, by channel ([`Out::Reconfigured`]): a
+/// connection on that channel that fails around such a moment, the node's own or a peer's to
+/// it, was ended by the change (a failover repointing a replica, an operator's command), not by
+/// the network.
+#[derive(Debug, Default)]
+struct Reconfigurations(BTreeMap<(NodeId, Channel), Vec<i64>>);
+
+/// How far before a reconfiguration line the node's own lines about the connections the change
+/// closed come (a program logs the closing first, then the change, in the same instant), and how
+/// long after it a peer may notice that its connection to the node ended (a round trip, and the
+/// peer's next read).
+const RECONFIGURED_BEFORE_NS: i64 = 100_000_000;
+const RECONFIGURED_AFTER_NS: i64 = 1_000_000_000;
+
+impl Reconfigurations {
+    fn learn(files: &[LogFile], resolver: &NodeResolver) -> Self {
+        let mut out: BTreeMap<(NodeId, Channel), Vec<i64>> = BTreeMap::new();
+        for f in files {
+            for p in &f.lines {
+                for o in &p.outs {
+                    if let Out::Reconfigured(c, ts) = o {
+                        out.entry((resolver.resolve(f.node_of(p)), *c))
+                            .or_default()
+                            .push(*ts);
+                    }
+                }
+            }
+        }
+        Reconfigurations(out)
+    }
+
+    /// Whether a failure between `a` and `b` on `channel` at `ts` follows from either end's
+    /// reconfiguration.
+    fn explain(&self, a: &NodeId, b: &NodeId, channel: Channel, ts: i64) -> bool {
+        [a, b].into_iter().any(|n| {
+            self.0.get(&(n.clone(), channel)).is_some_and(|v| {
+                v.iter().any(|&r| {
+                    (r - RECONFIGURED_BEFORE_NS..=r + RECONFIGURED_AFTER_NS).contains(&ts)
+                })
+            })
+        })
+    }
+}
+
 /// The file and line number of an origin (`logs/n1.log:4`).
 fn file_line(origin: &str) -> Option<(&str, u64)> {
     let (file, n) = origin.rsplit_once(':')?;
@@ -566,6 +610,7 @@ pub(crate) fn settle(
         .flat_map(|f| f.lines.iter().map(|p| resolver.resolve(f.node_of(p))))
         .collect();
     let mut others = OtherMembers::learn(&files, resolver);
+    let reconfigured = Reconfigurations::learn(&files, resolver);
     let first_event = events.len();
     for f in &files {
         // The earliest line of each node the file holds.
@@ -595,7 +640,7 @@ pub(crate) fn settle(
             let me = resolver.resolve(p.node.as_deref().unwrap_or(&f.node));
             let origin = format!("{}:{}", f.rel, p.line);
             let (mut used, mut stopped, mut self_loop) = (false, false, false);
-            let mut leaderless = false;
+            let (mut leaderless, mut changed) = (false, false);
             for o in p.outs {
                 match o {
                     Out::Obs {
@@ -606,6 +651,12 @@ pub(crate) fn settle(
                         channel,
                         ..
                     } => {
+                        // The node's own connection, ended by its own reconfiguration: whoever
+                        // the peer was.
+                        if !ok && reconfigured.explain(&me, &me, channel, ts_ns) {
+                            changed = true;
+                            continue;
+                        }
                         let peers = if peer == CLUSTER_LEADER {
                             match leads.at(&me, ts_ns) {
                                 Some(l) => vec![l],
@@ -627,6 +678,10 @@ pub(crate) fn settle(
                         for peer in peers {
                             if peer == me {
                                 self_loop = true;
+                                continue;
+                            }
+                            if !ok && reconfigured.explain(&me, &peer, channel, ts_ns) {
+                                changed = true;
                                 continue;
                             }
                             let o = observation(ts_ns, &me, peer, dir, ok, channel, &origin);
@@ -684,6 +739,8 @@ pub(crate) fn settle(
                         if life_cycle(kind) {
                             used = true;
                             events.push(e);
+                        } else if changed && against_peer(kind) {
+                            // What the line said of the connection the change ended.
                         } else if stops.hides_event(&e) {
                             stopped = true;
                         } else {
@@ -691,11 +748,17 @@ pub(crate) fn settle(
                             events.push(e);
                         }
                     }
-                    Out::Alias(..) | Out::SelfId(_) | Out::SelfName(_) => used = true,
+                    Out::Alias(..) | Out::SelfId(_) | Out::SelfName(_) | Out::Reconfigured(..) => {
+                        used = true
+                    }
                 }
             }
             if used {
                 account.rows_used += 1;
+            } else if changed {
+                account.skip(SkipReason::Reconfigured, p.line, || {
+                    "a connection that ended as one of its ends was told to change whom it connects to (a failover or an operator's command, logged within a second)".to_owned()
+                });
             } else if stopped {
                 account.skip(SkipReason::NodeStopped, p.line, || {
                     "evidence about a node after its shutdown announcement".to_owned()

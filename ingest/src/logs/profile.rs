@@ -53,6 +53,9 @@
 //! ok = false
 //! channel = "heartbeat"
 //! last_heard = "5s"               # a read timeout: B→A delivered at ts − 5 s
+//! reconfigures = "data"           # the node was told to change whom it connects to on that
+//!                                 # channel: its failed connections on it and its peers' to it,
+//!                                 # from 100 ms before to 1 s after, were ended by the change
 //! holds = true                    # a failed state that lasts until the same node logs the
 //!                                 # peer up again (an ok line about it, or a peer_up event)
 //! event = "peer_down"             # an events-table kind; a failed request or connection
@@ -279,6 +282,9 @@ struct RuleSpec {
     #[serde(default)]
     holds: bool,
     #[serde(default)]
+    reconfigures: Option<Channel>,
+
+    #[serde(default)]
     quiet: bool,
     #[serde(default)]
     event: Option<String>,
@@ -414,6 +420,10 @@ pub(crate) struct Rule {
     pub(crate) remember: Option<String>,
     /// The failure the line shows lasts until the same node logs the peer up again.
     pub(crate) holds: bool,
+    /// The line says the node was told to change whom it connects to on this channel (Redis's
+    /// `REPLICAOF … enabled (user request …)`, replication): connections on it that end around
+    /// the line, its own and its peers' to it, ended by that change, not by the network.
+    pub(crate) reconfigures: Option<Channel>,
     /// The message is known and says nothing rift reads (`why` says why): the line is counted
     /// as not recognised with that reason, and the wording rules leave it alone.
     pub(crate) quiet: bool,
@@ -968,6 +978,7 @@ impl Compiler<'_> {
             last_heard_of,
             remember: r.remember.clone(),
             holds: r.holds,
+            reconfigures: r.reconfigures,
             quiet: r.quiet,
             event,
             also,
@@ -1017,6 +1028,7 @@ fn refused_twin(rule: &Rule, (field, pattern): &(String, Regex)) -> Option<Rule>
     twin.last_heard_ns = None;
     twin.last_heard_of = None;
     twin.holds = false;
+    twin.reconfigures = None;
     twin.event = Some(EventKind::PeerDown);
     twin.also = None;
     twin.about_peer = false;

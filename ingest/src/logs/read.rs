@@ -818,6 +818,9 @@ pub(crate) enum Out {
     SelfId(String),
     /// The logging node's own name, as it announced it.
     SelfName(String),
+    /// The logging node was told to change whom it connects to on a channel, at a time
+    /// ([`Rule::reconfigures`]).
+    Reconfigured(Channel, i64),
 }
 
 /// How a line says one of its writer's names ([`Out::SelfName`] or [`Out::SelfId`]).
@@ -1820,6 +1823,9 @@ fn apply(
     {
         state.settings.insert(name.clone(), (v, line));
     }
+    if let Some(c) = rule.reconfigures {
+        outs.push(Out::Reconfigured(c, p.ts_ns));
+    }
     if let Some(f) = &rule.self_id
         && let Some(v) = field(p, f).filter(|v| !v.is_empty())
     {
@@ -1878,15 +1884,20 @@ fn apply(
                 channel: rule.channel,
                 holds: false,
             });
-            outs.push(Out::Event {
-                ts_ns: p.ts_ns - d,
-                kind: EventKind::LastHeard,
-                peer: Some(peer.clone()),
-                term: None,
-                detail: format!("read timed out {} s later", d as f64 / 1e9),
-                elected: false,
-                about_peer: false,
-            });
+            // When the peer was last heard tells a direction only of a stream the peer pushed
+            // unasked: the last answer to a request (a ping) says as much of the request's way
+            // as of the answer's, so it dates the silence and gives no `last_heard` event.
+            if dir == Direction::FromPeer {
+                outs.push(Out::Event {
+                    ts_ns: p.ts_ns - d,
+                    kind: EventKind::LastHeard,
+                    peer: Some(peer.clone()),
+                    term: None,
+                    detail: format!("read timed out {} s later", d as f64 / 1e9),
+                    elected: false,
+                    about_peer: false,
+                });
+            }
         }
     }
     if let Some(kind) = rule.event {

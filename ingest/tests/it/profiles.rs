@@ -1210,6 +1210,66 @@ fn redis_sentinel_and_replica() {
     );
 }
 
+/// A failover repoints a replica: the server logs the link to its old master lost in the same
+/// instant as the command, and the old master logs the replica's link lost a moment later.
+/// Neither is the network's doing.
+const REPOINTED: Lines = &[
+    (
+        "5678:S 05 Mar 2024 10:20:00.100 # Connection with master lost.",
+        "",
+    ),
+    (
+        "5678:S 05 Mar 2024 10:20:00.100 * Caching the disconnected master state.",
+        "",
+    ),
+    (
+        "5678:S 05 Mar 2024 10:20:00.100 * REPLICAOF 10.0.0.2:6379 enabled (user request from 'id=9 addr=10.0.0.9:40112 laddr=10.0.0.3:6379 fd=11 name=sentinel-4f1c2a3b-cmd age=12 idle=0 flags=x db=0')",
+        "leader_change:redis-2",
+    ),
+    // Later, with no command around it: the link broke.
+    (
+        "5678:S 05 Mar 2024 10:25:00.000 # Connection with master lost.",
+        "redis-3⇄redis-2 ✗ data | unreachable:redis-2",
+    ),
+];
+
+const OLD_MASTER: Lines = &[
+    (
+        "4321:M 05 Mar 2024 10:20:00.101 # Connection with replica 10.0.0.3:6379 lost.",
+        "",
+    ),
+    // A replica the master knows by no address yet names no node.
+    (
+        "4321:M 05 Mar 2024 10:20:00.102 # Connection with replica client id #7 lost.",
+        "",
+    ),
+];
+
+#[test]
+fn a_connection_a_failover_ends_is_not_the_network() {
+    check(
+        "redis-sentinel",
+        &[
+            ("logs/redis-3.log", REPOINTED),
+            ("logs/redis-1.log", OLD_MASTER),
+        ],
+        &[("members.csv", REDIS_MEMBERS)],
+    );
+    let got = ingest(
+        &[
+            ("logs/redis-3.log", REPOINTED),
+            ("logs/redis-1.log", OLD_MASTER),
+        ],
+        &[("members.csv", REDIS_MEMBERS)],
+    );
+    for (file, line) in [("logs/redis-3.log", 1), ("logs/redis-1.log", 1)] {
+        let acc = account(&got, file);
+        let why = "a connection ended by a reconfiguration, not the network";
+        assert_eq!(acc.skipped.get(why), Some(&1), "{file}: {:?}", acc.skipped);
+        assert_eq!(acc.examples[why].line, line, "{file}");
+    }
+}
+
 const YEAR_2024: &str = "[logs]\nyear = 2024\n";
 
 const KEEPALIVED: Lines = &[
