@@ -280,15 +280,12 @@ impl Reconfigurations {
         Reconfigurations(out)
     }
 
-    /// Whether a failure between `a` and `b` on `channel` at `ts` follows from either end's
-    /// reconfiguration.
-    fn explain(&self, a: &NodeId, b: &NodeId, channel: Channel, ts: i64) -> bool {
-        [a, b].into_iter().any(|n| {
-            self.0.get(&(n.clone(), channel)).is_some_and(|v| {
-                v.iter().any(|&r| {
-                    (r - RECONFIGURED_BEFORE_NS..=r + RECONFIGURED_AFTER_NS).contains(&ts)
-                })
-            })
+    /// Whether a failure on `channel` at `ts` of a connection with `node` at one end follows
+    /// from that node's reconfiguration.
+    fn explain(&self, node: &NodeId, channel: Channel, ts: i64) -> bool {
+        self.0.get(&(node.clone(), channel)).is_some_and(|v| {
+            v.iter()
+                .any(|&r| (r - RECONFIGURED_BEFORE_NS..=r + RECONFIGURED_AFTER_NS).contains(&ts))
         })
     }
 }
@@ -653,7 +650,7 @@ pub(crate) fn settle(
                     } => {
                         // The node's own connection, ended by its own reconfiguration: whoever
                         // the peer was.
-                        if !ok && reconfigured.explain(&me, &me, channel, ts_ns) {
+                        if !ok && reconfigured.explain(&me, channel, ts_ns) {
                             changed = true;
                             continue;
                         }
@@ -680,7 +677,7 @@ pub(crate) fn settle(
                                 self_loop = true;
                                 continue;
                             }
-                            if !ok && reconfigured.explain(&me, &peer, channel, ts_ns) {
+                            if !ok && reconfigured.explain(&peer, channel, ts_ns) {
                                 changed = true;
                                 continue;
                             }

@@ -36,7 +36,7 @@ impl Source for Settings {
         for &i in files {
             let f = &reading.files[i];
             reading.progress.file(&f.rel);
-            let name = file_name(&f.rel);
+            let name = input::logical_name(&f.path);
             let fixed = reading.spec(i).and_then(|s| s.node.clone());
             let acc = &mut reading.accounts[i];
             let Some((sys, config, named)) = which(&name) else {
@@ -102,7 +102,7 @@ impl Source for Settings {
                             sys.name
                         )),
                         n,
-                        || inert_clip(trimmed),
+                        || crate::inert::clip(trimmed).to_string(),
                     ),
                 }
             }
@@ -133,21 +133,6 @@ impl Source for Settings {
         }
         Ok(())
     }
-}
-
-fn inert_clip(s: &str) -> String {
-    crate::inert::clip(s).to_string()
-}
-
-/// The file's name as recognition sees it: lower case, without a compression suffix.
-fn file_name(rel: &str) -> String {
-    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
-    for ext in [".gz", ".zst"] {
-        if let Some(n) = name.strip_suffix(ext) {
-            return n.to_owned();
-        }
-    }
-    name
 }
 
 /// The system whose configuration file a file named `name` is, the file's entry, and the node

@@ -37,6 +37,15 @@ pub(crate) fn strings(df: &polars::prelude::DataFrame, name: &str) -> Vec<String
         .collect()
 }
 
+/// The account of the file at `path`.
+pub(crate) fn account<'a>(got: &'a Ingested, path: &str) -> &'a rift_ingest::FileAccount {
+    got.accounting
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap()
+}
+
 pub(crate) fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use rift_ingest::Ingested;
 use rift_ingest::model::col;
 
-use crate::{read, strings, write};
+use crate::{account, read, strings, write};
 
 /// Log lines and what each must produce.
 type Lines = &'static [(&'static str, &'static str)];
@@ -1474,15 +1474,6 @@ fn keepalived_alone(dir: &Path) {
         .collect::<Vec<_>>()
         .join("\n");
     write(&dir.join("logs"), "lb1.log", &format!("{lines}\n"));
-}
-
-/// The account of the file at `path`.
-fn account<'a>(got: &'a rift_ingest::Ingested, path: &str) -> &'a rift_ingest::FileAccount {
-    got.accounting
-        .files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap()
 }
 
 fn year_note(got: &rift_ingest::Ingested) -> String {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rift_ingest::model::col;
 
-use crate::{read, strings, write};
+use crate::{account, read, strings, write};
 
 /// Copies the ZooKeeper 3.4 version fixture (two members' logs; 3.4 never logs its settings)
 /// into `dir`.
@@ -27,6 +27,12 @@ fn last_heard(got: &rift_ingest::Ingested) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// That zk-a's log dates zk-b's last word to it at `ts`.
+fn assert_zk_a_last_heard_zk_b(got: &rift_ingest::Ingested, ts: &str) {
+    let want = ("zk-a".to_owned(), "zk-b".to_owned(), ts.to_owned());
+    assert!(last_heard(got).contains(&want), "{:?}", last_heard(got));
+}
+
 #[test]
 fn zoo_cfg_gives_a_34_follower_its_read_timeout() {
     let dir = tempfile::tempdir().unwrap();
@@ -46,15 +52,7 @@ fn zoo_cfg_gives_a_34_follower_its_read_timeout() {
     let got = read(dir.path());
     // zk-a's read of its leader timed out at 02:31:52.377: syncLimit × tickTime = 10 s before,
     // zk-b's last word reached it.
-    assert!(
-        last_heard(&got).contains(&(
-            "zk-a".into(),
-            "zk-b".into(),
-            "2019-06-11 02:31:42.377000000+00:00".into()
-        )),
-        "{:?}",
-        last_heard(&got)
-    );
+    assert_zk_a_last_heard_zk_b(&got, "2019-06-11 02:31:42.377000000+00:00");
     let d = got.detector.as_ref().unwrap();
     assert_eq!(d.detector, "zab");
     assert_eq!(d.parameters["tick_ms"], 2000.0);
@@ -62,12 +60,7 @@ fn zoo_cfg_gives_a_34_follower_its_read_timeout() {
     assert_eq!(d.origin, "zoo.cfg:2");
     assert_eq!(d.reason, "tickTime 2000 ms, syncLimit 5, initLimit 10");
     // Every line is accounted for: the three settings used, the rest skipped with a reason.
-    let acc = got
-        .accounting
-        .files
-        .iter()
-        .find(|f| f.path == "zoo.cfg")
-        .unwrap();
+    let acc = account(&got, "zoo.cfg");
     assert_eq!(acc.kind.as_str(), "settings");
     assert_eq!((acc.rows_read, acc.rows_used), (8, 3));
     assert_eq!(acc.rows_read, acc.rows_used + acc.rows_skipped());
@@ -87,15 +80,7 @@ fn a_node_s_own_file_wins_over_the_shared_one() {
     write(dir.path(), "zk-a.zoo.cfg", "tickTime=1000\nsyncLimit=3\n");
     let got = read(dir.path());
     // zk-a's own file: 3 × 1 s.
-    assert!(
-        last_heard(&got).contains(&(
-            "zk-a".into(),
-            "zk-b".into(),
-            "2019-06-11 02:31:49.377000000+00:00".into()
-        )),
-        "{:?}",
-        last_heard(&got)
-    );
+    assert_zk_a_last_heard_zk_b(&got, "2019-06-11 02:31:49.377000000+00:00");
 }
 
 #[test]
@@ -123,12 +108,7 @@ fn sentinel_conf_gives_the_watchers_settings() {
     assert_eq!(d.parameters["down_after_ms"], 5000.0);
     assert_eq!(d.parameters["quorum"], 2.0);
     assert_eq!(d.origin, "redis-2.sentinel.conf:2");
-    let acc = got
-        .accounting
-        .files
-        .iter()
-        .find(|f| f.path == "redis-2.sentinel.conf")
-        .unwrap();
+    let acc = account(&got, "redis-2.sentinel.conf");
     assert_eq!((acc.rows_read, acc.rows_used), (4, 2));
     assert_eq!(
         acc.examples.values().next().unwrap().detail,
