@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rift_ingest::model::{Channel, Event, EventKind, LOST_LEADER, NodeId};
+use rift_ingest::model::{Channel, Event, EventKind, HeardSlack, LOST_LEADER, NodeId};
 
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge};
 use crate::mode::Mode;
@@ -248,10 +248,14 @@ fn absorb_consequences(episodes: &mut Vec<Episode>, gap_ns: i64) {
                 .flat_map(|e| [e.from.to_string(), e.to.to_string()])
                 .filter(|h| !episodes[i].subject.iter().any(|s| s.as_str() == h))
                 .collect();
-            let note = format!(
-                "requests between {} and the cut-off member failed meanwhile: a consequence of the cut, counted with it",
-                hosts.into_iter().collect::<Vec<_>>().join(", ")
-            );
+            let note = if hosts.is_empty() {
+                "round trips between the members the cut separates failed meanwhile: a consequence of the cut, counted with it".to_owned()
+            } else {
+                format!(
+                    "requests between {} and the cut-off member failed meanwhile: a consequence of the cut, counted with it",
+                    hosts.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            };
             let c = &mut episodes[i];
             let start = (c.start_ns, c.start.clone());
             absorb_into(c, p, Some(note));
@@ -425,7 +429,7 @@ fn cut_onset(c: &Episode, heard: &Heard) -> Option<i64> {
             ]
         })
         .flatten()
-        .map(|(t, _)| t)
+        .map(|(t, ..)| t)
         .max()
 }
 
@@ -489,34 +493,38 @@ impl Leaders {
     }
 }
 
-/// (observer, peer) → the times the observer last heard the peer.
-type Heard = BTreeMap<(NodeId, NodeId), Vec<(i64, String)>>;
+/// (observer, peer) → the times the observer last heard the peer, each with its origin and how
+/// exact it is (`None`: unknown).
+type Heard = BTreeMap<(NodeId, NodeId), Vec<(i64, String, Option<HeardSlack>)>>;
 
 fn last_heard(events: &[Event]) -> Heard {
     let mut out: Heard = BTreeMap::new();
     for e in events.iter().filter(|e| e.kind == EventKind::LastHeard) {
         if let Some(p) = &e.peer {
-            out.entry((e.node.clone(), p.clone()))
-                .or_default()
-                .push((e.ts_ns, e.origin.clone()));
+            out.entry((e.node.clone(), p.clone())).or_default().push((
+                e.ts_ns,
+                e.origin.clone(),
+                rift_ingest::model::last_heard_slack(&e.detail),
+            ));
         }
     }
     out
 }
 
-/// The latest time `to` heard `from` around `onset_ns`, with its origin.
+/// The latest time `to` heard `from` around `onset_ns`, with its origin and how exact it is
+/// (`None`: unknown).
 fn delivered_until<'h>(
     heard: &'h Heard,
     from: &NodeId,
     to: &NodeId,
     onset_ns: i64,
-) -> Option<(i64, &'h str)> {
+) -> Option<(i64, &'h str, Option<HeardSlack>)> {
     heard
         .get(&(to.clone(), from.clone()))?
         .iter()
-        .filter(|(t, _)| (t - onset_ns).abs() <= ONSET_SLACK_NS)
-        .max_by_key(|(t, _)| *t)
-        .map(|(t, o)| (*t, o.as_str()))
+        .filter(|(t, ..)| (t - onset_ns).abs() <= ONSET_SLACK_NS)
+        .max_by_key(|(t, ..)| *t)
+        .map(|(t, o, slack)| (*t, o.as_str(), *slack))
 }
 
 /// When every pair across a complete cut that has last-heard evidence for both directions shows
@@ -561,9 +569,10 @@ fn one_way(
     let mut reasons = Vec::new();
     let mut onset = i64::MIN;
     for (k, (s, o, _)) in pairs.iter().enumerate() {
-        let (Some(out), Some(inb)) = (
-            delivered_until(heard, s, o, c.start_ns),
-            delivered_until(heard, o, s, c.start_ns),
+        // A time whose slack is unknown tells no direction.
+        let (Some((out, Some(out_slack))), Some((inb, Some(inb_slack)))) = (
+            delivered_until(heard, s, o, c.start_ns).map(|(t, o, s)| ((t, o), s)),
+            delivered_until(heard, o, s, c.start_ns).map(|(t, o, s)| ((t, o), s)),
         ) else {
             if cut {
                 continue;
@@ -571,13 +580,20 @@ fn one_way(
             return None;
         };
         let lead = inb.0 - out.0;
+        // Each side's time is only as exact as its timer and its peer's send period.
+        // A clean cut can still show one side's last arrival earlier, by up to that side's
+        // send period plus how late the other side's timeout fired; a lead within that tells
+        // nothing.
         let need = leaders.gap(s, o, c.start_ns, echo_gap_ns);
-        let side = if lead >= need {
+        let need_out = need.max(out_slack.period_ns + inb_slack.late_ns);
+        let need_in = need.max(inb_slack.period_ns + out_slack.late_ns);
+        let side = if lead >= need_out {
             1
-        } else if -lead >= need {
+        } else if -lead >= need_in {
             -1
-        } else if cut && need > echo_gap_ns {
-            // An idle link across a cut says little either way; the busy ones decide.
+        } else if cut && need_out.min(need_in) > echo_gap_ns {
+            // An idle link across a cut, or one whose times are coarse, says little either
+            // way; the others decide.
             continue;
         } else {
             return None;

@@ -460,6 +460,61 @@ pub struct Event {
     pub origin: String,
 }
 
+/// How exact a `last_heard` time is, in ns: the silence began after the last arrival, by up to
+/// the peer's send period (`period_ns`), and the timeout can fire late, which puts the last
+/// arrival up to `late_ns` before the time the event gives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HeardSlack {
+    /// How often the peer sends what the timeout watches.
+    pub period_ns: i64,
+    /// How late the timeout can fire.
+    pub late_ns: i64,
+}
+
+/// The detail of a `last_heard` event: the read timeout that dated it and how exact that makes
+/// it (`None`: unknown, a setting it needs is known nowhere). [`last_heard_slack`] reads it
+/// back.
+pub fn last_heard_detail(timeout_ns: i64, slack: Option<HeardSlack>) -> String {
+    let mut out = format!("read timed out {} s later", timeout_ns as f64 / 1e9);
+    match slack {
+        None => {
+            out.push_str(", ");
+            out.push_str(SLACK_UNKNOWN);
+        }
+        Some(s) => {
+            if s.period_ns > 0 {
+                out.push_str(&format!("{SENDS}{} s", s.period_ns as f64 / 1e9));
+            }
+            if s.late_ns > 0 {
+                out.push_str(&format!("{LATE}{} s late", s.late_ns as f64 / 1e9));
+            }
+        }
+    }
+    out
+}
+
+const SLACK_UNKNOWN: &str = "how exactly unknown (a setting it needs is known nowhere)";
+const SENDS: &str = ", the peer sends every ";
+const LATE: &str = ", the timeout fires up to ";
+
+/// How exact a `last_heard` event's time is, as [`last_heard_detail`] wrote it; `None` when
+/// unknown.
+pub fn last_heard_slack(detail: &str) -> Option<HeardSlack> {
+    if detail.ends_with(SLACK_UNKNOWN) {
+        return None;
+    }
+    let secs = |after: &str, unit: &str| -> Option<i64> {
+        let (_, rest) = detail.split_once(after)?;
+        let n = rest.split_once(unit).map_or(rest, |(n, _)| n);
+        let secs: f64 = n.parse().ok()?;
+        Some((secs * 1e9).round() as i64)
+    };
+    Some(HeardSlack {
+        period_ns: secs(SENDS, " s").unwrap_or(0),
+        late_ns: secs(LATE, " s late").unwrap_or(0),
+    })
+}
+
 /// Whether a role a node changed to makes it the one that leads (a Raft leader, a VRRP or Redis
 /// master, a MongoDB primary, Vault's active node).
 pub fn leading_role(role: &str) -> bool {
@@ -545,4 +600,31 @@ pub fn leaders_at_once(events: &[Event], min_ns: i64) -> Vec<LeadersAtOnce> {
     }
     out.sort_by_key(|o| (o.from_ns, o.nodes.clone()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_last_heard_detail_gives_its_slack_back() {
+        let exact = HeardSlack::default();
+        let period = HeardSlack {
+            period_ns: 250_000_000,
+            late_ns: 0,
+        };
+        let both = HeardSlack {
+            period_ns: 1_000_000_000,
+            late_ns: 2_000_000_000,
+        };
+        for slack in [Some(exact), Some(period), Some(both), None] {
+            let detail = last_heard_detail(5_000_000_000, slack);
+            assert!(detail.starts_with("read timed out 5 s later"), "{detail}");
+            assert_eq!(last_heard_slack(&detail), slack, "{detail}");
+        }
+        assert_eq!(
+            last_heard_detail(5_000_000_000, Some(both)),
+            "read timed out 5 s later, the peer sends every 1 s, the timeout fires up to 2 s late"
+        );
+    }
 }

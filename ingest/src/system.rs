@@ -569,7 +569,9 @@ mod tests {
                 .filter_map(|r| r.remember.as_deref())
                 .collect();
             for r in &p.rules {
-                for n in r.last_heard_of.iter().flat_map(|f| f.settings()) {
+                let lengths = [&r.last_heard, &r.peer_sends_every, &r.timeout_late];
+                let lengths = lengths.into_iter().flatten();
+                for n in lengths.flat_map(|l| l.settings()) {
                     assert!(
                         configured.contains(&n) || remembered.contains(&n),
                         "profile {}, rule '{}': no log line states {n} and no configuration file sets it",

@@ -81,6 +81,45 @@ impl Formula {
     }
 }
 
+/// A length of time a rule states: a duration (`5s`, `250ms`), or a formula of settings in ms.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Length {
+    Fixed(i64),
+    Of(Formula),
+}
+
+impl Length {
+    /// Parses `text`: a formula when it names a setting, else a duration with its unit.
+    pub(crate) fn parse(text: &str) -> Result<Length, String> {
+        match Formula::parse(text)? {
+            Some(f) => Ok(Length::Of(f)),
+            None => crate::time::parse_duration(text)
+                .map(Length::Fixed)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// In ns, with the settings `value` gives; `None` when a setting is known nowhere.
+    pub(crate) fn ns(&self, value: impl Fn(&str) -> Option<f64>) -> Option<i64> {
+        match self {
+            Length::Fixed(ns) => Some(*ns),
+            Length::Of(f) => {
+                let ns = (f.eval(value)? * 1e6).round();
+                (ns.abs() < i64::MAX as f64).then_some(ns as i64)
+            }
+        }
+    }
+
+    /// The settings it names, each once, in order.
+    #[cfg(test)]
+    pub(crate) fn settings(&self) -> Vec<&str> {
+        match self {
+            Length::Fixed(_) => Vec::new(),
+            Length::Of(f) => f.settings(),
+        }
+    }
+}
+
 /// A setting's name: lower-case letters and `_`, starting with a letter.
 fn setting_name(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_lowercase())
@@ -174,6 +213,16 @@ mod tests {
     fn a_duration_is_not_a_formula() {
         assert_eq!(Formula::parse("5s"), Ok(None));
         assert_eq!(Formula::parse("1500ms"), Ok(None));
+    }
+
+    #[test]
+    fn a_length_is_a_duration_or_a_formula_in_ms() {
+        assert_eq!(Length::parse("3s").unwrap().ns(value), Some(3_000_000_000));
+        let l = Length::parse("tick_ms/2 + 100").unwrap();
+        assert_eq!(l.settings(), ["tick_ms"]);
+        assert_eq!(l.ns(value), Some(1_100_000_000));
+        assert_eq!(Length::parse("tock_ms").unwrap().ns(value), None);
+        assert!(Length::parse("2 fortnights").is_err());
     }
 
     #[test]

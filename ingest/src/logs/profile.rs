@@ -53,6 +53,10 @@
 //! ok = false
 //! channel = "heartbeat"
 //! last_heard = "5s"               # a read timeout: B→A delivered at ts − 5 s
+//! peer_sends_every = "tick_ms/2"  # how exact that is: the silence began after the last arrival
+//! timeout_late = "2s"             # by up to the peer's send period, and the timer fires up to
+//!                                 # this late; a setting known nowhere leaves it unknown, and
+//!                                 # the line dates the silence but tells no direction
 //! reconfigures = "data"           # the node was told to change whom it connects to on that
 //!                                 # channel: its failed connections on it and its peers' to it,
 //!                                 # from 100 ms before to 1 s after, were ended by the change
@@ -79,9 +83,8 @@ use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
-use crate::logs::formula::Formula;
+use crate::logs::formula::Length;
 use crate::model::{Channel, EventKind};
-use crate::time::parse_duration;
 
 /// Compiles the named files of `ingest/profiles/` in, as (file name, TOML text).
 macro_rules! builtin_profiles {
@@ -278,6 +281,10 @@ struct RuleSpec {
     #[serde(default)]
     last_heard: Option<String>,
     #[serde(default)]
+    peer_sends_every: Option<String>,
+    #[serde(default)]
+    timeout_late: Option<String>,
+    #[serde(default)]
     remember: Option<String>,
     #[serde(default)]
     holds: bool,
@@ -410,11 +417,16 @@ pub(crate) struct Rule {
     pub(crate) evidence: Option<Direction>,
     pub(crate) ok: bool,
     pub(crate) channel: Channel,
-    pub(crate) last_heard_ns: Option<i64>,
-    /// A read timeout that follows from the detector's settings, in ms (`sync_limit*tick_ms`):
-    /// each setting remembered from a line of the same file (`remember`), else set by the
-    /// node's configuration file in the export.
-    pub(crate) last_heard_of: Option<Formula>,
+    /// A read timeout: how long before the line the peer was last heard. A duration, or a
+    /// formula of settings (`sync_limit*tick_ms`), each remembered from a line of the same
+    /// file (`remember`), else set by the node's configuration file in the export.
+    pub(crate) last_heard: Option<Length>,
+    /// How often the peer sends what the timeout watches: the silence began up to this long
+    /// after the last arrival.
+    pub(crate) peer_sends_every: Option<Length>,
+    /// How late the timeout can fire: the last arrival was up to this long before
+    /// `ts − last_heard`.
+    pub(crate) timeout_late: Option<Length>,
     /// The setting the line states (its `value` capture, a number), remembered under this name
     /// for later lines of the same file.
     pub(crate) remember: Option<String>,
@@ -619,8 +631,7 @@ impl Wording {
                 || rule.self_id.is_some()
                 || rule.self_name.is_some()
                 || rule.alias.is_some()
-                || rule.last_heard_ns.is_some()
-                || rule.last_heard_of.is_some()
+                || rule.last_heard.is_some()
                 || rule.remember.is_some()
             {
                 return Err(c.bad(format!(
@@ -894,22 +905,24 @@ impl Compiler<'_> {
             )));
         }
         // A duration (`5s`), or a formula of settings the log stated or a configuration set.
-        let last_heard_of = r
-            .last_heard
-            .as_deref()
-            .map(Formula::parse)
-            .transpose()
-            .map_err(|e| self.bad(format!("rule {}: last_heard: {e}", i + 1)))?
-            .flatten();
-        let last_heard_ns = r
-            .last_heard
-            .as_deref()
-            .filter(|_| last_heard_of.is_none())
-            .map(parse_duration)
-            .transpose()
-            .map_err(|e| self.bad(format!("rule {}: last_heard: {e}", i + 1)))?;
-
-        if last_heard_ns.is_some_and(|d| d > MAX_LAST_HEARD_NS) {
+        let length = |key: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(Length::parse)
+                .transpose()
+                .map_err(|e| self.bad(format!("rule {}: {key}: {e}", i + 1)))
+        };
+        let last_heard = length("last_heard", &r.last_heard)?;
+        let peer_sends_every = length("peer_sends_every", &r.peer_sends_every)?;
+        let timeout_late = length("timeout_late", &r.timeout_late)?;
+        if (peer_sends_every.is_some() || timeout_late.is_some()) && last_heard.is_none() {
+            return Err(self.bad(format!(
+                "rule {}: peer_sends_every and timeout_late qualify a last_heard, and it has none",
+                i + 1
+            )));
+        }
+        if let Some(Length::Fixed(d)) = last_heard
+            && d > MAX_LAST_HEARD_NS
+        {
             return Err(self.bad(format!(
                 "rule {}: last_heard is longer than {} (each line it reads becomes one observation per second of it)",
                 i + 1,
@@ -974,8 +987,9 @@ impl Compiler<'_> {
             evidence: r.evidence,
             ok: r.ok.unwrap_or(false),
             channel: r.channel.unwrap_or(Channel::Heartbeat),
-            last_heard_ns,
-            last_heard_of,
+            last_heard,
+            peer_sends_every,
+            timeout_late,
             remember: r.remember.clone(),
             holds: r.holds,
             reconfigures: r.reconfigures,
@@ -1025,8 +1039,9 @@ fn refused_twin(rule: &Rule, (field, pattern): &(String, Regex)) -> Option<Rule>
     twin.when.push((field.clone(), pattern.clone()));
     twin.evidence = None;
     twin.basis = None;
-    twin.last_heard_ns = None;
-    twin.last_heard_of = None;
+    twin.last_heard = None;
+    twin.peer_sends_every = None;
+    twin.timeout_late = None;
     twin.holds = false;
     twin.reconfigures = None;
     twin.event = Some(EventKind::PeerDown);

@@ -625,7 +625,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     while let Some(line) = reader.next_line().map_err(|e| Error::io(path, e))? {
         let Line::Text(line) = line else { continue };
         let text = String::from_utf8_lossy(line).into_owned();
-        if text.trim().is_empty() {
+        if text.trim().is_empty() || journal_note(&text) {
             continue;
         }
         lines.push(text);
@@ -930,11 +930,21 @@ static OWN_TIME: LazyLock<Option<Regex>> =
 static LEADING_TIME: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^.{0,24}?\d\d:\d\d:\d\d").ok());
 
+/// A frame of a stack trace printed under the record that threw (`\tat java.net.Socket.connect(
+/// Socket.java:589)`, `\t... 12 more`): indented, but not an envelope around a line of its own.
+static STACK_FRAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^\s+(?:at [\w$.<>/-]+\(.*\)|\.\.\. \d+ (?:more|common frames omitted))\s*$").ok()
+});
+
 /// Whether `line` starts a record: `fits` (a profile's own layout) says so, or it comes in an
 /// envelope, or it has a time of day near its start, or it is a header `tail` printed.
 fn starts_a_record(line: &str, fits: bool, peeler: &Peeler<'_>) -> bool {
+    if !fits && STACK_FRAME.as_ref().is_some_and(|r| r.is_match(line)) {
+        return false;
+    }
     fits || OWN_TIME.as_ref().is_some_and(|r| r.is_match(line))
         || tail_header(line).is_some()
+        || journal_note(line)
         || envelope::peel(line, peeler).is_some()
 }
 
@@ -1126,6 +1136,15 @@ impl Joiner {
 
 /// The header `tail` (and `head`) print over each file's lines when given several:
 /// `==> /var/log/redis/sentinel.log <==`. Returns the path.
+/// Whether `line` is journalctl's own, not a journal entry: its range and boot markers
+/// (`-- Logs begin at … --`, `-- Boot 0b3c… --`, `-- Reboot --`, `-- No entries --`) and, with
+/// `-x`, the catalog's explanation of an entry (`-- Subject: …`, `-- Defined-By: systemd`, and
+/// its text, each line starting `-- `).
+fn journal_note(line: &str) -> bool {
+    let t = line.trim();
+    t == "--" || t.starts_with("-- ")
+}
+
 fn tail_header(line: &str) -> Option<&str> {
     line.trim_end()
         .strip_prefix("==> ")?
@@ -1271,6 +1290,14 @@ pub(crate) fn read_log(
             };
             if raw.trim().is_empty() {
                 account.skip(SkipReason::Blank, line_no, String::new);
+                return;
+            }
+            if journal_note(raw) {
+                account.skip(SkipReason::Comment, line_no, || {
+                    "journalctl's own line (a range or boot marker, or with -x the catalog's \
+                     explanation of the entry above)"
+                        .into()
+                });
                 return;
             }
             // A header inside an envelope (`svc-1  | ==> /var/log/redis-6.log <==`: tail run in a
@@ -1660,8 +1687,32 @@ pub(crate) fn hold(lines: &mut [Pending], same: &dyn Fn(&str, &str) -> bool) {
     }
     let mut open: Vec<Open> = Vec::new();
     let mut add: Vec<(usize, Out)> = Vec::new();
+    let mut drop: Vec<(usize, usize)> = Vec::new();
     for (i, p) in lines.iter().enumerate() {
-        for o in &p.outs {
+        for (j, o) in p.outs.iter().enumerate() {
+            // The last reply a timed-out line dates before itself opens its failure: it is
+            // not news that an earlier failure ended, and where one about the same peer is
+            // still open, no reply came then (a watcher that lost its link and started over
+            // dates its new timeout from when it started, not from a reply).
+            if let Out::Obs {
+                peer,
+                ok: true,
+                channel,
+                ..
+            } = o
+                && p.outs.iter().any(|f| {
+                    matches!(f, Out::Obs { peer: q, ok: false, holds: true, channel: c, .. }
+                        if q == peer && c == channel)
+                })
+            {
+                if open
+                    .iter()
+                    .any(|s| s.node == p.node && same(peer, &s.peer) && s.channel == *channel)
+                {
+                    drop.push((i, j));
+                }
+                continue;
+            }
             let closes = |s: &Open| -> bool {
                 s.node == p.node
                     && match o {
@@ -1738,6 +1789,9 @@ pub(crate) fn hold(lines: &mut [Pending], same: &dyn Fn(&str, &str) -> bool) {
                 });
             }
         }
+    }
+    for &(i, j) in drop.iter().rev() {
+        lines[i].outs.remove(j);
     }
     for (i, o) in add {
         lines[i].outs.push(o);
@@ -1852,15 +1906,13 @@ fn apply(
             channel: rule.channel,
             holds: rule.holds,
         });
-        let stated = || -> Option<i64> {
-            let ms = rule
-                .last_heard_of
-                .as_ref()?
-                .eval(|n| state.settings.get(n).map(|s| s.0).or_else(|| configured(n)))?;
-            let ns = (ms * 1e6).round();
-            (ns >= 1e9 && ns <= super::profile::MAX_LAST_HEARD_NS as f64).then_some(ns as i64)
-        };
-        if let Some(d) = rule.last_heard_ns.or_else(stated) {
+        let setting = |n: &str| state.settings.get(n).map(|s| s.0).or_else(|| configured(n));
+        let timeout = rule
+            .last_heard
+            .as_ref()
+            .and_then(|l| l.ns(setting))
+            .filter(|&ns| (1_000_000_000..=super::profile::MAX_LAST_HEARD_NS).contains(&ns));
+        if let Some(d) = timeout {
             // Nothing arrived during the whole timeout: one failed observation per second of
             // it, so that the silence starts where it started, not where it was noticed. The
             // last arrival is B's message (one way), or its answer (a round trip that worked).
@@ -1888,12 +1940,19 @@ fn apply(
             // unasked: the last answer to a request (a ping) says as much of the request's way
             // as of the answer's, so it dates the silence and gives no `last_heard` event.
             if dir == Direction::FromPeer {
+                let given = |l: &Option<super::formula::Length>| match l {
+                    None => Some(0),
+                    Some(l) => l.ns(setting),
+                };
+                let slack = given(&rule.peer_sends_every)
+                    .zip(given(&rule.timeout_late))
+                    .map(|(period_ns, late_ns)| crate::model::HeardSlack { period_ns, late_ns });
                 outs.push(Out::Event {
                     ts_ns: p.ts_ns - d,
                     kind: EventKind::LastHeard,
                     peer: Some(peer.clone()),
                     term: None,
-                    detail: format!("read timed out {} s later", d as f64 / 1e9),
+                    detail: crate::model::last_heard_detail(d, slack),
                     elected: false,
                     about_peer: false,
                 });
