@@ -1134,8 +1134,6 @@ impl Joiner {
     }
 }
 
-/// The header `tail` (and `head`) print over each file's lines when given several:
-/// `==> /var/log/redis/sentinel.log <==`. Returns the path.
 /// Whether `line` is journalctl's own, not a journal entry: its range and boot markers
 /// (`-- Logs begin at … --`, `-- Boot 0b3c… --`, `-- Reboot --`, `-- No entries --`) and, with
 /// `-x`, the catalog's explanation of an entry (`-- Subject: …`, `-- Defined-By: systemd`, and
@@ -1145,6 +1143,8 @@ fn journal_note(line: &str) -> bool {
     t == "--" || t.starts_with("-- ")
 }
 
+/// The header `tail` (and `head`) print over each file's lines when given several:
+/// `==> /var/log/redis/sentinel.log <==`. Returns the path.
 fn tail_header(line: &str) -> Option<&str> {
     line.trim_end()
         .strip_prefix("==> ")?
