@@ -159,6 +159,8 @@ pub(crate) struct PairFault {
     pub(crate) status_fwd_up: bool,
     /// Explained by a rule already.
     pub(crate) consumed: bool,
+    /// The pair is down both ways (or in its round trips) on another channel in the span.
+    pub(crate) cut_elsewhere: bool,
 }
 
 /// One edge of a finding; `dir` is relative to `a → b`.

@@ -106,8 +106,8 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
             continue;
         }
         let edges: Vec<FEdge> = span
-            .open_cuts()
-            .filter(|f| side.contains(&f.a) != side.contains(&f.b))
+            .open()
+            .filter(|f| f.severs() && side.contains(&f.a) != side.contains(&f.b))
             .map(|f| {
                 f.consumed = true;
                 FEdge::from_fault(f)
@@ -186,6 +186,25 @@ mod tests {
         assert_eq!(found[0].subject, [0].into());
         assert_eq!(found[0].edges.len(), 3);
         assert!(found[0].notes.is_empty(), "{:?}", found[0].notes);
+        assert_eq!(open, 0);
+    }
+
+    #[test]
+    fn a_silent_direction_with_its_reverse_unmeasured_joins_no_one_across_a_cut() {
+        // n0's round trips to both fail; on the data channel only n1's and n2's streams into
+        // n0 are known to have stopped. Over TCP that is what either direction's cut leaves, so
+        // nothing joins n0 to the others.
+        let t = Build::nodes(3)
+            .round_trip(Channel::Heartbeat, 0, 1, EdgeState::Down)
+            .round_trip(Channel::Heartbeat, 0, 2, EdgeState::Down)
+            .pair(Channel::Heartbeat, 1, 2, EdgeState::Up)
+            .edge(Channel::Data, 1, 0, None, EdgeState::Down)
+            .edge(Channel::Data, 2, 0, None, EdgeState::Down)
+            .timeline();
+        let (found, open) = run(&t, None, &[], "complete");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].subject, [0].into());
+        assert_eq!(found[0].edges.len(), 4);
         assert_eq!(open, 0);
     }
 

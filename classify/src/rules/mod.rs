@@ -94,8 +94,8 @@ pub(crate) struct Span<'e, 'a> {
     pub(crate) faults: Vec<PairFault>,
     /// Per pair series (in the engine's pair order): measured up.
     up: Vec<bool>,
-    /// Per node pair (the engine's slots): channels measured, and channels on which it is down
-    /// both ways (or its round trips are down).
+    /// Per node pair (the engine's slots): channels measured, and channels that show no way
+    /// through it ([`PairFault::severs`]).
     pub(crate) measured: Vec<(u32, u32)>,
 }
 
@@ -120,9 +120,6 @@ impl<'e, 'a> Span<'e, 'a> {
             let m = &mut measured[engine.slot_of[i]];
             m.0 += 1;
             if let Some(fault) = st.fault() {
-                if fault.is_cut() {
-                    m.1 += 1;
-                }
                 faults.push(PairFault {
                     channel,
                     a,
@@ -131,10 +128,28 @@ impl<'e, 'a> Span<'e, 'a> {
                     status_fwd_up: state(st.fwd) == Some(EdgeState::Up),
                     status_rev_up: state(st.rev) == Some(EdgeState::Up),
                     consumed: false,
+                    cut_elsewhere: false,
                 });
             } else if st.is_up() {
                 up[i] = true;
             }
+        }
+        // A pair cut on one channel whose other channels show one direction silent and the
+        // other not measured up: over TCP, that silence follows a cut of either direction, so
+        // it shows no way through either.
+        let cut: Vec<(Channel, u32, u32)> = faults
+            .iter()
+            .filter(|f| f.fault.is_cut())
+            .map(|f| (f.channel, f.a, f.b))
+            .collect();
+        for f in &mut faults {
+            f.cut_elsewhere = cut
+                .iter()
+                .any(|&(c, a, b)| c != f.channel && (a, b) == (f.a, f.b));
+        }
+        for f in faults.iter().filter(|f| f.severs()) {
+            let slot = engine.position[&(f.channel, f.a, f.b)];
+            measured[engine.slot_of[slot]].1 += 1;
         }
         Span {
             engine,
@@ -182,6 +197,19 @@ impl<'e, 'a> Span<'e, 'a> {
 }
 
 impl PairFault {
+    /// Whether the fault shows no way through the pair on its channel: down both ways (or its
+    /// round trips down), or one way down with the reverse not measured up while the pair is
+    /// cut on another channel.
+    pub(crate) fn severs(&self) -> bool {
+        let reverse_up = match self.fault.dir {
+            Direction::Forward => self.status_rev_up,
+            Direction::Reverse => self.status_fwd_up,
+            _ => false,
+        };
+        self.fault.is_cut()
+            || (self.fault.down && self.is_one_way() && !reverse_up && self.cut_elsewhere)
+    }
+
     /// Whether the fault is down in one direction only.
     pub(crate) fn is_one_way(&self) -> bool {
         matches!(self.fault.dir, Direction::Forward | Direction::Reverse)
