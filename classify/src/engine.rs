@@ -562,6 +562,28 @@ impl<'a> Engine<'a> {
                         d.subject = f.subject.clone();
                     }
                 }
+                // A cut whose pairs were each first seen down one way with the other way not
+                // measured (a VRRP backup that sends nothing until it takes over, so the way
+                // back shows only then) is one cut from the first direction's failure on: that
+                // reading becomes the cut's.
+                if f.mode == Mode::Complete {
+                    let within = |d: &Draft| {
+                        d.mode == Mode::Asymmetric
+                            && d.end >= s
+                            && d.notes
+                                .contains(crate::rules::remainder::REVERSE_UNMEASURED)
+                            && !d.edges.is_empty()
+                            && d.edges
+                                .keys()
+                                .all(|k| pairs.contains(&(k.1.min(k.2), k.1.max(k.2))))
+                    };
+                    for d in open.iter_mut().filter(|d| within(d)) {
+                        d.mode = Mode::Complete;
+                        d.subtype = f.subtype;
+                        d.notes.remove(crate::rules::remainder::REVERSE_UNMEASURED);
+                        d.subject = f.subject.clone();
+                    }
+                }
                 let hits: Vec<usize> = open
                     .iter()
                     .enumerate()

@@ -116,10 +116,37 @@ impl NodeResolver {
         }
         if let Some(host) = host_of(raw)
             && !self.shared_hosts.contains(&host.to_lowercase())
+            && !self.another_port(raw, host)
         {
             return NodeId(host.to_owned());
         }
-        NodeId(raw.to_owned())
+        NodeId(authority_of(raw).unwrap_or(raw).to_owned())
+    }
+
+    /// Whether `raw` names a port on the loopback `host` other than every port a node is known
+    /// by there (`127.0.0.1:2555` when a node is `127.0.0.1:2551`): a cluster run on one
+    /// machine, whose members differ by port only, so the host alone names none of the others.
+    /// On any other host a node answers on several ports (peer, client, gossip), and the host
+    /// names it.
+    fn another_port(&self, raw: &str, host: &str) -> bool {
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if !loopback {
+            return false;
+        }
+        let at = authority_of(raw).unwrap_or(raw).to_lowercase();
+        let prefix = format!("{}:", host.to_lowercase());
+        if !at.starts_with(&prefix) {
+            return false;
+        }
+        let mut ported = self
+            .aliases
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .peekable();
+        ported.peek().is_some() && ported.all(|(k, _)| *k != at)
     }
 
     /// Makes `node`, a node the logs were written by, a name [`NodeResolver::adopt_dns_name`]
@@ -179,6 +206,9 @@ impl NodeResolver {
         }
         let raw = name(raw);
         let host = host_of(raw).unwrap_or(raw);
+        if self.another_port(raw, host) {
+            return None;
+        }
         self.aliases
             .get(&host.to_lowercase())
             .cloned()
@@ -291,6 +321,21 @@ pub(crate) fn host_of(s: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_port_on_a_known_members_host_is_another_member() {
+        // One member pasted its log: its peers on the same host differ by port only.
+        let mut r = NodeResolver::new();
+        r.add_alias("paste", "127.0.0.1:2551");
+        assert_eq!(r.resolve("127.0.0.1:2551").as_str(), "paste");
+        assert_eq!(r.resolve("127.0.0.1").as_str(), "paste");
+        assert_eq!(r.resolve("127.0.0.1:2555").as_str(), "127.0.0.1:2555");
+        assert_eq!(
+            r.resolve("akka.tcp://sys@127.0.0.1:2557").as_str(),
+            "127.0.0.1:2557"
+        );
+        assert_eq!(r.known("127.0.0.1:2555"), None);
+    }
 
     #[test]
     fn members_on_one_host_keep_their_ports() {

@@ -32,6 +32,9 @@ fn member_ip(i: usize) -> Ipv4Addr {
 }
 const CLIENT_IP: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 100);
 
+/// How long the same member must lead before the lab takes it as the leader.
+const LEADER_SETTLES: Duration = Duration::from_secs(1);
+
 /// Records one scenario; returns its truth (also written to `OUT/truth.json`).
 pub fn record(opts: &RunOptions, progress: Progress<'_>) -> Result<Truth, LabError> {
     let spec = LabSpec::of(&opts.system)?;
@@ -247,6 +250,15 @@ impl Run {
                 let now = self.leaders(&cluster)?;
                 if now != [w] {
                     self.move_leader(&cluster, w, progress)?;
+                    // The script keeps its own clock: a leader still moving when the first
+                    // fault goes in would record the move, not the fault.
+                    if Instant::now() >= at {
+                        return Err(LabError::Cluster(format!(
+                            "leadership had drifted from {} and was still moving back when the \
+                             first fault was due; record again",
+                            cluster.members[w].host.name
+                        )));
+                    }
                 }
             }
             stop::sleep_until(at.checked_sub(Duration::from_millis(200)).unwrap_or(at))?;
@@ -344,7 +356,7 @@ impl Run {
         in_client(&cluster.client.name, || Ok(self.sys.leaders(cluster)))
     }
 
-    /// Waits for exactly one leader (the wanted one when given).
+    /// Waits for exactly one leader (the wanted one when given), the same for [`LEADER_SETTLES`].
     fn wait_leader(
         &self,
         cluster: &Cluster,
@@ -352,13 +364,23 @@ impl Run {
         limit: Duration,
     ) -> Result<usize, LabError> {
         let until = Instant::now() + limit;
+        // A member that leads for a moment of an election (a VRRP backup that times out and
+        // yields to a higher priority in the same second) is no leader yet: the same one must
+        // lead for a whole second.
+        let mut held: Option<(usize, Instant)> = None;
         while Instant::now() < until {
             stop::check()?;
             let leaders = self.leaders(cluster)?;
-            if let [l] = leaders.as_slice()
-                && want.is_none_or(|w| w == *l)
-            {
-                return Ok(*l);
+            match leaders.as_slice() {
+                [l] if want.is_none_or(|w| w == *l) => match held {
+                    Some((h, since)) if h == *l => {
+                        if since.elapsed() >= LEADER_SETTLES {
+                            return Ok(*l);
+                        }
+                    }
+                    _ => held = Some((*l, Instant::now())),
+                },
+                _ => held = None,
             }
             std::thread::sleep(Duration::from_millis(100));
         }

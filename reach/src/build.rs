@@ -662,10 +662,11 @@ impl Runs {
     }
 
     fn close(&mut self, end: u32) {
-        if let Some((start, _, state, basis, own, rt, rev)) = self.open.take() {
+        if let Some((start, last, state, basis, own, rt, rev)) = self.open.take() {
             let seg = Segment {
                 start,
                 end: WindowIdx(end),
+                evidence_end: WindowIdx((last + 1).min(end)),
                 state,
                 basis,
                 estimate: None,

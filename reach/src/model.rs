@@ -108,6 +108,9 @@ pub struct Segment {
     pub start: WindowIdx,
     /// One past the last window of the run.
     pub end: WindowIdx,
+    /// One past the last window with evidence of the state: before `end` when the state is
+    /// carried across windows without evidence after it (up to the timeline's fill).
+    pub evidence_end: WindowIdx,
     /// The state over the run.
     pub state: EdgeState,
     /// What the state rests on.

@@ -44,6 +44,7 @@ pub fn segment(start: u32, end: u32, state: EdgeState) -> Segment {
     Segment {
         start: WindowIdx(start),
         end: WindowIdx(end),
+        evidence_end: WindowIdx(end),
         state,
         basis: Basis::OneWay,
         estimate: Some(Estimate {
@@ -63,6 +64,7 @@ pub fn series(windows: u32, state: impl Fn(u32) -> EdgeState) -> Vec<Segment> {
         match out.last_mut() {
             Some(last) if last.state == s => {
                 last.end = WindowIdx(w + 1);
+                last.evidence_end = last.end;
                 if let Some(e) = last.estimate.as_mut() {
                     e.n += 10;
                 }

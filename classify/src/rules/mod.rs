@@ -16,12 +16,12 @@ mod gray;
 mod non_transitive;
 mod observers;
 mod per_flow;
-mod remainder;
+pub(crate) mod remainder;
 
 use rift_ingest::model::Channel;
 use rift_reach::{Direction, EdgeState, WindowIdx};
 
-use crate::engine::{Engine, Finding, PairFault, PairId, state};
+use crate::engine::{Engine, Finding, PairFault, PairId};
 
 /// One classification rule.
 pub(crate) struct Rule {
@@ -125,8 +125,8 @@ impl<'e, 'a> Span<'e, 'a> {
                     a,
                     b,
                     fault,
-                    status_fwd_up: state(st.fwd) == Some(EdgeState::Up),
-                    status_rev_up: state(st.rev) == Some(EdgeState::Up),
+                    status_fwd_up: shown_up(st.fwd, w),
+                    status_rev_up: shown_up(st.rev, w),
                     consumed: false,
                     cut_elsewhere: false,
                 });
@@ -194,6 +194,14 @@ impl<'e, 'a> Span<'e, 'a> {
     pub(crate) fn open_cuts(&mut self) -> impl Iterator<Item = &mut PairFault> {
         self.open().filter(|f| f.fault.is_cut())
     }
+}
+
+/// Whether a direction is shown up by evidence in the span from `w` on: a state carried past
+/// its last evidence says only that nothing contradicted it yet, which is no way through when
+/// the other direction has just stopped (the reporter of the carried state may be the one cut
+/// off, its silence not yet a verdict).
+fn shown_up(s: Option<&rift_reach::Segment>, w: WindowIdx) -> bool {
+    s.is_some_and(|s| s.state == EdgeState::Up && s.evidence_end > w)
 }
 
 impl PairFault {

@@ -8,6 +8,10 @@ use super::Span;
 use crate::engine::{FEdge, Finding, pair_name};
 use crate::mode::{Mode, Subtype};
 
+/// The note of a one-way fault whose reverse was not measured up: asymmetric for want of a
+/// better name, and the start of a cut when the reverse is found down next.
+pub(crate) const REVERSE_UNMEASURED: &str = "the reverse direction is not measured up";
+
 pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
     let engine = span.engine;
     let mut judged = Vec::new();
@@ -30,11 +34,7 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
                 )),
             )
         } else if f.is_one_way() {
-            (
-                None,
-                Mode::Asymmetric,
-                Some("the reverse direction is not measured up".to_owned()),
-            )
+            (None, Mode::Asymmetric, Some(REVERSE_UNMEASURED.to_owned()))
         } else {
             (
                 Some(Subtype::NonTransitive),

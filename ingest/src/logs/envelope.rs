@@ -67,6 +67,8 @@ pub(crate) enum Envelope {
     CloudLogging,
     /// A JSON log line whose message field is itself a JSON log line.
     JsonInMessage,
+    /// A JSON log line whose message is another logger's text line with its level in brackets.
+    TextInMessage,
     /// A log shipper's or platform's own JSON record around a text line: a time, the line in
     /// `message`, `log`, `output` or `line`, and no level of its own (Vector's file source,
     /// fluentd's tail, a deployment tool's process output).
@@ -103,6 +105,7 @@ impl Envelope {
             Envelope::CloudWatch => "CloudWatch Logs events",
             Envelope::CloudLogging => "Google Cloud Logging entries",
             Envelope::JsonInMessage => "a JSON line in a JSON message",
+            Envelope::TextInMessage => "a text line in a JSON message",
             Envelope::Shipper => "a shipper's JSON records",
             Envelope::Logfmt => "logfmt (logrus, go-kit)",
             Envelope::Tabular => "tab-separated rows (a log store's export)",
@@ -909,9 +912,17 @@ fn text_field(how: &Peeler<'_>, parts: &[(&str, &Option<String>)]) -> Option<Str
 /// without a year, as it is (it then does not parse, and says so).
 fn with_year(ts: &str, clock: Clock) -> String {
     match clock.year {
+        // 29 February names a leap year: the latest one up to the year read in.
+        Some(y) if feb_29(ts) => format!("{} {ts}", super::read::leap_year_up_to(y).unwrap_or(y)),
         Some(y) => format!("{y} {ts}"),
         None => ts.to_owned(),
     }
+}
+
+/// Whether a syslog time names 29 February (`Feb 29 11:45:40`).
+fn feb_29(ts: &str) -> bool {
+    let mut words = ts.split_whitespace();
+    words.next().is_some_and(|m| m.eq_ignore_ascii_case("feb")) && words.next() == Some("29")
 }
 
 /// An RFC 3339 time or an epoch number, or why not.
@@ -1140,6 +1151,21 @@ fn peel_json<'a>(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>
     }) {
         return layer(Envelope::JsonInMessage, inner, ts, None, None);
     }
+    // A program's structured record whose message is another logger's text line, its level in
+    // brackets (`{"level":"info","caller":"go-hclog/stdlog.go:82","msg":"[WARN]  Election
+    // timeout reached, …"}`: hashicorp's hclog writing through a zap logger). The library the
+    // call site is in names who wrote it.
+    if let Some(text) = ["msg", "message"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))
+        .filter(|m| bracketed_level(m))
+    {
+        let program = str_at(map, "caller")
+            .and_then(|c| c.split('/').next())
+            .filter(|d| !d.contains(['.', ':']))
+            .map(str::to_owned);
+        return layer(Envelope::TextInMessage, text.to_owned(), ts, None, program);
+    }
     // A record with a time and a text line but no level: what carried the line, not the
     // program's own structured record (which names its level).
     if ts.is_none() || LEVEL_KEYS.iter().any(|k| map.contains_key(*k)) {
@@ -1153,6 +1179,18 @@ fn peel_json<'a>(map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>
         &["host", "hostname", "host.name", "pod", "container_name"],
     );
     layer(Envelope::Shipper, text.to_owned(), ts, node, None)
+}
+
+/// Whether a message starts with a level in brackets and a space (`[WARN]  …`, `[ERROR] …`).
+fn bracketed_level(m: &str) -> bool {
+    m.strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .is_some_and(|(level, rest)| {
+            matches!(
+                level.trim(),
+                "TRACE" | "DEBUG" | "INFO" | "WARN" | "WARNING" | "ERR" | "ERROR"
+            ) && rest.starts_with(' ')
+        })
 }
 
 /// The keys a shipper's record holds the line in.

@@ -40,6 +40,8 @@
 //! when = { "stream-reader-type" = "." }   # fields that must exist and match (regex)
 //! unless = { error = "EOF" }      # fields that must not match
 //! peer = "remote-peer-id"         # the field naming the other node; "@leader" = current leader;
+//! each_peer = 'Member\(\S+@(?P<peer>[^,)]+)'   # a line naming several peers: each further match
+//!                                 # gives the line again, about its `peer`
 //!                                 # "@others" = every other member the export names (with a
 //!                                 # capture `unheard_ms`: those the node heard nothing from in
 //!                                 # that many ms, and none it took for down)
@@ -54,6 +56,8 @@
 //! channel = "heartbeat"
 //! last_heard = "5s"               # a read timeout: B→A delivered at ts − 5 s
 //! peer_sends_every = "tick_ms/2"  # how exact that is: the silence began after the last arrival
+//! watches_arrivals = true         # the peer's messages this profile logs as received are the
+//!                                 # traffic the timeout watches: one logged within it bounds it
 //! timeout_late = "2s"             # by up to the peer's send period, and the timer fires up to
 //!                                 # this late; a setting known nowhere leaves it unknown, and
 //!                                 # the line dates the silence but tells no direction
@@ -273,6 +277,8 @@ struct RuleSpec {
     #[serde(default)]
     peer: Option<String>,
     #[serde(default)]
+    each_peer: Option<String>,
+    #[serde(default)]
     evidence: Option<Direction>,
     #[serde(default)]
     ok: Option<bool>,
@@ -284,6 +290,8 @@ struct RuleSpec {
     peer_sends_every: Option<String>,
     #[serde(default)]
     timeout_late: Option<String>,
+    #[serde(default)]
+    watches_arrivals: bool,
     #[serde(default)]
     remember: Option<String>,
     #[serde(default)]
@@ -414,12 +422,20 @@ pub(crate) struct Rule {
     pub(crate) when: Vec<(String, Regex)>,
     pub(crate) unless: Vec<(String, Regex)>,
     pub(crate) peer: Option<String>,
+    /// A line that names several peers (`Marking node(s) as UNREACHABLE [Member(…), Member(…)]`):
+    /// every match of this regex past the first peer gives the line again, about its `peer`.
+    pub(crate) each_peer: Option<Regex>,
     pub(crate) evidence: Option<Direction>,
     pub(crate) ok: bool,
     pub(crate) channel: Channel,
     /// A read timeout: how long before the line the peer was last heard. A duration, or a
     /// formula of settings (`sync_limit*tick_ms`), each remembered from a line of the same
     /// file (`remember`), else set by the node's configuration file in the export.
+    /// The timeout watches the traffic the profile's `received` lines about the peer log (a
+    /// VRRP backup's adverts): one such line less than the timeout before it dates the
+    /// silence from that arrival, or, less than the timeout and its lateness, shows that the
+    /// timer did not run on silence.
+    pub(crate) watches_arrivals: bool,
     pub(crate) last_heard: Option<Length>,
     /// How often the peer sends what the timeout watches: the silence began up to this long
     /// after the last arrival.
@@ -914,9 +930,11 @@ impl Compiler<'_> {
         let last_heard = length("last_heard", &r.last_heard)?;
         let peer_sends_every = length("peer_sends_every", &r.peer_sends_every)?;
         let timeout_late = length("timeout_late", &r.timeout_late)?;
-        if (peer_sends_every.is_some() || timeout_late.is_some()) && last_heard.is_none() {
+        if (peer_sends_every.is_some() || timeout_late.is_some() || r.watches_arrivals)
+            && last_heard.is_none()
+        {
             return Err(self.bad(format!(
-                "rule {}: peer_sends_every and timeout_late qualify a last_heard, and it has none",
+                "rule {}: peer_sends_every, timeout_late and watches_arrivals qualify a last_heard, and it has none",
                 i + 1
             )));
         }
@@ -946,6 +964,21 @@ impl Compiler<'_> {
             .as_deref()
             .map(|p| self.regex(&|| format!("rule {}: regex", i + 1), p))
             .transpose()?;
+        let each_peer = r
+            .each_peer
+            .as_deref()
+            .map(|p| self.regex(&|| format!("rule {}: each_peer", i + 1), p))
+            .transpose()?;
+        if let Some(re) = &each_peer
+            && (!re.capture_names().any(|n| n == Some("peer"))
+                || r.peer.as_deref().is_none_or(|p| p.starts_with('@')))
+        {
+            return Err(self.bad(format!(
+                "rule {} ('{}'): each_peer needs a named capture 'peer', and the rule a peer field it fills",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
         let mut conditions = [Vec::new(), Vec::new()];
         for (out, m) in conditions.iter_mut().zip([&r.when, &r.unless]) {
             for (k, v) in m {
@@ -984,12 +1017,14 @@ impl Compiler<'_> {
             when,
             unless,
             peer: r.peer.clone(),
+            each_peer,
             evidence: r.evidence,
             ok: r.ok.unwrap_or(false),
             channel: r.channel.unwrap_or(Channel::Heartbeat),
             last_heard,
             peer_sends_every,
             timeout_late,
+            watches_arrivals: r.watches_arrivals,
             remember: r.remember.clone(),
             holds: r.holds,
             reconfigures: r.reconfigures,

@@ -30,6 +30,7 @@ const SNIFF_BYTES: u64 = 64 << 20;
 const SNIFF_MIN_SHARE: f64 = 0.5;
 
 /// A log line broken into time, message and fields.
+#[derive(Clone)]
 struct Parsed {
     ts_ns: i64,
     /// The time named its year (or an envelope around the line gave a dated time).
@@ -105,11 +106,12 @@ impl Clock {
         }
     }
 
-    /// A clock that reads any time, as sniffing does: year 1970, on its first day.
+    /// A clock that reads any time, as sniffing does: year 1972 (a leap year, so that 29
+    /// February reads too), on its first day.
     pub(crate) fn any() -> Self {
         Clock {
-            year: Some(1970),
-            date: chrono::NaiveDate::from_ymd_opt(1970, 1, 1),
+            year: Some(1972),
+            date: chrono::NaiveDate::from_ymd_opt(1972, 1, 1),
             zone: None,
         }
     }
@@ -156,6 +158,13 @@ fn local(ns: i64, zone: chrono_tz::Tz) -> Option<i64> {
         .timestamp_nanos_opt()
 }
 
+/// The latest leap year up to `year`: where a time that names 29 February and no year is read.
+pub(crate) fn leap_year_up_to(year: i32) -> Option<i32> {
+    (year.saturating_sub(8)..=year)
+        .rev()
+        .find(|&y| chrono::NaiveDate::from_ymd_opt(y, 2, 29).is_some())
+}
+
 /// A chrono layout's time: `None` when it does not parse, `Some(None)` when it parses but
 /// does not fit in i64 nanoseconds.
 fn parse_layout(format: &str, s: &str, clock: Clock) -> Option<Option<i64>> {
@@ -171,7 +180,25 @@ fn parse_layout(format: &str, s: &str, clock: Clock) -> Option<Option<i64>> {
         text = format!("{} {s}", clock.date?.format("%Y-%m-%d"));
     } else {
         fmt = format!("%Y {format}");
-        text = format!("{} {s}", clock.year?);
+        let year = clock.year?;
+        text = format!("{year} {s}");
+        // 29 February names a leap year: the latest one up to the year read in.
+        if chrono::NaiveDateTime::parse_from_str(&text, &fmt).is_err()
+            && let Some(leap) = leap_year_up_to(year)
+            && leap != year
+        {
+            let retry = format!("{leap} {s}");
+            if chrono::NaiveDateTime::parse_from_str(&retry, &fmt).is_ok() {
+                return parse_layout(
+                    format,
+                    s,
+                    Clock {
+                        year: Some(leap),
+                        ..clock
+                    },
+                );
+            }
+        }
     }
     if fmt.contains("%z") || fmt.contains("%:z") || fmt.contains("%#z") {
         let t = chrono::DateTime::parse_from_str(&text, &fmt).ok()?;
@@ -1154,10 +1181,11 @@ fn tail_header(line: &str) -> Option<&str> {
 
 /// Whether a log file's name `stem` names a program rather than a node: one of the names the
 /// profile's daemons log under (`redis-server`), the end of one (`sentinel` of `redis-sentinel`),
-/// or a system log's generic name.
-fn names_a_program(profile: &Profile, stem: &str) -> bool {
+/// a system log's generic name, or what a paste is saved as.
+pub(crate) fn names_a_program(profile: &Profile, stem: &str) -> bool {
     const GENERIC: &[&str] = &[
-        "syslog", "messages", "daemon", "stdout", "stderr", "current", "output", "error",
+        "syslog", "messages", "daemon", "stdout", "stderr", "current", "output", "error", "paste",
+        "log", "logs", "out", "nohup", "console",
     ];
     let stem = stem.to_ascii_lowercase();
     GENERIC.contains(&stem.as_str())
@@ -1555,6 +1583,23 @@ pub(crate) fn read_log(
         let writer = node.as_deref().or(settings.configured.map(|c| c.1));
         let set = |name: &str| settings.configured?.0.value(writer?, name);
         let mut outs = apply(rule, &parsed, line, leader, &set);
+        // A line about several peers: once more for each further one it names.
+        if let (Some(re), Some(f)) = (&rule.each_peer, rule.peer.as_deref()) {
+            let first = field(&parsed, f).map(str::trim).map(str::to_owned);
+            let mut seen: Vec<String> = first.into_iter().collect();
+            for caps in re.captures_iter(&parsed.msg) {
+                let Some(name) = caps.name("peer").map(|m| m.as_str().trim()) else {
+                    continue;
+                };
+                if name.is_empty() || seen.iter().any(|s| s == name) {
+                    continue;
+                }
+                seen.push(name.to_owned());
+                let mut again = parsed.clone();
+                again.fields.insert(f.to_owned(), name.to_owned());
+                outs.extend(apply(rule, &again, line, leader, &set));
+            }
+        }
         // The names every line of the profile gives its writer, unless the rule said them.
         let own: [(&Option<String>, Names); 2] = [
             (&profile.self_name, Out::SelfName),
@@ -1832,6 +1877,12 @@ struct Leader {
     leading: bool,
     /// The settings its log stated (`remember`), by name, with the line each was stated on.
     settings: BTreeMap<String, (f64, u64)>,
+    /// When it last said it started: a timeout it logs is dated back to a last arrival only
+    /// when the process was up for the whole timeout.
+    started_ns: Option<i64>,
+    /// When it last logged something from each peer (by the name its lines give): a timeout
+    /// dated back before that arrival began its silence at the arrival.
+    heard: BTreeMap<(String, Channel), i64>,
 }
 
 /// The peer of a line about the node's leader when its lines never said anything of one (a
@@ -1880,6 +1931,9 @@ fn apply(
     if let Some(c) = rule.reconfigures {
         outs.push(Out::Reconfigured(c, p.ts_ns));
     }
+    if rule.event == Some(EventKind::Start) {
+        state.started_ns = Some(p.ts_ns);
+    }
     if let Some(f) = &rule.self_id
         && let Some(v) = field(p, f).filter(|v| !v.is_empty())
     {
@@ -1898,20 +1952,61 @@ fn apply(
         outs.push(Out::Alias(x.to_owned(), y.to_owned()));
     }
     if let (Some(dir), Some(peer)) = (rule.evidence, &peer) {
-        outs.push(Out::Obs {
-            ts_ns: p.ts_ns,
-            peer: peer.clone(),
-            dir,
-            ok: rule.ok,
-            channel: rule.channel,
-            holds: rule.holds,
-        });
         let setting = |n: &str| state.settings.get(n).map(|s| s.0).or_else(|| configured(n));
-        let timeout = rule
+        // A process that started during the timeout heard nothing before it started: its
+        // silence is its own start (a VRRP backup's first timeout), not a last arrival.
+        let length = rule
             .last_heard
             .as_ref()
             .and_then(|l| l.ns(setting))
             .filter(|&ns| (1_000_000_000..=super::profile::MAX_LAST_HEARD_NS).contains(&ns));
+        let since_start = length
+            .zip(state.started_ns)
+            .is_some_and(|(ns, s)| p.ts_ns - ns < s);
+        let full = length.filter(|_| !since_start);
+        // An arrival it logged during the timeout is the last one. One logged less than the
+        // whole timeout (and the timer's lateness) before the line means the timer did not run
+        // on silence: a VRRP backup that discards a lower priority's adverts takes over when
+        // its timer runs out on adverts it did receive. Such a line is no evidence at all.
+        let late = rule
+            .timeout_late
+            .as_ref()
+            .and_then(|l| l.ns(setting))
+            .unwrap_or(0);
+        let heard = state
+            .heard
+            .get(&(peer.clone(), rule.channel))
+            .copied()
+            .filter(|_| rule.watches_arrivals);
+        // A timer that watches logged arrivals and started with the process ran on no peer's
+        // silence either (a VRRP backup's first timeout: no master yet).
+        let not_silence = full.zip(heard).is_some_and(|(d, t)| p.ts_ns - t + late < d)
+            || (since_start && rule.watches_arrivals);
+        let timeout = full
+            .map(|ns| match heard {
+                Some(t) if t > p.ts_ns - ns => p.ts_ns - t,
+                _ => ns,
+            })
+            .filter(|&ns| ns >= 1_000_000_000 && !not_silence);
+        // Only a message the line says arrived counts: a connection set up again or a request
+        // answered need not restart the timer that watches the peer's own traffic.
+        if rule.ok
+            && rule.last_heard.is_none()
+            && dir == Direction::FromPeer
+            && rule.basis == Some(super::profile::Basis::Received)
+        {
+            state.heard.insert((peer.clone(), rule.channel), p.ts_ns);
+        }
+        if !not_silence {
+            outs.push(Out::Obs {
+                ts_ns: p.ts_ns,
+                peer: peer.clone(),
+                dir,
+                ok: rule.ok,
+                channel: rule.channel,
+                holds: rule.holds,
+            });
+        }
         if let Some(d) = timeout {
             // Nothing arrived during the whole timeout: one failed observation per second of
             // it, so that the silence starts where it started, not where it was noticed. The

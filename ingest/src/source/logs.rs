@@ -159,6 +159,15 @@ impl LogJob<'_> {
         let named = || crate::logs::names_of_file(&f.rel);
         let (name, also) = match (node.fixed, read.nodes.len()) {
             (true, 0) => (node.name.clone(), Vec::new()),
+            // A file named for what it is (`paste.log`, `consul.log`) whose lines give one
+            // address or id of their writer (`Node at 10.0.0.1:8300 [Follower]`): that names
+            // the node.
+            (false, 0) if crate::logs::read::names_a_program(profile, &node.name) => {
+                match only_self_id(&read.lines) {
+                    Some(id) => (id, vec![node.name.clone()]),
+                    None => (node.name.clone(), named()),
+                }
+            }
             (false, 0) => (node.name.clone(), named()),
             (false, 1) => {
                 let (only, _) = read.nodes.pop_first().unwrap_or_default();
@@ -286,4 +295,32 @@ impl LogJob<'_> {
             two_leaders: system::of_profile(&profile.name).and_then(|s| s.two_leaders),
         }))
     }
+}
+
+/// The one address or id a file's lines give their writer (one host's, with or without its
+/// port: the fullest form), when they give exactly one and no name.
+fn only_self_id(lines: &[crate::logs::read::Pending]) -> Option<String> {
+    use crate::logs::read::Out;
+    let mut found: Option<String> = None;
+    for o in lines.iter().flat_map(|p| &p.outs) {
+        match o {
+            Out::SelfName(_) => return None,
+            Out::SelfId(id) if !id.trim().is_empty() => {
+                let id = id.trim();
+                let host = crate::nodes::host_of(id).unwrap_or(id);
+                match &found {
+                    None => found = Some(id.to_owned()),
+                    Some(f) if f == id => {}
+                    Some(f) if crate::nodes::host_of(f).unwrap_or(f) == host => {
+                        if id.len() > f.len() {
+                            found = Some(id.to_owned());
+                        }
+                    }
+                    Some(_) => return None,
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }

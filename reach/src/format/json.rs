@@ -46,6 +46,9 @@ pub const SCHEMA: &str = "rift.timeline/1";
 struct SegmentDoc {
     start_window: u32,
     end_window: u32,
+    /// Where the evidence of the state ends, when the state is carried on after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    evidence_end_window: Option<u32>,
     #[serde(default, skip_deserializing)]
     start: String,
     #[serde(default, skip_deserializing)]
@@ -99,6 +102,7 @@ fn seg_doc(t: &Timeline, s: &Segment) -> SegmentDoc {
     SegmentDoc {
         start_window: s.start.0,
         end_window: s.end.0,
+        evidence_end_window: (s.evidence_end != s.end).then_some(s.evidence_end.0),
         start: format_ts(t.window_start(s.start)),
         end: format_ts(t.window_start(s.end)),
         state: s.state,
@@ -118,6 +122,7 @@ fn segment(d: SegmentDoc) -> Segment {
     Segment {
         start: WindowIdx(d.start_window),
         end: WindowIdx(d.end_window),
+        evidence_end: WindowIdx(d.evidence_end_window.unwrap_or(d.end_window)),
         state: d.state,
         basis: d.basis,
         estimate,

@@ -378,6 +378,7 @@ mod tests {
             Segment {
                 start: WindowIdx(0),
                 end: WindowIdx(9),
+                evidence_end: WindowIdx(9),
                 state: EdgeState::Up,
                 basis: rift_reach::Basis::OneWay,
                 estimate: None,
@@ -385,6 +386,7 @@ mod tests {
             Segment {
                 start: WindowIdx(9),
                 end: WindowIdx(10),
+                evidence_end: WindowIdx(10),
                 state: EdgeState::Down,
                 basis: rift_reach::Basis::OneWay,
                 estimate: None,

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Score how well rift reads labelled log excerpts.
+
+    python3 scripts/score-excerpts.py RIFT DIR [-v] [--only ID,ID,...]
+
+DIR holds one folder per excerpt. Each folder has `export/` (the files exactly as the operator
+had them, named as the operator would save them) and `label.json`, written by a person who read
+the lines without running rift:
+
+    {
+      "id": "etcd-ka01",
+      "url": "https://github.com/…/issues/…",
+      "system": "etcd",
+      "in_claim": true,              # a system rift has a profile for; false: only checked not to crash
+      "year_less": false,            # the lines carry no year: times are compared without it
+      "nodes": {"etcd-1": ["8e9e05c52164694d", "10.0.0.1"], …},   # every node, with every name it goes by
+      "others": ["10.0.0.9"],        # other names the lines may rightly give as a peer (clients, …)
+      "key_events": [
+        {"node": "etcd-1", "ts": "2021-03-04T05:06:07.123Z", "kind": ["peer_down", "unreachable"],
+         "peer": "etcd-2"}          # peer optional; kind one name or a list of acceptable ones
+      ],
+      "forbidden": [{"node": "etcd-1", "kind": "peer_down", "peer": "etcd-3"}]   # optional
+    }
+
+An excerpt is read correctly when rift exits 0, every key event has an event of rift with a
+matching node, an accepted kind, the peer where one is given, and a time within one second; no
+event of rift names a node or a peer that is not among `nodes` or `others`; and no forbidden
+event appears. Times without a zone in the lines are labelled as UTC.
+"""
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+
+def parse_ts(s):
+    return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def canon(label):
+    """Map every name (lower-cased) to its node's label name."""
+    names = {}
+    for node, aliases in label.get("nodes", {}).items():
+        names[node.lower()] = node
+        for a in aliases or []:
+            names[str(a).lower()] = node
+    for o in label.get("others", []):
+        names.setdefault(str(o).lower(), o)
+    return names
+
+
+def same_time(a, b, year_less):
+    ta, tb = parse_ts(a), parse_ts(b)
+    if year_less:
+        try:
+            tb = tb.replace(year=ta.year)
+        except ValueError:
+            return False
+    return abs((ta - tb).total_seconds()) <= 1.0
+
+
+def kinds(k):
+    return [k] if isinstance(k, str) else list(k)
+
+
+def score(rift, folder):
+    label = json.loads((folder / "label.json").read_text())
+    names = canon(label)
+    run = subprocess.run(
+        [rift, "events", "--json", str(folder / "export")],
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode != 0:
+        return label, False, ["rift failed: " + run.stderr.strip().splitlines()[-1:][0]
+                              if run.stderr.strip() else "rift failed"]
+    events = json.loads(run.stdout)["events"]
+    problems = []
+    year_less = label.get("year_less", False)
+
+    def who(name):
+        return names.get(str(name).lower()) if name is not None else None
+
+    for e in events:
+        if who(e["node"]) is None:
+            problems.append(f"phantom node {e['node']!r} ({e['kind']} at {e['origin']})")
+        if e.get("peer") is not None and who(e["peer"]) is None:
+            problems.append(f"phantom peer {e['peer']!r} ({e['kind']} of {e['node']} at {e['origin']})")
+    for k in label.get("key_events", []):
+        node = who(k["node"]) or k["node"]
+        peer = who(k.get("peer")) if k.get("peer") else None
+        ok = any(
+            who(e["node"]) == node
+            and e["kind"] in kinds(k["kind"])
+            and (peer is None or who(e.get("peer")) == peer)
+            and same_time(e["ts"], k["ts"], year_less)
+            for e in events
+        )
+        if not ok:
+            problems.append(f"missing {k['node']} {'/'.join(kinds(k['kind']))} "
+                            f"{k.get('peer') or ''} at {k['ts']}")
+    for f in label.get("forbidden", []):
+        node = who(f["node"]) or f["node"]
+        peer = who(f.get("peer")) if f.get("peer") else None
+        for e in events:
+            if (who(e["node"]) == node and e["kind"] in kinds(f["kind"])
+                    and (peer is None or who(e.get("peer")) == peer)):
+                problems.append(f"forbidden {e['node']} {e['kind']} {e.get('peer') or ''} "
+                                f"at {e['origin']}")
+    # one line per distinct problem, in order
+    seen = []
+    for p in problems:
+        if p not in seen:
+            seen.append(p)
+    return label, not seen, seen
+
+
+def main():
+    args = sys.argv[1:]
+    verbose = "-v" in args
+    only = None
+    if "--only" in args:
+        only = set(args[args.index("--only") + 1].split(","))
+        del args[args.index("--only"):args.index("--only") + 2]
+    args = [a for a in args if a != "-v"]
+    if len(args) != 2:
+        sys.exit(__doc__.strip().splitlines()[2].strip())
+    rift, root = args[0], Path(args[1])
+    total = good = 0
+    by_system = {}
+    for folder in sorted(p for p in root.iterdir() if (p / "label.json").is_file()):
+        if only and folder.name not in only:
+            continue
+        label, ok, problems = score(rift, folder)
+        if not label.get("in_claim", True):
+            continue
+        total += 1
+        good += ok
+        s = by_system.setdefault(label.get("system", "?"), [0, 0])
+        s[0] += ok
+        s[1] += 1
+        if verbose or not ok:
+            print(f"{'ok  ' if ok else 'FAIL'} {folder.name}")
+            for p in problems[: (20 if verbose else 5)]:
+                print(f"       {p}")
+    for system, (g, t) in sorted(by_system.items()):
+        print(f"  {system:16} {g}/{t}")
+    print(f"read correctly: {good}/{total}" + (f" ({100 * good / total:.0f} %)" if total else ""))
+
+
+if __name__ == "__main__":
+    main()
