@@ -116,7 +116,7 @@ impl NodeResolver {
         }
         if let Some(host) = host_of(raw)
             && !self.shared_hosts.contains(&host.to_lowercase())
-            && !self.another_port(raw, host)
+            && !loopback(host)
         {
             return NodeId(host.to_owned());
         }
@@ -129,11 +129,7 @@ impl NodeResolver {
     /// On any other host a node answers on several ports (peer, client, gossip), and the host
     /// names it.
     fn another_port(&self, raw: &str, host: &str) -> bool {
-        let loopback = host.eq_ignore_ascii_case("localhost")
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
-        if !loopback {
+        if !loopback(host) {
             return false;
         }
         let at = authority_of(raw).unwrap_or(raw).to_lowercase();
@@ -278,6 +274,15 @@ fn ipv4_mapped(raw: &str) -> Option<String> {
     })
 }
 
+/// Whether `host` is this machine's loopback (`127.0.0.1`, `::1`, `localhost`): where a cluster
+/// run on one machine puts every member, each on its own port.
+fn loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The `host:port` of a URL (`akka://sys@10.0.0.1:2552/user` → `10.0.0.1:2552`), when it is
 /// not the whole of `s`.
 fn authority_of(s: &str) -> Option<&str> {
@@ -330,6 +335,11 @@ mod tests {
         assert_eq!(r.resolve("127.0.0.1:2551").as_str(), "paste");
         assert_eq!(r.resolve("127.0.0.1").as_str(), "paste");
         assert_eq!(r.resolve("127.0.0.1:2555").as_str(), "127.0.0.1:2555");
+        // A loopback address keeps its port even when no node is known there.
+        assert_eq!(
+            NodeResolver::new().resolve("[::1]:2380").as_str(),
+            "[::1]:2380"
+        );
         assert_eq!(
             r.resolve("akka.tcp://sys@127.0.0.1:2557").as_str(),
             "127.0.0.1:2557"

@@ -340,7 +340,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         return Some(layer);
     }
     if let Some(c) = SYSLOG.as_ref().and_then(|r| r.captures(t)) {
-        let host = c["host"].to_owned();
+        let host = c.name("host").map(|m| m.as_str().to_owned());
         let program = c["program"].to_owned();
         let ts = &c["ts"];
         let local_time = !ts.as_bytes()[0].is_ascii_digit();
@@ -358,7 +358,17 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             .map_err(|e| (ts.into_owned(), e))
         };
         let inner = c.name("msg").map_or("", |m| m.as_str());
-        let mut layer = Layer::of_host(Envelope::Syslog, inner, host, program, how);
+        let mut layer = match host {
+            Some(host) => Layer::of_host(Envelope::Syslog, inner, host, program, how),
+            // A syslog line its sender wrote without a host (a forwarder's template, an
+            // instance id put in front by a fleet tool instead).
+            None => Layer {
+                field: text_field(how, &[("program", &Some(program.clone()))]),
+                node: None,
+                program: Some(program),
+                ..Layer::plain(Envelope::Syslog, Cow::Borrowed(inner))
+            },
+        };
         layer.ts = Some(ts);
         layer.local_time = local_time;
         return Some(layer);
@@ -536,7 +546,7 @@ static SPACES: LazyLock<Option<Regex>> = regex!(r" +");
 /// syslog RFC 3164 and what writes in its shape: journalctl's short formats, rsyslog's file
 /// format (an RFC 3339 time), with an optional `<PRI>`.
 static SYSLOG: LazyLock<Option<Regex>> = regex!(
-    r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?P<host>[^\s:\[\]]+) (?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$"
+    r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?:(?P<host>[^\s:\[\]]+) )?(?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$"
 );
 
 /// syslog RFC 5424, structured data skipped.
@@ -656,14 +666,15 @@ static WEEKDAY_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
 /// `host - …`; docker's syslog log driver tagging each line with the container's name:
 /// `/name …`), or the pod and container `stern` did, when
 /// what follows starts the way log lines do: a date (etcd 3.4's raft logger glues `raft` to
-/// it), a bracketed date or time of day, klog's
+/// it), a syslog time and program without a host (`Jun 20 09:21:22 nomad[4819]: …`, a
+/// fleet tool's instance id in front), a bracketed date or time of day, klog's
 /// header, Redis's `pid:role` header (or its signal handler's) or JSON. A name in capitals alone
 /// is a level (`WARN 2024-03-05 …`), not a host. An operator's own label in brackets
 /// (`[cache-2]1:X …`) names the host the same way, as does a platform's `[host service]` (the
 /// service is not taken for the program: it names the deployment, not the binary). A name the
 /// poster put in angle brackets in place of the real one (`<pod1> vault …`) names it too.
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:(?:[a-z_][\w.-]*@)?/?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?|<(?P<angle>[A-Za-z0-9][\w.-]*)> +(?:[a-z][a-z0-9-]* +)?)(?P<msg>(?:(?:raft)?\d{4}[-/]\d\d[-/]\d\d[ T]|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:(?:[a-z_][\w.-]*@)?/?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?|<(?P<angle>[A-Za-z0-9][\w.-]*)> +(?:[a-z][a-z0-9-]* +)?)(?P<msg>(?:(?:raft)?\d{4}[-/]\d\d[-/]\d\d[ T]|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w./-]+(?:\[\d+\])?: |\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// After a time, the host, the syslog severity behind `!` and a bar, then the program as syslog
