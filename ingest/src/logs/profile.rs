@@ -42,6 +42,7 @@
 //! peer = "remote-peer-id"         # the field naming the other node; "@leader" = current leader;
 //! each_peer = 'Member\(\S+@(?P<peer>[^,)]+)'   # a line naming several peers: each further match
 //!                                 # gives the line again, about its `peer`
+//! peer_prefix = "n"               # put before a peer named by a number alone (`node 2` → n2)
 //!                                 # "@others" = every other member the export names (with a
 //!                                 # capture `unheard_ms`: those the node heard nothing from in
 //!                                 # that many ms, and none it took for down)
@@ -279,6 +280,8 @@ struct RuleSpec {
     #[serde(default)]
     each_peer: Option<String>,
     #[serde(default)]
+    peer_prefix: Option<String>,
+    #[serde(default)]
     evidence: Option<Direction>,
     #[serde(default)]
     ok: Option<bool>,
@@ -425,6 +428,9 @@ pub(crate) struct Rule {
     /// A line that names several peers (`Marking node(s) as UNREACHABLE [Member(…), Member(…)]`):
     /// every match of this regex past the first peer gives the line again, about its `peer`.
     pub(crate) each_peer: Option<Regex>,
+    /// Put before a peer the line names by number alone (`node 2` of a system whose members go
+    /// by `n2`).
+    pub(crate) peer_prefix: Option<String>,
     pub(crate) evidence: Option<Direction>,
     pub(crate) ok: bool,
     pub(crate) channel: Channel,
@@ -1018,6 +1024,7 @@ impl Compiler<'_> {
             unless,
             peer: r.peer.clone(),
             each_peer,
+            peer_prefix: r.peer_prefix.clone(),
             evidence: r.evidence,
             ok: r.ok.unwrap_or(false),
             channel: r.channel.unwrap_or(Channel::Heartbeat),

@@ -1916,10 +1916,15 @@ fn apply(
             Some(ms) if ms.parse::<u32>().is_ok() => format!("{OTHER_MEMBERS}{ms}"),
             _ => OTHER_MEMBERS.to_owned(),
         }),
+        // No name or address holds a `*`: `**Dead server**` is an operator's redaction, which
+        // names no one.
         Some(name) => field(p, name)
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned),
+            .filter(|s| !s.is_empty() && !s.contains('*'))
+            .map(|s| match &rule.peer_prefix {
+                Some(pre) if s.bytes().all(|b| b.is_ascii_digit()) => format!("{pre}{s}"),
+                _ => s.to_owned(),
+            }),
         None => None,
     };
     if let Some(name) = &rule.remember
@@ -1960,10 +1965,6 @@ fn apply(
             .as_ref()
             .and_then(|l| l.ns(setting))
             .filter(|&ns| (1_000_000_000..=super::profile::MAX_LAST_HEARD_NS).contains(&ns));
-        let since_start = length
-            .zip(state.started_ns)
-            .is_some_and(|(ns, s)| p.ts_ns - ns < s);
-        let full = length.filter(|_| !since_start);
         // An arrival it logged during the timeout is the last one. One logged less than the
         // whole timeout (and the timer's lateness) before the line means the timer did not run
         // on silence: a VRRP backup that discards a lower priority's adverts takes over when
@@ -1973,11 +1974,24 @@ fn apply(
             .as_ref()
             .and_then(|l| l.ns(setting))
             .unwrap_or(0);
-        let heard = state
-            .heard
-            .get(&(peer.clone(), rule.channel))
-            .copied()
-            .filter(|_| rule.watches_arrivals);
+        // A timer that may have started with the process (within its lateness: a log of whole
+        // seconds) ran on nothing the peer did.
+        let since_start = length
+            .zip(state.started_ns)
+            .is_some_and(|(ns, s)| p.ts_ns - ns - late < s);
+        let full = length.filter(|_| !since_start);
+        // A peer not yet known (the cluster's leader, filled in later) is whoever sent last.
+        let heard = if peer == CLUSTER_LEADER {
+            state
+                .heard
+                .iter()
+                .filter(|((_, c), _)| *c == rule.channel)
+                .map(|(_, &t)| t)
+                .max()
+        } else {
+            state.heard.get(&(peer.clone(), rule.channel)).copied()
+        }
+        .filter(|_| rule.watches_arrivals);
         // A timer that watches logged arrivals and started with the process ran on no peer's
         // silence either (a VRRP backup's first timeout: no master yet).
         let not_silence = full.zip(heard).is_some_and(|(d, t)| p.ts_ns - t + late < d)
