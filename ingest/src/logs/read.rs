@@ -900,6 +900,9 @@ pub(crate) struct LogRead {
     pub(crate) nodes: BTreeMap<String, u64>,
     /// Some recognised line's time named no year (it was read in the export's year).
     pub(crate) year_assumed: bool,
+    /// The first recognised line that named 29 February and no year, with the leap year it
+    /// was read in instead of the export's.
+    pub(crate) leap_day: Option<(i32, u64)>,
     /// Some recognised line's time named only the time of day (it was read on the export's
     /// date, and on the days after it as the clock passed midnight).
     pub(crate) date_assumed: bool,
@@ -1283,6 +1286,7 @@ pub(crate) fn read_log(
     };
     let mut seen = Seen::default();
     let (mut year_assumed, mut zone_assumed, mut date_assumed) = (false, false, false);
+    let mut leap_day: Option<(i32, u64)> = None;
     let mut cut = (0u64, 0u64);
     // Recognised lines with no time of their own, read at the time of the line above; the first.
     let mut untimed = (0u64, 0u64);
@@ -1529,6 +1533,13 @@ pub(crate) fn read_log(
                 cut.0 += 1;
             }
             year_assumed |= !parsed.dated && !parsed.dayless;
+            if leap_day.is_none()
+                && !parsed.dated
+                && !parsed.dayless
+                && settings.year.is_some_and(|y| y != year_of(parsed.ts_ns))
+            {
+                leap_day = Some((year_of(parsed.ts_ns), line_no));
+            }
             zone_assumed |= !parsed.zoned;
             matched.push((line_no, parsed, rule, node));
         };
@@ -1704,6 +1715,7 @@ pub(crate) fn read_log(
         envelopes,
         nodes,
         year_assumed,
+        leap_day,
         date_assumed,
         cut,
         untimed,

@@ -234,6 +234,11 @@ impl LogJob<'_> {
             acc.notes.push(format!(
                 "its timestamps name no year: read in {y}, from {from}; set [logs] year in incident.toml if that is wrong"
             ));
+            if let Some((leap, line)) = read.leap_day {
+                acc.notes.push(format!(
+                    "29 February (first at line {line}) is read in {leap}, the latest leap year up to {y}"
+                ));
+            }
         }
         if read.cut.0 > 0 {
             acc.notes.push(format!(
@@ -277,6 +282,9 @@ impl LogJob<'_> {
             zone.map(|(z, from)| (z.name(), from.as_str())),
             read.zone_assumed,
         );
+        if let (Some((leap, _)), Some(_)) = (read.leap_day, year) {
+            assumed.push(format!("29 February in {leap}, a leap year"));
+        }
         if read.untimed.0 > 0 {
             assumed.push(format!(
                 "the time of the line above, for lines that name none (first at line {})",

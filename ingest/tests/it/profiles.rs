@@ -1517,12 +1517,8 @@ fn a_year_less_log_alone_takes_the_year_it_was_last_written_in() {
 
 #[test]
 fn a_year_less_log_takes_its_year_from_a_date_its_lines_print_on_their_own_day() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
     // A date on another day (a certificate's) says nothing; the one on the line's own day does.
-    write(
-        &dir.path().join("logs"),
-        "lb1.log",
+    let dir = lb1_log(
         "Sep 30 04:12:09 lb1 kube-controller-manager[902]: I0930 04:12:09.118230     902 server.go:88] serving certificate valid since 2017-02-11 00:00:00 +0000 UTC\n\
          Sep 30 04:12:10 lb1 kube-controller-manager[902]: I0930 04:12:10.501144     902 node_lifecycle_controller.go:702] Node wk-7 is NotReady as of 2018-09-30 04:12:10.501101 +0000 UTC m=+88.1. Adding it to the Taint queue.\n",
     );
@@ -1533,6 +1529,33 @@ fn a_year_less_log_takes_its_year_from_a_date_its_lines_print_on_their_own_day()
         year_note(&got),
         "its timestamps name no year: read in 2018, from a date its lines print on their own day ('2018-09-30 04:12' in logs/lb1.log); set [logs] year in incident.toml if that is wrong"
     );
+}
+
+#[test]
+fn the_29th_of_february_without_a_year_is_read_in_the_latest_leap_year_and_said() {
+    let dir = lb1_log("Feb 29 06:12:44 lb1 Keepalived_vrrp[881]: (VI_1) Entering MASTER STATE\n");
+    // Last written in 2022, which has no 29 February: the line is from 2020.
+    let (got, first) = last_written_in_2022(dir.path());
+    assert!(first.contains("2020-02-29 06:12:44"), "{first}");
+    assert_note(
+        &got,
+        "logs/lb1.log",
+        "29 February (first at line 1) is read in 2020, the latest leap year up to 2022",
+    );
+}
+
+/// Asserts that the file's account has this note.
+fn assert_note(got: &Ingested, file: &str, note: &str) {
+    let acc = account(got, file);
+    assert!(acc.notes.iter().any(|n| n == note), "{:?}", acc.notes);
+}
+
+/// A folder whose only log is `logs/lb1.log`, holding `text`.
+fn lb1_log(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    write(&dir.path().join("logs"), "lb1.log", text);
+    dir
 }
 
 /// Sets `logs/lb1.log`'s modification time in the spring of 2022 and reads the folder: what it
@@ -1611,12 +1634,10 @@ fn a_timezone_in_settings_reads_zone_less_times_as_wall_clock_there() {
     // be 14:11; on the 5th, standard time) is 15:11 UTC.
     let first = got.events.column("ts").unwrap().get(0).unwrap().to_string();
     assert!(first.contains("2024-03-05 15:11:00"), "{first}");
-    let acc = account(&got, "logs/lb1.log");
-    assert!(
-        acc.notes.iter().any(|n| n
-            == "times that name no zone are read in America/New_York, from [logs] timezone in incident.toml"),
-        "{:?}",
-        acc.notes
+    assert_note(
+        &got,
+        "logs/lb1.log",
+        "times that name no zone are read in America/New_York, from [logs] timezone in incident.toml",
     );
 
     write(
