@@ -577,17 +577,20 @@ static GREP_FILE: LazyLock<Option<Regex>> = regex!(
 /// generic name under an absolute path (`/var/log/cassandra/system.log`) names no node: the
 /// folder is the program's.
 fn node_of_grep_path(path: &str) -> Option<String> {
-    const GENERIC: &[&str] = &[
-        "system", "debug", "syslog", "messages", "daemon", "stdout", "stderr", "current", "output",
-        "error", "server", "log", "logs", "gc", "console", "out",
-    ];
+    // Also the names of a program's own logs every node writes (Cassandra's `system.log`,
+    // `debug.log`, `gc.log`, a `server.log`).
+    const OWN: &[&str] = &["system", "debug", "server", "gc"];
     let mut parts: Vec<&str> = path
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
         .collect();
     let file = parts.pop()?;
     let stem = super::node_of_file(file);
-    if !GENERIC.contains(&stem.to_ascii_lowercase().as_str()) {
+    let generic = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        super::GENERIC_LOG_NAMES.contains(&lower.as_str()) || OWN.contains(&lower.as_str())
+    };
+    if !generic(&stem) {
         return Some(stem);
     }
     if path.starts_with('/') {
@@ -596,7 +599,7 @@ fn node_of_grep_path(path: &str) -> Option<String> {
     parts
         .into_iter()
         .rev()
-        .find(|d| !GENERIC.contains(&d.to_ascii_lowercase().as_str()))
+        .find(|d| !generic(d))
         .map(str::to_owned)
 }
 

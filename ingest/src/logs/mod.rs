@@ -86,6 +86,13 @@ impl LogPlan {
     }
 }
 
+/// The names a log file goes by that say what it is, not whose: a system log's
+/// (`syslog`, `messages`), a stream's (`stdout`, `current`), or a bare `log`.
+pub(crate) const GENERIC_LOG_NAMES: &[&str] = &[
+    "syslog", "messages", "daemon", "stdout", "stderr", "current", "output", "error", "log",
+    "logs", "out", "console",
+];
+
 /// The node a log file belongs to when `incident.toml` does not say: the file name up to its
 /// first dot (`logs/n1.stderr.log` → `n1`), or past the dots of an IPv4 address the name
 /// starts with (`10.0.0.7.log` → `10.0.0.7`, `10.0.0.7_4647.log` → `10.0.0.7_4647`).

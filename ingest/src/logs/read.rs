@@ -1186,12 +1186,9 @@ fn tail_header(line: &str) -> Option<&str> {
 /// profile's daemons log under (`redis-server`), the end of one (`sentinel` of `redis-sentinel`),
 /// a system log's generic name, or what a paste is saved as.
 pub(crate) fn names_a_program(profile: &Profile, stem: &str) -> bool {
-    const GENERIC: &[&str] = &[
-        "syslog", "messages", "daemon", "stdout", "stderr", "current", "output", "error", "paste",
-        "log", "logs", "out", "nohup", "console",
-    ];
     let stem = stem.to_ascii_lowercase();
-    GENERIC.contains(&stem.as_str())
+    super::GENERIC_LOG_NAMES.contains(&stem.as_str())
+        || ["paste", "nohup"].contains(&stem.as_str())
         || profile.programs.iter().any(|p| {
             let p = p.to_ascii_lowercase();
             p == stem
@@ -1889,12 +1886,93 @@ struct Leader {
     leading: bool,
     /// The settings its log stated (`remember`), by name, with the line each was stated on.
     settings: BTreeMap<String, (f64, u64)>,
+    /// What its timeouts are read against.
+    timers: Timers,
+}
+
+/// What a node's timed-out lines are read against: when it started, and when it last logged
+/// each peer's messages arriving.
+#[derive(Default)]
+struct Timers {
     /// When it last said it started: a timeout it logs is dated back to a last arrival only
     /// when the process was up for the whole timeout.
     started_ns: Option<i64>,
-    /// When it last logged something from each peer (by the name its lines give): a timeout
-    /// dated back before that arrival began its silence at the arrival.
+    /// When it last logged something from each peer (by the name its lines give), by channel:
+    /// a timeout dated back before that arrival began its silence at the arrival.
     heard: BTreeMap<(String, Channel), i64>,
+}
+
+impl Timers {
+    /// How a timed-out line of `rule` about `peer` at `ts` reads: `None` when its timer did
+    /// not run on the peer's silence (the line is no evidence at all), else how long before the
+    /// line the silence began, when that is known.
+    fn silence(
+        &self,
+        rule: &Rule,
+        peer: &str,
+        ts: i64,
+        setting: &dyn Fn(&str) -> Option<f64>,
+    ) -> Option<Option<i64>> {
+        let length = rule
+            .last_heard
+            .as_ref()
+            .and_then(|l| l.ns(setting))
+            .filter(|&ns| (1_000_000_000..=super::profile::MAX_LAST_HEARD_NS).contains(&ns));
+        let late = rule
+            .timeout_late
+            .as_ref()
+            .and_then(|l| l.ns(setting))
+            .unwrap_or(0);
+        // A timer that may have started with the process (within its lateness: a log of whole
+        // seconds) ran on nothing the peer did: the process heard nothing before it started.
+        let since_start = length
+            .zip(self.started_ns)
+            .is_some_and(|(ns, s)| ts - ns - late < s);
+        let full = length.filter(|_| !since_start);
+        // The last arrival logged from the peer (a peer not yet known, the cluster's leader
+        // filled in later, is whoever sent last), where the timer watches such arrivals.
+        let heard = if peer == CLUSTER_LEADER {
+            self.heard
+                .iter()
+                .filter(|((_, c), _)| *c == rule.channel)
+                .map(|(_, &t)| t)
+                .max()
+        } else {
+            self.heard.get(&(peer.to_owned(), rule.channel)).copied()
+        }
+        .filter(|_| rule.watches_arrivals);
+        // One logged less than the whole timeout (and the timer's lateness) before the line
+        // means the timer did not run on silence: a VRRP backup that discards a lower
+        // priority's adverts takes over when its timer runs out on adverts it did receive. Nor
+        // did a watching timer that started with the process (a VRRP backup's first timeout:
+        // no master yet).
+        let not_silence = full.zip(heard).is_some_and(|(d, t)| ts - t + late < d)
+            || (since_start && rule.watches_arrivals);
+        if not_silence {
+            return None;
+        }
+        // An arrival logged during the timeout is the last one.
+        Some(
+            full.map(|ns| match heard {
+                Some(t) if t > ts - ns => ts - t,
+                _ => ns,
+            })
+            .filter(|&ns| ns >= 1_000_000_000),
+        )
+    }
+
+    /// Remembers when the node logged a message of `peer` arriving. Only a message the line
+    /// says arrived counts: a connection set up again or a request answered need not restart
+    /// the timer that watches the peer's own traffic.
+    fn note_arrival(&mut self, rule: &Rule, dir: Direction, peer: &str, ts: i64) {
+        if rule.ok
+            && rule.last_heard.is_none()
+            && dir == Direction::FromPeer
+            && rule.basis == Some(super::profile::Basis::Received)
+        {
+            self.heard.insert((peer.to_owned(), rule.channel), ts);
+        }
+    }
 }
 
 /// The peer of a line about the node's leader when its lines never said anything of one (a
@@ -1949,7 +2027,7 @@ fn apply(
         outs.push(Out::Reconfigured(c, p.ts_ns));
     }
     if rule.event == Some(EventKind::Start) {
-        state.started_ns = Some(p.ts_ns);
+        state.timers.started_ns = Some(p.ts_ns);
     }
     if let Some(f) = &rule.self_id
         && let Some(v) = field(p, f).filter(|v| !v.is_empty())
@@ -1970,60 +2048,10 @@ fn apply(
     }
     if let (Some(dir), Some(peer)) = (rule.evidence, &peer) {
         let setting = |n: &str| state.settings.get(n).map(|s| s.0).or_else(|| configured(n));
-        // A process that started during the timeout heard nothing before it started: its
-        // silence is its own start (a VRRP backup's first timeout), not a last arrival.
-        let length = rule
-            .last_heard
-            .as_ref()
-            .and_then(|l| l.ns(setting))
-            .filter(|&ns| (1_000_000_000..=super::profile::MAX_LAST_HEARD_NS).contains(&ns));
-        // An arrival it logged during the timeout is the last one. One logged less than the
-        // whole timeout (and the timer's lateness) before the line means the timer did not run
-        // on silence: a VRRP backup that discards a lower priority's adverts takes over when
-        // its timer runs out on adverts it did receive. Such a line is no evidence at all.
-        let late = rule
-            .timeout_late
-            .as_ref()
-            .and_then(|l| l.ns(setting))
-            .unwrap_or(0);
-        // A timer that may have started with the process (within its lateness: a log of whole
-        // seconds) ran on nothing the peer did.
-        let since_start = length
-            .zip(state.started_ns)
-            .is_some_and(|(ns, s)| p.ts_ns - ns - late < s);
-        let full = length.filter(|_| !since_start);
-        // A peer not yet known (the cluster's leader, filled in later) is whoever sent last.
-        let heard = if peer == CLUSTER_LEADER {
-            state
-                .heard
-                .iter()
-                .filter(|((_, c), _)| *c == rule.channel)
-                .map(|(_, &t)| t)
-                .max()
-        } else {
-            state.heard.get(&(peer.clone(), rule.channel)).copied()
-        }
-        .filter(|_| rule.watches_arrivals);
-        // A timer that watches logged arrivals and started with the process ran on no peer's
-        // silence either (a VRRP backup's first timeout: no master yet).
-        let not_silence = full.zip(heard).is_some_and(|(d, t)| p.ts_ns - t + late < d)
-            || (since_start && rule.watches_arrivals);
-        let timeout = full
-            .map(|ns| match heard {
-                Some(t) if t > p.ts_ns - ns => p.ts_ns - t,
-                _ => ns,
-            })
-            .filter(|&ns| ns >= 1_000_000_000 && !not_silence);
-        // Only a message the line says arrived counts: a connection set up again or a request
-        // answered need not restart the timer that watches the peer's own traffic.
-        if rule.ok
-            && rule.last_heard.is_none()
-            && dir == Direction::FromPeer
-            && rule.basis == Some(super::profile::Basis::Received)
-        {
-            state.heard.insert((peer.clone(), rule.channel), p.ts_ns);
-        }
-        if !not_silence {
+        let silence = state.timers.silence(rule, peer, p.ts_ns, &setting);
+        let timeout = silence.flatten();
+        state.timers.note_arrival(rule, dir, peer, p.ts_ns);
+        if silence.is_some() {
             outs.push(Out::Obs {
                 ts_ns: p.ts_ns,
                 peer: peer.clone(),
