@@ -320,7 +320,19 @@ pub(crate) fn host_of(s: &str) -> Option<&str> {
     } else {
         hostport
     };
-    (!host.is_empty() && (had_scheme || host != s)).then_some(host)
+    (!host.is_empty() && (had_scheme || host != s) && (had_scheme || host_like(host)))
+        .then_some(host)
+}
+
+/// Whether `host` can be a host: an IP address, or a name whose last label is not all digits
+/// (no top-level domain is). A member name such as `m-127.0.0.1` in `m-127.0.0.1:8888` is
+/// neither, so the whole of it, port and all, is the name.
+fn host_like(host: &str) -> bool {
+    if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') {
+        return true;
+    }
+    let last = host.rsplit('.').next().unwrap_or(host);
+    last.is_empty() || !last.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -399,6 +411,15 @@ mod tests {
             r.resolve("vault-9.vault-internal").as_str(),
             "vault-9.vault-internal"
         );
+    }
+
+    #[test]
+    fn a_member_name_that_only_looks_like_an_address_keeps_its_port() {
+        // memberlist names members freely; `m-127.0.0.1` is no host (its last label is a number).
+        let r = NodeResolver::new();
+        assert_eq!(r.resolve("m-127.0.0.1:8888").0, "m-127.0.0.1:8888");
+        assert_eq!(r.resolve("db-1.example.com:8300").0, "db-1.example.com");
+        assert_eq!(r.resolve("10.0.0.7:8301").0, "10.0.0.7");
     }
 
     #[test]

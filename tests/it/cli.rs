@@ -359,7 +359,7 @@ fn a_profile_shows_its_rules_with_what_each_line_shows() {
     let text = stdout(&o);
     assert!(text.starts_with("memberlist (memberlist): "), "{text}");
     assert!(
-        text.contains("\nprograms  consul, nomad, vault, serf, memberlist, go-hclog\n"),
+        text.contains("\nprograms  consul, nomad, vault, serf, memberlist, go-hclog, dockerd\n"),
         "{text}"
     );
     // An unanswered fallback ping is a round trip, never one direction.

@@ -290,6 +290,17 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             ));
         }
     }
+    // A test runner's record of what a remote host printed (Avocado and the harnesses built on
+    // it: `16:13:38 remote  L0182 DEBUG| [10.0.0.5] [stdout] Feb 10 18:13:38 host scylla[…]: …`).
+    // The runner's clock is its own, in its own zone: the line inside keeps its time.
+    if first.is_ascii_digit()
+        && let Some(c) = TEST_RUNNER.as_ref().and_then(|r| r.captures(t))
+    {
+        return Some(Layer::plain(
+            Envelope::Indent,
+            Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+        ));
+    }
     if first.is_ascii_digit()
         && let Some(c) = GREP_LINE.as_ref().and_then(|r| r.captures(t))
     {
@@ -394,6 +405,14 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     if let Some(c) = CAPS_TAG.as_ref().and_then(|r| r.captures(t)) {
         return Some(Layer::plain(
             Envelope::Indent,
+            Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+        ));
+    }
+    // A weekday in front of a dated line (`Mon 2017-08-28T17:44:00+0200 host [warn] …`, a
+    // platform's log command): the date says it all, and the weekday is no host.
+    if let Some(c) = WEEKDAY_BEFORE_DATE.as_ref().and_then(|r| r.captures(t)) {
+        return Some(Layer::plain(
+            Envelope::TimePrefix,
             Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
         ));
     }
@@ -603,6 +622,12 @@ fn node_of_grep_path(path: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A test runner's line (Avocado's `HH:MM:SS logger L0182 DEBUG| …`), and the host and stream
+/// in brackets it puts before what a remote command printed.
+static TEST_RUNNER: LazyLock<Option<Regex>> = regex!(
+    r"^\d\d:\d\d:\d\d \S+ +L\d+ +(?:DEBUG|INFO|WARNI|WARN|ERROR|CRITI)\| (?:\[[\w.:-]+\] )?(?:\[(?:stdout|stderr)\] )?(?P<msg>.*)$"
+);
+
 /// A build tool's lower-case level tag (sbt, maven): `[info] …`.
 static BUILD_TOOL: LazyLock<Option<Regex>> =
     regex!(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$");
@@ -645,6 +670,10 @@ static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
 /// A program's tag in capitals and a colon in front of a dated line (`ETCD: 2018-04-17 …`).
 static CAPS_TAG: LazyLock<Option<Regex>> =
     regex!(r"^[A-Z][A-Z0-9_]{1,15}: (?P<msg>\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:.*)$");
+
+/// A weekday's name in front of a dated line (`Mon 2017-08-28T17:44:00+0200 …`).
+static WEEKDAY_BEFORE_DATE: LazyLock<Option<Regex>> =
+    regex!(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? (?P<msg>\d{4}-\d\d-\d\d[ T]\d\d:.*)$");
 
 /// A syslog time with no host in front of a dated line (`Feb 06 16:59:11 2018/02/06 …`).
 static SYSLOG_TIME_ONLY: LazyLock<Option<Regex>> = regex!(
@@ -1424,6 +1453,8 @@ mod tests {
             ("weekday time prefix", &WEEKDAY_TIME_PREFIX),
             ("caps tag", &CAPS_TAG),
             ("syslog time only", &SYSLOG_TIME_ONLY),
+            ("test runner", &TEST_RUNNER),
+            ("weekday before date", &WEEKDAY_BEFORE_DATE),
             ("host prefix", &HOST_PREFIX),
         ] {
             assert!(re.is_some(), "{name}");

@@ -245,7 +245,7 @@ impl Stops {
     /// (it went down, was unreachable, failed, or others said so); what a node logs of its own
     /// leadership (an election, a new or lost leader) after its peer stopped is still its own.
     fn hides_event(&self, e: &Event) -> bool {
-        if life_cycle(e.kind) {
+        if life_cycle(e.kind) || (e.kind == EventKind::RoleChange && gives_up(&e.detail)) {
             return false;
         }
         self.stopped_at(&e.node, e.ts_ns, &e.origin)
@@ -330,6 +330,36 @@ fn against_peer(kind: EventKind) -> bool {
 
 /// A start, shutdown or restart announcement: what decides when a node was stopped, never hidden
 /// by it.
+/// Whether a role change gives a role up rather than seeks one (a leader stepping down, losing
+/// its leadership, falling back to follower). A node shutting down in order does that on its way
+/// out, and its peers act on it; an election it starts on the way out is only the echo of its
+/// own shutdown.
+fn gives_up(detail: &str) -> bool {
+    let d = detail
+        .strip_prefix(read::BY_WORDING)
+        .unwrap_or(detail)
+        .to_ascii_lowercase();
+    [
+        "stepping down",
+        "stepped down",
+        "steps down",
+        "step down",
+        "lost",
+        "losing",
+    ]
+    .iter()
+    .any(|w| d.contains(w))
+        || [
+            "follower",
+            "backup",
+            "secondary",
+            "standby",
+            "replica",
+            "slave",
+        ]
+        .contains(&d.trim())
+}
+
 fn life_cycle(kind: EventKind) -> bool {
     matches!(
         kind,

@@ -67,6 +67,8 @@
 //!                                 # from 100 ms before to 1 s after, were ended by the change
 //! holds = true                    # a failed state that lasts until the same node logs the
 //!                                 # peer up again (an ok line about it, or a peer_up event)
+//! news_only = true                # the event only when the node's last word on the peer
+//!                                 # (up, down, unreachable, suspect, failed) was another one
 //! event = "peer_down"             # an events-table kind; a failed request or connection
 //!                                 # (basis request or connect) that names none gives
 //!                                 # `unreachable`
@@ -300,6 +302,8 @@ struct RuleSpec {
     #[serde(default)]
     holds: bool,
     #[serde(default)]
+    news_only: bool,
+    #[serde(default)]
     reconfigures: Option<Channel>,
 
     #[serde(default)]
@@ -454,6 +458,9 @@ pub(crate) struct Rule {
     pub(crate) remember: Option<String>,
     /// The failure the line shows lasts until the same node logs the peer up again.
     pub(crate) holds: bool,
+    /// The line's event is given only when it is news: the node's last word on the peer
+    /// (up, down, unreachable, suspect, failed) was not already this kind.
+    pub(crate) news_only: bool,
     /// The line says the node was told to change whom it connects to on this channel (Redis's
     /// `REPLICAOF … enabled (user request …)`, replication): connections on it that end around
     /// the line, its own and its peers' to it, ended by that change, not by the network.
@@ -1034,6 +1041,7 @@ impl Compiler<'_> {
             watches_arrivals: r.watches_arrivals,
             remember: r.remember.clone(),
             holds: r.holds,
+            news_only: r.news_only,
             reconfigures: r.reconfigures,
             quiet: r.quiet,
             event,

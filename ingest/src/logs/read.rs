@@ -1888,6 +1888,9 @@ struct Leader {
     settings: BTreeMap<String, (f64, u64)>,
     /// What its timeouts are read against.
     timers: Timers,
+    /// Its last word on each peer (up, down, unreachable, suspect, failed), by the name its
+    /// lines give: a `news_only` rule's event repeating it is no news.
+    verdicts: BTreeMap<String, EventKind>,
 }
 
 /// What a node's timed-out lines are read against: when it started, and when it last logged
@@ -1989,6 +1992,18 @@ pub(crate) const OTHER_MEMBERS: &str = "\u{1}every other member";
 
 /// What a line read by `rule` gives. `configured` is the value a configuration file in the
 /// export set for a setting of the line's writer, for what its log did not state.
+/// Whether `kind` is a node's word on a peer's state, which a `news_only` rule repeats.
+fn verdict(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::PeerUp
+            | EventKind::PeerDown
+            | EventKind::Unreachable
+            | EventKind::Suspect
+            | EventKind::MemberFailed
+    )
+}
+
 fn apply(
     rule: &Rule,
     p: &Parsed,
@@ -2131,6 +2146,12 @@ fn apply(
                 && *leader == peer;
             if same_leader {
                 continue;
+            }
+            if let Some(pr) = peer.as_ref().filter(|_| verdict(kind)) {
+                if rule.news_only && state.verdicts.get(pr) == Some(&kind) {
+                    continue;
+                }
+                state.verdicts.insert(pr.clone(), kind);
             }
             let lost = kind == EventKind::LeaderChange
                 && rule.leader == Some(LeaderUpdate::Clear)
