@@ -46,9 +46,23 @@ def canon(label):
         names[node.lower()] = node
         for a in aliases or []:
             names[str(a).lower()] = node
+    # The forms of one outside peer (`10.0.0.9:6379`, `10.0.0.9 6379`, `10.0.0.9`) are one
+    # identity: a label lists them all in `others` when the peer is no node of the excerpt.
     for o in label.get("others", []):
-        names.setdefault(str(o).lower(), o)
+        host = outside_host(str(o))
+        names.setdefault(str(o).lower(), host)
+        names.setdefault(host.lower(), host)
     return names
+
+
+def outside_host(name):
+    """An outside peer's host: `host:port` and `host port` (a port in digits) name `host`."""
+    for sep in (":", " "):
+        if name.count(sep) == 1:
+            host, port = name.split(sep)
+            if host and port.isdigit():
+                return host
+    return name
 
 
 def same_time(a, b, year_less):
@@ -90,11 +104,11 @@ def score(rift, folder):
             problems.append(f"phantom peer {e['peer']!r} ({e['kind']} of {e['node']} at {e['origin']})")
     for k in label.get("key_events", []):
         node = who(k["node"]) or k["node"]
-        peer = who(k.get("peer")) if k.get("peer") else None
+        peer = (who(k["peer"]) or str(k["peer"]).lower()) if k.get("peer") else None
         ok = any(
             who(e["node"]) == node
             and e["kind"] in kinds(k["kind"])
-            and (peer is None or who(e.get("peer")) == peer)
+            and (peer is None or (who(e.get("peer")) or str(e.get("peer")).lower()) == peer)
             and same_time(e["ts"], k["ts"], year_less)
             for e in events
         )
@@ -103,10 +117,10 @@ def score(rift, folder):
                             f"{k.get('peer') or ''} at {k['ts']}")
     for f in label.get("forbidden", []):
         node = who(f["node"]) or f["node"]
-        peer = who(f.get("peer")) if f.get("peer") else None
+        peer = (who(f["peer"]) or str(f["peer"]).lower()) if f.get("peer") else None
         for e in events:
             if (who(e["node"]) == node and e["kind"] in kinds(f["kind"])
-                    and (peer is None or who(e.get("peer")) == peer)):
+                    and (peer is None or (who(e.get("peer")) or str(e.get("peer")).lower()) == peer)):
                 problems.append(f"forbidden {e['node']} {e['kind']} {e.get('peer') or ''} "
                                 f"at {e['origin']}")
     # one line per distinct problem, in order

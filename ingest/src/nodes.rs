@@ -145,6 +145,19 @@ impl NodeResolver {
         ported.peek().is_some() && ported.all(|(k, _)| *k != at)
     }
 
+    /// Says that `host` carries several nodes, told apart by port (a member naming itself
+    /// `10.0.0.5:4647` and its peers `10.0.0.5:5647`, `10.0.0.5:6647`): the host alone names
+    /// none of them, and each port on it stays a name of its own. A host declared as a node's
+    /// alias (a members table, `incident.toml`) stays that node's.
+    pub fn share_host(&mut self, host: &str) {
+        let host = host.to_lowercase();
+        if self.declared.contains_key(&host) {
+            return;
+        }
+        self.aliases.remove(&host);
+        self.shared_hosts.insert(host);
+    }
+
     /// Makes `node`, a node the logs were written by, a name [`NodeResolver::adopt_dns_name`]
     /// finds by a DNS name's first label; a name already known keeps its node. Only a host name
     /// is such a name: an address (`10.0.0.1:7000`, a URL) resolves by its host as before.
@@ -156,6 +169,25 @@ impl NodeResolver {
             self.aliases
                 .entry(node.to_lowercase())
                 .or_insert_with(|| node.to_owned());
+            // A pod named with the machine it ran on (`kv-store-2(worker-c)`, as an operator
+            // labels a viewer's rows) is its pod's name too, unless two such nodes share it.
+            if let Some(base) = node
+                .strip_suffix(')')
+                .and_then(|n| n.split_once('('))
+                .map(|(base, _)| base.to_lowercase())
+                .filter(|b| !b.is_empty() && !self.shared_hosts.contains(b))
+            {
+                match self.aliases.get(&base) {
+                    None => {
+                        self.aliases.insert(base, node.to_owned());
+                    }
+                    Some(other) if other != node => {
+                        self.aliases.remove(&base);
+                        self.shared_hosts.insert(base);
+                    }
+                    Some(_) => {}
+                }
+            }
         }
     }
 
@@ -411,6 +443,16 @@ mod tests {
             r.resolve("vault-9.vault-internal").as_str(),
             "vault-9.vault-internal"
         );
+    }
+
+    #[test]
+    fn a_pod_named_with_its_machine_is_its_pod_unless_two_share_the_pod_name() {
+        let mut r = NodeResolver::new();
+        r.know("kv-store-2(worker-c)");
+        r.know("db-0(node9-dc1)");
+        r.know("db-0(node3-dc2)");
+        assert_eq!(r.resolve("kv-store-2").0, "kv-store-2(worker-c)");
+        assert_eq!(r.known("db-0"), None);
     }
 
     #[test]

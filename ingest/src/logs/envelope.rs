@@ -69,6 +69,9 @@ pub(crate) enum Envelope {
     JsonInMessage,
     /// A JSON log line whose message is another logger's text line with its level in brackets.
     TextInMessage,
+    /// Kubernetes' JSON log format (`--logging-format=json`): klog's structured line as JSON,
+    /// read as the same line in text (`"message" key="value" …`).
+    KlogJson,
     /// A log shipper's or platform's own JSON record around a text line: a time, the line in
     /// `message`, `log`, `output` or `line`, and no level of its own (Vector's file source,
     /// fluentd's tail, a deployment tool's process output).
@@ -106,6 +109,7 @@ impl Envelope {
             Envelope::CloudLogging => "Google Cloud Logging entries",
             Envelope::JsonInMessage => "a JSON line in a JSON message",
             Envelope::TextInMessage => "a text line in a JSON message",
+            Envelope::KlogJson => "Kubernetes JSON logs",
             Envelope::Shipper => "a shipper's JSON records",
             Envelope::Logfmt => "logfmt (logrus, go-kit)",
             Envelope::Tabular => "tab-separated rows (a log store's export)",
@@ -239,6 +243,9 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     let first = t.as_bytes().first().copied()?;
     if first == b'{' {
         let map = json_object(t)?;
+        if let Some(layer) = peel_klog_json(t, &map, how) {
+            return Some(layer);
+        }
         return peel_json(&map, how);
     }
     if first.is_ascii_whitespace()
@@ -289,6 +296,15 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
                 Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
             ));
         }
+    }
+    // A Go program's klog header around another program's whole line (an operator relaying
+    // the Redis it runs: `I0208 17:19:27.406756  1 log.go:16] 22:M 08 Feb 2024 17:19:27.406 - …`).
+    // The line inside keeps its own time, which names its year.
+    if let Some(c) = KLOG_AROUND.as_ref().and_then(|r| r.captures(t)) {
+        return Some(Layer::plain(
+            Envelope::TimePrefix,
+            Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+        ));
     }
     // A test runner's record of what a remote host printed (Avocado and the harnesses built on
     // it: `16:13:38 remote  L0182 DEBUG| [10.0.0.5] [stdout] Feb 10 18:13:38 host scylla[…]: …`).
@@ -622,6 +638,13 @@ fn node_of_grep_path(path: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// klog's header (`I0208 17:19:27.406756       1 log.go:16] `) in front of a line that starts
+/// the way another logger's dated lines do: Redis's `pid:role DD Mon YYYY`, a date, a bracketed
+/// date.
+static KLOG_AROUND: LazyLock<Option<Regex>> = regex!(
+    r"^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [^\s\]]+:\d+\] (?P<msg>(?:\d+:[XCSM] \d\d [A-Z][a-z]{2} \d{4} |\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:|\[\d{4}-\d\d-\d\d).*)$"
+);
+
 /// A test runner's line (Avocado's `HH:MM:SS logger L0182 DEBUG| …`), and the host and stream
 /// in brackets it puts before what a remote command printed.
 static TEST_RUNNER: LazyLock<Option<Regex>> = regex!(
@@ -720,50 +743,159 @@ static HOST_LEVEL_PROGRAM: LazyLock<Option<Regex>> = regex!(
 static ROW_TIME: LazyLock<Option<Regex>> =
     regex!(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)$");
 
-/// A column that names a host or a pod: lower case, digits, dots and dashes (not a level such
-/// as `INFO`, not a path or a caller).
-static ROW_NAME: LazyLock<Option<Regex>> = regex!(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$");
+/// The time as Kibana's Discover shows it, in the viewer's zone (`May 20, 2022 @ 12:39:21.877`),
+/// a whole column of a row copied or exported from it.
+static ROW_VIEWER_TIME: LazyLock<Option<Regex>> = regex!(
+    r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4} @ \d\d:\d\d:\d\d(?:\.\d{1,3})?$"
+);
 
-/// A row of three or more tab-separated columns, one a zoned time and the last the line: the
-/// node is the name-like column nearest the line (a pod before its host: `Computer`, `PodName`,
-/// `TimeGenerated`, `LogEntry`). A row with a level column is a log line that separates its
-/// fields with tabs (zap's console encoder: time, level, caller, message, fields), not an export.
+/// A column that names a host or a pod: lower case, digits, dots and dashes (not a level such
+/// as `INFO`, not a path or a caller), perhaps with what the operator put after it in brackets
+/// (`master-1(node9-dc1)`: the pod and the machine it ran on).
+static ROW_NAME: LazyLock<Option<Regex>> =
+    regex!(r"^[a-z0-9][a-z0-9.-]*[a-z0-9](?:\([a-z0-9][a-z0-9.-]*\))?$");
+
+/// A row of three or more tab-separated columns, one a time and one the line: the node is the
+/// name-like column nearest the line (a pod before its host: `Computer`, `PodName`,
+/// `TimeGenerated`, `LogEntry`). The line is the last column, or, when the last is a name (a
+/// viewer's export lists the fields picked after the message: time, message, host), the one
+/// column with words in it. A time in the viewer's zone is the line's only when the line has
+/// none of its own. A row with a level column is a log line that separates its fields with tabs
+/// (zap's console encoder: time, level, caller, message, fields), not an export.
 fn peel_tabular<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     let cols: Vec<&str> = t.split('\t').collect();
-    let (line, rest) = cols.split_last()?;
-    if rest.len() < 2 || line.trim().is_empty() {
+    if cols.len() < 3 {
         return None;
     }
     let is = |re: &LazyLock<Option<Regex>>, c: &str| re.as_ref().is_some_and(|r| r.is_match(c));
-    let at = rest.iter().position(|c| is(&ROW_TIME, c.trim()))?;
+    let last = cols.len() - 1;
+    let line_at = if is(&ROW_NAME, cols[last].trim()) {
+        let mut worded = (0..last).filter(|&i| {
+            cols[i].trim().contains(' ')
+                && !is(&ROW_TIME, cols[i].trim())
+                && !is(&ROW_VIEWER_TIME, cols[i].trim())
+        });
+        let at = worded.next()?;
+        if worded.next().is_some() {
+            return None;
+        }
+        at
+    } else {
+        last
+    };
+    let line = cols[line_at];
+    if line.trim().is_empty() {
+        return None;
+    }
+    let rest = || cols.iter().enumerate().filter(move |&(i, _)| i != line_at);
+    let (at, local_time) = rest()
+        .find(|(_, c)| is(&ROW_TIME, c.trim()))
+        .map(|(i, _)| (i, false))
+        .or_else(|| {
+            rest()
+                .find(|(_, c)| is(&ROW_VIEWER_TIME, c.trim()))
+                .map(|(i, _)| (i, true))
+        })?;
     const LEVELS: &[&str] = &[
         "trace", "debug", "info", "warn", "warning", "error", "fatal", "dpanic", "panic",
     ];
-    if rest
-        .iter()
-        .any(|c| LEVELS.iter().any(|l| c.trim().eq_ignore_ascii_case(l)))
-    {
+    if rest().any(|(_, c)| LEVELS.iter().any(|l| c.trim().eq_ignore_ascii_case(l))) {
         return None;
     }
-    let node = rest
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|&(i, c)| {
+    let node = rest()
+        .filter(|&(i, c)| {
             i != at
                 && is(&ROW_NAME, c.trim())
                 && c.contains(|ch: char| !ch.is_ascii_digit() && ch != '.')
         })
+        .min_by_key(|&(i, _)| i.abs_diff(line_at))
         .map(|(_, c)| c.trim().to_owned());
+    let ts = cols[at].trim();
+    let ts = if local_time {
+        parse_with("%b %d, %Y @ %H:%M:%S%.f", ts, how.clock).map_err(|e| (ts.to_owned(), e))
+    } else {
+        auto_ts(ts, how.clock)
+    };
     Some(Layer {
         kind: Envelope::Tabular,
         inner: Cow::Borrowed(line.trim_end()),
-        ts: Some(auto_ts(rest[at].trim(), how.clock)),
+        ts: Some(ts),
         node,
         program: None,
         field: None,
+        local_time,
+    })
+}
+
+/// Kubernetes' JSON log format (`--logging-format=json`): `{"ts":1580306777.04728,"caller":
+/// "kubelet/kubelet.go:2460","msg":"Skipping pod synchronization","v":0,"err":"…"}`, an epoch
+/// number for its time, a call site, a verbosity (or an error) and no level. Its records are
+/// klog's structured lines in other clothes: the line inside is the message quoted, then each
+/// `key="value"` in the record's own order, as the text format prints them, so that one set of
+/// rules reads both. The library that writes the format (k8s.io/component-base/logs/json) is
+/// named as the program: only Kubernetes' components use it, and the call site names a
+/// package, not a program.
+fn peel_klog_json<'a>(t: &str, map: &Map<String, Value>, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    let (Some(Value::Number(ts)), Some(msg)) =
+        (map.get("ts"), map.get("msg").and_then(Value::as_str))
+    else {
+        return None;
+    };
+    if !map.contains_key("caller")
+        || !(map.contains_key("v") || map.contains_key("err"))
+        || LEVEL_KEYS.iter().any(|k| map.contains_key(*k))
+    {
+        return None;
+    }
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""));
+    let mut text = quote(msg);
+    let Ordered(pairs) = serde_json::from_str(t).ok()?;
+    for (k, v) in pairs {
+        if ["ts", "caller", "msg", "v"].contains(&k.as_str()) {
+            continue;
+        }
+        match v {
+            Value::String(s) => text.push_str(&format!(" {k}={}", quote(&s))),
+            Value::Number(_) | Value::Bool(_) => text.push_str(&format!(" {k}={v}")),
+            _ => {}
+        }
+    }
+    let ts = ts.to_string();
+    Some(Layer {
+        kind: Envelope::KlogJson,
+        inner: Cow::Owned(text),
+        ts: Some(auto_ts(&ts, how.clock)),
+        node: None,
+        program: Some("component-base".to_owned()),
+        field: None,
         local_time: false,
     })
+}
+
+/// A JSON object's members in the order the line gives them.
+struct Ordered(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut out = Vec::new();
+                while let Some(kv) = a.next_entry::<String, Value>()? {
+                    out.push(kv);
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(Members)
+    }
 }
 
 /// One `key=value` or `key="quoted \"value\""` pair of a logfmt line.
@@ -1453,7 +1585,9 @@ mod tests {
             ("weekday time prefix", &WEEKDAY_TIME_PREFIX),
             ("caps tag", &CAPS_TAG),
             ("syslog time only", &SYSLOG_TIME_ONLY),
+            ("row viewer time", &ROW_VIEWER_TIME),
             ("test runner", &TEST_RUNNER),
+            ("klog around", &KLOG_AROUND),
             ("weekday before date", &WEEKDAY_BEFORE_DATE),
             ("host prefix", &HOST_PREFIX),
         ] {

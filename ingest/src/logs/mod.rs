@@ -412,6 +412,45 @@ pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
     for node in writers {
         resolver.know(node);
     }
+    // A member that names itself by host and port (a raft server's address, an Akka node's)
+    // and names peers on its own host at other ports shares the host with them.
+    for f in files {
+        let ported = |s: &str| {
+            let (h, p) = s.trim().rsplit_once(':')?;
+            (!h.is_empty()
+                && !h.contains(':')
+                && !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| (h.to_lowercase(), p.to_owned()))
+        };
+        let selves: Vec<(String, String)> = f
+            .lines
+            .iter()
+            .flat_map(|p| &p.outs)
+            .filter_map(|o| match o {
+                Out::SelfId(id) => ported(id),
+                _ => None,
+            })
+            .collect();
+        if selves.is_empty() {
+            continue;
+        }
+        for o in f.lines.iter().flat_map(|p| &p.outs) {
+            let (Out::Obs { peer, .. }
+            | Out::Event {
+                peer: Some(peer), ..
+            }) = o
+            else {
+                continue;
+            };
+            if let Some((h, port)) = ported(peer)
+                && selves.iter().any(|(sh, _)| *sh == h)
+                && selves.iter().all(|(sh, sp)| *sh != h || *sp != port)
+            {
+                resolver.share_host(&h);
+            }
+        }
+    }
     for f in files {
         for other in &f.also {
             let canonical = resolver.resolve(&f.node);

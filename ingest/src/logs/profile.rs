@@ -68,7 +68,8 @@
 //! holds = true                    # a failed state that lasts until the same node logs the
 //!                                 # peer up again (an ok line about it, or a peer_up event)
 //! news_only = true                # the event only when the node's last word on the peer
-//!                                 # (up, down, unreachable, suspect, failed) was another one
+//!                                 # (up, down, unreachable, suspect, failed), or on its own
+//!                                 # life (start, shutdown), was another one
 //! event = "peer_down"             # an events-table kind; a failed request or connection
 //!                                 # (basis request or connect) that names none gives
 //!                                 # `unreachable`
@@ -459,7 +460,8 @@ pub(crate) struct Rule {
     /// The failure the line shows lasts until the same node logs the peer up again.
     pub(crate) holds: bool,
     /// The line's event is given only when it is news: the node's last word on the peer
-    /// (up, down, unreachable, suspect, failed) was not already this kind.
+    /// (up, down, unreachable, suspect, failed), or on its own life (start, shutdown,
+    /// restart), was not already this kind.
     pub(crate) news_only: bool,
     /// The line says the node was told to change whom it connects to on this channel (Redis's
     /// `REPLICAOF … enabled (user request …)`, replication): connections on it that end around

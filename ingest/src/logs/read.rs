@@ -1891,6 +1891,9 @@ struct Leader {
     /// Its last word on each peer (up, down, unreachable, suspect, failed), by the name its
     /// lines give: a `news_only` rule's event repeating it is no news.
     verdicts: BTreeMap<String, EventKind>,
+    /// Its last word on its own life (start, shutdown, restart): a `news_only` start logged
+    /// in the same start-up is no news.
+    life: Option<EventKind>,
 }
 
 /// What a node's timed-out lines are read against: when it started, and when it last logged
@@ -2152,6 +2155,15 @@ fn apply(
                     continue;
                 }
                 state.verdicts.insert(pr.clone(), kind);
+            }
+            if matches!(
+                kind,
+                EventKind::Start | EventKind::Shutdown | EventKind::Restart
+            ) {
+                if rule.news_only && state.life == Some(kind) {
+                    continue;
+                }
+                state.life = Some(kind);
             }
             let lost = kind == EventKind::LeaderChange
                 && rule.leader == Some(LeaderUpdate::Clear)
