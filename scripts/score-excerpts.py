@@ -14,7 +14,8 @@ the lines without running rift:
       "in_claim": true,              # a system rift has a profile for; false: only checked not to crash
       "year_less": false,            # the lines carry no year: times are compared without it
       "nodes": {"etcd-1": ["8e9e05c52164694d", "10.0.0.1"], …},   # every node, with every name it goes by
-      "others": ["10.0.0.9"],        # other names the lines may rightly give as a peer (clients, …)
+      "others": ["10.0.0.9"],        # other names the lines may rightly give as a peer (clients, …);
+                                     # `host:port`, `host port` and `host` are one outside peer
       "key_events": [
         {"node": "etcd-1", "ts": "2021-03-04T05:06:07.123Z", "kind": ["peer_down", "unreachable"],
          "peer": "etcd-2"}          # peer optional; kind one name or a list of acceptable ones
