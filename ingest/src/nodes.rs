@@ -83,21 +83,27 @@ impl NodeResolver {
             self.aliases.insert(key, node.to_owned());
         }
         if let Some(host) = host_of(alias) {
-            let host = host.to_lowercase();
-            if self.shared_hosts.contains(&host) {
-                return;
+            // A second node on the same host (another port): the host names neither.
+            self.name_unless_shared(host.to_lowercase(), node);
+        }
+    }
+
+    /// Makes `key`, a name several nodes may go by (a host, a pod's name), `node`'s, unless
+    /// another node already goes by it: then it names neither, and stays so. A declared alias
+    /// stays with the node it was declared for.
+    fn name_unless_shared(&mut self, key: String, node: &str) {
+        if self.shared_hosts.contains(&key) {
+            return;
+        }
+        match self.aliases.get(&key) {
+            None => {
+                self.aliases.insert(key, node.to_owned());
             }
-            match self.aliases.get(&host) {
-                None => {
-                    self.aliases.insert(host, node.to_owned());
-                }
-                // A second node on the same host (another port): the host names neither.
-                Some(other) if *other != node && !self.declared.contains_key(&host) => {
-                    self.aliases.remove(&host);
-                    self.shared_hosts.insert(host);
-                }
-                Some(_) => {}
+            Some(other) if *other != node && !self.declared.contains_key(&key) => {
+                self.aliases.remove(&key);
+                self.shared_hosts.insert(key);
             }
+            Some(_) => {}
         }
     }
 
@@ -171,22 +177,12 @@ impl NodeResolver {
                 .or_insert_with(|| node.to_owned());
             // A pod named with the machine it ran on (`kv-store-2(worker-c)`, as an operator
             // labels a viewer's rows) is its pod's name too, unless two such nodes share it.
-            if let Some(base) = node
+            if let Some((base, _)) = node
                 .strip_suffix(')')
                 .and_then(|n| n.split_once('('))
-                .map(|(base, _)| base.to_lowercase())
-                .filter(|b| !b.is_empty() && !self.shared_hosts.contains(b))
+                .filter(|(base, _)| !base.is_empty())
             {
-                match self.aliases.get(&base) {
-                    None => {
-                        self.aliases.insert(base, node.to_owned());
-                    }
-                    Some(other) if other != node => {
-                        self.aliases.remove(&base);
-                        self.shared_hosts.insert(base);
-                    }
-                    Some(_) => {}
-                }
+                self.name_unless_shared(base.to_lowercase(), node);
             }
         }
     }

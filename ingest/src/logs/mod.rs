@@ -328,8 +328,6 @@ fn against_peer(kind: EventKind) -> bool {
     )
 }
 
-/// A start, shutdown or restart announcement: what decides when a node was stopped, never hidden
-/// by it.
 /// Whether a role change gives a role up rather than seeks one (a leader stepping down, losing
 /// its leadership, falling back to follower). A node shutting down in order does that on its way
 /// out, and its peers act on it; an election it starts on the way out is only the echo of its
@@ -360,7 +358,9 @@ fn gives_up(detail: &str) -> bool {
         .contains(&d.trim())
 }
 
-fn life_cycle(kind: EventKind) -> bool {
+/// A start, shutdown or restart announcement: what decides when a node was stopped, never hidden
+/// by it.
+pub(crate) fn life_cycle(kind: EventKind) -> bool {
     matches!(
         kind,
         EventKind::Start | EventKind::Shutdown | EventKind::Restart

@@ -2156,10 +2156,7 @@ fn apply(
                 }
                 state.verdicts.insert(pr.clone(), kind);
             }
-            if matches!(
-                kind,
-                EventKind::Start | EventKind::Shutdown | EventKind::Restart
-            ) {
+            if super::life_cycle(kind) {
                 if rule.news_only && state.life == Some(kind) {
                     continue;
                 }
