@@ -19,6 +19,9 @@ pub struct NodeResolver {
     /// Hosts that carry several nodes (`127.0.0.1:2551` and `127.0.0.1:2552`): the host alone
     /// names none of them, and an unknown port on it stays a name of its own.
     shared_hosts: std::collections::BTreeSet<String>,
+    /// DNS names that are not the node their first label names (`consul-server-0.dc1`, which
+    /// `consul-server-0` of another datacenter suspected): each stays a name of its own.
+    apart: std::collections::BTreeSet<String>,
 }
 
 /// A node name as written in a table cell: trimmed, and without the `'` that spreadsheets and
@@ -202,11 +205,29 @@ impl NodeResolver {
 
     /// The node a DNS name belongs to by its first label, when that label is a known name
     /// (`vault-2.vault-internal` and `consul-server-2.dc1.consul` are `vault-2` and
-    /// `consul-server-2` when those are nodes). An IP address has no such label.
+    /// `consul-server-2` when those are nodes). An IP address has no such label, and a name
+    /// kept apart ([`NodeResolver::keep_apart`]) is no such node.
     fn by_first_label(&self, host: &str) -> Option<String> {
         let (first, rest) = host.split_once('.')?;
+        if self.apart.contains(&host.to_lowercase()) {
+            return None;
+        }
         (first.starts_with(|c: char| c.is_ascii_alphabetic()) && !rest.is_empty())
             .then(|| self.aliases.get(&first.to_lowercase()).cloned())?
+    }
+
+    /// Says that the DNS name `raw` (or its host) is not `node`, though its first label names
+    /// `node`: `node` itself named it as a peer it could not reach or suspected, which no
+    /// detector says of its own node (two datacenters' `consul-server-0`, told apart by the
+    /// datacenter after the name).
+    pub fn keep_apart(&mut self, node: &str, raw: &str) {
+        let raw = name(raw);
+        let host = host_of(raw).unwrap_or(raw);
+        let key = host.to_lowercase();
+        if !self.aliases.contains_key(&key) && self.by_first_label(host).is_some_and(|n| n == node)
+        {
+            self.apart.insert(key);
+        }
     }
 
     /// The node `raw` names exactly: an alias of it as written, or as a URL's `host:port`; not

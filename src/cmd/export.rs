@@ -49,7 +49,7 @@ pub(crate) struct Args {
     #[arg(long, value_enum, value_name = "TARGET")]
     pub(crate) to: Target,
     /// Write the output to this file instead of standard output (an iptables script is made
-    /// executable).
+    /// executable); `-` is standard output.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
     /// iptables: hosts are network namespaces (netns) or machines (hosts).
@@ -76,7 +76,7 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
     let opts = options(args).map_err(|e| UsageError(e.to_string()))?;
     let text = rift_replay::export::export(&scenario, args.to.into(), &opts)
         .map_err(|e| UsageError(e.to_string()))?;
-    match &args.output {
+    match args.output.as_deref().filter(|p| *p != Path::new("-")) {
         Some(path) => {
             rift_reports::atomic(path, text.as_bytes())?;
             if args.to == Target::Iptables {

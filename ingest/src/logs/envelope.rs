@@ -44,7 +44,7 @@ pub(crate) enum Envelope {
     Journald,
     /// docker's json-file driver: `{"log": …, "stream": …, "time": …}`.
     Docker,
-    /// `docker compose logs`: `service-1  | …`.
+    /// `docker compose logs`: `service-1  | …`; a Procfile runner's `21:18:07 etcd1 | …`.
     Compose,
     /// `kubectl logs --prefix`: `[pod/name/container] …`.
     KubectlPrefix,
@@ -98,7 +98,7 @@ impl Envelope {
             Envelope::Syslog5424 => "syslog (RFC 5424)",
             Envelope::Journald => "journalctl -o json",
             Envelope::Docker => "docker json-file",
-            Envelope::Compose => "docker compose logs",
+            Envelope::Compose => "docker compose logs (or a Procfile runner)",
             Envelope::KubectlPrefix => "kubectl logs --prefix",
             Envelope::HostPrefix => "a host prefix (pdsh, pssh, stern)",
             Envelope::TimePrefix => "a time prefix (kubectl --timestamps, CI)",
@@ -317,7 +317,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
         ));
     }
-    if first.is_ascii_digit()
+    if (first.is_ascii_digit() || first == b'L')
         && let Some(c) = GREP_LINE.as_ref().and_then(|r| r.captures(t))
     {
         return Some(Layer::plain(
@@ -594,17 +594,18 @@ static KUBECTL_PREFIX: LazyLock<Option<Regex>> =
     regex!(r"^\[pod/(?P<pod>[^/\]\s]+)/(?P<container>[^\]\s]+)\] (?P<msg>.*)$");
 
 /// The line number `grep -n` (`N:`, `N-` for context lines), `cat -n` or a pager (`N` and a tab or
-/// spaces) put in front, when what follows starts the way log lines do: a syslog time, a date,
-/// klog's header, Redis's `pid:role`, a level word, a bracket or JSON.
+/// spaces) put in front, or an editor's search results (`Line 69295: `, Notepad++'s "Find in
+/// files"), when what follows starts the way log lines do: a syslog time, a date, klog's header,
+/// Redis's `pid:role`, a level word, a bracket or JSON.
 static GREP_LINE: LazyLock<Option<Regex>> = regex!(
-    r"^\d{1,9}(?:[:-]|\t| +)(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
+    r"^(?:Line \d{1,9}: |\d{1,9}(?:[:-]|\t| +))(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
 );
 
 /// `grep` over several files: the file's path (one with a directory, or named `*.log`, `*.txt`,
 /// `*.out`, `*.err`, rotated `*.log.1`), a colon (a dash on context lines), with `-n` the line
 /// number, then a line that starts as a log line does.
 static GREP_FILE: LazyLock<Option<Regex>> = regex!(
-    r"^(?P<path>/?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:log|txt|out|err)(?:\.\d+)?|/?(?:[\w.-]+/)+[\w-][\w.-]*)[:-](?:\d{1,9}[:-])?(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
+    r"^(?P<path>/?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:log|txt|out|err)(?:\.\d+)?|/?(?:[\w.-]+/)+[\w-][\w.-]*)[:-](?:\d{1,9}[:-])?(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
 );
 
 /// The node a path grep printed names: the file's name (`10.0.0.3.log`, `etcd-2.log`), or, for
@@ -669,9 +670,12 @@ static LOKI_TEXT: LazyLock<Option<Regex>> = regex!(
 
 /// `docker compose logs`: the container as compose names it (v2: `service-1`, v1:
 /// `project_service_1`), padding, `|`. The name is kept as printed: a replica number cannot be
-/// told from a service named `etcd-1`.
-static COMPOSE: LazyLock<Option<Regex>> =
-    regex!(r"^(?:(?P<service>(?:\.\.\.)?[A-Za-z0-9@][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$");
+/// told from a service named `etcd-1`. A Procfile runner (goreman, foreman, honcho) prints its
+/// processes' output the same way with its clock first (`21:18:07 etcd1 | …`): a time with no
+/// date, left to the line inside.
+static COMPOSE: LazyLock<Option<Regex>> = regex!(
+    r"^(?:\d\d:\d\d:\d\d )?(?:(?P<service>(?:\.\.\.)?[A-Za-z0-9@][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$"
+);
 
 /// `docker service logs`' task names: `SERVICE.SLOT.TASKID@HOST`.
 static SWARM_TASK: LazyLock<Option<Regex>> =

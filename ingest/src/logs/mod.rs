@@ -472,16 +472,42 @@ pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
                             let me = resolver.resolve(node);
                             resolver.add_alias(me.as_str(), id);
                         }
-                        Out::Alias(a, b) => {
-                            let canonical = resolver
-                                .known(a)
-                                .or_else(|| resolver.known(b))
-                                .unwrap_or_else(|| resolver.resolve(a).0);
-                            resolver.add_alias(&canonical, a);
-                            resolver.add_alias(&canonical, b);
+                        Out::Alias(names) => {
+                            let canonical = names
+                                .iter()
+                                .find_map(|n| resolver.known(n))
+                                .unwrap_or_else(|| resolver.resolve(&names[0]).0);
+                            for n in names {
+                                resolver.add_alias(&canonical, n);
+                            }
                         }
                         _ => {}
                     }
+                }
+            }
+        }
+    }
+    // A node that suspects, or could not reach, a peer whose DNS name's first label is its own
+    // (`consul-server-0` suspecting `consul-server-0.dc1`) speaks of another node.
+    for f in files {
+        for p in &f.lines {
+            let me = resolver.resolve(f.node_of(p));
+            for o in &p.outs {
+                match o {
+                    Out::Obs {
+                        peer, ok: false, ..
+                    }
+                    | Out::Event {
+                        peer: Some(peer),
+                        about_peer: false,
+                        kind:
+                            EventKind::Suspect
+                            | EventKind::Unreachable
+                            | EventKind::PeerDown
+                            | EventKind::MemberFailed,
+                        ..
+                    } => resolver.keep_apart(me.as_str(), peer),
+                    _ => {}
                 }
             }
         }

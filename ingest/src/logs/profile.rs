@@ -19,6 +19,8 @@
 //! [[text]]                        # or text lines: a regex with named captures ts and msg
 //! pattern = '^(?P<ts>\S+ \S+) (?P<level>[A-Z]) \| (?P<pkg>[^:]+): (?P<msg>.*)$'
 //! ts_format = "%Y-%m-%d %H:%M:%S%.f"   # chrono layout, or "auto" (RFC 3339 / epoch numbers)
+//!                                 # a capture `more` is read after msg, as part of it (the
+//!                                 # lines joined to a record whose layout ends in its logger)
 //!
 //! [[text]]                        # a pattern without `ts`: the line as syslog or journald hand
 //! pattern = '^(?P<msg>.+)$'       # it over, the time taken from that envelope. It reads a line
@@ -68,8 +70,8 @@
 //! holds = true                    # a failed state that lasts until the same node logs the
 //!                                 # peer up again (an ok line about it, or a peer_up event)
 //! news_only = true                # the event only when the node's last word on the peer
-//!                                 # (up, down, unreachable, suspect, failed), or on its own
-//!                                 # life (start, shutdown), was another one
+//!                                 # (up, down, unreachable, suspect, failed), on its own
+//!                                 # life (start, shutdown), or its role, was another one
 //! event = "peer_down"             # an events-table kind; a failed request or connection
 //!                                 # (basis request or connect) that names none gives
 //!                                 # `unreachable`
@@ -82,7 +84,8 @@
 //!                                 # leader_change (and becomes its current leader)
 //! self_id = "local-member-id"     # the field with the logging node's own id (an alias)
 //! self_name = "name"              # the field with the logging node's own name (start banner)
-//! alias = ["added-peer-id", "added-peer-peer-urls"]   # two fields naming the same node
+//! alias = ["added-peer-id", "added-peer-peer-urls"]   # fields naming the same node (two or
+//!                                 # more); the first names it when none is known yet
 //! ```
 
 use std::collections::BTreeMap;
@@ -460,8 +463,8 @@ pub(crate) struct Rule {
     /// The failure the line shows lasts until the same node logs the peer up again.
     pub(crate) holds: bool,
     /// The line's event is given only when it is news: the node's last word on the peer
-    /// (up, down, unreachable, suspect, failed), or on its own life (start, shutdown,
-    /// restart), was not already this kind.
+    /// (up, down, unreachable, suspect, failed), on its own life (start, shutdown, restart),
+    /// or the role it took (a role change with a `role`), was not already this one.
     pub(crate) news_only: bool,
     /// The line says the node was told to change whom it connects to on this channel (Redis's
     /// `REPLICAOF … enabled (user request …)`, replication): connections on it that end around
@@ -485,7 +488,8 @@ pub(crate) struct Rule {
     pub(crate) names_leader: Option<String>,
     pub(crate) self_id: Option<String>,
     pub(crate) self_name: Option<String>,
-    pub(crate) alias: Option<(String, String)>,
+    /// Fields naming the same node (at least two), the one to name it by first.
+    pub(crate) alias: Option<Vec<String>>,
     /// What the line shows of the link, which bounds the direction it claims.
     pub(crate) basis: Option<Basis>,
     /// Why the line shows that, in one line.
@@ -971,8 +975,13 @@ impl Compiler<'_> {
         }
         let alias = match r.alias.as_slice() {
             [] => None,
-            [a, b] => Some((a.clone(), b.clone())),
-            _ => return Err(self.bad(format!("rule {}: alias takes two field names", i + 1))),
+            [_] => {
+                return Err(self.bad(format!(
+                    "rule {}: alias takes two or more field names",
+                    i + 1
+                )));
+            }
+            fields => Some(fields.to_vec()),
         };
         let regex = r
             .regex

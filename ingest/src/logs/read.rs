@@ -308,12 +308,18 @@ impl Profile {
                     };
                     let mut fields = BTreeMap::new();
                     for name in p.regex.capture_names().flatten() {
-                        if name != "ts"
-                            && name != "msg"
+                        if !matches!(name, "ts" | "msg" | "more")
                             && let Some(m) = caps.name(name)
                         {
                             fields.insert(name.to_owned(), m.as_str().to_owned());
                         }
+                    }
+                    let mut msg = caps.name("msg").map_or("", |m| m.as_str()).to_owned();
+                    // What a layout that ends in its logger leaves after it: the lines joined
+                    // to the record (an exception and its stack), part of the message.
+                    if let Some(more) = caps.name("more").filter(|m| !m.is_empty()) {
+                        msg.push(' ');
+                        msg.push_str(more.as_str());
                     }
                     return Ok(Parsed {
                         ts_ns,
@@ -321,7 +327,7 @@ impl Profile {
                         zoned,
                         dayless,
                         borrowed: false,
-                        msg: caps.name("msg").map_or("", |m| m.as_str()).to_owned(),
+                        msg,
                         fields,
                     });
                 }
@@ -839,8 +845,8 @@ pub(crate) enum Out {
         /// health check of the peer that the logging node ran or recorded.
         about_peer: bool,
     },
-    /// Two names of one node (e.g. a member id and its peer URL).
-    Alias(String, String),
+    /// Names of one node (e.g. a member id and its peer URL), the one to name it by first.
+    Alias(Vec<String>),
     /// The logging node's own id.
     SelfId(String),
     /// The logging node's own name, as it announced it.
@@ -1632,6 +1638,13 @@ pub(crate) fn read_log(
             });
             continue;
         }
+        if outs.is_empty() && rule.news_only {
+            account.skip(SkipReason::Comment, line, || {
+                "repeats what its node last said (of a peer, its own life or its role): no news"
+                    .into()
+            });
+            continue;
+        }
         if outs.is_empty() {
             account.skip(SkipReason::NotRecognised, line, || {
                 "a rule reads it, but the peer it names is not known at this point (no leader announced yet)".into()
@@ -1894,6 +1907,9 @@ struct Leader {
     /// Its last word on its own life (start, shutdown, restart): a `news_only` start logged
     /// in the same start-up is no news.
     life: Option<EventKind>,
+    /// The role it last said it took (`looking`, `leader`), until its life or a role it did
+    /// not name changes: a `news_only` role change repeating it is no news.
+    role: Option<String>,
 }
 
 /// What a node's timed-out lines are read against: when it started, and when it last logged
@@ -2057,12 +2073,16 @@ fn apply(
     {
         outs.push(Out::SelfName(v.to_owned()));
     }
-    if let Some((a, b)) = &rule.alias
-        && let (Some(x), Some(y)) = (field(p, a), field(p, b))
-        && !x.is_empty()
-        && !y.is_empty()
-    {
-        outs.push(Out::Alias(x.to_owned(), y.to_owned()));
+    if let Some(fields) = &rule.alias {
+        let names: Vec<String> = fields
+            .iter()
+            .filter_map(|f| field(p, f))
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if names.len() >= 2 {
+            outs.push(Out::Alias(names));
+        }
     }
     if let (Some(dir), Some(peer)) = (rule.evidence, &peer) {
         let setting = |n: &str| state.settings.get(n).map(|s| s.0).or_else(|| configured(n));
@@ -2126,6 +2146,7 @@ fn apply(
             }
         }
     }
+    let mut same_role = false;
     if let Some(kind) = rule.event {
         let term = rule
             .term
@@ -2162,6 +2183,18 @@ fn apply(
                 }
                 state.life = Some(kind);
             }
+            if kind == EventKind::RoleChange {
+                let role = rule.role.is_some().then(|| detail.clone());
+                if rule.news_only && role.is_some() && state.role == role {
+                    // The role it already has (a later phase of it, another line saying it):
+                    // nothing changes, its leader neither.
+                    same_role = true;
+                    continue;
+                }
+                state.role = role;
+            } else if super::life_cycle(kind) {
+                state.role = None;
+            }
             let lost = kind == EventKind::LeaderChange
                 && rule.leader == Some(LeaderUpdate::Clear)
                 && peer.is_some()
@@ -2181,6 +2214,9 @@ fn apply(
                 about_peer: rule.about_peer,
             });
         }
+    }
+    if same_role {
+        return outs;
     }
     match rule.leader {
         Some(LeaderUpdate::Set) => *leader = peer,

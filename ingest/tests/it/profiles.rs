@@ -381,7 +381,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024/03/05 10:11:17 [ERR] memberlist: Failed to send gossip to 10.0.0.2:8301: write udp 10.0.0.1:8301->10.0.0.2:8301: sendto: no route to host",
-        "web-1→web-2 ✗ heartbeat",
+        "web-1→web-2 ✗ heartbeat | unreachable:web-2",
     ),
     (
         "2024/03/05 10:11:17 [WARN] raft: Heartbeat timeout from \"10.0.0.2:8300\" reached, starting election",
@@ -393,7 +393,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024-03-05T10:11:18.400Z [INFO]  agent.server: member failed, marking health critical: member=web-3 partition=default",
-        "health_down@web-3:web-1",
+        "member_failed:web-3",
     ),
     (
         "2024-03-05T10:11:18.500Z [INFO]  agent.server.serf.lan: serf: EventMemberJoin: web-3 10.0.0.3",
@@ -450,7 +450,7 @@ const MEMBERLIST: Lines = &[
     ),
     (
         "2024/03/05 10:11:40 [INFO] consul: member 'web-3' joined, marking health alive",
-        "health_up@web-3:web-1",
+        "",
     ),
     (
         "2024-03-05T10:11:50.000Z [DEBUG] agent.server.raft: lost leadership because received a requestVote with a newer term",
@@ -530,11 +530,11 @@ fn a_pasted_file_whose_lines_name_different_selves_holds_each_selfs_lines() {
     let lines: Lines = &[
         (
             "[WARN] [07/22/2024 16:40:02.118] [ride-akka.actor.default-dispatcher-7] [akka.cluster.Cluster(akka://ride)] Cluster Node [akka://ride@10.6.0.21:25520] - Marking node as UNREACHABLE [Member(akka://ride@10.6.0.23:25520, Up)].",
-            "10.6.0.21⇄10.6.0.23 ✗ heartbeat | peer_down:10.6.0.23",
+            "10.6.0.21⇄10.6.0.23 ✗ heartbeat | unreachable:10.6.0.23",
         ),
         (
             "[WARN] [07/22/2024 16:40:03.540] [ride-akka.actor.default-dispatcher-2] [akka.cluster.Cluster(akka://ride)] Cluster Node [akka://ride@10.6.0.22:25520] - Marking node as UNREACHABLE [Member(akka://ride@10.6.0.23:25520, Up)].",
-            "10.6.0.22⇄10.6.0.23 ✗ heartbeat | peer_down:10.6.0.23",
+            "10.6.0.22⇄10.6.0.23 ✗ heartbeat | unreachable:10.6.0.23",
         ),
     ];
     let got = ingest(&[("logs/pasted.log", lines)], &[]);
@@ -556,7 +556,7 @@ fn a_line_naming_no_writer_among_several_selves_is_skipped_not_given_to_the_file
     let lines: Lines = &[
         (
             "2024-07-22T16:40:02.118Z | Cluster Node [akka://ride@10.6.0.21:25520] - Marking node as UNREACHABLE [Member(address = akka://ride@10.6.0.23:25520, status = Up)].",
-            "10.6.0.21⇄10.6.0.23 ✗ heartbeat | peer_down:10.6.0.23",
+            "10.6.0.21⇄10.6.0.23 ✗ heartbeat | unreachable:10.6.0.23",
         ),
         (
             "2024-07-22T16:40:02.640Z | [outbound connection to [akka://ride@10.6.0.23:25520], control stream] Upstream failed, cause: StreamTcpException: Tcp command [Connect(10.6.0.23:25520,None,List(),Some(5000 milliseconds),true)] failed because of akka.io.TcpOutgoingConnection$$anon$2: Connect timeout of Some(5000 milliseconds) expired",
@@ -564,7 +564,7 @@ fn a_line_naming_no_writer_among_several_selves_is_skipped_not_given_to_the_file
         ),
         (
             "2024-07-22T16:40:03.540Z | Cluster Node [akka://ride@10.6.0.22:25520] - Marking node as UNREACHABLE [Member(address = akka://ride@10.6.0.23:25520, status = Up)].",
-            "10.6.0.22⇄10.6.0.23 ✗ heartbeat | peer_down:10.6.0.23",
+            "10.6.0.22⇄10.6.0.23 ✗ heartbeat | unreachable:10.6.0.23",
         ),
     ];
     let got = ingest(&[("logs/pasted.log", lines)], &[]);
@@ -765,7 +765,7 @@ const HCLOG_JSON: Lines = &[
     ),
     (
         r#"{"@level":"info","@message":"member failed, marking health critical","@module":"agent.server","@timestamp":"2024-03-05T10:11:13.100000Z","member":"web-3","partition":"default"}"#,
-        "health_down@web-3:web-1",
+        "",
     ),
     (
         r#"{"@level":"info","@message":"entering follower state","@module":"agent.server.raft","@timestamp":"2024-03-05T10:11:10.000000Z","follower":"Node at 10.0.0.1:8300 [Follower]","leader-address":"10.0.0.2:8300","leader-id":"web-2-id"}"#,
@@ -903,7 +903,7 @@ const AKKA: Lines = &[
     ),
     (
         "[WARN] [03/05/2024 10:11:12.345] [sys-akka.actor.default-dispatcher-5] [akka.cluster.Cluster(akka://sys)] Cluster Node [akka://sys@10.0.0.1:2552] - Marking node as UNREACHABLE [Member(akka://sys@10.0.0.2:2552, Up)].",
-        "akka-1⇄akka-2 ✗ heartbeat | peer_down:akka-2",
+        "akka-1⇄akka-2 ✗ heartbeat | unreachable:akka-2",
     ),
     (
         "[WARN] [03/05/2024 10:11:12.400] [sys-akka.actor.default-dispatcher-5] [akka.remote.PhiAccrualFailureDetector(akka://sys)] heartbeat interval is growing too large for address akka://sys@10.0.0.2:2552: 2043 millis",
@@ -1407,7 +1407,7 @@ fn kubernetes() {
 const COCKROACHDB: Lines = &[
     (
         r#"W240305 10:11:12.345678 286 kv/kvserver/liveness/liveness.go:812  [n1,liveness-hb] 23 failed node liveness heartbeat: operation "node liveness heartbeat" timed out after 4.5s"#,
-        "unreachable",
+        "health_down",
     ),
     (
         r#"W240305 10:11:13.000000 1234 rpc/nodedialer/nodedialer.go:195  [n1] 24 unable to connect to n2: failed to connect to n2 at 10.0.0.2:26257: initial connection heartbeat failed: operation "rpc heartbeat" timed out after 6s"#,
@@ -1656,7 +1656,7 @@ fn a_timezone_in_settings_reads_zone_less_times_as_wall_clock_there() {
 const AKKA_TIME_OF_DAY: Lines = &[
     (
         "23:59:58.100 [sys-akka.actor.default-dispatcher-4] WARN  akka.cluster.Cluster - Cluster Node [akka://sys@10.0.0.1:2552] - Marking node(s) as UNREACHABLE [Member(address = akka://sys@10.0.0.2:2552, status = Up)]",
-        "akka-1⇄akka-2 ✗ heartbeat | peer_down:akka-2",
+        "akka-1⇄akka-2 ✗ heartbeat | unreachable:akka-2",
     ),
     (
         "00:00:03,250 | ReliableDeliverySupervisor        | Association with remote system [akka.tcp://sys@10.0.0.2:2552] has failed, address is now gated for [5000] ms. Reason: [Disassociated]",
