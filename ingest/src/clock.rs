@@ -70,15 +70,21 @@ impl ClockSkew {
     }
 }
 
+/// A quarter of an hour, the grain of the world's zones.
+const QUARTER: i64 = 15 * 60 * 1_000_000_000;
+
+/// `offset_ns` rounded to a zone's offset (whole quarters of an hour, at most 14 hours, not
+/// zero), when it is within a second of one.
+pub(crate) fn zone_offset(offset_ns: i64) -> Option<i64> {
+    let quarters = (offset_ns as f64 / QUARTER as f64).round() as i64;
+    let near = (offset_ns - quarters * QUARTER).abs() <= 1_000_000_000;
+    (near && quarters != 0 && quarters.abs() <= 14 * 4).then_some(quarters * QUARTER)
+}
+
 /// The offset a zone would explain: within a second of a whole number of quarter hours (every
 /// zone in use is one) and at least one of them, as `UTC+8` or `UTC-3:30`.
 pub(crate) fn zone_like(offset_ns: i64) -> Option<String> {
-    const QUARTER: i64 = 15 * 60 * 1_000_000_000;
-    let quarters = (offset_ns as f64 / QUARTER as f64).round() as i64;
-    let near = (offset_ns - quarters * QUARTER).abs() <= 1_000_000_000;
-    if !near || quarters == 0 || quarters.abs() > 14 * 4 {
-        return None;
-    }
+    let quarters = zone_offset(offset_ns)? / QUARTER;
     let (sign, q) = if quarters > 0 {
         ('+', quarters)
     } else {

@@ -919,6 +919,8 @@ pub(crate) struct LogRead {
     pub(crate) untimed: (u64, u64),
     /// Some recognised line's time named no zone (it was read in the settings' zone, or UTC).
     pub(crate) zone_assumed: bool,
+    /// The zone its own lines showed for those times, when they did (no zone set).
+    pub(crate) zone_found: Option<ZoneFound>,
 }
 
 fn field<'a>(p: &'a Parsed, name: &str) -> Option<&'a str> {
@@ -1578,6 +1580,11 @@ pub(crate) fn read_log(
     account.skip_n(SkipReason::NotRecognised, n, first, || detail);
     // Rules that refer to the current leader read the lines in time order, whatever order the
     // file is in (a log concatenated from rotated parts, or lines shuffled by a collector).
+    let zone_found = if settings.zone.is_none() && zone_assumed {
+        local_zone(&mut matched)
+    } else {
+        None
+    };
     if !matched.is_sorted_by_key(|m| m.1.ts_ns) {
         matched.sort_by_key(|m| (m.1.ts_ns, m.0));
     }
@@ -1730,7 +1737,66 @@ pub(crate) fn read_log(
         cut,
         untimed,
         zone_assumed,
+        zone_found,
     })
+}
+
+/// The zone a file's zone-less times were written in, when its own lines show it: a line with
+/// an absolute time (an epoch number, a zoned time) next to one with a local time, of the same
+/// node, a whole zone apart (within a second: Redis's `signal-handler (1713937702) Received
+/// SIGTERM` and its `24 Apr 13:48:22.373 # User requested shutdown` are one moment, eight hours
+/// apart on paper). Every such pair in the file must give the same offset. The zone-less times
+/// are moved onto UTC by it; returns the offset and the lines that showed it.
+fn local_zone(matched: &mut [(u64, Parsed, usize, Option<String>)]) -> Option<ZoneFound> {
+    let mut found: Option<ZoneFound> = None;
+    for pair in matched.windows(2) {
+        let [(la, a, _, na), (lb, b, _, nb)] = pair else {
+            continue;
+        };
+        if a.zoned == b.zoned || na != nb || lb.abs_diff(*la) > 2 {
+            continue;
+        }
+        let (zoned, local) = if a.zoned { (a, b) } else { (b, a) };
+        let (zoned_line, local_line) = if a.zoned { (*la, *lb) } else { (*lb, *la) };
+        let Some(offset_ns) = crate::clock::zone_offset(local.ts_ns.saturating_sub(zoned.ts_ns))
+        else {
+            // Neighbours that agree as they are (or are not one moment) show no zone.
+            continue;
+        };
+        match &found {
+            Some(f) if f.offset_ns != offset_ns => return None,
+            Some(_) => {}
+            None => {
+                found = Some(ZoneFound {
+                    offset_ns,
+                    zoned_line,
+                    local_line,
+                })
+            }
+        }
+    }
+    let found = found?;
+    for (_, p, _, _) in matched.iter_mut().filter(|m| !m.1.zoned) {
+        p.ts_ns = p.ts_ns.saturating_sub(found.offset_ns);
+    }
+    Some(found)
+}
+
+/// The zone a file's own lines showed its zone-less times were written in.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ZoneFound {
+    /// How far its local times are ahead of UTC.
+    pub(crate) offset_ns: i64,
+    /// The line with the absolute time, and the local one beside it.
+    pub(crate) zoned_line: u64,
+    pub(crate) local_line: u64,
+}
+
+impl ZoneFound {
+    /// The zone as `UTC+8`.
+    pub(crate) fn name(&self) -> String {
+        crate::clock::zone_like(self.offset_ns).unwrap_or_else(|| "UTC".into())
+    }
 }
 
 /// The longest a held failure is carried: an hour of one observation a second.
@@ -2261,8 +2327,58 @@ fn apply(
 
 #[cfg(test)]
 mod tests {
-    use super::{Clock, parse_with};
+    use super::{Clock, Parsed, local_zone, parse_with};
     use crate::time::parse_ts;
+
+    fn at(line: u64, ts: &str, zoned: bool) -> (u64, Parsed, usize, Option<String>) {
+        let parsed = Parsed {
+            ts_ns: parse_ts(ts).unwrap(),
+            dated: true,
+            zoned,
+            dayless: false,
+            borrowed: false,
+            msg: String::new(),
+            fields: Default::default(),
+        };
+        (line, parsed, 0, None)
+    }
+
+    #[test]
+    fn an_absolute_time_beside_a_local_one_gives_the_files_zone() {
+        // Redis's signal handler prints the epoch (whole seconds); the next line, the local time.
+        let mut lines = vec![
+            at(1, "2024-04-24T05:48:22Z", true),
+            at(2, "2024-04-24T13:48:22.373Z", false),
+            at(5, "2024-04-24T13:49:02.000Z", false),
+        ];
+        let found = local_zone(&mut lines).expect("a zone");
+        assert_eq!(
+            (found.name().as_str(), found.zoned_line, found.local_line),
+            ("UTC+8", 1, 2)
+        );
+        assert_eq!(lines[2].1.ts_ns, parse_ts("2024-04-24T05:49:02Z").unwrap());
+        assert_eq!(lines[0].1.ts_ns, parse_ts("2024-04-24T05:48:22Z").unwrap());
+        // Neighbours that agree as written show no zone; nor do lines far apart in the file.
+        let mut same = vec![
+            at(1, "2024-04-24T05:48:22Z", true),
+            at(2, "2024-04-24T05:48:22.3Z", false),
+        ];
+        assert!(local_zone(&mut same).is_none());
+        let mut apart = vec![
+            at(1, "2024-04-24T05:48:22Z", true),
+            at(9, "2024-04-24T13:48:22Z", false),
+        ];
+        assert!(local_zone(&mut apart).is_none());
+        // Pairs that disagree leave the file as it was.
+        let mut torn = vec![
+            at(1, "2024-04-24T05:48:22Z", true),
+            at(2, "2024-04-24T13:48:22Z", false),
+            at(3, "2024-04-24T06:00:00Z", true),
+            at(4, "2024-04-24T11:00:00Z", false),
+        ];
+        assert!(local_zone(&mut torn).is_none());
+        assert_eq!(torn[1].1.ts_ns, parse_ts("2024-04-24T13:48:22Z").unwrap());
+    }
 
     #[test]
     fn each_line_tells_whether_its_time_named_year_and_zone() {

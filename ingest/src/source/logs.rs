@@ -265,10 +265,22 @@ impl LogJob<'_> {
                 "its timestamps name only the time of day: read from {d}, from {from}, a day later each time the clock passes midnight; set [logs] date in incident.toml if that is wrong"
             ));
         }
+        let found = read.zone_found.map(|f| {
+            (
+                f.name(),
+                format!(
+                    "line {} and line {}, one moment written with its zone and without",
+                    f.zoned_line, f.local_line
+                ),
+            )
+        });
         match zone {
             Some((z, from)) if read.zone_assumed => acc.notes.push(format!(
                 "times that name no zone are read in {}, from {from}",
                 z.name()
+            )),
+            None if let Some((name, from)) = &found => acc.notes.push(format!(
+                "its timestamps name no zone: read in {name}, from {from}; set [logs] timezone in incident.toml if that is wrong"
             )),
             None if read.zone_assumed => acc.notes.push(
                 "its timestamps name no zone: read as UTC; set [logs] timezone in incident.toml if that is wrong"
@@ -279,7 +291,11 @@ impl LogJob<'_> {
         let mut assumed = Profile::assumptions(
             year,
             date.as_ref().map(|(d, from)| (d.as_str(), *from)),
-            zone.map(|(z, from)| (z.name(), from.as_str())),
+            zone.map(|(z, from)| (z.name(), from.as_str())).or_else(|| {
+                found
+                    .as_ref()
+                    .map(|(name, from)| (name.as_str(), from.as_str()))
+            }),
             read.zone_assumed,
         );
         if let (Some((leap, _)), Some(_)) = (read.leap_day, year) {
