@@ -109,6 +109,9 @@ pub enum Error {
     /// A log profile is malformed, or a profile named in settings does not exist.
     #[error("{0}")]
     BadProfile(String),
+    /// A flag that says how to read the logs' times (`--date`, `--timezone`) is malformed.
+    #[error("{0}")]
+    BadFlag(String),
     /// The sink that receives observation batches failed; its error is the source.
     #[error("{0}")]
     Sink(#[source] SinkError),

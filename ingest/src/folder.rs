@@ -44,6 +44,14 @@ pub struct ReadOptions {
     /// as not read and such a setting is refused, so that nothing outside the folder handed
     /// over reaches the output.
     pub follow_links_outside: bool,
+    /// The year of log times that name none (`--year`): wins over `[logs] year`.
+    pub year: Option<i32>,
+    /// The date (`YYYY-MM-DD`) of log times that name only the time of day (`--date`): wins
+    /// over `[logs] date`.
+    pub date: Option<String>,
+    /// The IANA time zone of log times that name none (`--timezone`): wins over `[logs]
+    /// timezone`; a `[[source]]`'s own `timezone` still wins for its file.
+    pub timezone: Option<String>,
 }
 
 /// Most profile files an export may add (`[logs] profiles` and `--profiles` together): 32,
@@ -62,6 +70,9 @@ impl Default for ReadOptions {
             profiles: Vec::new(),
             max_nodes: DEFAULT_MAX_NODES,
             follow_links_outside: false,
+            year: None,
+            date: None,
+            timezone: None,
         }
     }
 }
@@ -386,10 +397,23 @@ impl IncidentFolder {
         let mut plan = LogPlan {
             chosen: vec![None; self.files.len()],
             why: vec![String::new(); self.files.len()],
-            year: self.config.logs.year,
-            year_from: "[logs] year in incident.toml".to_owned(),
-            date: match &self.config.logs.date {
-                Some(d) => Some((
+            year: self.options.year.or(self.config.logs.year),
+            year_from: if self.options.year.is_some() {
+                "--year".to_owned()
+            } else {
+                "[logs] year in incident.toml".to_owned()
+            },
+            date: match (&self.options.date, &self.config.logs.date) {
+                (Some(d), _) => Some((
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                        Error::BadFlag(format!(
+                            "--date '{}': not a date; write it as YYYY-MM-DD (e.g. 2024-03-05)",
+                            inert::clip(d)
+                        ))
+                    })?,
+                    "--date".to_owned(),
+                )),
+                (None, Some(d)) => Some((
                     chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
                         Error::BadConfig {
                             path: self.root.join("incident.toml"),
@@ -403,7 +427,7 @@ impl IncidentFolder {
                     })?,
                     "[logs] date in incident.toml".to_owned(),
                 )),
-                None => None,
+                (None, None) => None,
             },
             why_none: vec![None; self.files.len()],
             zones: vec![None; self.files.len()],
@@ -424,9 +448,18 @@ impl IncidentFolder {
             })?;
             Ok((tz, format!("{whence} timezone in incident.toml")))
         };
-        let export_zone = match &self.config.logs.timezone {
-            Some(name) => Some(zone(name, "[logs]")?),
-            None => None,
+        let export_zone = match (&self.options.timezone, &self.config.logs.timezone) {
+            (Some(name), _) => Some((
+                name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+                    Error::BadFlag(format!(
+                        "--timezone '{}': not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)",
+                        inert::clip(name)
+                    ))
+                })?,
+                "--timezone".to_owned(),
+            )),
+            (None, Some(name)) => Some(zone(name, "[logs]")?),
+            (None, None) => None,
         };
         let mut sniffed_year = None;
         let mut sniffed_date = None;

@@ -85,6 +85,6 @@ pub use metrics::{Invariants, LATENCY_BIN_NS, LatencyBin};
 pub use nodes::NodeResolver;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};
 pub use time::{
-    DurationError, MomentError, TS_MAX_NS, TS_MIN_NS, format_duration, format_ts, parse_duration,
-    parse_moment, parse_ts,
+    DurationError, MomentError, TS_MAX_NS, TS_MIN_NS, check_date, check_zone, format_duration,
+    format_ts, parse_duration, parse_moment, parse_ts,
 };

@@ -326,6 +326,33 @@ pub enum DurationError {
     TooLong(String),
 }
 
+/// Checks a date written as `YYYY-MM-DD` (`--date`), for a command line to refuse a malformed
+/// one before reading anything.
+pub fn check_date(s: &str) -> Result<String, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map(|_| s.trim().to_owned())
+        .map_err(|_| {
+            format!(
+                "'{}' is not a date; write it as YYYY-MM-DD (e.g. 2024-03-05)",
+                crate::inert::clip(s)
+            )
+        })
+}
+
+/// Checks an IANA time zone name (`--timezone`), for a command line to refuse an unknown one
+/// before reading anything.
+pub fn check_zone(s: &str) -> Result<String, String> {
+    s.trim()
+        .parse::<chrono_tz::Tz>()
+        .map(|_| s.trim().to_owned())
+        .map_err(|_| {
+            format!(
+                "'{}' is not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)",
+                crate::inert::clip(s)
+            )
+        })
+}
+
 /// Parses a duration such as `1s`, `500ms`, `2m`, `1h`, `1.5s`, `250us`, `10ns` into
 /// nanoseconds. A bare number means seconds.
 pub fn parse_duration(s: &str) -> Result<i64, DurationError> {

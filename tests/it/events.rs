@@ -172,3 +172,69 @@ fn a_closed_pipe_ends_the_json_quietly() {
     assert_eq!(String::from_utf8_lossy(&o.stderr), "");
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// `--date`, `--year` and `--timezone` say what the lines leave out, for a pasted log that has no
+/// incident.toml beside it; what they set is said with the flag that set it.
+#[test]
+fn flags_give_the_date_year_and_zone_the_lines_leave_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("node1.log"),
+        "14:14:40,273 | ClusterCoreDaemon | Cluster Node [akka.tcp://sys@10.0.0.1:2551] - Marking node(s) as UNREACHABLE [Member(address = akka.tcp://sys@10.0.0.5:2551, status = Up)]. Node roles []\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lb-2.log"),
+        "Mar 25 18:00:59 lb-2 Keepalived_vrrp[12]: (VI_1) Entering MASTER STATE\n",
+    )
+    .unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = rift(&[
+        "events",
+        d,
+        "--json",
+        "--date",
+        "2018-03-21",
+        "--year",
+        "2021",
+        "--timezone",
+        "Europe/Berlin",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let at = |node: &str| {
+        events(&doc)
+            .iter()
+            .find(|e| e["node"] == node)
+            .unwrap_or_else(|| panic!("an event of {node}: {doc}"))
+            .clone()
+    };
+    // Berlin is UTC+1 in March before the switch (25 March 2021 is before it).
+    assert_eq!(at("node1")["ts"], "2018-03-21T13:14:40.273Z");
+    assert_eq!(at("lb-2")["ts"], "2021-03-25T17:00:59.000Z");
+    let assumed = at("node1")["assumed"].to_string();
+    assert!(
+        assumed.contains("from --date") && assumed.contains("from --timezone"),
+        "{assumed}"
+    );
+    assert!(at("lb-2")["assumed"].to_string().contains("from --year"));
+    // A malformed value is refused before anything is read.
+    for (flag, value, says) in [
+        (
+            "--date",
+            "21/03/2018",
+            "is not a date; write it as YYYY-MM-DD",
+        ),
+        (
+            "--timezone",
+            "Mars/Olympus",
+            "is not an IANA time zone name",
+        ),
+        ("--year", "99", "99 is not in 1970..=9999"),
+    ] {
+        let o = rift(&["events", d, flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        assert!(stderr(&o).contains(says), "{flag}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+}

@@ -86,6 +86,12 @@ pub(crate) enum Envelope {
     /// The file name `grep` puts in front of each line when it searches several files
     /// (`node-1/system.log:INFO …`, with `-n` `…:412:`, context lines with `-`).
     GrepFile,
+    /// A log store's rows printed with ` | ` between the cells (a query tool's or a dashboard's
+    /// text export): a zoned time first, the line last.
+    Piped,
+    /// A prefix no envelope rift knows explains, in front of a line the profile reads with a
+    /// full date of its own (a tool's or a paste's own marker).
+    Prefix,
 }
 
 impl Envelope {
@@ -114,6 +120,8 @@ impl Envelope {
             Envelope::Logfmt => "logfmt (logrus, go-kit)",
             Envelope::Tabular => "tab-separated rows (a log store's export)",
             Envelope::GrepFile => "grep's file name in front of each line",
+            Envelope::Piped => "rows with | between cells (a log store's export)",
+            Envelope::Prefix => "a prefix of unknown kind",
         }
     }
 }
@@ -358,6 +366,12 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     }
     if first.is_ascii_lowercase()
         && let Some(layer) = peel_logfmt(t, how)
+    {
+        return Some(layer);
+    }
+    if first.is_ascii_digit()
+        && t.contains(" | ")
+        && let Some(layer) = peel_piped(t, how)
     {
         return Some(layer);
     }
@@ -656,11 +670,11 @@ static TEST_RUNNER: LazyLock<Option<Regex>> = regex!(
 static BUILD_TOOL: LazyLock<Option<Regex>> =
     regex!(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$");
 
-/// A time with a zone in front of a line, optionally in brackets (Jenkins), or with the stream
-/// and the partial/full tag of the CRI log format after it (`… stderr F …`: the files under
+/// A time with a zone in front of a line (a space after it, or a tab and padding), optionally in
+/// brackets (Jenkins), or with the stream and the partial/full tag of the CRI log format after it (`… stderr F …`: the files under
 /// `/var/log/pods` that containerd and CRI-O write, and `kubectl logs` reads).
 static TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]? (?:(?:stdout|stderr) [FP] )?(?P<msg>.*)$"
+    r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]?(?: |\t )(?:(?:stdout|stderr) [FP] )?(?P<msg>.*)$"
 );
 
 /// `logcli query` text: a time, the stream's labels in braces, the line.
@@ -758,6 +772,58 @@ static ROW_VIEWER_TIME: LazyLock<Option<Regex>> = regex!(
 /// (`master-1(node9-dc1)`: the pod and the machine it ran on).
 static ROW_NAME: LazyLock<Option<Regex>> =
     regex!(r"^[a-z0-9][a-z0-9.-]*[a-z0-9](?:\([a-z0-9][a-z0-9.-]*\))?$");
+
+/// A row of a log store's table printed with ` | ` between its cells (a query tool's or a
+/// dashboard's text export): a zoned time first, then short cells (a service, a container, a
+/// host; quoted or not, perhaps empty), then the line, which may hold ` | ` itself (etcd's
+/// `2018-04-17 … W | rafthttp: …`). The node is the cell nearest the line (an empty one names
+/// none); of two or more, the first names the program (a service: `time | app | pod | line`).
+fn peel_piped<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    const MOST_CELLS: usize = 6;
+    let is = |re: &LazyLock<Option<Regex>>, c: &str| re.as_ref().is_some_and(|r| r.is_match(c));
+    let (ts, mut rest) = t.split_once(" | ")?;
+    let ts = ts.trim();
+    if !is(&ROW_TIME, ts) {
+        return None;
+    }
+    let mut node = None;
+    let mut program = None;
+    let mut cells = 0;
+    while let Some((cell, after)) = rest.split_once(" | ") {
+        let cell = cell.trim();
+        let name = cell.trim_matches('"');
+        let short = cell.is_empty()
+            || (name.len() <= 64
+                && !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/')));
+        if !short || cells == MOST_CELLS {
+            break;
+        }
+        if cells == 1 {
+            program = node.take();
+        }
+        node = (!name.is_empty()).then(|| name.to_owned());
+        cells += 1;
+        rest = after;
+    }
+    if cells == 0 || rest.trim().is_empty() {
+        return None;
+    }
+    if cells == 1 {
+        program = None;
+    }
+    Some(Layer {
+        kind: Envelope::Piped,
+        inner: Cow::Borrowed(rest.trim()),
+        ts: Some(auto_ts(ts, how.clock)),
+        node,
+        program,
+        field: None,
+        local_time: false,
+    })
+}
 
 /// A row of three or more tab-separated columns, one a time and one the line: the node is the
 /// name-like column nearest the line (a pod before its host: `Computer`, `PodName`,
@@ -1401,6 +1467,7 @@ impl Envelope {
                 | Envelope::Compose
                 | Envelope::HostPrefix
                 | Envelope::GrepFile
+                | Envelope::Prefix
         )
     }
 }
@@ -1725,6 +1792,35 @@ mod tests {
         let zap = "2024-03-05T10:11:12.345Z\tINFO\tetcdserver/server.go:1\tready\t{\"a\":1}";
         assert!(peel(zap, &how()).is_none());
         assert!(peel("a\tb", &how()).is_none(), "no time column");
+    }
+
+    #[test]
+    fn a_tables_piped_rows_give_time_node_program_and_the_whole_line() {
+        let l = peel(
+            r#"2024-05-02T10:11:12.345Z | "vault" | "vault-b" | failed to acquire lock: error="x""#,
+            &how(),
+        )
+        .unwrap();
+        assert_eq!(l.kind, Envelope::Piped);
+        assert_eq!(l.inner, r#"failed to acquire lock: error="x""#);
+        assert_eq!(
+            (l.node.as_deref(), l.program.as_deref()),
+            (Some("vault-b"), Some("vault"))
+        );
+        assert_eq!(l.ts, Some(Ok(at("2024-05-02T10:11:12.345Z"))));
+        // The line keeps the ` | ` of its own layout; an empty cell names no node.
+        let l = peel(
+            "2023-09-14T03:20:38.553Z | etcd |   | 2023-09-14 03:20:38.553271 W | rafthttp: x",
+            &how(),
+        )
+        .unwrap();
+        assert_eq!(l.inner, "2023-09-14 03:20:38.553271 W | rafthttp: x");
+        assert_eq!(
+            (l.node.as_deref(), l.program.as_deref()),
+            (None, Some("etcd"))
+        );
+        // capnslog's own line is no row: its time names no zone.
+        assert!(peel("2023-09-14 03:20:38.553271 W | rafthttp: x", &how()).is_none());
     }
 
     #[test]

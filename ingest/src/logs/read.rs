@@ -367,8 +367,75 @@ impl Profile {
 
     /// Parses a line through the envelopes around it: as it is, else at the first depth where
     /// the profile's own layout fits, else the innermost line without a time of its own (when
-    /// the envelope says the profile's program wrote it). `chain` caches the line's layers.
+    /// the envelope says the profile's program wrote it), else after a prefix no envelope
+    /// rift knows explains ([`Profile::parse_after_prefix`]). `chain` caches the line's layers.
     fn parse_enveloped<'a>(
+        &self,
+        raw: &'a str,
+        chain: &mut Option<envelope::Layers<'a>>,
+        peeler: &Peeler<'_>,
+        sniffing: bool,
+    ) -> Result<(Parsed, Option<Said>, usize), ParseFail> {
+        match self.parse_known(raw, chain, peeler, sniffing) {
+            Err(ParseFail::Layout) => self
+                .parse_after_prefix(raw, peeler, sniffing)
+                .ok_or(ParseFail::Layout),
+            r => r,
+        }
+    }
+
+    /// Reads a line whose start no envelope rift knows explains: a tool's or a paste's own
+    /// prefix (`[pod-x] >>> `, `app-7f9c | `, `node1: step 3: `) in front of a line the
+    /// profile reads. The line is tried after each of its first few words, shortest prefix
+    /// first; what follows must carry a time with its day (from its layout or an envelope
+    /// inside), so a prefix never takes a line's date away and leaves its time of day, and a
+    /// message-only layout never reads what is left. The prefix names no node: the file does.
+    fn parse_after_prefix(
+        &self,
+        raw: &str,
+        peeler: &Peeler<'_>,
+        sniffing: bool,
+    ) -> Option<(Parsed, Option<Said>, usize)> {
+        const MOST_WORDS: usize = 8;
+        const LONGEST_PREFIX: usize = 120;
+        let t = raw.trim_end();
+        let bytes = t.as_bytes();
+        let mut cuts = Vec::with_capacity(MOST_WORDS);
+        let mut k = 0;
+        while k < bytes.len().min(LONGEST_PREFIX) && cuts.len() < MOST_WORDS {
+            let sep = bytes[k].is_ascii_whitespace() || bytes[k] == b'|';
+            if sep && bytes.get(k + 1).is_some_and(|b| !b.is_ascii_whitespace()) {
+                cuts.push(k + 1);
+            }
+            k += 1;
+        }
+        for cut in cuts {
+            let rest = &t[cut..];
+            let starts = rest.as_bytes()[0];
+            if !(starts.is_ascii_alphanumeric() || matches!(starts, b'[' | b'{' | b'<')) {
+                continue;
+            }
+            match self.parse_known(rest, &mut None, peeler, sniffing) {
+                Ok((p, said, depth)) if !p.dayless && !p.borrowed => {
+                    let mut outer = Said::default();
+                    outer.layers.push(envelope::Envelope::Prefix);
+                    let said = match said {
+                        Some(mut s) => {
+                            s.layers.insert(0, envelope::Envelope::Prefix);
+                            s
+                        }
+                        None => outer,
+                    };
+                    return Some((p, Some(said), depth + 1));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// [`Profile::parse_enveloped`] through the envelopes rift knows only.
+    fn parse_known<'a>(
         &self,
         raw: &'a str,
         chain: &mut Option<envelope::Layers<'a>>,
@@ -628,9 +695,11 @@ fn finer(mut p: Parsed, said: &Said) -> Parsed {
         && !p.zoned
         && !said.local_time
     {
+        // The whole number of quarter hours nearest the gap: an envelope's time cut to the
+        // millisecond or the second may be a little earlier than the line's own.
         let gap = outer - p.ts_ns;
-        let offset = gap - gap.rem_euclid(QUARTER_HOUR);
-        if gap - offset < SECOND && offset.abs() <= WIDEST_OFFSET {
+        let offset = (gap + QUARTER_HOUR / 2).div_euclid(QUARTER_HOUR) * QUARTER_HOUR;
+        if (gap - offset).abs() < SECOND && offset.abs() <= WIDEST_OFFSET {
             p.ts_ns = if p.ts_ns % SECOND == 0 {
                 outer
             } else {
@@ -1029,6 +1098,12 @@ impl Joined {
     }
 }
 
+/// The header of a further line of one CockroachDB entry (crdb-v2): the entry's own header up to
+/// its counter, then `+` (`W230904 21:07:55.528823 7561 grpc/component.go:41 ⋮ [-] 974 +…`).
+static CRDB_CONTINUED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^([IWEF]\d{6} \d\d:\d\d:\d\d\.\d{6} \d+ \S+ (?:⋮ )?\[[^\]]*\] \d+ )\+").ok()
+});
+
 /// The time (to the microsecond or finer) and stream a container runtime puts in front of each
 /// line it stores: a CRI file's `2024-11-15T16:08:35.082401449+08:00 stderr F `, or `kubectl logs
 /// --timestamps`' `2024-11-15T08:08:35.082401449Z `.
@@ -1126,6 +1201,20 @@ impl Joiner {
                 .filter(|inner| !inner.trim().is_empty() && !starts(inner.trim_start())),
             _ => None,
         };
+        // CockroachDB's multi-line entry (crdb-v2): each further line repeats the entry's header
+        // and counter, then `+` where the first line had a space.
+        let same_write = same_write.or_else(|| match (&self.held, text) {
+            (Some((_, held, _, joined)), Some(t)) => CRDB_CONTINUED
+                .as_ref()
+                .and_then(|r| r.captures(t))
+                .and_then(|c| c.get(1))
+                .filter(|m| {
+                    held.starts_with(m.as_str().as_bytes()) && joined.room(held.len(), bytes.len())
+                })
+                .map(|m| &t[m.end() + 1..])
+                .filter(|inner| !inner.trim().is_empty()),
+            _ => None,
+        });
         if let Some(inner) = same_write
             && let Some((_, held, last, joined)) = &mut self.held
         {
@@ -1457,7 +1546,7 @@ pub(crate) fn read_log(
                             && profile.has_date_free_layout()
                         {
                             format!(
-                                "'{ts}' names only the time of day and no other file of the export dates it: set [logs] date in incident.toml"
+                                "'{ts}' names only the time of day and no other file of the export dates it: set [logs] date in incident.toml or pass --date"
                             )
                         } else if e == TsError::Unparseable
                             && settings.year.is_none()
@@ -1465,7 +1554,7 @@ pub(crate) fn read_log(
                                 || ts.starts_with(|c: char| c.is_ascii_alphabetic()))
                         {
                             format!(
-                                "'{ts}' has no year and no other file of the export gives one: set [logs] year in incident.toml"
+                                "'{ts}' has no year and no other file of the export gives one: set [logs] year in incident.toml or pass --year"
                             )
                         } else {
                             format!("'{ts}'")
@@ -1771,15 +1860,91 @@ fn local_zone(matched: &mut [(u64, Parsed, usize, Option<String>)]) -> Option<Zo
                     offset_ns,
                     zoned_line,
                     local_line,
+                    by_order: false,
                 })
             }
         }
     }
-    let found = found?;
+    // A pair one moment apart by chance (within a second of whole quarter hours, and not one
+    // moment) is refuted by the order of the lines around it.
+    let bounds = order_bounds(matched);
+    let fits = |offset: i64| {
+        bounds.0.is_none_or(|lo| offset >= lo.0) && bounds.1.is_none_or(|hi| offset <= hi.0)
+    };
+    let found = found
+        .filter(|f| fits(f.offset_ns))
+        .or_else(|| zone_by_order(bounds))?;
     for (_, p, _, _) in matched.iter_mut().filter(|m| !m.1.zoned) {
         p.ts_ns = p.ts_ns.saturating_sub(found.offset_ns);
     }
     Some(found)
+}
+
+/// The zone a file's zone-less times were written in, from the order of its lines: one node
+/// writes its lines in time order, so a zone-less line just after a zoned one of the same node
+/// is no earlier than it, and one just before it no later (give or take a second, for threads
+/// that log out of step). Each such neighbour bounds the offset of the local clock from below or
+/// above; when the bounds leave out zero (read as UTC, the lines would run backwards) and hold
+/// exactly one whole number of quarter hours, that is the zone (rqlite's Go-log lines without a
+/// zone between its hclog lines at `+0800`). Returns it with the lines of the tightest bound.
+fn zone_by_order(bounds: (Option<Bound>, Option<Bound>)) -> Option<ZoneFound> {
+    const QUARTER: i64 = 900_000_000_000;
+    const WIDEST: i64 = 14 * 4 * QUARTER;
+    let (lo, hi) = (bounds.0?, bounds.1?);
+    if lo.0 > hi.0 || (lo.0 <= 0 && 0 <= hi.0) {
+        return None;
+    }
+    // The whole quarter hours in [lo, hi]: from the ceiling of one to the floor of the other.
+    let first = -(-lo.0.max(-WIDEST)).div_euclid(QUARTER);
+    let last = hi.0.min(WIDEST).div_euclid(QUARTER);
+    (first == last && first != 0).then(|| {
+        let tight = if lo.0.abs_diff(first * QUARTER) <= hi.0.abs_diff(first * QUARTER) {
+            lo
+        } else {
+            hi
+        };
+        ZoneFound {
+            offset_ns: first * QUARTER,
+            zoned_line: tight.1,
+            local_line: tight.2,
+            by_order: true,
+        }
+    })
+}
+
+/// A bound on a local clock's offset from UTC, with the zoned line and the local one that set it.
+type Bound = (i64, u64, u64);
+
+/// The bounds the order of a file's lines sets on the offset of its zone-less times: the
+/// tightest from below and from above ([`zone_by_order`]).
+fn order_bounds(
+    matched: &[(u64, Parsed, usize, Option<String>)],
+) -> (Option<Bound>, Option<Bound>) {
+    const SLACK: i64 = 1_000_000_000;
+    let mut lo: Option<Bound> = None;
+    let mut hi: Option<Bound> = None;
+    for pair in matched.windows(2) {
+        let [(la, a, _, na), (lb, b, _, nb)] = pair else {
+            continue;
+        };
+        if a.zoned == b.zoned || na != nb {
+            continue;
+        }
+        if a.zoned {
+            // local b after zoned a: b − offset ≥ a − slack.
+            let bound = b.ts_ns.saturating_sub(a.ts_ns).saturating_add(SLACK);
+            if hi.is_none_or(|h| bound < h.0) {
+                hi = Some((bound, *la, *lb));
+            }
+        } else {
+            // local a before zoned b: a − offset ≤ b + slack.
+            let bound = a.ts_ns.saturating_sub(b.ts_ns).saturating_sub(SLACK);
+            if lo.is_none_or(|l| bound > l.0) {
+                lo = Some((bound, *lb, *la));
+            }
+        }
+    }
+    (lo, hi)
 }
 
 /// The zone a file's own lines showed its zone-less times were written in.
@@ -1790,6 +1955,9 @@ pub(crate) struct ZoneFound {
     /// The line with the absolute time, and the local one beside it.
     pub(crate) zoned_line: u64,
     pub(crate) local_line: u64,
+    /// The two lines are not one moment: the zone is the one offset that keeps every zone-less
+    /// line in order among its zoned neighbours, and these two bound it most tightly.
+    pub(crate) by_order: bool,
 }
 
 impl ZoneFound {
@@ -1968,7 +2136,8 @@ struct Leader {
     /// What its timeouts are read against.
     timers: Timers,
     /// Its last word on each peer (up, down, unreachable, suspect, failed), by the name its
-    /// lines give: a `news_only` rule's event repeating it is no news.
+    /// lines give, and on its own health ([`OWN_HEALTH`]): a `news_only` rule's event
+    /// repeating it is no news.
     verdicts: BTreeMap<String, EventKind>,
     /// Its last word on its own life (start, shutdown, restart): a `news_only` start logged
     /// in the same start-up is no news.
@@ -2074,6 +2243,10 @@ pub(crate) const CLUSTER_LEADER: &str = "\u{1}the cluster's leader";
 /// export names. When the line says for how long it heard nothing (its `unheard_ms` capture),
 /// the number follows, and only members it had heard nothing from in that time are meant.
 pub(crate) const OTHER_MEMBERS: &str = "\u{1}every other member";
+
+/// The key of a node's word on its own health among its words on peers (a `news_only` health
+/// check logged on every run repeats it).
+const OWN_HEALTH: &str = "\u{2}its own health";
 
 /// What a line read by `rule` gives. `configured` is the value a configuration file in the
 /// export set for a setting of the line's writer, for what its log did not state.
@@ -2237,11 +2410,17 @@ fn apply(
             if same_leader {
                 continue;
             }
-            if let Some(pr) = peer.as_ref().filter(|_| verdict(kind)) {
+            // A node's word on its own health is kept as its word on a peer is, under a key no
+            // peer name can take.
+            let said_of = match kind {
+                EventKind::HealthDown | EventKind::HealthUp => Some(OWN_HEALTH),
+                _ => peer.as_deref().filter(|_| verdict(kind)),
+            };
+            if let Some(pr) = said_of {
                 if rule.news_only && state.verdicts.get(pr) == Some(&kind) {
                     continue;
                 }
-                state.verdicts.insert(pr.clone(), kind);
+                state.verdicts.insert(pr.to_owned(), kind);
             }
             if super::life_cycle(kind) {
                 if rule.news_only && state.life == Some(kind) {
@@ -2343,6 +2522,14 @@ mod tests {
         (line, parsed, 0, None)
     }
 
+    /// How lines are read in these tests: year-less times in 2026.
+    fn in_2026() -> super::Peeler<'static> {
+        super::Peeler {
+            clock: Clock::year(Some(2026)),
+            node_field: None,
+        }
+    }
+
     #[test]
     fn an_absolute_time_beside_a_local_one_gives_the_files_zone() {
         // Redis's signal handler prints the epoch (whole seconds); the next line, the local time.
@@ -2381,12 +2568,91 @@ mod tests {
     }
 
     #[test]
+    fn the_order_of_a_files_lines_gives_its_zone_when_only_one_fits() {
+        // rqlite: Go-log lines in local time (UTC+8) between hclog lines that name +0800. Lines
+        // 5 and 6 are within a second of 7:45 apart by chance: the order of 8 and 9 refutes it.
+        let mut lines = vec![
+            at(5, "2024-06-24T19:00:16Z", false),
+            at(6, "2024-06-24T11:15:15.156Z", true),
+            at(7, "2024-06-24T20:06:42Z", false),
+            at(8, "2024-06-24T20:06:59Z", false),
+            at(9, "2024-06-24T12:08:29.797Z", true),
+            at(10, "2024-06-24T20:08:48Z", false),
+        ];
+        let found = local_zone(&mut lines).expect("a zone");
+        assert_eq!(found.name(), "UTC+8");
+        assert!(found.by_order);
+        assert_eq!(lines[5].1.ts_ns, parse_ts("2024-06-24T12:08:48Z").unwrap());
+        // Lines in order as written show no zone.
+        let mut utc = vec![
+            at(1, "2024-06-24T11:05:16Z", false),
+            at(2, "2024-06-24T11:15:15Z", true),
+            at(3, "2024-06-24T12:06:42Z", false),
+        ];
+        assert!(local_zone(&mut utc).is_none());
+        // Bounds that leave several zones possible name none: an hour's gap either side.
+        let mut loose = vec![
+            at(1, "2024-06-24T19:00:00Z", false),
+            at(2, "2024-06-24T12:00:00Z", true),
+            at(3, "2024-06-24T22:00:00Z", false),
+        ];
+        assert!(local_zone(&mut loose).is_none());
+        assert_eq!(loose[0].1.ts_ns, parse_ts("2024-06-24T19:00:00Z").unwrap());
+    }
+
+    #[test]
+    fn a_line_is_read_after_a_prefix_no_envelope_explains_but_keeps_its_date() {
+        let all = crate::builtin_profiles().unwrap();
+        let peeler = in_2026();
+        let read = |profile: &str, line: &str| {
+            let p = all.iter().find(|p| p.name == profile).unwrap();
+            p.parse_enveloped(line, &mut None, &peeler, false)
+                .ok()
+                .map(|(x, said, _)| (x.ts_ns, x.msg, said.map(|s| s.layers)))
+        };
+        let (ts, msg, layers) = read(
+            "cassandra",
+            "[cass-b] >>> INFO  [GossipStage:1] 2024-02-11 06:52:17,044 Gossiper.java:1183 - InetAddress /10.44.0.3 is now DOWN",
+        )
+        .expect("read after the prefix");
+        assert_eq!(ts, parse_ts("2024-02-11T06:52:17.044Z").unwrap());
+        assert_eq!(msg, "InetAddress /10.44.0.3 is now DOWN");
+        assert_eq!(layers, Some(vec![crate::logs::envelope::Envelope::Prefix]));
+        // A prefix is never the line's date: what is left after it names only the time of day
+        // (logback's HH:mm:ss layout) and is not read so.
+        assert!(
+            read(
+                "akka",
+                "2024-02-11 06:52:17,044 | Cluster(akka://sys) | Cluster Node [akka://sys@10.0.0.1:2552] - Marking node(s) as UNREACHABLE"
+            )
+            .is_none_or(|(ts, _, _)| ts == parse_ts("2024-02-11T06:52:17.044Z").unwrap())
+        );
+        // Prose is no prefix: nothing in it reads as a line.
+        assert!(read("cassandra", "we then saw the node go down at about ten").is_none());
+    }
+
+    #[test]
+    fn an_envelope_time_a_little_before_the_lines_own_still_zones_it() {
+        let all = crate::builtin_profiles().unwrap();
+        let peeler = in_2026();
+        let p = all.iter().find(|p| p.name == "redis-sentinel").unwrap();
+        // The collector's time is cut to the second: 09:41:07 against the line's 09:41:07.118.
+        let (x, _, _) = p
+            .parse_enveloped(
+                "2019-03-02T10:41:07+01:00\t 11:S 02 Mar 09:41:07.118 # Error condition on socket for SYNC: No route to host",
+                &mut None,
+                &peeler,
+                false,
+            )
+            .unwrap_or_else(|_| panic!("read"));
+        assert!(x.zoned && x.dated);
+        assert_eq!(x.ts_ns, parse_ts("2019-03-02T09:41:07.118Z").unwrap());
+    }
+
+    #[test]
     fn each_line_tells_whether_its_time_named_year_and_zone() {
         let all = crate::builtin_profiles().unwrap();
-        let peeler = super::Peeler {
-            clock: Clock::year(Some(2026)),
-            node_field: None,
-        };
+        let peeler = in_2026();
         let named = |profile: &str, line: &str| {
             let p = all.iter().find(|p| p.name == profile).unwrap();
             let (x, _, _) = p

@@ -209,6 +209,13 @@ impl LogJob<'_> {
             }
         ));
         for (chain, n) in &read.envelopes {
+            if chain == crate::logs::envelope::Envelope::Prefix.name() {
+                acc.notes.push(format!(
+                    "{} of its recognised lines were read after a prefix of unknown kind, which gives neither their time nor their node",
+                    input::thousands(*n),
+                ));
+                continue;
+            }
             acc.notes.push(format!(
                 "{} of its recognised lines came in {chain}; their time and node are taken from it where the line inside has none{}",
                 input::thousands(*n),
@@ -232,7 +239,7 @@ impl LogJob<'_> {
             .map(|y| (y, self.plan.year_from.as_str()));
         if let Some((y, from)) = year {
             acc.notes.push(format!(
-                "its timestamps name no year: read in {y}, from {from}; set [logs] year in incident.toml if that is wrong"
+                "its timestamps name no year: read in {y}, from {from}; set [logs] year in incident.toml or pass --year if that is wrong"
             ));
             if let Some((leap, line)) = read.leap_day {
                 acc.notes.push(format!(
@@ -262,16 +269,24 @@ impl LogJob<'_> {
             .map(|(d, from)| (d.format("%Y-%m-%d").to_string(), from.as_str()));
         if let Some((d, from)) = &date {
             acc.notes.push(format!(
-                "its timestamps name only the time of day: read from {d}, from {from}, a day later each time the clock passes midnight; set [logs] date in incident.toml if that is wrong"
+                "its timestamps name only the time of day: read from {d}, from {from}, a day later each time the clock passes midnight; set [logs] date in incident.toml or pass --date if that is wrong"
             ));
         }
         let found = read.zone_found.map(|f| {
             (
                 f.name(),
-                format!(
-                    "line {} and line {}, one moment written with its zone and without",
-                    f.zoned_line, f.local_line
-                ),
+                if f.by_order {
+                    format!(
+                        "the order of its lines: only at that offset does each line without a zone fall between its zoned neighbours (lines {} and {} bound it most tightly)",
+                        f.zoned_line.min(f.local_line),
+                        f.zoned_line.max(f.local_line)
+                    )
+                } else {
+                    format!(
+                        "line {} and line {}, one moment written with its zone and without",
+                        f.zoned_line, f.local_line
+                    )
+                },
             )
         });
         match zone {
@@ -280,10 +295,10 @@ impl LogJob<'_> {
                 z.name()
             )),
             None if let Some((name, from)) = &found => acc.notes.push(format!(
-                "its timestamps name no zone: read in {name}, from {from}; set [logs] timezone in incident.toml if that is wrong"
+                "its timestamps name no zone: read in {name}, from {from}; set [logs] timezone in incident.toml or pass --timezone if that is wrong"
             )),
             None if read.zone_assumed => acc.notes.push(
-                "its timestamps name no zone: read as UTC; set [logs] timezone in incident.toml if that is wrong"
+                "its timestamps name no zone: read as UTC; set [logs] timezone in incident.toml or pass --timezone if that is wrong"
                     .to_owned(),
             ),
             _ => {}

@@ -1348,7 +1348,7 @@ const KUBELET: Lines = &[
 const CONTROLLER: Lines = &[
     (
         r#"I0305 10:11:52.000000       1 node_lifecycle_controller.go:1126] "Node hasn't been updated" node="node-3" duration="40.01s" nodeConditionType="Ready" currentCondition="&NodeCondition{Type:Ready,Status:True}""#,
-        "node-3→cp-1 ✗ heartbeat | peer_down:node-3",
+        "node-3→cp-1 ✗ heartbeat | unreachable:node-3",
     ),
     (
         r#"I0305 10:11:52.100000       1 event.go:294] "Event occurred" object="node-3" fieldPath="" kind="Node" apiVersion="v1" type="Normal" reason="NodeNotReady" message="Node node-3 status is now: NodeNotReady""#,
@@ -1499,7 +1499,7 @@ fn a_year_less_log_takes_its_year_from_the_dated_rows_of_another_file() {
     assert!(first.contains("2023-03-05"), "{first}");
     assert_eq!(
         year_note(&got),
-        "its timestamps name no year: read in 2023, from the dated rows of health.csv; set [logs] year in incident.toml if that is wrong"
+        "its timestamps name no year: read in 2023, from the dated rows of health.csv; set [logs] year in incident.toml or pass --year if that is wrong"
     );
 }
 
@@ -1511,7 +1511,7 @@ fn a_year_less_log_alone_takes_the_year_it_was_last_written_in() {
     assert!(first.contains("2022-03-05"), "{first}");
     assert_eq!(
         year_note(&got),
-        "its timestamps name no year: read in 2022, from the modification time of logs/lb1.log; set [logs] year in incident.toml if that is wrong"
+        "its timestamps name no year: read in 2022, from the modification time of logs/lb1.log; set [logs] year in incident.toml or pass --year if that is wrong"
     );
 }
 
@@ -1527,7 +1527,7 @@ fn a_year_less_log_takes_its_year_from_a_date_its_lines_print_on_their_own_day()
     assert!(first.contains("2018-09-30"), "{first}");
     assert_eq!(
         year_note(&got),
-        "its timestamps name no year: read in 2018, from a date its lines print on their own day ('2018-09-30 04:12' in logs/lb1.log); set [logs] year in incident.toml if that is wrong"
+        "its timestamps name no year: read in 2018, from a date its lines print on their own day ('2018-09-30 04:12' in logs/lb1.log); set [logs] year in incident.toml or pass --year if that is wrong"
     );
 }
 
