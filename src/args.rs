@@ -58,15 +58,15 @@ pub(crate) struct LogArgs {
     #[arg(long)]
     pub(crate) follow_symlinks: bool,
     /// The year of log times that name none (syslog, klog, Redis before 5); wins over
-    /// incident.toml's [logs] year and over the year rift infers from the export.
+    /// incident.toml's `[logs] year` and over the year rift infers from the export.
     #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1970..=9999))]
     pub(crate) year: Option<i32>,
     /// The date of log times that name only the time of day (logback's HH:mm:ss.SSS); wins
-    /// over incident.toml's [logs] date.
+    /// over incident.toml's `[logs] date`.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = rift_ingest::check_date)]
     pub(crate) date: Option<String>,
     /// The IANA time zone of log times that name none (Europe/Berlin, America/New_York); wins
-    /// over incident.toml's [logs] timezone, not over a [[source]]'s own.
+    /// over incident.toml's `[logs] timezone`, not over a `[[source]]`'s own.
     #[arg(long, value_name = "ZONE", value_parser = rift_ingest::check_zone)]
     pub(crate) timezone: Option<String>,
 }

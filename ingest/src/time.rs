@@ -221,6 +221,12 @@ fn parse_iso(s: &str) -> Option<i128> {
             nanos = n;
             rest = &rest[end..];
         }
+        // .NET's and Serilog's `zzz` come after a space: `2017-12-27 06:10:35.057 -05:00`.
+        if let [b' ', next @ ..] = rest
+            && matches!(next.first(), Some(b'+' | b'-' | b'Z'))
+        {
+            rest = next;
+        }
         match rest {
             [] | [b'Z'] | [b'z'] => {}
             [sign @ (b'+' | b'-'), tz @ ..] => {
@@ -398,6 +404,10 @@ mod tests {
         assert_eq!(parse_ts("1795316383768"), Some(iso));
         assert_eq!(parse_ts("1795316383.768"), Some(iso));
         assert_eq!(parse_ts("2026-11-22 03:59:43.768+01:00"), Some(iso));
+        // .NET's `zzz` after a space (Serilog's default template).
+        assert_eq!(parse_ts("2026-11-22 03:59:43.768 +01:00"), Some(iso));
+        assert_eq!(parse_ts("2026-11-22 02:59:43.768 Z"), Some(iso));
+        assert_eq!(parse_ts("2026-11-22 03:59:43.768 x"), None);
         assert_eq!(format_ts(iso), "2026-11-22T02:59:43.768Z");
     }
 
