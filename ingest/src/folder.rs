@@ -25,7 +25,7 @@ use crate::source::{FileEntry, Reading, SOURCES};
 use crate::system::DetectorSettings;
 use crate::table::{events_frame, observations_schema};
 use crate::tally::Tally;
-use crate::time::parse_duration;
+use crate::time::{self, DATE_HINT, ZONE_HINT, parse_duration};
 
 /// Settings for reading an export.
 #[derive(Clone, Debug)]
@@ -394,6 +394,7 @@ impl IncidentFolder {
             )),
             _ => None,
         };
+        let root = self.root.as_path();
         let mut plan = LogPlan {
             chosen: vec![None; self.files.len()],
             why: vec![String::new(); self.files.len()],
@@ -405,26 +406,11 @@ impl IncidentFolder {
             },
             date: match (&self.options.date, &self.config.logs.date) {
                 (Some(d), _) => Some((
-                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                        Error::BadFlag(format!(
-                            "--date '{}': not a date; write it as YYYY-MM-DD (e.g. 2024-03-05)",
-                            inert::clip(d)
-                        ))
-                    })?,
+                    given(root, d, "--date", time::read_date, DATE_HINT)?,
                     "--date".to_owned(),
                 )),
                 (None, Some(d)) => Some((
-                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                        Error::BadConfig {
-                            path: self.root.join("incident.toml"),
-                            line: 0,
-                            column: 0,
-                            reason: format!(
-                                "[logs] date '{}': not a date; write it as YYYY-MM-DD (e.g. 2024-03-05)",
-                                inert::clip(d)
-                            ),
-                        }
-                    })?,
+                    given(root, d, "[logs] date", time::read_date, DATE_HINT)?,
                     "[logs] date in incident.toml".to_owned(),
                 )),
                 (None, None) => None,
@@ -437,25 +423,18 @@ impl IncidentFolder {
             width: vec![None; self.files.len()],
         };
         let zone = |name: &str, whence: &str| -> Result<(chrono_tz::Tz, String), Error> {
-            let tz = name.trim().parse::<chrono_tz::Tz>().map_err(|_| Error::BadConfig {
-                path: self.root.join("incident.toml"),
-                line: 0,
-                column: 0,
-                reason: format!(
-                    "{whence} timezone '{}': not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)",
-                    inert::clip(name)
-                ),
-            })?;
+            let tz = given(
+                root,
+                name,
+                &format!("{whence} timezone"),
+                time::read_zone,
+                ZONE_HINT,
+            )?;
             Ok((tz, format!("{whence} timezone in incident.toml")))
         };
         let export_zone = match (&self.options.timezone, &self.config.logs.timezone) {
             (Some(name), _) => Some((
-                name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-                    Error::BadFlag(format!(
-                        "--timezone '{}': not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)",
-                        inert::clip(name)
-                    ))
-                })?,
+                given(root, name, "--timezone", time::read_zone, ZONE_HINT)?,
                 "--timezone".to_owned(),
             )),
             (None, Some(name)) => Some(zone(name, "[logs]")?),
@@ -780,4 +759,28 @@ fn modified_ns(path: &Path) -> Option<i64> {
         .ok()?
         .as_nanos();
     i64::try_from(ns).ok()
+}
+
+/// A date or zone given on the command line (`label` starts with `--`) or in `incident.toml`,
+/// read by `parse`, or refused with the place it was given and what it should look like.
+fn given<T>(
+    root: &Path,
+    text: &str,
+    label: &str,
+    parse: fn(&str) -> Option<T>,
+    hint: &str,
+) -> Result<T, Error> {
+    parse(text).ok_or_else(|| {
+        let reason = format!("{label} '{}': {hint}", inert::clip(text));
+        if label.starts_with("--") {
+            Error::BadFlag(reason)
+        } else {
+            Error::BadConfig {
+                path: root.join("incident.toml"),
+                line: 0,
+                column: 0,
+                reason,
+            }
+        }
+    })
 }

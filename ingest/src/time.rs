@@ -332,31 +332,36 @@ pub enum DurationError {
     TooLong(String),
 }
 
+/// What a date that cannot be read should look like.
+pub(crate) const DATE_HINT: &str = "not a date; write it as YYYY-MM-DD (e.g. 2024-03-05)";
+/// What a time zone that cannot be read should look like.
+pub(crate) const ZONE_HINT: &str =
+    "not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)";
+
+/// Reads a date written as `YYYY-MM-DD`, spaces around it allowed.
+pub(crate) fn read_date(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// Reads an IANA time zone name, spaces around it allowed.
+pub(crate) fn read_zone(s: &str) -> Option<chrono_tz::Tz> {
+    s.trim().parse().ok()
+}
+
 /// Checks a date written as `YYYY-MM-DD` (`--date`), for a command line to refuse a malformed
 /// one before reading anything.
 pub fn check_date(s: &str) -> Result<String, String> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+    read_date(s)
         .map(|_| s.trim().to_owned())
-        .map_err(|_| {
-            format!(
-                "'{}' is not a date; write it as YYYY-MM-DD (e.g. 2024-03-05)",
-                crate::inert::clip(s)
-            )
-        })
+        .ok_or_else(|| format!("'{}' is {DATE_HINT}", crate::inert::clip(s)))
 }
 
 /// Checks an IANA time zone name (`--timezone`), for a command line to refuse an unknown one
 /// before reading anything.
 pub fn check_zone(s: &str) -> Result<String, String> {
-    s.trim()
-        .parse::<chrono_tz::Tz>()
+    read_zone(s)
         .map(|_| s.trim().to_owned())
-        .map_err(|_| {
-            format!(
-                "'{}' is not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)",
-                crate::inert::clip(s)
-            )
-        })
+        .ok_or_else(|| format!("'{}' is {ZONE_HINT}", crate::inert::clip(s)))
 }
 
 /// Parses a duration such as `1s`, `500ms`, `2m`, `1h`, `1.5s`, `250us`, `10ns` into

@@ -786,9 +786,7 @@ fn peel_piped<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     if !is(&ROW_TIME, ts) {
         return None;
     }
-    let mut node = None;
-    let mut program = None;
-    let mut cells = 0;
+    let mut cells: Vec<&str> = Vec::with_capacity(MOST_CELLS);
     while let Some((cell, after)) = rest.split_once(" | ") {
         let cell = cell.trim();
         let name = cell.trim_matches('"');
@@ -798,21 +796,21 @@ fn peel_piped<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
                 && name
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/')));
-        if !short || cells == MOST_CELLS {
+        if !short || cells.len() == MOST_CELLS {
             break;
         }
-        if cells == 1 {
-            program = node.take();
-        }
-        node = (!name.is_empty()).then(|| name.to_owned());
-        cells += 1;
+        cells.push(name);
         rest = after;
     }
-    if cells == 0 || rest.trim().is_empty() {
+    let named = |c: &&str| (!c.is_empty()).then(|| (*c).to_owned());
+    let node = cells.last().and_then(named);
+    let program = if cells.len() >= 2 {
+        cells.first().and_then(named)
+    } else {
+        None
+    };
+    if cells.is_empty() || rest.trim().is_empty() {
         return None;
-    }
-    if cells == 1 {
-        program = None;
     }
     Some(Layer {
         kind: Envelope::Piped,
