@@ -281,6 +281,12 @@ pub(crate) fn read_named(path: &Path, inside: Option<&Path>) -> Result<String, S
 /// memory): 2 GiB, eight times the 232 MB that 100 M counters rows take as Parquet.
 pub(crate) const MAX_WHOLE_FILE_BYTES: u64 = 2 << 30;
 
+/// Reads a whole file into memory, decompressed as its name says (`.gz`, `.zst`, …), refusing
+/// one past 2 GiB: for a tool beside the ingest that reads one file of an export.
+pub fn read_decompressed(path: &Path) -> Result<Vec<u8>, Error> {
+    read_all(path, &crate::NoProgress)
+}
+
 /// Reads a whole file into memory, decompressed, refusing one past [`MAX_WHOLE_FILE_BYTES`].
 pub(crate) fn read_all(path: &Path, progress: &dyn Progress) -> Result<Vec<u8>, Error> {
     let r = open(path, progress)?;

@@ -77,7 +77,7 @@ pub use folder::{
     ClockSkew, DEFAULT_MAX_NODES, IncidentFolder, Ingested, MAX_PROFILE_FILES, NoProgress,
     Progress, ReadOptions, SkewEvidence, StreamReport, Summary,
 };
-pub use input::decoding_untrusted;
+pub use input::{decoding_untrusted, read_decompressed};
 pub use logs::{
     BY_WORDING, Profile, ProfileError, RuleSummary, Wording, builtin as builtin_profiles, wording,
 };

@@ -28,6 +28,7 @@ macro_rules! builtin_systems {
 pub const BUILTIN: &[(&str, &str)] = builtin_systems![
     "etcd.toml",
     "keepalived.toml",
+    "nats.toml",
     "redis.toml",
     "zookeeper.toml"
 ];
@@ -56,6 +57,10 @@ pub struct System {
     /// rule's `remember`.
     #[serde(default)]
     pub stated: Vec<Stated>,
+    /// The detector's settings the software fixes (compiled in, no option changes them): what
+    /// its logs cannot state and an operator cannot set otherwise.
+    #[serde(default)]
+    pub fixed: Vec<Fixed>,
     /// Its configuration files, where an export holds them, and the settings each sets.
     #[serde(default)]
     pub config: Vec<ConfigFile>,
@@ -173,6 +178,18 @@ fn one() -> f64 {
     1.0
 }
 
+/// A setting of the detector the software fixes.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixed {
+    /// The detector's parameter.
+    pub parameter: String,
+    /// Its value (ms for a time).
+    pub value: f64,
+    /// How the reason shows it.
+    pub says: String,
+}
+
 /// Where a setting was found: the file and its line.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Origin {
@@ -182,11 +199,13 @@ pub(crate) struct Origin {
 
 impl System {
     /// The detector's settings from what a log stated or a configuration file set
-    /// (`remembered`, with where each was found), when any of them is there: the origin is
-    /// the first of those places.
+    /// (`remembered`, with where each was found), over those the software fixes, when any of
+    /// them is there. The origin is the first place a setting was found, else `read_from` (the
+    /// log that showed the system) for fixed settings alone.
     pub(crate) fn settings_stated(
         &self,
         remembered: &BTreeMap<String, (f64, Origin)>,
+        read_from: Option<&str>,
     ) -> Option<DetectorSettings> {
         let mut parameters = BTreeMap::new();
         let mut said = Vec::new();
@@ -198,13 +217,23 @@ impl System {
                 first = Some(first.map_or(origin, |f| f.min(origin)));
             }
         }
-        let first = first?;
+        for f in &self.fixed {
+            if !parameters.contains_key(&f.parameter) {
+                parameters.insert(f.parameter.clone(), f.value);
+                said.push(format!("{} (fixed in {})", f.says, self.name));
+            }
+        }
+        let origin = match (first, read_from) {
+            (Some(first), _) => format!("{}:{}", first.rel, first.line),
+            (None, Some(rel)) if !self.fixed.is_empty() => rel.to_owned(),
+            (None, _) => return None,
+        };
         Some(DetectorSettings {
             system: self.name.clone(),
             detector: self.detector.clone(),
             parameters,
             guards: self.guards.clone(),
-            origin: format!("{}:{}", first.rel, first.line),
+            origin,
             reason: said.join(", "),
         })
     }
@@ -537,6 +566,45 @@ impl SettingsLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_a_system_fixes_stand_when_its_logs_are_read_and_a_stated_one_wins() {
+        let nats = find("nats").unwrap();
+        let none = BTreeMap::new();
+        let got = nats
+            .settings_stated(&none, Some("logs/n1.nats.log"))
+            .unwrap();
+        assert_eq!(got.detector, "raft");
+        assert_eq!(got.parameters["heartbeat_ms"], 1000.0);
+        assert_eq!(got.parameters["election_timeout_ms"], 4000.0);
+        assert_eq!(got.guards, ["checkquorum"]);
+        assert_eq!(got.origin, "logs/n1.nats.log");
+        assert!(
+            got.reason.contains("heartbeat 1000 ms (fixed in nats)"),
+            "{}",
+            got.reason
+        );
+        // Without a log of the system nothing says it ran; a system that fixes nothing needs a
+        // stated setting.
+        assert!(nats.settings_stated(&none, None).is_none());
+        let etcd = find("etcd").unwrap();
+        assert!(etcd.settings_stated(&none, Some("n1.log")).is_none());
+        // A setting stated in a log wins over the fixed one, and names its line.
+        let mut zk = find("zookeeper").unwrap().clone();
+        zk.fixed = vec![Fixed {
+            parameter: "tick_ms".into(),
+            value: 2000.0,
+            says: "tick 2000 ms".into(),
+        }];
+        let origin = Origin {
+            rel: "zk1.log".into(),
+            line: 7,
+        };
+        let stated = BTreeMap::from([("tick_ms".to_owned(), (500.0, origin))]);
+        let got = zk.settings_stated(&stated, Some("zk1.log")).unwrap();
+        assert_eq!(got.parameters["tick_ms"], 500.0);
+        assert_eq!(got.origin, "zk1.log:7");
+    }
 
     #[test]
     fn every_builtin_system_reads_and_names_known_profiles() {

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use crate::error::LabError;
 use crate::http;
 use crate::netns;
-use crate::system::{Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table};
+use crate::system::{
+    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, version_of,
+};
 
 const CLIENT_PORT: u16 = 2379;
 const PEER_PORT: u16 = 2380;
@@ -53,21 +55,15 @@ fn url(ip: impl std::fmt::Display, port: u16) -> String {
 
 impl LabSystem for Etcd {
     fn version(&self) -> Result<String, LabError> {
-        let out = Command::new("etcd")
-            .arg("--version")
-            .output()
-            .map_err(|e| LabError::Command {
-                command: "etcd --version".into(),
-                detail: e.to_string(),
-            })?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        text.lines()
-            .find_map(|l| l.strip_prefix("etcd Version: "))
-            .map(|v| v.trim().to_owned())
-            .ok_or_else(|| LabError::Command {
-                command: "etcd --version".into(),
-                detail: format!("no `etcd Version:` line in {text:?}"),
-            })
+        version_of(
+            "etcd",
+            |t| {
+                t.lines()
+                    .find_map(|l| l.strip_prefix("etcd Version: "))
+                    .map(|v| v.trim().to_owned())
+            },
+            "`etcd Version:` line",
+        )
     }
 
     fn start(

@@ -20,7 +20,8 @@ use crate::netns;
 use crate::sidecar::Sidecar;
 use crate::stop;
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, write_file,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, v_number, version_of,
+    write_file,
 };
 
 /// The service behind the virtual address.
@@ -124,26 +125,12 @@ fn at(cluster: &Cluster, i: usize, port: u16) -> SocketAddr {
 
 impl LabSystem for Keepalived {
     fn version(&self) -> Result<String, LabError> {
-        let out = Command::new("keepalived")
-            .arg("--version")
-            .output()
-            .map_err(|e| LabError::Command {
-                command: "keepalived --version".into(),
-                detail: e.to_string(),
-            })?;
         // keepalived prints its banner on standard error: `Keepalived v2.2.7 (01/16,2022)`.
-        let text = String::from_utf8_lossy(&out.stderr).into_owned()
-            + &String::from_utf8_lossy(&out.stdout);
-        text.split_whitespace()
-            .find_map(|w| {
-                w.strip_prefix('v')
-                    .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
-            })
-            .map(|v| format!("keepalived {v}"))
-            .ok_or_else(|| LabError::Command {
-                command: "keepalived --version".into(),
-                detail: format!("no version in {text:?}"),
-            })
+        version_of(
+            "keepalived",
+            |t| v_number(t).map(|v| format!("keepalived {v}")),
+            "version",
+        )
     }
 
     fn start(
@@ -325,29 +312,7 @@ impl LabSystem for Keepalived {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::netns::Host;
-    use crate::system::Member;
-
-    fn cluster(n: usize) -> Cluster {
-        let host = |i: usize| Host {
-            name: format!("n{}", i + 1),
-            ip: Ipv4Addr::new(10, 77, 0, 11 + i as u8),
-        };
-        Cluster {
-            members: (0..n)
-                .map(|i| Member {
-                    host: host(i),
-                    id: None,
-                })
-                .collect(),
-            client: Host {
-                name: "client".into(),
-                ip: Ipv4Addr::new(10, 77, 0, 100),
-            },
-            token: "t".into(),
-            leader: None,
-        }
-    }
+    use crate::system::test_cluster;
 
     #[test]
     fn the_wanted_master_has_the_top_priority_and_each_member_lists_the_others() {
@@ -356,7 +321,7 @@ mod tests {
             dirs: Mutex::new(Vec::new()),
             responders: Mutex::new(Vec::new()),
         };
-        let c = cluster(3);
+        let c = test_cluster(3, None);
         let priority = |i, top| {
             let conf = k.conf(&c, i, top);
             let line = conf

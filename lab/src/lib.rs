@@ -23,7 +23,10 @@ mod etcd;
 mod http;
 mod jute;
 mod keepalived;
+mod nats;
+mod natsproto;
 mod netns;
+pub mod outcome;
 mod plan;
 mod redis;
 mod resp;
@@ -38,6 +41,7 @@ mod zookeeper;
 
 pub use error::LabError;
 pub use netns::{PREFIX, clean, leftovers};
+pub use outcome::{RealOutcome, real_outcome};
 pub use plan::{Plan, RunOptions};
 pub use run::{Progress, record};
 pub use scenarios::{BUILTIN, BuiltinScenario, find_scenario};

@@ -7,14 +7,14 @@
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::error::LabError;
 use crate::netns;
 use crate::resp::{self, Value};
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, write_file,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, version_of,
+    write_file,
 };
 
 const REDIS_PORT: u16 = 6379;
@@ -133,21 +133,15 @@ fn info_field<'a>(value: &'a str, f: &str) -> &'a str {
 
 impl LabSystem for Redis {
     fn version(&self) -> Result<String, LabError> {
-        let out = Command::new("redis-server")
-            .arg("--version")
-            .output()
-            .map_err(|e| LabError::Command {
-                command: "redis-server --version".into(),
-                detail: e.to_string(),
-            })?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        text.split_whitespace()
-            .find_map(|w| w.strip_prefix("v="))
-            .map(|v| format!("Redis {v}"))
-            .ok_or_else(|| LabError::Command {
-                command: "redis-server --version".into(),
-                detail: format!("no `v=` in {text:?}"),
-            })
+        version_of(
+            "redis-server",
+            |t| {
+                t.split_whitespace()
+                    .find_map(|w| w.strip_prefix("v="))
+                    .map(|v| format!("Redis {v}"))
+            },
+            "`v=`",
+        )
     }
 
     fn start(

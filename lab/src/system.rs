@@ -13,7 +13,7 @@ use crate::error::LabError;
 use crate::netns::Host;
 
 /// The systems the lab can run, by the name of their data file's `name`.
-pub const SYSTEMS: &[&str] = &["etcd", "keepalived", "redis", "zookeeper"];
+pub const SYSTEMS: &[&str] = &["etcd", "keepalived", "nats", "redis", "zookeeper"];
 
 /// What the lab needs besides the system: program and Debian package.
 const LAB_PROGRAMS: &[(&str, &str)] = &[
@@ -314,6 +314,61 @@ pub(crate) fn members_table(
     text
 }
 
+/// The version `program --version` prints (on its output or its error output), as `read` finds
+/// it; the error names what it looked for.
+pub(crate) fn version_of(
+    program: &str,
+    read: impl Fn(&str) -> Option<String>,
+    looked_for: &str,
+) -> Result<String, LabError> {
+    let command = format!("{program} --version");
+    let out = Command::new(program)
+        .arg("--version")
+        .output()
+        .map_err(|e| LabError::Command {
+            command: command.clone(),
+            detail: e.to_string(),
+        })?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    read(&text).ok_or_else(|| LabError::Command {
+        command,
+        detail: format!("no {looked_for} in {text:?}"),
+    })
+}
+
+/// The first word of `text` that is `v` and a number (`v2.2.7`), without the `v`.
+pub(crate) fn v_number(text: &str) -> Option<&str> {
+    text.split_whitespace().find_map(|w| {
+        w.strip_prefix('v')
+            .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+/// A cluster of `n` members `n1`… at 10.77.0.11… and the client at 10.77.0.100, the member
+/// `leader` wanted as leader, for the start-up modules' tests.
+#[cfg(test)]
+pub(crate) fn test_cluster(n: usize, leader: Option<usize>) -> Cluster {
+    use std::net::Ipv4Addr;
+    Cluster {
+        members: (0..n)
+            .map(|i| Member {
+                host: Host {
+                    name: format!("n{}", i + 1),
+                    ip: Ipv4Addr::new(10, 77, 0, 11 + i as u8),
+                },
+                id: None,
+            })
+            .collect(),
+        client: Host {
+            name: "client".into(),
+            ip: Ipv4Addr::new(10, 77, 0, 100),
+        },
+        token: "t".into(),
+        leader,
+    }
+}
+
 /// Writes a member's file (a configuration, its id), making its folder first.
 pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), LabError> {
     if let Some(dir) = path.parent() {
@@ -327,6 +382,7 @@ pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>,
     match system {
         "etcd" => Ok(Box::new(crate::etcd::Etcd::new(spec)?)),
         "keepalived" => Ok(Box::new(crate::keepalived::Keepalived::new(spec)?)),
+        "nats" => Ok(Box::new(crate::nats::Nats::new(spec)?)),
         "redis" => Ok(Box::new(crate::redis::Redis::new(spec)?)),
         "zookeeper" => Ok(Box::new(crate::zookeeper::ZooKeeper::new(spec)?)),
         _ => Err(LabError::UnknownSystem {

@@ -364,28 +364,7 @@ impl LabSystem for ZooKeeper {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::netns::Host;
-    use crate::system::Member;
-
-    fn cluster(n: usize, leader: Option<usize>) -> Cluster {
-        Cluster {
-            members: (0..n)
-                .map(|i| Member {
-                    host: Host {
-                        name: format!("n{}", i + 1),
-                        ip: Ipv4Addr::new(10, 77, 0, 11 + i as u8),
-                    },
-                    id: None,
-                })
-                .collect(),
-            client: Host {
-                name: "client".into(),
-                ip: Ipv4Addr::new(10, 77, 0, 100),
-            },
-            token: "t".into(),
-            leader,
-        }
-    }
+    use crate::system::test_cluster;
 
     fn zk() -> ZooKeeper {
         ZooKeeper {
@@ -400,16 +379,16 @@ mod tests {
     #[test]
     fn the_wanted_leader_has_the_highest_id_and_the_ids_are_one_to_n() {
         let ids = |c: &Cluster| (0..3).map(|i| myid(c, i)).collect::<Vec<_>>();
-        assert_eq!(ids(&cluster(3, None)), [1, 2, 3]);
-        assert_eq!(ids(&cluster(3, Some(0))), [3, 1, 2]);
-        assert_eq!(ids(&cluster(3, Some(1))), [1, 3, 2]);
-        assert_eq!(ids(&cluster(3, Some(2))), [1, 2, 3]);
+        assert_eq!(ids(&test_cluster(3, None)), [1, 2, 3]);
+        assert_eq!(ids(&test_cluster(3, Some(0))), [3, 1, 2]);
+        assert_eq!(ids(&test_cluster(3, Some(1))), [1, 3, 2]);
+        assert_eq!(ids(&test_cluster(3, Some(2))), [1, 2, 3]);
     }
 
     #[test]
     fn each_member_lists_every_server_by_its_id() {
         let z = zk();
-        let conf = z.conf(&cluster(3, Some(1)), 0, Path::new("/d/n1"));
+        let conf = z.conf(&test_cluster(3, Some(1)), 0, Path::new("/d/n1"));
         assert!(conf.contains("server.1=10.77.0.11:2888:3888\n"));
         assert!(conf.contains("server.3=10.77.0.12:2888:3888\n"));
         assert!(conf.contains("server.2=10.77.0.13:2888:3888\n"));
@@ -422,7 +401,7 @@ mod tests {
         let z = zk();
         let page = "zk_version\t3.8.0\nzk_server_state\tleader\nzk_synced_followers\t2\n\
                     zk_open_file_descriptor_count\t70\n";
-        let rows = z.select_metrics(&cluster(3, None), page);
+        let rows = z.select_metrics(&test_cluster(3, None), page);
         assert_eq!(
             rows,
             vec![

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use rift_lab::{BUILTIN, RunOptions, SYSTEMS};
 
+use crate::args::VerdictArgs;
+
 /// Record a real cluster of a real system through a scenario's faults, in Linux network
 /// namespaces (needs root and the system's Debian packages: see `rift lab check`).
 #[derive(Debug, clap::Args)]
@@ -54,6 +56,25 @@ pub(crate) enum Command {
     Clean,
     /// List the built-in scenarios and the systems the lab runs.
     List,
+    /// Classify a recording and replay it, and lay the real cluster's outcome (from its own
+    /// logs and its client) beside the simulator's: who took leadership and when, how soon the
+    /// cluster reacted, two leaders at once, terms, failed writes and the longest stretch
+    /// without an acknowledged one.
+    Compare {
+        /// A recording of `rift lab run` (the folder with truth.json and export/).
+        dir: PathBuf,
+        /// The simulator's variants, as `rift replay --compare` takes them.
+        #[arg(long, value_name = "LIST", default_value = "current")]
+        compare: String,
+        /// The seed of the simulator's random choices.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Print the comparison as JSON (schema rift.lab-compare/1).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        verdict: VerdictArgs,
+    },
 }
 
 pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -122,6 +143,13 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Compare {
+            dir,
+            compare,
+            seed,
+            json,
+            verdict,
+        } => super::lab_compare::run(dir, compare, *seed, *json, verdict, out),
         Command::List => {
             writeln!(out, "scenarios:")?;
             for b in BUILTIN {

@@ -8,6 +8,7 @@ pub(crate) mod export;
 pub(crate) mod graph;
 pub(crate) mod ingest;
 pub(crate) mod lab;
+pub(crate) mod lab_compare;
 pub(crate) mod man;
 pub(crate) mod profiles;
 pub(crate) mod replay;

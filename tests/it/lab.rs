@@ -1,7 +1,8 @@
-//! `rift lab`: a short etcd recording, a short Redis Sentinel one and a short keepalived one end
-//! to end, read back by `rift classify`; and what the lab says when it cannot run.
+//! `rift lab`: a short etcd recording, a short Redis Sentinel one, a short keepalived one and a
+//! short NATS one end to end, read back by `rift classify` and `rift events`; and what the lab
+//! says when it cannot run.
 //!
-//! The recordings need root, iproute2, iptables, etcd, Redis and keepalived (`.ci/run` installs
+//! The recordings need root, iproute2, iptables, etcd, Redis, keepalived and nats-server (`.ci/run` installs
 //! them on Debian); without them the test prints what `rift lab check` said and passes.
 
 use std::io::{BufRead, BufReader};
@@ -120,6 +121,9 @@ fn the_lab_records_etcd_and_leaves_nothing_behind() {
     }
     if lab_ready("keepalived") {
         a_short_keepalived_recording_shows_the_backup_that_took_over();
+    }
+    if lab_ready("nats") {
+        a_short_nats_recording_shows_the_majority_electing_a_new_leader();
     }
 }
 
@@ -304,6 +308,45 @@ fn a_short_keepalived_recording_shows_the_backup_that_took_over() {
     assert!(onset.abs() <= 5_000, "onset {onset} ms from the cut");
 }
 
+/// NATS with JetStream: the two members left together elect a metadata leader among them (one
+/// says it leads, the other names it). The cut-off leader may go on saying it leads past the
+/// end of a 10 s cut (its lost-quorum check is slower), so nothing is asked of it.
+fn a_short_nats_recording_shows_the_majority_electing_a_new_leader() {
+    let (_dir, export, start) = record_short("nats", &["logs/n1.nats.log", "config/n1.nats.conf"]);
+    let o = rift(&["events", export.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let events: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let during: Vec<&serde_json::Value> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            let ms = e["ts_ns"].as_i64().unwrap() / 1_000_000;
+            ms >= start && ms <= start + 10_000
+        })
+        .collect();
+    let new_leader = during
+        .iter()
+        .find(|e| e["kind"] == "role_change" && e["node"] != "n1")
+        .and_then(|e| e["node"].as_str())
+        .unwrap_or_else(|| panic!("no member took over: {}", stdout(&o)));
+    assert!(
+        during.iter().any(|e| e["kind"] == "leader_change"
+            && e["peer"] == new_leader
+            && e["node"] != "n1"
+            && e["node"] != new_leader),
+        "the other member does not name {new_leader}: {}",
+        stdout(&o)
+    );
+    let o = rift(&["ingest", export.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("ping_interval_ms = 2000"),
+        "{}",
+        stdout(&o)
+    );
+}
+
 #[test]
 fn an_unknown_scenario_or_system_is_named_with_what_exists() {
     let dir = tempfile::tempdir().unwrap();
@@ -344,4 +387,70 @@ fn the_list_names_every_scenario_with_its_mode() {
             "{name} {mode} not in:\n{text}"
         );
     }
+}
+
+/// `rift lab compare` on a recorded etcd cut: rift's verdict against the injected mode, the
+/// real cluster's reaction and new leaders from its logs beside the simulator's, as a person
+/// reads them.
+#[test]
+fn compare_lays_the_real_clusters_outcome_beside_the_simulators() {
+    let dir = crate::root_fixture("lab/etcd/complete-leader-s1");
+    let o = rift(&["lab", "compare", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("rift says  complete, the injected mode"),
+        "{text}"
+    );
+    // n3's election timer fired 1.2 s into the cut and it won; once healed, n1's higher term
+    // cost one more election, which n3 won again.
+    assert!(
+        text.contains("first reaction          +1.22 s n3 election"),
+        "{text}"
+    );
+    assert!(
+        text.contains("n3 +1.23 s (term 4), n3 +15.63 s (term 13)"),
+        "{text}"
+    );
+    insta::assert_snapshot!("lab_compare_etcd_complete_leader", text);
+
+    let o = rift(&[
+        "lab",
+        "compare",
+        dir.to_str().unwrap(),
+        "--json",
+        "--compare",
+        "current,raft+prevote",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], "rift.lab-compare/1");
+    assert_eq!(v["rift_right"], true);
+    assert_eq!(v["real"]["max_term"], 13);
+    assert_eq!(v["simulated"].as_array().unwrap().len(), 2);
+    assert_eq!(v["simulated"][1]["variant"], "raft+prevote");
+}
+
+#[test]
+fn compare_names_what_it_needs_when_the_folder_is_not_a_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rift(&["lab", "compare", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("truth.json beside export/"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(
+        dir.path().join("truth.json"),
+        r#"{"schema": "rift.truth/1"}"#,
+    )
+    .unwrap();
+    let o = rift(&["lab", "compare", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not the truth of a lab recording"),
+        "{}",
+        stderr(&o)
+    );
 }

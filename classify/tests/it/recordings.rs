@@ -229,6 +229,16 @@ fn every_lab_recording_matches_its_injected_fault() {
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
 }
 
+/// Why rift cannot tell a NATS cluster's links apart: within a cut of 15 s its routes log
+/// nothing (no ping is due while JetStream's Raft keeps writing to them; the write deadline is
+/// 10 s) and it serves no per-peer metric the lab exports. The only pairs measured are the
+/// client's, whose writes through every member fail while the stream has no leader, while the
+/// cut-off leader's /healthz stays green; the leader changes in the logs date the fault but
+/// name no link.
+const NATS_UNMEASURED: &str = "no link between NATS members is measured within the cut: the \
+     verdict rests on the client's requests, which fail through every member while the stream \
+     has no leader";
+
 /// Lab recordings rift still reads wrong, and why, as far as it is understood.
 const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     (
@@ -451,6 +461,31 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     ),
     ("zookeeper/partial-followers-s2", "as partial-followers-s1"),
     ("zookeeper/partial-followers-s3", "as partial-followers-s1"),
+    ("nats/asym-leader-deaf-s1", NATS_UNMEASURED),
+    ("nats/asym-leader-deaf-s2", NATS_UNMEASURED),
+    ("nats/asym-leader-mute-s1", NATS_UNMEASURED),
+    ("nats/asym-leader-mute-s2", NATS_UNMEASURED),
+    ("nats/complete-follower-s1", NATS_UNMEASURED),
+    ("nats/complete-follower-s2", NATS_UNMEASURED),
+    ("nats/complete-leader-s1", NATS_UNMEASURED),
+    ("nats/complete-leader-s2", NATS_UNMEASURED),
+    ("nats/flapping-leader-s1", NATS_UNMEASURED),
+    ("nats/flapping-leader-s2", NATS_UNMEASURED),
+    ("nats/lossy-leader-s1", NATS_UNMEASURED),
+    ("nats/lossy-leader-s2", NATS_UNMEASURED),
+    ("nats/one-way-link-s1", NATS_UNMEASURED),
+    ("nats/one-way-link-s2", NATS_UNMEASURED),
+    ("nats/one-way-link-s3", NATS_UNMEASURED),
+    ("nats/one-way-link-s4", NATS_UNMEASURED),
+    ("nats/one-way-link-s5", NATS_UNMEASURED),
+    ("nats/partial-followers-s1", NATS_UNMEASURED),
+    ("nats/partial-followers-s2", NATS_UNMEASURED),
+    (
+        "nats/healthy-s1",
+        "NATS 2.9's /healthz answers 503 `stream is not current` now and then on a follower \
+         a moment behind under the lab's writes (its log says so too); each 503 is read as a \
+         failed round trip on the health channel, and a few in a row make a per-flow episode",
+    ),
 ];
 
 /// The gap analysis measures when raft acted, from the logs.

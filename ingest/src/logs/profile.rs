@@ -123,6 +123,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin_profiles![
     "kubernetes.toml",
     "cockroachdb.toml",
     "zookeeper.toml",
+    "nats.toml",
 ];
 
 /// Most rules one profile may have: 500. The largest built-in profile has a few dozen; every

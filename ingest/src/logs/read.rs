@@ -417,15 +417,8 @@ impl Profile {
             }
             match self.parse_known(rest, &mut None, peeler, sniffing) {
                 Ok((p, said, depth)) if !p.dayless && !p.borrowed => {
-                    let mut outer = Said::default();
-                    outer.layers.push(envelope::Envelope::Prefix);
-                    let said = match said {
-                        Some(mut s) => {
-                            s.layers.insert(0, envelope::Envelope::Prefix);
-                            s
-                        }
-                        None => outer,
-                    };
+                    let mut said = said.unwrap_or_default();
+                    said.layers.insert(0, envelope::Envelope::Prefix);
                     return Some((p, Some(said), depth + 1));
                 }
                 _ => {}
@@ -1796,20 +1789,25 @@ pub(crate) fn read_log(
     if !out.is_sorted_by_key(|p| p.line) {
         out.sort_by_key(|p| p.line);
     }
-    // A detector's settings the log stated one to a line.
+    // A detector's settings the log stated one to a line, over those the software fixes.
     if detector.is_none()
         && let Some((system, rel)) = settings.detector
-        && let Some(stated) = leaders.values().find(|l| !l.settings.is_empty())
     {
-        let found = stated
-            .settings
-            .iter()
-            .map(|(k, &(v, line))| {
-                let rel = rel.to_owned();
-                (k.clone(), (v, crate::system::Origin { rel, line }))
+        let found = leaders
+            .values()
+            .find(|l| !l.settings.is_empty())
+            .map(|stated| {
+                stated
+                    .settings
+                    .iter()
+                    .map(|(k, &(v, line))| {
+                        let rel = rel.to_owned();
+                        (k.clone(), (v, crate::system::Origin { rel, line }))
+                    })
+                    .collect()
             })
-            .collect();
-        detector = system.settings_stated(&found);
+            .unwrap_or_default();
+        detector = system.settings_stated(&found, Some(rel));
     }
     let mut envelopes: BTreeMap<String, u64> = BTreeMap::new();
     for (layers, n) in layers {

@@ -213,7 +213,7 @@ impl Configured {
                     .or_insert_with(|| (s.value, s.origin.clone()));
             }
         }
-        sys.settings_stated(&found)
+        sys.settings_stated(&found, None)
     }
 }
 
