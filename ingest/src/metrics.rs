@@ -1003,6 +1003,7 @@ pub(crate) fn interpret(
 ) -> Invariants {
     let rels: Vec<String> = files.iter().map(|f| f.rel.clone()).collect();
     let series = best_series(files, resolver, accounts);
+    let names = peer_names(&series, resolver);
     let mut inv = Invariants::default();
     // Byte counters: (src, dst) → one point per second for each end. Each series is dropped
     // once read, so what stays is these points, not the samples.
@@ -1018,6 +1019,7 @@ pub(crate) fn interpret(
             file: fi,
             rels: &rels,
             samples: &samples,
+            names: &names,
         };
         match metric.means {
             Meaning::PeerSentBytes | Meaning::PeerReceivedBytes => {
@@ -1037,7 +1039,7 @@ pub(crate) fn interpret(
                     }
                 }
             }
-            Meaning::MemberId => {}
+            Meaning::MemberId | Meaning::PeerInfo => {}
             Meaning::PeerLastHeard => last_heard(metric, &at, resolver, observations),
         }
     }
@@ -1111,14 +1113,30 @@ struct At<'a> {
     file: usize,
     rels: &'a [String],
     samples: &'a [Sample],
+    /// The peers info series name ([`peer_names`]).
+    names: &'a PeerNames,
 }
 
 impl At<'_> {
     fn label(&self, k: &str) -> Option<&str> {
-        self.labels
+        label_of(self.labels, k)
+    }
+
+    /// The peer `metric` is about: its peer label, else the peer the info series it names
+    /// gives for the same node and the same values of the shared labels.
+    fn peer(&self, metric: &MetricSeries) -> Option<&str> {
+        if let Some(p) = metric.peer_label.as_deref().and_then(|l| self.label(l)) {
+            return Some(p);
+        }
+        let from = metric.peer_from.as_ref()?;
+        let on: Option<Vec<String>> = from
+            .on
             .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
+            .map(|k| self.label(k).map(str::to_owned))
+            .collect();
+        self.names
+            .get(&(self.node.clone(), from.series.clone(), on?))
+            .map(String::as_str)
     }
 
     fn origin(&self, line: u64) -> String {
@@ -1156,9 +1174,52 @@ impl At<'_> {
     }
 }
 
+fn label_of<'a>(labels: &'a [(String, String)], k: &str) -> Option<&'a str> {
+    labels.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+}
+
+/// (node, info series, values of the labels it shares) → the peer it names.
+type PeerNames = HashMap<(NodeId, String, Vec<String>), String>;
+
+/// The peers each info series names (`peer_from`): for every series of a metric that takes its
+/// peer from one, the peer named by the first non-empty label of the info series of the same
+/// node with the same values of the shared labels, as the export's names resolve it.
+fn peer_names(
+    series: &BTreeMap<SeriesKey, (usize, Vec<Sample>)>,
+    resolver: &NodeResolver,
+) -> PeerNames {
+    let mut wanted: Vec<&'static system::PeerFrom> = Vec::new();
+    for (_, name, _) in series.keys() {
+        if let Ok((_, m)) = system::metric(name)
+            && let Some(from) = &m.peer_from
+            && !wanted.iter().any(|w| std::ptr::eq(*w, from))
+        {
+            wanted.push(from);
+        }
+    }
+    let mut out = PeerNames::new();
+    for (node, name, labels) in series.keys() {
+        for from in wanted.iter().filter(|w| &w.series == name) {
+            let on: Option<Vec<String>> = from
+                .on
+                .iter()
+                .map(|k| label_of(labels, k).map(str::to_owned))
+                .collect();
+            let peer = from
+                .labels
+                .iter()
+                .find_map(|k| label_of(labels, k).filter(|v| !v.is_empty()));
+            if let (Some(on), Some(peer)) = (on, peer) {
+                out.insert((node.clone(), name.clone(), on), resolver.resolve(peer).0);
+            }
+        }
+    }
+    out
+}
+
 /// `peer_up` / `peer_down` events when a node's view of a peer flips.
 fn peer_flips(metric: &MetricSeries, at: &At<'_>, events: &mut Vec<Event>) {
-    let Some(peer) = metric.peer_label.as_deref().and_then(|l| at.label(l)) else {
+    let Some(peer) = at.peer(metric) else {
         return;
     };
     for (i, s) in at.samples.iter().enumerate().skip(1) {
@@ -1188,7 +1249,7 @@ fn last_heard(
     resolver: &NodeResolver,
     observations: &mut Vec<Observation>,
 ) {
-    let Some(peer) = metric.peer_label.as_deref().and_then(|l| at.label(l)) else {
+    let Some(peer) = at.peer(metric) else {
         return;
     };
     let peer = resolver.resolve(peer);
@@ -1290,7 +1351,7 @@ impl Links {
     /// Adds the byte counter `at` of `system` (what its node wrote to or read from a peer).
     fn add(&mut self, system: &System, metric: &MetricSeries, at: &At<'_>) {
         let is_sent = metric.means == Meaning::PeerSentBytes;
-        let Some(peer) = metric.peer_label.as_deref().and_then(|l| at.label(l)) else {
+        let Some(peer) = at.peer(metric) else {
             return;
         };
         let peer = NodeId(peer.to_owned());

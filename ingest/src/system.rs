@@ -294,11 +294,28 @@ pub struct MetricSeries {
     pub means: Meaning,
     /// The label that names the peer (peer byte counters and peer liveness).
     pub peer_label: Option<String>,
+    /// Where the peer is named instead when no label of the series names it: in another
+    /// series of the same node (an exporter's info series) with the same values of some labels.
+    pub peer_from: Option<PeerFrom>,
     /// The label that carries the member id (`member_id`).
     pub id_label: Option<String>,
     /// Series of it that are not evidence.
     #[serde(default)]
     pub skip: Vec<SkipSeries>,
+}
+
+/// A series that names the peers of another's series: prometheus-nats-exporter counts each
+/// route's bytes under `server_id` and `rid`, and names the route's other end only in
+/// `gnatsd_routez_route_info{server_id, rid, remote_name, ip, …}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerFrom {
+    /// The series that names the peer (its meaning is `peer_info`).
+    pub series: String,
+    /// The labels both series share, which tie one of them to the other.
+    pub on: Vec<String>,
+    /// The labels of `series` that may name the peer, the first that is not empty used.
+    pub labels: Vec<String>,
 }
 
 /// Series of a metric that are not evidence: those whose `label` is `value`.
@@ -351,6 +368,9 @@ pub enum Meaning {
     /// a replica's age of its master's last data, or a master's age of a replica's last
     /// acknowledgement): each sample shows the peer's traffic delivered that long before it.
     PeerLastHeard,
+    /// A series whose labels name the peers of another metric's series (`peer_from`); its
+    /// value says nothing.
+    PeerInfo,
 }
 
 /// The detector settings a system's log gave, and where.
@@ -427,7 +447,9 @@ fn parse(file: &str, text: &str) -> Result<System, SystemError> {
             Meaning::PeerSentBytes
             | Meaning::PeerReceivedBytes
             | Meaning::PeerActive
-            | Meaning::PeerLastHeard => s.peer_label.as_ref().map(|_| ()).ok_or("peer_label"),
+            | Meaning::PeerLastHeard => (s.peer_label.is_some() || s.peer_from.is_some())
+                .then_some(())
+                .ok_or("peer_label or peer_from"),
             Meaning::MemberId => s.id_label.as_ref().map(|_| ()).ok_or("id_label"),
             _ => Ok(()),
         };

@@ -61,6 +61,18 @@ pub enum LabError {
         /// Its exit status and what it printed.
         detail: String,
     },
+    /// A `--variant` or `--set` the system cannot run with.
+    #[error("{flag} '{given}' cannot run on {system}: {reason}")]
+    Setting {
+        /// `--variant` or `--set`.
+        flag: &'static str,
+        /// What was given.
+        given: String,
+        /// The system.
+        system: String,
+        /// Why, and what it can run with.
+        reason: String,
+    },
     /// The cluster did not do what the run needs (elect a leader, move leadership, …).
     #[error("{0}")]
     Cluster(String),
@@ -92,7 +104,8 @@ impl LabError {
         match self {
             LabError::UnknownSystem { .. }
             | LabError::UnknownScenario { .. }
-            | LabError::OutExists(_) => Blame::CommandLine,
+            | LabError::OutExists(_)
+            | LabError::Setting { .. } => Blame::CommandLine,
             LabError::Scenario { .. } => Blame::Input,
             _ => Blame::Environment,
         }

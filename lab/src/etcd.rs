@@ -10,7 +10,8 @@ use crate::error::LabError;
 use crate::http;
 use crate::netns;
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, version_of,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, prom_sample,
+    version_of,
 };
 
 const CLIENT_PORT: u16 = 2379;
@@ -180,7 +181,7 @@ impl LabSystem for Etcd {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let Some((name, labels, value)) = sample(line) else {
+            let Some((name, labels, value)) = prom_sample(line) else {
                 continue;
             };
             let keep = name.starts_with("etcd_network_")
@@ -278,22 +279,6 @@ fn metrics_addr(cluster: &Cluster, i: usize) -> SocketAddr {
     SocketAddr::V4(SocketAddrV4::new(cluster.members[i].host.ip, METRICS_PORT))
 }
 
-/// `name{labels} value [timestamp]` → (name, labels, value).
-fn sample(line: &str) -> Option<(&str, &str, &str)> {
-    let (name, labels, rest) = match line.find('{') {
-        Some(open) => {
-            let close = line.rfind('}')?;
-            (&line[..open], &line[open + 1..close], &line[close + 1..])
-        }
-        None => {
-            let (n, r) = line.split_once(char::is_whitespace)?;
-            (n, "", r)
-        }
-    };
-    let value = rest.split_whitespace().next()?;
-    Some((name, labels, value))
-}
-
 /// The last `To`, `From` or `Remote` label's value: the peer a series is about.
 fn peer_label(labels: &str) -> Option<&str> {
     let mut found = None;
@@ -372,7 +357,7 @@ mod tests {
     #[test]
     fn a_sample_line_splits_into_name_labels_and_value() {
         assert_eq!(
-            sample("etcd_network_peer_sent_bytes_total{To=\"8e9e05c52164694d\"} 1234"),
+            prom_sample("etcd_network_peer_sent_bytes_total{To=\"8e9e05c52164694d\"} 1234"),
             Some((
                 "etcd_network_peer_sent_bytes_total",
                 "To=\"8e9e05c52164694d\"",
@@ -380,7 +365,7 @@ mod tests {
             ))
         );
         assert_eq!(
-            sample("etcd_server_is_leader 1"),
+            prom_sample("etcd_server_is_leader 1"),
             Some(("etcd_server_is_leader", "", "1"))
         );
     }

@@ -6,9 +6,9 @@
 //! for the last message of a subject. The leader is the member that leads that stream (the
 //! metadata group's leader before the stream exists); the lab puts both on the member the
 //! scenario wants. The health check is the server's own `/healthz` on its monitoring port, which
-//! Kubernetes probes and load balancers ask. NATS serves its monitoring as JSON, not in the
-//! Prometheus text format (its exporter is a program of its own, not in Debian): no metrics are
-//! written.
+//! Kubernetes probes and load balancers ask. NATS serves its monitoring as JSON; the metrics are
+//! each route's counters from `/routez`, written as prometheus-nats-exporter (`-routez`, not in
+//! Debian) writes them, the route's other end named only in its info series.
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::Path;
@@ -19,8 +19,8 @@ use crate::http;
 use crate::natsproto;
 use crate::netns;
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, v_number, version_of,
-    write_file,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, prom_sample,
+    v_number, version_of, write_file,
 };
 
 const CLIENT_PORT: u16 = 4222;
@@ -106,6 +106,36 @@ fn leaders_in(body: &str) -> Option<(String, Option<String>)> {
         })
     });
     Some((meta, stream))
+}
+
+/// A `/routez` answer as prometheus-nats-exporter (`-routez`) writes it: per route, an info
+/// series naming the other end (`remote_id`, `remote_name`, `ip`) and the route's counters
+/// under the server's id and the route's `rid`, which tie them to the info series.
+fn routez_page(body: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let server = v["server_id"].as_str()?;
+    let routes = v["routes"].as_array()?;
+    let mut page = format!(
+        "gnatsd_routez_num_routes{{server_id=\"{server}\"}} {}\n",
+        routes.len()
+    );
+    for r in routes {
+        let rid = r["rid"].as_u64()?;
+        let text = |k: &str| r[k].as_str().unwrap_or("").replace(['"', '\\', '\n'], "");
+        page.push_str(&format!(
+            "gnatsd_routez_route_info{{server_id=\"{server}\",rid=\"{rid}\",remote_id=\"{}\",remote_name=\"{}\",account=\"\",ip=\"{}\",compression=\"\"}} 1\n",
+            text("remote_id"),
+            text("remote_name"),
+            text("ip"),
+        ));
+        for key in ["in_msgs", "out_msgs", "in_bytes", "out_bytes"] {
+            page.push_str(&format!(
+                "gnatsd_routez_route_{key}{{server_id=\"{server}\",rid=\"{rid}\"}} {}\n",
+                r[key].as_u64().unwrap_or(0)
+            ));
+        }
+    }
+    Some(page)
 }
 
 /// A JetStream API answer's error, if it has one (`{"error": {"code": 503, "description": …}}`).
@@ -268,24 +298,61 @@ impl LabSystem for Nats {
         Ok(())
     }
 
-    fn serves_metrics(&self) -> bool {
-        false
-    }
-
-    fn scrape(&self, _cluster: &Cluster, _i: usize) -> Result<String, String> {
-        Err("NATS serves its monitoring as JSON, not as Prometheus metrics".into())
+    fn scrape(&self, cluster: &Cluster, i: usize) -> Result<String, String> {
+        let a = http::get(
+            addr(cluster.members[i].host.ip, MONITOR_PORT),
+            "/routez",
+            Duration::from_millis(450),
+        )?;
+        if a.status != 200 {
+            return Err(format!("/routez answered {}", a.status));
+        }
+        routez_page(&a.body).ok_or_else(|| "/routez did not answer routes as JSON".to_owned())
     }
 
     fn health(&self, cluster: &Cluster, i: usize) -> HealthAnswer {
         http::health(addr(cluster.members[i].host.ip, MONITOR_PORT), "/healthz")
     }
 
-    fn select_metrics(&self, _cluster: &Cluster, _page: &str) -> Vec<[String; 4]> {
-        Vec::new()
+    fn select_metrics(&self, cluster: &Cluster, page: &str) -> Vec<[String; 4]> {
+        // The member each route goes to, by its id on this page (`rid`), from its info line.
+        let label = |labels: &str, key: &str| {
+            labels.split(',').find_map(|kv| {
+                let (k, v) = kv.split_once('=')?;
+                (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
+            })
+        };
+        let samples: Vec<(&str, &str, &str)> = page
+            .lines()
+            .filter(|l| self.keep_raw(l))
+            .filter_map(prom_sample)
+            .collect();
+        let mut peer_of_route = std::collections::BTreeMap::new();
+        for (name, labels, _) in &samples {
+            if *name == "gnatsd_routez_route_info"
+                && let (Some(rid), Some(ip)) = (label(labels, "rid"), label(labels, "ip"))
+            {
+                let peer = cluster
+                    .members
+                    .iter()
+                    .find(|m| m.host.ip.to_string() == ip)
+                    .map_or(ip, |m| m.host.name.clone());
+                peer_of_route.insert(rid, peer);
+            }
+        }
+        samples
+            .into_iter()
+            .map(|(name, labels, value)| {
+                let peer = label(labels, "rid")
+                    .and_then(|rid| peer_of_route.get(&rid).cloned())
+                    .unwrap_or_default();
+                [name.to_owned(), labels.to_owned(), peer, value.to_owned()]
+            })
+            .collect()
     }
 
-    fn keep_raw(&self, _line: &str) -> bool {
-        false
+    fn keep_raw(&self, line: &str) -> bool {
+        line.starts_with("gnatsd_routez_")
     }
 
     fn members_csv(&self, cluster: &Cluster) -> String {
@@ -373,6 +440,34 @@ mod tests {
         assert!(!conf.contains("nats-route://10.77.0.12"));
         assert!(conf.contains("ping_interval: \"2s\"\nping_max: 2\n"));
         assert!(conf.contains("log_file: \"/l/n2.nats.log\""));
+    }
+
+    #[test]
+    fn routez_is_written_as_the_exporter_writes_it_and_each_route_names_its_member() {
+        let body = r#"{"server_id":"NSELF","num_routes":2,"routes":[
+            {"rid":6,"remote_id":"NPEER2","ip":"10.77.0.12","port":6222,"in_msgs":6,
+             "out_msgs":10,"in_bytes":5744,"out_bytes":8050},
+            {"rid":9,"remote_id":"NPEER3","ip":"10.77.0.13","port":41234,"in_msgs":17,
+             "out_msgs":20,"in_bytes":5743,"out_bytes":7853}]}"#;
+        let page = routez_page(body).unwrap();
+        assert!(page.contains(
+            "gnatsd_routez_route_info{server_id=\"NSELF\",rid=\"9\",remote_id=\"NPEER3\",remote_name=\"\",account=\"\",ip=\"10.77.0.13\",compression=\"\"} 1\n"
+        ));
+        assert!(
+            page.contains("gnatsd_routez_route_in_bytes{server_id=\"NSELF\",rid=\"6\"} 5744\n")
+        );
+        let nats = Nats {
+            ping_interval_s: 2,
+            ping_max: 2,
+        };
+        let rows = nats.select_metrics(&test_cluster(3, None), &page);
+        let out_bytes: Vec<(&str, &str)> = rows
+            .iter()
+            .filter(|r| r[0] == "gnatsd_routez_route_out_bytes")
+            .map(|r| (r[2].as_str(), r[3].as_str()))
+            .collect();
+        assert_eq!(out_bytes, [("n2", "8050"), ("n3", "7853")]);
+        assert!(routez_page("not json").is_none());
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// The mode of a scenario file's fault, for the truth (built-in scenarios know theirs).
     pub mode: Option<String>,
+    /// A variant of `rift replay --compare` to run the system with (`current+prevote`).
+    pub variant: Option<String>,
+    /// Settings of the system's `[lab]` table by their own names (`down_after_ms=5000`).
+    pub set: Vec<String>,
 }
 
 /// One recording, planned.
@@ -185,6 +189,8 @@ mod tests {
 
     fn opts(scenario: &str, seed: Option<u64>) -> RunOptions {
         RunOptions {
+            variant: None,
+            set: Vec::new(),
             system: "etcd".into(),
             scenario: scenario.into(),
             out: PathBuf::from("/nonexistent"),

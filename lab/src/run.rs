@@ -37,7 +37,8 @@ const LEADER_SETTLES: Duration = Duration::from_secs(1);
 
 /// Records one scenario; returns its truth (also written to `OUT/truth.json`).
 pub fn record(opts: &RunOptions, progress: Progress<'_>) -> Result<Truth, LabError> {
-    let spec = LabSpec::of(&opts.system)?;
+    let spec =
+        LabSpec::of(&opts.system)?.adjusted(&opts.system, opts.variant.as_deref(), &opts.set)?;
     let plan = Plan::new(opts)?;
     let out = &opts.out;
     let export = out.join("export");
@@ -65,6 +66,12 @@ pub fn record(opts: &RunOptions, progress: Progress<'_>) -> Result<Truth, LabErr
     let timeline = Timeline::create(&out.join("lab-timeline.csv"))?;
     let mut run = Run {
         system: opts.system.clone(),
+        changed: opts
+            .variant
+            .iter()
+            .map(|v| format!("--variant {v}"))
+            .chain(opts.set.iter().map(|s| format!("--set {s}")))
+            .collect(),
         plan,
         spec,
         sys,
@@ -83,6 +90,8 @@ pub fn record(opts: &RunOptions, progress: Progress<'_>) -> Result<Truth, LabErr
 
 struct Run {
     system: String,
+    /// The settings the run was asked to change, as asked (`--variant current+prevote`).
+    changed: Vec<String>,
     plan: Plan,
     spec: LabSpec,
     sys: Arc<dyn LabSystem>,
@@ -588,6 +597,7 @@ impl Run {
             applied,
             roles: self.plan.roles.clone(),
             cluster: settings,
+            changed: self.changed.clone(),
             nodes,
             observation_window: window,
             unanswered_probes: unanswered,

@@ -34,6 +34,11 @@ pub struct LabSpec {
     /// The failure detector's settings the lab starts members with, by parameter name (`heartbeat_ms`,
     /// `election_ms`, …).
     pub settings: BTreeMap<String, u64>,
+    /// What `rift lab run --variant` may change, named as `rift replay --compare` names it: a
+    /// guard (`prevote`) turns the setting it names on, `heartbeat=`/`election=` set theirs
+    /// (a duration, in ms).
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
 }
 
 impl LabSpec {
@@ -54,6 +59,84 @@ impl LabSpec {
         })
     }
 
+    /// The table with a variant of `rift replay --compare` (`current+prevote`,
+    /// `current+election=500ms`) and settings by their own names (`down_after_ms=5000`, or a
+    /// duration for a setting in ms or s) applied, in that order.
+    pub fn adjusted(
+        &self,
+        system: &str,
+        variant: Option<&str>,
+        sets: &[String],
+    ) -> Result<LabSpec, LabError> {
+        let mut spec = self.clone();
+        if let Some(text) = variant {
+            let bad = |reason: String| LabError::Setting {
+                flag: "--variant",
+                given: text.to_owned(),
+                system: system.to_owned(),
+                reason,
+            };
+            let can = || {
+                if self.variants.is_empty() {
+                    "the lab runs it with no variant of `rift replay --compare`; --set changes its settings".to_owned()
+                } else {
+                    format!(
+                        "it can take {}",
+                        self.variants.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )
+                }
+            };
+            let v = rift_replay::Variant::parse(text).map_err(|e| bad(e.to_string()))?;
+            if v.base != rift_replay::Base::Current {
+                return Err(bad(
+                    "a recording runs the system itself: start the variant with current (current+prevote)".into(),
+                ));
+            }
+            for g in v.guards() {
+                let key = self
+                    .variants
+                    .get(g)
+                    .ok_or_else(|| bad(format!("it has no setting for {g}; {}", can())))?;
+                spec.settings.insert(key.clone(), 1);
+            }
+            for (k, value) in v.values() {
+                let key = self
+                    .variants
+                    .get(k)
+                    .ok_or_else(|| bad(format!("it has no setting for {k}; {}", can())))?;
+                spec.settings
+                    .insert(key.clone(), setting_value(key, value).map_err(&bad)?);
+            }
+        }
+        for s in sets {
+            let bad = |reason: String| LabError::Setting {
+                flag: "--set",
+                given: s.clone(),
+                system: system.to_owned(),
+                reason,
+            };
+            let known = || self.settings.keys().cloned().collect::<Vec<_>>().join(", ");
+            let (key, value) = s.split_once('=').ok_or_else(|| {
+                bad(format!(
+                    "write it as KEY=VALUE; its settings are {}",
+                    known()
+                ))
+            })?;
+            let key = key.trim();
+            if !self.settings.contains_key(key) {
+                return Err(bad(format!(
+                    "no setting {key}; its settings are {}",
+                    known()
+                )));
+            }
+            spec.settings.insert(
+                key.to_owned(),
+                setting_value(key, value.trim()).map_err(&bad)?,
+            );
+        }
+        Ok(spec)
+    }
+
     /// A setting the start-up module needs.
     pub(crate) fn setting(&self, key: &str) -> Result<u64, LabError> {
         self.settings
@@ -64,6 +147,29 @@ impl LabSpec {
                 reason: format!("it has no settings.{key}"),
             })
     }
+}
+
+/// A setting's value: a whole number, or for a setting in ms (`_ms`) or s (`_s`) a duration
+/// (`500ms`, `2s`) in that unit.
+fn setting_value(key: &str, value: &str) -> Result<u64, String> {
+    if let Ok(n) = value.parse::<u64>() {
+        return Ok(n);
+    }
+    let unit_ns: i64 = if key.ends_with("_ms") {
+        1_000_000
+    } else if key.ends_with("_s") {
+        1_000_000_000
+    } else {
+        return Err(format!("{key} takes a whole number, not '{value}'"));
+    };
+    let ns = rift_ingest::parse_duration(value).map_err(|e| e.to_string())?;
+    if ns % unit_ns != 0 {
+        return Err(format!(
+            "{key} is in whole {}, and '{value}' is not",
+            if unit_ns == 1_000_000 { "ms" } else { "s" }
+        ));
+    }
+    Ok((ns / unit_ns) as u64)
 }
 
 /// What `rift lab check` found for one system.
@@ -337,6 +443,22 @@ pub(crate) fn version_of(
     })
 }
 
+/// `name{labels} value [timestamp]` → (name, labels, value).
+pub(crate) fn prom_sample(line: &str) -> Option<(&str, &str, &str)> {
+    let (name, labels, rest) = match line.find('{') {
+        Some(open) => {
+            let close = line.rfind('}')?;
+            (&line[..open], &line[open + 1..close], &line[close + 1..])
+        }
+        None => {
+            let (n, r) = line.split_once(char::is_whitespace)?;
+            (n, "", r)
+        }
+    };
+    let value = rest.split_whitespace().next()?;
+    Some((name, labels, value))
+}
+
 /// The first word of `text` that is `v` and a number (`v2.2.7`), without the `v`.
 pub(crate) fn v_number(text: &str) -> Option<&str> {
     text.split_whitespace().find_map(|w| {
@@ -389,5 +511,61 @@ pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>,
             name: system.to_owned(),
             known: SYSTEMS.join(", "),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variant_and_settings_change_the_lab_table_by_the_systems_own_names() {
+        let etcd = LabSpec::of("etcd").unwrap();
+        let got = etcd
+            .adjusted("etcd", Some("current+prevote+election=500ms"), &[])
+            .unwrap();
+        assert_eq!(got.settings["pre_vote"], 1);
+        assert_eq!(got.settings["election_ms"], 500);
+        assert_eq!(got.settings["heartbeat_ms"], 100);
+        let redis = LabSpec::of("redis").unwrap();
+        let got = redis
+            .adjusted(
+                "redis",
+                None,
+                &["down_after_ms=5s".into(), "quorum=3".into()],
+            )
+            .unwrap();
+        assert_eq!(
+            (got.settings["down_after_ms"], got.settings["quorum"]),
+            (5000, 3)
+        );
+    }
+
+    #[test]
+    fn what_a_system_cannot_run_with_is_refused_with_what_it_can() {
+        let err = |system: &str, variant: Option<&str>, set: &[&str]| {
+            let sets: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+            LabSpec::of(system)
+                .unwrap()
+                .adjusted(system, variant, &sets)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err("etcd", Some("current+lease"), &[]),
+            "--variant 'current+lease' cannot run on etcd: it has no setting for lease; it can take election, heartbeat, prevote"
+        );
+        assert!(err("etcd", Some("raft+prevote"), &[]).contains("start the variant with current"));
+        assert!(
+            err("redis", Some("current+prevote"), &[])
+                .contains("the lab runs it with no variant of `rift replay --compare`")
+        );
+        assert_eq!(
+            err("redis", None, &["down_after=5000"]),
+            "--set 'down_after=5000' cannot run on redis: no setting down_after; its settings are down_after_ms, failover_timeout_ms, quorum, repl_timeout_ms"
+        );
+        assert!(err("redis", None, &["quorum=two"]).contains("quorum takes a whole number"));
+        assert!(err("redis", None, &["down_after_ms=1500us"]).contains("whole ms"));
+        assert!(err("redis", None, &["quorum"]).contains("write it as KEY=VALUE"));
     }
 }

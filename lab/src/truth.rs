@@ -122,6 +122,10 @@ pub struct Truth {
     pub roles: BTreeMap<String, String>,
     /// The software and its detector settings.
     pub cluster: serde_json::Value,
+    /// The settings the run was asked to change from the system's own (`--variant
+    /// current+prevote`, `--set down_after_ms=5000`); `cluster` holds the values it ran with.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
     /// Every host: `ip`, and `member_id` where the system has one.
     pub nodes: BTreeMap<String, BTreeMap<String, String>>,
     /// What the export covers.

@@ -62,4 +62,4 @@ pub use rng::{Seed, Stream};
 pub use scenario::{Dur, LinkError, Scenario, ScenarioError};
 pub use sim::Sim;
 pub use time::SimTime;
-pub use variant::Variant;
+pub use variant::{Base, Variant};

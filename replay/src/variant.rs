@@ -140,6 +140,16 @@ impl Variant {
         Variant::parse("current").expect("`current` is a variant")
     }
 
+    /// The guards it adds, as written (`prevote`).
+    pub fn guards(&self) -> &[String] {
+        &self.guards
+    }
+
+    /// The settings it gives, as written (`election` → `500ms`).
+    pub fn values(&self) -> &BTreeMap<String, String> {
+        &self.values
+    }
+
     /// Parses one variant.
     pub fn parse(text: &str) -> Result<Self, Error> {
         let text = text.trim();

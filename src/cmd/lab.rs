@@ -43,6 +43,14 @@ pub(crate) enum Command {
         /// theirs).
         #[arg(long, value_parser = ["complete", "asymmetric", "partial", "gray", "flapping", "crash", "healthy"])]
         mode: Option<String>,
+        /// Run the system as a variant of `rift replay --compare` names it, where it has the
+        /// setting (etcd: current+prevote, current+election=500ms, current+heartbeat=50ms).
+        #[arg(long, value_name = "VARIANT")]
+        variant: Option<String>,
+        /// Change one of the system's lab settings by its name (repeatable): KEY=VALUE, a
+        /// setting in ms or s also as a duration (down_after_ms=5s).
+        #[arg(long, value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
     /// Say what a run of the system needs and whether this machine has it; prints the
     /// apt-get line for what is missing and installs nothing.
@@ -87,6 +95,8 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
             seed,
             repeat,
             mode,
+            variant,
+            set,
         } => {
             let seeds: Vec<Option<u64>> = if *repeat > 1 {
                 let s = seed.unwrap_or(1);
@@ -106,6 +116,8 @@ pub(crate) fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
                     nodes: *nodes,
                     seed: s,
                     mode: mode.clone(),
+                    variant: variant.clone(),
+                    set: set.clone(),
                 };
                 eprintln!(
                     "rift lab: recording {scenario} on {system} into {}",

@@ -312,7 +312,10 @@ fn a_short_keepalived_recording_shows_the_backup_that_took_over() {
 /// says it leads, the other names it). The cut-off leader may go on saying it leads past the
 /// end of a 10 s cut (its lost-quorum check is slower), so nothing is asked of it.
 fn a_short_nats_recording_shows_the_majority_electing_a_new_leader() {
-    let (_dir, export, start) = record_short("nats", &["logs/n1.nats.log", "config/n1.nats.conf"]);
+    let (_dir, export, start) = record_short(
+        "nats",
+        &["logs/n1.nats.log", "config/n1.nats.conf", "metrics.csv.gz"],
+    );
     let o = rift(&["events", export.to_str().unwrap(), "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let events: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -452,5 +455,72 @@ fn compare_names_what_it_needs_when_the_folder_is_not_a_recording() {
         stderr(&o).contains("not the truth of a lab recording"),
         "{}",
         stderr(&o)
+    );
+}
+
+#[test]
+fn a_variant_the_system_has_no_setting_for_is_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    let o = rift(&[
+        "lab",
+        "run",
+        "healthy",
+        "--variant",
+        "current+lease",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "--variant 'current+lease' cannot run on etcd: it has no setting for lease; it can take election, heartbeat, prevote"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = rift(&[
+        "lab",
+        "run",
+        "healthy",
+        "--system",
+        "redis",
+        "--set",
+        "down_after=5s",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no setting down_after"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing is written for a refused run");
+}
+
+/// The same cut on etcd run with `--variant current+prevote`: one election, and none when the
+/// cut-off member comes back (without PreVote, complete-leader-s1 paid a second one at term 13),
+/// as the simulator's `current` (PreVote on, read from the log) says too.
+#[test]
+fn compare_shows_what_prevote_changed_on_the_real_etcd() {
+    let dir = crate::root_fixture("lab/etcd/complete-leader-prevote");
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    assert_eq!(truth["changed"][0], "--variant current+prevote");
+    assert_eq!(truth["cluster"]["pre_vote"], true);
+    let o = rift(&["lab", "compare", dir.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rift_right"], true);
+    assert_eq!(v["real"]["new_leaders"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["real"]["max_term"], 4);
+    assert_eq!(v["simulated"][0]["max_term"], 4);
+    assert!(
+        v["simulated"][0]["settings"]
+            .as_str()
+            .unwrap()
+            .contains("prevote on"),
+        "{v}"
     );
 }

@@ -229,15 +229,14 @@ fn every_lab_recording_matches_its_injected_fault() {
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
 }
 
-/// Why rift cannot tell a NATS cluster's links apart: within a cut of 15 s its routes log
-/// nothing (no ping is due while JetStream's Raft keeps writing to them; the write deadline is
-/// 10 s) and it serves no per-peer metric the lab exports. The only pairs measured are the
-/// client's, whose writes through every member fail while the stream has no leader, while the
-/// cut-off leader's /healthz stays green; the leader changes in the logs date the fault but
-/// name no link.
-const NATS_UNMEASURED: &str = "no link between NATS members is measured within the cut: the \
-     verdict rests on the client's requests, which fail through every member while the stream \
-     has no leader";
+/// Why a one-way cut between NATS members reads as more than one way: the route is one TCP
+/// connection, and a cut of either direction stalls it both ways (the other direction's
+/// acknowledgements are lost with it), so both ends' byte counters stop; within a cut of 15 s
+/// the route logs nothing (no ping is due while JetStream's Raft keeps writing to it), so no
+/// line says which side noticed first.
+const NATS_TCP_BOTH_WAYS: &str = "a one-way cut stalls the NATS route's TCP connection both \
+     ways, so its byte counters show both directions down, and no log line tells which side \
+     noticed first: read as complete, partial or flapping";
 
 /// Lab recordings rift still reads wrong, and why, as far as it is understood.
 const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
@@ -461,25 +460,37 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     ),
     ("zookeeper/partial-followers-s2", "as partial-followers-s1"),
     ("zookeeper/partial-followers-s3", "as partial-followers-s1"),
-    ("nats/asym-leader-deaf-s1", NATS_UNMEASURED),
-    ("nats/asym-leader-deaf-s2", NATS_UNMEASURED),
-    ("nats/asym-leader-mute-s1", NATS_UNMEASURED),
-    ("nats/asym-leader-mute-s2", NATS_UNMEASURED),
-    ("nats/complete-follower-s1", NATS_UNMEASURED),
-    ("nats/complete-follower-s2", NATS_UNMEASURED),
-    ("nats/complete-leader-s1", NATS_UNMEASURED),
-    ("nats/complete-leader-s2", NATS_UNMEASURED),
-    ("nats/flapping-leader-s1", NATS_UNMEASURED),
-    ("nats/flapping-leader-s2", NATS_UNMEASURED),
-    ("nats/lossy-leader-s1", NATS_UNMEASURED),
-    ("nats/lossy-leader-s2", NATS_UNMEASURED),
-    ("nats/one-way-link-s1", NATS_UNMEASURED),
-    ("nats/one-way-link-s2", NATS_UNMEASURED),
-    ("nats/one-way-link-s3", NATS_UNMEASURED),
-    ("nats/one-way-link-s4", NATS_UNMEASURED),
-    ("nats/one-way-link-s5", NATS_UNMEASURED),
-    ("nats/partial-followers-s1", NATS_UNMEASURED),
-    ("nats/partial-followers-s2", NATS_UNMEASURED),
+    ("nats/asym-leader-deaf-s1", NATS_TCP_BOTH_WAYS),
+    ("nats/asym-leader-deaf-s2", NATS_TCP_BOTH_WAYS),
+    ("nats/asym-leader-mute-s1", NATS_TCP_BOTH_WAYS),
+    ("nats/asym-leader-mute-s2", NATS_TCP_BOTH_WAYS),
+    (
+        "nats/complete-leader-s1",
+        "the cut is split into episodes: while the other two elect a new stream leader (4 to \
+         5 s) the client's requests through every member fail, which reads as the followers \
+         cut off, and the episode of the leader cut off starts only after that",
+    ),
+    ("nats/complete-leader-s2", "as complete-leader-s1"),
+    (
+        "nats/flapping-leader-s2",
+        "the episode ends 3.5 s after the last heal: the routes stay stalled while TCP's \
+         retransmissions back off, which the route counters show as it happened",
+    ),
+    (
+        "nats/lossy-leader-s1",
+        "30 % loss on the leader's links stalls its routes now and then; one stall is put on \
+         n2→n3, between the two members whose link was clean, and n3→n1 is missed",
+    ),
+    (
+        "nats/lossy-leader-s2",
+        "the leader's routes under 30 % loss stall and recover as TCP backs off: read as \
+         flapping",
+    ),
+    ("nats/one-way-link-s1", NATS_TCP_BOTH_WAYS),
+    ("nats/one-way-link-s2", NATS_TCP_BOTH_WAYS),
+    ("nats/one-way-link-s3", NATS_TCP_BOTH_WAYS),
+    ("nats/one-way-link-s4", NATS_TCP_BOTH_WAYS),
+    ("nats/one-way-link-s5", NATS_TCP_BOTH_WAYS),
     (
         "nats/healthy-s1",
         "NATS 2.9's /healthz answers 503 `stream is not current` now and then on a follower \

@@ -160,3 +160,52 @@ fn replication_ages_say_when_each_side_last_heard_the_other() {
     assert_eq!((a_to_b, b_to_a), (2, 7), "{d:?}");
     assert!(d.iter().all(|x| x.2), "{d:?}");
 }
+
+/// prometheus-nats-exporter's route counters: each server counts a route's bytes under its
+/// `rid`, and only the route's info series names the other end (by `ip` in 2.9). `a` keeps
+/// writing to `b`; `b` reads it for three seconds and then nothing, while `b`'s own writes keep
+/// reaching `a`: a→b goes down, b→a stays up.
+#[test]
+fn route_counters_name_their_peer_through_the_routes_info_series() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "members.csv", MEMBERS);
+    let mut rows = String::from("ts_ms,node,metric,labels,value\n");
+    let info = |node: &str, rid: u32, ip: &str| {
+        format!(
+            "{node},gnatsd_routez_route_info,\"server_id=\"\"S{node}\"\",rid=\"\"{rid}\"\",remote_id=\"\"X\"\",remote_name=\"\"\"\",ip=\"\"{ip}\"\"\",1"
+        )
+    };
+    let count = |node: &str, rid: u32, key: &str, v: u64| {
+        format!(
+            "{node},gnatsd_routez_route_{key},\"server_id=\"\"S{node}\"\",rid=\"\"{rid}\"\"\",{v}"
+        )
+    };
+    for i in 0..7u64 {
+        let ts = 1_700_000_000_000u64 + 1000 * i;
+        for line in [
+            info("a", 6, "10.0.0.2"),
+            info("b", 9, "10.0.0.1"),
+            count("a", 6, "out_bytes", 300 * i),
+            count("b", 9, "in_bytes", 300 * i.min(3)),
+            count("b", 9, "out_bytes", 300 * i),
+            count("a", 6, "in_bytes", 300 * i),
+        ] {
+            rows.push_str(&format!("{ts},{line}\n"));
+        }
+    }
+    write(dir.path(), "metrics.csv", &rows);
+    let got = read(dir.path());
+    let d = directions(&got);
+    let way = |s: &str, t: &str| -> Vec<bool> {
+        d.iter()
+            .filter(|x| x.0 == s && x.1 == t)
+            .map(|x| x.2)
+            .collect()
+    };
+    assert_eq!(
+        way("a", "b"),
+        [true, true, true, false, false, false],
+        "{d:?}"
+    );
+    assert_eq!(way("b", "a"), [true; 6], "{d:?}");
+}
