@@ -44,6 +44,9 @@
 //! peer = "remote-peer-id"         # the field naming the other node; "@leader" = current leader;
 //! each_peer = 'Member\(\S+@(?P<peer>[^,)]+)'   # a line naming several peers: each further match
 //!                                 # gives the line again, about its `peer`
+//! heard = '\{(?P<peer>[^{}]+)\}[^,]* completing election'   # peers whose messages the line
+//!                                 # says reached the node (joins, votes): each is a delivered
+//!                                 # observation from it and a `peer_up`
 //! peer_prefix = "n"               # put before a peer named by a number alone (`node 2` → n2)
 //!                                 # "@others" = every other member the export names (with a
 //!                                 # capture `unheard_ms`: those the node heard nothing from in
@@ -287,6 +290,8 @@ struct RuleSpec {
     #[serde(default)]
     each_peer: Option<String>,
     #[serde(default)]
+    heard: Option<String>,
+    #[serde(default)]
     peer_prefix: Option<String>,
     #[serde(default)]
     evidence: Option<Direction>,
@@ -437,6 +442,10 @@ pub(crate) struct Rule {
     /// A line that names several peers (`Marking node(s) as UNREACHABLE [Member(…), Member(…)]`):
     /// every match of this regex past the first peer gives the line again, about its `peer`.
     pub(crate) each_peer: Option<Regex>,
+    /// A line that names peers whose messages reached the node besides what it says (the
+    /// members whose joins completed an election, `{node-b}… completing election`): each match's
+    /// `peer` gives a delivered observation from it and a `peer_up`.
+    pub(crate) heard: Option<Regex>,
     /// Put before a peer the line names by number alone (`node 2` of a system whose members go
     /// by `n2`).
     pub(crate) peer_prefix: Option<String>,
@@ -1004,6 +1013,20 @@ impl Compiler<'_> {
                 crate::inert::clip(&r.msg)
             )));
         }
+        let heard = r
+            .heard
+            .as_deref()
+            .map(|p| self.regex(&|| format!("rule {}: heard", i + 1), p))
+            .transpose()?;
+        if let Some(re) = &heard
+            && !re.capture_names().any(|n| n == Some("peer"))
+        {
+            return Err(self.bad(format!(
+                "rule {} ('{}'): heard needs a named capture 'peer'",
+                i + 1,
+                crate::inert::clip(&r.msg)
+            )));
+        }
         let mut conditions = [Vec::new(), Vec::new()];
         for (out, m) in conditions.iter_mut().zip([&r.when, &r.unless]) {
             for (k, v) in m {
@@ -1043,6 +1066,7 @@ impl Compiler<'_> {
             unless,
             peer: r.peer.clone(),
             each_peer,
+            heard,
             peer_prefix: r.peer_prefix.clone(),
             evidence: r.evidence,
             ok: r.ok.unwrap_or(false),
@@ -1598,6 +1622,15 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "mine.toml: profile 'x': rule 1 ('a') gives evidence but no peer"
+        );
+        let err = Profile::parse(
+            "name = \"x\"\nsystem = \"x\"\ntitle = \"x\"\n[json]\nts = \"t\"\nmsg = \"m\"\n[[rule]]\nmsg = \"a\"\nevent = \"election\"\nheard = '\\{(?P<who>[^}]+)\\}'\n",
+            "mine.toml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "mine.toml: profile 'x': rule 1 ('a'): heard needs a named capture 'peer'"
         );
         let err = Profile::parse("name = 1", "mine.toml").unwrap_err();
         assert!(

@@ -1703,6 +1703,37 @@ pub(crate) fn read_log(
                 outs.extend(apply(rule, &again, line, leader, &set));
             }
         }
+        // Peers whose messages the line says reached the writer (joins, votes), each once.
+        if let Some(re) = &rule.heard {
+            let mut seen: Vec<&str> = Vec::new();
+            for caps in re.captures_iter(&parsed.msg) {
+                let Some(name) = caps
+                    .name("peer")
+                    .map(|m| m.as_str().trim())
+                    .filter(|n| !n.is_empty() && !n.contains('*') && !seen.contains(n))
+                else {
+                    continue;
+                };
+                seen.push(name);
+                outs.push(Out::Obs {
+                    ts_ns: parsed.ts_ns,
+                    peer: name.to_owned(),
+                    dir: Direction::FromPeer,
+                    ok: true,
+                    channel: rule.channel,
+                    holds: false,
+                });
+                outs.push(Out::Event {
+                    ts_ns: parsed.ts_ns,
+                    kind: EventKind::PeerUp,
+                    peer: Some(name.to_owned()),
+                    term: None,
+                    detail: excerpt(&parsed.msg),
+                    elected: false,
+                    about_peer: false,
+                });
+            }
+        }
         // The names every line of the profile gives its writer, unless the rule said them.
         let own: [(&Option<String>, Names); 2] = [
             (&profile.self_name, Out::SelfName),
