@@ -545,55 +545,87 @@ pub struct LeadersAtOnce {
     pub origins: [String; 2],
 }
 
-/// Every overlap of at least `min_ns` between two nodes' spells as leader, in time order. A
-/// spell runs from a role change to a leading role until the node's next role change, start
-/// or shutdown, or its last event when it never changed again.
-pub fn leaders_at_once(events: &[Event], min_ns: i64) -> Vec<LeadersAtOnce> {
-    let mut changes: std::collections::BTreeMap<&NodeId, Vec<(i64, bool, &str)>> =
+/// A node's spell as leader, as its own log tells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaderSpell {
+    /// The node.
+    pub node: NodeId,
+    /// The term it began to lead in, where its log gives one.
+    pub term: Option<u64>,
+    /// When it began to lead, ns since the epoch.
+    pub from_ns: i64,
+    /// When it stopped; for a spell still open when its log ends, the node's last event.
+    pub to_ns: i64,
+    /// Whether the spell was still open when the node's log ended.
+    pub open: bool,
+    /// The line it began to lead at.
+    pub origin: String,
+}
+
+/// Each node's spells as leader, in the order they began (then by node). A spell runs from a
+/// role change to a leading role until the node says otherwise: another role, a leader other
+/// than itself, no leader, a start or a shutdown. A node that says it leads while it already
+/// leads goes on with the same spell.
+pub fn leader_spells(events: &[Event]) -> Vec<LeaderSpell> {
+    let mut order: Vec<&Event> = events.iter().collect();
+    order.sort_by_key(|e| e.ts_ns);
+    let mut open: std::collections::BTreeMap<&NodeId, (i64, Option<u64>, &str)> =
         std::collections::BTreeMap::new();
     let mut last_seen: std::collections::BTreeMap<&NodeId, i64> = std::collections::BTreeMap::new();
-    for e in events {
-        let t = last_seen.entry(&e.node).or_insert(e.ts_ns);
-        *t = (*t).max(e.ts_ns);
-        let leads = match e.kind {
-            EventKind::RoleChange => leading_role(&e.detail),
-            EventKind::Start | EventKind::Shutdown => false,
-            _ => continue,
-        };
-        changes
-            .entry(&e.node)
-            .or_default()
-            .push((e.ts_ns, leads, &e.origin));
-    }
-    let mut spells: Vec<(&NodeId, i64, i64, &str)> = Vec::new();
-    for (node, mut ch) in changes {
-        ch.sort_by_key(|c| c.0);
-        let mut open: Option<(i64, &str)> = None;
-        for (ts, leads, origin) in ch {
-            match (open, leads) {
-                (None, true) => open = Some((ts, origin)),
-                (Some((from, o)), false) => {
-                    spells.push((node, from, ts, o));
-                    open = None;
-                }
-                _ => {}
+    let mut out = Vec::new();
+    for e in order {
+        last_seen.insert(&e.node, e.ts_ns);
+        let ends = match e.kind {
+            EventKind::RoleChange if leading_role(&e.detail) => {
+                open.entry(&e.node).or_insert((e.ts_ns, e.term, &e.origin));
+                false
             }
-        }
-        if let Some((from, o)) = open {
-            spells.push((node, from, last_seen[node], o));
+            EventKind::RoleChange
+            | EventKind::NoLeader
+            | EventKind::Start
+            | EventKind::Shutdown => true,
+            EventKind::LeaderChange => e.peer.as_ref().is_some_and(|p| *p != e.node),
+            _ => false,
+        };
+        if ends && let Some((from, term, origin)) = open.remove(&e.node) {
+            out.push(LeaderSpell {
+                node: e.node.clone(),
+                term,
+                from_ns: from,
+                to_ns: e.ts_ns,
+                open: false,
+                origin: origin.to_owned(),
+            });
         }
     }
-    spells.sort_by_key(|s| (s.1, s.0.clone()));
+    for (node, (from, term, origin)) in open {
+        out.push(LeaderSpell {
+            node: node.clone(),
+            term,
+            from_ns: from,
+            to_ns: last_seen[node],
+            open: true,
+            origin: origin.to_owned(),
+        });
+    }
+    out.sort_by(|a, b| (a.from_ns, &a.node).cmp(&(b.from_ns, &b.node)));
+    out
+}
+
+/// Every overlap of at least `min_ns` between two nodes' spells as leader ([`leader_spells`]),
+/// in time order.
+pub fn leaders_at_once(events: &[Event], min_ns: i64) -> Vec<LeadersAtOnce> {
+    let spells = leader_spells(events);
     let mut out = Vec::new();
     for (i, a) in spells.iter().enumerate() {
         for b in &spells[i + 1..] {
-            let (from, to) = (a.1.max(b.1), a.2.min(b.2));
-            if a.0 != b.0 && to - from >= min_ns {
+            let (from, to) = (a.from_ns.max(b.from_ns), a.to_ns.min(b.to_ns));
+            if a.node != b.node && to - from >= min_ns {
                 out.push(LeadersAtOnce {
-                    nodes: [a.0.clone(), b.0.clone()],
+                    nodes: [a.node.clone(), b.node.clone()],
                     from_ns: from,
                     to_ns: to,
-                    origins: [a.3.to_owned(), b.3.to_owned()],
+                    origins: [a.origin.clone(), b.origin.clone()],
                 });
             }
         }
@@ -605,6 +637,60 @@ pub fn leaders_at_once(events: &[Event], min_ns: i64) -> Vec<LeadersAtOnce> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn event(ms: i64, node: &str, kind: EventKind, detail: &str, peer: Option<&str>) -> Event {
+        Event {
+            ts_ns: ms * 1_000_000,
+            node: NodeId(node.into()),
+            kind,
+            peer: peer.map(|p| NodeId(p.into())),
+            term: None,
+            detail: detail.into(),
+            origin: format!("{node}.log:{ms}"),
+        }
+    }
+
+    #[test]
+    fn a_spell_as_leader_ends_when_the_node_says_it_no_longer_leads() {
+        let events = vec![
+            event(9_000, "a", EventKind::Stall, "", None),
+            event(1_000, "a", EventKind::RoleChange, "leader", None),
+            event(2_000, "a", EventKind::RoleChange, "leader", None),
+            event(4_000, "a", EventKind::LeaderChange, "", Some("b")),
+            event(1_500, "b", EventKind::RoleChange, "master", None),
+            event(6_000, "b", EventKind::NoLeader, "", None),
+            event(7_000, "c", EventKind::RoleChange, "primary", None),
+            event(8_000, "c", EventKind::LeaderChange, "", Some("c")),
+        ];
+        let spells = leader_spells(&events);
+        let spells: Vec<(&str, i64, i64, bool)> = spells
+            .iter()
+            .map(|s| {
+                (
+                    s.node.0.as_str(),
+                    s.from_ns / 1_000_000,
+                    s.to_ns / 1_000_000,
+                    s.open,
+                )
+            })
+            .collect();
+        assert_eq!(
+            spells,
+            [
+                ("a", 1_000, 4_000, false),
+                ("b", 1_500, 6_000, false),
+                ("c", 7_000, 8_000, true)
+            ]
+        );
+        let both = leaders_at_once(&events, 2_000_000_000);
+        assert_eq!(both.len(), 1);
+        assert_eq!(both[0].nodes, [NodeId("a".into()), NodeId("b".into())]);
+        assert_eq!(
+            (both[0].from_ns, both[0].to_ns),
+            (1_500_000_000, 4_000_000_000)
+        );
+        assert_eq!(both[0].origins, ["a.log:1000", "b.log:1500"]);
+    }
 
     #[test]
     fn a_last_heard_detail_gives_its_slack_back() {

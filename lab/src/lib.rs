@@ -41,7 +41,7 @@ mod zookeeper;
 
 pub use error::LabError;
 pub use netns::{PREFIX, clean, leftovers};
-pub use outcome::{RealOutcome, real_outcome};
+pub use outcome::{RealOutcome, SimulatedOutcome, real_outcome, simulated_outcome};
 pub use plan::{Plan, RunOptions};
 pub use run::{Progress, record};
 pub use scenarios::{BUILTIN, BuiltinScenario, find_scenario};

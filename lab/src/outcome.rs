@@ -3,9 +3,8 @@
 //! said they led, the highest term, and the client's writes. `rift lab compare` lays it beside
 //! the simulator's outcome for the same recording.
 
-use std::collections::BTreeMap;
-
-use rift_ingest::model::{Event, EventKind, leading_role};
+use rift_ingest::model::{Event, EventKind, LeaderSpell, leader_spells};
+use rift_replay::VariantOutcome;
 use serde::Serialize;
 
 /// The real cluster's outcome; times in seconds from the fault's start. What is about the
@@ -100,13 +99,24 @@ pub fn real_outcome(
             kind: e.kind.as_str().to_owned(),
             origin: e.origin.clone(),
         });
-    let spells = spells(events, end_ns);
+    // A spell still open when a member's log ends runs on to the window's end.
+    let spells: Vec<LeaderSpell> = leader_spells(events)
+        .into_iter()
+        .map(|sp| LeaderSpell {
+            to_ns: if sp.open {
+                end_ns.max(sp.from_ns)
+            } else {
+                sp.to_ns
+            },
+            ..sp
+        })
+        .collect();
     let new_leaders = spells
         .iter()
-        .filter(|sp| sp.from >= fault_ns && sp.from <= end_ns)
+        .filter(|sp| sp.from_ns >= fault_ns && sp.from_ns <= end_ns)
         .map(|sp| Took {
-            node: sp.node.clone(),
-            at_s: secs(sp.from),
+            node: sp.node.0.clone(),
+            at_s: secs(sp.from_ns),
             term: sp.term,
         })
         .collect();
@@ -123,61 +133,83 @@ pub fn real_outcome(
     }
 }
 
-/// A member's spell as leader.
-struct Spell {
-    node: String,
-    term: Option<u64>,
-    from: i64,
-    to: i64,
+/// One variant of the simulator's replay, on the same terms as [`RealOutcome`]: times in
+/// seconds from the fault's start.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SimulatedOutcome {
+    /// The variant's name.
+    pub variant: String,
+    /// Its settings, as the simulator states them.
+    pub settings: String,
+    /// The first role change from the fault's start on: seconds after it, the member, its
+    /// new role.
+    pub first_reaction: Option<(f64, String, String)>,
+    /// Who took leadership from the fault's start on: member, seconds after it, term.
+    pub new_leaders: Vec<(String, f64, u64)>,
+    /// Seconds of the observation window in which two members both led.
+    pub dual_leader_s: f64,
+    /// The highest term of the run.
+    pub max_term: u64,
+    /// Writes the simulated client sent.
+    pub writes_sent: usize,
+    /// Writes that timed out.
+    pub writes_timed_out: usize,
+    /// The longest stretch without an acknowledged write, s.
+    pub longest_unacknowledged_s: f64,
 }
 
-/// Each member's spells as leader, in the order they began: from a role change to a leading
-/// role until the member says otherwise (another role, a leader other than itself, no leader, a
-/// start or a shutdown); a spell still open ends at `end_ns`. A member that says it leads while
-/// it already leads goes on with the same spell.
-fn spells(events: &[Event], end_ns: i64) -> Vec<Spell> {
-    let mut open: BTreeMap<&str, (i64, Option<u64>)> = BTreeMap::new();
-    let mut out = Vec::new();
-    for e in events {
-        let node = e.node.0.as_str();
-        let ends = match e.kind {
-            EventKind::RoleChange if leading_role(&e.detail) => {
-                open.entry(node).or_insert((e.ts_ns, e.term));
-                false
-            }
-            EventKind::RoleChange
-            | EventKind::NoLeader
-            | EventKind::Start
-            | EventKind::Shutdown => true,
-            EventKind::LeaderChange => e.peer.as_ref().is_some_and(|p| p.0 != node),
-            _ => false,
-        };
-        if ends && let Some((from, term)) = open.remove(node) {
-            out.push(Spell {
-                node: node.to_owned(),
-                term,
-                from,
-                to: e.ts_ns,
-            });
-        }
+/// A variant's outcome projected onto the recording's clock. The simulator counts seconds
+/// from its epoch (`epoch_ns`, ns since the Unix epoch; the recording's own clock when
+/// unknown); the fault starts at `fault_ns` and two leaders count within `window` (ns).
+pub fn simulated_outcome(
+    v: &VariantOutcome,
+    epoch_ns: Option<i64>,
+    fault_ns: i64,
+    window: (i64, i64),
+) -> SimulatedOutcome {
+    let at = |ns: i64| epoch_ns.map_or(0.0, |e| (ns - e) as f64 / 1e9);
+    let (fault_t, from, to) = (at(fault_ns), at(window.0), at(window.1));
+    let o = &v.outcome;
+    SimulatedOutcome {
+        variant: o.variant.clone(),
+        settings: o.settings.clone(),
+        first_reaction: o.roles.iter().find(|r| r.t >= fault_t).map(|r| {
+            (
+                round(r.t - fault_t),
+                r.node.clone(),
+                r.role.as_str().to_owned(),
+            )
+        }),
+        new_leaders: o
+            .leaders
+            .iter()
+            .filter(|l| l.from >= fault_t)
+            .map(|l| (l.node.clone(), round(l.from - fault_t), l.term))
+            .collect(),
+        dual_leader_s: round(
+            o.dual_leader
+                .spans
+                .iter()
+                .map(|s| (s.to.min(to) - s.from.max(from)).max(0.0))
+                .sum(),
+        ),
+        max_term: o.max_term,
+        writes_sent: o.writes.attempted,
+        writes_timed_out: o.writes.timed_out,
+        longest_unacknowledged_s: round(o.unavailable.longest_s),
     }
-    for (node, (from, term)) in open {
-        out.push(Spell {
-            node: node.to_owned(),
-            term,
-            from,
-            to: end_ns.max(from),
-        });
-    }
-    out.sort_by(|a, b| (a.from, &a.node).cmp(&(b.from, &b.node)));
-    out
+}
+
+/// Seconds to the millisecond, without a negative zero.
+fn round(s: f64) -> f64 {
+    (s * 1e3).round() / 1e3 + 0.0
 }
 
 /// How long, within `[from, to]`, two or more members were in a spell as leader at once, ns.
-fn two_at_once(spells: &[Spell], from: i64, to: i64) -> i64 {
+fn two_at_once(spells: &[LeaderSpell], from: i64, to: i64) -> i64 {
     let mut edges: Vec<(i64, i32)> = Vec::new();
     for sp in spells {
-        let (a, b) = (sp.from.max(from), sp.to.min(to));
+        let (a, b) = (sp.from_ns.max(from), sp.to_ns.min(to));
         if a < b {
             edges.push((a, 1));
             edges.push((b, -1));
@@ -199,21 +231,25 @@ fn two_at_once(spells: &[Spell], from: i64, to: i64) -> i64 {
 /// The writes of the lab's `client.csv` (`ts_ms`, `op`, `result`, `latency_ms` by name) sent
 /// from `from_ms` to `to_ms`.
 fn client_writes(text: &str, from_ms: i64, to_ms: i64) -> ClientWrites {
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    // A quoted error may hold commas and line breaks: the csv reader keeps them in their cell.
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = rdr.headers().cloned().unwrap_or_default();
     let col = |name: &str| header.iter().position(|h| h.trim() == name);
     let mut out = ClientWrites::default();
     let (Some(ts), Some(op), Some(result)) = (col("ts_ms"), col("op"), col("result")) else {
-        out.skipped_rows = text.lines().count().saturating_sub(1);
+        out.skipped_rows = rdr.records().count();
         return out;
     };
     let latency = col("latency_ms");
     // Answer times of acknowledged writes.
     let mut acked: Vec<i64> = Vec::new();
-    for line in lines {
-        // The error column, last, may hold commas inside its quotes: the columns read come
-        // before it.
-        let cells: Vec<&str> = line.split(',').collect();
+    for row in rdr.records() {
+        let Ok(cells) = row else {
+            out.skipped_rows += 1;
+            continue;
+        };
         let Some(sent) = cells.get(ts).and_then(|c| c.trim().parse::<i64>().ok()) else {
             out.skipped_rows += 1;
             continue;
@@ -317,7 +353,7 @@ mod tests {
         let csv = "ts_iso,ts_ms,node,endpoint,op,key,result,latency_ms,error\n\
                    x,1000,n1,e,put,k,ok,10,\"\"\n\
                    x,1500,n1,e,get,k,ok,3,\"\"\n\
-                   x,2000,n1,e,put,k,timeout,2000,\"timed out, twice\"\n\
+                   x,2000,n1,e,put,k,timeout,2000,\"timed out,\nand again\"\n\
                    x,4000,n2,e,put,k,error,5,\"no leader\"\n\
                    x,6000,n1,e,put,k,ok,40,\"\"\n\
                    x,notatime,n1,e,put,k,ok,40,\"\"\n\

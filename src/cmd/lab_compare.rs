@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context as _;
-use rift_lab::RealOutcome;
-use rift_replay::{Comparison, Seed, Variant, VariantOutcome, compare};
+use rift_lab::{RealOutcome, SimulatedOutcome};
+use rift_replay::{Comparison, Seed, Variant, compare};
 use serde::Serialize;
 
 use super::{UnreadableInput, UsageError};
@@ -31,23 +31,6 @@ struct Recording {
     fault_s: Option<f64>,
 }
 
-/// One variant of the simulator, on the same terms as the real outcome.
-#[derive(Serialize)]
-struct Simulated {
-    variant: String,
-    settings: String,
-    /// The first role change from the fault's start on: seconds after it, the member, its
-    /// new role.
-    first_reaction: Option<(f64, String, String)>,
-    /// Who took leadership from the fault's start on: member, seconds after it, term.
-    new_leaders: Vec<(String, f64, u64)>,
-    dual_leader_s: f64,
-    max_term: u64,
-    writes_sent: usize,
-    writes_timed_out: usize,
-    longest_unacknowledged_s: f64,
-}
-
 #[derive(Serialize)]
 struct Document {
     schema: &'static str,
@@ -57,7 +40,7 @@ struct Document {
     rift_right: bool,
     real: RealOutcome,
     seed: u64,
-    simulated: Vec<Simulated>,
+    simulated: Vec<SimulatedOutcome>,
 }
 
 pub(crate) fn run(
@@ -150,14 +133,11 @@ pub(crate) fn run(
     let window_ns = (w0 * 1_000_000, w1 * 1_000_000);
     let real = rift_lab::real_outcome(&incident.events, client.as_deref(), fault_ns, window_ns);
 
-    // The simulator's clock starts at its epoch: the fault's start and the window on it.
     let epoch_ns = sim.epoch.as_deref().and_then(rift_ingest::parse_ts);
-    let at = |ns: i64| epoch_ns.map_or(0.0, |e| (ns - e) as f64 / 1e9);
-    let (fault_t, from_t, to_t) = (at(fault_ns), at(window_ns.0), at(window_ns.1));
     let simulated = sim
         .variants
         .iter()
-        .map(|v| simulated(v, fault_t, (from_t, to_t)))
+        .map(|v| rift_lab::simulated_outcome(v, epoch_ns, fault_ns, window_ns))
         .collect();
     let primary = verdict.classification.primary.as_str().to_owned();
     let doc = Document {
@@ -176,45 +156,6 @@ pub(crate) fn run(
     }
     out.write_all(to_text(&doc).as_bytes())?;
     Ok(())
-}
-
-/// Seconds to the millisecond, without a negative zero.
-fn round(s: f64) -> f64 {
-    (s * 1e3).round() / 1e3 + 0.0
-}
-
-/// One variant's outcome on the recording's terms: times after the fault's start at `fault_t`,
-/// two leaders within the window `[from, to]` (simulated seconds).
-fn simulated(v: &VariantOutcome, fault_t: f64, (from, to): (f64, f64)) -> Simulated {
-    let o = &v.outcome;
-    Simulated {
-        variant: o.variant.clone(),
-        settings: o.settings.clone(),
-        first_reaction: o.roles.iter().find(|r| r.t >= fault_t).map(|r| {
-            (
-                round(r.t - fault_t),
-                r.node.clone(),
-                r.role.as_str().to_owned(),
-            )
-        }),
-        new_leaders: o
-            .leaders
-            .iter()
-            .filter(|l| l.from >= fault_t)
-            .map(|l| (l.node.clone(), round(l.from - fault_t), l.term))
-            .collect(),
-        dual_leader_s: round(
-            o.dual_leader
-                .spans
-                .iter()
-                .map(|s| (s.to.min(to) - s.from.max(from)).max(0.0))
-                .sum(),
-        ),
-        max_term: o.max_term,
-        writes_sent: o.writes.attempted,
-        writes_timed_out: o.writes.timed_out,
-        longest_unacknowledged_s: round(o.unavailable.longest_s),
-    }
 }
 
 fn to_text(doc: &Document) -> String {
@@ -269,7 +210,7 @@ fn to_text(doc: &Document) -> String {
     let mut header = vec![String::new(), "real cluster".to_owned()];
     header.extend(doc.simulated.iter().map(|s| s.variant.clone()));
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut row = |name: &str, real: String, sim: &dyn Fn(&Simulated) -> String| {
+    let mut row = |name: &str, real: String, sim: &dyn Fn(&SimulatedOutcome) -> String| {
         let mut r = vec![name.to_owned(), real];
         r.extend(doc.simulated.iter().map(sim));
         rows.push(r);
