@@ -13,6 +13,7 @@ the lines without running rift:
       "system": "etcd",
       "in_claim": true,              # a system rift has a profile for; false: only checked not to crash
       "year_less": false,            # the lines carry no year: times are compared without it
+      "date_less": false,            # the lines carry only the time of day: compared without the date
       "nodes": {"etcd-1": ["8e9e05c52164694d", "10.0.0.1"], …},   # every node, with every name it goes by
       "others": ["10.0.0.9"],        # other names the lines may rightly give as a peer (clients, …);
                                      # `host:port`, `host port` and `host` are one outside peer
@@ -57,7 +58,10 @@ def canon(label):
 
 
 def outside_host(name):
-    """An outside peer's host: `host:port` and `host port` (a port in digits) name `host`."""
+    """An outside peer's host: `host:port` and `host port` (a port in digits) name `host`, and
+    so does an actor-system address (`akka.tcp://system@host:port`)."""
+    if "://" in name and "@" in name:
+        name = name.split("@", 1)[1]
     for sep in (":", " "):
         if name.count(sep) == 1:
             host, port = name.split(sep)
@@ -66,8 +70,11 @@ def outside_host(name):
     return name
 
 
-def same_time(a, b, year_less):
+def same_time(a, b, year_less, date_less=False):
     ta, tb = parse_ts(a), parse_ts(b)
+    if date_less:
+        apart = abs((ta - tb).total_seconds()) % 86400
+        return min(apart, 86400 - apart) <= 1.0
     if year_less:
         try:
             tb = tb.replace(year=ta.year)
@@ -110,7 +117,7 @@ def score(rift, folder):
             who(e["node"]) == node
             and e["kind"] in kinds(k["kind"])
             and (peer is None or (who(e.get("peer")) or str(e.get("peer")).lower()) == peer)
-            and same_time(e["ts"], k["ts"], year_less)
+            and same_time(e["ts"], k["ts"], year_less, label.get("date_less", False))
             for e in events
         )
         if not ok:

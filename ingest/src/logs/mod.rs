@@ -95,20 +95,33 @@ pub(crate) const GENERIC_LOG_NAMES: &[&str] = &[
 
 /// The node a log file belongs to when `incident.toml` does not say: the file name up to its
 /// first dot (`logs/n1.stderr.log` → `n1`), or past the dots of an IPv4 address the name
-/// starts with (`10.0.0.7.log` → `10.0.0.7`, `10.0.0.7_4647.log` → `10.0.0.7_4647`).
+/// starts with (`10.0.0.7.log` → `10.0.0.7`, `10.0.0.7_4647.log` → `10.0.0.7_4647`) or ends
+/// with before its log extensions (`etcd-10.0.0.7.log` → `etcd-10.0.0.7`, as Rancher names
+/// its etcd members).
 pub(crate) fn node_of_file(rel: &str) -> String {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let quad: Vec<&str> = name.split('.').take(4).collect();
+    let octet = |p: &str| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
     let is_ip = quad.len() == 4
-        && quad[..3]
-            .iter()
-            .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        && quad[..3].iter().all(|p| octet(p))
         && quad[3].bytes().take_while(u8::is_ascii_digit).count() > 0
         && quad[3].bytes().take_while(u8::is_ascii_digit).count() <= 3;
+    let whole = log_stem(name);
+    let labels: Vec<&str> = whole.split('.').collect();
+    // `NAME-A.B.C.D`: the first octet after a separator, the other three whole labels.
+    let ends_with_ip =
+        labels.len() >= 4 && labels[labels.len() - 3..].iter().all(|p| octet(p)) && {
+            let first = labels[labels.len() - 4];
+            let digits = first.bytes().rev().take_while(u8::is_ascii_digit).count();
+            let head = &first[..first.len() - digits];
+            (1..=3).contains(&digits) && head.ends_with(['-', '_', '@'])
+        };
     let ip_stem;
     let stem = if is_ip {
         ip_stem = quad.join(".");
         ip_stem.as_str()
+    } else if ends_with_ip {
+        whole
     } else {
         name.split('.').next().unwrap_or(name)
     };
@@ -122,19 +135,14 @@ pub(crate) fn node_of_file(rel: &str) -> String {
     }
 }
 
-/// Other names a log file's name gives its node ([`node_of_file`]): the whole name without its
-/// log extensions when that is a DNS name (`consul-server-1.dc1.log` names `consul-server-1`,
-/// also known as `consul-server-1.dc1`), and `IP:PORT` for a file named `IP-PORT` or `IP_PORT`
-/// (a colon is no character for a file name everywhere).
-pub(crate) fn names_of_file(rel: &str) -> Vec<String> {
+/// A file name without its log extensions, nor a rotation's number after one (`.log.1`).
+fn log_stem(name: &str) -> &str {
     const EXTENSIONS: &[&str] = &[
         "log", "txt", "json", "jsonl", "ndjson", "out", "err", "stdout", "stderr", "gz", "zst",
         "bz2", "xz", "csv",
     ];
     let known = |ext: &str| EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str());
-    let node = node_of_file(rel);
-    let mut stem = rel.rsplit('/').next().unwrap_or(rel);
-    // Log extensions, and a rotation's number after one (`.log.1`).
+    let mut stem = name;
     while let Some((head, ext)) = stem.rsplit_once('.') {
         let rotated = !ext.is_empty()
             && ext.bytes().all(|b| b.is_ascii_digit())
@@ -144,6 +152,16 @@ pub(crate) fn names_of_file(rel: &str) -> Vec<String> {
         }
         stem = head;
     }
+    stem
+}
+
+/// Other names a log file's name gives its node ([`node_of_file`]): the whole name without its
+/// log extensions when that is a DNS name (`consul-server-1.dc1.log` names `consul-server-1`,
+/// also known as `consul-server-1.dc1`), and `IP:PORT` for a file named `IP-PORT` or `IP_PORT`
+/// (a colon is no character for a file name everywhere).
+pub(crate) fn names_of_file(rel: &str) -> Vec<String> {
+    let node = node_of_file(rel);
+    let stem = log_stem(rel.rsplit('/').next().unwrap_or(rel));
     let mut out = Vec::new();
     if stem != node
         && stem.starts_with(node.as_str())
@@ -1240,6 +1258,10 @@ mod tests {
         assert_eq!(node_of_file("logs/10.2.0.17.log"), "10.2.0.17");
         assert_eq!(node_of_file("10.2.0.17_4647.log.gz"), "10.2.0.17_4647");
         assert_eq!(node_of_file("10.2.log"), "10");
+        assert_eq!(node_of_file("etcd-10.9.0.14.log"), "etcd-10.9.0.14");
+        assert_eq!(node_of_file("etcd-10.9.0.14.log.1"), "etcd-10.9.0.14");
+        assert_eq!(node_of_file("consul-server-1.dc1.log"), "consul-server-1");
+        assert_eq!(node_of_file("etcd-3.4.log"), "etcd-3");
         assert_eq!(
             names_of_file("consul-server-1.dc1.log"),
             ["consul-server-1.dc1"]

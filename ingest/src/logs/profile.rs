@@ -80,6 +80,7 @@
 //!                                 # `unreachable`
 //! term = "term"                   # the field or capture with the term
 //! role = "role"                   # role_change: the field or capture with the new role
+//! role_is = "active"              # role_change: the role the line means without naming it
 //! leader = "set"                  # set / clear the logging node's current leader to peer;
 //!                                 # "unnamed": it has one, not named
 //! names_leader = "leader"         # the field naming the leader the node says it has, besides
@@ -329,6 +330,8 @@ struct RuleSpec {
     #[serde(default)]
     role: Option<String>,
     #[serde(default)]
+    role_is: Option<String>,
+    #[serde(default)]
     leader: Option<LeaderUpdate>,
     #[serde(default)]
     names_leader: Option<String>,
@@ -491,6 +494,8 @@ pub(crate) struct Rule {
     pub(crate) about_peer: bool,
     pub(crate) term: Option<String>,
     pub(crate) role: Option<String>,
+    /// The role a line means without naming it (Vault's `post-unseal setup complete`: active).
+    pub(crate) role_is: Option<String>,
     pub(crate) leader: Option<LeaderUpdate>,
     /// The field with the leader the logging node says it has, besides the line's peer (a vote
     /// refused `since we have a leader: ADDR`): a leader other than the one it had is a
@@ -1085,6 +1090,7 @@ impl Compiler<'_> {
             about_peer,
             term: r.term.clone(),
             role: r.role.clone(),
+            role_is: r.role_is.clone(),
             leader: r.leader,
             names_leader: r.names_leader.clone(),
             self_id: r.self_id.clone(),

@@ -1360,6 +1360,10 @@ pub(crate) fn read_log(
     // Lines a rule reads: (line, parsed, rule).
     let mut matched = Vec::new();
     let mut cands = Vec::new();
+    // Lines whose envelope's zone-less time and the zoned time inside are one moment: the
+    // envelope's clock, as far from UTC as the two differ (`None` inside once two disagree).
+    let mut witness: Option<Option<(u64, i64)>> = None;
+    let mut witnessed = 0u32;
     // The common case, counted here and added to the account once.
     let mut unread = (0u64, 0u64, String::new());
     let clock = Clock {
@@ -1494,6 +1498,19 @@ pub(crate) fn read_log(
                 if worded {
                     // Parsed below, and read by its wording if it says something.
                 } else if settings.wrapped || profile.fits_layout(raw) {
+                    // The first lines in an envelope with a clock of its own say how far it
+                    // is from the zoned time inside, if they have one.
+                    if settings.wrapped
+                        && settings.zone.is_none()
+                        && witnessed < MOST_WITNESSES
+                        && !matches!(witness, Some(None))
+                        && let Ok((parsed, said, _)) =
+                            profile.parse_enveloped(raw, &mut None, &peeler, false)
+                        && let Some(offset) = envelope_offset(&parsed, said.as_ref())
+                    {
+                        witnessed += 1;
+                        witness = weigh_witness(witness, line_no, offset);
+                    }
                     if unread.0 == 0 {
                         unread = (0, line_no, excerpt(raw));
                     }
@@ -1556,6 +1573,11 @@ pub(crate) fn read_log(
                     return;
                 }
             };
+            if settings.zone.is_none()
+                && let Some(offset) = envelope_offset(&parsed, said.as_ref())
+            {
+                witness = weigh_witness(witness, line_no, offset);
+            }
             if parsed.dayless {
                 // A time of day more than half a day before the last one has passed midnight.
                 const DAY: i64 = 86_400_000_000_000;
@@ -1663,7 +1685,24 @@ pub(crate) fn read_log(
     // Rules that refer to the current leader read the lines in time order, whatever order the
     // file is in (a log concatenated from rotated parts, or lines shuffled by a collector).
     let zone_found = if settings.zone.is_none() && zone_assumed {
-        local_zone(&mut matched)
+        match witness {
+            Some(Some((line, offset_ns))) => {
+                // The same line, written without its zone and with it: the strongest evidence.
+                (offset_ns != 0).then(|| {
+                    for (_, p, _, _) in matched.iter_mut().filter(|m| !m.1.zoned) {
+                        p.ts_ns = p.ts_ns.saturating_sub(offset_ns);
+                    }
+                    ZoneFound {
+                        offset_ns,
+                        zoned_line: line,
+                        local_line: line,
+                        by_order: false,
+                    }
+                })
+            }
+            Some(None) => None,
+            None => local_zone(&mut matched),
+        }
     } else {
         None
     };
@@ -1857,6 +1896,41 @@ pub(crate) fn read_log(
         zone_assumed,
         zone_found,
     })
+}
+
+/// The most lines no rule reads that are parsed only to compare their envelope's clock with
+/// the time inside.
+const MOST_WITNESSES: u32 = 64;
+
+/// How far an envelope's zone-less time (`said`) is ahead of the zoned time of the line inside
+/// (`parsed`), when the line has both: `Some(Some(0))` when they agree within a second,
+/// `Some(Some(offset))` when they are a whole zone apart, `Some(None)` when they are neither
+/// (not one moment), `None` when the line is no witness.
+fn envelope_offset(parsed: &Parsed, said: Option<&Said>) -> Option<Option<i64>> {
+    let said = said?;
+    if !parsed.zoned || parsed.borrowed || !said.local_time {
+        return None;
+    }
+    let apart = said.ts?.saturating_sub(parsed.ts_ns);
+    Some(if apart.abs() <= 1_000_000_000 {
+        Some(0)
+    } else {
+        crate::clock::zone_offset(apart)
+    })
+}
+
+/// Adds one witness ([`envelope_offset`]) at `line` to those seen: the first line and its
+/// offset while all agree, `Some(None)` once two disagree or one is not one moment.
+fn weigh_witness(
+    seen: Option<Option<(u64, i64)>>,
+    line: u64,
+    offset: Option<i64>,
+) -> Option<Option<(u64, i64)>> {
+    match (seen, offset) {
+        (None, Some(off)) => Some(Some((line, off))),
+        (Some(Some((_, was))), Some(off)) if was == off => seen,
+        _ => Some(None),
+    }
 }
 
 /// The zone a file's zone-less times were written in, when its own lines show it: a line with
@@ -2423,7 +2497,10 @@ fn apply(
             .and_then(|t| t.trim().parse::<u64>().ok());
         let mut detail = match rule.role.as_deref().and_then(|r| field(p, r)) {
             Some(role) => role.to_ascii_lowercase(),
-            None => excerpt(&p.msg),
+            None => match &rule.role_is {
+                Some(role) => role.clone(),
+                None => excerpt(&p.msg),
+            },
         };
         if rule.worded {
             detail = format!("{BY_WORDING}{}", excerpt(&p.msg));
@@ -2458,7 +2535,7 @@ fn apply(
                 state.life = Some(kind);
             }
             if kind == EventKind::RoleChange {
-                let role = rule.role.is_some().then(|| detail.clone());
+                let role = (rule.role.is_some() || rule.role_is.is_some()).then(|| detail.clone());
                 if rule.news_only && role.is_some() && state.role == role {
                     // The role it already has (a later phase of it, another line saying it):
                     // nothing changes, its leader neither.
@@ -2502,6 +2579,7 @@ fn apply(
             .role
             .as_deref()
             .and_then(|r| field(p, r))
+            .or(rule.role_is.as_deref())
             .is_some_and(leading_role);
     }
     if let Some(named) = rule

@@ -281,6 +281,11 @@ impl LogJob<'_> {
                         f.zoned_line.min(f.local_line),
                         f.zoned_line.max(f.local_line)
                     )
+                } else if f.zoned_line == f.local_line {
+                    format!(
+                        "line {}, whose envelope's time without a zone and the zoned time inside it are one moment",
+                        f.zoned_line
+                    )
                 } else {
                     format!(
                         "line {} and line {}, one moment written with its zone and without",

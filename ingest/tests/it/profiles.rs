@@ -927,7 +927,7 @@ const AKKA: Lines = &[
     ),
     (
         "[INFO] [03/05/2024 10:11:41.000] [sys-akka.actor.default-dispatcher-2] [akka.cluster.Cluster(akka://sys)] Cluster Node [akka://sys@10.0.0.1:2552] - Welcome from [akka://sys@10.0.0.2:2552]",
-        "akka-2→akka-1 ✓ heartbeat",
+        "akka-2→akka-1 ✓ heartbeat | peer_up:akka-2",
     ),
     (
         "[WARN] [03/05/2024 10:11:50.000] [sys-akka.actor.default-dispatcher-7] [akka.tcp://sys@10.0.0.1:2552/system/endpointManager/reliableEndpointWriter-akka.tcp%3A%2F%2Fsys%4010.0.0.2%3A2552-3] Association with remote system [akka.tcp://sys@10.0.0.2:2552] has failed, address is now gated for [5000] ms. Reason: [Disassociated] ",
