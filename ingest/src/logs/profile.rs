@@ -124,6 +124,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin_profiles![
     "elasticsearch-json7.toml",
     "redis-sentinel.toml",
     "keepalived.toml",
+    "haproxy.toml",
     "kubernetes.toml",
     "cockroachdb.toml",
     "zookeeper.toml",
@@ -270,6 +271,8 @@ struct TextLayout {
     pattern: String,
     #[serde(default = "auto")]
     ts_format: String,
+    #[serde(default)]
+    names_program: bool,
 }
 
 fn auto() -> String {
@@ -432,6 +435,9 @@ pub(crate) struct TextPattern {
     pub(crate) ts_format: String,
     /// The pattern captures a time (`ts`); without one, the line's envelope gives it.
     pub(crate) has_ts: bool,
+    /// The layout is the program's own (HAProxy's `[WARNING]  (8) : ` header): a line it fits
+    /// names the profile's program as its writer, where no envelope does.
+    pub(crate) names_program: bool,
 }
 
 /// A compiled rule.
@@ -892,6 +898,7 @@ impl Compiler<'_> {
                         regex,
                         ts_format: t.ts_format.clone(),
                         has_ts,
+                        names_program: t.names_program,
                     });
                 }
                 Layout::Text(pats)

@@ -45,6 +45,9 @@ struct Parsed {
     fields: BTreeMap<String, String>,
 }
 
+/// The field a layout that is its program's own (`names_program`) adds: the program.
+const OWN_LAYOUT: &str = "layout-of";
+
 /// Why a line did not parse under a profile.
 enum ParseFail {
     Layout,
@@ -307,6 +310,11 @@ impl Profile {
                         (env_time()?, env_dated, env_dated)
                     };
                     let mut fields = BTreeMap::new();
+                    if p.names_program
+                        && let Some(program) = self.programs.first()
+                    {
+                        fields.insert(OWN_LAYOUT.to_owned(), program.clone());
+                    }
                     for name in p.regex.capture_names().flatten() {
                         if !matches!(name, "ts" | "msg" | "more")
                             && let Some(m) = caps.name(name)
@@ -357,7 +365,7 @@ impl Profile {
     /// its logger (`memberlist: …` in docker's log, `nomad.raft: …`): a library embedded in
     /// another program says who wrote the line where the envelope names the program around it.
     fn names_itself(&self, p: &Parsed) -> bool {
-        ["module", "logger"].iter().any(|g| {
+        ["module", "logger", OWN_LAYOUT].iter().any(|g| {
             p.fields.get(*g).is_some_and(|v| {
                 let v = v.to_ascii_lowercase();
                 self.programs.iter().any(|n| v.starts_with(n.as_str()))

@@ -1853,3 +1853,51 @@ fn a_files_whole_name_is_another_name_of_its_node() {
         "{ids:?}"
     );
 }
+
+const HAPROXY: Lines = &[
+    (
+        "Mar 15 10:11:00 lb1 haproxy[1702]: Proxy be_api started.",
+        "start",
+    ),
+    (
+        "Mar 15 10:11:12 lb1 haproxy[1704]: Server be_api/api-2 is DOWN, reason: Layer4 timeout, check duration: 2001ms. 2 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+        "backend_down:api-2 | lb1⇄api-2 ✗ health",
+    ),
+    (
+        "Mar 15 10:11:13 lb1 haproxy[1704]: Server be_api/api-3 is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+        "backend_down:api-3",
+    ),
+    (
+        "Mar 15 10:11:14 lb1 haproxy[1704]: Server be_api/api-4 is DOWN, reason: Layer7 wrong status, code: 503, info: \"Service Unavailable\", check duration: 3ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+        "backend_down:api-4 | lb1⇄api-4 ✓ health",
+    ),
+    (
+        "Mar 15 10:11:15 lb1 haproxy[1704]: Server be_api/api-5 is DOWN, reason: Layer7 timeout, check duration: 3001ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+        "backend_down:api-5 | lb1⇄api-5 ✗ health",
+    ),
+    (
+        "Mar 15 10:11:30 lb1 haproxy[1704]: Server be_api/api-2 is UP, reason: Layer4 check passed, check duration: 1ms. 1 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.",
+        "health_up@api-2:lb1 | lb1⇄api-2 ✓ health",
+    ),
+    (
+        "Mar 15 10:11:31 lb1 haproxy[1704]: Health check for server be_api/api-3 failed, reason: Layer4 connection problem, info: \"Connection refused\", check duration: 0ms, status: 0/2 DOWN.",
+        "health_down@api-3:lb1",
+    ),
+    (
+        "Mar 15 10:11:40 lb1 haproxy[1704]: backend be_api has no server available!",
+        "",
+    ),
+    (
+        "Mar 15 10:11:50 lb1 haproxy[1704]: Stopping backend be_api in 0 ms.",
+        "shutdown",
+    ),
+];
+
+#[test]
+fn haproxy() {
+    check(
+        "haproxy",
+        &[("logs/lb1.log", HAPROXY)],
+        &[("incident.toml", YEAR_2024)],
+    );
+}
