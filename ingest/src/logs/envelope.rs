@@ -203,11 +203,10 @@ impl Said {
 
 /// Layers, outermost first, as words (`docker json-file around a time prefix`).
 pub(crate) fn chain_words(layers: &[Envelope]) -> String {
-    layers
-        .iter()
-        .map(|l| l.name())
-        .collect::<Vec<_>>()
-        .join(" around ")
+    let mut names: Vec<&str> = layers.iter().map(|l| l.name()).collect();
+    // Two layers that read alike (a console's `[info] ` prefix, then indentation) are said once.
+    names.dedup();
+    names.join(" around ")
 }
 
 /// How to read the times and node names of envelopes.
@@ -1594,6 +1593,20 @@ fn peel_owned<'a>(text: &Cow<'a, str>, how: &Peeler<'_>) -> Option<Layer<'a>> {
 mod tests {
     use super::*;
     use crate::time::parse_ts;
+
+    #[test]
+    fn layers_that_read_alike_are_said_once() {
+        let chain = [
+            Envelope::TimePrefix,
+            Envelope::Indent,
+            Envelope::Indent,
+            Envelope::Syslog,
+        ];
+        assert_eq!(
+            chain_words(&chain),
+            "a time prefix (kubectl --timestamps, CI) around indentation or a console prefix around syslog (RFC 3164 / journalctl short)"
+        );
+    }
 
     fn how() -> Peeler<'static> {
         Peeler {
