@@ -41,12 +41,11 @@ struct Parsed {
     dayless: bool,
     /// The line has no time of its own: it was read at the time of a line above it.
     borrowed: bool,
+    /// The layout that read it is the program's own (`names_program`): it names its program.
+    own_layout: bool,
     msg: String,
     fields: BTreeMap<String, String>,
 }
-
-/// The field a layout that is its program's own (`names_program`) adds: the program.
-const OWN_LAYOUT: &str = "layout-of";
 
 /// Why a line did not parse under a profile.
 enum ParseFail {
@@ -286,6 +285,7 @@ impl Profile {
                     zoned: ts_ns.2,
                     dayless: false,
                     borrowed: false,
+                    own_layout: false,
                     msg: msg_v,
                     fields,
                 })
@@ -310,11 +310,6 @@ impl Profile {
                         (env_time()?, env_dated, env_dated)
                     };
                     let mut fields = BTreeMap::new();
-                    if p.names_program
-                        && let Some(program) = self.programs.first()
-                    {
-                        fields.insert(OWN_LAYOUT.to_owned(), program.clone());
-                    }
                     for name in p.regex.capture_names().flatten() {
                         if !matches!(name, "ts" | "msg" | "more")
                             && let Some(m) = caps.name(name)
@@ -335,6 +330,7 @@ impl Profile {
                         zoned,
                         dayless,
                         borrowed: false,
+                        own_layout: p.names_program,
                         msg,
                         fields,
                     });
@@ -365,12 +361,13 @@ impl Profile {
     /// its logger (`memberlist: …` in docker's log, `nomad.raft: …`): a library embedded in
     /// another program says who wrote the line where the envelope names the program around it.
     fn names_itself(&self, p: &Parsed) -> bool {
-        ["module", "logger", OWN_LAYOUT].iter().any(|g| {
-            p.fields.get(*g).is_some_and(|v| {
-                let v = v.to_ascii_lowercase();
-                self.programs.iter().any(|n| v.starts_with(n.as_str()))
+        p.own_layout
+            || ["module", "logger"].iter().any(|g| {
+                p.fields.get(*g).is_some_and(|v| {
+                    let v = v.to_ascii_lowercase();
+                    self.programs.iter().any(|n| v.starts_with(n.as_str()))
+                })
             })
-        })
     }
 
     /// Parses a line through the envelopes around it: as it is, else at the first depth where
@@ -1697,9 +1694,7 @@ pub(crate) fn read_log(
             Some(Some((line, offset_ns))) => {
                 // The same line, written without its zone and with it: the strongest evidence.
                 (offset_ns != 0).then(|| {
-                    for (_, p, _, _) in matched.iter_mut().filter(|m| !m.1.zoned) {
-                        p.ts_ns = p.ts_ns.saturating_sub(offset_ns);
-                    }
+                    shift_local(&mut matched, offset_ns);
                     ZoneFound {
                         offset_ns,
                         zoned_line: line,
@@ -1985,10 +1980,15 @@ fn local_zone(matched: &mut [(u64, Parsed, usize, Option<String>)]) -> Option<Zo
     let found = found
         .filter(|f| fits(f.offset_ns))
         .or_else(|| zone_by_order(bounds))?;
-    for (_, p, _, _) in matched.iter_mut().filter(|m| !m.1.zoned) {
-        p.ts_ns = p.ts_ns.saturating_sub(found.offset_ns);
-    }
+    shift_local(matched, found.offset_ns);
     Some(found)
+}
+
+/// Moves a file's zone-less times onto UTC: each is `offset_ns` ahead of it.
+fn shift_local(matched: &mut [(u64, Parsed, usize, Option<String>)], offset_ns: i64) {
+    for (_, p, _, _) in matched.iter_mut().filter(|m| !m.1.zoned) {
+        p.ts_ns = p.ts_ns.saturating_sub(offset_ns);
+    }
 }
 
 /// The zone a file's zone-less times were written in, from the order of its lines: one node
@@ -2631,6 +2631,7 @@ mod tests {
             zoned,
             dayless: false,
             borrowed: false,
+            own_layout: false,
             msg: String::new(),
             fields: Default::default(),
         };
