@@ -87,6 +87,24 @@ def kinds(k):
     return [k] if isinstance(k, str) else list(k)
 
 
+# rift's kinds that the labels' vocabulary names otherwise: a load balancer taking a server out
+# of its backend is its own verdict that the peer is down.
+AS_LABELLED = {"backend_down": "peer_down"}
+
+
+def kind_fits(e, k):
+    return e["kind"] in kinds(k) or AS_LABELLED.get(e["kind"]) in kinds(k)
+
+
+def sides(e):
+    """The (node, peer) pairs an event stands for. rift names the checked node of a health
+    event as its node and the checker as its peer; a label may name them from the checker's
+    side (the load balancer that logged the check)."""
+    yield e["node"], e.get("peer")
+    if e["kind"] in ("health_down", "health_up") and e.get("peer") is not None:
+        yield e["peer"], e["node"]
+
+
 def score(rift, folder):
     label = json.loads((folder / "label.json").read_text())
     names = canon(label)
@@ -114,11 +132,12 @@ def score(rift, folder):
         node = who(k["node"]) or k["node"]
         peer = (who(k["peer"]) or str(k["peer"]).lower()) if k.get("peer") else None
         ok = any(
-            who(e["node"]) == node
-            and e["kind"] in kinds(k["kind"])
-            and (peer is None or (who(e.get("peer")) or str(e.get("peer")).lower()) == peer)
+            who(n) == node
+            and kind_fits(e, k["kind"])
+            and (peer is None or (who(p) or str(p).lower()) == peer)
             and same_time(e["ts"], k["ts"], year_less, label.get("date_less", False))
             for e in events
+            for n, p in sides(e)
         )
         if not ok:
             problems.append(f"missing {k['node']} {'/'.join(kinds(k['kind']))} "
@@ -127,8 +146,9 @@ def score(rift, folder):
         node = who(f["node"]) or f["node"]
         peer = (who(f["peer"]) or str(f["peer"]).lower()) if f.get("peer") else None
         for e in events:
-            if (who(e["node"]) == node and e["kind"] in kinds(f["kind"])
-                    and (peer is None or (who(e.get("peer")) or str(e.get("peer")).lower()) == peer)):
+            if any(who(n) == node and kind_fits(e, f["kind"])
+                   and (peer is None or (who(p) or str(p).lower()) == peer)
+                   for n, p in sides(e)):
                 problems.append(f"forbidden {e['node']} {e['kind']} {e.get('peer') or ''} "
                                 f"at {e['origin']}")
     # one line per distinct problem, in order

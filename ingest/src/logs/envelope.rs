@@ -379,9 +379,12 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     {
         return Some(layer);
     }
-    if let Some(c) = SYSLOG.as_ref().and_then(|r| r.captures(t)) {
+    for re in [&SYSLOG, &SYSLOG_LEVEL_BAR] {
+        let Some(c) = re.as_ref().and_then(|r| r.captures(t)) else {
+            continue;
+        };
         let host = c.name("host").map(|m| m.as_str().to_owned());
-        let program = c["program"].to_owned();
+        let program = c.name("program").map(|m| m.as_str().to_owned());
         let ts = &c["ts"];
         let local_time = !ts.as_bytes()[0].is_ascii_digit();
         let ts = if !local_time {
@@ -398,14 +401,16 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             .map_err(|e| (ts.into_owned(), e))
         };
         let inner = c.name("msg").map_or("", |m| m.as_str());
-        let mut layer = match host {
-            Some(host) => Layer::of_host(Envelope::Syslog, inner, host, program, how),
+        let mut layer = match (host, program) {
+            (Some(host), Some(program)) => {
+                Layer::of_host(Envelope::Syslog, inner, host, program, how)
+            }
             // A syslog line its sender wrote without a host (a forwarder's template, an
-            // instance id put in front by a fleet tool instead).
-            None => Layer {
-                field: text_field(how, &[("program", &Some(program.clone()))]),
-                node: None,
-                program: Some(program),
+            // instance id put in front by a fleet tool instead) or without a program.
+            (host, program) => Layer {
+                field: text_field(how, &[("host", &host), ("program", &program)]),
+                node: host,
+                program,
                 ..Layer::plain(Envelope::Syslog, Cow::Borrowed(inner))
             },
         };
@@ -456,11 +461,30 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     // A zoned time in front, or a zone-less one followed by a colon (local time).
     for (prefix, local_time) in [(&TIME_PREFIX, false), (&LOCAL_TIME_PREFIX, true)] {
         if let Some(c) = prefix.as_ref().and_then(|r| r.captures(t)) {
-            let inner = c.name("msg").or_else(|| c.name("hosted"));
+            let inner = c
+                .name("msg")
+                .or_else(|| c.name("hosted"))
+                .or_else(|| c.name("leveled"));
+            let (ts, local_time) = match c.name("zone").map(|z| zone_abbreviation(z.as_str())) {
+                None => (auto_ts(&c["ts"], how.clock), local_time),
+                // A time in the zone it names: read as UTC, then moved by the zone's offset.
+                Some(Some(hours)) => {
+                    let utc = auto_ts(
+                        &c["ts"],
+                        Clock {
+                            zone: None,
+                            ..how.clock
+                        },
+                    );
+                    (utc.map(|ns| ns - hours * 3_600_000_000_000), false)
+                }
+                // Capitals that name no zone rift knows: not a time prefix.
+                Some(None) => continue,
+            };
             return Some(Layer {
                 kind: Envelope::TimePrefix,
                 inner: Cow::Borrowed(inner.map_or("", |m| m.as_str())),
-                ts: Some(auto_ts(&c["ts"], how.clock)),
+                ts: Some(ts),
                 node: None,
                 program: None,
                 field: None,
@@ -597,6 +621,12 @@ static SYSLOG: LazyLock<Option<Regex>> = regex!(
     r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?:(?P<host>[^\s:\[\]]+) )?(?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$"
 );
 
+/// A syslog time, the level and a bar, then the line (`Mar 25 20:45:48 info   |  [shard 0] …`, a
+/// log viewer's rows that keep neither host nor program; with them, [`HOST_LEVEL_PROGRAM`]).
+static SYSLOG_LEVEL_BAR: LazyLock<Option<Regex>> = regex!(
+    r"^(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?) +(?i:trace|debug|info|notice|warn|warning|err|error|crit|critical|alert|emerg|fatal) *\| (?P<msg>.*)$"
+);
+
 /// syslog RFC 5424, structured data skipped.
 static SYSLOG_5424: LazyLock<Option<Regex>> = regex!(
     r#"^<\d{1,3}>1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) (?P<procid>\S+) (?P<msgid>\S+) (?:-|(?:\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*"|\\.)*\])+)(?: (?P<msg>.*))?$"#
@@ -702,10 +732,38 @@ static SWARM_TASK_CUT: LazyLock<Option<Regex>> =
 /// A zone-less time with a colon in front of a line (`2017-11-09 14:14:33: …`, as DC/OS and
 /// `ts`-style tools stamp lines), or with a space when a host and a dated line follow
 /// (`2023-02-14 07:40:12.638 consul-server-2 2023/02/14 07:40:12 [INFO] …`, a log viewer's rows
-/// copied with their time and host columns).
+/// copied with their time and host columns), or a level in brackets (`2023-04-04 15:54:26
+/// [WARNING]  (8) : …`, a container's time column in front of HAProxy's time-less header). The
+/// time may name its zone by abbreviation (`2021-07-12 15:45:34.897 EDT[WARNING] …`).
 static LOCAL_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?:: (?P<msg>.+)| (?P<hosted>[A-Za-z0-9][\w.-]*[A-Za-z0-9] +\d{4}[-/]\d\d[-/]\d\d[ T].*))$"
+    r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?: (?P<zone>[A-Z]{3,4}))?(?:: (?P<msg>.+)| (?P<hosted>[A-Za-z0-9][\w.-]*[A-Za-z0-9] +\d{4}[-/]\d\d[-/]\d\d[ T].*)| ?(?P<leveled>\[[A-Z]{3,8}\]\s.*))$"
 );
+
+/// The offset from UTC, in hours, of a zone an abbreviation names without doubt. `CST`, `IST`
+/// and `BST` each name zones hours apart (America or China; India, Israel or Ireland), so
+/// they name none here.
+fn zone_abbreviation(name: &str) -> Option<i64> {
+    Some(match name {
+        "UTC" | "GMT" | "WET" => 0,
+        "WEST" | "CET" => 1,
+        "CEST" | "EET" => 2,
+        "EEST" | "MSK" => 3,
+        "HKT" | "SGT" | "AWST" => 8,
+        "JST" | "KST" => 9,
+        "AEST" => 10,
+        "AEDT" => 11,
+        "NZST" => 12,
+        "NZDT" => 13,
+        "AST" | "EDT" => -4,
+        "EST" | "CDT" => -5,
+        "MDT" => -6,
+        "MST" | "PDT" => -7,
+        "PST" | "AKDT" => -8,
+        "AKST" => -9,
+        "HST" => -10,
+        _ => return None,
+    })
+}
 
 /// A program's tag in capitals and a colon in front of a dated line (`ETCD: 2018-04-17 …`).
 static CAPS_TAG: LazyLock<Option<Regex>> =
@@ -1652,6 +1710,7 @@ mod tests {
             ("spaces", &SPACES),
             ("syslog", &SYSLOG),
             ("5424", &SYSLOG_5424),
+            ("syslog level bar", &SYSLOG_LEVEL_BAR),
             ("kubectl", &KUBECTL_PREFIX),
             ("build tool", &BUILD_TOOL),
             ("time prefix", &TIME_PREFIX),

@@ -142,6 +142,13 @@ fn names_zone_spec(format: &str) -> bool {
     ["%z", "%Z", "%:z", "%::z", "%#z", "%+", "%s"]
         .iter()
         .any(|z| format.contains(z))
+        || ends_in_utc(format)
+}
+
+/// Whether a chrono layout ends in a literal `Z` (Akka.NET's `%m/%d/%Y %H:%M:%S%.fZ`): its times
+/// are UTC whatever zone the settings give.
+fn ends_in_utc(format: &str) -> bool {
+    format.ends_with('Z') && !format.ends_with("%Z")
 }
 
 /// Whether an RFC 3339 / ISO 8601 time names its zone (`Z`, `+01:00`, `-0500` after the date).
@@ -170,6 +177,14 @@ pub(crate) fn leap_year_up_to(year: i32) -> Option<i32> {
 /// A chrono layout's time: `None` when it does not parse, `Some(None)` when it parses but
 /// does not fit in i64 nanoseconds.
 fn parse_layout(format: &str, s: &str, clock: Clock) -> Option<Option<i64>> {
+    // `%J` at the start: the day of the year counted from 0, as C's `tm_yday` (HAProxy's
+    // `[WARNING] 256/135735`, 14 September): read as chrono's `%j`, which counts from 1.
+    if let Some(rest) = format.strip_prefix("%J") {
+        let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let day: u16 = s[..digits].parse().ok()?;
+        let from_one = format!("{:03}{}", day + 1, &s[digits..]);
+        return parse_layout(&format!("%j{rest}"), &from_one, clock);
+    }
     let has_year = ["%Y", "%y", "%G", "%F", "%+", "%s"]
         .iter()
         .any(|y| format.contains(y));
@@ -209,7 +224,9 @@ fn parse_layout(format: &str, s: &str, clock: Clock) -> Option<Option<i64>> {
     let t = chrono::NaiveDateTime::parse_from_str(&text, &fmt).ok()?;
     let utc = t.and_utc().timestamp_nanos_opt();
     match (clock.zone, utc) {
-        (Some(zone), Some(ns)) if !fmt.contains("%s") => Some(local(ns, zone)),
+        (Some(zone), Some(ns)) if !fmt.contains("%s") && !ends_in_utc(&fmt) => {
+            Some(local(ns, zone))
+        }
         _ => Some(utc),
     }
 }
@@ -235,6 +252,9 @@ impl Profile {
         };
         // The envelopes gave a time that names its year and zone.
         let env_dated = env.is_some_and(|s| s.ts.is_some() && !s.local_time);
+        // The envelopes gave a time that names its year, its zone or not (a full date in front
+        // of the line: `2023-04-04 15:54:26 [WARNING]  (8) : …`).
+        let env_year = env_dated || env.is_some_and(|s| s.ts.is_some() && s.year_named);
         match &self.layout {
             Layout::Json { ts, msg, level } => {
                 let Some(map) = envelope::json_object(raw) else {
@@ -259,7 +279,7 @@ impl Profile {
                             Err(e) => return Err(ParseFail::Timestamp(ts_s, e)),
                         }
                     }
-                    (None, false) => (env_time()?, env_dated, env_dated),
+                    (None, false) => (env_time()?, env_year, env_dated),
                     _ => return Err(ParseFail::Layout),
                 };
                 let mut fields = BTreeMap::new();
@@ -307,7 +327,7 @@ impl Profile {
                         };
                         (ns, names_year(&p.ts_format) || env_dated, zoned)
                     } else {
-                        (env_time()?, env_dated, env_dated)
+                        (env_time()?, env_year, env_dated)
                     };
                     let mut fields = BTreeMap::new();
                     for name in p.regex.capture_names().flatten() {
@@ -479,24 +499,36 @@ impl Profile {
             }
         }
         let deepest = layers.at.len();
-        match layers.innermost(peeler) {
+        let refused = match layers.innermost(peeler) {
             (text, said) if !said.layers.is_empty() => {
-                let refused = || {
-                    said.program
-                        .clone()
-                        .map_or(ParseFail::Layout, ParseFail::Program)
-                };
                 let by_envelope = self.wrote(said.program.as_deref(), sniffing);
                 match self.parse_line(text, peeler.clock, Some(said), false) {
                     Ok(p) if by_envelope || self.names_itself(&p) => {
-                        Ok((p, Some(said.clone()), deepest))
+                        return Ok((p, Some(said.clone()), deepest));
                     }
-                    Err(e) if by_envelope => Err(e),
-                    _ => Err(refused()),
+                    Err(e) if by_envelope => return Err(e),
+                    _ => said
+                        .program
+                        .clone()
+                        .map_or(ParseFail::Layout, ParseFail::Program),
                 }
             }
-            _ => Err(ParseFail::Layout),
-        }
+            _ => return Err(ParseFail::Layout),
+        };
+        // The program's own header may sit above the innermost line, where a layer read it as
+        // a console's prefix (`[WARNING]  (8) : …` when all of a file's lines are warnings):
+        // the outermost depth it fits at names the program.
+        let own = matches!(&self.layout, Layout::Text(ps) if ps.iter().any(|p| p.names_program));
+        (1..deepest)
+            .filter(|_| own)
+            .find_map(|depth| {
+                let (text, said) = &layers.at[depth];
+                self.parse_line(text, peeler.clock, Some(said), false)
+                    .ok()
+                    .filter(|p| p.own_layout)
+                    .map(|p| (p, Some(said.clone()), depth))
+            })
+            .ok_or(refused)
     }
 
     /// True when `raw` starts a record of the profile's own: a JSON object, or a text layout
@@ -578,9 +610,11 @@ impl Profile {
 /// not: logback's default `HH:mm:ss.SSS`).
 fn names_day(format: &str) -> bool {
     format == "auto"
-        || ["%d", "%e", "%j", "%F", "%D", "%x", "%c", "%+", "%s", "%v"]
-            .iter()
-            .any(|d| format.contains(d))
+        || [
+            "%d", "%e", "%j", "%J", "%F", "%D", "%x", "%c", "%+", "%s", "%v",
+        ]
+        .iter()
+        .any(|d| format.contains(d))
 }
 
 /// Whether times read with a layout (`auto` or chrono) name their year.
