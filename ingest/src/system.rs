@@ -27,6 +27,7 @@ macro_rules! builtin_systems {
 /// The built-in systems, as (file name, TOML text).
 pub const BUILTIN: &[(&str, &str)] = builtin_systems![
     "etcd.toml",
+    "haproxy.toml",
     "keepalived.toml",
     "nats.toml",
     "redis.toml",
@@ -61,6 +62,11 @@ pub struct System {
     /// its logs cannot state and an operator cannot set otherwise.
     #[serde(default)]
     pub fixed: Vec<Fixed>,
+    /// The detector's settings the software uses where its configuration sets none (HAProxy's
+    /// `inter 2000`, `fall 3`, `rise 2`): under those a configuration file sets, and alone when
+    /// the export holds no such file. Never taken for a setting a log stated.
+    #[serde(default)]
+    pub defaults: Vec<Fixed>,
     /// Its configuration files, where an export holds them, and the settings each sets.
     #[serde(default)]
     pub config: Vec<ConfigFile>,
@@ -221,6 +227,12 @@ impl System {
             if !parameters.contains_key(&f.parameter) {
                 parameters.insert(f.parameter.clone(), f.value);
                 said.push(format!("{} (fixed in {})", f.says, self.name));
+            }
+        }
+        for d in &self.defaults {
+            if !parameters.contains_key(&d.parameter) {
+                parameters.insert(d.parameter.clone(), d.value);
+                said.push(format!("{} ({}'s default)", d.says, self.name));
             }
         }
         let origin = match (first, read_from) {
@@ -511,21 +523,30 @@ pub(crate) fn of_profile(profile: &str) -> Option<&'static System> {
 
 impl System {
     /// The detector of a system whose logs never state its settings (Redis Sentinel keeps them
-    /// in its configuration file), named because a file at `rel` is in its logs: the
-    /// catalogue's defaults stand for the parameters.
+    /// in its configuration file), named because a file at `rel` is in its logs: the system's
+    /// own defaults stand for the parameters where it has them, else the catalogue's.
     pub(crate) fn unstated(&self, rel: &str) -> Option<DetectorSettings> {
         if self.settings.is_some() {
             return None;
         }
         let mut guards = self.guards.clone();
         guards.sort();
+        let mut reason = format!("{} logs do not state the detector's settings", self.name);
+        if !self.defaults.is_empty() {
+            let said: Vec<String> = self.defaults.iter().map(|d| d.says.clone()).collect();
+            reason.push_str(&format!("; {}'s defaults: {}", self.name, said.join(", ")));
+        }
         Some(DetectorSettings {
             system: self.name.clone(),
             detector: self.detector.clone(),
-            parameters: BTreeMap::new(),
+            parameters: self
+                .defaults
+                .iter()
+                .map(|d| (d.parameter.clone(), d.value))
+                .collect(),
             guards,
             origin: rel.to_owned(),
-            reason: format!("{} logs do not state the detector's settings", self.name),
+            reason,
         })
     }
 }

@@ -86,17 +86,32 @@ impl Source for Settings {
                     acc.skip(SkipReason::Comment, n, String::new);
                     continue;
                 }
-                let found = config.set.iter().find_map(|k| {
-                    let v = k.line_regex.as_ref()?.captures(text)?.name("value")?;
-                    let v: f64 = v.as_str().parse().ok()?;
-                    Some((k, v * k.scale))
-                });
-                match found {
-                    Some((k, v)) if v.is_finite() => {
-                        acc.rows_used += 1;
-                        set.push((k.remembered.clone(), v, n));
+                // A line may set several (HAProxy's `server app1 10.0.0.1:80 check inter 2s
+                // fall 3 rise 2`): each setting at most once, by the first key that reads it.
+                let mut found: Vec<(&str, f64)> = Vec::new();
+                for k in &config.set {
+                    let Some(v) = k
+                        .line_regex
+                        .as_ref()
+                        .and_then(|r| r.captures(text))
+                        .and_then(|c| c.name("value")?.as_str().parse::<f64>().ok())
+                        .map(|v| v * k.scale)
+                        .filter(|v| v.is_finite())
+                    else {
+                        continue;
+                    };
+                    if !found.iter().any(|(name, _)| *name == k.remembered) {
+                        found.push((&k.remembered, v));
                     }
-                    _ => acc.skip(
+                }
+                match found.is_empty() {
+                    false => {
+                        acc.rows_used += 1;
+                        for (name, v) in found {
+                            set.push((name.to_owned(), v, n));
+                        }
+                    }
+                    true => acc.skip(
                         SkipReason::NotUsed(format!(
                             "a setting of {} that is not one of its failure detector's",
                             sys.name

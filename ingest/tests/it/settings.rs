@@ -118,3 +118,56 @@ fn sentinel_conf_gives_the_watchers_settings() {
     );
     assert!(acc.notes[0].contains("of node redis-2"), "{:?}", acc.notes);
 }
+
+/// Copies the HAProxy 1.8 version fixture (two load balancers' syslog; HAProxy never logs its
+/// check settings) into `dir`.
+fn haproxy_18(dir: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/versions/haproxy/1.8");
+    for f in ["lb-1.log", "lb-2.log", "incident.toml"] {
+        std::fs::copy(from.join(f), dir.join(f)).unwrap();
+    }
+}
+
+#[test]
+fn haproxy_cfg_gives_the_checks_inter_fall_and_rise_several_to_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    haproxy_18(dir.path());
+    // Without the file, HAProxy's own defaults stand, and the reason says they are assumed.
+    let without = read(dir.path());
+    let d = without.detector.as_ref().unwrap();
+    assert_eq!(d.detector, "lb-health");
+    assert_eq!(d.parameters["interval_ms"], 2000.0);
+    assert_eq!(d.parameters["unhealthy_threshold"], 3.0);
+    assert_eq!(d.parameters["healthy_threshold"], 2.0);
+    assert_eq!(
+        d.reason,
+        "haproxy logs do not state the detector's settings; haproxy's defaults: inter 2000 ms, fall 3, rise 2"
+    );
+
+    write(
+        dir.path(),
+        "haproxy.cfg",
+        "global\n    log /dev/log local0\n\ndefaults\n    mode http\n    timeout check 2s\n    default-server inter 3s fall 2\n\nbackend be_api\n    option httpchk GET /health\n    server api-1 10.0.0.11:8080 check\n    server api-2 10.0.0.12:8080 check inter 1500 fastinter 500 downinter 5s\n",
+    );
+    let got = read(dir.path());
+    let d = got.detector.as_ref().unwrap();
+    // The later line's `inter` wins; `fastinter` and `downinter` set nothing; `rise`, set
+    // nowhere, is HAProxy's default.
+    assert_eq!(d.parameters["interval_ms"], 1500.0);
+    assert_eq!(d.parameters["unhealthy_threshold"], 2.0);
+    assert_eq!(d.parameters["healthy_threshold"], 2.0);
+    assert_eq!(d.origin, "haproxy.cfg:7");
+    assert_eq!(
+        d.reason,
+        "inter 1500 ms, fall 2, rise 2 (haproxy's default)"
+    );
+    let acc = account(&got, "haproxy.cfg");
+    assert_eq!((acc.rows_read, acc.rows_used), (12, 2));
+    assert_eq!(acc.rows_read, acc.rows_used + acc.rows_skipped());
+    assert_eq!(
+        acc.notes,
+        [
+            "read as haproxy's configuration of every node (its name names none): inter_ms = 3000, fall = 2, inter_ms = 1500"
+        ]
+    );
+}
