@@ -481,11 +481,17 @@ impl<'a> Engine<'a> {
     }
 
     /// True if node `i` reports at some time but not in `[s, e)`, while another node does, and
-    /// its log says nothing of its own in that time.
+    /// its log says nothing of its own in that time. A node that never reports anything of its
+    /// own (a backend only a load balancer's checks show, a host only pinged) is never silent:
+    /// its answers stopping is the fault itself, not word that it stopped.
     pub(crate) fn silent(&self, i: u32, s: u32, e: u32) -> bool {
         let Some(trail) = self.trail else {
             return false;
         };
+        let name = self.name(i);
+        if !trail.own_reporters.contains(name) && !self.logged.contains_key(name.0.as_str()) {
+            return false;
+        }
         let (from, to) = (
             self.timeline.window_start(WindowIdx(s)),
             self.timeline.window_start(WindowIdx(e)),

@@ -283,7 +283,7 @@ impl TimelineBuilder {
                 .map(|r| &r[row])
                 .filter(|&&r| r != u32::MAX)
             {
-                self.recorder.reported(r, w);
+                self.recorder.reported(r, w, true);
             }
             // A node that answered a request, or whose traffic arrived, was up, whether or not
             // it logged anything: many systems log only when something changes.
@@ -292,7 +292,7 @@ impl TimelineBuilder {
                     Evidence::RoundTrip => dst[row],
                     Evidence::OneWay => src[row],
                 };
-                self.recorder.reported(up, w);
+                self.recorder.reported(up, w, false);
             }
             let ok = f64::from(k) >= f64::from(n) * self.thresholds.up;
             self.recorder.row(own, ok, || Trace {

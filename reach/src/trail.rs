@@ -1,7 +1,7 @@
 //! The trail from a timeline back to its input: which nodes reported when, and the input rows at
 //! which each series turned from delivering to failing and back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rift_ingest::model::{Channel, Evidence, NodeId};
 
@@ -48,6 +48,10 @@ pub struct Trail {
     /// request (the responder of a round trip that got an answer) or was heard (the sender of
     /// one-way traffic that arrived).
     pub reporting: BTreeMap<NodeId, Vec<(WindowIdx, WindowIdx)>>,
+    /// The nodes that reported a row of their own at some time (from their log or their
+    /// metrics), as opposed to only answering others' requests or being heard by them: a
+    /// backend a load balancer checks, a host only pinged.
+    pub own_reporters: BTreeSet<NodeId>,
     /// Per series, the rows at which it turned (the first row of the series is a turn), in
     /// input order.
     pub turns: BTreeMap<TraceKey, Vec<Trace>>,
@@ -150,11 +154,17 @@ struct Turns {
 #[derive(Default)]
 pub(crate) struct Recorder {
     reporting: Vec<Bits>,
+    /// Ids of the nodes that reported a row of their own.
+    own: BTreeSet<u32>,
     turns: Vec<Turns>,
 }
 
 impl Recorder {
-    pub(crate) fn reported(&mut self, node: u32, w: i64) {
+    /// Node `node` was up in window `w`: it reported a row (`own`), answered or was heard.
+    pub(crate) fn reported(&mut self, node: u32, w: i64, own: bool) {
+        if own {
+            self.own.insert(node);
+        }
         let node = node as usize;
         if node >= self.reporting.len() {
             self.reporting.resize_with(node + 1, Bits::default);
@@ -215,6 +225,7 @@ impl Recorder {
             .collect();
         Trail {
             reporting,
+            own_reporters: self.own.iter().map(|&n| name(n)).collect(),
             turns,
             truncated,
         }

@@ -77,7 +77,9 @@ mod tests {
                 .or_default()
                 .push((WindowIdx(s), WindowIdx(e)));
         }
+        // Every node reported rows of its own (its log, its metrics).
         let trail = Trail {
+            own_reporters: runs.keys().cloned().collect(),
             reporting: runs,
             ..Trail::default()
         };
@@ -119,6 +121,17 @@ mod tests {
             "{:?}",
             found[0].notes
         );
+    }
+
+    #[test]
+    fn a_node_known_only_by_its_answers_is_not_a_crash_when_they_stop() {
+        // n2 writes nothing of its own: it was up only as far as its answers to the others'
+        // checks show, and those answers stopping is the cut itself.
+        let (t, mut trail) = cut_n2(&[(0, 0, WINDOWS), (1, 0, WINDOWS), (2, 12, 20)]);
+        trail.own_reporters.remove(&name(2));
+        let (found, open) = run(&t, Some(&trail), &[], "crash");
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(open, 2);
     }
 
     #[test]
