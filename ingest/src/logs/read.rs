@@ -518,9 +518,10 @@ impl Profile {
         // The program's own header may sit above the innermost line, where a layer read it as
         // a console's prefix (`[WARNING]  (8) : …` when all of a file's lines are warnings):
         // the outermost depth it fits at names the program.
-        let own = matches!(&self.layout, Layout::Text(ps) if ps.iter().any(|p| p.names_program));
+        if !matches!(&self.layout, Layout::Text(ps) if ps.iter().any(|p| p.names_program)) {
+            return Err(refused);
+        }
         (1..deepest)
-            .filter(|_| own)
             .find_map(|depth| {
                 let (text, said) = &layers.at[depth];
                 self.parse_line(text, peeler.clock, Some(said), false)
