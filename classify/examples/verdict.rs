@@ -68,7 +68,7 @@ fn verdict(dir: &Path, out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
         writeln!(out, "incident  {}", escape(title))?;
     }
     if let Some(d) = &verdict.detector {
-        let source = d.source.describe();
+        let source = d.describe_source();
         writeln!(out, "detector  {}, {}", d.detector.name, escape(&source))?;
     }
     writeln!(out, "verdict   {}", c.primary)?;

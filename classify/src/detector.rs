@@ -324,6 +324,10 @@ pub struct InUse {
     pub guards: Vec<String>,
     /// Where this came from.
     pub source: Source,
+    /// For a detector the user named, where the parameters and guards the user left out came
+    /// from when the export gave them (`config/lb-1.haproxy.cfg (inter 2000 ms, fall 3)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings_from: Option<String>,
 }
 
 fn by_name<S: serde::Serializer>(d: &&'static Detector, s: S) -> Result<S::Ok, S::Error> {
@@ -367,7 +371,52 @@ impl InUse {
             parameters: detector.parameters.clone(),
             guards: Vec::new(),
             source,
+            settings_from: None,
         })
+    }
+
+    /// Where the detector in use came from, in words, and where its settings came from when
+    /// that was elsewhere.
+    pub fn describe_source(&self) -> String {
+        match &self.settings_from {
+            Some(from) => format!("{}; its settings from {from}", self.source.describe()),
+            None => self.source.describe(),
+        }
+    }
+
+    /// Takes the settings the export gave for this detector (`found`, each system's) for the
+    /// parameters and guards the user did not set (`user_set`: the parameter names and
+    /// `guards` when given): a detector named on the command line or in `incident.toml` keeps
+    /// the values the export states for it rather than the catalogue's defaults.
+    pub fn fill_from(
+        &mut self,
+        found: &[rift_ingest::system::DetectorSettings],
+        user_set: &[&str],
+    ) {
+        let Some(f) = found
+            .iter()
+            .find(|f| find(&f.detector).is_some_and(|d| std::ptr::eq(d, self.detector)))
+        else {
+            return;
+        };
+        let mut took = false;
+        for (k, v) in &f.parameters {
+            if !user_set.contains(&k.as_str()) && self.parameters.contains_key(k) {
+                self.parameters.insert(k.clone(), *v);
+                took = true;
+            }
+        }
+        if !user_set.contains(&"guards") && !f.guards.is_empty() {
+            for g in &f.guards {
+                if !self.guards.contains(g) {
+                    self.guards.push(g.clone());
+                }
+            }
+            took = true;
+        }
+        if took {
+            self.settings_from = Some(format!("{} ({})", f.origin, f.reason));
+        }
     }
 
     /// Reads an `incident.toml` `[detector]` table: `name`, `guards = [..]`, and parameters.

@@ -459,7 +459,7 @@ fn detector(w: &mut String, v: &Verdict) {
             );
         }
         Some(d) => {
-            let from = d.source.describe();
+            let from = d.describe_source();
             let _ = writeln!(w, "detector  {} — {}", d.detector.title, from);
             let params: Vec<String> = d
                 .parameters

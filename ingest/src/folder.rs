@@ -22,7 +22,7 @@ pub use crate::progress::{NoProgress, Progress};
 use crate::source::counters::PairStore;
 use crate::source::probes::SeenProbes;
 use crate::source::{FileEntry, Reading, SOURCES};
-use crate::system::DetectorSettings;
+use crate::system::{DetectorSettings, System};
 use crate::table::{events_frame, observations_schema};
 use crate::tally::Tally;
 use crate::time::{self, DATE_HINT, ZONE_HINT, parse_duration};
@@ -144,6 +144,8 @@ pub struct Ingested {
     pub invariants: Invariants,
     /// The failure detector's settings, as a system's log line gave them.
     pub detector: Option<DetectorSettings>,
+    /// Each system's detector settings the export gave, [`Ingested::detector`] first.
+    pub detectors: Vec<DetectorSettings>,
 }
 
 /// What [`IncidentFolder::stream`] returns besides the batches.
@@ -162,6 +164,9 @@ pub struct StreamReport {
     /// The failure detector's settings, as a system's log line gave them (see
     /// [`crate::system`]), with the `file:line` of the line.
     pub detector: Option<DetectorSettings>,
+    /// Each system's detector settings the export gave (its logs', else its configuration's,
+    /// else its defaults), [`StreamReport::detector`] first.
+    pub detectors: Vec<DetectorSettings>,
     /// What reading each file's times assumed (a year, a zone), in words, by the file's path
     /// in the folder; files that assumed nothing are not listed.
     pub assumed: BTreeMap<String, Vec<String>>,
@@ -244,6 +249,7 @@ impl IncidentFolder {
             summary: report.summary,
             invariants: report.invariants,
             detector: report.detector,
+            detectors: report.detectors,
         })
     }
 
@@ -296,6 +302,7 @@ impl IncidentFolder {
             invariants: Invariants::default(),
             configured: Default::default(),
             detector: None,
+            detectors: Vec::new(),
             assumed: BTreeMap::new(),
         };
         for source in SOURCES {
@@ -597,6 +604,37 @@ fn settle(reading: &mut Reading<'_>) -> Result<Vec<ClockSkew>, Error> {
                 .iter()
                 .find_map(|f| f.system.and_then(|s| s.unstated(&f.rel)))
         });
+    // Every other system of the export the same way, for a detector the user names: the
+    // settings the export gives for it stand in for the catalogue's.
+    let mut systems: Vec<&'static System> = Vec::new();
+    for s in log_files
+        .iter()
+        .filter_map(|f| f.system)
+        .chain(reading.configured.systems())
+    {
+        if !systems.iter().any(|k| k.name == s.name) {
+            systems.push(s);
+        }
+    }
+    let mut detectors: Vec<DetectorSettings> = reading.detector.iter().cloned().collect();
+    for s in systems {
+        if detectors.iter().any(|d| d.system == s.name) {
+            continue;
+        }
+        let found = log_files
+            .iter()
+            .filter(|f| f.system.is_some_and(|k| k.name == s.name))
+            .find_map(|f| f.detector.clone())
+            .or_else(|| reading.configured.detector(Some(s)))
+            .or_else(|| {
+                log_files
+                    .iter()
+                    .find(|f| f.system.is_some_and(|k| k.name == s.name))
+                    .and_then(|f| s.unstated(&f.rel))
+            });
+        detectors.extend(found);
+    }
+    reading.detectors = detectors;
     reading.assumed.extend(
         log_files
             .iter()
@@ -687,6 +725,7 @@ fn report(
         accounts,
         mut invariants,
         detector,
+        detectors,
         assumed,
         resolver,
         ..
@@ -718,6 +757,7 @@ fn report(
         summary,
         invariants,
         detector,
+        detectors,
         assumed,
     }
 }

@@ -10,13 +10,13 @@ use crate::error::LabError;
 use crate::http;
 use crate::netns;
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, prom_sample,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Output, Process, Reply, members_table, prom_sample,
     version_of,
 };
 
-const CLIENT_PORT: u16 = 2379;
+pub(crate) const CLIENT_PORT: u16 = 2379;
 const PEER_PORT: u16 = 2380;
-const METRICS_PORT: u16 = 2381;
+pub(crate) const METRICS_PORT: u16 = 2381;
 
 /// Server metrics kept in `metrics.csv` besides every `etcd_network_*` series.
 const SERVER_METRICS: &[&str] = &[
@@ -103,7 +103,7 @@ impl LabSystem for Etcd {
         Ok(vec![Process {
             label: "etcd",
             cmd,
-            output_is_log: false,
+            output: Output::Errors,
         }])
     }
 

@@ -1,5 +1,5 @@
-//! A plain HTTP/1.0 GET with one deadline, for the members' metrics and health endpoints inside
-//! the lab (no TLS, no redirects, no proxies: the lab talks only to its own members).
+//! Plain HTTP/1.0 requests with one deadline, for the members' metrics and health endpoints and a
+//! load balancer's frontend inside the lab (no TLS, no redirects, no proxies: the lab talks only to its own members).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -7,21 +7,53 @@ use std::time::{Duration, Instant};
 
 use crate::system::HealthAnswer;
 
-/// The answer: status code and body.
+/// The answer: status code, headers and body.
 pub(crate) struct Answer {
     pub(crate) status: u16,
+    /// The status line and headers, as sent.
+    pub(crate) head: String,
     pub(crate) body: String,
+}
+
+impl Answer {
+    /// The value of header `name` (any case), when the answer has it.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
 }
 
 /// GETs `path` from `addr`, all within `timeout`; `Err` says why there was no answer, in the
 /// words a probe would log (`timed out`, `Connection refused (os error 111)`).
 pub(crate) fn get(addr: SocketAddr, path: &str, timeout: Duration) -> Result<Answer, String> {
+    request(addr, "GET", path, &[], "", timeout)
+}
+
+/// Sends one request (`method`, `path`, the `headers` besides Host, User-Agent and Connection,
+/// and `body`) to `addr` and reads the answer, all within `timeout`.
+pub(crate) fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    timeout: Duration,
+) -> Result<Answer, String> {
     let (mut s, left) = connect(addr, timeout)?;
-    write!(
-        s,
-        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: rift-lab\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|e| reason(&e))?;
+    let mut text = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: rift-lab\r\nConnection: close\r\n"
+    );
+    for (k, v) in headers {
+        text.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() || method != "GET" {
+        text.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    s.write_all(text.as_bytes()).map_err(|e| reason(&e))?;
     let raw = read_to_close(&mut s, &left)?;
     let text = String::from_utf8_lossy(&raw);
     let (head, body) = text
@@ -34,6 +66,7 @@ pub(crate) fn get(addr: SocketAddr, path: &str, timeout: Duration) -> Result<Ans
         .ok_or_else(|| format!("not an HTTP status line: {:?}", head.lines().next()))?;
     Ok(Answer {
         status,
+        head: head.to_owned(),
         body: body.to_owned(),
     })
 }

@@ -20,8 +20,8 @@ use crate::netns;
 use crate::sidecar::Sidecar;
 use crate::stop;
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, v_number, version_of,
-    write_file,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Output, Process, Reply, members_table, v_number,
+    version_of, write_file,
 };
 
 /// The service behind the virtual address.
@@ -179,7 +179,7 @@ impl LabSystem for Keepalived {
         Ok(vec![Process {
             label: "keepalived",
             cmd,
-            output_is_log: true,
+            output: Output::Log,
         }])
     }
 

@@ -20,6 +20,7 @@
 
 mod error;
 mod etcd;
+mod haproxy;
 mod http;
 mod jute;
 mod keepalived;

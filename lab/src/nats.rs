@@ -19,7 +19,7 @@ use crate::http;
 use crate::natsproto;
 use crate::netns;
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, prom_sample,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Output, Process, Reply, members_table, prom_sample,
     v_number, version_of, write_file,
 };
 
@@ -184,7 +184,7 @@ impl LabSystem for Nats {
         Ok(vec![Process {
             label: "nats",
             cmd,
-            output_is_log: false,
+            output: Output::Errors,
         }])
     }
 

@@ -13,7 +13,7 @@ use crate::error::LabError;
 use crate::netns;
 use crate::resp::{self, Value};
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, version_of,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Output, Process, Reply, members_table, version_of,
     write_file,
 };
 
@@ -193,7 +193,7 @@ impl LabSystem for Redis {
             out.push(Process {
                 label,
                 cmd,
-                output_is_log: false,
+                output: Output::Errors,
             });
         }
         Ok(out)

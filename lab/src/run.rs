@@ -194,18 +194,7 @@ impl Run {
             stop::check()?;
             let name = cluster.members[i].host.name.clone();
             for p in self.sys.start(&cluster, i, &logs, &rundir)? {
-                let err_path = if p.output_is_log {
-                    logs.join(format!("{name}.{}.log", p.label))
-                } else {
-                    logs.join(format!("{name}.{}.stderr.log", p.label))
-                };
-                let err = File::create(&err_path).map_err(LabError::io(&err_path))?;
-                let mut cmd = p.cmd;
-                cmd.current_dir(&rundir)
-                    .stdin(Stdio::null())
-                    .stdout(err.try_clone().map_err(LabError::io(&err_path))?)
-                    .stderr(err);
-                let child = spawn_owned(&mut cmd)?;
+                let child = spawn_process(p, &name, &logs, &rundir)?;
                 self.members.push(child);
             }
             std::thread::sleep(Duration::from_millis(120 + stagger.range(0, 80)));
@@ -230,6 +219,7 @@ impl Run {
         if let Some(w) = want {
             self.move_leader(&cluster, w, progress)?;
         }
+        self.start_client_processes(&cluster, &logs, &rundir, progress)?;
         stop::sleep(Duration::from_secs(2))?;
 
         let cluster = Arc::new(cluster);
@@ -335,6 +325,10 @@ impl Run {
         self.stop_members();
         self.note(progress, "members_stopped", "");
         self.export_config(&cluster)?;
+        if let Some(text) = self.sys.incident_toml() {
+            let path = self.export.join("incident.toml");
+            std::fs::write(&path, text).map_err(LabError::io(&path))?;
+        }
 
         let applied = applied.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let truth = self.truth(
@@ -358,6 +352,47 @@ impl Run {
         let text = serde_json::to_string_pretty(&truth).expect("plain data serializes");
         std::fs::write(&path, text + "\n").map_err(LabError::io(&path))?;
         Ok(truth)
+    }
+
+    /// Starts what the client's host runs besides the workload (a load balancer), and waits
+    /// until it serves.
+    fn start_client_processes(
+        &mut self,
+        cluster: &Cluster,
+        logs: &Path,
+        rundir: &Path,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<(), LabError> {
+        let name = cluster.client.name.clone();
+        let procs = self.sys.client_processes(cluster, &rundir.join(&name))?;
+        if procs.is_empty() {
+            return Ok(());
+        }
+        let mut pids = Vec::new();
+        for p in procs {
+            let child = spawn_process(p, &name, logs, rundir)?;
+            pids.push(child.id().to_string());
+            self.members.push(child);
+        }
+        let until = Instant::now() + Duration::from_secs(10);
+        while !in_client(&name, || Ok(self.sys.client_ready(cluster)))? {
+            stop::check()?;
+            if Instant::now() >= until {
+                return Err(LabError::Cluster(format!(
+                    "what the client's host runs (processes {}) did not serve within 10 s; its \
+                     logs are in {}",
+                    pids.join(" "),
+                    logs.display()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.note(
+            progress,
+            "client_processes_started",
+            &format!("on {name}, processes {}", pids.join(" ")),
+        );
+        Ok(())
     }
 
     /// The members that report themselves leader, asked from the client's namespace.
@@ -441,11 +476,12 @@ impl Run {
         }
         let dir = self.export.join("config");
         std::fs::create_dir_all(&dir).map_err(LabError::io(&dir))?;
-        for m in &cluster.members {
+        let hosts = cluster.members.iter().map(|m| &m.host);
+        for host in hosts.chain([&cluster.client]) {
             for f in files {
-                let from = self.out.join("data").join(&m.host.name).join(f);
+                let from = self.out.join("data").join(&host.name).join(f);
                 if from.is_file() {
-                    let to = dir.join(format!("{}.{f}", m.host.name));
+                    let to = dir.join(format!("{}.{f}", host.name));
                     std::fs::copy(&from, &to).map_err(LabError::io(&to))?;
                 }
             }
@@ -646,6 +682,37 @@ fn parse_step(line: &str, ts_ms: i64) -> Option<Applied> {
 /// Spawns a process that dies with rift (SIGTERM when rift's thread that started it exits) and
 /// sits in a process group of its own, so that Ctrl-C at the terminal reaches rift only and the
 /// run stops it in order.
+/// Starts process `p` of host `host` from `rundir`, its output where [`system::Output`] says
+/// under `logs`.
+fn spawn_process(
+    p: system::Process,
+    host: &str,
+    logs: &Path,
+    rundir: &Path,
+) -> Result<Child, LabError> {
+    let create = |suffix: &str| {
+        let path = logs.join(format!("{host}.{}.{suffix}", p.label));
+        File::create(&path).map_err(LabError::io(&path))
+    };
+    let (out, err) = match p.output {
+        system::Output::Errors => {
+            let f = create("stderr.log")?;
+            (f.try_clone().map_err(LabError::io(logs))?, f)
+        }
+        system::Output::Log => {
+            let f = create("log")?;
+            (f.try_clone().map_err(LabError::io(logs))?, f)
+        }
+        system::Output::LogAndErrors => (create("log")?, create("stderr.log")?),
+    };
+    let mut cmd = p.cmd;
+    cmd.current_dir(rundir)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err);
+    spawn_owned(&mut cmd)
+}
+
 fn spawn_owned(cmd: &mut Command) -> Result<Child, LabError> {
     // SAFETY: prctl is async-signal-safe and touches only the child's own attributes.
     unsafe {

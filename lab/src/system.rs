@@ -13,7 +13,14 @@ use crate::error::LabError;
 use crate::netns::Host;
 
 /// The systems the lab can run, by the name of their data file's `name`.
-pub const SYSTEMS: &[&str] = &["etcd", "keepalived", "nats", "redis", "zookeeper"];
+pub const SYSTEMS: &[&str] = &[
+    "etcd",
+    "haproxy",
+    "keepalived",
+    "nats",
+    "redis",
+    "zookeeper",
+];
 
 /// What the lab needs besides the system: program and Debian package.
 const LAB_PROGRAMS: &[(&str, &str)] = &[
@@ -319,9 +326,22 @@ pub(crate) struct Process {
     /// Names the process's error output, `logs/<member>.<label>.stderr.log`.
     pub(crate) label: &'static str,
     pub(crate) cmd: Command,
-    /// Whether what it prints is its log (keepalived logging to its console): then its output
-    /// goes to `logs/<member>.<label>.log` rather than to the error-output file.
-    pub(crate) output_is_log: bool,
+    /// Where what it prints goes.
+    pub(crate) output: Output,
+}
+
+/// Where a process's output goes, under the export's `logs/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Output {
+    /// It writes its log itself: both its outputs go to `<host>.<label>.stderr.log`.
+    Errors,
+    /// What it prints is its log (keepalived logging to its console): both go to
+    /// `<host>.<label>.log`.
+    Log,
+    /// Its standard output is its log and its error output is not (HAProxy logging to stdout
+    /// and repeating each warning on stderr): `<host>.<label>.log` and
+    /// `<host>.<label>.stderr.log`.
+    LogAndErrors,
 }
 
 /// What a health check got back.
@@ -383,14 +403,29 @@ pub(crate) trait LabSystem: Send + Sync {
     fn request(&self, cluster: &Cluster, i: usize, op: &str, key: &str, value: &str) -> Reply;
     /// The settings the members run with, for the truth.
     fn settings(&self) -> serde_json::Value;
-    /// The configuration files each member keeps in its data folder (`data/<member>/`), which
-    /// the export carries as an operator's would (`config/<member>.<file>`): rift reads the
-    /// failure detector's settings from them.
+    /// The configuration files each member (and the client's host) keeps in its data folder
+    /// (`data/<host>/`), which the export carries as an operator's would
+    /// (`config/<host>.<file>`): rift reads the failure detector's settings from them.
     fn config_files(&self) -> &'static [&'static str] {
         &[]
     }
     /// Stops what the module runs inside the lab's own process (keepalived's stand-in service).
     fn stop(&self) {}
+    /// The processes the client's host runs besides the workload (a load balancer in front of
+    /// the members), started once the cluster has its leader, in the client's namespace.
+    fn client_processes(&self, _cluster: &Cluster, _data: &Path) -> Result<Vec<Process>, LabError> {
+        Ok(Vec::new())
+    }
+    /// The `incident.toml` the export carries, where the detector under study is not the one
+    /// the members' logs state (a load balancer's health check in front of a cluster whose
+    /// logs state its own): what an operator reviewing it writes.
+    fn incident_toml(&self) -> Option<String> {
+        None
+    }
+    /// Whether what [`LabSystem::client_processes`] started serves (from the client namespace).
+    fn client_ready(&self, _cluster: &Cluster) -> bool {
+        true
+    }
 }
 
 /// A members table: `header`, a row per member from `row(member)` (its name, id and address
@@ -503,6 +538,7 @@ pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), LabError> {
 pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>, LabError> {
     match system {
         "etcd" => Ok(Box::new(crate::etcd::Etcd::new(spec)?)),
+        "haproxy" => Ok(Box::new(crate::haproxy::Haproxy::new(spec)?)),
         "keepalived" => Ok(Box::new(crate::keepalived::Keepalived::new(spec)?)),
         "nats" => Ok(Box::new(crate::nats::Nats::new(spec)?)),
         "redis" => Ok(Box::new(crate::redis::Redis::new(spec)?)),

@@ -23,7 +23,7 @@ use crate::jute::{self, Op, Session};
 use crate::netns;
 use crate::sidecar::Sidecar;
 use crate::system::{
-    Cluster, HealthAnswer, LabSpec, LabSystem, Process, Reply, members_table, write_file,
+    Cluster, HealthAnswer, LabSpec, LabSystem, Output, Process, Reply, members_table, write_file,
 };
 
 const CLIENT_PORT: u16 = 2181;
@@ -216,7 +216,7 @@ impl LabSystem for ZooKeeper {
         Ok(vec![Process {
             label: "zookeeper",
             cmd,
-            output_is_log: false,
+            output: Output::Errors,
         }])
     }
 

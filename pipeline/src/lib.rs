@@ -86,6 +86,8 @@ pub struct Incident {
     pub invariants: Invariants,
     /// The detector settings a system's log gave.
     pub detector: Option<DetectorSettings>,
+    /// Each system's detector settings the export gave, [`Incident::detector`] first.
+    pub detectors: Vec<DetectorSettings>,
 }
 
 /// What can stop the pipeline.
@@ -186,6 +188,7 @@ pub fn timeline(
         accounting: report.accounting,
         invariants: report.invariants,
         detector: report.detector,
+        detectors: report.detectors,
     })
 }
 
@@ -326,18 +329,24 @@ pub fn verdict(
 
 /// The detector in use: as the user named it, else as `incident.toml` names it, else as a
 /// system's log line gives it, else unknown.
+/// A detector the user names without its settings takes those the export gives for it (an
+/// HAProxy configuration's `inter`, `fall` and `rise` for `lb-health`).
 pub fn detector_in_use(named: Option<InUse>, incident: &Incident) -> Result<Option<InUse>, Error> {
-    if named.is_some() {
-        return Ok(named);
+    if let Some(mut d) = named {
+        d.fill_from(&incident.detectors, &[]);
+        return Ok(Some(d));
     }
-    let from_settings =
-        InUse::from_table(&incident.folder.config().detector).map_err(|source| {
-            Error::Detector {
-                path: incident.folder.root().join("incident.toml"),
-                source,
-            }
-        })?;
-    Ok(from_settings.or_else(|| incident.detector.as_ref().and_then(InUse::from_settings)))
+    let table = &incident.folder.config().detector;
+    let from_settings = InUse::from_table(table).map_err(|source| Error::Detector {
+        path: incident.folder.root().join("incident.toml"),
+        source,
+    })?;
+    if let Some(mut d) = from_settings {
+        let set: Vec<&str> = table.keys().map(String::as_str).collect();
+        d.fill_from(&incident.detectors, &set);
+        return Ok(Some(d));
+    }
+    Ok(incident.detector.as_ref().and_then(InUse::from_settings))
 }
 
 /// What `rift replay` is handed: a corpus entry's sketch, a scenario file, or an incident folder.

@@ -462,7 +462,7 @@ impl Report {
             figures,
             detector: v.detector.as_ref().map(|d| DetectorView {
                 title: d.detector.title.clone(),
-                source: d.source.describe(),
+                source: d.describe_source(),
                 parameters: d
                     .parameters
                     .iter()

@@ -162,6 +162,70 @@ fn detector_flag_overrides_incident_toml() {
     assert!(stdout(&o).contains("Load-balancer /health checks — named with --detector"));
 }
 
+/// An export holding a load balancer's `haproxy.cfg` beside the example's counters.
+fn export_with_haproxy_cfg(incident_toml: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/asymmetric-leader/counters.csv",
+        dir.path().join("counters.csv"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("config")).unwrap();
+    std::fs::write(
+        dir.path().join("config/lb-1.haproxy.cfg"),
+        "backend app\n    option httpchk GET /ready\n    \
+         default-server check inter 500ms fall 2 rise 4\n    server n1 10.0.0.1:80\n",
+    )
+    .unwrap();
+    if let Some(text) = incident_toml {
+        std::fs::write(dir.path().join("incident.toml"), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_named_detector_takes_the_settings_the_export_gives_for_it() {
+    let dir = export_with_haproxy_cfg(None);
+    let path = dir.path().to_str().unwrap();
+    let o = rift(&["classify", path, "--detector", "lb-health"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("named with --detector; its settings from config/lb-1.haproxy.cfg:3 (inter 500 ms, fall 2, rise 4)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("healthy_threshold=4, interval_ms=500, unhealthy_threshold=2"),
+        "{out}"
+    );
+    // What incident.toml sets stays as set; the rest comes from the export.
+    let dir = export_with_haproxy_cfg(Some(
+        "[detector]\nname = \"lb-health\"\nunhealthy_threshold = 5\n",
+    ));
+    let o = rift(&["classify", dir.path().to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &v["detector"]["parameters"];
+    assert_eq!(
+        (
+            p["unhealthy_threshold"].as_f64(),
+            p["interval_ms"].as_f64(),
+            p["healthy_threshold"].as_f64()
+        ),
+        (Some(5.0), Some(500.0), Some(4.0)),
+        "{}",
+        v["detector"]
+    );
+    // A detector the export gives nothing for keeps the catalogue's defaults.
+    let o = rift(&["classify", path, "--detector", "raft", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["detector"].get("settings_from").is_none(),
+        "{}",
+        v["detector"]
+    );
+}
+
 #[test]
 fn an_unknown_detector_is_a_usage_error_listing_the_known_ones() {
     let o = rift(&[

@@ -1,9 +1,10 @@
-//! `rift lab`: a short etcd recording, a short Redis Sentinel one, a short keepalived one and a
-//! short NATS one end to end, read back by `rift classify` and `rift events`; and what the lab
-//! says when it cannot run.
+//! `rift lab`: a short etcd recording, a short Redis Sentinel one, a short keepalived one, a
+//! short NATS one and a short one of etcd behind HAProxy end to end, read back by
+//! `rift classify` and `rift events`; and what the lab says when it cannot run.
 //!
-//! The recordings need root, iproute2, iptables, etcd, Redis, keepalived and nats-server (`.ci/run` installs
-//! them on Debian); without them the test prints what `rift lab check` said and passes.
+//! The recordings need root, iproute2, iptables, etcd, Redis, keepalived, nats-server and
+//! haproxy (`.ci/run` installs them on Debian); without them the test prints what
+//! `rift lab check` said and passes.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -124,6 +125,9 @@ fn the_lab_records_etcd_and_leaves_nothing_behind() {
     }
     if lab_ready("nats") {
         a_short_nats_recording_shows_the_majority_electing_a_new_leader();
+    }
+    if lab_ready("haproxy") {
+        a_short_haproxy_recording_takes_the_cut_off_member_out();
     }
 }
 
@@ -347,6 +351,56 @@ fn a_short_nats_recording_shows_the_majority_electing_a_new_leader() {
         stdout(&o).contains("ping_interval_ms = 2000"),
         "{}",
         stdout(&o)
+    );
+}
+
+/// etcd behind HAProxy: the load balancer's check takes the cut-off member out of the backend
+/// after `fall` failed checks `inter` apart (3 × 1 s in the lab), its log says so, and the review
+/// weighs that check with the settings haproxy.cfg gave, not the catalogue's defaults.
+fn a_short_haproxy_recording_takes_the_cut_off_member_out() {
+    let (_dir, export, start) = record_short(
+        "haproxy",
+        &[
+            "logs/client.haproxy.log",
+            "logs/n1.log",
+            "config/client.haproxy.cfg",
+            "incident.toml",
+        ],
+    );
+    let o = rift(&["events", export.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let events: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let down = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "backend_down" && e["node"] == "client" && e["peer"] == "n1")
+        .unwrap_or_else(|| panic!("HAProxy never took n1 out: {}", stdout(&o)));
+    let after = down["ts_ns"].as_i64().unwrap() / 1_000_000 - start;
+    assert!(
+        (1_000..=6_000).contains(&after),
+        "n1 taken out {after} ms after the cut"
+    );
+
+    let o = rift(&["classify", export.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &v["detector"];
+    assert_eq!(d["detector"], "lb-health", "{}", stdout(&o));
+    assert_eq!(
+        (
+            d["parameters"]["interval_ms"].as_f64(),
+            d["parameters"]["unhealthy_threshold"].as_f64(),
+            d["parameters"]["healthy_threshold"].as_f64()
+        ),
+        (Some(1000.0), Some(3.0), Some(2.0)),
+        "{d}"
+    );
+    assert!(
+        d["settings_from"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("config/client.haproxy.cfg")),
+        "{d}"
     );
 }
 

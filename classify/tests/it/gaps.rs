@@ -35,6 +35,7 @@ fn an_event_of_the_detector_acting_gives_the_measured_lag() {
         parameters: d.parameters.clone(),
         guards: Vec::new(),
         source: Source::Flag,
+        settings_from: None,
     };
     let v = Verdict::new(None, c, Some(inuse), &events);
     let g = &v.gaps[0];

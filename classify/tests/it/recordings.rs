@@ -331,6 +331,57 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
          after the cut",
     ),
     (
+        "haproxy/asym-leader-mute-s1",
+        "read as complete: the leader that cannot send answers neither the client's requests \
+         nor HAProxy's checks, so it looks cut off from the client as well, and the client's \
+         round trips, which carry no direction, outweigh the followers' one-way evidence",
+    ),
+    (
+        "haproxy/flapping-leader-s1",
+        "the episode ends 5.7 s after the last heal: etcd (no PreVote) holds another election \
+         once the cut-off member is back with a higher term, and while no member leads, the \
+         members answer /health with 503 and the client's requests through HAProxy fail; both \
+         are read as failed round trips",
+    ),
+    (
+        "haproxy/flapping-leader-s2",
+        "as flapping-leader-s1 (4 s after the last heal)",
+    ),
+    (
+        "haproxy/flapping-leader-s3",
+        "the connected members' link is claimed cut, as etcd/flapping-leader-s1",
+    ),
+    (
+        "haproxy/gray-leader-s1",
+        "the episode ends 2.4 s before the heal: a request through HAProxy to the cut member \
+         fails only after four connection attempts a second apart, and the client's table dates \
+         it at its start, so the last failure is dated up to 4 s before the cut ended",
+    ),
+    ("haproxy/gray-leader-s3", "as gray-leader-s1 (2.2 s)"),
+    (
+        "haproxy/lossy-leader-s1",
+        "30 % loss both ways is read as asymmetric, as etcd/lossy-leader-s1",
+    ),
+    (
+        "haproxy/lossy-leader-s2",
+        "the partial episode that weighs most is the client's: while the lossy leader's \
+         cluster had no leader, every member failed the client's requests and HAProxy's \
+         checks timed out on etcd's /health; the lossy member pairs are found, in episodes of \
+         their own",
+    ),
+    (
+        "haproxy/lossy-leader-s3",
+        "30 % loss read as flapping: the lossy links stall and recover as TCP retransmits",
+    ),
+    (
+        "haproxy/one-way-link-s1",
+        "the one-way cut is found from the right onset, and the episode ends 3.1 s after the \
+         heal: the post-heal election of flapping-leader-s1",
+    ),
+    ("haproxy/one-way-link-s2", "as one-way-link-s1 (4.2 s)"),
+    ("haproxy/one-way-link-s3", "as one-way-link-s1 (4.2 s)"),
+    ("haproxy/one-way-link-s5", "as one-way-link-s1 (3.3 s)"),
+    (
         "keepalived/asym-leader-deaf-s1",
         "the master that cannot hear still sends its adverts, so no backup misses one, and VRRP \
          watches no other direction: keepalived logs nothing and the probes from the client stay \

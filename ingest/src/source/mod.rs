@@ -164,6 +164,9 @@ pub(crate) struct Reading<'r> {
     pub(crate) configured: settings::Configured,
     /// The detector settings the first log that gives them gave.
     pub(crate) detector: Option<DetectorSettings>,
+    /// Each system's detector settings, as its logs or configuration gave them (or its
+    /// defaults), [`Reading::detector`]'s system first.
+    pub(crate) detectors: Vec<DetectorSettings>,
     /// What reading each file's times assumed, by its path in the folder.
     pub(crate) assumed: BTreeMap<String, Vec<String>>,
 }

@@ -211,6 +211,11 @@ impl Configured {
         })
     }
 
+    /// The systems the files set something for, by name.
+    pub(crate) fn systems(&self) -> impl Iterator<Item = &'static System> + '_ {
+        self.systems.values().copied()
+    }
+
     /// The detector's settings the files set for `system` (the one the logs are of; without
     /// logs, the first system configured): the shared file's, filled in from the nodes' own.
     pub(crate) fn detector(&self, system: Option<&System>) -> Option<DetectorSettings> {

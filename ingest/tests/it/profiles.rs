@@ -1875,7 +1875,7 @@ const HAPROXY: Lines = &[
     ),
     (
         "Mar 15 10:11:15 lb1 haproxy[1704]: Server be_api/api-5 is DOWN, reason: Layer7 timeout, check duration: 3001ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
-        "backend_down:api-5 | lb1⇄api-5 ✗ health",
+        "backend_down:api-5 | lb1⇄api-5 ✓ health",
     ),
     (
         "Mar 15 10:11:30 lb1 haproxy[1704]: Server be_api/api-2 is UP, reason: Layer4 check passed, check duration: 1ms. 1 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.",
