@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::mode::Mode;
 
-const FILES: [(&str, &str); 12] = [
+const FILES: [(&str, &str); 13] = [
     ("raft.toml", include_str!("../detectors/raft.toml")),
     (
         "phi-accrual.toml",
@@ -20,6 +20,7 @@ const FILES: [(&str, &str); 12] = [
     ("sentinel.toml", include_str!("../detectors/sentinel.toml")),
     ("vrrp.toml", include_str!("../detectors/vrrp.toml")),
     ("zab.toml", include_str!("../detectors/zab.toml")),
+    ("net-tick.toml", include_str!("../detectors/net-tick.toml")),
     (
         "lb-health.toml",
         include_str!("../detectors/lb-health.toml"),

@@ -30,6 +30,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin_systems![
     "haproxy.toml",
     "keepalived.toml",
     "nats.toml",
+    "rabbitmq.toml",
     "redis.toml",
     "zookeeper.toml"
 ];

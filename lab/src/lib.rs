@@ -29,6 +29,7 @@ mod natsproto;
 mod netns;
 pub mod outcome;
 mod plan;
+mod rabbitmq;
 mod redis;
 mod resp;
 mod run;

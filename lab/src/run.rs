@@ -206,7 +206,7 @@ impl Run {
             &format!("{n} members, processes {}", pids.join(" ")),
         );
 
-        let first = self.wait_leader(&cluster, None, Duration::from_secs(20))?;
+        let first = self.wait_leader(&cluster, None, self.sys.start_within())?;
         self.note(
             progress,
             "leader_elected",

@@ -18,6 +18,7 @@ pub const SYSTEMS: &[&str] = &[
     "haproxy",
     "keepalived",
     "nats",
+    "rabbitmq",
     "redis",
     "zookeeper",
 ];
@@ -386,6 +387,10 @@ pub(crate) trait LabSystem: Send + Sync {
     fn scrape(&self, cluster: &Cluster, i: usize) -> Result<String, String>;
     /// One health check of member `i` (from the client namespace).
     fn health(&self, cluster: &Cluster, i: usize) -> HealthAnswer;
+    /// How long the members may take, from their start, to form a cluster with one leader.
+    fn start_within(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(20)
+    }
     /// The name of `health.csv`'s status column: `http_status`, or `result` for a check that is
     /// not HTTP.
     fn health_column(&self) -> &'static str {
@@ -541,6 +546,7 @@ pub(crate) fn module(system: &str, spec: &LabSpec) -> Result<Box<dyn LabSystem>,
         "haproxy" => Ok(Box::new(crate::haproxy::Haproxy::new(spec)?)),
         "keepalived" => Ok(Box::new(crate::keepalived::Keepalived::new(spec)?)),
         "nats" => Ok(Box::new(crate::nats::Nats::new(spec)?)),
+        "rabbitmq" => Ok(Box::new(crate::rabbitmq::RabbitMq::new(spec)?)),
         "redis" => Ok(Box::new(crate::redis::Redis::new(spec)?)),
         "zookeeper" => Ok(Box::new(crate::zookeeper::ZooKeeper::new(spec)?)),
         _ => Err(LabError::UnknownSystem {

@@ -3,13 +3,14 @@
 use rift_classify::Mode;
 use rift_classify::detector::{Coverage, InUse, Kind, Source, catalogue, find};
 
-const REQUIRED: [&str; 12] = [
+const REQUIRED: [&str; 13] = [
     "raft",
     "phi-accrual",
     "swim",
     "sentinel",
     "vrrp",
     "zab",
+    "net-tick",
     "lb-health",
     "bidirectional-probes",
     "data-plane-probes",

@@ -164,7 +164,7 @@ fn every_recording_matches_its_injected_fault() {
 
 /// Fewest lab recordings the table must hold: every scenario of `rift lab list` three times,
 /// the one-way link five.
-const MIN_LAB_RECORDINGS: usize = 32;
+const MIN_LAB_RECORDINGS: usize = 235;
 
 /// Every `rift lab` recording under `tests/fixtures/lab/<system>/`: the same checks, and a
 /// healthy run gives no episode. Prints the table (`cargo test -- --nocapture` shows it).
@@ -268,6 +268,64 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
          last heard each other 98 ms apart, inside the 250 ms echo gap, so the onset does not \
          decide the direction",
     ),
+    (
+        "rabbitmq/asym-leader-deaf-s1",
+        "read as complete: the side that stops hearing closes the distribution connection, and \
+         both sides take each other down within a quarter of net_ticktime (the tick check's \
+         step), which tells no direction; the cut-off leader then pauses as a minority and \
+         refuses the client, so it reads as cut off both ways from everyone",
+    ),
+    ("rabbitmq/asym-leader-mute-s1", "as asym-leader-deaf-s1"),
+    (
+        "rabbitmq/complete-follower-s1",
+        "complete and n2 cut off, from 2.2 s late: the tick timeout fires 0.75 to 1.25 \
+         net_ticktime after the last arrival and is dated back by net_ticktime; here it took \
+         1.22",
+    ),
+    (
+        "rabbitmq/flapping-leader-s1",
+        "each down phase (4 s) is shorter than the 7.5 s a tick timeout needs at the least: \
+         RabbitMQ never takes the leader down and logs nothing, and only the client's requests \
+         through the leader fail, read as flapping between the client and n1",
+    ),
+    (
+        "rabbitmq/gray-leader-s1",
+        "the episode ends 4.3 s before the heal: a management API request to the cut member \
+         waits out its 5 s timeout, and the client's table dates it at its start",
+    ),
+    (
+        "rabbitmq/lossy-leader-s1",
+        "read as gray: 30 % loss never leaves a distribution connection silent for net_ticktime \
+         (TCP retransmits what is lost), so RabbitMQ logs nothing; only the client's requests \
+         time out now and then while the AMQP port answers the check",
+    ),
+    (
+        "rabbitmq/one-way-link-s1",
+        "read as complete: both ends of the cut link time out within a quarter of net_ticktime \
+         of each other (the tick check's step), which tells no direction; under pause_minority \
+         each end, seeing the third member still reach the other, reports a partial partition \
+         and pauses, refusing the client, so the two read as cut off from everyone",
+    ),
+    ("rabbitmq/one-way-link-s2", "as one-way-link-s1"),
+    ("rabbitmq/one-way-link-s3", "as one-way-link-s1"),
+    ("rabbitmq/one-way-link-s4", "as one-way-link-s1"),
+    ("rabbitmq/one-way-link-s5", "as one-way-link-s1"),
+    (
+        "rabbitmq/partial-followers-s1",
+        "read as complete: the two members cut from each other each report a partial \
+         partition and pause (pause_minority), refusing the client, so both read as cut off \
+         from everyone; the link between them is the only one the logs show down",
+    ),
+    ("rabbitmq/asym-leader-deaf-s2", "as asym-leader-deaf-s1"),
+    ("rabbitmq/asym-leader-mute-s2", "as asym-leader-deaf-s1"),
+    (
+        "rabbitmq/flapping-leader-s2",
+        "as flapping-leader-s1, the client's failures through the leader read as gray this \
+         time (the AMQP port answered the check throughout)",
+    ),
+    ("rabbitmq/gray-leader-s2", "as gray-leader-s1 (3.8 s)"),
+    ("rabbitmq/lossy-leader-s2", "as lossy-leader-s1"),
+    ("rabbitmq/partial-followers-s2", "as partial-followers-s1"),
     (
         "redis/asym-leader-deaf-s1",
         "read as complete: the only one-way evidence is the master's replication timeouts \

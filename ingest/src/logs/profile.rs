@@ -129,6 +129,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin_profiles![
     "cockroachdb.toml",
     "zookeeper.toml",
     "nats.toml",
+    "rabbitmq.toml",
 ];
 
 /// Most rules one profile may have: 500. The largest built-in profile has a few dozen; every

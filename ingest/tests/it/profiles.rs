@@ -1903,3 +1903,67 @@ fn haproxy() {
         &[("incident.toml", YEAR_2024)],
     );
 }
+
+/// A RabbitMQ 3.10 broker (`mq-1`) whose link to `mq-3` goes quiet for longer than
+/// net_ticktime (8 s, from advanced.config), under pause_minority.
+const RABBITMQ: Lines = &[
+    (
+        "2025-04-02 08:00:01.100200+00:00 [info] <0.230.0>  Starting RabbitMQ 3.10.25 on Erlang 25.3.2.7 [jit]",
+        "start",
+    ),
+    (
+        "2025-04-02 08:00:01.100900+00:00 [info] <0.230.0>  node           : rabbit@mq-1",
+        "",
+    ),
+    (
+        "2025-04-02 08:00:04.400000+00:00 [info] <0.512.0> rabbit on node 'rabbit@mq-3' up",
+        "peer_up:mq-3 | mq-1⇄mq-3 ✓ heartbeat",
+    ),
+    (
+        "2025-04-02 08:00:30.000000+00:00 [error] <0.318.0> ** Node 'rabbit@mq-3' not responding **",
+        // Silence from mq-3 since net_ticktime before the line, held one failed observation a
+        // second until the Mnesia line at 08:00:41 says they meet again.
+        "peer_down:mq-3 | last_heard:mq-3 | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat | mq-3→mq-1 ✗ heartbeat",
+    ),
+    (
+        "2025-04-02 08:00:30.000000+00:00 [error] <0.318.0> ** Removing (timedout) connection **",
+        "",
+    ),
+    (
+        "2025-04-02 08:00:30.002000+00:00 [info] <0.512.0> node 'rabbit@mq-3' down: net_tick_timeout",
+        "",
+    ),
+    (
+        "2025-04-02 08:00:30.010000+00:00 [error] <0.512.0>  * We can still see rabbit@mq-2 which can see rabbit@mq-3",
+        "relay:mq-3",
+    ),
+    (
+        "2025-04-02 08:00:30.011000+00:00 [warning] <0.512.0> Cluster minority/secondary status detected - awaiting recovery",
+        "role_change",
+    ),
+    (
+        "2025-04-02 08:00:41.300000+00:00 [error] <0.271.0> Mnesia('rabbit@mq-1'): ** ERROR ** mnesia_event got {inconsistent_database, running_partitioned_network, 'rabbit@mq-3'}",
+        "peer_up:mq-3 | mq-1⇄mq-3 ✓ heartbeat",
+    ),
+    (
+        "2025-04-02 08:00:42.000000+00:00 [notice] <0.1020.0> queue 'orders' in vhost '/': follower -> leader in term: 7 machine version: 2",
+        "role_change",
+    ),
+    (
+        "2025-04-02 08:00:42.500000+00:00 [info] <0.1020.0> queue 'orders' in vhost '/': detected a new leader {'%2F_orders','rabbit@mq-2'} in term 8",
+        "leader_change:mq-2",
+    ),
+    (
+        "2025-04-02 08:00:50.000000+00:00 [notice] <0.61.0> SIGTERM received - shutting down",
+        "shutdown",
+    ),
+];
+
+#[test]
+fn rabbitmq() {
+    check(
+        "rabbitmq",
+        &[("logs/mq-1.log", RABBITMQ)],
+        &[("mq-1.advanced.config", "[{kernel, [{net_ticktime, 8}]}].\n")],
+    );
+}
