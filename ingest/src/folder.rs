@@ -21,8 +21,9 @@ use crate::nodes::NodeResolver;
 pub use crate::progress::{NoProgress, Progress};
 use crate::source::counters::PairStore;
 use crate::source::probes::SeenProbes;
+use crate::source::settings::Configured;
 use crate::source::{FileEntry, Reading, SOURCES};
-use crate::system::{DetectorSettings, System};
+use crate::system::DetectorSettings;
 use crate::table::{events_frame, observations_schema};
 use crate::tally::Tally;
 use crate::time::{self, DATE_HINT, ZONE_HINT, parse_duration};
@@ -586,6 +587,38 @@ impl IncidentFolder {
     }
 }
 
+/// Each system's detector settings the export gives, `chosen` (the one the incident is read
+/// with) first, then every other system of its logs and configuration files the same way: what
+/// its logs stated, else what its configuration set, else its defaults. A detector the user
+/// names takes its settings from here rather than from the catalogue.
+fn every_detector(
+    log_files: &[logs::LogFile],
+    configured: &Configured,
+    chosen: &Option<DetectorSettings>,
+) -> Vec<DetectorSettings> {
+    let mut detectors: Vec<DetectorSettings> = chosen.iter().cloned().collect();
+    let systems = log_files
+        .iter()
+        .filter_map(|f| f.system)
+        .chain(configured.systems());
+    for s in systems {
+        if detectors.iter().any(|d| d.system == s.name) {
+            continue;
+        }
+        let of_system = || {
+            log_files
+                .iter()
+                .filter(|f| f.system.is_some_and(|k| k.name == s.name))
+        };
+        let found = of_system()
+            .find_map(|f| f.detector.clone())
+            .or_else(|| configured.detector(Some(s)))
+            .or_else(|| of_system().next().and_then(|f| s.unstated(&f.rel)));
+        detectors.extend(found);
+    }
+    detectors
+}
+
 /// What the sources learn only together, once every file is read: the aliases logs and metrics
 /// announce, the clocks that disagree (from paired counters), the lines of logs put on the
 /// common clock, metrics interpreted (without what falls after a node's shutdown), and the
@@ -604,37 +637,7 @@ fn settle(reading: &mut Reading<'_>) -> Result<Vec<ClockSkew>, Error> {
                 .iter()
                 .find_map(|f| f.system.and_then(|s| s.unstated(&f.rel)))
         });
-    // Every other system of the export the same way, for a detector the user names: the
-    // settings the export gives for it stand in for the catalogue's.
-    let mut systems: Vec<&'static System> = Vec::new();
-    for s in log_files
-        .iter()
-        .filter_map(|f| f.system)
-        .chain(reading.configured.systems())
-    {
-        if !systems.iter().any(|k| k.name == s.name) {
-            systems.push(s);
-        }
-    }
-    let mut detectors: Vec<DetectorSettings> = reading.detector.iter().cloned().collect();
-    for s in systems {
-        if detectors.iter().any(|d| d.system == s.name) {
-            continue;
-        }
-        let found = log_files
-            .iter()
-            .filter(|f| f.system.is_some_and(|k| k.name == s.name))
-            .find_map(|f| f.detector.clone())
-            .or_else(|| reading.configured.detector(Some(s)))
-            .or_else(|| {
-                log_files
-                    .iter()
-                    .find(|f| f.system.is_some_and(|k| k.name == s.name))
-                    .and_then(|f| s.unstated(&f.rel))
-            });
-        detectors.extend(found);
-    }
-    reading.detectors = detectors;
+    reading.detectors = every_detector(&log_files, &reading.configured, &reading.detector);
     reading.assumed.extend(
         log_files
             .iter()
