@@ -509,6 +509,23 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             });
         }
     }
+    if let Some(c) = VIEWER_TIME_PREFIX.as_ref().and_then(|r| r.captures(t)) {
+        let ts = &c["ts"];
+        let ts =
+            parse_with("%b %d, %Y @ %H:%M:%S%.f", ts, how.clock).map_err(|e| (ts.to_owned(), e));
+        let host = c.name("host").map(|m| m.as_str().to_owned());
+        return Some(Layer {
+            kind: Envelope::TimePrefix,
+            inner: Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            ts: Some(ts),
+            field: host
+                .as_deref()
+                .and_then(|h| text_field(how, &[("host", &Some(h.to_owned()))])),
+            node: host,
+            program: None,
+            local_time: true,
+        });
+    }
     if let Some(c) = COMPOSE.as_ref().and_then(|r| r.captures(t)) {
         let service = c.name("service").map(|m| {
             let name = m.as_str();
@@ -783,6 +800,13 @@ static SYSLOG_TIME_ONLY: LazyLock<Option<Regex>> = regex!(
 /// without a space before the line).
 static US_TIME_PREFIX: LazyLock<Option<Regex>> =
     regex!(r"^(?P<ts>\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d:\d\d [AP]M) ?(?P<msg>\S.*)$");
+
+/// A row of Kibana's Discover copied as text, its tabs turned to spaces: the time in the viewer's
+/// zone (`Jan 31, 2020 @ 19:19:34.308`), perhaps a host or pod column (a name with a digit, a
+/// dash or a dot in it, which a message's first word seldom has), then the line.
+static VIEWER_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
+    r"^(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4} @ \d\d:\d\d:\d\d(?:\.\d{1,3})?)\s+(?:(?P<host>[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+|[a-z]+\d+)\s+)?(?P<msg>\S.*)$"
+);
 
 /// A browser's local time with the weekday and the month's name, on a 12-hour clock, and a bar
 /// before the line, as a later web console copies a container's log (Rancher 2.6: `Mon, Apr 4
@@ -1727,6 +1751,7 @@ mod tests {
             ("caps tag", &CAPS_TAG),
             ("syslog time only", &SYSLOG_TIME_ONLY),
             ("row viewer time", &ROW_VIEWER_TIME),
+            ("viewer time prefix", &VIEWER_TIME_PREFIX),
             ("test runner", &TEST_RUNNER),
             ("klog around", &KLOG_AROUND),
             ("weekday before date", &WEEKDAY_BEFORE_DATE),

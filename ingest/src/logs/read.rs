@@ -1159,6 +1159,14 @@ static JAVA_EXCEPTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// The header of a report of Erlang's error_logger, which RabbitMQ up to 3.6 (and other Erlang
+/// programs of its time) logs with: `=INFO REPORT==== 28-Mar-2017::13:47:51 ===` on a line of its
+/// own, the report's lines under it, a blank line after them.
+static ERLANG_REPORT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^=[A-Z]+(?: [A-Z]+)? REPORT==== \d{1,2}-[A-Z][a-z]{2}-\d{4}::\d\d:\d\d:\d\d(?:\.\d+)? ===\s*$")
+        .ok()
+});
+
 /// The most lines joined to one record, and the most bytes it grows to: a file of continuations
 /// is read as lines, not as one record.
 const MAX_JOINED_LINES: u64 = 200;
@@ -1188,13 +1196,20 @@ struct Joiner {
     /// The held record: its first line, its text, the length of its last piece in characters,
     /// its joins.
     held: Option<(u64, Vec<u8>, usize, Joined)>,
+    /// The header of the Erlang report whose lines follow ([`ERLANG_REPORT`]): each of them is a
+    /// record of its own with the header in front, which gives it its time and level.
+    report: Option<Vec<u8>>,
     /// The width a terminal cut the lines at, if it did.
     width: Option<usize>,
 }
 
 impl Joiner {
     fn new(width: Option<usize>) -> Self {
-        Joiner { held: None, width }
+        Joiner {
+            held: None,
+            report: None,
+            width,
+        }
     }
 
     /// Takes line `no`. A continuation joins the held record; a start hands the held record
@@ -1206,6 +1221,32 @@ impl Joiner {
         starts: &dyn Fn(&str) -> bool,
     ) -> Option<(u64, Vec<u8>, Joined)> {
         let text = std::str::from_utf8(bytes).ok();
+        if let Some(t) = text {
+            if ERLANG_REPORT.as_ref().is_some_and(|r| r.is_match(t)) {
+                self.report = Some(t.trim_end().as_bytes().to_vec());
+            } else if t.trim().is_empty() {
+                self.report = None;
+            } else if let Some(header) = &self.report
+                && !OWN_TIME.as_ref().is_some_and(|r| r.is_match(t))
+            {
+                // Up to the blank line, every line is the report's: one with a time of its own
+                // is another program's.
+                let mut record = header.clone();
+                record.push(b' ');
+                record.extend_from_slice(t.trim().as_bytes());
+                let mut joined = Joined::default();
+                // The header held alone is read as part of its first line.
+                let out = match self.held.take() {
+                    Some((first, text, _, _)) if text == *header => {
+                        joined.add(first);
+                        None
+                    }
+                    held => held.map(|(first, text, _, j)| (first, text, j)),
+                };
+                self.held = Some((no, record, 0, joined));
+                return out;
+            }
+        }
         // A piece of a line cut at the terminal's width: the line before it is as long as the
         // longest line (the width) and was cut mid-word. Otherwise only an indented line
         // continues a record; prose after a record is a line of its own.
