@@ -164,7 +164,7 @@ fn every_recording_matches_its_injected_fault() {
 
 /// Fewest lab recordings the table must hold: every scenario of `rift lab list` three times,
 /// the one-way link five.
-const MIN_LAB_RECORDINGS: usize = 235;
+const MIN_LAB_RECORDINGS: usize = 253;
 
 /// Every `rift lab` recording under `tests/fixtures/lab/<system>/`: the same checks, and a
 /// healthy run gives no episode. Prints the table (`cargo test -- --nocapture` shows it).
@@ -326,6 +326,16 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     ("rabbitmq/gray-leader-s2", "as gray-leader-s1 (3.8 s)"),
     ("rabbitmq/lossy-leader-s2", "as lossy-leader-s1"),
     ("rabbitmq/partial-followers-s2", "as partial-followers-s1"),
+    ("rabbitmq/asym-leader-deaf-s3", "as asym-leader-deaf-s1"),
+    ("rabbitmq/asym-leader-mute-s3", "as asym-leader-deaf-s1"),
+    (
+        "rabbitmq/complete-follower-s3",
+        "as complete-follower-s1: the tick timeout took 1.24 net_ticktime (2.4 s late)",
+    ),
+    ("rabbitmq/flapping-leader-s3", "as flapping-leader-s2"),
+    ("rabbitmq/gray-leader-s3", "as gray-leader-s1 (3.8 s)"),
+    ("rabbitmq/lossy-leader-s3", "as lossy-leader-s1"),
+    ("rabbitmq/partial-followers-s3", "as partial-followers-s1"),
     (
         "redis/asym-leader-deaf-s1",
         "read as complete: the only one-way evidence is the master's replication timeouts \
@@ -594,6 +604,30 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
         "nats/lossy-leader-s2",
         "the leader's routes under 30 % loss stall and recover as TCP backs off: read as \
          flapping",
+    ),
+    ("nats/asym-leader-deaf-s3", NATS_TCP_BOTH_WAYS),
+    ("nats/asym-leader-mute-s3", NATS_TCP_BOTH_WAYS),
+    ("nats/complete-leader-s3", "as complete-leader-s1 (6.2 s)"),
+    (
+        "nats/complete-follower-s3",
+        "the episode ends 10.7 s after the heal: n3's routes stay stalled while TCP's \
+         retransmissions back off, as flapping-leader-s2, until n2's log says the route is back",
+    ),
+    (
+        "nats/partial-followers-s3",
+        "the episode ends 13.7 s after the heal, the route counters between the two members \
+         stalled until then, as complete-follower-s3",
+    ),
+    (
+        "nats/flapping-leader-s3",
+        "read as complete: the 4 s up phases are shorter than the stalled routes take to come \
+         back (as flapping-leader-s2), so n2 reads as cut off over several phases at once; \
+         while the stream has no leader the client's requests through every member fail",
+    ),
+    (
+        "nats/lossy-leader-s3",
+        "the leader's routes under 30 % loss stall one at a time and recover as TCP backs off; \
+         one direction at a time is read as asymmetric",
     ),
     ("nats/one-way-link-s1", NATS_TCP_BOTH_WAYS),
     ("nats/one-way-link-s2", NATS_TCP_BOTH_WAYS),
