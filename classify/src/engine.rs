@@ -313,6 +313,12 @@ pub(crate) struct Engine<'a> {
     pub(crate) probers: BTreeSet<u32>,
 }
 
+/// The file of a `file:line` origin (the first one of a row read from several).
+fn origin_file(origin: &str) -> &str {
+    let first = origin.split(';').next().unwrap_or(origin);
+    first.rsplit_once(':').map_or(first, |(file, _)| file)
+}
+
 fn windows(ns: i64, window_ns: i64) -> u32 {
     ((ns + window_ns - 1) / window_ns).clamp(0, i64::from(u32::MAX)) as u32
 }
@@ -403,16 +409,26 @@ impl<'a> Engine<'a> {
             .unwrap_or_default();
         // Outside probers (a monitoring host, the client): they ask and never answer, and log
         // nothing of their own. Nodes that only ask but log events are members whose peers'
-        // side is not in the export.
+        // side is not in the export. What a prober's own table of requests says (a refused
+        // connection) is no log of its own.
         let probers = trail
             .map(|t| {
                 let mut asks = HashSet::new();
                 let mut answers = HashSet::new();
-                for k in t.turns.keys() {
+                let mut asked_in: HashSet<(&str, &str)> = HashSet::new();
+                for (k, rows) in &t.turns {
                     asks.extend(ix.get(k.src.0.as_str()).copied());
                     answers.extend(ix.get(k.dst.0.as_str()).copied());
+                    asked_in.extend(
+                        rows.iter()
+                            .map(|r| (k.src.0.as_str(), origin_file(&r.origin))),
+                    );
                 }
-                let logged: HashSet<&str> = events.iter().map(|e| e.node.0.as_str()).collect();
+                let logged: HashSet<&str> = events
+                    .iter()
+                    .filter(|e| !asked_in.contains(&(e.node.0.as_str(), origin_file(&e.origin))))
+                    .map(|e| e.node.0.as_str())
+                    .collect();
                 asks.into_iter()
                     .filter(|n| !answers.contains(n))
                     .filter(|&n| !logged.contains(timeline.nodes[n as usize].0.as_str()))

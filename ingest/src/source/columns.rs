@@ -55,6 +55,16 @@ pub(crate) const LATENCY: &[&str] = &[
     "rtt_ms",
     "elapsed_ms",
 ];
+/// What went wrong with a failed request: the error or the body that came back.
+pub(crate) const ERROR: &[&str] = &[
+    "error",
+    "err",
+    "error_message",
+    "message",
+    "reason",
+    "detail",
+    "body",
+];
 /// Flow tuple / port / path id.
 pub(crate) const FLOW: &[&str] = &["flow", "flow_id", "port", "path_id"];
 /// Channel of the row.

@@ -4,6 +4,12 @@
 //! `probe` channel, and health checks that change outcome become `health_down` / `health_up`
 //! events.
 //!
+//! A failed row whose error says the connection was refused is no link evidence: the target's
+//! host answered that nothing listens on the port (its process is down, or not serving, as a
+//! paused RabbitMQ node is not), so the path works both ways. Such a row gives a `peer_down`
+//! event (at the first refusal of a run) instead of a failed round trip, as a log line saying
+//! the same does.
+//!
 //! The row's timestamp is used as it is: in the recordings rift reads it is the time the request
 //! was sent, which is when the network was crossed.
 
@@ -143,7 +149,18 @@ pub(crate) struct ProbeFile<'a> {
     latency: Option<usize>,
     flow: Option<usize>,
     channel_col: Option<usize>,
+    error: Option<usize>,
     health: Vec<HealthSample>,
+    /// Every row's pair (an index into `pairs`), time, and whether its connection was refused:
+    /// the runs of refusals, for their `peer_down` events.
+    refusals: Vec<(u32, i64, bool, u64)>,
+    pairs: FxHashMap<(NodeId, NodeId), u32>,
+}
+
+/// Whether a failed request's error says the target's host refused the connection.
+fn refused(error: &str) -> bool {
+    let e = error.to_ascii_lowercase();
+    e.contains("refused") || e.contains("econnrefused")
 }
 
 impl<'a> ProbeFile<'a> {
@@ -171,7 +188,10 @@ impl<'a> ProbeFile<'a> {
             latency: None,
             flow: None,
             channel_col: None,
+            error: None,
             health: Vec::new(),
+            refusals: Vec::new(),
+            pairs: FxHashMap::default(),
         }
     }
 
@@ -215,6 +235,44 @@ impl<'a> ProbeFile<'a> {
             }
             last = Some((&s.prober, &s.target, s.ok));
         }
+        events.extend(self.refusal_events());
+        events
+    }
+
+    /// A `peer_down` at the first refused connection of each run of them, per prober and
+    /// target.
+    fn refusal_events(&mut self) -> Vec<Event> {
+        if !self.refusals.iter().any(|r| r.2) {
+            return Vec::new();
+        }
+        let mut names = vec![None; self.pairs.len()];
+        for (pair, &i) in &self.pairs {
+            names[i as usize] = Some(pair);
+        }
+        self.refusals.sort_unstable();
+        let mut events = Vec::new();
+        let mut before: Option<(u32, bool)> = None;
+        for &(pair, ts, refused, line) in &self.refusals {
+            let run_starts = refused && before != Some((pair, true));
+            before = Some((pair, refused));
+            let Some((prober, target)) = names[pair as usize] else {
+                continue;
+            };
+            if run_starts {
+                events.push(Event {
+                    ts_ns: ts,
+                    node: prober.clone(),
+                    kind: EventKind::PeerDown,
+                    peer: Some(target.clone()),
+                    term: None,
+                    detail: format!(
+                        "connection refused: {target}'s host answered that nothing listens on \
+                         the port, so the path worked"
+                    ),
+                    origin: row::origin(&self.settings.name, self.settings.format, line),
+                });
+            }
+        }
         events
     }
 }
@@ -256,6 +314,7 @@ impl RowSink for ProbeFile<'_> {
         self.latency = find("latency_ms", columns::LATENCY);
         self.flow = find("flow", columns::FLOW);
         self.channel_col = find("channel", columns::CHANNEL);
+        self.error = find("error", columns::ERROR).filter(|&i| i != self.status);
         let used = [
             Some(ts),
             Some(self.target),
@@ -264,6 +323,7 @@ impl RowSink for ProbeFile<'_> {
             self.latency,
             self.flow,
             self.channel_col,
+            self.error,
         ];
         // Other time columns repeat the timestamp in another format: not worth a warning.
         self.account.ignored_columns = (0..cols.len())
@@ -295,8 +355,8 @@ impl RowSink for ProbeFile<'_> {
                 .account
                 .skip(SkipReason::UnknownStatus, line, || format!("'{v}'"));
         };
-        let target = self.resolver.resolve(target);
-        let prober = match self.prober.and_then(|i| f.get(i)) {
+        let mut target = self.resolver.resolve(target);
+        let mut prober = match self.prober.and_then(|i| f.get(i)) {
             Some(p) => self.resolver.resolve(p),
             None => self.resolver.resolve(&self.settings.prober),
         };
@@ -344,6 +404,20 @@ impl RowSink for ProbeFile<'_> {
             }
         }
         let origin = row::origin(&self.settings.name, self.settings.format, line);
+        let refused = !ok && self.error.and_then(|i| f.get(i)).is_some_and(refused);
+        if self.error.is_some() {
+            let key = (prober, target);
+            let pair = match self.pairs.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let i = self.pairs.len() as u32;
+                    self.pairs.insert(key.clone(), i);
+                    i
+                }
+            };
+            self.refusals.push((pair, ts, refused, line));
+            (prober, target) = key;
+        }
         if channel == Channel::Health {
             self.health.push(HealthSample {
                 ts,
@@ -353,6 +427,11 @@ impl RowSink for ProbeFile<'_> {
                 detail: format!("{} {status}", self.status_name),
                 origin: origin.clone(),
             });
+        }
+        self.account.rows_used += 1;
+        if refused {
+            // The host answered: no link evidence (see the module's note).
+            return;
         }
         self.out.push(Observation {
             ts_ns: ts,
@@ -367,7 +446,6 @@ impl RowSink for ProbeFile<'_> {
             reporter: prober.0,
             origin,
         });
-        self.account.rows_used += 1;
     }
 
     fn skipped(&mut self, line: u64, reason: SkipReason, detail: String) {

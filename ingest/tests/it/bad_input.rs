@@ -3,7 +3,7 @@
 
 use rift_ingest::{IncidentFolder, NoProgress, ReadOptions};
 
-use crate::{read, write};
+use crate::{read, strings, write};
 
 const HEADER: &str = "ts,node,peer,sent,received\n";
 
@@ -203,4 +203,33 @@ fn crlf_files_report_the_real_line() {
         origins.contains(&"counters.csv:2;counters.csv:3".to_owned()),
         "{origins:?}"
     );
+}
+
+#[test]
+fn a_refused_connection_in_a_client_table_is_no_link_evidence_but_the_target_down() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "client.csv",
+        "ts,node,op,result,latency_ms,error\n\
+         2024-05-01T10:00:00Z,n2,put,ok,3,\n\
+         2024-05-01T10:00:01Z,n2,put,error,0,\"Connection refused (os error 111)\"\n\
+         2024-05-01T10:00:02Z,n2,put,error,0,\"Connection refused (os error 111)\"\n\
+         2024-05-01T10:00:03Z,n2,put,ok,4,\n\
+         2024-05-01T10:00:04Z,n2,put,error,5000,timed out\n\
+         2024-05-01T10:00:05Z,n2,put,error,0,ECONNREFUSED\n",
+    );
+    let got = read(dir.path());
+    let acc = &got.accounting.files[0];
+    assert_eq!((acc.rows_read, acc.rows_used), (6, 6));
+    // The error column is read; only the operation's name is not.
+    assert_eq!(acc.ignored_columns, ["op"]);
+    // The two answered requests and the timeout are round trips; the refusals are not.
+    assert_eq!(got.observations.height(), 3);
+    // One peer_down per run of refusals, at its first row.
+    assert_eq!(strings(&got.events, "kind"), ["peer_down", "peer_down"]);
+    assert_eq!(strings(&got.events, "peer"), ["n2", "n2"]);
+    let ts = strings(&got.events, "ts");
+    assert!(ts[0].contains("10:00:01"), "{ts:?}");
+    assert!(ts[1].contains("10:00:05"), "{ts:?}");
 }
