@@ -44,7 +44,8 @@ pub(crate) enum Envelope {
     Journald,
     /// docker's json-file driver: `{"log": …, "stream": …, "time": …}`.
     Docker,
-    /// `docker compose logs`: `service-1  | …`; a Procfile runner's `21:18:07 etcd1 | …`.
+    /// `docker compose logs`: `service-1  | …`; `podman-compose`'s `[service-1] | …`; a Procfile
+    /// runner's `21:18:07 etcd1 | …`.
     Compose,
     /// `kubectl logs --prefix`: `[pod/name/container] …`.
     KubectlPrefix,
@@ -527,7 +528,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         });
     }
     if let Some(c) = COMPOSE.as_ref().and_then(|r| r.captures(t)) {
-        let service = c.name("service").map(|m| {
+        let service = c.name("service").or_else(|| c.name("bracketed")).map(|m| {
             let name = m.as_str();
             let part = |re: &LazyLock<Option<Regex>>, group: &str| {
                 re.as_ref()
@@ -732,9 +733,9 @@ static LOKI_TEXT: LazyLock<Option<Regex>> = regex!(
 /// `project_service_1`), padding, `|`. The name is kept as printed: a replica number cannot be
 /// told from a service named `etcd-1`. A Procfile runner (goreman, foreman, honcho) prints its
 /// processes' output the same way with its clock first (`21:18:07 etcd1 | …`): a time with no
-/// date, left to the line inside.
+/// date, left to the line inside. `podman-compose` puts the service in brackets (`[redis-2]   | …`).
 static COMPOSE: LazyLock<Option<Regex>> = regex!(
-    r"^(?:\d\d:\d\d:\d\d )?(?:(?P<service>(?:\.\.\.)?[A-Za-z0-9@][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$"
+    r"^(?:\d\d:\d\d:\d\d )?(?:\[(?P<bracketed>[A-Za-z0-9@][\w.@-]*)\] *|(?P<service>(?:\.\.\.)?[A-Za-z0-9@][\w.@-]*?) +)?\|(?: (?P<msg>.*))?$"
 );
 
 /// `docker service logs`' task names: `SERVICE.SLOT.TASKID@HOST`.
