@@ -25,7 +25,9 @@ use rift_classify::{Options, Verdict, classify};
 use rift_corpus::{Corpus, CorpusIndex};
 use rift_ingest::model::Event;
 use rift_ingest::system::DetectorSettings;
-use rift_ingest::{Accounting, Blame, IncidentFolder, Invariants, Progress, ReadOptions};
+use rift_ingest::{
+    Accounting, Blame, IncidentFolder, Invariants, Progress, ReadOptions, SourceKind,
+};
 use rift_reach::{Thresholds, Timeline, TimelineBuilder, Trail};
 use rift_replay::{Scenario, scenario_from_incident};
 use rift_reports::Similar;
@@ -393,12 +395,35 @@ pub fn sketch(corpus: &Corpus, id: &str) -> Result<Scenario, Error> {
     Ok(s)
 }
 
-/// The scenario of an incident: its verdict's faults on its inferred timeline.
+/// The scenario of an incident: its verdict's faults on its inferred timeline. Who is a member
+/// is read from the logs; what a client's or prober's own table says (a refused connection)
+/// does not make it one.
 pub fn scenario_of_incident(
     incident: &Incident,
     verdict: &Verdict,
 ) -> Result<Scenario, rift_replay::Error> {
-    scenario_from_incident(verdict, &incident.timeline, &incident.events)
+    let tables: std::collections::HashSet<&str> = incident
+        .accounting
+        .files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                SourceKind::Health | SourceKind::Client | SourceKind::Probe
+            )
+        })
+        .map(|f| f.path.as_str())
+        .collect();
+    let logged: Vec<Event> = incident
+        .events
+        .iter()
+        .filter(|e| {
+            let file = e.origin.split(';').next().unwrap_or(&e.origin);
+            !tables.contains(file.rsplit_once(':').map_or(file, |(f, _)| f))
+        })
+        .cloned()
+        .collect();
+    scenario_from_incident(verdict, &incident.timeline, &logged)
 }
 
 /// The `n` public incidents of `corpus` most like `verdict` (its modes, its systems, its

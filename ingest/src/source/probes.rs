@@ -4,11 +4,11 @@
 //! `probe` channel, and health checks that change outcome become `health_down` / `health_up`
 //! events.
 //!
-//! A failed row whose error says the connection was refused is no link evidence: the target's
-//! host answered that nothing listens on the port (its process is down, or not serving, as a
-//! paused RabbitMQ node is not), so the path works both ways. Such a row gives a `peer_down`
-//! event (at the first refusal of a run) instead of a failed round trip, as a log line saying
-//! the same does.
+//! A failed row whose error says the connection was refused also gives a `peer_down` event (at
+//! the first refusal of a run), as a log line saying so does: the target's host answered that
+//! nothing listens on the port, so its process is down or not serving (a paused RabbitMQ node
+//! is not). The row stays a failed request: a target that answers nothing and reports nothing
+//! itself is how a crash shows.
 //!
 //! The row's timestamp is used as it is: in the recordings rift reads it is the time the request
 //! was sent, which is when the network was crossed.
@@ -429,10 +429,6 @@ impl RowSink for ProbeFile<'_> {
             });
         }
         self.account.rows_used += 1;
-        if refused {
-            // The host answered: no link evidence (see the module's note).
-            return;
-        }
         self.out.push(Observation {
             ts_ns: ts,
             src: prober.clone(),
