@@ -386,7 +386,12 @@ impl<'a> Engine<'a> {
             }
         }
         let mut restarts: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
-        for e in events.iter().filter(|e| e.kind.as_str() == "restart") {
+        // A start banner is a restart too when it comes after the node went quiet: the process
+        // that speaks again is a new one.
+        for e in events
+            .iter()
+            .filter(|e| matches!(e.kind.as_str(), "restart" | "start"))
+        {
             restarts
                 .entry(e.node.0.as_str())
                 .or_default()
@@ -508,10 +513,23 @@ impl<'a> Engine<'a> {
         if !trail.own_reporters.contains(name) && !self.logged.contains_key(name.0.as_str()) {
             return false;
         }
-        let (from, to) = (
+        let (from, mut to) = (
             self.timeline.window_start(WindowIdx(s)),
             self.timeline.window_start(WindowIdx(e)),
         );
+        // Silent up to a restart inside the span: what it says from then on is the new
+        // process's, which does not undo the silence before it.
+        let mut e = e;
+        if let Some(t) = self
+            .restarts
+            .get(name.0.as_str())
+            .and_then(|ts| ts.iter().map(|(t, _)| *t).find(|&t| t > from && t < to))
+            && let Some(w) = self.timeline.window_of(t)
+            && w.0 > s
+        {
+            to = t;
+            e = w.0;
+        }
         if self
             .logged
             .get(self.name(i).0.as_str())

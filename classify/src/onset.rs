@@ -208,6 +208,11 @@ pub(crate) fn join(
 fn absorb_consequences(episodes: &mut Vec<Episode>, gap_ns: i64) {
     let mut i = 0;
     while i < episodes.len() {
+        if episodes[i].mode == Mode::Crash {
+            absorb_crash_consequences(episodes, i, gap_ns);
+            i += 1;
+            continue;
+        }
         if !matches!(episodes[i].mode, Mode::Asymmetric | Mode::Complete) {
             i += 1;
             continue;
@@ -238,30 +243,71 @@ fn absorb_consequences(episodes: &mut Vec<Episode>, gap_ns: i64) {
                     })
             });
             let Some(j) = found else { break };
-            let p = episodes.remove(j);
-            if j < i {
-                i -= 1;
-            }
-            let hosts: BTreeSet<String> = p
-                .edges
-                .iter()
-                .flat_map(|e| [e.from.to_string(), e.to.to_string()])
-                .filter(|h| !episodes[i].subject.iter().any(|s| s.as_str() == h))
-                .collect();
-            let note = if hosts.is_empty() {
-                "round trips between the members the cut separates failed meanwhile: a consequence of the cut, counted with it".to_owned()
-            } else {
-                format!(
-                    "requests between {} and the cut-off member failed meanwhile: a consequence of the cut, counted with it",
-                    hosts.into_iter().collect::<Vec<_>>().join(", ")
-                )
-            };
-            let c = &mut episodes[i];
-            let start = (c.start_ns, c.start.clone());
-            absorb_into(c, p, Some(note));
-            (c.start_ns, c.start) = start;
+            i = absorb_consequence(episodes, i, j, true, |hosts| {
+                if hosts.is_empty() {
+                    "round trips between the members the cut separates failed meanwhile: a consequence of the cut, counted with it".to_owned()
+                } else {
+                    format!(
+                        "requests between {hosts} and the cut-off member failed meanwhile: a consequence of the cut, counted with it"
+                    )
+                }
+            });
         }
         i += 1;
+    }
+}
+
+/// Moves episode `j` into episode `i` as its consequence, with the note `note` makes of the
+/// hosts of `j`'s edges (those of `i`'s subject left out when `outside`); `i` keeps its onset.
+/// Returns `i`'s index after the removal.
+fn absorb_consequence(
+    episodes: &mut Vec<Episode>,
+    mut i: usize,
+    j: usize,
+    outside: bool,
+    note: impl FnOnce(&str) -> String,
+) -> usize {
+    let p = episodes.remove(j);
+    if j < i {
+        i -= 1;
+    }
+    let hosts: BTreeSet<String> = p
+        .edges
+        .iter()
+        .flat_map(|e| [e.from.to_string(), e.to.to_string()])
+        .filter(|h| !outside || !episodes[i].subject.iter().any(|s| s.as_str() == h))
+        .collect();
+    let note = note(&hosts.into_iter().collect::<Vec<_>>().join(", "));
+    let c = &mut episodes[i];
+    let start = (c.start_ns, c.start.clone());
+    absorb_into(c, p, Some(note));
+    (c.start_ns, c.start) = start;
+    i
+}
+
+/// While a member is down the others lose the leader it held or re-form without it, and a
+/// client's requests to them fail for a while: an episode that starts after the crash and ends
+/// within it, made only of round trips on the client's channels (health checks, requests),
+/// joins the crash's episode as its consequence instead of reading as the client cut off.
+fn absorb_crash_consequences(episodes: &mut Vec<Episode>, mut i: usize, gap_ns: i64) {
+    loop {
+        let c = &episodes[i];
+        let found = episodes.iter().position(|p| {
+            !std::ptr::eq(p, c)
+                && p.mode.is_network()
+                && p.start_ns + gap_ns >= c.start_ns
+                && p.end_ns <= c.end_ns + gap_ns
+                && !p.edges.is_empty()
+                && p.edges.iter().all(|e| {
+                    e.direction == EdgeDirection::Unknown && e.channel != Channel::Heartbeat
+                })
+        });
+        let Some(j) = found else { return };
+        i = absorb_consequence(episodes, i, j, false, |hosts| {
+            format!(
+                "requests between {hosts} failed meanwhile: a consequence of the crash (the others lost its leadership or re-formed without it), counted with it"
+            )
+        });
     }
 }
 
@@ -352,8 +398,10 @@ fn bridge(episodes: &mut Vec<Episode>, gap_ns: i64) {
             .filter(|&k| k != i && k != j)
             .filter(|&k| episodes[k].start_ns < to && episodes[k].end_ns > from)
             .collect();
+        // A crash in between is no thinning of the evidence: the member was down, not cut.
         let involved = |e: &Episode| {
-            e.mode != Mode::Flapping
+            e.mode.is_network()
+                && e.mode != Mode::Flapping
                 && !e.edges.is_empty()
                 && e.edges
                     .iter()

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use crate::error::LabError;
 use crate::http;
 use crate::netns;
-use crate::sidecar::Sidecar;
+use crate::sidecar::Sidecars;
 use crate::stop;
 use crate::system::{
     Cluster, HealthAnswer, LabSpec, LabSystem, Output, Process, Reply, members_table, v_number,
@@ -40,7 +40,7 @@ pub(crate) struct Keepalived {
     /// Where each member's configuration and pid file live (`data/<member>/`).
     dirs: Mutex<Vec<Option<PathBuf>>>,
     /// Each member's HTTP service, on a thread inside its namespace.
-    responders: Mutex<Vec<Sidecar>>,
+    responders: Sidecars,
 }
 
 impl Keepalived {
@@ -48,7 +48,7 @@ impl Keepalived {
         Ok(Keepalived {
             advert_ms: spec.setting("advert_ms")?,
             dirs: Mutex::new(Vec::new()),
-            responders: Mutex::new(Vec::new()),
+            responders: Sidecars::default(),
         })
     }
 
@@ -152,14 +152,12 @@ impl LabSystem for Keepalived {
             }
             dirs[i] = Some(dir.clone());
         }
-        self.responders
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Sidecar::start(
-                &me.name,
-                &[SERVICE_PORT, STATUS_PORT],
-                Arc::new(move |_| (200, format!("{name}\n"))),
-            )?);
+        self.responders.start(
+            i,
+            &me.name,
+            &[SERVICE_PORT, STATUS_PORT],
+            Arc::new(move |_| (200, format!("{name}\n"))),
+        )?;
         let mut cmd = netns::exec(&me.name, "keepalived");
         // In the foreground, VRRP only, logging in detail to the console and not to syslog.
         cmd.args([
@@ -303,9 +301,11 @@ impl LabSystem for Keepalived {
     }
 
     fn stop(&self) {
-        let running =
-            std::mem::take(&mut *self.responders.lock().unwrap_or_else(|p| p.into_inner()));
-        Sidecar::stop_all(running);
+        self.responders.stop_all();
+    }
+
+    fn crashed(&self, i: usize) {
+        self.responders.stop_member(i);
     }
 }
 
@@ -319,7 +319,7 @@ mod tests {
         let k = Keepalived {
             advert_ms: 1000,
             dirs: Mutex::new(Vec::new()),
-            responders: Mutex::new(Vec::new()),
+            responders: Sidecars::default(),
         };
         let c = test_cluster(3, None);
         let priority = |i, top| {

@@ -78,12 +78,14 @@ const REACTIONS: &[EventKind] = &[
 
 /// The outcome of a recording from its `events` (in time order) and the text of its
 /// `client.csv`, for the fault starting at `fault_ns` in the observation window `window`
-/// (`[start, end]`, ns).
+/// (`[start, end]`, ns). `crashed` holds the members found crashed, with when: a crashed
+/// member's log says nothing of its end, so a spell as leader it was in ends at its crash.
 pub fn real_outcome(
     events: &[Event],
     client_csv: Option<&str>,
     fault_ns: i64,
     window: (i64, i64),
+    crashed: &[(String, i64)],
 ) -> RealOutcome {
     let (start_ns, end_ns) = window;
     let secs = |ns: i64| ((ns - fault_ns) as f64 / 1e6).round() / 1e3;
@@ -102,13 +104,21 @@ pub fn real_outcome(
     // A spell still open when a member's log ends runs on to the window's end.
     let spells: Vec<LeaderSpell> = leader_spells(events)
         .into_iter()
-        .map(|sp| LeaderSpell {
-            to_ns: if sp.open {
+        .map(|sp| {
+            let to_ns = if sp.open {
                 end_ns.max(sp.from_ns)
             } else {
                 sp.to_ns
-            },
-            ..sp
+            };
+            let crash = crashed
+                .iter()
+                .filter(|(n, at)| *n == sp.node.0 && *at >= sp.from_ns && *at < to_ns)
+                .map(|(_, at)| *at)
+                .min();
+            LeaderSpell {
+                to_ns: crash.unwrap_or(to_ns),
+                ..sp
+            }
         })
         .collect();
     let new_leaders = spells
@@ -312,7 +322,7 @@ mod tests {
             event(15_000, "n1", EventKind::RoleChange, "follower"),
             event(20_000, "n3", EventKind::PeerUp, ""),
         ];
-        let got = real_outcome(&events, None, 10_000_000_000, (0, 30_000_000_000));
+        let got = real_outcome(&events, None, 10_000_000_000, (0, 30_000_000_000), &[]);
         let first = got.first_reaction.unwrap();
         assert_eq!((first.after_s, first.node.as_str()), (2.3, "n3"));
         assert_eq!(first.kind, "election");
@@ -328,7 +338,7 @@ mod tests {
         // its last event).
         assert_eq!(got.dual_leader_s, 1.9);
         // Only what came after the fault's start is a reaction to it.
-        let late = real_outcome(&events, None, 14_000_000_000, (0, 30_000_000_000));
+        let late = real_outcome(&events, None, 14_000_000_000, (0, 30_000_000_000), &[]);
         assert_eq!(late.first_reaction.unwrap().kind, "role_change");
         assert!(late.new_leaders.is_empty());
     }
@@ -343,9 +353,26 @@ mod tests {
             event(12_200, "n3", EventKind::RoleChange, "leader"),
             named,
         ];
-        let got = real_outcome(&events, None, 10_000_000_000, (0, 30_000_000_000));
+        let got = real_outcome(&events, None, 10_000_000_000, (0, 30_000_000_000), &[]);
         assert_eq!(got.new_leaders.len(), 1, "{:?}", got.new_leaders);
         assert_eq!(got.dual_leader_s, 2.0);
+    }
+
+    #[test]
+    fn a_crashed_leaders_spell_ends_at_its_crash_not_when_it_starts_again() {
+        // n1 led, was killed at 10 s without a word, and its start banner came at 22 s; n3
+        // took over at 11.5 s.
+        let events = vec![
+            event(500, "n1", EventKind::RoleChange, "leader"),
+            event(11_500, "n3", EventKind::RoleChange, "leader"),
+            event(22_000, "n1", EventKind::Start, ""),
+        ];
+        let window = (0, 30_000_000_000);
+        let blind = real_outcome(&events, None, 10_000_000_000, window, &[]);
+        assert_eq!(blind.dual_leader_s, 10.5);
+        let crashed = [("n1".to_owned(), 10_000_000_000)];
+        let got = real_outcome(&events, None, 10_000_000_000, window, &crashed);
+        assert_eq!(got.dual_leader_s, 0.0);
     }
 
     #[test]

@@ -117,7 +117,13 @@ impl Plan {
 
     /// When the first fault starts, from the start of the window.
     pub fn first_fault(&self) -> Option<SimTime> {
-        self.scenario.faults().iter().map(|f| f.start).min()
+        let crashes = self.scenario.crashes();
+        self.scenario
+            .faults()
+            .iter()
+            .map(|f| f.start)
+            .chain(crashes.iter().map(|c| c.start))
+            .min()
     }
 }
 
@@ -134,7 +140,7 @@ fn rename(s: &mut Scenario, roles: &BTreeMap<String, String>) {
                 *n = map(n);
             }
         }
-        for n in &mut ph.isolate {
+        for n in ph.isolate.iter_mut().chain(ph.crash.iter_mut()) {
             *n = map(n);
         }
     }

@@ -99,7 +99,8 @@ struct Run {
     export: PathBuf,
     timeline: Timeline,
     net: Option<Net>,
-    members: Vec<Child>,
+    /// Every process started, with the member it belongs to (`None`: the client's host).
+    members: Vec<(Option<usize>, Child)>,
     telemetry: Option<Telemetry>,
     script: Option<Child>,
 }
@@ -195,11 +196,15 @@ impl Run {
             let name = cluster.members[i].host.name.clone();
             for p in self.sys.start(&cluster, i, &logs, &rundir)? {
                 let child = spawn_process(p, &name, &logs, &rundir)?;
-                self.members.push(child);
+                self.members.push((Some(i), child));
             }
             std::thread::sleep(Duration::from_millis(120 + stagger.range(0, 80)));
         }
-        let pids: Vec<String> = self.members.iter().map(|c| c.id().to_string()).collect();
+        let pids: Vec<String> = self
+            .members
+            .iter()
+            .map(|(_, c)| c.id().to_string())
+            .collect();
         self.note(
             progress,
             "members_started",
@@ -272,11 +277,33 @@ impl Run {
             leader_at.as_deref().unwrap_or("none or several"),
         );
 
-        // The script ends at the scenario's end.
+        // The script ends at the scenario's end; crashes are the run's own to make.
         let end = t0 + Duration::from_micros(self.plan.scenario.duration.0.0);
         let limit = end + Duration::from_secs(30);
+        let mut crashes: Vec<(u64, usize, bool)> = Vec::new();
+        for c in self.plan.scenario.crashes() {
+            crashes.push((c.start.0, c.host.ix(), true));
+            if c.end < self.plan.scenario.end() {
+                crashes.push((c.end.0, c.host.ix(), false));
+            }
+        }
+        crashes.sort_unstable();
+        let mut crashes = crashes.into_iter().peekable();
         loop {
             stop::check()?;
+            while let Some(&(us, i, kill)) = crashes.peek() {
+                if Instant::now() < t0 + Duration::from_micros(us) {
+                    break;
+                }
+                crashes.next();
+                let step = self.crash_step(&cluster, i, kill, &logs, &rundir, us)?;
+                self.timeline.add(
+                    step.ts_ms,
+                    "fault_rule",
+                    &format!("{}: {}", step.host, step.command),
+                );
+                applied.lock().unwrap_or_else(|p| p.into_inner()).push(step);
+            }
             let child = self.script.as_mut().expect("started above");
             match child.try_wait() {
                 Ok(Some(status)) => {
@@ -372,7 +399,7 @@ impl Run {
         for p in procs {
             let child = spawn_process(p, &name, logs, rundir)?;
             pids.push(child.id().to_string());
-            self.members.push(child);
+            self.members.push((None, child));
         }
         let until = Instant::now() + Duration::from_secs(10);
         while !in_client(&name, || Ok(self.sys.client_ready(cluster)))? {
@@ -513,7 +540,10 @@ impl Run {
         for (name, ports) in &self.spec.ports {
             opts.add_ports(&format!("{name}={ports}")).map_err(bad)?;
         }
-        rift_replay::export::export(&self.plan.scenario, ExportTarget::Iptables, &opts).map_err(bad)
+        // The run kills and restarts crashed members itself: the script holds the network's faults.
+        let mut network = self.plan.scenario.clone();
+        network.phases.retain(|ph| ph.crash.is_empty());
+        rift_replay::export::export(&network, ExportTarget::Iptables, &opts).map_err(bad)
     }
 
     /// Starts the script with the window's start as its zero; a thread stamps each rule the
@@ -560,10 +590,12 @@ impl Run {
         let hosts = s.hosts();
         let faults = s.faults();
         // Each interval of the schedule, from the measured time of the rules at its ends.
+        let crashes = s.crashes();
         let mut spans: Vec<(u64, u64)> = faults
             .iter()
             .flat_map(|f| f.intervals())
             .map(|(a, b)| (a.0, b.0))
+            .chain(crashes.iter().map(|c| (c.start.0, c.end.0)))
             .collect();
         spans.sort_unstable();
         let mut merged: Vec<(u64, u64)> = Vec::new();
@@ -627,6 +659,10 @@ impl Run {
             end_ms: intervals.last().map(|i| i.end_ms),
             intervals,
             affected_edges: edges,
+            crashed: crashes
+                .iter()
+                .map(|c| hosts[c.host.ix()].to_owned())
+                .collect(),
             description: s.description.clone().unwrap_or_default(),
             leader_at_injection: leader_at,
             injection: truth::INJECTION.into(),
@@ -640,10 +676,67 @@ impl Run {
         }
     }
 
+    /// Kills every process of member `i` at once (SIGKILL: nothing said to anyone), or starts
+    /// them again with their data as the crash left it, `us` after the window's start.
+    fn crash_step(
+        &mut self,
+        cluster: &Cluster,
+        i: usize,
+        kill: bool,
+        logs: &Path,
+        rundir: &Path,
+        us: u64,
+    ) -> Result<Applied, LabError> {
+        let name = cluster.members[i].host.name.clone();
+        let command = if kill {
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.members)
+                .into_iter()
+                .partition(|(m, _)| *m == Some(i));
+            self.members = rest;
+            let mut pids = Vec::new();
+            for (_, mut c) in mine {
+                pids.push(c.id().to_string());
+                // The whole process group: what the process forked (keepalived's VRRP child,
+                // the Erlang VM's helpers) dies with it, unwarned, as on a crashed host.
+                if let Ok(pgid) = i32::try_from(c.id()) {
+                    // SAFETY: kill with the process group of a child this run started (each
+                    // sits in a group of its own, see spawn_owned).
+                    unsafe { libc::kill(-pgid, libc::SIGKILL) };
+                }
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            self.sys.crashed(i);
+            format!(
+                "kill -KILL -- {}",
+                pids.iter()
+                    .map(|p| format!("-{p}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        } else {
+            let mut pids = Vec::new();
+            for p in self.sys.start(cluster, i, logs, rundir)? {
+                let child = spawn_process(p, &name, logs, rundir)?;
+                pids.push(child.id().to_string());
+                self.members.push((Some(i), child));
+            }
+            format!("start again (processes {})", pids.join(" "))
+        };
+        let ts_ms = now_ms();
+        Ok(Applied {
+            ts: iso(ts_ms),
+            ts_ms,
+            scheduled_s: us as f64 / 1e6,
+            host: name,
+            command,
+        })
+    }
+
     fn stop_members(&mut self) {
-        let pids: Vec<u32> = self.members.iter().map(Child::id).collect();
+        let pids: Vec<u32> = self.members.iter().map(|(_, c)| c.id()).collect();
         netns::terminate(&pids);
-        for mut c in self.members.drain(..) {
+        for (_, mut c) in self.members.drain(..) {
             let _ = c.wait();
         }
         self.sys.stop();
@@ -692,7 +785,12 @@ fn spawn_process(
 ) -> Result<Child, LabError> {
     let create = |suffix: &str| {
         let path = logs.join(format!("{host}.{}.{suffix}", p.label));
-        File::create(&path).map_err(LabError::io(&path))
+        // A member started again after a crash goes on writing where it stopped.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(LabError::io(&path))
     };
     let (out, err) = match p.output {
         system::Output::Errors => {

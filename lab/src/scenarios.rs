@@ -39,6 +39,7 @@ pub const BUILTIN: &[BuiltinScenario] = builtin![
     "lossy-leader" => "partial",
     "gray-leader" => "gray",
     "flapping-leader" => "flapping",
+    "crash-leader" => "crash",
     "healthy" => "healthy",
 ];
 

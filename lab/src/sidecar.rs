@@ -82,6 +82,47 @@ impl Sidecar {
     }
 }
 
+/// The sidecars of a cluster's members, by member: each member's go down with it when it
+/// crashes, and a member started again starts its own anew.
+#[derive(Default)]
+pub(crate) struct Sidecars(std::sync::Mutex<Vec<(usize, Sidecar)>>);
+
+impl Sidecars {
+    /// Starts member `i`'s sidecar (after stopping one it still has), as [`Sidecar::start`].
+    pub(crate) fn start(
+        &self,
+        i: usize,
+        name: &str,
+        ports: &[u16],
+        answer: Answer,
+    ) -> Result<(), LabError> {
+        self.stop_member(i);
+        let s = Sidecar::start(name, ports, answer)?;
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((i, s));
+        Ok(())
+    }
+
+    /// Stops member `i`'s sidecars.
+    pub(crate) fn stop_member(&self, i: usize) {
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut *held)
+            .into_iter()
+            .partition(|(m, _)| *m == i);
+        *held = rest;
+        drop(held);
+        Sidecar::stop_all(mine.into_iter().map(|(_, s)| s).collect());
+    }
+
+    /// Stops them all.
+    pub(crate) fn stop_all(&self) {
+        let held = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        Sidecar::stop_all(held.into_iter().map(|(_, s)| s).collect());
+    }
+}
+
 /// Answers each connection until `stop` is set or the limit passes.
 fn serve(listeners: &[(u16, TcpListener)], answer: &Answer, stop_flag: &AtomicBool) {
     let until = Instant::now() + LIMIT;

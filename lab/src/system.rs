@@ -416,6 +416,9 @@ pub(crate) trait LabSystem: Send + Sync {
     }
     /// Stops what the module runs inside the lab's own process (keepalived's stand-in service).
     fn stop(&self) {}
+    /// Member `i`'s processes were killed: what the module runs for it inside the lab's own
+    /// process goes down with them (it starts again with the member's [`LabSystem::start`]).
+    fn crashed(&self, _i: usize) {}
     /// The processes the client's host runs besides the workload (a load balancer in front of
     /// the members), started once the cluster has its leader, in the client's namespace.
     fn client_processes(&self, _cluster: &Cluster, _data: &Path) -> Result<Vec<Process>, LabError> {

@@ -110,6 +110,9 @@ pub struct Truth {
     pub intervals: Vec<Span>,
     /// Every directed link a fault touched, `[from, to]`.
     pub affected_edges: Vec<[String; 2]>,
+    /// The members whose processes the run killed (and started again, where the scenario says).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub crashed: Vec<String>,
     /// The scenario's description.
     pub description: String,
     /// The member that led just before the first fault (or at the start without one).

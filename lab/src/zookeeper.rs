@@ -21,7 +21,7 @@ use crate::error::LabError;
 use crate::http;
 use crate::jute::{self, Op, Session};
 use crate::netns;
-use crate::sidecar::Sidecar;
+use crate::sidecar::Sidecars;
 use crate::system::{
     Cluster, HealthAnswer, LabSpec, LabSystem, Output, Process, Reply, members_table, write_file,
 };
@@ -60,7 +60,7 @@ pub(crate) struct ZooKeeper {
     /// the next request opens a new one, as a client reconnects.
     sessions: Mutex<BTreeMap<usize, Session>>,
     /// Each member's status endpoint.
-    sidecars: Mutex<Vec<Sidecar>>,
+    sidecars: Sidecars,
 }
 
 impl ZooKeeper {
@@ -70,7 +70,7 @@ impl ZooKeeper {
             init_limit: spec.setting("init_limit")?,
             sync_limit: spec.setting("sync_limit")?,
             sessions: Mutex::new(BTreeMap::new()),
-            sidecars: Mutex::new(Vec::new()),
+            sidecars: Sidecars::default(),
         })
     }
 
@@ -198,13 +198,7 @@ impl LabSystem for ZooKeeper {
         // probe run in its container does: a fault on the client's path does not reach it.
         let own = addr(me.ip, CLIENT_PORT);
         self.sidecars
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Sidecar::start(
-                &me.name,
-                &[STATUS_PORT],
-                Arc::new(move |_| status(own)),
-            )?);
+            .start(i, &me.name, &[STATUS_PORT], Arc::new(move |_| status(own)))?;
         let mut cmd = netns::exec(&me.name, "java");
         cmd.arg("-Xmx128m")
             .arg("-Duser.timezone=UTC")
@@ -344,8 +338,11 @@ impl LabSystem for ZooKeeper {
         for session in held.into_values() {
             session.close();
         }
-        let running = std::mem::take(&mut *self.sidecars.lock().unwrap_or_else(|p| p.into_inner()));
-        Sidecar::stop_all(running);
+        self.sidecars.stop_all();
+    }
+
+    fn crashed(&self, i: usize) {
+        self.sidecars.stop_member(i);
     }
 
     fn config_files(&self) -> &'static [&'static str] {
@@ -372,7 +369,7 @@ mod tests {
             init_limit: 10,
             sync_limit: 4,
             sessions: Mutex::new(BTreeMap::new()),
-            sidecars: Mutex::new(Vec::new()),
+            sidecars: Sidecars::default(),
         }
     }
 

@@ -172,7 +172,7 @@ impl Client {
                     self.rotate();
                 }
             }
-            Timer::Tick(_) | Timer::Det(..) => {}
+            Timer::Tick(_) | Timer::Det(..) | Timer::Crash | Timer::Restart => {}
         }
     }
 

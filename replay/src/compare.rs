@@ -26,6 +26,9 @@ pub struct PhaseSummary {
     pub end: f64,
     /// The directed links it cuts, `a->b`.
     pub links: Vec<String>,
+    /// The members it crashes (killed at its start, started again at its end).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub crash: Vec<String>,
 }
 
 /// Every variant's outcome for one scenario and seed.
@@ -80,6 +83,7 @@ pub fn compare(scenario: &Scenario, variants: &[Variant], seed: Seed) -> Result<
                 .into_iter()
                 .map(|(a, b)| format!("{}->{}", hosts[a.ix()], hosts[b.ix()]))
                 .collect(),
+            crash: ph.crash.clone(),
         })
         .collect();
     // Every variant's work is counted before any runs, so a refused one costs nothing.
@@ -324,7 +328,9 @@ impl Comparison {
             self.seed
         );
         for (i, p) in self.phases.iter().enumerate() {
-            let links = if p.links.len() > 6 {
+            let links = if !p.crash.is_empty() {
+                format!("crash {}", p.crash.join(" "))
+            } else if p.links.len() > 6 {
                 format!("{} … ({} links)", p.links[..6].join(" "), p.links.len())
             } else {
                 p.links.join(" ")

@@ -190,10 +190,13 @@ fn phases_of(
         };
         loss = loss.max(l);
     }
-    if ep.mode == Mode::Crash {
+    // A crashed member is replayed as killed and started again, not cut off: cut off, it would
+    // go on campaigning and depose the leader when the cut heals, which a restarted member
+    // does not.
+    let crash: Vec<String> = if ep.mode == Mode::Crash {
         drop.clear();
-    }
-    let isolate = if ep.mode == Mode::Crash {
+        channels.clear();
+        loss = 1.0;
         ep.subject
             .iter()
             .map(|s| s.to_string())
@@ -202,7 +205,7 @@ fn phases_of(
     } else {
         Vec::new()
     };
-    if drop.is_empty() && isolate.is_empty() {
+    if drop.is_empty() && crash.is_empty() {
         return Vec::new();
     }
     // A member-to-member edge seen on the heartbeat channel stands for the whole peer connection;
@@ -218,7 +221,7 @@ fn phases_of(
         end: Some(dur_ns(ep.end_ns.min(end_ns) - epoch)),
         drop: drop.into_iter().collect(),
         partition: Vec::new(),
-        isolate,
+        isolate: Vec::new(),
         loss: if loss > 0.0 {
             (loss * 1000.0).round() / 1000.0
         } else {
@@ -228,6 +231,7 @@ fn phases_of(
         channels,
         flow: None,
         flap: None::<Flap>,
+        crash,
     };
     if ep.mode != Mode::Flapping {
         return vec![base];

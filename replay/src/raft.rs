@@ -329,6 +329,28 @@ impl Node {
         }
     }
 
+    /// The member's processes are killed: what it held in memory is gone (its role, whom it
+    /// followed, its timer, the requests it was serving), and it does nothing until it starts
+    /// again. Its term, vote and log were on disk.
+    pub(crate) fn crash(&mut self, ctx: &mut Ctx, s: &Settings) {
+        let term = self.term;
+        self.reset(s, term, ctx.now);
+        self.role = Role::Follower;
+        // No timer of its survives.
+        self.timer_gen += 1;
+        self.record(ctx, "crashed", None);
+    }
+
+    /// Starts again after a crash: a follower of no one with the term, vote and log it had,
+    /// whose election timer starts now.
+    pub(crate) fn restart(&mut self, ctx: &mut Ctx, s: &Settings) {
+        let term = self.term;
+        self.reset(s, term, ctx.now);
+        self.role = Role::Follower;
+        self.record(ctx, "restarted", None);
+        self.arm(ctx, s);
+    }
+
     /// The index of the last tick at or before `t` (−1 before the first).
     fn tick_index(&self, t: SimTime, s: &Settings) -> i64 {
         (t.0 as i64 - self.phase.0 as i64).div_euclid(s.tick.0.max(1) as i64)

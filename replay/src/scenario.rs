@@ -280,6 +280,24 @@ pub struct Phase {
     /// The fault comes and goes: down for `down`, up for `up`, repeating from `start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flap: Option<Flap>,
+    /// Members that crash at `start` (every process killed at once, nothing said to anyone) and
+    /// start again at `end` with what they had written to disk (down to the end without one).
+    /// A crash is no network fault: a phase that crashes members cuts no links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crash: Vec<String>,
+}
+
+/// A member down from `start` to `end` (the scenario's end when it does not start again).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Crash {
+    /// Index of the phase it comes from.
+    pub phase: usize,
+    /// The member.
+    pub host: Host,
+    /// When its processes are killed.
+    pub start: SimTime,
+    /// When they start again.
+    pub end: SimTime,
 }
 
 fn full_loss() -> f64 {
@@ -623,9 +641,26 @@ impl Scenario {
                     ph.loss
                 )));
             }
-            if ph.drop.is_empty() && ph.partition.is_empty() && ph.isolate.is_empty() {
+            let cuts = !(ph.drop.is_empty() && ph.partition.is_empty() && ph.isolate.is_empty());
+            if !ph.crash.is_empty() {
+                if cuts || ph.flap.is_some() || ph.delay.is_some() || ph.loss < 1.0 {
+                    return Err(ScenarioError::Setting(format!(
+                        "{at}: crashes members and also names a network fault; a crash is no network fault: put each in a [[phase]] of its own"
+                    )));
+                }
+                for name in &ph.crash {
+                    if !n.contains(name) {
+                        return Err(ScenarioError::Setting(format!(
+                            "{at}: crash names '{name}', which is not a member; members are {}",
+                            n.join(", ")
+                        )));
+                    }
+                }
+                continue;
+            }
+            if !cuts {
                 return Err(ScenarioError::Setting(format!(
-                    "{at}: names no links; add drop = [\"a->b\"], partition = [[..], [..]] or isolate = [..]"
+                    "{at}: names no links; add drop = [\"a->b\"], partition = [[..], [..]], isolate = [..] or crash = [..]"
                 )));
             }
             if let Some(f) = ph.flap
@@ -704,6 +739,50 @@ impl Scenario {
             }
         }
         Ok(links.into_iter().collect())
+    }
+
+    /// Every member's crash, in the order of the phases.
+    pub fn crashes(&self) -> Vec<Crash> {
+        let mut out = Vec::new();
+        for (i, ph) in self.phases.iter().enumerate() {
+            for name in &ph.crash {
+                if let Some(host) = self.host(name) {
+                    out.push(Crash {
+                        phase: i,
+                        host,
+                        start: ph.start.0,
+                        end: ph.end.map_or(self.end(), |e| e.0),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// A crash as the faults a detector should find: every link of the crashed member, both
+    /// ways, from its crash to its restart (nothing reaches it or comes from it meanwhile).
+    pub fn crash_faults(&self) -> Vec<Fault> {
+        let hosts = self.hosts().len() as u32;
+        let mut out = Vec::new();
+        for c in self.crashes() {
+            for other in (0..hosts).map(Host).filter(|h| *h != c.host) {
+                for (from, to) in [(c.host, other), (other, c.host)] {
+                    out.push(Fault {
+                        phase: c.phase,
+                        from,
+                        to,
+                        start: c.start,
+                        end: c.end,
+                        channels: Vec::new(),
+                        flow: None,
+                        loss: 1.0,
+                        delay: SimTime(0),
+                        flap: None,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Every directed fault of every phase.

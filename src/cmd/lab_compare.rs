@@ -131,7 +131,20 @@ pub(crate) fn run(
         .transpose()?;
     let fault_ns = fault_ms.unwrap_or(w0) * 1_000_000;
     let window_ns = (w0 * 1_000_000, w1 * 1_000_000);
-    let real = rift_lab::real_outcome(&incident.events, client.as_deref(), fault_ns, window_ns);
+    let crashed: Vec<(String, i64)> = verdict
+        .classification
+        .episodes
+        .iter()
+        .filter(|e| e.mode == rift_classify::Mode::Crash)
+        .flat_map(|e| e.subject.iter().map(move |n| (n.0.clone(), e.start_ns)))
+        .collect();
+    let real = rift_lab::real_outcome(
+        &incident.events,
+        client.as_deref(),
+        fault_ns,
+        window_ns,
+        &crashed,
+    );
 
     let epoch_ns = sim.epoch.as_deref().and_then(rift_ingest::parse_ts);
     let simulated = sim

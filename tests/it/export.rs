@@ -112,3 +112,17 @@ fn an_output_of_dash_is_standard_output_not_a_file_named_dash() {
     );
     assert!(!dir.path().join("-").exists());
 }
+
+#[test]
+fn a_crash_is_refused_by_every_target_with_the_phase_named() {
+    for to in ["iptables", "chaos-mesh", "jepsen"] {
+        let o = rift(&["export", "lab/scenarios/crash-leader.toml", "--to", to]);
+        assert!(!o.status.success(), "{to}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("cannot export phase 1 (\"crash leader\") to {to}"))
+                && err.contains("it crashes n1, and a crash is no network fault"),
+            "{to}: {err}"
+        );
+    }
+}

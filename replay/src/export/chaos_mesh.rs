@@ -75,6 +75,7 @@ impl Action {
 impl Exporter for ChaosMesh {
     fn write(&self, scenario: &Scenario, opts: &ExportOptions) -> Result<String, Error> {
         plan::check_host_names(scenario, TARGET)?;
+        plan::check_no_crash(scenario, TARGET)?;
         check_label_key(&opts.label_key)?;
         let hosts = scenario.hosts();
         let scen = plan::slug(plan::scenario_name(scenario));

@@ -79,6 +79,7 @@ struct Bands {
 impl Exporter for Iptables {
     fn write(&self, scenario: &Scenario, opts: &ExportOptions) -> Result<String, Error> {
         plan::check_host_names(scenario, TARGET)?;
+        plan::check_no_crash(scenario, TARGET)?;
         check_prefix(opts)?;
         let addrs = opts.addresses(scenario)?;
         let cuts = plan::cuts(scenario);

@@ -31,6 +31,7 @@ const MAX_LISTED: u64 = 2_000_000;
 impl Exporter for Jepsen {
     fn write(&self, scenario: &Scenario, opts: &ExportOptions) -> Result<String, Error> {
         plan::check_host_names(scenario, TARGET)?;
+        plan::check_no_crash(scenario, TARGET)?;
         let cuts = plan::cuts(scenario);
         for c in &cuts {
             check(scenario, c)?;

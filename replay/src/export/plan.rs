@@ -255,6 +255,22 @@ pub(crate) fn check_host_names(scenario: &Scenario, target: &'static str) -> Res
     Ok(())
 }
 
+/// Refuses a scenario that crashes members: the targets inject network faults, and a crash is
+/// none.
+pub(crate) fn check_no_crash(scenario: &Scenario, target: &'static str) -> Result<(), Error> {
+    match scenario.crashes().first() {
+        Some(c) => Err(Error::Unexportable {
+            target,
+            phase: phase_ref(scenario, c.phase),
+            reason: format!(
+                "it crashes {}, and a crash is no network fault; kill and restart the member's processes yourself at those times (`rift lab run` does), and export the scenario without that phase",
+                scenario.cluster.nodes[c.host.ix()]
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// A scenario named `t` of three members lasting 30 s, with these `[[phase]]` tables.
 #[cfg(test)]
 pub(crate) fn three_members(phases: &str) -> Scenario {

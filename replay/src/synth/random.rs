@@ -46,6 +46,7 @@ pub fn random_scenario(mode: &str, seed: u64) -> Scenario {
         channels: Vec::new(),
         flow: None,
         flap: None,
+        crash: Vec::new(),
     };
     let shuffled = shuffle(&mut rng, &nodes);
     let (a, b) = (shuffled[0].clone(), shuffled[1].clone());
