@@ -935,11 +935,16 @@ fn two_leaders(
             .into_iter()
             .filter(|(src, dst)| !heard(src, dst))
             .collect();
+        // The overlap is read from the two spells, not reported by either member while it
+        // lasts: the rows are put down to the member whose own line began it (the later one to
+        // lead), so that a member whose spell only lingers in its last line (killed while it
+        // led) is not taken for one that kept reporting.
+        let reporter = b.0.clone();
         let mut t = from + 1_000_000_000;
         while t < to {
             for &(src, dst) in &ways {
                 // Each one's own silence: it did not hear the other.
-                out.push(observation(
+                let mut o = observation(
                     t,
                     dst,
                     src.clone(),
@@ -947,7 +952,9 @@ fn two_leaders(
                     false,
                     Channel::Heartbeat,
                     &origin,
-                ));
+                );
+                o.reporter.clone_from(&reporter);
+                out.push(o);
             }
             t += 1_000_000_000;
         }
