@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::unionfind::UnionFind;
-use rift_ingest::model::{Channel, Event, EventKind, NodeId};
+use rift_ingest::model::{Channel, Event, EventKind, NodeId, REFUSED};
+use rift_ingest::origin_file;
 use rift_reach::{Direction, EdgeState, Estimate, Segment, Timeline, Trail, WindowIdx, segment_at};
 
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge, EvidenceRow, Flaps, Transient};
@@ -161,6 +162,9 @@ pub(crate) struct PairFault {
     pub(crate) consumed: bool,
     /// The pair is down both ways (or in its round trips) on another channel in the span.
     pub(crate) cut_elsewhere: bool,
+    /// Only its round trips are down, in a run that began with the other node refusing this
+    /// one's connections: the node named here did not serve; the path worked.
+    pub(crate) refusing: Option<u32>,
 }
 
 /// One edge of a finding; `dir` is relative to `a → b`.
@@ -222,6 +226,9 @@ type EdgeWorst = (bool, Option<f64>, u64);
 
 /// The mode and subject of a draft absorbed by a flapping draft.
 type Absorbed = (Mode, BTreeSet<u32>);
+
+/// A flapping draft, the drafts it absorbed, and the pairs that flapped in it.
+type Flapping = (Draft, Vec<Absorbed>, Vec<(u32, u32)>);
 
 /// A pair on a channel: (channel, a, b) with a < b.
 pub(crate) type PairId = (Channel, u32, u32);
@@ -311,12 +318,9 @@ pub(crate) struct Engine<'a> {
     /// Nodes outside the cluster that only probe it: never a witness that the network between
     /// members is whole.
     pub(crate) probers: BTreeSet<u32>,
-}
-
-/// The file of a `file:line` origin (the first one of a row read from several).
-fn origin_file(origin: &str) -> &str {
-    let first = origin.split(';').next().unwrap_or(origin);
-    first.rsplit_once(':').map_or(first, |(file, _)| file)
+    /// (prober, target) → when each run of refused connections began, in time order: the
+    /// target's host answered that nothing listened, so the path between them worked.
+    pub(crate) refusals: HashMap<(u32, u32), Vec<i64>>,
 }
 
 fn windows(ns: i64, window_ns: i64) -> u32 {
@@ -416,18 +420,40 @@ impl<'a> Engine<'a> {
         // nothing of their own. Nodes that only ask but log events are members whose peers'
         // side is not in the export. What a prober's own table of requests says (a refused
         // connection) is no log of its own.
+        // The tables each node's requests were written in: what a prober says there (a refused
+        // connection) is no log of its own.
+        let mut asked_in: HashSet<(&str, &str)> = HashSet::new();
+        if let Some(t) = trail {
+            for (k, rows) in &t.turns {
+                asked_in.extend(
+                    rows.iter()
+                        .map(|r| (k.src.0.as_str(), origin_file(&r.origin))),
+                );
+            }
+        }
+        let mut refusals: HashMap<(u32, u32), Vec<i64>> = HashMap::new();
+        for e in events.iter().filter(|e| {
+            e.kind == EventKind::PeerDown
+                && e.detail.starts_with(REFUSED)
+                && asked_in.contains(&(e.node.0.as_str(), origin_file(&e.origin)))
+        }) {
+            if let (Some(&p), Some(&t)) = (
+                ix.get(e.node.0.as_str()),
+                e.peer.as_ref().and_then(|n| ix.get(n.0.as_str())),
+            ) {
+                refusals.entry((p, t)).or_default().push(e.ts_ns);
+            }
+        }
+        for times in refusals.values_mut() {
+            times.sort_unstable();
+        }
         let probers = trail
             .map(|t| {
                 let mut asks = HashSet::new();
                 let mut answers = HashSet::new();
-                let mut asked_in: HashSet<(&str, &str)> = HashSet::new();
-                for (k, rows) in &t.turns {
+                for k in t.turns.keys() {
                     asks.extend(ix.get(k.src.0.as_str()).copied());
                     answers.extend(ix.get(k.dst.0.as_str()).copied());
-                    asked_in.extend(
-                        rows.iter()
-                            .map(|r| (k.src.0.as_str(), origin_file(&r.origin))),
-                    );
                 }
                 let logged: HashSet<&str> = events
                     .iter()
@@ -470,6 +496,7 @@ impl<'a> Engine<'a> {
             logged,
             reporters,
             probers,
+            refusals,
         }
     }
 
@@ -530,14 +557,7 @@ impl<'a> Engine<'a> {
             to = t;
             e = w.0;
         }
-        if self
-            .logged
-            .get(self.name(i).0.as_str())
-            .is_some_and(|times| {
-                let k = times.partition_point(|&t| t < from);
-                times.get(k).is_some_and(|&t| t < to)
-            })
-        {
+        if self.logged_between(i, from, to) {
             return false;
         }
         let overlaps =
@@ -552,6 +572,40 @@ impl<'a> Engine<'a> {
                 .any(|(n, runs)| n != self.name(i) && overlaps(runs))
     }
 
+    /// The node of pair {a, b} whose connections the other had refused at the start of a run
+    /// that began in windows `[s, e)` (or the window before): the prober's round trips failed
+    /// because nothing listened on a host that answered, not for want of a path.
+    pub(crate) fn refusing(&self, a: u32, b: u32, s: u32, e: u32) -> Option<u32> {
+        let (from, to) = (
+            self.timeline.window_start(WindowIdx(s.saturating_sub(1))),
+            self.timeline.window_start(WindowIdx(e)),
+        );
+        [(a, b), (b, a)].into_iter().find_map(|(p, t)| {
+            let times = self.refusals.get(&(p, t))?;
+            let k = times.partition_point(|&x| x < from);
+            times.get(k).is_some_and(|&x| x < to).then_some(t)
+        })
+    }
+
+    /// Whether node `i` wrote something of its own in its log in windows `[s, e)`.
+    pub(crate) fn logged_in(&self, i: u32, s: u32, e: u32) -> bool {
+        self.logged_between(
+            i,
+            self.timeline.window_start(WindowIdx(s)),
+            self.timeline.window_start(WindowIdx(e)),
+        )
+    }
+
+    /// Whether node `i` wrote something of its own in its log in `[from, to)` (ns).
+    fn logged_between(&self, i: u32, from: i64, to: i64) -> bool {
+        self.logged
+            .get(self.name(i).0.as_str())
+            .is_some_and(|times| {
+                let k = times.partition_point(|&t| t < from);
+                times.get(k).is_some_and(|&t| t < to)
+            })
+    }
+
     /// The findings of span `[s, e)`: the rules of [`crate::rules::RULES`] in their order.
     fn analyse(&self, s: u32, e: u32, cursors: &mut [[usize; 3]]) -> Vec<Finding> {
         let mut span = Span::read(self, s, e, cursors);
@@ -561,6 +615,9 @@ impl<'a> Engine<'a> {
         let mut out = Vec::new();
         for rule in RULES {
             out.extend((rule.apply)(&mut span));
+        }
+        for f in &mut out {
+            f.notes.extend(span.notes.iter().cloned());
         }
         group(out, self.timeline.nodes.len())
     }
@@ -672,17 +729,24 @@ impl<'a> Engine<'a> {
         let span = windows(rule.window_ns, self.timeline.window_ns).max(1);
         let mut flaps: Vec<(u32, u32, u32, u32, u32, f64)> = Vec::new(); // a, b, start, end, cycles, period
         for (&(_, a, b), series) in &self.pairs {
-            let phases = phases(series, self.timeline.windows);
-            // Down phases, merging those separated by a short up phase.
+            let phases = phases(series, self.timeline.windows, self.timeline.thresholds.up);
+            // Down phases, merging those separated by a short up phase, unless the evidence
+            // shows that short phase up beyond doubt (a byte counter that moved again in
+            // full: TCP's backoff after a heal can leave a connection up for a second only).
             let mut downs: Vec<(u32, u32)> = Vec::new();
-            for (s, e, down) in phases {
-                if !down {
+            let mut firm_up = false;
+            for p in phases {
+                if !p.down {
+                    firm_up |= p.firm;
                     continue;
                 }
                 match downs.last_mut() {
-                    Some(last) if s.saturating_sub(last.1) < dwell => last.1 = e,
-                    _ => downs.push((s, e)),
+                    Some(last) if p.start.saturating_sub(last.1) < dwell && !firm_up => {
+                        last.1 = p.end;
+                    }
+                    _ => downs.push((p.start, p.end)),
                 }
+                firm_up = false;
             }
             downs.retain(|(s, e)| e - s >= dwell);
             let mut marked = vec![false; downs.len()];
@@ -721,8 +785,9 @@ impl<'a> Engine<'a> {
         }
         let secs = self.timeline.window_ns as f64 / 1e9;
         let mut rest: Vec<Draft> = Vec::new();
-        // Each flapping draft with the modes and subjects of the drafts it absorbed.
-        let mut flapping: Vec<(Draft, Vec<Absorbed>)> = Vec::new();
+        // Each flapping draft with the modes and subjects of the drafts it absorbed, and the
+        // pairs that flapped in it.
+        let mut flapping: Vec<Flapping> = Vec::new();
         for (a, b, s, e, cycles, period) in flaps {
             let seed = Draft {
                 mode: Mode::Flapping,
@@ -740,27 +805,31 @@ impl<'a> Engine<'a> {
                 flaps: Some((cycles, period * secs)),
             };
             // Join a flapping draft on overlapping nodes and time, else start one.
-            match flapping
-                .iter_mut()
-                .find(|(d, _)| !d.subject.is_disjoint(&seed.subject) && d.start <= e && s <= d.end)
-            {
-                Some((d, _)) => {
+            match flapping.iter_mut().find(|(d, _, _)| {
+                !d.subject.is_disjoint(&seed.subject) && d.start <= e && s <= d.end
+            }) {
+                Some((d, _, pairs)) => {
                     let (c0, p0) = d.flaps.unwrap_or((0, 0.0));
                     d.merge(seed);
                     d.flaps = Some((c0.max(cycles), p0.max(period * secs)));
+                    pairs.push((a, b));
                 }
-                None => flapping.push((seed, Vec::new())),
+                None => flapping.push((seed, Vec::new(), vec![(a, b)])),
             }
         }
         for d in drafts {
-            let host = flapping.iter_mut().find(|(f, _)| {
+            // A draft that one of the flapping pairs lies in, at the same time.
+            let host = flapping.iter_mut().find(|(f, _, pairs)| {
+                let nodes = d.nodes();
                 d.mode != Mode::Crash
                     && d.start < f.end
                     && f.start < d.end
-                    && f.subject.iter().all(|n| d.nodes().contains(n))
+                    && pairs
+                        .iter()
+                        .any(|(a, b)| nodes.contains(a) && nodes.contains(b))
             });
             match host {
-                Some((f, modes)) => {
+                Some((f, modes, _)) => {
                     modes.push((d.mode, d.subject.clone()));
                     let flaps = f.flaps;
                     let notes = std::mem::take(&mut f.notes);
@@ -774,7 +843,7 @@ impl<'a> Engine<'a> {
                 None => rest.push(d),
             }
         }
-        for (mut f, modes) in flapping {
+        for (mut f, modes, _) in flapping {
             let count = |m: Mode| modes.iter().filter(|x| x.0 == m).count();
             f.subtype = Some(
                 if count(Mode::Complete) > 0 && count(Mode::Complete) >= count(Mode::Asymmetric) {
@@ -894,16 +963,17 @@ pub(crate) fn pair_name(engine: &Engine<'_>, a: u32, b: u32) -> String {
 
 /// Runs of windows `(start, end, down)` over which pair `series` is at fault (`down`) or
 /// measured up (`!down`), in time order.
-fn phases(series: &Series<'_>, windows: u32) -> Vec<(u32, u32, bool)> {
+fn phases(series: &Series<'_>, windows: u32, up_at: f64) -> Vec<Phase> {
     let mut cuts: BTreeSet<u32> = BTreeSet::new();
     for seg in series.all() {
         cuts.insert(seg.start.0);
         cuts.insert(seg.end.0.min(windows));
     }
     let cuts: Vec<u32> = cuts.into_iter().collect();
-    let mut out: Vec<(u32, u32, bool)> = Vec::new();
+    let mut out: Vec<Phase> = Vec::new();
     for c in cuts.windows(2) {
-        let st = series.at(WindowIdx(c[0]));
+        let w = WindowIdx(c[0]);
+        let st = series.at(w);
         let down = if st.fault().is_some() {
             true
         } else if st.is_up() {
@@ -911,12 +981,37 @@ fn phases(series: &Series<'_>, windows: u32) -> Vec<(u32, u32, bool)> {
         } else {
             continue;
         };
+        // Up beyond doubt: every measured direction shows it by evidence of its own in the
+        // phase, with the whole of its interval at or above the up threshold.
+        let firm = !down
+            && [st.fwd, st.rev, st.rt].iter().flatten().all(|seg| {
+                seg.state == EdgeState::Up
+                    && seg.evidence_end > w
+                    && seg.estimate.is_some_and(|e| e.lo >= up_at)
+            });
         match out.last_mut() {
-            Some(last) if last.1 == c[0] && last.2 == down => last.1 = c[1],
-            _ => out.push((c[0], c[1], down)),
+            Some(last) if last.end == c[0] && last.down == down => {
+                last.end = c[1];
+                last.firm &= firm;
+            }
+            _ => out.push(Phase {
+                start: c[0],
+                end: c[1],
+                down,
+                firm,
+            }),
         }
     }
     out
+}
+
+/// A run of windows over which a pair series is at fault (`down`) or up; an up phase is `firm`
+/// when its evidence alone shows it up beyond doubt.
+struct Phase {
+    start: u32,
+    end: u32,
+    down: bool,
+    firm: bool,
 }
 
 /// Merges findings of one span that share a mode, subtype and node (asymmetric and partial

@@ -40,23 +40,26 @@
 //!
 //! 1. **crash** — a node that reports rows elsewhere in the incident reports nothing in the span
 //!    while others do; its faults are the crash (`restarted` if a restart event follows).
-//! 2. **partial / per-flow** — some flows of a pair are down while others are up.
-//! 3. **gray / health-passes-data-fails** — a pair fails on `data` or `probe` while `health` or
+//! 2. **refused** — round trips whose run began with the target's host refusing the connection:
+//!    the path worked; a crash of the process when the target logged nothing in the span, else
+//!    a service that stopped taking connections (explained, with a note).
+//! 3. **partial / per-flow** — some flows of a pair are down while others are up.
+//! 4. **gray / health-passes-data-fails** — a pair fails on `data` or `probe` while `health` or
 //!    `heartbeat` is up for the same pair; the gray node is the pair's server.
-//! 4. **asymmetric** — one direction down, the other measured up, on the same channel.
-//! 5. **partial / non-transitive** — a↮b on a channel where some c reaches both.
-//! 6. **complete** — the nodes split into components joined only by pairs that are down on every
+//! 5. **asymmetric** — one direction down, the other measured up, on the same channel.
+//! 6. **partial / non-transitive** — a↮b on a channel where some c reaches both.
+//! 7. **complete** — the nodes split into components joined only by pairs that are down on every
 //!    measured channel; every component but the largest is cut off.
-//! 7. **gray / observers-disagree** — a↮b inside one component while both a and b reach other
+//! 8. **gray / observers-disagree** — a↮b inside one component while both a and b reach other
 //!    nodes on that channel, and no third node proves transitivity; the gray node is the one
 //!    that does not report, where the trail tells.
-//! 8. what is left: lossy faults are **partial / lossy**; a pair down on one channel and up on
+//! 9. what is left: lossy faults are **partial / lossy**; a pair down on one channel and up on
 //!    another is **partial / per-flow**; a one-way fault whose reverse is not measured is
 //!    **asymmetric**; a pair down while both stay connected is **partial / non-transitive**.
 //!
 //! Findings of one mode that share a node and follow each other within the merge gap form an
 //! episode. A pair **flaps** when at least 3 down phases (each ≥ 2 s, separated by up phases
-//! ≥ 2 s) start within 60 s ([`FlapRule`]); the flapping episode absorbs the episodes it
+//! ≥ 2 s, or shorter ones whose evidence shows them up beyond doubt) start within 60 s ([`FlapRule`]); the flapping episode absorbs the episodes it
 //! explains and keeps what they were as its subtype (`complete`, `asymmetric`, `partial`).
 //! Episodes shorter than the minimum duration (3 s) are listed as transients.
 //!

@@ -83,6 +83,7 @@ pub use logs::{
 };
 pub use metrics::{Invariants, LATENCY_BIN_NS, LatencyBin};
 pub use nodes::NodeResolver;
+pub use row::origin_file;
 pub use table::{ObservationsBuilder, events_frame, observations_schema};
 pub use time::{
     DurationError, MomentError, TS_MAX_NS, TS_MIN_NS, check_date, check_zone, format_duration,

@@ -895,12 +895,17 @@ type SeriesKey = (NodeId, String, Vec<(String, String)>);
 
 /// A series under resolved node names: its node, and the peers its labels name.
 fn series_key(series: &Series, resolver: &NodeResolver) -> SeriesKey {
+    // The label naming the peer, as its system's data file says: its value is a node's name
+    // in whatever form the system uses (a member id, `rabbit@host`, an address).
+    let peer_label = system::metric(&series.name)
+        .ok()
+        .and_then(|(_, m)| m.peer_label.as_deref());
     let mut labels: Vec<(String, String)> = series
         .labels
         .iter()
         .filter(|(k, _)| k != "instance" && k != "job" && k != "node" && k != "member")
         .map(|(k, v)| {
-            let v = if matches!(k.as_str(), "To" | "From" | "Remote" | "Local") && v != "0" {
+            let v = if Some(k.as_str()) == peer_label && v != "0" {
                 resolver.resolve(v).0
             } else {
                 v.clone()

@@ -226,6 +226,11 @@ impl From<&str> for NodeId {
 /// the one it now follows.
 pub const LOST_LEADER: &str = "lost leader";
 
+/// How the `detail` of a [`EventKind::PeerDown`] from a prober's table of requests begins when
+/// the request's connection was refused: the row is a failed round trip whose target's host
+/// answered, so the path worked and the target's process did not serve.
+pub const REFUSED: &str = "connection refused:";
+
 /// What an event row records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

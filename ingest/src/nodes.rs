@@ -346,7 +346,8 @@ pub(crate) fn host_of(s: &str) -> Option<&str> {
     let rest = s.split_once("://").map(|(_, r)| r);
     let had_scheme = rest.is_some();
     let rest = rest.unwrap_or(s);
-    // A URL's user part (`akka://sys@10.0.0.1:2552`) is not its host.
+    // A URL's user part (`akka://sys@10.0.0.1:2552`) is not its host, nor is the name part of
+    // an Erlang node name (`rabbit@10.0.0.1`).
     let rest = if had_scheme {
         let authority = rest.split('/').next().unwrap_or(rest);
         match authority.rsplit_once('@') {
@@ -354,7 +355,10 @@ pub(crate) fn host_of(s: &str) -> Option<&str> {
             None => rest,
         }
     } else {
-        rest
+        match rest.rsplit_once('@') {
+            Some((user, host)) if !user.is_empty() && !host.contains('/') => host,
+            _ => rest,
+        }
     };
     // Without a scheme a `/` does not start a path: `etcd/etcd-1/4f9c` (a log stream) is a name.
     let hostport = if had_scheme {

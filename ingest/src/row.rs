@@ -63,6 +63,13 @@ pub(crate) trait RowSink {
     fn skipped(&mut self, line: u64, reason: SkipReason, detail: String);
 }
 
+/// The file of an `origin` (`logs/n1.log:4`, `probes.parquet:row 7`); of a row read from
+/// several places (`a.csv:3;b.csv:9`), the first one's.
+pub fn origin_file(origin: &str) -> &str {
+    let first = origin.split(';').next().unwrap_or(origin);
+    first.rsplit_once(':').map_or(first, |(file, _)| file)
+}
+
 /// Where a row came from, as written in `origin`.
 pub(crate) fn origin(file: &str, format: Format, line: u64) -> String {
     let mut s = String::new();

@@ -702,8 +702,9 @@ impl Run {
                     // SAFETY: kill with the process group of a child this run started (each
                     // sits in a group of its own, see spawn_owned).
                     unsafe { libc::kill(-pgid, libc::SIGKILL) };
+                } else {
+                    let _ = c.kill();
                 }
-                let _ = c.kill();
                 let _ = c.wait();
             }
             self.sys.crashed(i);

@@ -24,6 +24,7 @@ use rift_classify::detector::{InUse, SettingsError};
 use rift_classify::{Options, Verdict, classify};
 use rift_corpus::{Corpus, CorpusIndex};
 use rift_ingest::model::Event;
+pub use rift_ingest::origin_file;
 use rift_ingest::system::DetectorSettings;
 use rift_ingest::{
     Accounting, Blame, IncidentFolder, Invariants, Progress, ReadOptions, SourceKind,
@@ -290,11 +291,6 @@ pub fn events(dir: &Path, read: &ReadOptions, progress: &dyn Progress) -> Result
     })
 }
 
-/// The file of a `file:line` origin.
-pub fn origin_file(origin: &str) -> &str {
-    place(origin).0
-}
-
 /// A `file:line` origin as (file, line), so that line 8 comes before line 10.
 fn place(origin: &str) -> (&str, u64) {
     match origin.rsplit_once(':') {
@@ -417,10 +413,7 @@ pub fn scenario_of_incident(
     let logged: Vec<Event> = incident
         .events
         .iter()
-        .filter(|e| {
-            let file = e.origin.split(';').next().unwrap_or(&e.origin);
-            !tables.contains(file.rsplit_once(':').map_or(file, |(f, _)| f))
-        })
+        .filter(|e| !tables.contains(origin_file(&e.origin)))
         .cloned()
         .collect();
     scenario_from_incident(verdict, &incident.timeline, &logged)

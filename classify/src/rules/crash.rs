@@ -23,35 +23,43 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
                 FEdge::from_fault(f)
             })
             .collect();
-        let from = engine.timeline.window_start(span.window());
-        let restart = engine
-            .restarts
-            .get(engine.name(n).0.as_str())
-            .and_then(|ts| ts.iter().find(|(t, _)| *t >= from));
-        let mut notes = vec![format!(
+        let note = format!(
             "{} reported nothing while other nodes kept reporting",
             engine.name(n)
-        )];
-        if let Some((t, origin)) = restart {
-            notes.push(format!(
-                "{} restarted at {} ({origin})",
-                engine.name(n),
-                rift_ingest::format_ts(*t)
-            ));
-        }
-        out.push(Finding {
-            mode: Mode::Crash,
-            subtype: Some(if restart.is_some() {
-                Subtype::Restarted
-            } else {
-                Subtype::Silent
-            }),
-            subject: BTreeSet::from([n]),
-            edges,
-            notes,
-        });
+        );
+        out.push(crashed(span, n, edges, note));
     }
     out
+}
+
+/// The crash of node `n` in `span`, with `edges` and `note`, and the restart after the span's
+/// start where one was seen.
+pub(super) fn crashed(span: &Span<'_, '_>, n: u32, edges: Vec<FEdge>, note: String) -> Finding {
+    let engine = span.engine;
+    let from = engine.timeline.window_start(span.window());
+    let restart = engine
+        .restarts
+        .get(engine.name(n).0.as_str())
+        .and_then(|ts| ts.iter().find(|(t, _)| *t >= from));
+    let mut notes = vec![note];
+    if let Some((t, origin)) = restart {
+        notes.push(format!(
+            "{} restarted at {} ({origin})",
+            engine.name(n),
+            rift_ingest::format_ts(*t)
+        ));
+    }
+    Finding {
+        mode: Mode::Crash,
+        subtype: Some(if restart.is_some() {
+            Subtype::Restarted
+        } else {
+            Subtype::Silent
+        }),
+        subject: BTreeSet::from([n]),
+        edges,
+        notes,
+    }
 }
 
 #[cfg(test)]

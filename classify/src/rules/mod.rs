@@ -16,6 +16,7 @@ mod gray;
 mod non_transitive;
 mod observers;
 mod per_flow;
+mod refused;
 pub(crate) mod remainder;
 
 use rift_ingest::model::Channel;
@@ -40,20 +41,27 @@ pub(crate) struct Rule {
 ///
 /// 1. `crash`: a node that stopped reporting explains every fault it touches; the network is
 ///    not to blame for a silent host.
-/// 2. `per-flow`: some flows of a pair failing while others pass is a property of the flows,
+/// 2. `refused`: round trips that failed because the target's host refused the connection
+///    (nothing listened) are the process, not the network: a crash of the process when the
+///    node logged nothing meanwhile, else a service that stopped taking connections.
+/// 3. `per-flow`: some flows of a pair failing while others pass is a property of the flows,
 ///    whatever the pair's aggregate looks like.
-/// 3. `gray`: the workload failing while the liveness channel passes is the gray failure, and
+/// 4. `gray`: the workload failing while the liveness channel passes is the gray failure, and
 ///    must be told before the data fault is read as a plain cut.
-/// 4. `asymmetric`: one direction down while the other is measured up.
-/// 5. `non-transitive`: a pair down both ways while a third node reaches both.
-/// 6. `complete`: what is left down both ways, grouped into the components it separates.
-/// 7. `observers-disagree`: a pair down while both of its nodes reach others, the observers'
+/// 5. `asymmetric`: one direction down while the other is measured up.
+/// 6. `non-transitive`: a pair down both ways while a third node reaches both.
+/// 7. `complete`: what is left down both ways, grouped into the components it separates.
+/// 8. `observers-disagree`: a pair down while both of its nodes reach others, the observers'
 ///    own link unmeasured.
-/// 8. `remainder`: every fault still unexplained, named for what is known of it.
+/// 9. `remainder`: every fault still unexplained, named for what is known of it.
 pub(crate) const RULES: &[Rule] = &[
     Rule {
         name: "crash",
         apply: crash::apply,
+    },
+    Rule {
+        name: "refused",
+        apply: refused::apply,
     },
     Rule {
         name: "per-flow",
@@ -97,6 +105,8 @@ pub(crate) struct Span<'e, 'a> {
     /// Per node pair (the engine's slots): channels measured, and channels that show no way
     /// through it ([`PairFault::severs`]).
     pub(crate) measured: Vec<(u32, u32)>,
+    /// What a rule explained without a finding of its own, said of every finding of the span.
+    pub(crate) notes: Vec<String>,
 }
 
 impl<'e, 'a> Span<'e, 'a> {
@@ -120,6 +130,10 @@ impl<'e, 'a> Span<'e, 'a> {
             let m = &mut measured[engine.slot_of[i]];
             m.0 += 1;
             if let Some(fault) = st.fault() {
+                let refusing = st
+                    .rt
+                    .filter(|_| fault.dir == Direction::Unknown)
+                    .and_then(|seg| engine.refusing(a, b, seg.start.0, seg.end.0));
                 faults.push(PairFault {
                     channel,
                     a,
@@ -129,6 +143,7 @@ impl<'e, 'a> Span<'e, 'a> {
                     status_rev_up: shown_up(st.rev, w),
                     consumed: false,
                     cut_elsewhere: false,
+                    refusing,
                 });
             } else if st.is_up() {
                 up[i] = true;
@@ -158,6 +173,7 @@ impl<'e, 'a> Span<'e, 'a> {
             faults,
             up,
             measured,
+            notes: Vec::new(),
         }
     }
 

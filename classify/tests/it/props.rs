@@ -312,3 +312,36 @@ fn a_node_flapping_in_and_out_of_isolation_is_a_flapping_cut_of_that_node() {
         "{text}"
     );
 }
+
+/// n2 cut off from n0 and n1 for 4 s, back for 1 s, four times from second 10; the one-second
+/// up phases rest on estimates whose 95 % interval starts at `up_lo`.
+fn cut_back_for_a_second(up_lo: f64) -> Timeline {
+    let mut t = mesh(3, |a, b, w| {
+        (a == 2 || b == 2) && (10..30).contains(&w) && (w - 10) % 5 < 4
+    });
+    for segs in t.edges.values_mut() {
+        for s in segs.iter_mut().filter(|s| s.state == EdgeState::Up) {
+            if (10..30).contains(&s.start.0) {
+                s.estimate = Some(Estimate {
+                    p: 1.0,
+                    lo: up_lo,
+                    hi: 1.0,
+                    n: 50,
+                });
+            }
+        }
+    }
+    t
+}
+
+#[test]
+fn a_cut_back_for_one_second_on_firm_evidence_is_flapping() {
+    // Byte counters that move again in full for a second between the down phases (TCP's
+    // backoff after each heal leaves a connection up that briefly): four down phases.
+    let c = run(&cut_back_for_a_second(0.95));
+    assert_eq!(c.primary, Mode::Flapping, "{:?}", c.episodes);
+    assert_eq!(c.episodes[0].flaps.as_ref().unwrap().cycles, 4);
+    // The same second resting on a request or two proves nothing: one cut throughout.
+    let c = run(&cut_back_for_a_second(0.3));
+    assert_eq!(c.primary, Mode::Complete, "{:?}", c.episodes);
+}

@@ -22,7 +22,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use crate::accounting::{FileAccount, SkipReason};
 use crate::config::SourceKind;
 use crate::error::Error;
-use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation};
+use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation, REFUSED};
 use crate::nodes::NodeResolver;
 use crate::row::{self, Fields, Format, RowSink, find_column, read_table};
 use crate::source::columns::{self, TsColumn};
@@ -266,8 +266,8 @@ impl<'a> ProbeFile<'a> {
                     peer: Some(target.clone()),
                     term: None,
                     detail: format!(
-                        "connection refused: {target}'s host answered that nothing listens on \
-                         the port, so the path worked"
+                        "{REFUSED} {target}'s host answered that nothing listens on the port, \
+                         so the path worked"
                     ),
                     origin: row::origin(&self.settings.name, self.settings.format, line),
                 });

@@ -209,3 +209,29 @@ fn route_counters_name_their_peer_through_the_routes_info_series() {
     );
     assert_eq!(way("b", "a"), [true; 6], "{d:?}");
 }
+
+/// RabbitMQ's Prometheus plugin names a distribution connection's peer by its Erlang node name
+/// (`peer="rabbit@10.0.0.2"`): the label is resolved to the member it names, so what `a` wrote
+/// to `b` meets what `b` read from `a`.
+#[test]
+fn a_peer_label_in_the_systems_own_form_names_the_member() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "members.csv", MEMBERS);
+    let mut rows = String::from("ts_ms,node,metric,labels,value\n");
+    for i in 0..6u64 {
+        let ts = 1_700_000_000_000 + 1000 * i;
+        let read = 4000 * i.min(3);
+        rows.push_str(&format!(
+            "{ts},a,erlang_vm_dist_send_bytes,\"peer=\"\"rabbit@10.0.0.2\"\"\",{}\n\
+             {ts},b,erlang_vm_dist_recv_bytes,\"peer=\"\"rabbit@10.0.0.1\"\"\",{read}\n",
+            4000 * i
+        ));
+    }
+    write(dir.path(), "metrics.csv", &rows);
+    let got = read(dir.path());
+    let d = directions(&got);
+    assert!(!d.is_empty(), "no observations from the byte counters");
+    assert!(d.iter().all(|(s, t, _)| s == "a" && t == "b"), "{d:?}");
+    let ok: Vec<bool> = d.iter().map(|x| x.2).collect();
+    assert_eq!(ok, [true, true, true, false, false], "{d:?}");
+}

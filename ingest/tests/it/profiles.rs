@@ -1934,8 +1934,9 @@ const RABBITMQ: Lines = &[
         "",
     ),
     (
+        // mq-2's side is relayed; that mq-1 sees mq-2 is its own: it had mq-2's answer.
         "2025-04-02 08:00:30.010000+00:00 [error] <0.512.0>  * We can still see rabbit@mq-2 which can see rabbit@mq-3",
-        "relay:mq-3",
+        "mq-2→mq-1 ✓ heartbeat | peer_up:mq-2 | relay:mq-3",
     ),
     (
         "2025-04-02 08:00:30.011000+00:00 [warning] <0.512.0> Cluster minority/secondary status detected - awaiting recovery",

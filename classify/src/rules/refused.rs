@@ -1,0 +1,146 @@
+//! Round trips refused by the target's host: the host answered that nothing listened on the
+//! port, so the path worked and the process did not serve. The process crashed when its node
+//! logged nothing meanwhile; a node that kept logging stopped taking connections on its own
+//! (paused as a minority, restarting its application) and the network is not to blame.
+
+use std::collections::BTreeMap;
+
+use super::Span;
+use crate::engine::{FEdge, Finding};
+
+pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
+    let engine = span.engine;
+    let mut by_node: BTreeMap<u32, Vec<FEdge>> = BTreeMap::new();
+    for f in span.open() {
+        if let Some(n) = f.refusing {
+            f.consumed = true;
+            by_node.entry(n).or_default().push(FEdge::from_fault(f));
+        }
+    }
+    let mut out = Vec::new();
+    for (n, edges) in by_node {
+        let name = engine.name(n);
+        if engine.logged_in(n, span.start, span.end) {
+            span.notes.push(format!(
+                "{name}'s host refused connections while {name} kept logging: its service \
+                 stopped taking them (paused, or restarting its application), which is not \
+                 the network"
+            ));
+            continue;
+        }
+        let note = format!(
+            "{name}'s host refused connections (nothing listened on the port) and {name} \
+             logged nothing meanwhile: its process was down, the path to it worked"
+        );
+        out.push(super::crash::crashed(span, n, edges, note));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use rift_ingest::model::{Channel, Event, EventKind, Evidence, REFUSED};
+    use rift_reach::{EdgeState, Trace, TraceKey, Trail, WindowIdx};
+
+    use super::super::testing::{Build, WINDOWS, name, run};
+    use crate::mode::{Mode, Subtype};
+
+    /// n0 and n1 are members that talk on heartbeats; n2 is a client whose requests to n1
+    /// fail throughout, written in its table `client.csv`.
+    fn client_fails_on_n1() -> (rift_reach::Timeline, Trail) {
+        let t = Build::nodes(3)
+            .pair(Channel::Heartbeat, 0, 1, EdgeState::Up)
+            .round_trip(Channel::Data, 2, 0, EdgeState::Up)
+            .round_trip(Channel::Data, 2, 1, EdgeState::Down)
+            .timeline();
+        let key = |dst: u32| TraceKey {
+            channel: Channel::Data,
+            evidence: Evidence::RoundTrip,
+            src: name(2),
+            dst: name(dst),
+            flow: None,
+        };
+        let row = |line: u32, ok: bool| Trace {
+            ts_ns: 0,
+            ok,
+            attempts: 1,
+            delivered: u32::from(ok),
+            origin: format!("client.csv:{line}"),
+        };
+        let all = vec![(WindowIdx(0), WindowIdx(WINDOWS))];
+        let trail = Trail {
+            reporting: [
+                (name(0), all.clone()),
+                (name(1), all.clone()),
+                (name(2), all),
+            ]
+            .into_iter()
+            .collect(),
+            own_reporters: [name(0), name(1)].into_iter().collect(),
+            turns: BTreeMap::from([(key(0), vec![row(2, true)]), (key(1), vec![row(3, false)])]),
+            truncated: 0,
+        };
+        (t, trail)
+    }
+
+    fn refusal() -> Event {
+        Event {
+            ts_ns: 500_000_000,
+            node: name(2),
+            kind: EventKind::PeerDown,
+            peer: Some(name(1)),
+            term: None,
+            detail: format!("{REFUSED} n1's host answered"),
+            origin: "client.csv:3".to_owned(),
+        }
+    }
+
+    fn logged(node: u32, ts_ns: i64) -> Event {
+        Event {
+            ts_ns,
+            node: name(node),
+            kind: EventKind::RoleChange,
+            peer: None,
+            term: None,
+            detail: "minority".to_owned(),
+            origin: format!("n{node}.log:9"),
+        }
+    }
+
+    #[test]
+    fn refused_requests_to_a_node_that_keeps_logging_are_not_the_network() {
+        let (t, trail) = client_fails_on_n1();
+        let events = [refusal(), logged(1, 2_000_000_000)];
+        let (found, open) = run(&t, Some(&trail), &events, "refused");
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(open, 0, "the refused round trips are explained");
+    }
+
+    #[test]
+    fn refused_requests_to_a_node_that_logs_nothing_are_its_process_down() {
+        let (t, trail) = client_fails_on_n1();
+        let (found, open) = run(&t, Some(&trail), &[refusal()], "refused");
+        assert_eq!(open, 0);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].mode, Mode::Crash);
+        assert_eq!(found[0].subtype, Some(Subtype::Silent));
+        assert_eq!(found[0].subject, [1].into());
+        assert!(found[0].notes[0].contains("the path to it worked"));
+    }
+
+    #[test]
+    fn requests_that_got_no_answer_stay_for_the_network_rules() {
+        let (t, trail) = client_fails_on_n1();
+        // A peer_down that is not a refusal (a log line's own verdict) explains nothing here.
+        let mut verdict = refusal();
+        verdict.detail = "+sdown slave n1".to_owned();
+        let (found, open) = run(&t, Some(&trail), &[verdict], "refused");
+        assert!(found.is_empty());
+        assert_eq!(open, 1);
+        let (found, open) = run(&t, Some(&trail), &[], "refused");
+        assert!(found.is_empty());
+        assert_eq!(open, 1);
+    }
+}
