@@ -9,9 +9,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::unionfind::UnionFind;
-use rift_ingest::model::{Channel, Event, EventKind, NodeId, REFUSED};
+use rift_ingest::model::{ANSWERED, Channel, Event, EventKind, NodeId, REFUSED};
 use rift_ingest::origin_file;
-use rift_reach::{Direction, EdgeState, Estimate, Segment, Timeline, Trail, WindowIdx, segment_at};
+use rift_reach::{
+    Direction, EdgeState, Estimate, Segment, Thresholds, Timeline, Trail, WindowIdx, segment_at,
+};
 
 use crate::episode::{EdgeDirection, Episode, EpisodeEdge, EvidenceRow, Flaps, Transient};
 use crate::mode::{Mode, Subtype};
@@ -162,9 +164,10 @@ pub(crate) struct PairFault {
     pub(crate) consumed: bool,
     /// The pair is down both ways (or in its round trips) on another channel in the span.
     pub(crate) cut_elsewhere: bool,
-    /// Only its round trips are down, in a run that began with the other node refusing this
-    /// one's connections: the node named here did not serve; the path worked.
-    pub(crate) refusing: Option<u32>,
+    /// Only its round trips are down, in a run that began with the other node's host answering
+    /// this one's requests (refusing the connection, when the flag is set, else with an error
+    /// status): the node named here did not serve; the path worked.
+    pub(crate) refusing: Option<(u32, bool)>,
 }
 
 /// One edge of a finding; `dir` is relative to `a → b`.
@@ -318,9 +321,10 @@ pub(crate) struct Engine<'a> {
     /// Nodes outside the cluster that only probe it: never a witness that the network between
     /// members is whole.
     pub(crate) probers: BTreeSet<u32>,
-    /// (prober, target) → when each run of refused connections began, in time order: the
-    /// target's host answered that nothing listened, so the path between them worked.
-    pub(crate) refusals: HashMap<(u32, u32), Vec<i64>>,
+    /// (prober, target) → when each run of failed requests the target's host answered began,
+    /// in time order, and whether it refused the connection (else the target answered with an
+    /// error status): either way the path between them worked.
+    pub(crate) refusals: HashMap<(u32, u32), Vec<(i64, bool)>>,
 }
 
 fn windows(ns: i64, window_ns: i64) -> u32 {
@@ -431,17 +435,18 @@ impl<'a> Engine<'a> {
                 );
             }
         }
-        let mut refusals: HashMap<(u32, u32), Vec<i64>> = HashMap::new();
+        let mut refusals: HashMap<(u32, u32), Vec<(i64, bool)>> = HashMap::new();
         for e in events.iter().filter(|e| {
             e.kind == EventKind::PeerDown
-                && e.detail.starts_with(REFUSED)
+                && (e.detail.starts_with(REFUSED) || e.detail.starts_with(ANSWERED))
                 && asked_in.contains(&(e.node.0.as_str(), origin_file(&e.origin)))
         }) {
             if let (Some(&p), Some(&t)) = (
                 ix.get(e.node.0.as_str()),
                 e.peer.as_ref().and_then(|n| ix.get(n.0.as_str())),
             ) {
-                refusals.entry((p, t)).or_default().push(e.ts_ns);
+                let refused = e.detail.starts_with(REFUSED);
+                refusals.entry((p, t)).or_default().push((e.ts_ns, refused));
             }
         }
         for times in refusals.values_mut() {
@@ -572,18 +577,21 @@ impl<'a> Engine<'a> {
                 .any(|(n, runs)| n != self.name(i) && overlaps(runs))
     }
 
-    /// The node of pair {a, b} whose connections the other had refused at the start of a run
-    /// that began in windows `[s, e)` (or the window before): the prober's round trips failed
-    /// because nothing listened on a host that answered, not for want of a path.
-    pub(crate) fn refusing(&self, a: u32, b: u32, s: u32, e: u32) -> Option<u32> {
+    /// The node of pair {a, b} whose host answered the other's failed requests at the start
+    /// of a run that began in windows `[s, e)` (or the window before), and whether it refused
+    /// the connections (else it answered with an error status): the prober's round trips
+    /// failed on a path that worked.
+    pub(crate) fn refusing(&self, a: u32, b: u32, s: u32, e: u32) -> Option<(u32, bool)> {
         let (from, to) = (
             self.timeline.window_start(WindowIdx(s.saturating_sub(1))),
             self.timeline.window_start(WindowIdx(e)),
         );
         [(a, b), (b, a)].into_iter().find_map(|(p, t)| {
-            let times = self.refusals.get(&(p, t))?;
-            let k = times.partition_point(|&x| x < from);
-            times.get(k).is_some_and(|&x| x < to).then_some(t)
+            let runs = self.refusals.get(&(p, t))?;
+            let k = runs.partition_point(|&(x, _)| x < from);
+            runs.get(k)
+                .filter(|&&(x, _)| x < to)
+                .map(|&(_, refused)| (t, refused))
         })
     }
 
@@ -729,7 +737,7 @@ impl<'a> Engine<'a> {
         let span = windows(rule.window_ns, self.timeline.window_ns).max(1);
         let mut flaps: Vec<(u32, u32, u32, u32, u32, f64)> = Vec::new(); // a, b, start, end, cycles, period
         for (&(_, a, b), series) in &self.pairs {
-            let phases = phases(series, self.timeline.windows, self.timeline.thresholds.up);
+            let phases = phases(series, self.timeline.windows, self.timeline.thresholds);
             // Down phases, merging those separated by a short up phase, unless the evidence
             // shows that short phase up beyond doubt (a byte counter that moved again in
             // full: TCP's backoff after a heal can leave a connection up for a second only).
@@ -963,7 +971,9 @@ pub(crate) fn pair_name(engine: &Engine<'_>, a: u32, b: u32) -> String {
 
 /// Runs of windows `(start, end, down)` over which pair `series` is at fault (`down`) or
 /// measured up (`!down`), in time order.
-fn phases(series: &Series<'_>, windows: u32, up_at: f64) -> Vec<Phase> {
+fn phases(series: &Series<'_>, windows: u32, thresholds: Thresholds) -> Vec<Phase> {
+    // Above the middle of the lossy band, a window is no down window's noise.
+    let firm_above = (thresholds.up + thresholds.down) / 2.0;
     let mut cuts: BTreeSet<u32> = BTreeSet::new();
     for seg in series.all() {
         cuts.insert(seg.start.0);
@@ -981,13 +991,13 @@ fn phases(series: &Series<'_>, windows: u32, up_at: f64) -> Vec<Phase> {
         } else {
             continue;
         };
-        // Up beyond doubt: every measured direction shows it by evidence of its own in the
-        // phase, with the whole of its interval at or above the up threshold.
+        // Up beyond doubt: every measured direction shows it up by evidence of its own in the
+        // phase, with the whole of its 95 % interval above the middle of the lossy band.
         let firm = !down
             && [st.fwd, st.rev, st.rt].iter().flatten().all(|seg| {
                 seg.state == EdgeState::Up
                     && seg.evidence_end > w
-                    && seg.estimate.is_some_and(|e| e.lo >= up_at)
+                    && seg.estimate.is_some_and(|e| e.lo > firm_above)
             });
         match out.last_mut() {
             Some(last) if last.end == c[0] && last.down == down => {

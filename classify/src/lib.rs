@@ -40,9 +40,10 @@
 //!
 //! 1. **crash** — a node that reports rows elsewhere in the incident reports nothing in the span
 //!    while others do; its faults are the crash (`restarted` if a restart event follows).
-//! 2. **refused** — round trips whose run began with the target's host refusing the connection:
-//!    the path worked; a crash of the process when the target logged nothing in the span, else
-//!    a service that stopped taking connections (explained, with a note).
+//! 2. **refused** — round trips whose run began with the target's host answering (refusing
+//!    the connection, or an error status from its health endpoint): the path worked; a crash of
+//!    the process when a refusing target logged nothing in the span, else a service that
+//!    stopped serving (explained, with a note).
 //! 3. **partial / per-flow** — some flows of a pair are down while others are up.
 //! 4. **gray / health-passes-data-fails** — a pair fails on `data` or `probe` while `health` or
 //!    `heartbeat` is up for the same pair; the gray node is the pair's server.

@@ -231,6 +231,12 @@ pub const LOST_LEADER: &str = "lost leader";
 /// answered, so the path worked and the target's process did not serve.
 pub const REFUSED: &str = "connection refused:";
 
+/// How the `detail` of a [`EventKind::PeerDown`] from a prober's health or probe table begins
+/// when the target answered the check with an HTTP error status of its own: the row is a failed
+/// round trip that the target answered, so the path worked and its service said it could not
+/// serve.
+pub const ANSWERED: &str = "answered with an error:";
+
 /// What an event row records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -41,9 +41,10 @@ pub(crate) struct Rule {
 ///
 /// 1. `crash`: a node that stopped reporting explains every fault it touches; the network is
 ///    not to blame for a silent host.
-/// 2. `refused`: round trips that failed because the target's host refused the connection
-///    (nothing listened) are the process, not the network: a crash of the process when the
-///    node logged nothing meanwhile, else a service that stopped taking connections.
+/// 2. `refused`: round trips that failed although the target's host answered (it refused the
+///    connection, or its health endpoint gave an error status) are the process, not the
+///    network: a crash when the connection was refused and the node logged nothing meanwhile,
+///    else a service that stopped serving.
 /// 3. `per-flow`: some flows of a pair failing while others pass is a property of the flows,
 ///    whatever the pair's aggregate looks like.
 /// 4. `gray`: the workload failing while the liveness channel passes is the gray failure, and
@@ -162,7 +163,8 @@ impl<'e, 'a> Span<'e, 'a> {
                 .iter()
                 .any(|&(c, a, b)| c != f.channel && (a, b) == (f.a, f.b));
         }
-        for f in faults.iter().filter(|f| f.severs()) {
+        // A request the target's host answered shows the path working, however it failed.
+        for f in faults.iter().filter(|f| f.severs() && f.refusing.is_none()) {
             let slot = engine.position[&(f.channel, f.a, f.b)];
             measured[engine.slot_of[slot]].1 += 1;
         }

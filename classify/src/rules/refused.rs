@@ -1,7 +1,9 @@
-//! Round trips refused by the target's host: the host answered that nothing listened on the
-//! port, so the path worked and the process did not serve. The process crashed when its node
-//! logged nothing meanwhile; a node that kept logging stopped taking connections on its own
-//! (paused as a minority, restarting its application) and the network is not to blame.
+//! Round trips whose failures the target's host answered: it refused the connection (nothing
+//! listened on the port) or its health endpoint gave an error status. The path worked and the
+//! process did not serve. A refused process crashed when its node logged nothing meanwhile; a
+//! node that kept logging, or answered with a status, stopped serving on its own (paused as a
+//! minority, restarting its application, not current with its leader) and the network is not
+//! to blame.
 
 use std::collections::BTreeMap;
 
@@ -10,16 +12,26 @@ use crate::engine::{FEdge, Finding};
 
 pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
     let engine = span.engine;
-    let mut by_node: BTreeMap<u32, Vec<FEdge>> = BTreeMap::new();
+    // Per node: the faults it explains, and whether every run of them was a refusal.
+    let mut by_node: BTreeMap<u32, (Vec<FEdge>, bool)> = BTreeMap::new();
     for f in span.open() {
-        if let Some(n) = f.refusing {
+        if let Some((n, refused)) = f.refusing {
             f.consumed = true;
-            by_node.entry(n).or_default().push(FEdge::from_fault(f));
+            let entry = by_node.entry(n).or_insert((Vec::new(), true));
+            entry.0.push(FEdge::from_fault(f));
+            entry.1 &= refused;
         }
     }
     let mut out = Vec::new();
-    for (n, edges) in by_node {
+    for (n, (edges, refused)) in by_node {
         let name = engine.name(n);
+        if !refused {
+            span.notes.push(format!(
+                "{name} answered checks with an error status: its service said it could not \
+                 serve, which is not the network"
+            ));
+            continue;
+        }
         if engine.logged_in(n, span.start, span.end) {
             span.notes.push(format!(
                 "{name}'s host refused connections while {name} kept logging: its service \
@@ -41,7 +53,7 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
 mod tests {
     use std::collections::BTreeMap;
 
-    use rift_ingest::model::{Channel, Event, EventKind, Evidence, REFUSED};
+    use rift_ingest::model::{ANSWERED, Channel, Event, EventKind, Evidence, REFUSED};
     use rift_reach::{EdgeState, Trace, TraceKey, Trail, WindowIdx};
 
     use super::super::testing::{Build, WINDOWS, name, run};
@@ -128,6 +140,16 @@ mod tests {
         assert_eq!(found[0].subtype, Some(Subtype::Silent));
         assert_eq!(found[0].subject, [1].into());
         assert!(found[0].notes[0].contains("the path to it worked"));
+    }
+
+    #[test]
+    fn checks_a_node_answered_with_an_error_status_are_never_its_crash() {
+        let (t, trail) = client_fails_on_n1();
+        let mut answered = refusal();
+        answered.detail = format!("{ANSWERED} n1 answered with status 503");
+        let (found, open) = run(&t, Some(&trail), &[answered], "refused");
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(open, 0);
     }
 
     #[test]

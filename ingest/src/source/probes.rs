@@ -4,11 +4,13 @@
 //! `probe` channel, and health checks that change outcome become `health_down` / `health_up`
 //! events.
 //!
-//! A failed row whose error says the connection was refused also gives a `peer_down` event (at
-//! the first refusal of a run), as a log line saying so does: the target's host answered that
-//! nothing listens on the port, so its process is down or not serving (a paused RabbitMQ node
-//! is not). The row stays a failed request: a target that answers nothing and reports nothing
-//! itself is how a crash shows.
+//! A failed row that the target's host answered also gives a `peer_down` event from the prober
+//! (at the first row of each run of them): a connection refused (the error or the status says
+//! so: nothing listens on the port, so the process is down or not serving), or, in a health or
+//! probe table, an HTTP error status the target gave itself (`503` from its health endpoint;
+//! not `502` or `504`, a gateway's word about what is behind it). The row stays a failed
+//! request; the event's detail ([`REFUSED`], [`ANSWERED`]) tells the classifier that the path
+//! worked. A target that answers nothing and reports nothing itself is how a crash shows.
 //!
 //! The row's timestamp is used as it is: in the recordings rift reads it is the time the request
 //! was sent, which is when the network was crossed.
@@ -22,7 +24,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use crate::accounting::{FileAccount, SkipReason};
 use crate::config::SourceKind;
 use crate::error::Error;
-use crate::model::{Channel, Event, EventKind, Evidence, NodeId, Observation, REFUSED};
+use crate::model::{ANSWERED, Channel, Event, EventKind, Evidence, NodeId, Observation, REFUSED};
 use crate::nodes::NodeResolver;
 use crate::row::{self, Fields, Format, RowSink, find_column, read_table};
 use crate::source::columns::{self, TsColumn};
@@ -151,10 +153,41 @@ pub(crate) struct ProbeFile<'a> {
     channel_col: Option<usize>,
     error: Option<usize>,
     health: Vec<HealthSample>,
-    /// Every row's pair (an index into `pairs`), time, and whether its connection was refused:
-    /// the runs of refusals, for their `peer_down` events.
-    refusals: Vec<(u32, i64, bool, u64)>,
+    /// Every row's pair (an index into `pairs`), time, how the target's host answered a failed
+    /// request (if it did) and line: the runs of answered failures, for their `peer_down`
+    /// events.
+    refusals: Vec<(u32, i64, Answered, u64)>,
     pairs: FxHashMap<(NodeId, NodeId), u32>,
+}
+
+/// How the target's host answered a failed request, where it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Answered {
+    /// No answer from the host is known: a timeout, an error that does not say.
+    No,
+    /// The connection was refused.
+    Refused,
+    /// The target gave this HTTP error status.
+    Status(u16),
+}
+
+/// How the host answered the failed request of a row with `status` and `error`: in a health
+/// or probe table, an HTTP error status is the target's own answer, but for a gateway's (502,
+/// 504), which speaks for what is behind it.
+fn answered(status: &str, error: Option<&str>, kind: SourceKind) -> Answered {
+    if status.eq_ignore_ascii_case("refused") || error.is_some_and(refused) {
+        return Answered::Refused;
+    }
+    match status.trim().parse::<u16>() {
+        Ok(code @ 400..=599)
+            if code != 502
+                && code != 504
+                && matches!(kind, SourceKind::Health | SourceKind::Probe) =>
+        {
+            Answered::Status(code)
+        }
+        _ => Answered::No,
+    }
 }
 
 /// Whether a failed request's error says the target's host refused the connection.
@@ -239,10 +272,10 @@ impl<'a> ProbeFile<'a> {
         events
     }
 
-    /// A `peer_down` at the first refused connection of each run of them, per prober and
-    /// target.
+    /// A `peer_down` at the first answered failure of each run of them (of one kind), per
+    /// prober and target.
     fn refusal_events(&mut self) -> Vec<Event> {
-        if !self.refusals.iter().any(|r| r.2) {
+        if self.refusals.iter().all(|r| r.2 == Answered::No) {
             return Vec::new();
         }
         let mut names = vec![None; self.pairs.len()];
@@ -251,12 +284,23 @@ impl<'a> ProbeFile<'a> {
         }
         self.refusals.sort_unstable();
         let mut events = Vec::new();
-        let mut before: Option<(u32, bool)> = None;
-        for &(pair, ts, refused, line) in &self.refusals {
-            let run_starts = refused && before != Some((pair, true));
-            before = Some((pair, refused));
+        let mut before: Option<(u32, Answered)> = None;
+        for &(pair, ts, answered, line) in &self.refusals {
+            let run_starts = answered != Answered::No && before != Some((pair, answered));
+            before = Some((pair, answered));
             let Some((prober, target)) = names[pair as usize] else {
                 continue;
+            };
+            let detail = match answered {
+                Answered::No => continue,
+                Answered::Refused => format!(
+                    "{REFUSED} {target}'s host answered that nothing listens on the port, so \
+                     the path worked"
+                ),
+                Answered::Status(code) => format!(
+                    "{ANSWERED} {target} answered with status {code}: its service says it \
+                     cannot serve, and the path worked"
+                ),
             };
             if run_starts {
                 events.push(Event {
@@ -265,10 +309,7 @@ impl<'a> ProbeFile<'a> {
                     kind: EventKind::PeerDown,
                     peer: Some(target.clone()),
                     term: None,
-                    detail: format!(
-                        "{REFUSED} {target}'s host answered that nothing listens on the port, \
-                         so the path worked"
-                    ),
+                    detail,
                     origin: row::origin(&self.settings.name, self.settings.format, line),
                 });
             }
@@ -404,8 +445,16 @@ impl RowSink for ProbeFile<'_> {
             }
         }
         let origin = row::origin(&self.settings.name, self.settings.format, line);
-        let refused = !ok && self.error.and_then(|i| f.get(i)).is_some_and(refused);
-        if self.error.is_some() {
+        let answered = if ok {
+            Answered::No
+        } else {
+            answered(
+                status,
+                self.error.and_then(|i| f.get(i)),
+                self.settings.kind,
+            )
+        };
+        if self.error.is_some() || answered != Answered::No || !self.refusals.is_empty() {
             let key = (prober, target);
             let pair = match self.pairs.get(&key) {
                 Some(&i) => i,
@@ -415,7 +464,7 @@ impl RowSink for ProbeFile<'_> {
                     i
                 }
             };
-            self.refusals.push((pair, ts, refused, line));
+            self.refusals.push((pair, ts, answered, line));
             (prober, target) = key;
         }
         if channel == Channel::Health {

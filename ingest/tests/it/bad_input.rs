@@ -233,3 +233,42 @@ fn a_refused_connection_in_a_client_table_says_the_target_is_down() {
     assert!(ts[0].contains("10:00:01"), "{ts:?}");
     assert!(ts[1].contains("10:00:05"), "{ts:?}");
 }
+
+#[test]
+fn a_health_check_answered_with_an_error_status_says_the_path_worked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "health.csv",
+        "ts,node,http_status\n\
+         2024-05-01T10:00:00Z,n2,200\n\
+         2024-05-01T10:00:01Z,n2,503\n\
+         2024-05-01T10:00:02Z,n2,503\n\
+         2024-05-01T10:00:03Z,n2,502\n\
+         2024-05-01T10:00:04Z,n2,200\n\
+         2024-05-01T10:00:05Z,n2,refused\n",
+    );
+    let got = read(dir.path());
+    // Every check is a round trip; the health events follow the status.
+    assert_eq!(got.observations.height(), 6);
+    let kinds = strings(&got.events, "kind");
+    let details = strings(&got.events, "detail");
+    let answered: Vec<(&str, &str)> = kinds
+        .iter()
+        .zip(&details)
+        .filter(|(k, _)| *k == "peer_down")
+        .map(|(k, d)| (k.as_str(), d.as_str()))
+        .collect();
+    // n2's own 503 is its answer; a gateway's 502 speaks for what is behind it, not for n2;
+    // a refused connection is the host's answer.
+    assert_eq!(answered.len(), 2, "{answered:?}");
+    assert!(
+        answered[0].1.starts_with(rift_ingest::model::ANSWERED),
+        "{answered:?}"
+    );
+    assert!(answered[0].1.contains("status 503"), "{answered:?}");
+    assert!(
+        answered[1].1.starts_with(rift_ingest::model::REFUSED),
+        "{answered:?}"
+    );
+}
