@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::unionfind::UnionFind;
-use rift_ingest::model::{ANSWERED, Channel, Event, EventKind, NodeId, REFUSED};
+use rift_ingest::model::{Channel, Event, EventKind, NodeId, REFUSED};
 use rift_ingest::origin_file;
 use rift_reach::{
     Direction, EdgeState, Estimate, Segment, Thresholds, Timeline, Trail, WindowIdx, segment_at,
@@ -321,10 +321,10 @@ pub(crate) struct Engine<'a> {
     /// Nodes outside the cluster that only probe it: never a witness that the network between
     /// members is whole.
     pub(crate) probers: BTreeSet<u32>,
-    /// (prober, target) → when each run of failed requests the target's host answered began,
-    /// in time order, and whether it refused the connection (else the target answered with an
-    /// error status): either way the path between them worked.
-    pub(crate) refusals: HashMap<(u32, u32), Vec<(i64, bool)>>,
+    /// (channel, prober, target) → when each run of failed requests the target's host answered
+    /// began, in time order, and whether it refused the connection (else the target answered
+    /// with an error status): either way the path between them worked.
+    pub(crate) refusals: HashMap<(Channel, u32, u32), Vec<(i64, bool)>>,
 }
 
 fn windows(ns: i64, window_ns: i64) -> u32 {
@@ -424,29 +424,36 @@ impl<'a> Engine<'a> {
         // nothing of their own. Nodes that only ask but log events are members whose peers'
         // side is not in the export. What a prober's own table of requests says (a refused
         // connection) is no log of its own.
-        // The tables each node's requests were written in: what a prober says there (a refused
-        // connection) is no log of its own.
-        let mut asked_in: HashSet<(&str, &str)> = HashSet::new();
+        // The tables each node's requests were written in, and the channels of what it asked
+        // there: what a prober says in them (a refused connection) is no log of its own, and
+        // concerns the requests of that table only.
+        let mut asked_in: HashMap<(&str, &str), BTreeSet<Channel>> = HashMap::new();
         if let Some(t) = trail {
             for (k, rows) in &t.turns {
-                asked_in.extend(
-                    rows.iter()
-                        .map(|r| (k.src.0.as_str(), origin_file(&r.origin))),
-                );
+                for r in rows {
+                    asked_in
+                        .entry((k.src.0.as_str(), origin_file(&r.origin)))
+                        .or_default()
+                        .insert(k.channel);
+                }
             }
         }
-        let mut refusals: HashMap<(u32, u32), Vec<(i64, bool)>> = HashMap::new();
-        for e in events.iter().filter(|e| {
-            e.kind == EventKind::PeerDown
-                && (e.detail.starts_with(REFUSED) || e.detail.starts_with(ANSWERED))
-                && asked_in.contains(&(e.node.0.as_str(), origin_file(&e.origin)))
-        }) {
+        let mut refusals: HashMap<(Channel, u32, u32), Vec<(i64, bool)>> = HashMap::new();
+        for e in events.iter().filter(|e| e.is_answered_failure()) {
+            let Some(channels) = asked_in.get(&(e.node.0.as_str(), origin_file(&e.origin))) else {
+                continue;
+            };
             if let (Some(&p), Some(&t)) = (
                 ix.get(e.node.0.as_str()),
                 e.peer.as_ref().and_then(|n| ix.get(n.0.as_str())),
             ) {
                 let refused = e.detail.starts_with(REFUSED);
-                refusals.entry((p, t)).or_default().push((e.ts_ns, refused));
+                for &c in channels {
+                    refusals
+                        .entry((c, p, t))
+                        .or_default()
+                        .push((e.ts_ns, refused));
+                }
             }
         }
         for times in refusals.values_mut() {
@@ -462,7 +469,9 @@ impl<'a> Engine<'a> {
                 }
                 let logged: HashSet<&str> = events
                     .iter()
-                    .filter(|e| !asked_in.contains(&(e.node.0.as_str(), origin_file(&e.origin))))
+                    .filter(|e| {
+                        !asked_in.contains_key(&(e.node.0.as_str(), origin_file(&e.origin)))
+                    })
                     .map(|e| e.node.0.as_str())
                     .collect();
                 asks.into_iter()
@@ -577,17 +586,23 @@ impl<'a> Engine<'a> {
                 .any(|(n, runs)| n != self.name(i) && overlaps(runs))
     }
 
-    /// The node of pair {a, b} whose host answered the other's failed requests at the start
-    /// of a run that began in windows `[s, e)` (or the window before), and whether it refused
+    /// The node of pair {a, b} whose host answered the other's failed requests on `channel` at
+    /// the start of a run that began in windows `[s, e)` (or the window before), and whether it refused
     /// the connections (else it answered with an error status): the prober's round trips
     /// failed on a path that worked.
-    pub(crate) fn refusing(&self, a: u32, b: u32, s: u32, e: u32) -> Option<(u32, bool)> {
+    pub(crate) fn refusing(
+        &self,
+        channel: Channel,
+        (a, b): (u32, u32),
+        s: u32,
+        e: u32,
+    ) -> Option<(u32, bool)> {
         let (from, to) = (
             self.timeline.window_start(WindowIdx(s.saturating_sub(1))),
             self.timeline.window_start(WindowIdx(e)),
         );
         [(a, b), (b, a)].into_iter().find_map(|(p, t)| {
-            let runs = self.refusals.get(&(p, t))?;
+            let runs = self.refusals.get(&(channel, p, t))?;
             let k = runs.partition_point(|&(x, _)| x < from);
             runs.get(k)
                 .filter(|&&(x, _)| x < to)

@@ -244,6 +244,8 @@ fn measured(e: &Episode, d: &InUse, events: &[Event]) -> Option<(f64, String)> {
         .iter()
         .filter(|ev| ev.ts_ns >= e.start_ns && ev.ts_ns <= until)
         .filter(|ev| d.detector.fires.iter().any(|k| k == ev.kind.as_str()))
+        // What a prober's table says of a host that answered is no detector acting.
+        .filter(|ev| !ev.is_answered_failure())
         .find(|ev| {
             nodes.contains(&ev.node.0.as_str())
                 || ev

@@ -258,7 +258,8 @@ fn absorb_consequences(episodes: &mut Vec<Episode>, gap_ns: i64) {
 }
 
 /// Moves episode `j` into episode `i` as its consequence, with the note `note` makes of the
-/// hosts of `j`'s edges (those of `i`'s subject left out when `outside`); `i` keeps its onset.
+/// hosts of `j`'s edges (those of `i`'s subject left out when `outside`); `i` keeps its onset
+/// and its end.
 /// Returns `i`'s index after the removal.
 fn absorb_consequence(
     episodes: &mut Vec<Episode>,
@@ -280,8 +281,19 @@ fn absorb_consequence(
     let note = note(&hosts.into_iter().collect::<Vec<_>>().join(", "));
     let c = &mut episodes[i];
     let start = (c.start_ns, c.start.clone());
+    let end = (c.end_ns, c.end.clone());
+    let outlasted = (p.end_ns > c.end_ns).then(|| p.end.clone());
     absorb_into(c, p, Some(note));
+    // The episode is the network's fault: what failed after its evidence healed (a cluster
+    // electing again once the cut member is back) is said, not counted as the fault lasting.
     (c.start_ns, c.start) = start;
+    (c.end_ns, c.end) = end;
+    if let Some(until) = outlasted {
+        c.notes.push(format!(
+            "requests kept failing until {until}, after the network had healed: the service took \
+             that long to recover"
+        ));
+    }
     i
 }
 

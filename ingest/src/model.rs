@@ -471,6 +471,16 @@ pub struct Event {
     pub origin: String,
 }
 
+impl Event {
+    /// Whether this is a prober's word, from its table of requests, that the target's host
+    /// answered a failed request ([`REFUSED`], [`ANSWERED`]): about the target's service, not
+    /// a member's detector acting nor the network.
+    pub fn is_answered_failure(&self) -> bool {
+        self.kind == EventKind::PeerDown
+            && (self.detail.starts_with(REFUSED) || self.detail.starts_with(ANSWERED))
+    }
+}
+
 /// How exact a `last_heard` time is, in ns: the silence began after the last arrival, by up to
 /// the peer's send period (`period_ns`), and the timeout can fire late, which puts the last
 /// arrival up to `late_ns` before the time the event gives.

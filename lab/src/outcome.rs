@@ -94,7 +94,8 @@ pub fn real_outcome(
     let first_reaction = events
         .iter()
         .filter(within)
-        .find(|e| REACTIONS.contains(&e.kind))
+        // A prober's word that a host answered a failed request is no member reacting.
+        .find(|e| REACTIONS.contains(&e.kind) && !e.is_answered_failure())
         .map(|e| Reaction {
             after_s: secs(e.ts_ns),
             node: e.node.0.clone(),

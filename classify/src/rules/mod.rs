@@ -134,7 +134,7 @@ impl<'e, 'a> Span<'e, 'a> {
                 let refusing = st
                     .rt
                     .filter(|_| fault.dir == Direction::Unknown)
-                    .and_then(|seg| engine.refusing(a, b, seg.start.0, seg.end.0));
+                    .and_then(|seg| engine.refusing(channel, (a, b), seg.start.0, seg.end.0));
                 faults.push(PairFault {
                     channel,
                     a,
@@ -148,6 +148,24 @@ impl<'e, 'a> Span<'e, 'a> {
                 });
             } else if st.is_up() {
                 up[i] = true;
+            }
+        }
+        // A target whose health endpoint answers a prober with an error status says that its
+        // service cannot serve: the prober's other requests to it that got no answer in the
+        // same span failed with the service, on a path the answers show working.
+        let answering: Vec<(u32, u32, u32)> = faults
+            .iter()
+            .filter_map(|f| match f.refusing {
+                Some((t, false)) => Some((f.a, f.b, t)),
+                _ => None,
+            })
+            .collect();
+        for f in faults
+            .iter_mut()
+            .filter(|f| f.refusing.is_none() && f.fault.dir == Direction::Unknown && f.fault.down)
+        {
+            if let Some(&(_, _, t)) = answering.iter().find(|(a, b, _)| (*a, *b) == (f.a, f.b)) {
+                f.refusing = Some((t, false));
             }
         }
         // A pair cut on one channel whose other channels show one direction silent and the
@@ -249,8 +267,11 @@ pub(crate) mod testing {
 
     use std::collections::BTreeMap;
 
-    use rift_ingest::model::{Channel, Event, NodeId};
-    use rift_reach::{EdgeKey, EdgeState, PairKey, Segment, Timeline, Trail, synthetic};
+    use rift_ingest::model::{Channel, Event, Evidence, NodeId};
+    use rift_reach::{
+        EdgeKey, EdgeState, PairKey, Segment, Timeline, Trace, TraceKey, Trail, WindowIdx,
+        synthetic,
+    };
 
     use super::Span;
     use crate::engine::{Engine, Finding};
@@ -353,6 +374,44 @@ pub(crate) mod testing {
                 )
             }
         }
+    }
+
+    /// n0 and n1 are members that talk on `members`; n2 is a client whose requests to n1
+    /// fail throughout, written in its table `client.csv`.
+    pub(crate) fn client_fails_on_n1(members: Channel) -> (Timeline, Trail) {
+        let t = Build::nodes(3)
+            .pair(members, 0, 1, EdgeState::Up)
+            .round_trip(Channel::Data, 2, 0, EdgeState::Up)
+            .round_trip(Channel::Data, 2, 1, EdgeState::Down)
+            .timeline();
+        let key = |dst: u32| TraceKey {
+            channel: Channel::Data,
+            evidence: Evidence::RoundTrip,
+            src: name(2),
+            dst: name(dst),
+            flow: None,
+        };
+        let row = |line: u32, ok: bool| Trace {
+            ts_ns: 0,
+            ok,
+            attempts: 1,
+            delivered: u32::from(ok),
+            origin: format!("client.csv:{line}"),
+        };
+        let all = vec![(WindowIdx(0), WindowIdx(WINDOWS))];
+        let trail = Trail {
+            reporting: [
+                (name(0), all.clone()),
+                (name(1), all.clone()),
+                (name(2), all),
+            ]
+            .into_iter()
+            .collect(),
+            own_reporters: [name(0), name(1)].into_iter().collect(),
+            turns: BTreeMap::from([(key(0), vec![row(2, true)]), (key(1), vec![row(3, false)])]),
+            truncated: 0,
+        };
+        (t, trail)
     }
 
     /// Runs the rules before `rule` (by name) and then `rule` on the span over the whole

@@ -1,6 +1,8 @@
 //! Non-transitive: a pair down both ways while a third node of the cluster reaches both of them
 //! on the same channel. An outside prober (the client) reaching both is not such a witness: it
-//! says the members still answer, not that the network between them routes around the cut.
+//! says the members still answer, not that the network between them routes around the cut. Nor
+//! is a pair with a prober at one end such a pair: a client that cannot reach a member the
+//! others reach is an observer that disagrees about that member (gray, the observers rule).
 
 use std::collections::BTreeSet;
 
@@ -17,7 +19,12 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
         .faults
         .iter()
         .enumerate()
-        .filter(|(_, f)| !f.consumed && f.fault.is_cut())
+        .filter(|(_, f)| {
+            !f.consumed
+                && f.fault.is_cut()
+                && !engine.probers.contains(&f.a)
+                && !engine.probers.contains(&f.b)
+        })
         .filter_map(|(i, f)| {
             (0..nodes)
                 .find(|&z| {

@@ -30,22 +30,33 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
         if f.consumed || !f.fault.is_cut() {
             continue;
         }
-        let disputed =
-            |x: u32, y: u32| has_other_up(f.channel, x, y) && has_other_up(f.channel, y, x);
+        // x is disputed when it reaches others while y cannot reach it and y reaches others.
+        // An outside prober's view is disputed by the members reaching x on any channel: a
+        // client whose checks of x fail while x serves its peers disagrees with them.
+        let disputed = |x: u32, y: u32| {
+            let x_reached = if engine.probers.contains(&y) {
+                engine.channels.iter().any(|&c| has_other_up(c, x, y))
+            } else {
+                has_other_up(f.channel, x, y)
+            };
+            x_reached && has_other_up(f.channel, y, x)
+        };
         let mut subject: BTreeSet<u32> = [(f.a, f.b), (f.b, f.a)]
             .into_iter()
             .filter(|&(x, y)| disputed(x, y))
             .map(|(x, _)| x)
             .collect();
-        if subject.len() == 2 {
-            // Of two disputed nodes, the one that does not report is the one observed.
-            let targets: BTreeSet<u32> = subject
-                .iter()
-                .copied()
-                .filter(|n| !engine.reporters.contains(n))
-                .collect();
-            if targets.len() == 1 {
-                subject = targets;
+        // Of two disputed nodes, an outside prober is the observer and the other the one
+        // observed; else the one that does not report is the one observed.
+        let is_prober = |n: u32| engine.probers.contains(&n);
+        let reports = |n: u32| engine.reporters.contains(&n);
+        for observer in [&is_prober as &dyn Fn(u32) -> bool, &reports] {
+            if subject.len() == 2 {
+                let observed: BTreeSet<u32> =
+                    subject.iter().copied().filter(|&n| !observer(n)).collect();
+                if observed.len() == 1 {
+                    subject = observed;
+                }
             }
         }
         if !subject.is_empty() {
@@ -100,6 +111,24 @@ mod tests {
             found[0].notes,
             ["on heartbeat, n0–n1 fails while both nodes reach others"]
         );
+        assert_eq!(open, 0);
+    }
+
+    #[test]
+    fn a_client_that_cannot_reach_a_member_the_others_reach_disputes_that_member() {
+        // The client n2 reaches n0 but not n1, which n0 reaches on the same channel: gray on
+        // n1, not a partition between the client and n1.
+        let (t, trail) = super::super::testing::client_fails_on_n1(Channel::Data);
+        let (found, open) = run(&t, Some(&trail), &[], "non-transitive");
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(open, 1);
+        let (found, open) = run(&t, Some(&trail), &[], "observers-disagree");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].mode, found[0].subtype),
+            (Mode::Gray, Some(Subtype::ObserversDisagree))
+        );
+        assert_eq!(found[0].subject, [1].into());
         assert_eq!(open, 0);
     }
 

@@ -51,51 +51,10 @@ pub(super) fn apply(span: &mut Span<'_, '_>) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use rift_ingest::model::{ANSWERED, Channel, Event, EventKind, REFUSED};
 
-    use rift_ingest::model::{ANSWERED, Channel, Event, EventKind, Evidence, REFUSED};
-    use rift_reach::{EdgeState, Trace, TraceKey, Trail, WindowIdx};
-
-    use super::super::testing::{Build, WINDOWS, name, run};
+    use super::super::testing::{client_fails_on_n1, name, run};
     use crate::mode::{Mode, Subtype};
-
-    /// n0 and n1 are members that talk on heartbeats; n2 is a client whose requests to n1
-    /// fail throughout, written in its table `client.csv`.
-    fn client_fails_on_n1() -> (rift_reach::Timeline, Trail) {
-        let t = Build::nodes(3)
-            .pair(Channel::Heartbeat, 0, 1, EdgeState::Up)
-            .round_trip(Channel::Data, 2, 0, EdgeState::Up)
-            .round_trip(Channel::Data, 2, 1, EdgeState::Down)
-            .timeline();
-        let key = |dst: u32| TraceKey {
-            channel: Channel::Data,
-            evidence: Evidence::RoundTrip,
-            src: name(2),
-            dst: name(dst),
-            flow: None,
-        };
-        let row = |line: u32, ok: bool| Trace {
-            ts_ns: 0,
-            ok,
-            attempts: 1,
-            delivered: u32::from(ok),
-            origin: format!("client.csv:{line}"),
-        };
-        let all = vec![(WindowIdx(0), WindowIdx(WINDOWS))];
-        let trail = Trail {
-            reporting: [
-                (name(0), all.clone()),
-                (name(1), all.clone()),
-                (name(2), all),
-            ]
-            .into_iter()
-            .collect(),
-            own_reporters: [name(0), name(1)].into_iter().collect(),
-            turns: BTreeMap::from([(key(0), vec![row(2, true)]), (key(1), vec![row(3, false)])]),
-            truncated: 0,
-        };
-        (t, trail)
-    }
 
     fn refusal() -> Event {
         Event {
@@ -123,7 +82,7 @@ mod tests {
 
     #[test]
     fn refused_requests_to_a_node_that_keeps_logging_are_not_the_network() {
-        let (t, trail) = client_fails_on_n1();
+        let (t, trail) = client_fails_on_n1(Channel::Heartbeat);
         let events = [refusal(), logged(1, 2_000_000_000)];
         let (found, open) = run(&t, Some(&trail), &events, "refused");
         assert!(found.is_empty(), "{found:?}");
@@ -132,7 +91,7 @@ mod tests {
 
     #[test]
     fn refused_requests_to_a_node_that_logs_nothing_are_its_process_down() {
-        let (t, trail) = client_fails_on_n1();
+        let (t, trail) = client_fails_on_n1(Channel::Heartbeat);
         let (found, open) = run(&t, Some(&trail), &[refusal()], "refused");
         assert_eq!(open, 0);
         assert_eq!(found.len(), 1);
@@ -144,7 +103,7 @@ mod tests {
 
     #[test]
     fn checks_a_node_answered_with_an_error_status_are_never_its_crash() {
-        let (t, trail) = client_fails_on_n1();
+        let (t, trail) = client_fails_on_n1(Channel::Heartbeat);
         let mut answered = refusal();
         answered.detail = format!("{ANSWERED} n1 answered with status 503");
         let (found, open) = run(&t, Some(&trail), &[answered], "refused");
@@ -154,7 +113,7 @@ mod tests {
 
     #[test]
     fn requests_that_got_no_answer_stay_for_the_network_rules() {
-        let (t, trail) = client_fails_on_n1();
+        let (t, trail) = client_fails_on_n1(Channel::Heartbeat);
         // A peer_down that is not a refusal (a log line's own verdict) explains nothing here.
         let mut verdict = refusal();
         verdict.detail = "+sdown slave n1".to_owned();
