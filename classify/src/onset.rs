@@ -195,7 +195,7 @@ pub(crate) fn join(
             c.end = rift_ingest::format_ts(t);
         }
     }
-    absorb_consequences(episodes, gap_ns);
+    absorb_consequences(episodes, events, gap_ns, window_ns);
     for (k, e) in episodes.iter_mut().enumerate() {
         e.id = k + 1;
     }
@@ -205,11 +205,11 @@ pub(crate) fn join(
 /// that fail while the cut lasts are its consequence — the member lost its leader and answers nothing, or cannot answer — not a
 /// partial fault of their own: they join the cut's episode (its weight, evidence and a note),
 /// which keeps its own onset and edges.
-fn absorb_consequences(episodes: &mut Vec<Episode>, gap_ns: i64) {
+fn absorb_consequences(episodes: &mut Vec<Episode>, events: &[Event], gap_ns: i64, window_ns: i64) {
     let mut i = 0;
     while i < episodes.len() {
         if episodes[i].mode == Mode::Crash {
-            absorb_crash_consequences(episodes, i, gap_ns);
+            absorb_crash_consequences(episodes, i, events, gap_ns, window_ns);
             i += 1;
             continue;
         }
@@ -290,7 +290,7 @@ fn absorb_consequence(
     (c.end_ns, c.end) = end;
     if let Some(until) = outlasted {
         c.notes.push(format!(
-            "requests kept failing until {until}, after the network had healed: the service took \
+            "requests kept failing until {until}, after the episode's end: the service took \
              that long to recover"
         ));
     }
@@ -301,7 +301,13 @@ fn absorb_consequence(
 /// client's requests to them fail for a while: an episode that starts after the crash and ends
 /// within it, made only of round trips on the client's channels (health checks, requests),
 /// joins the crash's episode as its consequence instead of reading as the client cut off.
-fn absorb_crash_consequences(episodes: &mut Vec<Episode>, mut i: usize, gap_ns: i64) {
+fn absorb_crash_consequences(
+    episodes: &mut Vec<Episode>,
+    mut i: usize,
+    events: &[Event],
+    gap_ns: i64,
+    window_ns: i64,
+) {
     loop {
         let c = &episodes[i];
         let found = episodes.iter().position(|p| {
@@ -314,10 +320,41 @@ fn absorb_crash_consequences(episodes: &mut Vec<Episode>, mut i: usize, gap_ns: 
                     e.direction == EdgeDirection::Unknown && e.channel != Channel::Heartbeat
                 })
         });
-        let Some(j) = found else { return };
+        if let Some(j) = found {
+            i = absorb_consequence(episodes, i, j, false, |hosts| {
+                format!(
+                    "requests between {hosts} failed meanwhile: a consequence of the crash (the others lost its leadership or re-formed without it), counted with it"
+                )
+            });
+            continue;
+        }
+        // The others hear a restarted member again only once it speaks to them (a VRRP backup
+        // sends nothing until it takes over): links to it that fail from the crash's last
+        // window on, past its end, are the others' view lagging its restart, not a fault of
+        // their own.
+        let c = &episodes[i];
+        let restarted_at_end = events.iter().any(|e| {
+            matches!(e.kind, EventKind::Restart | EventKind::Start)
+                && c.subject.contains(&e.node)
+                && (e.ts_ns - c.end_ns).abs() <= window_ns
+        });
+        let lagging = episodes.iter().position(|p| {
+            restarted_at_end
+                && !std::ptr::eq(p, c)
+                && p.mode.is_network()
+                && p.start_ns >= c.start_ns
+                && p.start_ns + window_ns >= c.end_ns
+                && p.start_ns < c.end_ns
+                && p.end_ns > c.end_ns
+                && !p.edges.is_empty()
+                && p.edges
+                    .iter()
+                    .all(|e| c.subject.contains(&e.from) || c.subject.contains(&e.to))
+        });
+        let Some(j) = lagging else { return };
         i = absorb_consequence(episodes, i, j, false, |hosts| {
             format!(
-                "requests between {hosts} failed meanwhile: a consequence of the crash (the others lost its leadership or re-formed without it), counted with it"
+                "links between {hosts} still failed from within the crash on: the others hear the restarted member only once it speaks to them, counted with the crash"
             )
         });
     }

@@ -35,7 +35,8 @@ pub fn scenario_from_incident(
             members.insert(key.dst.to_string());
         }
     }
-    for e in events {
+    // A prober's word, from its table, that a host answered its request is no log of its own.
+    for e in events.iter().filter(|e| !e.is_answered_failure()) {
         if timeline.nodes.contains(&e.node) {
             members.insert(e.node.to_string());
         }

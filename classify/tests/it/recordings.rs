@@ -503,13 +503,6 @@ const LAB_KNOWN_WRONG: &[(&str, &str)] = &[
     ("keepalived/flapping-leader-s2", "as flapping-leader-s1"),
     ("keepalived/flapping-leader-s3", "as flapping-leader-s1"),
     (
-        "keepalived/crash-leader-s1",
-        "the crash is found from the right onset (n1, restarted), but the two-masters reading \
-         of the backup not hearing n1 runs on to n1's restart banner, one window past its \
-         silence, and that tail reads as a 3 s one-way episode: a network finding, which is \
-         primary over a crash",
-    ),
-    (
         "keepalived/lossy-leader-s1",
         "30 % loss rarely drops three adverts in a row, so no backup times out and keepalived \
          logs nothing",
