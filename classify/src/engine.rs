@@ -420,10 +420,6 @@ impl<'a> Engine<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        // Outside probers (a monitoring host, the client): they ask and never answer, and log
-        // nothing of their own. Nodes that only ask but log events are members whose peers'
-        // side is not in the export. What a prober's own table of requests says (a refused
-        // connection) is no log of its own.
         // The tables each node's requests were written in, and the channels of what it asked
         // there: what a prober says in them (a refused connection) is no log of its own, and
         // concerns the requests of that table only.
@@ -459,6 +455,10 @@ impl<'a> Engine<'a> {
         for times in refusals.values_mut() {
             times.sort_unstable();
         }
+        // Outside probers (a monitoring host, the client): they ask and never answer, and log
+        // nothing of their own. Nodes that only ask but log events are members whose peers'
+        // side is not in the export. What a prober's own table of requests says (a refused
+        // connection) is no log of its own.
         let probers = trail
             .map(|t| {
                 let mut asks = HashSet::new();
