@@ -178,6 +178,9 @@ impl NodeResolver {
             self.aliases
                 .entry(node.to_lowercase())
                 .or_insert_with(|| node.to_owned());
+            if let Some(ip) = address_in_name(node) {
+                self.name_unless_shared(ip, node);
+            }
             // A pod named with the machine it ran on (`kv-store-2(worker-c)`, as an operator
             // labels a viewer's rows) is its pod's name too, unless two such nodes share it.
             if let Some((base, _)) = node
@@ -200,6 +203,15 @@ impl NodeResolver {
         }
         if let Some(node) = self.by_first_label(host) {
             self.add_alias(&node, host);
+            return;
+        }
+        // A host named after its address (`ip-10-0-1-7-2f9c…`): the node at that address, or,
+        // when none is known, the node the address names from now on.
+        if let Some(ip) = address_in_name(host) {
+            match self.aliases.get(&ip).cloned() {
+                Some(node) => self.add_alias(&node, host),
+                None => self.name_unless_shared(ip, host),
+            }
         }
     }
 
@@ -323,6 +335,26 @@ fn ipv4_mapped(raw: &str) -> Option<String> {
     })
 }
 
+/// The IPv4 address a host name spells out in its first label, as cloud providers name their
+/// machines and what runs on them: `ip-10-0-1-7` (EC2), `ip-10-0-1-7.ec2.internal`, and with a
+/// suffix after it (`ip-10-0-1-7-2f9c41d0e5aa`, Docker's node name for a swarm member).
+fn address_in_name(host: &str) -> Option<String> {
+    let first = host.split('.').next()?;
+    let rest = first
+        .strip_prefix("ip-")
+        .or_else(|| first.strip_prefix("IP-"))?;
+    let parts: Vec<&str> = rest.splitn(5, '-').collect();
+    if parts.len() < 4 {
+        return None;
+    }
+    let ip: std::net::Ipv4Addr = parts[..4].join(".").parse().ok()?;
+    // `ip-10-0-1-7-` with nothing after the dash is no name.
+    if parts.get(4).is_some_and(|s| s.is_empty()) {
+        return None;
+    }
+    Some(ip.to_string())
+}
+
 /// Whether `host` is this machine's loopback (`127.0.0.1`, `::1`, `localhost`): where a cluster
 /// run on one machine puts every member, each on its own port.
 fn loopback(host: &str) -> bool {
@@ -391,6 +423,27 @@ fn host_like(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_named_after_its_address_is_the_node_at_that_address() {
+        // A writer named so: its address is its name too.
+        let mut r = NodeResolver::new();
+        r.know("ip-10-0-3-21");
+        assert_eq!(r.resolve("10.0.3.21:7946").as_str(), "ip-10-0-3-21");
+        r.adopt_dns_name("ip-10-0-3-21.eu-west-1.compute.internal");
+        assert_eq!(
+            r.resolve("ip-10-0-3-21.eu-west-1.compute.internal")
+                .as_str(),
+            "ip-10-0-3-21"
+        );
+        // A peer named so, and by its address elsewhere: one node.
+        r.adopt_dns_name("ip-10-0-9-4-77ab01c2d3e4");
+        assert_eq!(r.resolve("10.0.9.4").as_str(), "ip-10-0-9-4-77ab01c2d3e4");
+        // Not an address: no tie.
+        assert_eq!(address_in_name("ip-10-0-9"), None);
+        assert_eq!(address_in_name("ip-10-0-9-400"), None);
+        assert_eq!(address_in_name("zip-10-0-9-4"), None);
+    }
 
     #[test]
     fn another_port_on_a_known_members_host_is_another_member() {

@@ -822,7 +822,14 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                         date = Some(date_of(x.ts_ns));
                     }
                     if !x.dated && year_in_text.is_none() {
-                        year_in_text = date_on_the_day(l, x.ts_ns);
+                        // The line itself, else one printed beside it: another logger of the
+                        // same program writing full dates into the same journal (k3s's logrus
+                        // lines among its klog ones).
+                        let near =
+                            k.saturating_sub(DATE_REACH)..(k + DATE_REACH + 1).min(lines.len());
+                        year_in_text = std::iter::once(k)
+                            .chain(near)
+                            .find_map(|j| date_on_the_day(&lines[j], x.ts_ns));
                     }
                     p.candidates(l, &mut cands);
                     hits += usize::from(!cands.is_empty());
@@ -905,6 +912,10 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
         local_time,
     })
 }
+
+/// How many lines either side of a year-less line a full date of the same day and hour may be
+/// printed on to give it its year.
+const DATE_REACH: usize = 3;
 
 /// A full date `line` prints (`2019-06-17 13:01:21`, `2019/06/17 13:01`) on the month and day of
 /// its own year-less time `ts_ns`, within the same hour: its year, and the date as printed.
@@ -1353,13 +1364,30 @@ fn tail_header(line: &str) -> Option<&str> {
         .filter(|p| !p.trim().is_empty())
 }
 
+/// What a paste or a program's own log is saved as when the one who saved it did not say whose
+/// it is: `paste.log`, `nohup.out`, a `cluster.log` or `node.log` holding what one member wrote,
+/// the `system.log`, `debug.log` or `server.log` every member writes under the same name.
+const PASTE_NAMES: &[&str] = &[
+    "paste",
+    "nohup",
+    "cluster",
+    "node",
+    "app",
+    "application",
+    "service",
+    "combined",
+    "system",
+    "debug",
+    "server",
+];
+
 /// Whether a log file's name `stem` names a program rather than a node: one of the names the
 /// profile's daemons log under (`redis-server`), the end of one (`sentinel` of `redis-sentinel`),
 /// a system log's generic name, or what a paste is saved as.
 pub(crate) fn names_a_program(profile: &Profile, stem: &str) -> bool {
     let stem = stem.to_ascii_lowercase();
     super::GENERIC_LOG_NAMES.contains(&stem.as_str())
-        || ["paste", "nohup"].contains(&stem.as_str())
+        || PASTE_NAMES.contains(&stem.as_str())
         || profile.programs.iter().any(|p| {
             let p = p.to_ascii_lowercase();
             p == stem
@@ -2435,8 +2463,10 @@ pub(crate) const OTHER_MEMBERS: &str = "\u{1}every other member";
 /// check logged on every run repeats it).
 const OWN_HEALTH: &str = "\u{2}its own health";
 
-/// What a line read by `rule` gives. `configured` is the value a configuration file in the
-/// export set for a setting of the line's writer, for what its log did not state.
+/// The key of a node's word that it knows no leader (a `news_only` line logged on every retry
+/// repeats it until the node names a leader or changes its role).
+const OWN_LEADER: &str = "\u{3}its leader";
+
 /// Whether `kind` is a node's word on a peer's state, which a `news_only` rule repeats.
 fn verdict(kind: EventKind) -> bool {
     matches!(
@@ -2449,6 +2479,8 @@ fn verdict(kind: EventKind) -> bool {
     )
 }
 
+/// What a line read by `rule` gives. `configured` is the value a configuration file in the
+/// export set for a setting of the line's writer, for what its log did not state.
 fn apply(
     rule: &Rule,
     p: &Parsed,
@@ -2604,8 +2636,12 @@ fn apply(
             // peer name can take.
             let said_of = match kind {
                 EventKind::HealthDown | EventKind::HealthUp => Some(OWN_HEALTH),
+                EventKind::NoLeader => Some(OWN_LEADER),
                 _ => peer.as_deref().filter(|_| verdict(kind)),
             };
+            if matches!(kind, EventKind::LeaderChange | EventKind::RoleChange) {
+                state.verdicts.remove(OWN_LEADER);
+            }
             if let Some(pr) = said_of {
                 if rule.news_only && state.verdicts.get(pr) == Some(&kind) {
                     continue;

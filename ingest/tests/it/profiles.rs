@@ -303,6 +303,50 @@ fn etcd_capnslog() {
     );
 }
 
+/// etcd 0.4 (go-raft): the member's name in front of each message, no year, milliseconds.
+const ETCD_04: Lines = &[
+    (
+        "[etcd] Mar 02 07:14:55.204 INFO      | m1: warning: heartbeat time out peer=\"m3\" missed=4 backoff=\"2s\"",
+        "n1⇄n3 ✗ heartbeat | unreachable:n3",
+    ),
+    (
+        "[etcd] Mar 02 07:15:03.611 INFO      | m1: term #88 started.",
+        "",
+    ),
+    (
+        "[etcd] Mar 02 07:15:03.612 INFO      | m1: state changed from 'leader' to 'follower'.",
+        "role_change",
+    ),
+    (
+        "[etcd] Mar 02 07:15:03.612 INFO      | m1: leader changed from 'm1' to ''.",
+        "leader_change:n1",
+    ),
+    (
+        "[etcd] Mar 02 07:15:04.930 INFO      | m1: leader changed from '' to 'm2'.",
+        "leader_change:n2",
+    ),
+    (
+        "[etcd] Mar 02 07:15:40.002 INFO      | m1: removing node: m3; last activity 36.8s ago",
+        "peer_down:n3",
+    ),
+    (
+        "[etcd] Mar 02 07:15:40.101 INFO      | m1: peer removed: 'm3'",
+        "member_failed:n3",
+    ),
+];
+
+#[test]
+fn etcd_04_go_raft() {
+    check(
+        "etcd-capnslog",
+        &[("logs/n1.log", ETCD_04)],
+        &[
+            ("members.csv", "name,alias\nn1,m1\nn2,m2\nn3,m3\n"),
+            ("incident.toml", "[logs]\nyear = 2015\n"),
+        ],
+    );
+}
+
 const ETCD_JOURNALD: Lines = &[
     (
         r#"{"__REALTIME_TIMESTAMP":"1795315978790619","PRIORITY":"4","PACKAGE":"rafthttp","SYSLOG_IDENTIFIER":"etcd","MESSAGE":"lost the TCP streaming connection with peer 40cd9e5a7eb63a31 (stream Message writer)"}"#,
@@ -754,6 +798,34 @@ fn a_raft_nodes_own_address_in_its_state_changes_is_one_of_its_names() {
     );
 }
 
+/// A paste saved under a name that says what it is (`cluster.log`, `node.log`) whose lines
+/// name their writer (Akka's `Cluster Node [akka://sys@host:port]`) is that member's log: the
+/// name of the file is no member.
+#[test]
+fn a_paste_named_for_what_it_is_belongs_to_the_member_its_lines_name() {
+    for file in ["logs/cluster.log", "logs/node.log"] {
+        let got = ingest(
+            &[(
+                file,
+                &[(
+                    "2022-05-04T08:09:10.120Z | Cluster Node [akka://shop@10.4.0.7:2551] - Marking unreachable node [akka://shop@10.4.0.9:2551] as [Down]",
+                    "",
+                )],
+            )],
+            &[],
+        );
+        let nodes = &got.summary.nodes;
+        assert!(
+            nodes.iter().all(|n| n != "cluster" && n != "node"),
+            "{file}: the file's name became a member: {nodes:?}"
+        );
+        assert!(
+            nodes.iter().any(|n| n.contains("10.4.0.7")),
+            "{file}: the writer its lines name is no member: {nodes:?}"
+        );
+    }
+}
+
 const HCLOG_JSON: Lines = &[
     (
         r#"{"@level":"info","@message":"memberlist: Suspect web-3 has failed, no acks received","@module":"agent.server.memberlist.lan","@timestamp":"2024-03-05T10:11:12.345678Z"}"#,
@@ -839,6 +911,10 @@ const CASSANDRA: Lines = &[
     ),
     (
         "INFO  [CompactionExecutor:2] 2024-03-05 10:11:41,000 CompactionTask.java:241 - Compacted (5f1c) 4 sstables",
+        "",
+    ),
+    (
+        "INFO  [main] 2024-03-05 10:11:42,000 Server.java:182 - Starting listening for CQL clients on /10.0.0.1:9042...",
         "",
     ),
 ];
@@ -1164,6 +1240,14 @@ const MASTER: Lines = &[
         "4321:M 05 Mar 2024 10:13:40.100 # Disconnecting timedout replica: 10.0.0.1:6379",
         "redis-1→redis-2 ✗ data | unreachable:redis-1",
     ),
+    (
+        "4321:M 05 Mar 2024 10:14:10.200 * Replica 10.0.0.1:6379 asks for synchronization",
+        "redis-1→redis-2 ✓ data | peer_up:redis-1",
+    ),
+    (
+        "4321:M 05 Mar 2024 10:14:10.900 * Synchronization with replica 10.0.0.1:6379 succeeded",
+        "redis-2⇄redis-1 ✓ data",
+    ),
 ];
 
 const REPLICA: Lines = &[
@@ -1298,6 +1382,14 @@ const KEEPALIVED: Lines = &[
         "role_change",
     ),
     (
+        "Mar 15 10:11:30 lb1 Keepalived_vrrp[812]: Kernel is reporting: interface eth1 DOWN",
+        "health_down",
+    ),
+    (
+        "Mar 15 10:11:31 lb1 Keepalived_vrrp[812]: Kernel is reporting: interface eth1 UP",
+        "health_up",
+    ),
+    (
         "Mar 15 10:11:31 lb1 Keepalived_vrrp[812]: Sending gratuitous ARP on eth0 for 10.0.0.100",
         "",
     ),
@@ -1429,6 +1521,14 @@ const COCKROACHDB: Lines = &[
         "I240305 10:11:41.000000 1302 kv/kvserver/liveness/liveness.go:900  [n1,s1,r3/1:/System/NodeLiveness{-Max}] 27 incremented n2 liveness epoch to 12",
         "peer_down:n2",
     ),
+    (
+        r#"W170601 11:16:18.513127 87 storage/store.go:1356  [n1,s1,r5/1:/Table/{0-11}] could not gossip system config: [NotLeaseHolderError] r5: replica (n1,s1):1 not lease holder; lease holder unknown"#,
+        "no_leader",
+    ),
+    (
+        r#"W170601 11:16:18.801056 87 storage/store.go:1356  [n1,s1,r5/1:/Table/{0-11}] could not gossip system config: [NotLeaseHolderError] r5: replica (n1,s1):1 not lease holder; lease holder unknown"#,
+        "",
+    ),
 ];
 
 #[test]
@@ -1528,6 +1628,22 @@ fn a_year_less_log_takes_its_year_from_a_date_its_lines_print_on_their_own_day()
     assert_eq!(
         year_note(&got),
         "its timestamps name no year: read in 2018, from a date its lines print on their own day ('2018-09-30 04:12' in logs/lb1.log); set [logs] year in incident.toml or pass --year if that is wrong"
+    );
+}
+
+#[test]
+fn a_year_less_log_takes_its_year_from_a_date_printed_beside_its_lines() {
+    // k3s writes klog lines (no year) and logrus lines (a full date) into one journal.
+    let dir = lb1_log(
+        "Aug  1 19:24:16 lb1 k3s[2966]: E0801 19:24:16.823959    2966 controller.go:193] \"Failed to update lease\" err=\"Put \\\"https://127.0.0.1:6444/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/lb1?timeout=10s\\\": read tcp 127.0.0.1:57394->127.0.0.1:6444: read: connection reset by peer\"\n\
+         Aug  1 19:24:17 lb1 k3s[2966]: time=\"2019-08-01T19:24:17Z\" level=error msg=\"Error getting the node object\"\n",
+    );
+    let (got, first) = last_written_in_2022(dir.path());
+    assert!(first.contains("2019-08-01"), "{first}");
+    assert!(
+        year_note(&got).contains("read in 2019, from a date its lines print on their own day"),
+        "{}",
+        year_note(&got)
     );
 }
 
@@ -1953,6 +2069,10 @@ const RABBITMQ: Lines = &[
     (
         "2025-04-02 08:00:42.500000+00:00 [info] <0.1020.0> queue 'orders' in vhost '/': detected a new leader {'%2F_orders','rabbit@mq-2'} in term 8",
         "leader_change:mq-2",
+    ),
+    (
+        "2025-04-02 08:00:43.000000+00:00 [error] <0.512.0> Partial partition disconnect from rabbit@mq-2",
+        "peer_down:mq-2",
     ),
     (
         "2025-04-02 08:00:50.000000+00:00 [notice] <0.61.0> SIGTERM received - shutting down",
