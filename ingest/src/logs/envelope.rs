@@ -674,9 +674,6 @@ static GREP_FILE: LazyLock<Option<Regex>> = regex!(
 /// generic name under an absolute path (`/var/log/cassandra/system.log`) names no node: the
 /// folder is the program's.
 fn node_of_grep_path(path: &str) -> Option<String> {
-    // Also the names of a program's own logs every node writes (Cassandra's `system.log`,
-    // `debug.log`, `gc.log`, a `server.log`).
-    const OWN: &[&str] = &["system", "debug", "server", "gc"];
     let mut parts: Vec<&str> = path
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
@@ -685,7 +682,8 @@ fn node_of_grep_path(path: &str) -> Option<String> {
     let stem = super::node_of_file(file);
     let generic = |name: &str| {
         let lower = name.to_ascii_lowercase();
-        super::GENERIC_LOG_NAMES.contains(&lower.as_str()) || OWN.contains(&lower.as_str())
+        super::GENERIC_LOG_NAMES.contains(&lower.as_str())
+            || super::PROGRAM_LOG_NAMES.contains(&lower.as_str())
     };
     if !generic(&stem) {
         return Some(stem);

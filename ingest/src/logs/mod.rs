@@ -93,6 +93,10 @@ pub(crate) const GENERIC_LOG_NAMES: &[&str] = &[
     "logs", "out", "console",
 ];
 
+/// The names of a program's own logs, which every node writes under the same name (Cassandra's
+/// `system.log` and `debug.log`, a JVM's `gc.log`, a `server.log`): what they are, not whose.
+pub(crate) const PROGRAM_LOG_NAMES: &[&str] = &["system", "debug", "server", "gc"];
+
 /// The node a log file belongs to when `incident.toml` does not say: the file name up to its
 /// first dot (`logs/n1.stderr.log` → `n1`), or past the dots of an IPv4 address the name
 /// starts with (`10.0.0.7.log` → `10.0.0.7`, `10.0.0.7_4647.log` → `10.0.0.7_4647`) or ends

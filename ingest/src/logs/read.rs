@@ -828,7 +828,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                         let near =
                             k.saturating_sub(DATE_REACH)..(k + DATE_REACH + 1).min(lines.len());
                         year_in_text = std::iter::once(k)
-                            .chain(near)
+                            .chain(near.filter(|&j| j != k))
                             .find_map(|j| date_on_the_day(&lines[j], x.ts_ns));
                     }
                     p.candidates(l, &mut cands);
@@ -1364,9 +1364,8 @@ fn tail_header(line: &str) -> Option<&str> {
         .filter(|p| !p.trim().is_empty())
 }
 
-/// What a paste or a program's own log is saved as when the one who saved it did not say whose
-/// it is: `paste.log`, `nohup.out`, a `cluster.log` or `node.log` holding what one member wrote,
-/// the `system.log`, `debug.log` or `server.log` every member writes under the same name.
+/// What a paste is saved as when the one who saved it did not say whose it is: `paste.log`,
+/// `nohup.out`, a `cluster.log` or `node.log` holding what one member wrote.
 const PASTE_NAMES: &[&str] = &[
     "paste",
     "nohup",
@@ -1376,9 +1375,6 @@ const PASTE_NAMES: &[&str] = &[
     "application",
     "service",
     "combined",
-    "system",
-    "debug",
-    "server",
 ];
 
 /// Whether a log file's name `stem` names a program rather than a node: one of the names the
@@ -1387,6 +1383,7 @@ const PASTE_NAMES: &[&str] = &[
 pub(crate) fn names_a_program(profile: &Profile, stem: &str) -> bool {
     let stem = stem.to_ascii_lowercase();
     super::GENERIC_LOG_NAMES.contains(&stem.as_str())
+        || super::PROGRAM_LOG_NAMES.contains(&stem.as_str())
         || PASTE_NAMES.contains(&stem.as_str())
         || profile.programs.iter().any(|p| {
             let p = p.to_ascii_lowercase();
@@ -2351,8 +2348,8 @@ struct Leader {
     /// What its timeouts are read against.
     timers: Timers,
     /// Its last word on each peer (up, down, unreachable, suspect, failed), by the name its
-    /// lines give, and on its own health ([`OWN_HEALTH`]): a `news_only` rule's event
-    /// repeating it is no news.
+    /// lines give, on its own health ([`OWN_HEALTH`]) and on having no leader ([`OWN_LEADER`]):
+    /// a `news_only` rule's event repeating it is no news.
     verdicts: BTreeMap<String, EventKind>,
     /// Its last word on its own life (start, shutdown, restart): a `news_only` start logged
     /// in the same start-up is no news.
