@@ -427,6 +427,7 @@ impl IncidentFolder {
             zones: vec![None; self.files.len()],
             wrapped: vec![None; self.files.len()],
             local_time: vec![false; self.files.len()],
+            dayless: vec![false; self.files.len()],
             ragged: vec![false; self.files.len()],
             width: vec![None; self.files.len()],
         };
@@ -474,6 +475,7 @@ impl IncidentFolder {
             let s = sniff(&f.path, profiles)?;
             plan.wrapped[i].clone_from(&s.wrapped);
             plan.local_time[i] = s.local_time;
+            plan.dayless[i] = s.dayless;
             plan.ragged[i] = s.share < 1.0 || s.votes.0 < s.votes.1;
             plan.width[i] = s.width;
             if sniffed_year.is_none()
@@ -535,7 +537,7 @@ impl IncidentFolder {
         // A log whose times name only the time of day is read from the date of the first dated
         // line of another file, else from the day it was last written.
         let dayless = (0..self.files.len())
-            .any(|i| plan.chosen[i].is_some_and(|p| profiles[p].has_date_free_layout()));
+            .any(|i| plan.chosen[i].is_some_and(|p| plan.needs_date(i, &profiles[p])));
         if plan.date.is_none() && dayless {
             plan.date = sniffed_date.or_else(|| self.date_of_modification(profiles, &plan));
         }
@@ -562,7 +564,7 @@ impl IncidentFolder {
         plan: &LogPlan,
     ) -> Option<(chrono::NaiveDate, String)> {
         self.files.iter().enumerate().find_map(|(i, f)| {
-            if !profiles[plan.chosen[i]?].has_date_free_layout() {
+            if !plan.needs_date(i, &profiles[plan.chosen[i]?]) {
                 return None;
             }
             let ns = modified_ns(&f.path)?;

@@ -81,7 +81,7 @@ pub(crate) enum Envelope {
     /// `ts=… caller=… level=… msg="…"`): the message of a program that logs another's lines
     /// (docker running memberlist, Loki running memberlist).
     Logfmt,
-    /// A log store's rows saved as tab-separated text without a header (Azure Log Analytics,
+    /// A log store's rows saved as tab-separated text or quoted CSV (Azure Log Analytics, Kibana,
     /// Splunk, a spreadsheet): a zoned time in one column, the line in the last.
     Tabular,
     /// The file name `grep` puts in front of each line when it searches several files
@@ -119,7 +119,7 @@ impl Envelope {
             Envelope::KlogJson => "Kubernetes JSON logs",
             Envelope::Shipper => "a shipper's JSON records",
             Envelope::Logfmt => "logfmt (logrus, go-kit)",
-            Envelope::Tabular => "tab-separated rows (a log store's export)",
+            Envelope::Tabular => "tab-separated or CSV rows (a log store's export)",
             Envelope::GrepFile => "grep's file name in front of each line",
             Envelope::Piped => "rows with | between cells (a log store's export)",
             Envelope::Prefix => "a prefix of unknown kind",
@@ -377,6 +377,12 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     }
     if t.contains('\t')
         && let Some(layer) = peel_tabular(t, how)
+    {
+        return Some(layer);
+    }
+    if first == b'"'
+        && t.contains("\",\"")
+        && let Some(layer) = peel_csv(t, how)
     {
         return Some(layer);
     }
@@ -847,6 +853,12 @@ static ROW_VIEWER_TIME: LazyLock<Option<Regex>> = regex!(
     r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4} @ \d\d:\d\d:\d\d(?:\.\d{1,3})?$"
 );
 
+/// The time in Kibana's older default format (`MMMM Do YYYY, HH:mm:ss.SSS`: `April 13th 2019,
+/// 17:06:59.401`), in the viewer's zone, as its CSV exports print it.
+static ROW_VIEWER_LONG_TIME: LazyLock<Option<Regex>> = regex!(
+    r"^(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) (?P<day>\d{1,2})(?:st|nd|rd|th) (?P<rest>\d{4}, \d\d:\d\d:\d\d(?:\.\d{1,3})?)$"
+);
+
 /// A column that names a host or a pod: lower case, digits, dots and dashes (not a level such
 /// as `INFO`, not a path or a caller), perhaps with what the operator put after it in brackets
 /// (`master-1(node9-dc1)`: the pod and the machine it ran on).
@@ -903,25 +915,43 @@ fn peel_piped<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     })
 }
 
-/// A row of three or more tab-separated columns, one a time and one the line: the node is the
-/// name-like column nearest the line (a pod before its host: `Computer`, `PodName`,
+/// A row of three or more tab-separated columns, one a time and one the line (see [`peel_row`]).
+fn peel_tabular<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    let cols: Vec<Cow<'a, str>> = t.split('\t').map(Cow::Borrowed).collect();
+    peel_row(cols, how)
+}
+
+/// A row of a CSV export, every cell in double quotes (Kibana's "Save as CSV" and its reports,
+/// a spreadsheet): `"April 13th 2019, 17:06:59.401","redis-1","1:S 13 Apr … # Timeout …"`.
+/// A header row (`"@timestamp","host.name","message"`) has no time in it and is no row.
+fn peel_csv<'a>(t: &str, how: &Peeler<'_>) -> Option<Layer<'a>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(t.as_bytes());
+    let record = reader.records().next()?.ok()?;
+    let cols: Vec<Cow<'a, str>> = record.iter().map(|c| Cow::Owned(c.to_owned())).collect();
+    peel_row(cols, how)
+}
+
+/// A row of a log store's table, three or more columns, one a time and one the line: the node
+/// is the name-like column nearest the line (a pod before its host: `Computer`, `PodName`,
 /// `TimeGenerated`, `LogEntry`). The line is the last column, or, when the last is a name (a
 /// viewer's export lists the fields picked after the message: time, message, host), the one
 /// column with words in it. A time in the viewer's zone is the line's only when the line has
 /// none of its own. A row with a level column is a log line that separates its fields with tabs
 /// (zap's console encoder: time, level, caller, message, fields), not an export.
-fn peel_tabular<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
-    let cols: Vec<&str> = t.split('\t').collect();
+fn peel_row<'a>(mut cols: Vec<Cow<'a, str>>, how: &Peeler<'_>) -> Option<Layer<'a>> {
     if cols.len() < 3 {
         return None;
     }
     let is = |re: &LazyLock<Option<Regex>>, c: &str| re.as_ref().is_some_and(|r| r.is_match(c));
+    let viewer_time = |c: &str| is(&ROW_VIEWER_TIME, c) || is(&ROW_VIEWER_LONG_TIME, c);
     let last = cols.len() - 1;
     let line_at = if is(&ROW_NAME, cols[last].trim()) {
         let mut worded = (0..last).filter(|&i| {
-            cols[i].trim().contains(' ')
-                && !is(&ROW_TIME, cols[i].trim())
-                && !is(&ROW_VIEWER_TIME, cols[i].trim())
+            let c = cols[i].trim();
+            c.contains(' ') && !is(&ROW_TIME, c) && !viewer_time(c)
         });
         let at = worded.next()?;
         if worded.next().is_some() {
@@ -931,8 +961,7 @@ fn peel_tabular<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     } else {
         last
     };
-    let line = cols[line_at];
-    if line.trim().is_empty() {
+    if cols[line_at].trim().is_empty() {
         return None;
     }
     let rest = || cols.iter().enumerate().filter(move |&(i, _)| i != line_at);
@@ -941,7 +970,7 @@ fn peel_tabular<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         .map(|(i, _)| (i, false))
         .or_else(|| {
             rest()
-                .find(|(_, c)| is(&ROW_VIEWER_TIME, c.trim()))
+                .find(|(_, c)| viewer_time(c.trim()))
                 .map(|(i, _)| (i, true))
         })?;
     const LEVELS: &[&str] = &[
@@ -959,14 +988,21 @@ fn peel_tabular<'a>(t: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         .min_by_key(|&(i, _)| i.abs_diff(line_at))
         .map(|(_, c)| c.trim().to_owned());
     let ts = cols[at].trim();
-    let ts = if local_time {
-        parse_with("%b %d, %Y @ %H:%M:%S%.f", ts, how.clock).map_err(|e| (ts.to_owned(), e))
-    } else {
+    let ts = if !local_time {
         auto_ts(ts, how.clock)
+    } else if let Some(c) = ROW_VIEWER_LONG_TIME.as_ref().and_then(|r| r.captures(ts)) {
+        let plain = format!("{} {} {}", &c["month"], &c["day"], &c["rest"]);
+        parse_with("%B %d %Y, %H:%M:%S%.f", &plain, how.clock).map_err(|e| (ts.to_owned(), e))
+    } else {
+        parse_with("%b %d, %Y @ %H:%M:%S%.f", ts, how.clock).map_err(|e| (ts.to_owned(), e))
+    };
+    let inner = match cols.swap_remove(line_at) {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim_end()),
+        Cow::Owned(o) => Cow::Owned(o.trim_end().to_owned()),
     };
     Some(Layer {
         kind: Envelope::Tabular,
-        inner: Cow::Borrowed(line.trim_end()),
+        inner,
         ts: Some(ts),
         node,
         program: None,

@@ -68,6 +68,9 @@ pub(crate) struct LogPlan {
     /// For each file, whether some of its lines came in an envelope whose time names neither
     /// year nor zone.
     pub(crate) local_time: Vec<bool>,
+    /// For each file, whether its first lines' times named only the time of day, whatever the
+    /// layout of its profile.
+    pub(crate) dayless: Vec<bool>,
     /// For each file, whether some of its first lines fit no profile's layout: lines that may
     /// continue the record above them.
     pub(crate) ragged: Vec<bool>,
@@ -83,6 +86,11 @@ impl LogPlan {
     /// Whether file `i`, read with `profile`, has times that need a year to be read.
     pub(crate) fn needs_year(&self, i: usize, profile: &Profile) -> bool {
         profile.has_year_free_layout() || self.local_time[i]
+    }
+
+    /// Whether file `i`, read with `profile`, has times that need a date to be read.
+    pub(crate) fn needs_date(&self, i: usize, profile: &Profile) -> bool {
+        profile.has_date_free_layout() || self.dayless[i]
     }
 }
 

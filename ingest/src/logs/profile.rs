@@ -280,7 +280,7 @@ fn auto() -> String {
     "auto".to_owned()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleSpec {
     msg: String,
@@ -377,6 +377,9 @@ struct ProfileSpec {
     /// Where its failed requests and connections say the peer's host refused them.
     #[serde(default)]
     refused: Option<RefusedSpec>,
+    /// Which lines say the process exits after writing them.
+    #[serde(default)]
+    exit: Option<ExitSpec>,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleSpec>,
 }
@@ -390,6 +393,17 @@ struct RefusedSpec {
     /// What the error says when the host refused (a regex).
     #[serde(default = "refused_pattern")]
     pattern: String,
+}
+
+/// The lines a profile's program writes as it exits (`[exit]`): its logger's fatal level, which
+/// ends the process once the line is out (klog's `F` lines, zap's `fatal` and `panic`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExitSpec {
+    /// A regex on the whole line as it arrived, envelope and all: the level as it is printed.
+    line: String,
+    /// Why such a line means the process exits, in one line.
+    why: String,
 }
 
 fn refused_pattern() -> String {
@@ -573,6 +587,9 @@ pub struct Profile {
     pub(crate) literals: Literals,
     /// Lines none of its rules reads are read by their wording ([`Wording`]).
     pub(crate) wording: bool,
+    /// The lines its program writes as it exits (`[exit]`, matched on the raw line), and the
+    /// rule, last of `rules` and picked by no literal, that reads them as a shutdown.
+    pub(crate) exit: Option<(Regex, usize)>,
     /// What its regexes are charged against [`MAX_COMPILED_BYTES`].
     pub(crate) compiled_bytes: usize,
 }
@@ -1215,6 +1232,21 @@ impl Profile {
         let escape = |m: &str| if json { json_escaped(m) } else { m.to_owned() };
         let literals = Literals::new(&rules, escape, false)
             .map_err(|e| c.bad(format!("rule literals do not compile: {e}")))?;
+        // After the literals: no literal picks the exit rule, the raw line's level does.
+        let exit = match &spec.exit {
+            Some(x) => {
+                let line = c.regex(&|| "[exit] line".to_owned(), &x.line)?;
+                let rule = RuleSpec {
+                    msg: "[exit]".to_owned(),
+                    event: Some("shutdown".to_owned()),
+                    why: Some(x.why.clone()),
+                    ..RuleSpec::default()
+                };
+                rules.push(c.rule(rules.len(), &rule)?);
+                Some((line, rules.len() - 1))
+            }
+            None => None,
+        };
         Ok(Profile {
             name: spec.name,
             system: spec.system,
@@ -1229,6 +1261,7 @@ impl Profile {
             rules,
             literals,
             wording: spec.wording,
+            exit,
             compiled_bytes: c.compiled_bytes,
         })
     }
@@ -1247,6 +1280,14 @@ impl Profile {
     /// The rules whose literal occurs in `raw`, in rule order (deduplicated).
     pub(crate) fn candidates(&self, raw: &str, out: &mut Vec<usize>) {
         self.literals.candidates(raw, out);
+    }
+
+    /// The rule that reads `raw` as its program's last line (`[exit]`), when the line is one.
+    pub(crate) fn exit_rule(&self, raw: &str) -> Option<usize> {
+        self.exit
+            .as_ref()
+            .filter(|(line, _)| line.is_match(raw))
+            .map(|&(_, rule)| rule)
     }
 
     /// What each rule reads and concludes, in words: the literal its lines contain, the event

@@ -1,5 +1,6 @@
 //! Reading log files with a profile: sniffing the profile, parsing lines, applying rules.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -128,6 +129,41 @@ fn read_auto(s: &str, zone: Option<chrono_tz::Tz>) -> Result<i64, TsError> {
         }
         _ => Ok(ns),
     }
+}
+
+/// A line with the full-width forms of ASCII characters (`-＞`, `：`, `（`) and the ideographic
+/// space written as ASCII: an input method for Chinese, Japanese or Korean types them into a
+/// post where the program printed `->`, `:`, `(` and a space.
+fn ascii_forms(line: &str) -> Cow<'_, str> {
+    let wide = |c: char| ('\u{ff01}'..='\u{ff5e}').contains(&c) || c == '\u{3000}';
+    if !line.contains(wide) {
+        return Cow::Borrowed(line);
+    }
+    Cow::Owned(
+        line.chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                c if wide(c) => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// A time of day alone, perhaps with its offset, where a JSON line's time belongs (a logger set
+/// to print no date: `"ts":"06:22:52.217828-0700"`): read on the clock's date, in its offset or
+/// else in the clock's zone, with whether it named its zone. `None` when it is no such time;
+/// an error when it is one and the clock has no date.
+fn time_of_day(s: &str, clock: Clock) -> Option<Result<(i64, bool), TsError>> {
+    static TIME_OF_DAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"^\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?(?P<zone>Z|[+-]\d\d:?\d\d)?$").ok()
+    });
+    let zoned = TIME_OF_DAY.as_ref()?.captures(s)?.name("zone").is_some();
+    let Some(date) = clock.date else {
+        return Some(Err(TsError::Unparseable));
+    };
+    let full = format!("{}T{}", date.format("%Y-%m-%d"), s.replace(',', "."));
+    Some(read_auto(&full, clock.zone).map(|ns| (ns, zoned)))
 }
 
 /// Whether a time read as `auto` names its zone: an epoch number does, an RFC 3339 time when
@@ -267,6 +303,7 @@ impl Profile {
                 if envelope::is_json_line(&msg_v) {
                     return Err(ParseFail::Layout);
                 }
+                let mut json_dayless = false;
                 let ts_ns = match (map.get(ts), own_time) {
                     (Some(ts_v), true) => {
                         let ts_s = match ts_v {
@@ -276,7 +313,14 @@ impl Profile {
                         };
                         match read_auto(ts_s.trim(), clock.zone) {
                             Ok(ns) => (ns, true, time_names_zone(&ts_s)),
-                            Err(e) => return Err(ParseFail::Timestamp(ts_s, e)),
+                            Err(e) => match time_of_day(ts_s.trim(), clock) {
+                                Some(Ok((ns, zoned))) => {
+                                    json_dayless = true;
+                                    (ns, false, zoned)
+                                }
+                                Some(Err(e)) => return Err(ParseFail::Timestamp(ts_s, e)),
+                                None => return Err(ParseFail::Timestamp(ts_s, e)),
+                            },
                         }
                     }
                     (None, false) => (env_time()?, env_year, env_dated),
@@ -303,7 +347,7 @@ impl Profile {
                     ts_ns: ts_ns.0,
                     dated: ts_ns.1,
                     zoned: ts_ns.2,
-                    dayless: false,
+                    dayless: json_dayless,
                     borrowed: false,
                     own_layout: false,
                     msg: msg_v,
@@ -653,6 +697,9 @@ pub(crate) struct Sniffed {
     /// Some line came in an envelope whose time names neither year nor zone (syslog's
     /// `Mar  5 10:11:12`).
     pub(crate) local_time: bool,
+    /// Some line the chosen profile read named only the time of day, whatever its layout
+    /// (a JSON logger set to print no date).
+    pub(crate) dayless: bool,
     /// The width a terminal may have cut the file's lines at: the length of its longest first
     /// line, in characters, when that filled a terminal (80 or more).
     pub(crate) width: Option<usize>,
@@ -672,6 +719,8 @@ struct Fit {
     bad_time: Option<(String, TsError)>,
     /// The lines it read inside envelopes, and what the envelopes said.
     wrapped: Vec<(usize, Said)>,
+    /// Some line it read named only the time of day (a JSON line's `"ts":"06:22:52-0700"`).
+    dayless: bool,
 }
 
 /// Why no profile fits a file, from how the closest one fared on `lines` lines: its lines fit
@@ -817,6 +866,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                     fit.layout += 1;
                     fit.parsed += 1;
                     voted[k] = true;
+                    fit.dayless |= x.dayless;
                     if x.dated && year.is_none() {
                         year = Some(year_of(x.ts_ns));
                         date = Some(date_of(x.ts_ns));
@@ -910,6 +960,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
             .max_by_key(|(c, n)| (*n, std::cmp::Reverse(c.clone())))
             .map(|(c, _)| c),
         local_time,
+        dayless: best.is_some_and(|b| fits[b.0].dayless),
     })
 }
 
@@ -1465,6 +1516,8 @@ pub(crate) fn read_log(
     let mut line_no = 0u64;
     // Lines a rule reads: (line, parsed, rule).
     let mut matched = Vec::new();
+    // Lines a rule read that their program also wrote as it exited (`[exit]`).
+    let mut exited = std::collections::BTreeSet::new();
     let mut cands = Vec::new();
     // Lines whose envelope's zone-less time and the zoned time inside are one moment: the
     // envelope's clock, as far from UTC as the two differ (`None` inside once two disagree).
@@ -1511,12 +1564,13 @@ pub(crate) fn read_log(
                 return;
             };
             let raw = match std::str::from_utf8(bytes) {
-                Ok(s) => s,
+                Ok(s) => ascii_forms(s),
                 Err(_) => {
                     account.skip(SkipReason::InvalidUtf8, line_no, String::new);
                     return;
                 }
             };
+            let raw: &str = &raw;
             if raw.trim().is_empty() {
                 account.skip(SkipReason::Blank, line_no, String::new);
                 return;
@@ -1578,7 +1632,8 @@ pub(crate) fn read_log(
                     Some(m) => m.says(w, raw),
                     None => w.says(raw),
                 });
-            if cands.is_empty() {
+            let exit = profile.exit_rule(raw);
+            if cands.is_empty() && exit.is_none() {
                 if settings.wrapped
                     && let Some((said, kind, detail)) = super::units::read(raw, profile, &peeler)
                     && let Some(ts_ns) = said.ts
@@ -1695,10 +1750,13 @@ pub(crate) fn read_log(
                 last_dayless = Some(ts);
                 parsed.ts_ns = ts;
             }
+            // A line of the program's own that ends it is read as its exit, whatever else it
+            // says, when no rule of the profile reads it.
             let own = cands
                 .iter()
                 .copied()
-                .find(|&r| rule_matches(&profile.rules[r], &mut parsed));
+                .find(|&r| rule_matches(&profile.rules[r], &mut parsed))
+                .or(exit);
             // The wording rules, numbered after the profile's own.
             let by_words = || {
                 let w = wording.filter(|_| worded)?;
@@ -1756,6 +1814,10 @@ pub(crate) fn read_log(
                 leap_day = Some((year_of(parsed.ts_ns), line_no));
             }
             zone_assumed |= !parsed.zoned;
+            // A rule read the line, and the program exited after writing it: that too.
+            if exit.is_some_and(|e| e != rule) {
+                exited.insert(line_no);
+            }
             matched.push((line_no, parsed, rule, node));
         };
         if settings.join {
@@ -1829,6 +1891,11 @@ pub(crate) fn read_log(
         let writer = node.as_deref().or(settings.configured.map(|c| c.1));
         let set = |name: &str| settings.configured?.0.value(writer?, name);
         let mut outs = apply(rule, &parsed, line, leader, &set);
+        if exited.contains(&line)
+            && let Some((_, exit)) = &profile.exit
+        {
+            outs.extend(apply(&profile.rules[*exit], &parsed, line, leader, &set));
+        }
         // A line about several peers: once more for each further one it names.
         if let (Some(re), Some(f)) = (&rule.each_peer, rule.peer.as_deref()) {
             let first = field(&parsed, f).map(str::trim).map(str::to_owned);

@@ -18,6 +18,16 @@ use crate::system;
 /// Node log files.
 pub(crate) struct Logs;
 
+/// A CSV file no table reader took by its columns, whose rows are a log store's export of log
+/// lines (Kibana's "Save as CSV": a time, a host, the line), is a log.
+pub(crate) fn exported_rows(file: &Candidate<'_>) -> Option<SourceKind> {
+    if file.format != Some(Format::Csv) {
+        return None;
+    }
+    let head = input::head(file.path, HEAD_BYTES).ok()?;
+    envelope::collected(&head).then_some(SourceKind::Log)
+}
+
 /// How much of a file recognition reads to tell a collector's envelopes: 64 KiB.
 const HEAD_BYTES: u64 = 64 << 10;
 

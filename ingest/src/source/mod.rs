@@ -106,6 +106,7 @@ pub(crate) fn recognise(file: &Candidate<'_>) -> SourceKind {
     SOURCES
         .iter()
         .find_map(|s| s.by_columns(file))
+        .or_else(|| logs::exported_rows(file))
         .unwrap_or(SourceKind::Unknown)
 }
 

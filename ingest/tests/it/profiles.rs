@@ -197,6 +197,24 @@ const ETCD_ZAP: Lines = &[
         r#"{"level":"warn","ts":"2026-11-22T02:51:43.000Z","caller":"rafthttp/probing_status.go:70","msg":"prober detected unhealthy status","round-tripper-name":"ROUND_TRIPPER_RAFT_MESSAGE","remote-peer-id":"37fd1f00c72852d0","rtt":"0s","error":"read tcp 127.0.0.1:43"#,
         "n1⇄n3 ✗ heartbeat | unreachable:n3",
     ),
+    // The membership takes n3 out; the transport's and a rejected stream's word on it is no news.
+    (
+        r#"{"level":"info","ts":"2026-11-22T02:52:50.000Z","caller":"membership/cluster.go:422","msg":"removed member","cluster-id":"cdf818194e3a8c32","local-member-id":"8e9e05c52164694d","removed-remote-peer-id":"37fd1f00c72852d0","removed-remote-peer-urls":["http://127.0.0.1:22382"]}"#,
+        "member_failed:n3",
+    ),
+    (
+        r#"{"level":"info","ts":"2026-11-22T02:52:50.001Z","caller":"rafthttp/transport.go:355","msg":"removed remote peer","local-member-id":"8e9e05c52164694d","removed-remote-peer-id":"37fd1f00c72852d0"}"#,
+        "",
+    ),
+    (
+        r#"{"level":"warn","ts":"2026-11-22T02:52:51.000Z","caller":"rafthttp/http.go:500","msg":"rejected stream from remote peer because it was removed","local-member-id":"8e9e05c52164694d","remote-peer-id-stream-handler":"8e9e05c52164694d","remote-peer-id-from":"37fd1f00c72852d0"}"#,
+        "",
+    ),
+    // zap's Fatal: the member exits once the line is out.
+    (
+        r#"{"level":"fatal","ts":"2026-11-22T02:52:52.000Z","caller":"etcdmain/etcd.go:204","msg":"discovery failed","error":"cannot access data directory: permission denied"}"#,
+        "shutdown",
+    ),
 ];
 
 #[test]
@@ -264,6 +282,23 @@ const ETCD_CAPNSLOG: Lines = &[
     (
         r#"2026-11-22 02:49:53.000001 W | etcdserver: read-only range request "key:\"/registry/health\" " with result "error:context canceled" took too long (1.99s) to execute"#,
         "",
+    ),
+    (
+        "2026-11-22 02:49:54.000001 I | etcdserver/membership: removed member 37fd1f00c72852d0 from cluster cdf818194e3a8c32",
+        "member_failed:n3",
+    ),
+    (
+        "2026-11-22 02:49:54.000002 I | rafthttp: removed peer 37fd1f00c72852d0",
+        "",
+    ),
+    (
+        "2026-11-22 02:49:55.000001 W | rafthttp: rejected the stream from peer 37fd1f00c72852d0 since it was removed",
+        "",
+    ),
+    // capnslog's Fatal writes at level C, then the member exits.
+    (
+        "2026-11-22 02:49:56.000001 C | etcdmain: cannot access data directory: permission denied",
+        "shutdown",
     ),
 ];
 
@@ -391,6 +426,11 @@ const MEMBERLIST: Lines = &[
         "2024/03/05 10:11:12 [ERR] memberlist: Failed fallback TCP ping: timeout 1s: dial tcp 10.0.0.3:8301: i/o timeout",
         "web-1⇄web-3 ✗ heartbeat | unreachable:web-3",
     ),
+    // Pasted through an input method that typed the arrow's `>` full width.
+    (
+        "2024/03/05 10:11:12 [ERR] memberlist: Failed TCP fallback ping: read tcp 10.0.0.1:51392-＞10.0.0.3:8301: i/o timeout",
+        "web-1⇄web-3 ✗ heartbeat | unreachable:web-3",
+    ),
     (
         "2024/03/05 10:11:13 [INFO] memberlist: Suspect web-3 has failed, no acks received",
         "web-1⇄web-3 ✗ heartbeat | suspect:web-3",
@@ -499,6 +539,10 @@ const MEMBERLIST: Lines = &[
     (
         "2024-03-05T10:11:50.000Z [DEBUG] agent.server.raft: lost leadership because received a requestVote with a newer term",
         "role_change",
+    ),
+    (
+        "2024/03/05 10:11:55 [INFO] consul: server starting leave",
+        "shutdown",
     ),
 ];
 
@@ -1049,6 +1093,11 @@ const MONGODB_JSON: Lines = &[
         r#"{"t":{"$date":"2024-03-05T10:11:14.000+00:00"},"s":"I","c":"REPL","id":21358,"ctx":"ReplCoord-6","msg":"Replica set state transition","attr":{"newState":"PRIMARY","oldState":"SECONDARY"}}"#,
         "role_change",
     ),
+    // The same step, seen again: no news.
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:14.001+00:00"},"s":"I","c":"REPL","id":21359,"ctx":"ReplCoord-6","msg":"Entering primary catch-up mode"}"#,
+        "",
+    ),
     // A refusal is db2's host answering that nothing listens: its process is down, the path works.
     (
         r#"{"t":{"$date":"2024-03-05T10:11:14.500+00:00"},"s":"I","c":"REPL_HB","id":23974,"ctx":"ReplCoord-3","msg":"Heartbeat failed after max retries","attr":{"target":"db2:27017","maxHeartbeatRetries":2,"error":{"code":6,"codeName":"HostUnreachable","errmsg":"Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused"}}}"#,
@@ -1057,6 +1106,10 @@ const MONGODB_JSON: Lines = &[
     (
         r#"{"t":{"$date":"2024-03-05T10:11:15.000+00:00"},"s":"I","c":"NETWORK","id":22943,"ctx":"listener","msg":"Connection accepted","attr":{"remote":"10.0.0.9:50000","connectionId":12}}"#,
         "",
+    ), // Severity F: mongod aborts.
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:16.000+00:00"},"s":"F","c":"REPL","id":21238,"ctx":"ReplWriterWorker-0","msg":"Writer worker caught exception","attr":{"error":"DuplicateKey"}}"#,
+        "shutdown",
     ),
 ];
 
@@ -1095,12 +1148,20 @@ const MONGODB_TEXT: Lines = &[
         "role_change",
     ),
     (
+        "2019-04-21T16:08:26.001+0700 I REPL     [replexec-23] Entering primary catch-up mode.",
+        "",
+    ),
+    (
         "2019-04-21T16:08:26.500+0700 I REPL_HB  [replexec-24] Error in heartbeat (requestId: 671) to db2:27017, response status: HostUnreachable: Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused",
         "peer_down:db2",
     ),
     (
         "2019-04-21T16:08:27.000+0700 I NETWORK  [listener] connection accepted from 10.0.0.9:50000 #12 (3 connections now open)",
         "",
+    ),
+    (
+        "2019-04-21T16:08:28.000+0700 F REPL     [rsSync-0] Fatal assertion 34361 OplogOutOfOrder",
+        "shutdown",
     ),
 ];
 
@@ -1205,6 +1266,16 @@ const SENTINEL: Lines = &[
     (
         "1234:X 05 Mar 2024 10:11:13.000 # +tilt #tilt mode entered",
         "stall",
+    ),
+    // The failover of the master: whom the election is about.
+    (
+        "1234:X 05 Mar 2024 10:11:13.100 # +try-failover master mymaster 10.0.0.1 6379",
+        "election:redis-1",
+    ),
+    // Redis 3.0 names the sentinel that voted by its address.
+    (
+        "1234:X 05 Mar 2024 10:11:13.200 # 10.0.0.3:26379 voted for 5b1e0c9d2f3a4b5c6d7e8f901a2b3c4d5e6f7a8b 7",
+        "relay:redis-3",
     ),
     (
         "1234:X 05 Mar 2024 10:11:13.500 # +switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379",
@@ -1472,11 +1543,23 @@ const CONTROLLER: Lines = &[
     ),
     (
         "F0305 10:12:40.100000       1 controllermanager.go:294] leaderelection lost",
-        "role_change",
+        "role_change | shutdown",
     ),
     (
         "I0305 10:12:45.000000       1 server.go:147] Version: v1.28.4",
         "start",
+    ),
+    (
+        "I0305 10:12:58.200000       1 event.go:294] Event(v1.ObjectReference{Kind:\"Lease\", Namespace:\"kube-system\", Name:\"kube-controller-manager\"}): type: 'Normal' reason: 'LeaderElection' cp-1_0b6f2c1e-9d4a-4e3b-8f70-5a1c2d3e4f60 became leader",
+        "leader_change:cp-1",
+    ),
+    (
+        r#"I0305 10:13:02.000000       1 event.go:389] "Event occurred" object="kube-system/kube-scheduler" fieldPath="" kind="Lease" apiVersion="coordination.k8s.io/v1" type="Normal" reason="LeaderElection" message="cp-2_3f1a9e7c-2b4d-4c6e-9a8b-7d6c5e4f3a21 became leader""#,
+        "leader_change:cp-2",
+    ),
+    (
+        "F0305 10:13:05.000000       1 client_builder.go:273] unable to get token for service account: error watching",
+        "shutdown",
     ),
     (
         r#"W0305 10:12:46.000000       1 logging.go:59] [core] [Channel #5 SubChannel #6] grpc: addrConn.createTransport failed to connect to {Addr: "10.0.0.13:2379", ServerName: "10.0.0.13", }. Err: connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.13:2379: connect: connection refused""#,
@@ -1528,6 +1611,15 @@ const COCKROACHDB: Lines = &[
     (
         r#"W170601 11:16:18.801056 87 storage/store.go:1356  [n1,s1,r5/1:/Table/{0-11}] could not gossip system config: [NotLeaseHolderError] r5: replica (n1,s1):1 not lease holder; lease holder unknown"#,
         "",
+    ),
+    // 2016: gossip stalled, its part of the network cut off from the rest (no peer named).
+    (
+        "W170601 11:16:20.100000 gossip/gossip.go:904  partition in gossip network; attempting new connection",
+        "unreachable",
+    ),
+    (
+        "W170601 11:16:21.100000 gossip/gossip.go:900  not connected to cluster; use --join to specify a connected node",
+        "unreachable",
     ),
 ];
 
@@ -1803,6 +1895,38 @@ fn a_time_of_day_log_is_read_on_the_date_given_and_passes_midnight() {
     assert!(
         acc.notes.iter().any(|n| n.contains(
             "its timestamps name only the time of day: read from 2024-03-05, from [logs] date in incident.toml"
+        )),
+        "{:?}",
+        acc.notes
+    );
+}
+
+/// A JSON logger set to print no date writes the time of day alone, perhaps with its offset:
+/// read on the date given (or found), in that offset.
+#[test]
+fn a_json_log_whose_times_name_only_the_time_of_day_is_read_on_the_date_given() {
+    const LINES: Lines = &[
+        (
+            r#"{"level":"warn","ts":"06:22:52.217828-0700","caller":"rafthttp/stream.go:421","msg":"lost TCP streaming connection with remote peer","stream-writer-type":"stream Message","local-member-id":"8e9e05c52164694d","remote-peer-id":"40cd9e5a7eb63a31"}"#,
+            "n1→n2 ✗ heartbeat | unreachable:n2",
+        ),
+        (
+            r#"{"level":"info","ts":"06:22:53.100000-0700","caller":"rafthttp/transport.go:355","msg":"removed remote peer","local-member-id":"8e9e05c52164694d","removed-remote-peer-id":"40cd9e5a7eb63a31"}"#,
+            "member_failed:n2",
+        ),
+    ];
+    let extra = [
+        ("incident.toml", "[logs]\ndate = \"2026-01-01\"\n"),
+        ("members.csv", ETCD_MEMBERS),
+    ];
+    check("etcd-zap", &[("logs/n1.log", LINES)], &extra);
+    let got = ingest(&[("logs/n1.log", LINES)], &extra);
+    let ts = times(&got);
+    assert!(ts[0].starts_with("2026-01-01 13:22:52.217"), "{ts:?}");
+    let acc = account(&got, "logs/n1.log");
+    assert!(
+        acc.notes.iter().any(|n| n.contains(
+            "its timestamps name only the time of day: read from 2026-01-01, from [logs] date in incident.toml"
         )),
         "{:?}",
         acc.notes
