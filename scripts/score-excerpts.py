@@ -48,6 +48,17 @@ def canon(label):
         names[node.lower()] = node
         for a in aliases or []:
             names[str(a).lower()] = node
+    # A node's `host:port` names it by its host alone too, when no other node is on that host
+    # (a label may list a member's address only with the port its lines printed).
+    hosts = {}
+    for node, aliases in label.get("nodes", {}).items():
+        for a in aliases or []:
+            host = outside_host(str(a)).lower()
+            if host != str(a).lower():
+                hosts.setdefault(host, set()).add(node)
+    for host, nodes in hosts.items():
+        if len(nodes) == 1:
+            names.setdefault(host, next(iter(nodes)))
     # The forms of one outside peer (`10.0.0.9:6379`, `10.0.0.9 6379`, `10.0.0.9`) are one
     # identity: a label lists them all in `others` when the peer is no node of the excerpt.
     for o in label.get("others", []):
@@ -98,10 +109,11 @@ def kind_fits(e, k):
 
 def sides(e):
     """The (node, peer) pairs an event stands for. rift names the checked node of a health
-    event as its node and the checker as its peer; a label may name them from the checker's
-    side (the load balancer that logged the check)."""
+    event as its node and the checker as its peer, and a load balancer's verdict on a server
+    from the balancer's side; a label may name either from the other side (the labelling
+    instructions allow the checked server as node and the checker as peer)."""
     yield e["node"], e.get("peer")
-    if e["kind"] in ("health_down", "health_up") and e.get("peer") is not None:
+    if e["kind"] in ("health_down", "health_up", "backend_down") and e.get("peer") is not None:
         yield e["peer"], e["node"]
 
 

@@ -1607,10 +1607,12 @@ pub(crate) fn collected(head: &[u8]) -> bool {
     wrapped > 0 && wrapped * 2 >= lines.len()
 }
 
-/// Whether a JSON log line's message is itself a JSON log line (an envelope, not a message).
 /// The JSON object a line holds. A line cut off inside its object (a paste cut at the width of a
-/// post, a log shipper's size limit) keeps the fields before the cut: every complete
-/// `"key": value` up to the last comma the rest follows, tried from the end, at most 64 cuts.
+/// post, a log shipper's size limit) keeps the fields before the cut: a string value the cut
+/// fell in keeps its whole words (`"message": "master not discovered or elected yet, an
+/// election requires 2 nodes with ids [OHs2` keeps `… with ids`: a word the cut split could
+/// name a node that does not exist); else every complete `"key": value` up to the last comma
+/// the rest follows, tried from the end, at most 64 cuts.
 pub(crate) fn json_object(line: &str) -> Option<Map<String, Value>> {
     let t = line.trim_end();
     if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(t) {
@@ -1619,8 +1621,48 @@ pub(crate) fn json_object(line: &str) -> Option<Map<String, Value>> {
     if !cut_off(t) {
         return None;
     }
+    if let Some(map) = cut_in_a_string(t) {
+        return Some(map);
+    }
     t.rmatch_indices(",\"").take(64).find_map(|(at, _)| {
         match serde_json::from_str::<Value>(&format!("{}}}", &t[..at])) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => None,
+        }
+    })
+}
+
+/// A record cut off inside a string value (of the record, or of an object in it), closed after
+/// the value's last whole word.
+fn cut_in_a_string(t: &str) -> Option<Map<String, Value>> {
+    // Where the string the cut fell in opens, quotes escaped inside strings aside.
+    let (mut open, mut escaped) = (None, false);
+    for (at, c) in t.char_indices() {
+        match (open, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(_), '"') => open = None,
+            (None, '"') => open = Some(at),
+            _ => {}
+        }
+    }
+    let open = open?;
+    // The quote opens a value (after `:`), not a key.
+    if !t[..open].trim_end().ends_with(':') {
+        return None;
+    }
+    let cut = &t[open + 1..];
+    let words = cut
+        .rfind(char::is_whitespace)
+        .map_or("", |at| cut[..at].trim_end());
+    let words = words.trim_end_matches('\\');
+    // Not one whole word: the field says nothing, and goes with the cut.
+    if words.is_empty() {
+        return None;
+    }
+    // The value may be a field of an object inside the record (MongoDB's `attr`): one more brace.
+    ["\"}", "\"}}"].iter().find_map(|close| {
+        match serde_json::from_str::<Value>(&format!("{}{words}{close}", &t[..=open])) {
             Ok(Value::Object(map)) => Some(map),
             _ => None,
         }
@@ -1904,6 +1946,17 @@ mod tests {
             json_object(r#"{"a": 1, "b": }"#).is_none(),
             "broken inside, not cut"
         );
+        // Cut inside a message: its whole words are kept, the split one is not.
+        let cut =
+            r#"{"level":"warn","msg":"master not discovered yet, have discovered [{node-b}{Xo8x"#;
+        assert_eq!(
+            json_object(cut).unwrap()["msg"],
+            "master not discovered yet, have discovered"
+        );
+        // Inside an object of the record, past quotes escaped in the value.
+        let cut = r#"{"msg":"RSM Topology Change","attr":{"set":"rs0","desc":"{ type: \"NoPrimary\", servers: { \"db2:270"#;
+        let map = json_object(cut).unwrap();
+        assert_eq!(map["attr"]["desc"], r#"{ type: "NoPrimary", servers: {"#);
     }
 
     #[test]

@@ -826,7 +826,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     let width = terminal_width(lines.iter().map(String::as_str));
     let (lines, joined) = {
         let starts =
-            |s: &str| starts_a_record(s, profiles.iter().any(|p| p.starts_record(s)), &peeler);
+            |s: &str| starts_a_record(s, &|x| profiles.iter().any(|p| p.starts_record(x)), &peeler);
         let mut joiner = Joiner::new(width);
         let (mut records, mut joined) = (Vec::with_capacity(lines.len()), 0u64);
         for (k, l) in lines.iter().enumerate() {
@@ -1140,14 +1140,23 @@ static STACK_FRAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// Whether `line` starts a record: `fits` (a profile's own layout) says so, or it comes in an
 /// envelope, or it has a time of day near its start, or it is a header `tail` printed.
-fn starts_a_record(line: &str, fits: bool, peeler: &Peeler<'_>) -> bool {
-    if !fits && STACK_FRAME.as_ref().is_some_and(|r| r.is_match(line)) {
+/// Indentation (or a quote mark) is no envelope of its own here: a paste indented as a whole
+/// indents its records and their continuations alike, so the line inside decides.
+fn starts_a_record(line: &str, fits: &dyn Fn(&str) -> bool, peeler: &Peeler<'_>) -> bool {
+    let own = fits(line);
+    if !own && STACK_FRAME.as_ref().is_some_and(|r| r.is_match(line)) {
         return false;
     }
-    fits || OWN_TIME.as_ref().is_some_and(|r| r.is_match(line))
+    own || OWN_TIME.as_ref().is_some_and(|r| r.is_match(line))
         || tail_header(line).is_some()
         || journal_note(line)
-        || envelope::peel(line, peeler).is_some()
+        || match envelope::peel(line, peeler) {
+            Some(layer) if layer.kind == envelope::Envelope::Indent => {
+                layer.inner.len() < line.len() && starts_a_record(&layer.inner, fits, peeler)
+            }
+            Some(_) => true,
+            None => false,
+        }
 }
 
 /// What the envelopes of a file's read lines said: the chains of layers (counted by the layers
@@ -1823,7 +1832,7 @@ pub(crate) fn read_log(
         if settings.join {
             // A line that neither fits the layout nor comes in an envelope continues the record
             // above it (a wrapped message, a record printed over several lines).
-            let starts = |s: &str| starts_a_record(s, profile.starts_record(s), &peeler);
+            let starts = |s: &str| starts_a_record(s, &|x| profile.starts_record(x), &peeler);
             let mut joiner = Joiner::new(settings.width);
             while let Some(line) = r.next_line().map_err(|e| Error::io(path, e))? {
                 line_no += 1;

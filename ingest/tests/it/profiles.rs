@@ -284,6 +284,14 @@ const ETCD_CAPNSLOG: Lines = &[
         "",
     ),
     (
+        "2026-11-22 02:49:53.500001 E | etcdserver: publish error: etcdserver: request timed out",
+        "no_leader",
+    ),
+    (
+        "2026-11-22 02:49:53.600001 E | etcdserver: publish error: etcdserver: request timed out",
+        "",
+    ),
+    (
         "2026-11-22 02:49:54.000001 I | etcdserver/membership: removed member 37fd1f00c72852d0 from cluster cdf818194e3a8c32",
         "member_failed:n3",
     ),
@@ -1053,6 +1061,15 @@ const AKKA: Lines = &[
         "[WARN] [03/05/2024 10:11:50.000] [sys-akka.actor.default-dispatcher-7] [akka.tcp://sys@10.0.0.1:2552/system/endpointManager/reliableEndpointWriter-akka.tcp%3A%2F%2Fsys%4010.0.0.2%3A2552-3] Association with remote system [akka.tcp://sys@10.0.0.2:2552] has failed, address is now gated for [5000] ms. Reason: [Disassociated] ",
         "unreachable:akka-2",
     ),
+    // Lightbend's split brain resolver before 2.6, on the winning side, then on the losing one.
+    (
+        "[INFO] [03/05/2024 10:11:55.000] [sys-akka.actor.default-dispatcher-4] [com.lightbend.akka.sbr.SplitBrainResolver(akka://sys)] c.l.a.s.SplitBrainResolver - Downing [akka.tcp://sys@10.0.0.2:2552], [1] unreachable of [2] members",
+        "member_failed:akka-2",
+    ),
+    (
+        "[INFO] [03/05/2024 10:11:58.000] [sys-akka.actor.default-dispatcher-4] [com.lightbend.akka.sbr.SplitBrainResolver(akka://sys)] c.l.a.s.SplitBrainResolver - Downing [akka.tcp://sys@10.0.0.1:2552], including myself, [1] unreachable of [2] members",
+        "shutdown",
+    ),
 ];
 
 #[test]
@@ -1106,7 +1123,14 @@ const MONGODB_JSON: Lines = &[
     (
         r#"{"t":{"$date":"2024-03-05T10:11:15.000+00:00"},"s":"I","c":"NETWORK","id":22943,"ctx":"listener","msg":"Connection accepted","attr":{"remote":"10.0.0.9:50000","connectionId":12}}"#,
         "",
-    ), // Severity F: mongod aborts.
+    ),
+    // The monitor's view, cut inside a nested string with quotes of its own: the whole words
+    // before the cut are read.
+    (
+        r#"{"t":{"$date":"2024-03-05T10:11:15.500+00:00"},"s":"I","c":"NETWORK","id":4333213,"ctx":"ReplicaSetMonitor-TaskExecutor","msg":"RSM Topology Change","attr":{"replicaSet":"rs0","newTopologyDescription":"{ id: \"5f3c\", topologyType: \"ReplicaSetNoPrimary\", servers: { db2:27017: { address: \"db2:270"#,
+        "no_leader",
+    ),
+    // Severity F: mongod aborts.
     (
         r#"{"t":{"$date":"2024-03-05T10:11:16.000+00:00"},"s":"F","c":"REPL","id":21238,"ctx":"ReplWriterWorker-0","msg":"Writer worker caught exception","attr":{"error":"DuplicateKey"}}"#,
         "shutdown",
@@ -1150,6 +1174,10 @@ const MONGODB_TEXT: Lines = &[
     (
         "2019-04-21T16:08:26.001+0700 I REPL     [replexec-23] Entering primary catch-up mode.",
         "",
+    ),
+    (
+        "2019-04-21T16:08:26.200+0700 I REPL     [replexec-24] VoteRequester(term 4) received an invalid response from db3:27017: ShutdownInProgress: In the process of shutting down; response message: { ok: 0.0 }",
+        "db1⇄db3 ✓ heartbeat | peer_down:db3",
     ),
     (
         "2019-04-21T16:08:26.500+0700 I REPL_HB  [replexec-24] Error in heartbeat (requestId: 671) to db2:27017, response status: HostUnreachable: Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused",
@@ -1211,6 +1239,15 @@ const ELASTICSEARCH: Lines = &[
         "[2024-03-05T10:11:32,000][INFO ][o.e.c.r.a.AllocationService] [node-a] Cluster health status changed from [GREEN] to [YELLOW]",
         "",
     ),
+    // 5.x: two nodes join in one delta; each is named.
+    (
+        "[2024-03-05T10:11:33,000][INFO ][o.e.c.s.ClusterService   ] [node-a] added {{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300},{node-d}{Ee5}{Ff6}{10.0.0.4}{10.0.0.4:9300},}, reason: zen-disco-node-join[{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}, {node-d}{Ee5}{Ff6}{10.0.0.4}{10.0.0.4:9300}]",
+        "node-c→node-a ✓ heartbeat | node-d→node-a ✓ heartbeat | peer_up:node-c | peer_up:node-d",
+    ),
+    (
+        "[2024-03-05T10:11:34,000][WARN ][o.e.n.Node               ] [node-a] timed out while waiting for initial discovery state - timeout: 30s",
+        "no_leader",
+    ),
 ];
 
 #[test]
@@ -1234,6 +1271,11 @@ const ELASTICSEARCH_JSON: Lines = &[
     (
         r#"{"@timestamp":"2024-03-05T10:11:32.000Z", "log.level": "INFO", "message":"Cluster health status changed from [GREEN] to [YELLOW]", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.routing.allocation.AllocationService","elasticsearch.node.name":"node-a"}"#,
         "",
+    ),
+    // Cut inside its message: the whole words before the cut are read.
+    (
+        r#"{"@timestamp":"2024-03-05T10:11:40.000Z", "log.level": "WARN", "message":"master not discovered or elected yet, an election requires 2 nodes with ids [Xo8xQ9dGQ6u, Aa1], have discovered [{node-b}{Xo8x"#,
+        "no_leader",
     ),
 ];
 
@@ -1523,6 +1565,10 @@ const CONTROLLER: Lines = &[
     ),
     (
         "I0305 10:12:30.000000       1 node_lifecycle_controller.go:908] Node node-3 is healthy again, removing all taints",
+        "peer_up:node-3",
+    ),
+    (
+        "I0305 10:12:31.000000       1 node_lifecycle_controller.go:697] Node node-3 was in a taint queue, but it's ready now. Ignoring taint request.",
         "peer_up:node-3",
     ),
     (
@@ -2117,6 +2163,11 @@ const HAPROXY: Lines = &[
         "Mar 15 10:11:15 lb1 haproxy[1704]: Server be_api/api-5 is DOWN, reason: Layer7 timeout, check duration: 3001ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
         "backend_down:api-5 | lb1⇄api-5 ✓ health",
     ),
+    // Taken out by service discovery: no check of api-6.
+    (
+        "Mar 15 10:11:16 lb1 haproxy[1704]: [WARNING]  (1704) : Server be_api/api-6 is going DOWN for maintenance (entry removed from SRV record). 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+        "backend_down:api-6",
+    ),
     (
         "Mar 15 10:11:30 lb1 haproxy[1704]: Server be_api/api-2 is UP, reason: Layer4 check passed, check duration: 1ms. 1 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.",
         "health_up@api-2:lb1 | lb1⇄api-2 ✓ health",
@@ -2203,6 +2254,26 @@ const RABBITMQ: Lines = &[
         "shutdown",
     ),
 ];
+
+/// A paste indented as a whole (a Markdown code block in a list): each record's own lines are
+/// indented as its first is, and are still read with it.
+#[test]
+fn an_indented_paste_reads_each_record_with_its_lines() {
+    const LINES: Lines = &[
+        (
+            "      =INFO REPORT==== 22-Jan-2018::11:02:39 ===",
+            "peer_down:mq-3",
+        ),
+        ("      node 'rabbit@mq-3' down: connection_closed", ""),
+        ("", ""),
+        (
+            "      =INFO REPORT==== 22-Jan-2018::11:02:44 ===",
+            "shutdown",
+        ),
+        ("      Halting Erlang VM", ""),
+    ];
+    check("rabbitmq", &[("logs/mq-1.log", LINES)], &[]);
+}
 
 #[test]
 fn rabbitmq() {
