@@ -517,9 +517,7 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
         }
     }
     if let Some(c) = VIEWER_TIME_PREFIX.as_ref().and_then(|r| r.captures(t)) {
-        let ts = &c["ts"];
-        let ts =
-            parse_with("%b %d, %Y @ %H:%M:%S%.f", ts, how.clock).map_err(|e| (ts.to_owned(), e));
+        let ts = viewer_time(&c["ts"], how.clock);
         let host = c.name("host").map(|m| m.as_str().to_owned());
         return Some(Layer {
             kind: Envelope::TimePrefix,
@@ -640,9 +638,10 @@ static COLOURS: LazyLock<Option<Regex>> = regex!(r"\x1b\[[0-9;?]*[A-Za-z]");
 static SPACES: LazyLock<Option<Regex>> = regex!(r" +");
 
 /// syslog RFC 3164 and what writes in its shape: journalctl's short formats, rsyslog's file
-/// format (an RFC 3339 time), with an optional `<PRI>`.
+/// format (an RFC 3339 time), with an optional `<PRI>`; a journal whose host field is empty
+/// leaves two spaces.
 static SYSLOG: LazyLock<Option<Regex>> = regex!(
-    r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?:(?P<host>[^\s:\[\]]+) )?(?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$"
+    r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?:(?P<host>[^\s:\[\]]+) | )?(?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$"
 );
 
 /// A syslog time, the level and a bar, then the line (`Mar 25 20:45:48 info   |  [shard 0] …`, a
@@ -669,10 +668,10 @@ static GREP_LINE: LazyLock<Option<Regex>> = regex!(
 );
 
 /// `grep` over several files: the file's path (one with a directory, or named `*.log`, `*.txt`,
-/// `*.out`, `*.err`, rotated `*.log.1`), a colon (a dash on context lines), with `-n` the line
+/// `*.out`, `*.err`, rotated `*.log.1`, or the system log's own name, `syslog.1`), a colon (a dash on context lines), with `-n` the line
 /// number, then a line that starts as a log line does.
 static GREP_FILE: LazyLock<Option<Regex>> = regex!(
-    r"^(?P<path>/?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:log|txt|out|err)(?:\.\d+)?|/?(?:[\w.-]+/)+[\w-][\w.-]*)[:-](?:\d{1,9}[:-])?(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
+    r"^(?P<path>/?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:log|txt|out|err)(?:\.\d+)?|/?(?:[\w.-]+/)+[\w-][\w.-]*|(?:syslog|messages)(?:\.\d+)?)[:-](?:\d{1,9}[:-])?(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
 );
 
 /// The node a path grep printed names: the file's name (`10.0.0.3.log`, `etcd-2.log`), or, for
@@ -806,11 +805,12 @@ static SYSLOG_TIME_ONLY: LazyLock<Option<Regex>> = regex!(
 static US_TIME_PREFIX: LazyLock<Option<Regex>> =
     regex!(r"^(?P<ts>\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d:\d\d [AP]M) ?(?P<msg>\S.*)$");
 
-/// A row of Kibana's Discover copied as text, its tabs turned to spaces: the time in the viewer's
-/// zone (`Jan 31, 2020 @ 19:19:34.308`), perhaps a host or pod column (a name with a digit, a
-/// dash or a dot in it, which a message's first word seldom has), then the line.
+/// A row of Kibana's Discover copied as text, its tabs turned to spaces (or a bar put between
+/// the columns): the time in the viewer's zone (`Jan 31, 2020 @ 19:19:34.308`, or the older
+/// default `December 21st 2019, 15:26:51.796`), perhaps a host or pod column (a name with a
+/// digit, a dash or a dot in it, which a message's first word seldom has), then the line.
 static VIEWER_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4} @ \d\d:\d\d:\d\d(?:\.\d{1,3})?)\s+(?:(?P<host>[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+|[a-z]+\d+)\s+)?(?P<msg>\S.*)$"
+    r"^(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4} @ \d\d:\d\d:\d\d(?:\.\d{1,3})?|(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(?:st|nd|rd|th) \d{4}, \d\d:\d\d:\d\d(?:\.\d{1,3})?)\s+(?:\|\s+)?(?:(?P<host>[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+|[a-z]+\d+)\s+(?:\|\s+)?)?(?P<msg>\S.*)$"
 );
 
 /// A browser's local time with the weekday and the month's name, on a 12-hour clock, and a bar
@@ -852,6 +852,16 @@ static ROW_TIME: LazyLock<Option<Regex>> =
 static ROW_VIEWER_TIME: LazyLock<Option<Regex>> = regex!(
     r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4} @ \d\d:\d\d:\d\d(?:\.\d{1,3})?$"
 );
+
+/// A time as Kibana's Discover shows it, in either of its default formats.
+fn viewer_time(ts: &str, clock: Clock) -> Result<i64, (String, TsError)> {
+    if let Some(c) = ROW_VIEWER_LONG_TIME.as_ref().and_then(|r| r.captures(ts)) {
+        let plain = format!("{} {} {}", &c["month"], &c["day"], &c["rest"]);
+        parse_with("%B %d %Y, %H:%M:%S%.f", &plain, clock).map_err(|e| (ts.to_owned(), e))
+    } else {
+        parse_with("%b %d, %Y @ %H:%M:%S%.f", ts, clock).map_err(|e| (ts.to_owned(), e))
+    }
+}
 
 /// The time in Kibana's older default format (`MMMM Do YYYY, HH:mm:ss.SSS`: `April 13th 2019,
 /// 17:06:59.401`), in the viewer's zone, as its CSV exports print it.
@@ -946,12 +956,12 @@ fn peel_row<'a>(mut cols: Vec<Cow<'a, str>>, how: &Peeler<'_>) -> Option<Layer<'
         return None;
     }
     let is = |re: &LazyLock<Option<Regex>>, c: &str| re.as_ref().is_some_and(|r| r.is_match(c));
-    let viewer_time = |c: &str| is(&ROW_VIEWER_TIME, c) || is(&ROW_VIEWER_LONG_TIME, c);
+    let is_viewer_time = |c: &str| is(&ROW_VIEWER_TIME, c) || is(&ROW_VIEWER_LONG_TIME, c);
     let last = cols.len() - 1;
     let line_at = if is(&ROW_NAME, cols[last].trim()) {
         let mut worded = (0..last).filter(|&i| {
             let c = cols[i].trim();
-            c.contains(' ') && !is(&ROW_TIME, c) && !viewer_time(c)
+            c.contains(' ') && !is(&ROW_TIME, c) && !is_viewer_time(c)
         });
         let at = worded.next()?;
         if worded.next().is_some() {
@@ -970,7 +980,7 @@ fn peel_row<'a>(mut cols: Vec<Cow<'a, str>>, how: &Peeler<'_>) -> Option<Layer<'
         .map(|(i, _)| (i, false))
         .or_else(|| {
             rest()
-                .find(|(_, c)| viewer_time(c.trim()))
+                .find(|(_, c)| is_viewer_time(c.trim()))
                 .map(|(i, _)| (i, true))
         })?;
     const LEVELS: &[&str] = &[
@@ -990,11 +1000,8 @@ fn peel_row<'a>(mut cols: Vec<Cow<'a, str>>, how: &Peeler<'_>) -> Option<Layer<'
     let ts = cols[at].trim();
     let ts = if !local_time {
         auto_ts(ts, how.clock)
-    } else if let Some(c) = ROW_VIEWER_LONG_TIME.as_ref().and_then(|r| r.captures(ts)) {
-        let plain = format!("{} {} {}", &c["month"], &c["day"], &c["rest"]);
-        parse_with("%B %d %Y, %H:%M:%S%.f", &plain, how.clock).map_err(|e| (ts.to_owned(), e))
     } else {
-        parse_with("%b %d, %Y @ %H:%M:%S%.f", ts, how.clock).map_err(|e| (ts.to_owned(), e))
+        viewer_time(ts, how.clock)
     };
     let inner = match cols.swap_remove(line_at) {
         Cow::Borrowed(b) => Cow::Borrowed(b.trim_end()),

@@ -877,9 +877,11 @@ pub(crate) fn settle(
                             events.push(e);
                         }
                     }
-                    Out::Alias(..) | Out::SelfId(_) | Out::SelfName(_) | Out::Reconfigured(..) => {
-                        used = true
-                    }
+                    Out::Alias(..)
+                    | Out::SelfId(_)
+                    | Out::SelfName(_)
+                    | Out::Reconfigured(..)
+                    | Out::Standing { .. } => used = true,
                 }
             }
             if used {

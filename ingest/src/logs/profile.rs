@@ -70,6 +70,13 @@
 //! reconfigures = "data"           # the node was told to change whom it connects to on that
 //!                                 # channel: its failed connections on it and its peers' to it,
 //!                                 # from 100 ms before to 1 s after, were ended by the change
+//! standing = "1s"                 # with leader = "set": the leader it names is the one the
+//!                                 # node followed before the line too, unless a line that
+//!                                 # `reconfigures` came between (a Redis replica dialling its
+//!                                 # configured master): its lines about its unnamed leader up
+//!                                 # to this long before were about this one (the program's own
+//!                                 # retry period: later, a change the excerpt left out may
+//!                                 # have come between)
 //! holds = true                    # a failed state that lasts until the same node logs the
 //!                                 # peer up again (an ok line about it, or a peer_up event)
 //! news_only = true                # the event only when the node's last word on the peer
@@ -320,6 +327,8 @@ struct RuleSpec {
     news_only: bool,
     #[serde(default)]
     reconfigures: Option<Channel>,
+    #[serde(default)]
+    standing: Option<String>,
 
     #[serde(default)]
     quiet: bool,
@@ -504,6 +513,10 @@ pub(crate) struct Rule {
     /// `REPLICAOF … enabled (user request …)`, replication): connections on it that end around
     /// the line, its own and its peers' to it, ended by that change, not by the network.
     pub(crate) reconfigures: Option<Channel>,
+    /// The leader the line names is the one the node followed before it too, back to the last
+    /// line that `reconfigures` and no further back than this many nanoseconds
+    /// ([`Out::Standing`]).
+    pub(crate) standing: Option<i64>,
     /// The message is known and says nothing rift reads (`why` says why): the line is counted
     /// as not recognised with that reason, and the wording rules leave it alone.
     pub(crate) quiet: bool,
@@ -1013,6 +1026,19 @@ impl Compiler<'_> {
                 crate::inert::clip(&r.msg)
             )));
         }
+        let standing = match length("standing", &r.standing)? {
+            None => None,
+            Some(Length::Fixed(d)) if r.leader == Some(LeaderUpdate::Set) && r.peer.is_some() => {
+                Some(d)
+            }
+            Some(_) => {
+                return Err(self.bad(format!(
+                    "rule {} ('{}'): standing takes a duration (`1s`), with leader = \"set\" and a peer: it names the leader the node already had",
+                    i + 1,
+                    crate::inert::clip(&r.msg)
+                )));
+            }
+        };
         let alias = match r.alias.as_slice() {
             [] => None,
             [_] => {
@@ -1109,6 +1135,7 @@ impl Compiler<'_> {
             holds: r.holds,
             news_only: r.news_only,
             reconfigures: r.reconfigures,
+            standing,
             quiet: r.quiet,
             event,
             also,
@@ -1161,6 +1188,7 @@ fn refused_twin(rule: &Rule, (field, pattern): &(String, Regex)) -> Option<Rule>
     twin.timeout_late = None;
     twin.holds = false;
     twin.reconfigures = None;
+    twin.standing = None;
     twin.event = Some(EventKind::PeerDown);
     twin.also = None;
     twin.about_peer = false;

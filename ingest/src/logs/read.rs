@@ -972,15 +972,95 @@ const DATE_REACH: usize = 3;
 /// its own year-less time `ts_ns`, within the same hour: its year, and the date as printed.
 fn date_on_the_day(line: &str, ts_ns: i64) -> Option<(i32, String)> {
     use chrono::{Datelike, Timelike};
-    static DATE: LazyLock<Option<Regex>> =
-        LazyLock::new(|| Regex::new(r"\b((?:19|20)\d\d)[-/](\d\d)[-/](\d\d)[ T](\d\d):\d\d").ok());
+    // Numeric (`2021-11-10 03:52`), C's asctime and date(1) (`Wed Nov 10 03:52:47 [UTC] 2021`),
+    // and day-month-year (`10 Nov 2021 03:52`, RFC 1123's `Wed, 10 Nov 2021 03:52:47 GMT`).
+    const MON: &str = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+    static DATES: LazyLock<Vec<(Regex, [usize; 4])>> = LazyLock::new(|| {
+        [
+            (
+                r"\b((?:19|20)\d\d)[-/](\d\d)[-/](\d\d)[ T](\d\d):\d\d".to_owned(),
+                [1, 2, 3, 4],
+            ),
+            (
+                format!(
+                    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {MON} +(\d\d?) (\d\d):\d\d:\d\d(?: [A-Z]{{2,5}})? ((?:19|20)\d\d)\b"
+                ),
+                [4, 1, 2, 3],
+            ),
+            (
+                format!(r"\b(\d\d?) {MON} ((?:19|20)\d\d) (\d\d):\d\d"),
+                [3, 2, 1, 4],
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(re, at)| Some((Regex::new(&re).ok()?, at)))
+        .collect()
+    });
     let own = chrono::DateTime::from_timestamp_nanos(ts_ns);
-    DATE.as_ref()?.captures_iter(line).find_map(|c| {
-        let num = |i: usize| c.get(i)?.as_str().parse::<u32>().ok();
-        let same = num(2)? == own.month() && num(3)? == own.day() && num(4)? == own.hour();
-        let year = i32::try_from(num(1)?).ok()?;
-        same.then(|| (year, c.get(0).map_or("", |m| m.as_str()).to_owned()))
+    DATES.iter().find_map(|(re, [y, m, d, h])| {
+        re.captures_iter(line).find_map(|c| {
+            let text = |i: usize| c.get(i).map_or("", |m| m.as_str());
+            let num = |i: usize| text(i).parse::<u32>().ok();
+            let month = num(*m).or_else(|| {
+                let names = MON.trim_matches(['(', ')']).split('|');
+                let named = names.zip(1u32..).find(|(n, _)| *n == text(*m))?;
+                Some(named.1)
+            })?;
+            let same = month == own.month() && num(*d)? == own.day() && num(*h)? == own.hour();
+            let year = i32::try_from(num(*y)?).ok()?;
+            same.then(|| (year, text(0).to_owned()))
+        })
     })
+}
+
+/// Gives the lines about a node's unnamed leader (`@leader` before any line named one) the
+/// leader a later line names as the one it had all along ([`Out::Standing`]), unless the node
+/// was reconfigured in between (then the leader it had is not the one it names) or the line
+/// came later than its program retries (then the excerpt may have left such a change out).
+fn name_standing_leaders(lines: &mut [Pending]) {
+    let mut waiting: BTreeMap<Option<String>, Vec<(usize, usize, i64)>> = BTreeMap::new();
+    for i in 0..lines.len() {
+        let node = lines[i].node.clone();
+        for j in 0..lines[i].outs.len() {
+            match &lines[i].outs[j] {
+                Out::Reconfigured(..) => {
+                    waiting.remove(&node);
+                }
+                Out::Standing {
+                    name,
+                    ts_ns,
+                    within,
+                } => {
+                    let (name, since) = (name.clone(), ts_ns - within);
+                    let named = waiting.remove(&node).unwrap_or_default();
+                    for (a, b, _) in named.into_iter().filter(|w| w.2 >= since) {
+                        match &mut lines[a].outs[b] {
+                            Out::Obs { peer, .. } => peer.clone_from(&name),
+                            Out::Event { peer, .. } => *peer = Some(name.clone()),
+                            _ => {}
+                        }
+                    }
+                }
+                Out::Obs { peer, ts_ns, .. } if peer == CLUSTER_LEADER => {
+                    waiting
+                        .entry(node.clone())
+                        .or_default()
+                        .push((i, j, *ts_ns));
+                }
+                Out::Event {
+                    peer: Some(peer),
+                    ts_ns,
+                    ..
+                } if peer == CLUSTER_LEADER => {
+                    waiting
+                        .entry(node.clone())
+                        .or_default()
+                        .push((i, j, *ts_ns));
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// What one recognised line produced, before node names are resolved.
@@ -1018,6 +1098,13 @@ pub(crate) enum Out {
     /// The logging node was told to change whom it connects to on a channel, at a time
     /// ([`Rule::reconfigures`]).
     Reconfigured(Channel, i64),
+    /// The leader the node followed since it was last reconfigured, named at a time, for its
+    /// lines about its unnamed leader up to `within` nanoseconds before ([`Rule::standing`]).
+    Standing {
+        name: String,
+        ts_ns: i64,
+        within: i64,
+    },
 }
 
 /// How a line says one of its writer's names ([`Out::SelfName`] or [`Out::SelfId`]).
@@ -1886,6 +1973,7 @@ pub(crate) fn read_log(
     }
     // Each node's idea of its leader, in a file that holds several nodes' lines.
     let mut leaders: BTreeMap<Option<String>, Leader> = BTreeMap::new();
+    let read_from = units.len();
     let mut out = units;
     let mut selves: Vec<Option<String>> = Vec::new();
     for (line, parsed, rule, node) in matched {
@@ -1997,6 +2085,7 @@ pub(crate) fn read_log(
         out.push(Pending { line, node, outs });
         selves.push(own);
     }
+    name_standing_leaders(&mut out[read_from..]);
     // A file without envelopes whose lines name several different selves (`Cluster Node
     // [akka://sys@10.0.0.1:2551] - …` from two nodes, pasted together) holds several nodes'
     // lines: each such line is its self's.
@@ -2590,6 +2679,13 @@ fn apply(
     }
     if let Some(c) = rule.reconfigures {
         outs.push(Out::Reconfigured(c, p.ts_ns));
+    }
+    if let (Some(within), Some(name)) = (rule.standing, &peer) {
+        outs.push(Out::Standing {
+            name: name.clone(),
+            ts_ns: p.ts_ns,
+            within,
+        });
     }
     if rule.event == Some(EventKind::Start) {
         state.timers.started_ns = Some(p.ts_ns);

@@ -1786,6 +1786,30 @@ fn a_year_less_log_takes_its_year_from_a_date_printed_beside_its_lines() {
 }
 
 #[test]
+fn a_year_less_log_takes_its_year_from_a_date_written_with_the_months_name() {
+    // Sentinel prints when it may try again as C's asctime does, year last.
+    let dir = lb1_log(
+        "7:X 14 Mar 21:40:02.118 # -failover-abort-not-elected master cache 10.9.4.2 6390\n\
+         7:X 14 Mar 21:40:02.203 # Next failover delay: I will not start a failover before Sat Mar 14 21:40:08 2020\n",
+    );
+    let (got, first) = last_written_in_2022(dir.path());
+    assert!(first.contains("2020-03-14 21:40:02"), "{first}");
+    assert!(
+        year_note(&got).contains(
+            "read in 2020, from a date its lines print on their own day ('Sat Mar 14 21:40:08 2020' in logs/lb1.log)"
+        ),
+        "{}",
+        year_note(&got)
+    );
+    // The master the unwon election was about is its peer.
+    let [kind, peer] = [col::KIND, col::PEER].map(|c| strings(&got.events, c));
+    assert_eq!(
+        (kind[0].as_str(), peer[0].as_str()),
+        ("election", "10.9.4.2")
+    );
+}
+
+#[test]
 fn the_29th_of_february_without_a_year_is_read_in_the_latest_leap_year_and_said() {
     let dir = lb1_log("Feb 29 06:12:44 lb1 Keepalived_vrrp[881]: (VI_1) Entering MASTER STATE\n");
     // Last written in 2022, which has no 29 February: the line is from 2020.
