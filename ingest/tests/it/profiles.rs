@@ -2307,3 +2307,74 @@ fn rabbitmq() {
         &[("mq-1.advanced.config", "[{kernel, [{net_ticktime, 8}]}].\n")],
     );
 }
+
+/// A classic mirrored queue's process saw the mirrors on other nodes die (3.6's wording, naming
+/// several, and 3.8's), and peer discovery's cleanup removed a member.
+#[test]
+fn rabbitmqs_mirrored_queues_and_cleanup_say_which_members_are_gone() {
+    const LINES: Lines = &[
+        ("=INFO REPORT==== 3-Feb-2018::21:04:10 ===", ""),
+        (
+            "Mirrored queue 'orders' in vhost '/': Slave <rabbit@bunny-1.2.811.0> saw deaths of mirrors <rabbit@bunny-3.1.655.0> <rabbit@bunny-4.1.702.0>",
+            "peer_down:bunny-3 | peer_down:bunny-4",
+        ),
+        ("", ""),
+        ("=WARNING REPORT==== 3-Feb-2018::21:04:41 ===", ""),
+        (
+            "autocluster: (cleanup) removing 'rabbit@bunny-3' from cluster",
+            "member_failed:bunny-3",
+        ),
+    ];
+    check("rabbitmq", &[("logs/bunny-1.log", LINES)], &[]);
+    const LATER: Lines = &[(
+        "2021-09-30 04:15:02.338 [info] <0.811.0> Mirrored queue 'billing' in vhost '/': Secondary replica of queue <rabbit@bunny-2.bunny-headless.mq.svc.cluster.local.3.811.0> detected replica  <rabbit@bunny-5.bunny-headless.mq.svc.cluster.local.3.977.0> to be down",
+        "peer_down:bunny-5.bunny-headless.mq.svc.cluster.local",
+    )];
+    check("rabbitmq", &[("logs/bunny-2.log", LATER)], &[]);
+}
+
+/// JetStream's RAFT lines at debug level name servers by node id, which each server's banner
+/// ties to its name: a campaign is the server's election, and the vote traffic that arrived is
+/// the sender's reach of it.
+#[test]
+fn nats_raft_votes_name_servers_by_the_node_ids_their_banners_print() {
+    const R2: Lines = &[
+        (
+            "[402] 2023/08/19 17:02:11.300101 [INF] Starting nats-server",
+            "start",
+        ),
+        ("[402] 2023/08/19 17:02:11.300144 [INF]   Name:     r2", ""),
+        (
+            "[402] 2023/08/19 17:02:11.300146 [INF]   Node:     Qm7ZtPa2",
+            "",
+        ),
+        (
+            "[402] 2023/08/19 18:40:03.512210 [INF] 10.30.0.1:6222 - rid:7 - Router connection closed: Client Closed",
+            "unreachable:10.30.0.1",
+        ),
+        (
+            "[402] 2023/08/19 18:40:05.118004 [DBG] RAFT [Qm7ZtPa2 - _meta_] Sending out voteRequest {term:12 lastTerm:11 lastIndex:301 candidate:Qm7ZtPa2 reply:}",
+            "election",
+        ),
+        (
+            "[402] 2023/08/19 18:40:05.119342 [DBG] RAFT [Qm7ZtPa2 - _meta_] Received a voteResponse &{term:11 peer:Xc4LuR9e granted:true}",
+            "r3→r2 ✓ heartbeat",
+        ),
+    ];
+    const R3: Lines = &[
+        (
+            "[517] 2023/08/19 17:02:11.412200 [INF] Starting nats-server",
+            "start",
+        ),
+        ("[517] 2023/08/19 17:02:11.412236 [INF]   Name:     r3", ""),
+        (
+            "[517] 2023/08/19 17:02:11.412237 [INF]   Node:     Xc4LuR9e",
+            "",
+        ),
+        (
+            "[517] 2023/08/19 18:40:05.118850 [DBG] RAFT [Xc4LuR9e - _meta_] Received a voteRequest &{term:12 lastTerm:11 lastIndex:301 candidate:Qm7ZtPa2 reply:$NRG.R.k2Lw8Hnd}",
+            "r2→r3 ✓ heartbeat",
+        ),
+    ];
+    check("nats", &[("logs/r2.log", R2), ("logs/r3.log", R3)], &[]);
+}
