@@ -881,8 +881,11 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
                             .chain(near.filter(|&j| j != k))
                             .find_map(|j| date_on_the_day(&lines[j], x.ts_ns));
                     }
+                    // A hit is a line one of its rules reads, not one that merely holds a
+                    // rule's literal (`passing` is in every line of a check's status).
                     p.candidates(l, &mut cands);
-                    hits += usize::from(!cands.is_empty());
+                    let mut x = x;
+                    hits += usize::from(cands.iter().any(|&r| rule_matches(&p.rules[r], &mut x)));
                     if let Some(said) = said {
                         fit.wrapped.push((k, said));
                     }
@@ -931,7 +934,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
             best = Some((i, share, hits, peeled));
         }
     }
-    if let Some((i, _, _, _)) = best {
+    if let Some((i, ..)) = best {
         for (k, said) in std::mem::take(&mut fits[i].wrapped) {
             wrapped_by[k] = Some(said);
         }
@@ -1757,16 +1760,20 @@ pub(crate) fn read_log(
                 } else if settings.wrapped || profile.fits_layout(raw) {
                     // The first lines in an envelope with a clock of its own say how far it
                     // is from the zoned time inside, if they have one.
+                    // Each line tried counts, whether or not it had both clocks: a file
+                    // whose envelope keeps a zoned clock is not parsed line by line for them.
                     if settings.wrapped
                         && settings.zone.is_none()
                         && witnessed < MOST_WITNESSES
                         && !matches!(witness, Some(None))
-                        && let Ok((parsed, said, _)) =
-                            profile.parse_enveloped(raw, &mut None, &peeler, false)
-                        && let Some(offset) = envelope_offset(&parsed, said.as_ref())
                     {
                         witnessed += 1;
-                        witness = weigh_witness(witness, line_no, offset);
+                        if let Ok((parsed, said, _)) =
+                            profile.parse_enveloped(raw, &mut None, &peeler, false)
+                            && let Some(offset) = envelope_offset(&parsed, said.as_ref())
+                        {
+                            witness = weigh_witness(witness, line_no, offset);
+                        }
                     }
                     if unread.0 == 0 {
                         unread = (0, line_no, excerpt(raw));
@@ -2168,7 +2175,7 @@ pub(crate) fn read_log(
 }
 
 /// The most lines no rule reads that are parsed only to compare their envelope's clock with
-/// the time inside.
+/// the time inside (tried, whether or not a line has both).
 const MOST_WITNESSES: u32 = 64;
 
 /// How far an envelope's zone-less time (`said`) is ahead of the zoned time of the line inside

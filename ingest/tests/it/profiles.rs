@@ -2378,3 +2378,84 @@ fn nats_raft_votes_name_servers_by_the_node_ids_their_banners_print() {
     ];
     check("nats", &[("logs/r2.log", R2), ("logs/r3.log", R3)], &[]);
 }
+
+/// A Go program's unrecovered panic, written to stderr with no header of its logger, ends the
+/// process: the envelope (the journal, docker's json-file) dates it.
+#[test]
+fn a_go_panic_in_an_envelope_ends_the_process() {
+    const ETCD: Lines = &[
+        (
+            "Mar  8 11:20:59 etcd-3 etcd[812]: 2021-03-08 11:20:59.118203 W | rafthttp: lost the TCP streaming connection with peer 8e9e05c52164694d (stream MsgApp v2 reader)",
+            "8e9e05c52164694d→etcd-3 ✗ heartbeat | unreachable:8e9e05c52164694d",
+        ),
+        (
+            "Mar  8 11:21:01 etcd-3 etcd[812]: panic: runtime error: invalid memory address or nil pointer dereference",
+            "shutdown",
+        ),
+        (
+            "Mar  8 11:21:01 etcd-3 etcd[812]: goroutine 211 [running]:",
+            "",
+        ),
+    ];
+    let year = [("incident.toml", "[logs]\nyear = 2021\n")];
+    check("etcd-capnslog", &[("logs/etcd-3.log", ETCD)], &year);
+    const NATS: Lines = &[
+        (
+            r#"{"log":"[1] 2023/05/02 10:01:02.000112 [INF] Starting nats-server\n","stream":"stderr","time":"2023-05-02T10:01:02.000200000Z"}"#,
+            "start",
+        ),
+        (
+            r#"{"log":"panic: runtime error: index out of range [3] with length 3\n","stream":"stderr","time":"2023-05-02T10:04:17.441900000Z"}"#,
+            "shutdown",
+        ),
+        (
+            r#"{"log":"goroutine 88 [running]:\n","stream":"stderr","time":"2023-05-02T10:04:17.441950000Z"}"#,
+            "",
+        ),
+    ];
+    check("nats", &[("logs/nats-2.log", NATS)], &[]);
+    const ROACH: Lines = &[
+        (
+            "Jun  2 07:11:04 roach-1 cockroach[2011]: I200602 07:11:04.551203 1 cli/start.go:1042  CockroachDB CCL v20.1.1 (x86_64-unknown-linux-gnu, built 2020/05/19 14:46:06, go1.13.9)",
+            "start",
+        ),
+        (
+            "Jun  2 07:40:12 roach-1 cockroach[2011]: panic: interface conversion: interface {} is nil, not *roachpb.RangeDescriptor",
+            "shutdown",
+        ),
+    ];
+    check("cockroachdb", &[("logs/roach-1.log", ROACH)], &[]);
+    const CONSUL: Lines = &[
+        (
+            r#"Sep 14 03:02:55 consul-2 consul[1290]:     2022-09-14T03:02:55.118Z [INFO]  agent.server.raft: entering follower state: follower="Node at 10.7.0.2:8300 [Follower]" leader-address= leader-id="#,
+            "role_change",
+        ),
+        (
+            "Sep 14 03:03:10 consul-2 consul[1290]: panic: assignment to entry in nil map",
+            "shutdown",
+        ),
+    ];
+    check("memberlist", &[("logs/consul-2.log", CONSUL)], &[]);
+}
+
+/// Sniffing counts a line as a rule's hit only when the rule reads it: a literal another
+/// profile's rule looks for (`passing`, in every check status an agent logs) does not win it
+/// the file over the profile whose layout is the record's.
+#[test]
+fn a_literal_no_rule_reads_wins_no_sniff() {
+    const LOKI: Lines = &[
+        (
+            r#"{"labels":{"pod":"c1","app":"consul"},"line":"{\"@level\":\"debug\",\"@message\":\"agent: Check status updated\",\"@module\":\"agent\",\"@timestamp\":\"2025-01-09T10:00:00.118Z\",\"check\":\"service:api-3\",\"status\":\"passing\"}","timestamp":"2025-01-09T10:00:00.118Z"}"#,
+            "",
+        ),
+        (
+            r#"{"labels":{"pod":"c1","app":"consul"},"line":"{\"@level\":\"debug\",\"@message\":\"agent: Check status updated\",\"@module\":\"agent\",\"@timestamp\":\"2025-01-09T10:00:00.412Z\",\"check\":\"service:api-7\",\"status\":\"passing\"}","timestamp":"2025-01-09T10:00:00.412Z"}"#,
+            "",
+        ),
+        (
+            r#"{"labels":{"pod":"c1","app":"consul"},"line":"{\"@level\":\"info\",\"@message\":\"memberlist: Suspect c4 has failed, no acks received\",\"@module\":\"agent.server.memberlist.lan\",\"@timestamp\":\"2025-01-09T10:00:01.730Z\"}","timestamp":"2025-01-09T10:00:01.730Z"}"#,
+            "c1⇄c4 ✗ heartbeat | suspect:c4",
+        ),
+    ];
+    check("hclog-json", &[("logs/c1.log", LOKI)], &[]);
+}
