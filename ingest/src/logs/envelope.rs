@@ -668,8 +668,8 @@ static GREP_LINE: LazyLock<Option<Regex>> = regex!(
 );
 
 /// `grep` over several files: the file's path (one with a directory, or named `*.log`, `*.txt`,
-/// `*.out`, `*.err`, rotated `*.log.1`, or the system log's own name, `syslog.1`), a colon (a dash on context lines), with `-n` the line
-/// number, then a line that starts as a log line does.
+/// `*.out`, `*.err`, rotated `*.log.1`, or the system log's own name, `syslog.1`), a colon (a
+/// dash on context lines), with `-n` the line number, then a line that starts as a log line does.
 static GREP_FILE: LazyLock<Option<Regex>> = regex!(
     r"^(?P<path>/?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:log|txt|out|err)(?:\.\d+)?|/?(?:[\w.-]+/)+[\w-][\w.-]*|(?:syslog|messages)(?:\.\d+)?)[:-](?:\d{1,9}[:-])?(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
 );
