@@ -452,7 +452,15 @@ impl IncidentFolder {
         let mut sniffed_year = None;
         let mut sniffed_date = None;
         let mut text_year = None;
+        // Each log file's first lines, tried with every profile on the cores at once; taken in
+        // the files' order below, errors too.
+        let mut sniffs = crate::par::map(self.files.len(), |i| {
+            let f = &self.files[i];
+            (f.kind == SourceKind::Log).then(|| sniff(&f.path, profiles))
+        })
+        .into_iter();
         for (i, f) in self.files.iter().enumerate() {
+            let sniffed = sniffs.next().flatten();
             if f.kind != SourceKind::Log {
                 continue;
             }
@@ -472,7 +480,8 @@ impl IncidentFolder {
                 plan.chosen[i] = Some(p);
                 plan.why[i] = why.to_owned();
             }
-            let s = sniff(&f.path, profiles)?;
+            let Some(s) = sniffed else { continue };
+            let s = s?;
             plan.wrapped[i].clone_from(&s.wrapped);
             plan.local_time[i] = s.local_time;
             plan.dayless[i] = s.dayless;

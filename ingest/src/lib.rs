@@ -61,6 +61,7 @@ mod metrics;
 pub mod model;
 mod nodes;
 pub mod output;
+mod par;
 mod parquet;
 mod progress;
 mod row;

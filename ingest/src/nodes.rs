@@ -36,6 +36,42 @@ fn name(raw: &str) -> &str {
     }
 }
 
+/// A [`NodeResolver`] that no longer changes, remembering each name it resolved: reading an
+/// export resolves every line's node and peer, a few dozen names a million times.
+pub(crate) struct Settled<'r> {
+    resolver: &'r NodeResolver,
+    resolved: std::cell::RefCell<rustc_hash::FxHashMap<String, NodeId>>,
+}
+
+impl<'r> Settled<'r> {
+    pub(crate) fn new(resolver: &'r NodeResolver) -> Settled<'r> {
+        Settled {
+            resolver,
+            resolved: Default::default(),
+        }
+    }
+
+    /// [`NodeResolver::resolve`], once per name.
+    pub(crate) fn resolve(&self, raw: &str) -> NodeId {
+        if let Some(id) = self.resolved.borrow().get(raw) {
+            return id.clone();
+        }
+        let id = self.resolver.resolve(raw);
+        self.resolved
+            .borrow_mut()
+            .insert(raw.to_owned(), id.clone());
+        id
+    }
+}
+
+impl std::ops::Deref for Settled<'_> {
+    type Target = NodeResolver;
+
+    fn deref(&self) -> &NodeResolver {
+        self.resolver
+    }
+}
+
 impl NodeResolver {
     /// An empty resolver: every name resolves to itself.
     pub fn new() -> Self {

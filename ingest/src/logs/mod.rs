@@ -8,6 +8,7 @@
 pub(crate) mod envelope;
 mod formula;
 mod others;
+mod pattern;
 pub(crate) mod profile;
 pub(crate) mod read;
 mod units;
@@ -22,7 +23,7 @@ use crate::logs::read::{CLUSTER_LEADER, Out, Pending};
 use crate::model::{
     Channel, Event, EventKind, Evidence, NodeId, Observation, leaders_at_once, leading_role,
 };
-use crate::nodes::NodeResolver;
+use crate::nodes::{NodeResolver, Settled};
 use crate::system::TwoLeaders;
 
 pub use profile::{Profile, ProfileError, RuleSummary, Wording, builtin, wording};
@@ -301,7 +302,7 @@ const RECONFIGURED_BEFORE_NS: i64 = 100_000_000;
 const RECONFIGURED_AFTER_NS: i64 = 1_000_000_000;
 
 impl Reconfigurations {
-    fn learn(files: &[LogFile], resolver: &NodeResolver) -> Self {
+    fn learn(files: &[LogFile], resolver: &Settled) -> Self {
         let mut out: BTreeMap<(NodeId, Channel), Vec<i64>> = BTreeMap::new();
         for f in files {
             for p in &f.lines {
@@ -519,9 +520,10 @@ pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
     }
     // A node that suspects, or could not reach, a peer whose DNS name's first label is its own
     // (`consul-server-0` suspecting `consul-server-0.dc1`) speaks of another node.
+    let mut apart = rustc_hash::FxHashSet::default();
     for f in files {
         for p in &f.lines {
-            let me = resolver.resolve(f.node_of(p));
+            let node = f.node_of(p);
             for o in &p.outs {
                 match o {
                     Out::Obs {
@@ -536,14 +538,24 @@ pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
                             | EventKind::PeerDown
                             | EventKind::MemberFailed,
                         ..
-                    } => resolver.keep_apart(me.as_str(), peer),
+                    } => {
+                        apart.insert((node, peer.as_str()));
+                    }
                     _ => {}
                 }
             }
         }
     }
+    // Each pair once; keeping one apart changes no other pair.
+    let mut apart: Vec<_> = apart.into_iter().collect();
+    apart.sort_unstable();
+    for (node, peer) in apart {
+        let me = resolver.resolve(node);
+        resolver.keep_apart(me.as_str(), peer);
+    }
     // A peer named by a DNS name whose first label is a node (`vault-2.vault-internal`) is that
     // node: said as an alias, so that `rift ingest` lists the name with the node's others.
+    let mut peers = std::collections::BTreeSet::new();
     for f in files {
         for p in &f.lines {
             for o in &p.outs {
@@ -551,18 +563,23 @@ pub(crate) fn learn_aliases(files: &[LogFile], resolver: &mut NodeResolver) {
                     Out::Obs { peer, .. }
                     | Out::Event {
                         peer: Some(peer), ..
-                    } => resolver.adopt_dns_name(peer),
+                    } => {
+                        peers.insert(peer.as_str());
+                    }
                     _ => {}
                 }
             }
         }
+    }
+    for peer in peers {
+        resolver.adopt_dns_name(peer);
     }
 }
 
 /// Moves the lines of each node in `skews` back by its clock's offset, with a note.
 fn shift_clocks(
     files: &mut [LogFile],
-    resolver: &NodeResolver,
+    resolver: &Settled,
     skews: &[ClockSkew],
     accounts: &mut [FileAccount],
 ) {
@@ -613,7 +630,7 @@ const MIN_ELECTION_SKEW_NS: i64 = 2_000_000_000;
 /// clocks `d` apart. A pair is compared when it shares [`MIN_SHARED_ELECTIONS`] elections whose
 /// samples agree within [`ELECTION_AGREEMENT_NS`]: a node cut off during an election learns its
 /// leader late, but never late by the same amount twice.
-fn election_skews(files: &[LogFile], resolver: &NodeResolver) -> Vec<ClockSkew> {
+fn election_skews(files: &[LogFile], resolver: &Settled) -> Vec<ClockSkew> {
     // (term, leader) → node → when it first logged that election.
     let mut seen: BTreeMap<(u64, NodeId), BTreeMap<NodeId, i64>> = BTreeMap::new();
     for f in files {
@@ -688,6 +705,7 @@ pub(crate) fn settle(
     observations: &mut Vec<Observation>,
     events: &mut Vec<Event>,
 ) -> Stops {
+    let resolver = &crate::nodes::Settled::new(resolver);
     shift_clocks(&mut files, resolver, skews, accounts);
     let mut from_elections: Vec<ClockSkew> = election_skews(&files, resolver)
         .into_iter()
@@ -981,7 +999,7 @@ fn two_leaders(
 struct Leads(BTreeMap<NodeId, Vec<(i64, bool)>>);
 
 impl Leads {
-    fn learn(files: &[LogFile], resolver: &NodeResolver) -> Leads {
+    fn learn(files: &[LogFile], resolver: &Settled) -> Leads {
         let mut spells: BTreeMap<NodeId, Vec<(i64, bool)>> = BTreeMap::new();
         for f in files {
             for p in &f.lines {
@@ -1248,7 +1266,7 @@ mod tests {
             elections("n2", &[(2, "n1", 3700), (3, "n3", 3800), (4, "n1", 3900)]),
             elections("n3", &on_time),
         ];
-        let skews = election_skews(&files, &resolver);
+        let skews = election_skews(&files, &Settled::new(&resolver));
         assert_eq!(skews.len(), 1, "{skews:?}");
         assert_eq!(
             (skews[0].node.as_str(), skews[0].offset_ns),
@@ -1262,14 +1280,14 @@ mod tests {
             elections("n2", &[(2, "n1", 100), (3, "n3", 260)]),
             elections("n3", &on_time),
         ];
-        assert!(election_skews(&files, &resolver).is_empty());
+        assert!(election_skews(&files, &Settled::new(&resolver)).is_empty());
 
         // One shared election is not enough to judge a clock.
         let files = vec![
             elections("n1", &on_time[..1]),
             elections("n2", &[(2, "n1", 3700)]),
         ];
-        assert!(election_skews(&files, &resolver).is_empty());
+        assert!(election_skews(&files, &Settled::new(&resolver)).is_empty());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::LogFile;
 use super::read::{OTHER_MEMBERS, Out};
 use crate::model::{EventKind, NodeId};
-use crate::nodes::NodeResolver;
+use crate::nodes::Settled;
 
 /// The members of the export and what each node last said of each other one. Empty, and never
 /// consulted, when no line speaks of every other member.
@@ -26,7 +26,7 @@ pub(crate) struct OtherMembers {
 
 impl OtherMembers {
     /// The members of `files`, when some line of them speaks of every other member.
-    pub(crate) fn learn(files: &[LogFile], resolver: &NodeResolver) -> Self {
+    pub(crate) fn learn(files: &[LogFile], resolver: &Settled) -> Self {
         let on = files.iter().any(|f| {
             f.lines.iter().any(|p| {
                 p.outs

@@ -103,6 +103,8 @@ use std::collections::BTreeMap;
 
 use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
+
+use crate::logs::pattern::Pattern;
 use serde::Deserialize;
 
 use crate::logs::formula::Length;
@@ -167,7 +169,7 @@ pub(crate) const MAX_COMPILED_BYTES: usize = 32 << 20;
 pub(crate) const MAX_LAST_HEARD_NS: i64 = 600_000_000_000;
 
 /// Compiles a pattern of a profile within the limits above; returns it and what it is charged.
-fn compile(pattern: &str) -> Result<(Regex, usize), regex::Error> {
+pub(crate) fn compile(pattern: &str) -> Result<(Regex, usize), regex::Error> {
     let build = |limit| {
         RegexBuilder::new(pattern)
             .size_limit(limit)
@@ -455,7 +457,7 @@ pub(crate) enum Layout {
 /// One text layout.
 #[derive(Clone, Debug)]
 pub(crate) struct TextPattern {
-    pub(crate) regex: Regex,
+    pub(crate) regex: Pattern,
     pub(crate) ts_format: String,
     /// The pattern captures a time (`ts`); without one, the line's envelope gives it.
     pub(crate) has_ts: bool,
@@ -468,17 +470,17 @@ pub(crate) struct TextPattern {
 #[derive(Clone, Debug)]
 pub(crate) struct Rule {
     pub(crate) msg: String,
-    pub(crate) regex: Option<Regex>,
-    pub(crate) when: Vec<(String, Regex)>,
-    pub(crate) unless: Vec<(String, Regex)>,
+    pub(crate) regex: Option<Pattern>,
+    pub(crate) when: Vec<(String, Pattern)>,
+    pub(crate) unless: Vec<(String, Pattern)>,
     pub(crate) peer: Option<String>,
     /// A line that names several peers (`Marking node(s) as UNREACHABLE [Member(…), Member(…)]`):
     /// every match of this regex past the first peer gives the line again, about its `peer`.
-    pub(crate) each_peer: Option<Regex>,
+    pub(crate) each_peer: Option<Pattern>,
     /// A line that names peers whose messages reached the node besides what it says (the
     /// members whose joins completed an election, `{node-b}… completing election`): each match's
     /// `peer` gives a delivered observation from it and a `peer_up`.
-    pub(crate) heard: Option<Regex>,
+    pub(crate) heard: Option<Pattern>,
     /// Put before a peer the line names by number alone (`node 2` of a system whose members go
     /// by `n2`).
     pub(crate) peer_prefix: Option<String>,
@@ -602,7 +604,7 @@ pub struct Profile {
     pub(crate) wording: bool,
     /// The lines its program writes as it exits (`[exit]`, matched on the raw line), and the
     /// rule, last of `rules` and picked by no literal, that reads them as a shutdown.
-    pub(crate) exit: Option<(Regex, usize)>,
+    pub(crate) exit: Option<(Pattern, usize)>,
     /// What its regexes are charged against [`MAX_COMPILED_BYTES`].
     pub(crate) compiled_bytes: usize,
 }
@@ -694,13 +696,15 @@ pub struct Wording {
 }
 
 impl Wording {
-    /// Compiles the wording rules from TOML text; `source` names it in errors.
-    pub(crate) fn parse(text: &str, source: &str) -> Result<Wording, ProfileError> {
+    /// Compiles the wording rules from TOML text; `source` names it in errors. `deferred`
+    /// leaves each rule's regex to its first use ([`Pattern`]), for the built-in wording.
+    pub(crate) fn parse(text: &str, source: &str, deferred: bool) -> Result<Wording, ProfileError> {
         let spec: WordingSpec = toml::from_str(text).map_err(|e| toml_error(text, source, &e))?;
         let mut c = Compiler {
             file: source,
             profile: crate::inert::clip(&spec.name),
             compiled_bytes: 0,
+            deferred,
         };
         let mut rules = Vec::with_capacity(spec.rules.len());
         for (i, r) in spec.rules.iter().enumerate() {
@@ -842,7 +846,7 @@ impl WordingMemo {
 pub(crate) fn wording_shared() -> &'static Result<Wording, ProfileError> {
     static COMPILED: std::sync::OnceLock<Result<Wording, ProfileError>> =
         std::sync::OnceLock::new();
-    COMPILED.get_or_init(|| Wording::parse(WORDING, "profiles/wording.toml"))
+    COMPILED.get_or_init(|| Wording::parse(WORDING, "profiles/wording.toml", true))
 }
 
 /// The built-in wording rules, compiled.
@@ -873,6 +877,9 @@ struct Compiler<'a> {
     profile: String,
     /// What its regexes are charged so far against [`MAX_COMPILED_BYTES`].
     compiled_bytes: usize,
+    /// A built-in profile: its regexes are compiled on first use ([`Pattern`]), each charged
+    /// as a small one.
+    deferred: bool,
 }
 
 impl Compiler<'_> {
@@ -885,7 +892,11 @@ impl Compiler<'_> {
     }
 
     /// Compiles `pattern` (`what` names it in errors) and charges it against the budget.
-    fn regex(&mut self, what: &dyn Fn() -> String, pattern: &str) -> Result<Regex, ProfileError> {
+    fn regex(&mut self, what: &dyn Fn() -> String, pattern: &str) -> Result<Pattern, ProfileError> {
+        if self.deferred {
+            self.compiled_bytes += SMALL_REGEX_BYTES;
+            return Ok(Pattern::deferred(pattern));
+        }
         let (regex, charged) = compile(pattern).map_err(|e| {
             self.bad(format!(
                 "{} does not compile within {} bytes: {}",
@@ -903,7 +914,7 @@ impl Compiler<'_> {
                 crate::input::thousands(MAX_REGEX_BYTES as u64),
             )));
         }
-        Ok(regex)
+        Ok(Pattern::compiled(regex))
     }
 
     /// The layout: JSON fields, or text patterns with `ts` and `msg` captures.
@@ -918,8 +929,8 @@ impl Compiler<'_> {
                 let mut pats = Vec::new();
                 for t in &spec.text {
                     let regex = self.regex(&|| "text pattern".to_owned(), &t.pattern)?;
-                    let has_ts = regex.capture_names().any(|n| n == Some("ts"));
-                    if !regex.capture_names().any(|n| n == Some("msg")) {
+                    let has_ts = regex.has_capture("ts");
+                    if !regex.has_capture("msg") {
                         return Err(self.bad(format!(
                             "text pattern '{}' has no named capture 'msg'",
                             crate::inert::clip(&t.pattern)
@@ -1060,8 +1071,7 @@ impl Compiler<'_> {
             .map(|p| self.regex(&|| format!("rule {}: each_peer", i + 1), p))
             .transpose()?;
         if let Some(re) = &each_peer
-            && (!re.capture_names().any(|n| n == Some("peer"))
-                || r.peer.as_deref().is_none_or(|p| p.starts_with('@')))
+            && (!re.has_capture("peer") || r.peer.as_deref().is_none_or(|p| p.starts_with('@')))
         {
             return Err(self.bad(format!(
                 "rule {} ('{}'): each_peer needs a named capture 'peer', and the rule a peer field it fills",
@@ -1075,7 +1085,7 @@ impl Compiler<'_> {
             .map(|p| self.regex(&|| format!("rule {}: heard", i + 1), p))
             .transpose()?;
         if let Some(re) = &heard
-            && !re.capture_names().any(|n| n == Some("peer"))
+            && !re.has_capture("peer")
         {
             return Err(self.bad(format!(
                 "rule {} ('{}'): heard needs a named capture 'peer'",
@@ -1091,9 +1101,7 @@ impl Compiler<'_> {
             }
         }
         let [when, unless] = conditions;
-        let captures_value = regex
-            .as_ref()
-            .is_some_and(|re| re.capture_names().flatten().any(|n| n == "value"));
+        let captures_value = regex.as_ref().is_some_and(|re| re.has_capture("value"));
         if r.remember.is_some() && !captures_value {
             return Err(self.bad(format!(
                 "rule {} ('{}'): remember takes the regex's `value` capture, and it has none",
@@ -1174,7 +1182,7 @@ fn failed_exchange(basis: Option<Basis>, evidence: Option<Direction>, ok: bool) 
 /// the request or connection (`[refused]`): it gives `peer_down` and no link evidence, and is
 /// tried first. Only a failed request or connection to a named peer has one, and only when the
 /// rule puts no condition of its own on that field (its author then said what it reads).
-fn refused_twin(rule: &Rule, (field, pattern): &(String, Regex)) -> Option<Rule> {
+fn refused_twin(rule: &Rule, (field, pattern): &(String, Pattern)) -> Option<Rule> {
     let to_a_peer = rule.peer.is_some() && failed_exchange(rule.basis, rule.evidence, rule.ok);
     if !to_a_peer || rule.when.iter().any(|(k, _)| k == field) {
         return None;
@@ -1226,11 +1234,18 @@ pub enum ProfileError {
 impl Profile {
     /// Parses and compiles a profile from TOML text; `source` names it in error messages.
     pub fn parse(text: &str, source: &str) -> Result<Profile, ProfileError> {
+        Profile::parse_as(text, source, false)
+    }
+
+    /// [`Profile::parse`], where `deferred` leaves each regex to be compiled on first use
+    /// ([`Pattern`]): for the built-in profiles, which the tests compile whole.
+    fn parse_as(text: &str, source: &str, deferred: bool) -> Result<Profile, ProfileError> {
         let spec: ProfileSpec = toml::from_str(text).map_err(|e| toml_error(text, source, &e))?;
         let mut c = Compiler {
             file: source,
             profile: crate::inert::clip(&spec.name),
             compiled_bytes: 0,
+            deferred,
         };
         if spec.rules.len() > MAX_RULES {
             return Err(c.bad(format!(
@@ -1378,45 +1393,41 @@ pub fn builtin() -> Result<Vec<Profile>, ProfileError> {
     builtin_shared().clone()
 }
 
-/// The built-in profiles, compiled once per process: their regexes and literal scanners are most
-/// of the start-up cost of reading an export, and clones share them.
+/// The built-in profiles, read once per process, clones sharing them. Their regexes are compiled
+/// on first use ([`Pattern`]); the test `every_builtin_pattern_compiles_within_the_limits`
+/// compiles them all.
 pub(crate) fn builtin_shared() -> &'static Result<Vec<Profile>, ProfileError> {
     static COMPILED: std::sync::OnceLock<Result<Vec<Profile>, ProfileError>> =
         std::sync::OnceLock::new();
+    // Reading the profiles and building their literal scanners is much of a small export's run
+    // time: the cores share it.
     COMPILED.get_or_init(|| {
-        // Compiling is most of a small export's run time: the cores take the files one at a
-        // time, and the profiles are put back in the files' order. (rayon's `par_iter` was
-        // measured at 1.14× the time of these two threads: its pool costs more than it saves.)
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut done: Vec<(usize, Result<Profile, ProfileError>)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads.min(BUILTIN.len()))
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some((file, text)) = BUILTIN.get(k) else {
-                                break mine;
-                            };
-                            mine.push((k, Profile::parse(text, &format!("profiles/{file}"))));
-                        }
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        done.sort_by_key(|d| d.0);
-        done.into_iter().map(|d| d.1).collect()
+        crate::par::map(BUILTIN.len(), |k| {
+            let (file, text) = BUILTIN[k];
+            Profile::parse_as(text, &format!("profiles/{file}"), true)
+        })
+        .into_iter()
+        .collect()
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in profiles compile their regexes on first use, which cannot report an error:
+    /// every pattern must compile here, under the limits and checks of a profile an export adds.
+    #[test]
+    fn every_builtin_pattern_compiles_within_the_limits() {
+        for (file, text) in BUILTIN {
+            if let Err(e) = Profile::parse(text, file) {
+                panic!("{e}");
+            }
+        }
+        if let Err(e) = Wording::parse(WORDING, "profiles/wording.toml", false) {
+            panic!("{e}");
+        }
+    }
 
     #[test]
     fn every_builtin_profile_compiles_and_names_are_unique() {
@@ -1638,6 +1649,7 @@ mod tests {
                     "name = \"w\"\ntitle = \"w\"\n[[rule]]\nmsg = \"down\"\nregex = 'down'\nwhy = \"x\"\n{extra}"
                 ),
                 "w.toml",
+                false,
             )
         };
         assert!(rule("event = \"peer_down\"\n").is_ok());

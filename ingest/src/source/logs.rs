@@ -55,12 +55,6 @@ impl Source for Logs {
 
     fn read(&self, files: &[usize], reading: &mut Reading<'_>) -> Result<(), Error> {
         let start: Vec<FileAccount> = files.iter().map(|&i| reading.accounts[i].clone()).collect();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let done = std::sync::Mutex::new(Vec::new());
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(files.len())
-            .max(1);
         let nodes: Vec<FileNode> = files
             .iter()
             .map(|&i| FileNode {
@@ -79,22 +73,11 @@ impl Source for Logs {
             progress: reading.progress,
             configured: &reading.configured,
         };
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(|| {
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&i) = files.get(k) else { break };
-                        let mut acc = start[k].clone();
-                        let r = job.read(i, &nodes[k], &mut acc);
-                        if let Ok(mut d) = done.lock() {
-                            d.push((i, acc, r));
-                        }
-                    }
-                });
-            }
+        let mut done = crate::par::map(files.len(), |k| {
+            let mut acc = start[k].clone();
+            let r = job.read(files[k], &nodes[k], &mut acc);
+            (files[k], acc, r)
         });
-        let mut done = done.into_inner().unwrap_or_default();
         done.sort_by_key(|d| d.0);
         for (i, acc, r) in done {
             reading.accounts[i] = acc;
