@@ -14,6 +14,11 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::exit::ExitCode;
 
+/// Reading logs allocates a few short strings per line: mimalloc keeps that cheap where the
+/// system's allocator was a sixth of `rift ingest`'s time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Postmortem of network incidents: what the network did, per direction, over time.
 #[derive(Debug, Parser)]
 #[command(name = "rift", version, about, max_term_width = 100)]
