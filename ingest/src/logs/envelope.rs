@@ -710,10 +710,11 @@ static KLOG_AROUND: LazyLock<Option<Regex>> = regex!(
     r"^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [^\s\]]+:\d+\] (?P<msg>(?:\d+:[XCSM] \d\d [A-Z][a-z]{2} \d{4} |\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:|\[\d{4}-\d\d-\d\d).*)$"
 );
 
-/// A test runner's line (Avocado's `HH:MM:SS logger L0182 DEBUG| …`), and the host and stream
-/// in brackets it puts before what a remote command printed.
+/// A test runner's line (Avocado's `HH:MM:SS logger L0182 DEBUG| …`, with the date and
+/// milliseconds before it in later releases), and the host and stream in brackets it puts before
+/// what a remote command printed.
 static TEST_RUNNER: LazyLock<Option<Regex>> = regex!(
-    r"^\d\d:\d\d:\d\d \S+ +L\d+ +(?:DEBUG|INFO|WARNI|WARN|ERROR|CRITI)\| (?:\[[\w.:-]+\] )?(?:\[(?:stdout|stderr)\] )?(?P<msg>.*)$"
+    r"^(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d(?:,\d+)? \S+ +L\d+ +(?:DEBUG|INFO|WARNI|WARN|ERROR|CRITI)\| (?:\[[\w.:-]+\] )?(?:\[(?:stdout|stderr)\] )?(?P<msg>.*)$"
 );
 
 /// A build tool's lower-case level tag (sbt, maven): `[info] …`.

@@ -699,7 +699,7 @@ ERROR [main] 2021-03-09 08:14:50,409 CassandraDaemon.java:708 - Exception encoun
     let got = read(dir.path());
     let (out, nodes) = rendered(&got);
     let origin = "logs/cass-7.log:4";
-    assert_eq!(out[origin], ["unreachable"], "{out:?}");
+    assert_eq!(out[origin], ["shutdown", "unreachable"], "{out:?}");
     assert_eq!(nodes[origin], "cass-7");
     assert!(!out.contains_key("logs/cass-7.log:5"), "{out:?}");
     // Both at 08:14:50.402, the time of line 3.
@@ -2458,4 +2458,139 @@ fn a_literal_no_rule_reads_wins_no_sniff() {
         ),
     ];
     check("hclog-json", &[("logs/c1.log", LOKI)], &[]);
+}
+
+/// RabbitMQ 3.6 says a member is back as `Keep …` (later `Keeping …`), and a booting member
+/// whose wait for the others' tables runs out names each member it waited for, at every retry.
+#[test]
+fn rabbitmq_names_the_members_a_boot_waited_for_and_a_member_back() {
+    const OLD: Lines = &[
+        ("=INFO REPORT==== 4-Mar-2017::09:12:40 ===", ""),
+        ("rabbit on node rabbit@hare-2 down", "peer_down:hare-2"),
+        ("", ""),
+        ("=INFO REPORT==== 4-Mar-2017::09:12:41 ===", ""),
+        (
+            "Keep rabbit@hare-2 listeners: the node is already back",
+            "hare-1⇄hare-2 ✓ heartbeat | peer_up:hare-2",
+        ),
+    ];
+    check("rabbitmq", &[("logs/hare-1.log", OLD)], &[]);
+    const BOOT: Lines = &[
+        (
+            "2022-05-17 06:20:31.870 [info] <0.281.0> Waiting for Mnesia tables for 30000 ms, 9 retries left",
+            "",
+        ),
+        (
+            "2022-05-17 06:21:01.871 [warning] <0.281.0> Error while waiting for Mnesia tables: {timeout_waiting_for_tables,['rabbit@hare-2','rabbit@hare-3'],[rabbit_user,rabbit_durable_queue]}",
+            "unreachable:hare-2 | unreachable:hare-3",
+        ),
+        (
+            "2022-05-17 06:21:31.872 [warning] <0.281.0> Error while waiting for Mnesia tables: {timeout_waiting_for_tables,['rabbit@hare-2','rabbit@hare-3'],[rabbit_user,rabbit_durable_queue]}",
+            "unreachable:hare-2 | unreachable:hare-3",
+        ),
+    ];
+    check("rabbitmq", &[("logs/hare-1.log", BOOT)], &[]);
+}
+
+/// A NATS server's dial of another cluster's gateway: refused (the other side's host answered),
+/// timed out (no round trip).
+#[test]
+fn nats_gateway_dials_name_the_other_cluster() {
+    const LINES: Lines = &[
+        (
+            "[31] 2024/02/11 08:15:20.104411 [ERR] Error connecting to explicit gateway \"east\" (10.40.0.7:7222) at 10.40.0.7:7222 (attempt 4): dial tcp 10.40.0.7:7222: i/o timeout",
+            "west-1⇄east ✗ heartbeat | unreachable:east",
+        ),
+        (
+            "[31] 2024/02/11 08:15:21.204877 [ERR] Error connecting to implicit gateway \"east\" (10.40.0.8:7222) at 10.40.0.8:7222 (attempt 1): dial tcp 10.40.0.8:7222: connect: connection refused",
+            "peer_down:east",
+        ),
+    ];
+    check("nats", &[("logs/west-1.log", LINES)], &[]);
+}
+
+/// ScyllaDB's console logger (a year-less time, the level in lower case and a bar) under a test
+/// runner's prefix that carries the date; the shadow round still waiting, and an abort.
+/// Cassandra's start-up that gives up ends the process.
+#[test]
+fn scylla_console_lines_and_start_ups_that_give_up() {
+    const SCYLLA: Lines = &[
+        (
+            "2023-04-02 10:31:07,410 remote           L0201 DEBUG| [10.12.0.4] [stdout] Apr  2 10:31:07 info   |  [shard 0] messaging_service - Starting Messaging Service on port 7000",
+            "start",
+        ),
+        (
+            "2023-04-02 10:31:08,412 remote           L0201 DEBUG| [10.12.0.4] [stdout] Apr  2 10:31:08 info   |  [shard 0] gossip - Connect seeds again ... (1 seconds passed)",
+            "unreachable",
+        ),
+        (
+            "2023-04-02 10:31:09,415 remote           L0201 DEBUG| [10.12.0.4] [stdout] Apr  2 10:31:09 info   |  [shard 0] rpc - client 10.12.0.5: fail to connect: Connection refused",
+            "peer_down:10.12.0.5",
+        ),
+        (
+            "2023-04-02 10:31:10,020 remote           L0201 DEBUG| [10.12.0.4] [stdout] Apr  2 10:31:10 info   | Aborting on shard 3.",
+            "shutdown",
+        ),
+    ];
+    check("cassandra", &[("logs/db-4.log", SCYLLA)], &[]);
+    const GIVES_UP: Lines = &[
+        (
+            "INFO  [main] 2019-05-06 07:44:10,102 CassandraDaemon.java:471 - Cassandra version: 3.11.4",
+            "start",
+        ),
+        (
+            "Exception (java.lang.RuntimeException) encountered during startup: Unable to gossip with any seeds",
+            "shutdown | unreachable",
+        ),
+    ];
+    check("cassandra", &[("logs/ring-3.log", GIVES_UP)], &[]);
+}
+
+/// Consul's client lost its RPC connection to a server, in 1.x's wording (`rpc error making
+/// call: EOF`) and in 1.9's key=value form; a TTL check that missed its TTL.
+#[test]
+fn consul_rpcs_that_lost_their_server_and_checks_that_missed_their_ttl() {
+    const LINES: Lines = &[
+        (
+            "2018/03/14 11:02:09 [WARN] agent: Check \"billing-ttl\" missed TTL, is now critical",
+            "health_down",
+        ),
+        (
+            "2018/03/14 11:02:12 [ERR] consul: \"Health.ServiceNodes\" RPC failed to server 10.8.0.21:8300: rpc error making call: EOF",
+            "unreachable:10.8.0.21",
+        ),
+        (
+            "2021-06-02T19:40:05.512Z [ERROR] agent.client: RPC failed to server: method=Catalog.ListNodes server=10.8.0.22:8300 error=\"rpc error making call: EOF\"",
+            "unreachable:10.8.0.22",
+        ),
+    ];
+    check("memberlist", &[("logs/web-4.log", LINES)], &[]);
+}
+
+/// keepalived's checks of other kinds than TCP and HTTP (`UDP_CHECK`, `DNS_CHECK`) fail alike;
+/// Elasticsearch's transport binding its port is a start that names the node's address.
+#[test]
+fn keepalived_udp_checks_and_elasticsearchs_transport_address() {
+    const LVS: Lines = &[
+        (
+            "Nov  3 22:10:41 lvs-a Keepalived_healthcheckers[811]: UDP_CHECK on service [10.1.1.31]:udp:53 failed.",
+            "health_down@10.1.1.31:lvs-a",
+        ),
+        (
+            "Nov  3 22:10:42 lvs-a Keepalived_healthcheckers[811]: DNS_CHECK on service [10.1.1.32]:udp:53 failed after 2 retries.",
+            "health_down@10.1.1.32:lvs-a",
+        ),
+    ];
+    check("keepalived", &[("logs/lvs-a.log", LVS)], &[]);
+    const ES: Lines = &[
+        (
+            "[2019-08-21T14:02:11,301][INFO ][o.e.t.TransportService   ] [search-2] publish_address {10.6.0.12:9300}, bound_addresses {0.0.0.0:9300}",
+            "start",
+        ),
+        (
+            "[2019-08-21T14:02:20,404][INFO ][o.e.d.z.ZenDiscovery     ] [search-2] failed to send join request to master [{search-1}{Qa1Bc2De3Fg4Hi5Jk6Lm7w}{Zx9Yw8Vu7Ts6Rq5Po4Nm3w}{10.6.0.11}{10.6.0.11:9300}], reason [RemoteTransportException[[search-1][10.6.0.11:9300][internal:discovery/zen/join]]; nested: NotMasterException[Node [{search-1}] not master for join request]; ]",
+            "no_leader:search-1",
+        ),
+    ];
+    check("elasticsearch", &[("logs/search-2.log", ES)], &[]);
 }
