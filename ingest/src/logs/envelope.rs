@@ -573,6 +573,8 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
             .or_else(|| c.name("label"))
             .or_else(|| c.name("angle"))
         && !host.as_str().bytes().all(|b| b.is_ascii_uppercase())
+        // A number alone is a process id (NATS's `[26589] 2019/12/26 …`), not a host.
+        && !host.as_str().bytes().all(|b| b.is_ascii_digit())
     {
         let host = host.as_str().to_owned();
         let container = c.name("container").map(|m| m.as_str().to_owned());
@@ -661,17 +663,17 @@ static KUBECTL_PREFIX: LazyLock<Option<Regex>> =
 
 /// The line number `grep -n` (`N:`, `N-` for context lines), `cat -n` or a pager (`N` and a tab or
 /// spaces) put in front, or an editor's search results (`Line 69295: `, Notepad++'s "Find in
-/// files"), when what follows starts the way log lines do: a syslog time, a date, klog's header,
-/// Redis's `pid:role`, a level word, a bracket or JSON.
+/// files"), when what follows starts the way log lines do: a syslog time, a date, klog's header
+/// (CockroachDB's with the year), Redis's `pid:role`, a level word, a bracket or JSON.
 static GREP_LINE: LazyLock<Option<Regex>> = regex!(
-    r"^(?:Line \d{1,9}: |\d{1,9}(?:[:-]|\t| +))(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
+    r"^(?:Line \d{1,9}: |\d{1,9}(?:[:-]|\t| +))(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4,6} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
 );
 
 /// `grep` over several files: the file's path (one with a directory, or named `*.log`, `*.txt`,
 /// `*.out`, `*.err`, rotated `*.log.1`, or the system log's own name, `syslog.1`), a colon (a
 /// dash on context lines), with `-n` the line number, then a line that starts as a log line does.
 static GREP_FILE: LazyLock<Option<Regex>> = regex!(
-    r"^(?P<path>/?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:log|txt|out|err)(?:\.\d+)?|/?(?:[\w.-]+/)+[\w-][\w.-]*|(?:syslog|messages)(?:\.\d+)?)[:-](?:\d{1,9}[:-])?(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
+    r"^(?P<path>/?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:log|txt|out|err)(?:\.\d+)?|/?(?:[\w.-]+/)+[\w-][\w.-]*|(?:syslog|messages)(?:\.\d+)?)[:-](?:\d{1,9}[:-])?(?P<msg>(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})? |\d{4}[-/]\d\d[-/]\d\d[ T]|[IWEF]\d{4,6} \d\d:|\d{1,7}:[XCSM] \d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR) |\[|\{).*)$"
 );
 
 /// The node a path grep printed names: the file's name (`10.0.0.3.log`, `etcd-2.log`), or, for
@@ -721,9 +723,10 @@ static TEST_RUNNER: LazyLock<Option<Regex>> = regex!(
 static BUILD_TOOL: LazyLock<Option<Regex>> =
     regex!(r"^\[(?:info|warn|error|debug|INFO|WARNING|ERROR)\] (?P<msg>.*)$");
 
-/// A time with a zone in front of a line (a space after it, or a tab and padding), optionally in
-/// brackets (Jenkins), or with the stream and the partial/full tag of the CRI log format after it (`… stderr F …`: the files under
-/// `/var/log/pods` that containerd and CRI-O write, and `kubectl logs` reads).
+/// A time with a zone in front of a line (a space after it, or a tab and padding: a tab alone is
+/// zap's console encoding, whose fields are the line's own), optionally in brackets (Jenkins),
+/// or with the stream and the partial/full tag of the CRI log format after it (`… stderr F …`:
+/// the files under `/var/log/pods` that containerd and CRI-O write, and `kubectl logs` reads).
 static TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
     r"^\[?(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d))\]?(?: |\t )(?:(?:stdout|stderr) [FP] )?(?P<msg>.*)$"
 );
@@ -831,10 +834,11 @@ static WEEKDAY_TIME_PREFIX: LazyLock<Option<Regex>> = regex!(
 /// header, Redis's `pid:role` header (or its signal handler's) or JSON. A name in capitals alone
 /// is a level (`WARN 2024-03-05 …`), not a host. An operator's own label in brackets
 /// (`[cache-2]1:X …`) names the host the same way, as does a platform's `[host service]` (the
-/// service is not taken for the program: it names the deployment, not the binary). A name the
+/// service is not taken for the program: it names the deployment, not the binary), and a test
+/// runner's `[host] [stdout]` before ScyllaDB's console lines. A name the
 /// poster put in angle brackets in place of the real one (`<pod1> vault …`) names it too.
 static HOST_PREFIX: LazyLock<Option<Regex>> = regex!(
-    r"^(?:(?:[a-z_][\w.-]*@)?/?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?|<(?P<angle>[A-Za-z0-9][\w.-]*)> +(?:[a-z][a-z0-9-]* +)?)(?P<msg>(?:(?:raft)?\d{4}[-/]\d\d[-/]\d\d[ T]|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w./-]+(?:\[\d+\])?: |\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
+    r"^(?:(?:[a-z_][\w.-]*@)?/?(?P<host>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?::| -)? +(?:(?P<container>[a-z][a-z0-9-]*) +)?|\[(?P<label>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?: [a-z][\w.-]*)?\] ?(?:\[(?:stdout|stderr)\] )?|<(?P<angle>[A-Za-z0-9][\w.-]*)> +(?:[a-z][a-z0-9-]* +)?)(?P<msg>(?:(?:raft)?\d{4}[-/]\d\d[-/]\d\d[ T]|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (?:[\w./-]+(?:\[\d+\])?: |(?:trace|debug|info|notice|warn|warning|error) +\| )|\[\d{4}-\d\d-\d\d|\[\d\d:\d\d:\d\d[.,]\d{3,9}\] |\[(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR)\] \[|[IWEF]\d{4,6} \d\d:|\d+:(?:[XCSM] \d\d [A-Z][a-z]{2} |signal-handler \()|\{).*)$"
 );
 
 /// After a time, the host, the syslog severity behind `!` and a bar, then the program as syslog

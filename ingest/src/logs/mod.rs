@@ -135,6 +135,8 @@ pub(crate) fn node_of_file(rel: &str) -> String {
         ip_stem.as_str()
     } else if ends_with_ip {
         whole
+    } else if let Some(host) = glog_host(name) {
+        host
     } else {
         name.split('.').next().unwrap_or(name)
     };
@@ -146,6 +148,22 @@ pub(crate) fn node_of_file(rel: &str) -> String {
         }
         _ => stem.to_owned(),
     }
+}
+
+/// The host in a log file name of glog's convention, which klog and CockroachDB keep:
+/// `PROGRAM.HOST.USER.log.LEVEL.DATE-TIME.PID` (`kube-apiserver.master-1.root.log.INFO.
+/// 20230415-101112.1`), and CockroachDB's `PROGRAM.HOST.USER.DATE-TIME.PID.log`
+/// (`cockroach.db-3.root.2023-08-07T23_34_14Z.010878.log`). The program is the first name, the
+/// node the host.
+fn glog_host(name: &str) -> Option<&str> {
+    static GLOG: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^[\w-]+\.(?P<host>[\w.-]+?)\.[\w-]+\.(?:log\.(?:INFO|WARNING|ERROR|FATAL)\.\d{8}-\d{6}\.\d+|\d{4}-\d\d-\d\dT\d\d_\d\d_\d\dZ\.\d+\.log)$",
+        )
+        .ok()
+    });
+    let caps = GLOG.as_ref()?.captures(name)?;
+    caps.name("host").map(|m| m.as_str())
 }
 
 /// A file name without its log extensions, nor a rotation's number after one (`.log.1`).
@@ -1301,6 +1319,17 @@ mod tests {
         assert_eq!(node_of_file("etcd-10.9.0.14.log.1"), "etcd-10.9.0.14");
         assert_eq!(node_of_file("consul-server-1.dc1.log"), "consul-server-1");
         assert_eq!(node_of_file("etcd-3.4.log"), "etcd-3");
+        // glog's names and CockroachDB's: the host.
+        assert_eq!(
+            node_of_file("kube-apiserver.master-1.root.log.INFO.20230415-101112.1"),
+            "master-1"
+        );
+        assert_eq!(
+            node_of_file(
+                "logs/cockroach.db-3.us-east.internal.root.2023-08-07T23_34_14Z.010878.log"
+            ),
+            "db-3.us-east.internal"
+        );
         assert_eq!(
             names_of_file("consul-server-1.dc1.log"),
             ["consul-server-1.dc1"]

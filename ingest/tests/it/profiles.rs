@@ -2568,7 +2568,8 @@ fn consul_rpcs_that_lost_their_server_and_checks_that_missed_their_ttl() {
 }
 
 /// keepalived's checks of other kinds than TCP and HTTP (`UDP_CHECK`, `DNS_CHECK`) fail alike;
-/// Elasticsearch's transport binding its port is a start that names the node's address.
+/// Elasticsearch's transport binding its port is a start that names the node's address, and a
+/// discovery host it cannot resolve leaves it reaching no one there.
 #[test]
 fn keepalived_udp_checks_and_elasticsearchs_transport_address() {
     const LVS: Lines = &[
@@ -2591,6 +2592,119 @@ fn keepalived_udp_checks_and_elasticsearchs_transport_address() {
             "[2019-08-21T14:02:20,404][INFO ][o.e.d.z.ZenDiscovery     ] [search-2] failed to send join request to master [{search-1}{Qa1Bc2De3Fg4Hi5Jk6Lm7w}{Zx9Yw8Vu7Ts6Rq5Po4Nm3w}{10.6.0.11}{10.6.0.11:9300}], reason [RemoteTransportException[[search-1][10.6.0.11:9300][internal:discovery/zen/join]]; nested: NotMasterException[Node [{search-1}] not master for join request]; ]",
             "no_leader:search-1",
         ),
+        (
+            "[2019-08-21T14:02:25,410][WARN ][o.e.d.z.UnicastZenPing   ] [search-2] timed out after [5s] resolving host [search-discovery]",
+            "unreachable",
+        ),
+        (
+            "[2019-08-21T14:02:28,412][WARN ][o.e.d.z.UnicastZenPing   ] [search-2] failed to resolve host [search-discovery]",
+            "unreachable",
+        ),
     ];
     check("elasticsearch", &[("logs/search-2.log", ES)], &[]);
+}
+
+/// A vote request that reached a member at a higher term is a message from the candidate.
+#[test]
+fn etcd_a_vote_request_at_a_higher_term_came_from_the_candidate() {
+    const LINES: Lines = &[
+        (
+            "2019-11-02 08:41:07.218340 I | raft: 8e9e05c52164694d [term: 41] received a MsgVote message with higher term from 40cd9e5a7eb63a31 [term: 42]",
+            "n2→n1 ✓ heartbeat",
+        ),
+        (
+            "2019-11-02 08:41:07.218371 I | raft: 8e9e05c52164694d became follower at term 42",
+            "role_change",
+        ),
+    ];
+    check(
+        "etcd-capnslog",
+        &[("logs/n1.log", LINES)],
+        &[("members.csv", ETCD_MEMBERS)],
+    );
+}
+
+/// A test runner's `[host] [stdout]` in front of ScyllaDB's console lines names each line's
+/// host, several in one file; an echo whose connection closed is a lost peer.
+#[test]
+fn scylla_lines_a_runner_prefixed_with_their_hosts() {
+    const LINES: Lines = &[
+        (
+            "[10.20.0.4] [stdout] May  3 06:12:40 info   |  [shard 0] gossip - Fail to send EchoMessage to 10.20.0.6: seastar::rpc::closed_error (connection is closed)",
+            "unreachable:10.20.0.6",
+        ),
+        (
+            "[10.20.0.5] [stdout] May  3 06:12:41 info   |  [shard 2] rpc - client 10.20.0.6: fail to connect: Connection refused",
+            "peer_down:10.20.0.6",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    let text: String = LINES.iter().map(|(l, _)| format!("{l}\n")).collect();
+    write(&dir.path().join("logs"), "runner.log", &text);
+    let got = read(dir.path());
+    let (out, nodes) = rendered(&got);
+    assert_eq!(
+        out["logs/runner.log:1"],
+        ["unreachable:10.20.0.6"],
+        "{out:?}"
+    );
+    assert_eq!(out["logs/runner.log:2"], ["peer_down:10.20.0.6"], "{out:?}");
+    assert_eq!(nodes["logs/runner.log:1"], "10.20.0.4");
+    assert_eq!(nodes["logs/runner.log:2"], "10.20.0.5");
+}
+
+/// NATS prints its process id in brackets before the time: that is no host, and the file's name
+/// stays the node's.
+#[test]
+fn a_process_id_in_brackets_names_no_host() {
+    const LINES: Lines = &[
+        (
+            "[4417] 2020/03/09 11:02:51.310442 [WRN] STREAM: raft: Election timeout reached, restarting election",
+            "election",
+        ),
+        (
+            "[4417] 2020/03/09 11:02:51.310519 [INF] STREAM: raft: Node at nss.2.nss [Candidate] entering Candidate state in term 17",
+            "role_change",
+        ),
+    ];
+    // NATS Streaming's raft is hashicorp's: its lines read as that library's.
+    check("memberlist", &[("logs/nss-2.log", LINES)], &[]);
+}
+
+/// Akka.NET's standard-output logger set to ISO dates, its source in double brackets.
+#[test]
+fn akka_net_standard_output_with_iso_dates() {
+    const LINES: Lines = &[(
+        "[WARNING][2018-04-11 16:20:31][Thread 0012][[akka://orders/system/cluster/core/daemon]] Cluster Node [akka.tcp://orders@10.4.0.2:4053] - Marking node(s) as UNREACHABLE [Member(address = akka.tcp://orders@10.4.0.3:4053, status = Up)]",
+        "orders-1⇄10.4.0.3 ✗ heartbeat | unreachable:10.4.0.3",
+    )];
+    check("akka", &[("logs/orders-1.log", LINES)], &[]);
+}
+
+/// CockroachDB's fatal clock error ends the node; its own log file's name (`cockroach.HOST.USER.
+/// TIME.PID.log`) names the host. ZooKeeper 3.6's refusal of a client while it serves no quorum
+/// puts the exception on the next line.
+#[test]
+fn cockroach_clock_errors_and_zookeeper_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    write(
+        &dir.path().join("logs"),
+        "cockroach.db-2.root.2024-06-12T03_10_58Z.001812.log",
+        "F240612 03:11:09.402188 611 1@server/server.go:246 ⋮ [n2] 88  clock synchronization error: this node is more than 500ms away from at least half of the known nodes (0 of 2 are within the offset)\n",
+    );
+    let got = read(dir.path());
+    let (out, nodes) = rendered(&got);
+    let origin = "logs/cockroach.db-2.root.2024-06-12T03_10_58Z.001812.log:1";
+    assert_eq!(out[origin], ["shutdown"], "{out:?}");
+    assert_eq!(nodes[origin], "db-2");
+    const ZK: Lines = &[
+        (
+            "2023-02-14 10:05:31,202 [myid:2] - WARN  [NIOWorkerThread-3:o.a.z.s.NIOServerCnxn@380] - Close of session 0x0",
+            "no_leader",
+        ),
+        ("java.io.IOException: ZooKeeperServer not running", ""),
+    ];
+    check("zookeeper", &[("logs/zk-2.log", ZK)], &[]);
 }
