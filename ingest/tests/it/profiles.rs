@@ -2708,3 +2708,53 @@ fn cockroach_clock_errors_and_zookeeper_refusals() {
     ];
     check("zookeeper", &[("logs/zk-2.log", ZK)], &[]);
 }
+
+/// Elasticsearch 1.x names nodes `[name][id][host][inet[/ip:port]]`: a join the master received,
+/// and a publication a node did not acknowledge.
+#[test]
+fn elasticsearch_1_x_joins_and_unacknowledged_publications() {
+    const LINES: Lines = &[
+        (
+            "[2015-03-02 09:14:20,101][INFO ][cluster.service          ] [es-a] added {[es-b][Wq3LmN8xRz2PoKs7TuVy1A][db-b][inet[/10.7.0.12:9300]]{master=true},}, reason: zen-disco-receive(join from node[[es-b][Wq3LmN8xRz2PoKs7TuVy1A][db-b][inet[/10.7.0.12:9300]]{master=true}])",
+            "es-b→es-a ✓ heartbeat | peer_up:es-b",
+        ),
+        (
+            "[2015-03-02 09:15:01,340][WARN ][discovery.zen.publish    ] [es-a] timed out waiting for all nodes to process published state [812] (timeout [30s], pending nodes: [[es-b][Wq3LmN8xRz2PoKs7TuVy1A][db-b][inet[/10.7.0.12:9300]]{master=true}])",
+            "es-a⇄es-b ✗ heartbeat | unreachable:es-b",
+        ),
+    ];
+    check("elasticsearch", &[("logs/es-a.log", LINES)], &[]);
+}
+
+/// CockroachDB 1.x names a gossip peer `node 1 (addr)` as it drops a duplicate stream, and its
+/// raft transport's stream to a node is an answered round trip. A quorum queue's Ra member in
+/// RabbitMQ suspects its leader's node and calls elections.
+#[test]
+fn cockroach_streams_and_rabbitmq_quorum_queue_elections() {
+    const CRDB: Lines = &[
+        (
+            "I170514 06:02:11.408211 812 gossip/client.go:136  [n2] closing client to node 1 (db-1:26257): stopping outgoing client to node 1 (db-1:26257); already have incoming",
+            "db-2⇄db-1 ✓ heartbeat",
+        ),
+        (
+            "I170514 06:02:12.001470 904 storage/raft_transport.go:437  [n2] raft transport stream to node 1 established",
+            "db-2⇄n1 ✓ heartbeat | peer_up:n1",
+        ),
+    ];
+    check("cockroachdb", &[("logs/db-2.log", CRDB)], &[]);
+    const RA: Lines = &[
+        (
+            "2024-01-19 07:40:02.118410+00:00 [debug] <0.7712.0> queue 'orders' in vhost '/': Leader node 'rabbit@mq-3' may be down, setting pre-vote timeout",
+            "suspect:mq-3",
+        ),
+        (
+            "2024-01-19 07:40:07.301922+00:00 [debug] <0.7712.0> queue 'orders' in vhost '/': pre_vote election called for in term 12",
+            "election",
+        ),
+        (
+            "2024-01-19 07:40:07.330105+00:00 [debug] <0.7712.0> queue 'orders' in vhost '/': election called for in term 13",
+            "election",
+        ),
+    ];
+    check("rabbitmq", &[("logs/mq-1.log", RA)], &[]);
+}
