@@ -65,7 +65,10 @@ impl Deref for Pattern {
             // (`every_builtin_pattern_compiles_within_the_limits`). Were one not to, it would
             // match nothing rather than stop the run.
             super::profile::compile(&self.0.text).map_or_else(
-                |_| Regex::new(r"[^\s\S]").expect("a class of no character compiles"),
+                |_| {
+                    Regex::new(r"[^\s\S]")
+                        .unwrap_or_else(|e| unreachable!("a class of no character compiles: {e}"))
+                },
                 |(regex, _)| regex,
             )
         })
