@@ -2547,7 +2547,8 @@ fn scylla_console_lines_and_start_ups_that_give_up() {
 }
 
 /// Consul's client lost its RPC connection to a server, in 1.x's wording (`rpc error making
-/// call: EOF`) and in 1.9's key=value form; a TTL check that missed its TTL.
+/// call: EOF`) and in 1.9's key=value form; a TTL check that missed its TTL; a restarted agent
+/// re-joined a member it knew.
 #[test]
 fn consul_rpcs_that_lost_their_server_and_checks_that_missed_their_ttl() {
     const LINES: Lines = &[
@@ -2562,6 +2563,10 @@ fn consul_rpcs_that_lost_their_server_and_checks_that_missed_their_ttl() {
         (
             "2021-06-02T19:40:05.512Z [ERROR] agent.client: RPC failed to server: method=Catalog.ListNodes server=10.8.0.22:8300 error=\"rpc error making call: EOF\"",
             "unreachable:10.8.0.22",
+        ),
+        (
+            "2018/03/14 11:05:40 [INFO] serf: Re-joined to previously known node: web-7: 10.8.0.27:8301",
+            "web-4⇄web-7 ✓ heartbeat | peer_up:web-7",
         ),
     ];
     check("memberlist", &[("logs/web-4.log", LINES)], &[]);
