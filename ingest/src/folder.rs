@@ -454,16 +454,13 @@ impl IncidentFolder {
         let mut text_year = None;
         // Each log file's first lines, tried with every profile on the cores at once; taken in
         // the files' order below, errors too.
-        let mut sniffs = crate::par::map(self.files.len(), |i| {
+        let sniffs = crate::par::map(self.files.len(), |i| {
             let f = &self.files[i];
             (f.kind == SourceKind::Log).then(|| sniff(&f.path, profiles))
-        })
-        .into_iter();
-        for (i, f) in self.files.iter().enumerate() {
-            let sniffed = sniffs.next().flatten();
-            if f.kind != SourceKind::Log {
-                continue;
-            }
+        });
+        for ((i, f), sniffed) in self.files.iter().enumerate().zip(sniffs) {
+            // Only log files were sniffed.
+            let Some(sniffed) = sniffed else { continue };
             plan.zones[i] = match self
                 .config
                 .source(&f.rel)
@@ -480,8 +477,7 @@ impl IncidentFolder {
                 plan.chosen[i] = Some(p);
                 plan.why[i] = why.to_owned();
             }
-            let Some(s) = sniffed else { continue };
-            let s = s?;
+            let s = sniffed?;
             plan.wrapped[i].clone_from(&s.wrapped);
             plan.local_time[i] = s.local_time;
             plan.dayless[i] = s.dayless;
