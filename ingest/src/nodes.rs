@@ -449,11 +449,26 @@ pub(crate) fn host_of(s: &str) -> Option<&str> {
 /// (no top-level domain is). A member name such as `m-127.0.0.1` in `m-127.0.0.1:8888` is
 /// neither, so the whole of it, port and all, is the name.
 fn host_like(host: &str) -> bool {
-    if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') {
+    if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') || redacted_ipv4(host) {
         return true;
     }
     let last = host.rsplit('.').next().unwrap_or(host);
     last.is_empty() || !last.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An IPv4 address with some of its numbers masked by the poster (`x.x.x.158`, `10.xx.xx.7`).
+fn redacted_ipv4(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() == 4
+        && labels
+            .iter()
+            .any(|l| l.bytes().all(|b| b == b'x' || b == b'X' || b == b'*'))
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 3
+                && (l.bytes().all(|b| b.is_ascii_digit())
+                    || l.bytes().all(|b| b == b'x' || b == b'X' || b == b'*'))
+        })
 }
 
 #[cfg(test)]
@@ -572,6 +587,14 @@ mod tests {
         assert_eq!(r.resolve("m-127.0.0.1:8888").0, "m-127.0.0.1:8888");
         assert_eq!(r.resolve("db-1.example.com:8300").0, "db-1.example.com");
         assert_eq!(r.resolve("10.0.0.7:8301").0, "10.0.0.7");
+    }
+
+    #[test]
+    fn a_masked_address_is_a_host_as_the_address_was() {
+        let r = NodeResolver::new();
+        assert_eq!(r.resolve("x.x.x.158:6379").0, "x.x.x.158");
+        assert_eq!(r.resolve("10.xx.xx.7:2380").0, "10.xx.xx.7");
+        assert_eq!(r.resolve("x.x.1234.5:80").0, "x.x.1234.5:80");
     }
 
     #[test]

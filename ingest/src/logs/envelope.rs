@@ -386,6 +386,22 @@ pub(crate) fn peel<'a>(line: &'a str, how: &Peeler<'_>) -> Option<Layer<'a>> {
     {
         return Some(layer);
     }
+    // syslog's tag alone, the time and host cut off (`k3s[1533]: E1212 00:35:43.642167 …`, a
+    // paste of the journal's message column): it names the program, and the line inside keeps
+    // its own time.
+    if first.is_ascii_alphabetic()
+        && let Some(c) = PROGRAM_TAG.as_ref().and_then(|r| r.captures(t))
+    {
+        let program = Some(c["program"].to_owned());
+        return Some(Layer {
+            field: text_field(how, &[("program", &program)]),
+            program,
+            ..Layer::plain(
+                Envelope::Syslog,
+                Cow::Borrowed(c.name("msg").map_or("", |m| m.as_str())),
+            )
+        });
+    }
     for re in [&SYSLOG, &SYSLOG_LEVEL_BAR] {
         let Some(c) = re.as_ref().and_then(|r| r.captures(t)) else {
             continue;
@@ -645,6 +661,10 @@ static SPACES: LazyLock<Option<Regex>> = regex!(r" +");
 static SYSLOG: LazyLock<Option<Regex>> = regex!(
     r"^(?:<\d{1,3}>)?(?P<ts>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (?:(?P<host>[^\s:\[\]]+) | )?(?P<program>[A-Za-z_][^\s:\[\]]*)(?:\[(?P<pid>[^\]\s]+)\])?: ?(?P<msg>.*)$"
 );
+
+/// syslog's program tag and process id with nothing in front (`k3s[1533]: …`).
+static PROGRAM_TAG: LazyLock<Option<Regex>> =
+    regex!(r"^(?P<program>[A-Za-z_][\w.-]*)\[\d+\]: (?P<msg>\S.*)$");
 
 /// A syslog time, the level and a bar, then the line (`Mar 25 20:45:48 info   |  [shard 0] …`, a
 /// log viewer's rows that keep neither host nor program; with them, [`HOST_LEVEL_PROGRAM`]).

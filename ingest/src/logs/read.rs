@@ -790,6 +790,19 @@ fn finer(mut p: Parsed, said: &Said) -> Parsed {
             p.dated = true;
             p.zoned = true;
         }
+    } else if let Some(outer) = said.ts
+        && said.local_time
+        && !p.zoned
+    {
+        // Both clocks local and year-less: a line that counts the day of the year (HAProxy's
+        // `324/090334`) is a day off the month and day in front of it (syslog's `Nov 20`) when
+        // the year taken for both is a leap year and the log's was not, or the reverse. The
+        // month and day name the date; the line keeps its own time of day.
+        const DAY: i64 = 86_400 * SECOND;
+        let gap = outer - p.ts_ns;
+        if (gap.abs() - DAY).abs() < SECOND {
+            p.ts_ns += gap.signum() * DAY;
+        }
     }
     p
 }
@@ -1984,7 +1997,16 @@ pub(crate) fn read_log(
     let mut out = units;
     let mut selves: Vec<Option<String>> = Vec::new();
     for (line, parsed, rule, node) in matched {
-        let leader = leaders.entry(node.clone()).or_default();
+        // Where no envelope names the writer, a profile whose every line names it (Elasticsearch's
+        // `[node-a]`) tells the writers of one pasted file apart.
+        let writer_key = node.clone().or_else(|| {
+            let f = profile.self_name.as_deref()?;
+            field(&parsed, f)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        });
+        let leader = leaders.entry(writer_key).or_default();
         let rule = match rule.checked_sub(profile.rules.len()) {
             Some(k) => match wording {
                 Some(w) => &w.rules[k],
@@ -2675,6 +2697,14 @@ fn apply(
             .map(|s| match &rule.peer_prefix {
                 Some(pre) if s.bytes().all(|b| b.is_ascii_digit()) => format!("{pre}{s}"),
                 _ => s.to_owned(),
+            })
+            // A port the line prints apart from the host (Sentinel's `master mymaster 10.0.0.5
+            // 6379`) joins it: several members on one machine differ by port alone.
+            .map(|s| match field(p, &format!("{name}_port")).map(str::trim) {
+                Some(port) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                    format!("{s}:{port}")
+                }
+                _ => s,
             }),
         None => None,
     };

@@ -1407,6 +1407,37 @@ fn redis_sentinel_and_replica() {
     );
 }
 
+/// Sentinels and servers run on one machine for a test differ by port alone: Sentinel prints the
+/// port apart from the address, and the two are one name. A failover that finds no replica to
+/// promote leaves no master.
+const SENTINEL_ONE_HOST: Lines = &[
+    (
+        "3507:X 09 Jan 2024 16:59:50.000 # +sdown master mymaster 127.0.0.1 6379",
+        "peer_down:127.0.0.1:6379 | sentinel-26381⇄127.0.0.1:6379 ✗ heartbeat",
+    ),
+    (
+        "3507:X 09 Jan 2024 16:59:52.071 # +try-failover master mymaster 127.0.0.1 6379",
+        "election:127.0.0.1:6379",
+    ),
+    (
+        "3507:X 09 Jan 2024 16:59:52.093 # 127.0.0.1:26380 voted for 41cbfe306ac9360d9c538742fc2bd90bcab8917c 43",
+        "relay:127.0.0.1:26380",
+    ),
+    (
+        "3507:X 09 Jan 2024 16:59:52.210 # -failover-abort-no-good-slave master mymaster 127.0.0.1 6379",
+        "no_leader",
+    ),
+];
+
+#[test]
+fn sentinels_on_one_machine_keep_their_ports() {
+    check(
+        "redis-sentinel",
+        &[("logs/sentinel-26381.log", SENTINEL_ONE_HOST)],
+        &[],
+    );
+}
+
 /// A failover repoints a replica: the server logs the link to its old master lost in the same
 /// instant as the command, and the old master logs the replica's link lost a moment later.
 /// Neither is the network's doing.
@@ -1636,7 +1667,7 @@ const COCKROACHDB: Lines = &[
     ),
     (
         "I240305 10:11:30.000000 1234 rpc/nodedialer/nodedialer.go:160  [n1] 25 connection to n2 established",
-        "crdb-1⇄n2 ✓ heartbeat",
+        "crdb-1⇄n2 ✓ heartbeat | peer_up:n2",
     ),
     (
         "I240305 10:11:31.000000 77 server/status/runtime.go:525  [n1] 26 runtime stats: 1.2 GiB RSS, 300 goroutines",
@@ -2192,6 +2223,11 @@ const HAPROXY: Lines = &[
         "Mar 15 10:11:16 lb1 haproxy[1704]: [WARNING]  (1704) : Server be_api/api-6 is going DOWN for maintenance (entry removed from SRV record). 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
         "backend_down:api-6",
     ),
+    // Back through DNS: HAProxy 2.x names the address it resolved in quotes.
+    (
+        "Mar 15 10:11:20 lb1 haproxy[1704]: Server be_api/api-6 ('10-0-0-6.api.svc.local') is UP/READY (resolves again).",
+        "health_up@api-6:lb1",
+    ),
     (
         "Mar 15 10:11:30 lb1 haproxy[1704]: Server be_api/api-2 is UP, reason: Layer4 check passed, check duration: 1ms. 1 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.",
         "health_up@api-2:lb1 | lb1⇄api-2 ✓ health",
@@ -2216,6 +2252,39 @@ fn haproxy() {
         "haproxy",
         &[("logs/lb1.log", HAPROXY)],
         &[("incident.toml", YEAR_2024)],
+    );
+}
+
+/// HAProxy's standard error under syslog counts the day of the year from 0 and names no year; the
+/// syslog date names month and day. Read in a year that is not the log's, the two are a day
+/// apart around a leap day: the month and day win, the line keeps its time of day.
+#[test]
+fn a_day_of_the_year_a_day_off_its_syslog_date_takes_the_syslog_date() {
+    let text = "\
+Mar  1 10:12:00 lb1 haproxy[1704]: [WARNING] 060/101200 (1704) : Server be_api/api-2 is DOWN, reason: Layer4 timeout, check duration: 2001ms. 0 active and 0 backup servers left.
+Mar  1 10:12:09 lb1 haproxy[1704]: [WARNING] 060/101209 (1704) : Server be_api/api-2 is UP, reason: Layer4 check passed, check duration: 1ms. 1 active and 0 backup servers online.
+";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    write(&dir.path().join("logs"), "lb1.log", text);
+    write(dir.path(), "incident.toml", "[logs]\nyear = 2023\n");
+    let got = read(dir.path());
+    let [ts, origin] = [col::TS, col::ORIGIN].map(|c| strings(&got.events, c));
+    let at = |line: u64| {
+        origin
+            .iter()
+            .position(|o| *o == format!("logs/lb1.log:{line}"))
+            .map(|i| ts[i].clone())
+    };
+    assert_eq!(
+        at(1).as_deref(),
+        Some("2023-03-01 10:12:00.000000000+00:00"),
+        "{ts:?} {origin:?}"
+    );
+    assert_eq!(
+        at(2).as_deref(),
+        Some("2023-03-01 10:12:09.000000000+00:00"),
+        "{ts:?}"
     );
 }
 
@@ -2331,6 +2400,35 @@ fn rabbitmqs_mirrored_queues_and_cleanup_say_which_members_are_gone() {
         "peer_down:bunny-5.bunny-headless.mq.svc.cluster.local",
     )];
     check("rabbitmq", &[("logs/bunny-2.log", LATER)], &[]);
+}
+
+/// A 3.13 node booting with Khepri: the end of its boot, its wait for the metadata store's leader,
+/// and the Ra groups other than queues (the stream coordinator, the metadata store) changing role.
+#[test]
+fn rabbitmqs_other_raft_groups_and_the_end_of_its_boot_are_read() {
+    const LINES: Lines = &[
+        (
+            "2024-06-11 09:02:40.105297+00:00 [debug] <0.611.0> Time to start RabbitMQ: 21934112 us",
+            "start",
+        ),
+        (
+            "2024-06-11 09:02:40.210413+00:00 [info] <0.251.0> Waiting for Khepri leader for 30000 ms, 9 retries left",
+            "no_leader",
+        ),
+        (
+            "2024-06-11 09:02:40.210484+00:00 [debug] <0.296.0> RabbitMQ metadata store: recovered -> follower in term: 3 machine version: 1",
+            "role_change",
+        ),
+        (
+            "2024-06-11 09:02:41.426585+00:00 [debug] <0.554.0> rabbit_stream_coordinator: follower -> pre_vote in term: 3 machine version: 4",
+            "role_change",
+        ),
+        (
+            "2024-06-11 09:02:41.500000+00:00 [info] <0.230.0> Server startup complete; 4 plugins started.",
+            "",
+        ),
+    ];
+    check("rabbitmq", &[("logs/bunny-7.log", LINES)], &[]);
 }
 
 /// JetStream's RAFT lines at debug level name servers by node id, which each server's banner
@@ -2685,6 +2783,116 @@ fn akka_net_standard_output_with_iso_dates() {
         "orders-1⇄10.4.0.3 ✗ heartbeat | unreachable:10.4.0.3",
     )];
     check("akka", &[("logs/orders-1.log", LINES)], &[]);
+}
+
+/// Akka.NET's standard-output logger prints the date in the machine's culture: day, month and
+/// year with dots (de-DE, ru-RU).
+#[test]
+fn akka_net_standard_output_with_a_dotted_date() {
+    const LINES: Lines = &[
+        (
+            "[INFO][14.09.2021 08:02:11][Thread 0001][Cluster (akka://shop)] Cluster Node [akka.tcp://shop@10.9.0.4:4053] - Starting up...",
+            "start",
+        ),
+        (
+            "[WARNING][14.09.2021 08:05:40][Thread 0021][akka://shop/system/cluster/core/daemon] Cluster Node [akka.tcp://shop@10.9.0.4:4053] - Marking node(s) as UNREACHABLE [Member(address = akka.tcp://shop@10.9.0.5:4053, status = Up)]",
+            "shop-1⇄10.9.0.5 ✗ heartbeat | unreachable:10.9.0.5",
+        ),
+    ];
+    check("akka", &[("logs/shop-1.log", LINES)], &[]);
+}
+
+/// Two Elasticsearch nodes' lines pasted into one file: each line names its writer, and each
+/// writer's view of the master is its own, so the second node learning the master the first one
+/// just named is news.
+#[test]
+fn each_writer_of_a_pasted_file_has_its_own_view_of_the_leader() {
+    const LINES: Lines = &[
+        (
+            "[2019-03-12T07:13:55,066][INFO ][o.e.c.s.MasterService    ] [es-0] zen-disco-elected-as-master ([1] nodes joined)[{es-2}{mIXn67uLTu2}{YkpWFSKwQ7m}{10.1.0.3}{10.1.0.3:9300}], reason: new_master {es-0}{lmEpwuT6R0G}{DP9mjxVAQ02}{10.1.0.1}{10.1.0.1:9300}",
+            "leader_change:es-0",
+        ),
+        (
+            "[2019-03-12T07:13:55,070][INFO ][o.e.c.s.ClusterApplierService] [es-2] detected_master {es-0}{lmEpwuT6R0G}{DP9mjxVAQ02}{10.1.0.1}{10.1.0.1:9300}, reason: apply cluster state (from master [master {es-0}{lmEpwuT6R0G}{DP9mjxVAQ02}{10.1.0.1}{10.1.0.1:9300} committed version [1] source [zen-disco-elected-as-master]])",
+            "leader_change:es-0",
+        ),
+    ];
+    let got = ingest(&[("logs/cluster.log", LINES)], &[]);
+    let (out, nodes) = rendered(&got);
+    for (i, (_, want)) in LINES.iter().enumerate() {
+        let origin = format!("logs/cluster.log:{}", i + 1);
+        assert_eq!(out[&origin], [*want], "{origin}: {out:?}");
+    }
+    assert_eq!(nodes["logs/cluster.log:2"], "es-2");
+}
+
+/// More wordings of members' verdicts and roles: CockroachDB's node liveness read by another node
+/// and its dialer's connections, Elasticsearch 6's Zen election, keepalived 1.3's yield, a NATS
+/// server taking the lead of a stream, MongoDB's forced shutdown, a ZooKeeper reconfiguration's
+/// new election and a Vault standby's echo to the active node.
+#[test]
+fn members_verdicts_and_roles_in_more_wordings() {
+    const CRDB: Lines = &[
+        (
+            "I210429 15:17:30.338514 1530 server/server_update.go:52 ⋮ [n1] failed attempt to upgrade cluster version, error: node 4 not running (‹NODE_STATUS_DEAD›), cannot determine version",
+            "member_failed:n4",
+        ),
+        (
+            "I210429 15:17:31.278101 308983 rpc/nodedialer/nodedialer.go:90 ⋮ [n1] connection to n3 established",
+            "n1⇄n3 ✓ heartbeat | peer_up:n3",
+        ),
+    ];
+    check("cockroachdb", &[("logs/n1.log", CRDB)], &[]);
+    const ES6: Lines = &[(
+        "[2019-03-12T07:13:55,066][INFO ][o.e.c.s.MasterService    ] [es-0] zen-disco-elected-as-master ([1] nodes joined)[{es-2}{mIXn67uLTu2}{YkpWFSKwQ7m}{10.1.0.3}{10.1.0.3:9300}], reason: new_master {es-0}{lmEpwuT6R0G}{DP9mjxVAQ02}{10.1.0.1}{10.1.0.1:9300}",
+        "leader_change:es-0",
+    )];
+    check("elasticsearch", &[("logs/es-0.log", ES6)], &[]);
+    const VRRP: Lines = &[(
+        "Aug 28 16:30:45 lb-1 Keepalived_vrrp[2754]: VRRP_Instance(VI_1) Received advert with lower priority 100, ours 200, forcing new election",
+        "election",
+    )];
+    check(
+        "keepalived",
+        &[("logs/lb-1.log", VRRP)],
+        &[("incident.toml", YEAR_2024)],
+    );
+    const NATS: Lines = &[
+        (
+            "[7] 2023/09/03 13:48:11.748344 [INF] JetStream cluster new stream leader for '$G > ORDERS'",
+            "role_change",
+        ),
+        (
+            "[7] 2023/09/03 13:48:11.749563 [INF] JetStream cluster new consumer leader for '$G > ORDERS > billing'",
+            "",
+        ),
+    ];
+    check("nats", &[("logs/nats-1.log", NATS)], &[]);
+    const MONGO: Lines = &[(
+        r#"{"t":{"$date":"2023-05-25T21:55:51.001+00:00"},"s":"W",  "c":"COMMAND",  "id":4719000, "ctx":"SignalHandler","msg":"Error stepping down during force shutdown","attr":{"error":{"code":262,"codeName":"ExceededTimeLimit","errmsg":"No electable secondaries caught up"}}}"#,
+        "shutdown",
+    )];
+    check("mongodb-json", &[("logs/mongo-0.log", MONGO)], &[]);
+    const ZK: Lines = &[(
+        "2019-04-04 09:59:37,737 [myid:1] - WARN  [LearnerHandler-/10.2.0.3:50172:QuorumPeer@1527] - Restarting Leader Election",
+        "election",
+    )];
+    check("zookeeper", &[("logs/zk-1.log", ZK)], &[]);
+    const VAULT: Lines = &[
+        (
+            "2019-11-01T23:41:10.995Z [INFO]  core: entering standby mode",
+            "role_change",
+        ),
+        (
+            "2019-11-01T23:41:11.204Z [DEBUG] core: parsing information for new active node: active_cluster_addr=https://vault-2.vault-internal:8201 active_redirect_addr=https://vault-2.vault-internal:8200",
+            "leader_change:vault-2.vault-internal",
+        ),
+        (
+            r#"2019-11-01T23:41:13.185Z [DEBUG] core: forwarding: error sending echo request to active node: error="rpc error: code = Unavailable desc = all SubConns are in TransientFailure""#,
+            "unreachable:vault-2.vault-internal | vault-1⇄vault-2.vault-internal ✗ heartbeat",
+        ),
+    ];
+    check("memberlist", &[("logs/vault-1.log", VAULT)], &[]);
 }
 
 /// CockroachDB's fatal clock error ends the node; its own log file's name (`cockroach.HOST.USER.
