@@ -22,6 +22,10 @@ pub struct NodeResolver {
     /// DNS names that are not the node their first label names (`consul-server-0.dc1`, which
     /// `consul-server-0` of another datacenter suspected): each stays a name of its own.
     apart: std::collections::BTreeSet<String>,
+    /// The domains of nodes known by the first label of their DNS names (`vault-internal` for
+    /// `vault-1`, known as `vault-1.vault-internal`): another name in the same domain is
+    /// named by its first label too, as the export names its members.
+    member_domains: std::collections::BTreeSet<String>,
 }
 
 /// A node name as written in a table cell: trimmed, and without the `'` that spreadsheets and
@@ -118,6 +122,14 @@ impl NodeResolver {
         self.aliases.insert(node.to_lowercase(), node.to_owned());
         // A declared alias stays with the node it was declared for.
         let key = alias.to_lowercase();
+        if let Some(domain) = host_of(alias)
+            .unwrap_or(alias)
+            .to_lowercase()
+            .strip_prefix(&format!("{}.", node.to_lowercase()))
+            .filter(|d| d.contains(|c: char| c.is_ascii_alphabetic()) && !d.is_empty())
+        {
+            self.member_domains.insert(domain.to_owned());
+        }
         if !self.declared.contains_key(&key) || !self.aliases.contains_key(&key) {
             self.aliases.insert(key, node.to_owned());
         }
@@ -159,6 +171,9 @@ impl NodeResolver {
         if let Some(n) = self.known(raw) {
             return NodeId(n);
         }
+        if let Some(first) = self.sibling(host_of(raw).unwrap_or(raw)) {
+            return NodeId(first.to_owned());
+        }
         if let Some(host) = host_of(raw)
             && !self.shared_hosts.contains(&host.to_lowercase())
             && !loopback(host)
@@ -166,6 +181,21 @@ impl NodeResolver {
             return NodeId(host.to_owned());
         }
         NodeId(authority_of(raw).unwrap_or(raw).to_owned())
+    }
+
+    /// The first label of a DNS name in the domain of nodes known by their first labels
+    /// (`rabbit-0.rabbit-nodes.prod`, when `rabbit-1` is known as `rabbit-1.rabbit-nodes.prod`):
+    /// a member the export names the way it names the others. Not an address, nor a name kept
+    /// apart.
+    fn sibling<'a>(&self, host: &'a str) -> Option<&'a str> {
+        if self.member_domains.is_empty() || host.parse::<std::net::IpAddr>().is_ok() {
+            return None;
+        }
+        let (first, domain) = host.split_once('.')?;
+        (first.starts_with(|c: char| c.is_ascii_alphabetic())
+            && self.member_domains.contains(&domain.to_lowercase())
+            && !self.apart.contains(&host.to_lowercase()))
+        .then_some(first)
     }
 
     /// Whether `raw` names a port on the loopback `host` other than every port a node is known
@@ -564,10 +594,9 @@ mod tests {
         r.adopt_dns_name("vault-9.vault-internal");
         let names = r.identities(&["n1".to_owned(), "vault-2".to_owned()]);
         assert_eq!(names["vault-2"], ["vault-2.vault-internal"]);
-        assert_eq!(
-            r.resolve("vault-9.vault-internal").as_str(),
-            "vault-9.vault-internal"
-        );
+        // A member of the same domain is then named as the export names vault-2: by its first
+        // label.
+        assert_eq!(r.resolve("vault-9.vault-internal").as_str(), "vault-9");
     }
 
     #[test]
@@ -587,6 +616,18 @@ mod tests {
         assert_eq!(r.resolve("m-127.0.0.1:8888").0, "m-127.0.0.1:8888");
         assert_eq!(r.resolve("db-1.example.com:8300").0, "db-1.example.com");
         assert_eq!(r.resolve("10.0.0.7:8301").0, "10.0.0.7");
+    }
+
+    #[test]
+    fn a_name_in_the_domain_of_a_member_known_by_its_first_label_is_named_so_too() {
+        let mut r = NodeResolver::new();
+        r.know("mq-1");
+        r.add_alias("mq-1", "mq-1.mq-nodes.prod");
+        assert_eq!(r.resolve("mq-0.mq-nodes.prod").0, "mq-0");
+        assert_eq!(r.resolve("rabbit@mq-2.mq-nodes.prod").0, "mq-2");
+        // Another domain, an address: as they are.
+        assert_eq!(r.resolve("mq-0.other.prod").0, "mq-0.other.prod");
+        assert_eq!(r.resolve("10.0.0.9:5672").0, "10.0.0.9");
     }
 
     #[test]

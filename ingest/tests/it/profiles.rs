@@ -2397,9 +2397,16 @@ fn rabbitmqs_mirrored_queues_and_cleanup_say_which_members_are_gone() {
     check("rabbitmq", &[("logs/bunny-1.log", LINES)], &[]);
     const LATER: Lines = &[(
         "2021-09-30 04:15:02.338 [info] <0.811.0> Mirrored queue 'billing' in vhost '/': Secondary replica of queue <rabbit@bunny-2.bunny-headless.mq.svc.cluster.local.3.811.0> detected replica  <rabbit@bunny-5.bunny-headless.mq.svc.cluster.local.3.977.0> to be down",
-        "peer_down:bunny-5.bunny-headless.mq.svc.cluster.local",
+        // The replica that saw it is the writer's own: its DNS name is the writer's, and the
+        // other members in that domain are named by their first labels, as the writer is.
+        "peer_down:bunny-5",
     )];
     check("rabbitmq", &[("logs/bunny-2.log", LATER)], &[]);
+    const PROMOTED: Lines = &[(
+        "2021-09-30 04:15:02.340 [info] <0.811.0> Mirrored queue 'billing' in vhost '/': Promoting mirror <rabbit@bunny-2.bunny-headless.mq.svc.cluster.local.1625132553.811.0> to master",
+        "role_change",
+    )];
+    check("rabbitmq", &[("logs/bunny-2.log", PROMOTED)], &[]);
 }
 
 /// A 3.13 node booting with Khepri: the end of its boot, its wait for the metadata store's leader,
