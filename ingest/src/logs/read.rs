@@ -2864,9 +2864,9 @@ fn apply(
                 let role = (rule.role.is_some() || rule.role_is.is_some()).then(|| detail.clone());
                 if rule.news_only && role.is_some() && state.role == role {
                     // The role it already has (a later phase of it, another line saying it):
-                    // nothing changes, its leader neither.
+                    // nothing changes, its leader neither, so no event the rule adds to it.
                     same_role = true;
-                    continue;
+                    break;
                 }
                 state.role = role;
             } else if super::life_cycle(kind) {

@@ -2867,11 +2867,15 @@ fn members_verdicts_and_roles_in_more_wordings() {
     const NATS: Lines = &[
         (
             "[7] 2023/09/03 13:48:11.748344 [INF] JetStream cluster new stream leader for '$G > ORDERS'",
-            "role_change",
+            "leader_change | role_change",
         ),
         (
             "[7] 2023/09/03 13:48:11.749563 [INF] JetStream cluster new consumer leader for '$G > ORDERS > billing'",
             "",
+        ),
+        (
+            "[7] 2023/09/03 13:50:02.118203 [INF] Transfer of stream leader for '$G > ORDERS' to 'nats-2'",
+            "leader_change:nats-2",
         ),
     ];
     check("nats", &[("logs/nats-1.log", NATS)], &[]);
