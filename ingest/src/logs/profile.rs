@@ -273,6 +273,15 @@ struct JsonLayout {
     msg: String,
     #[serde(default)]
     level: Option<String>,
+    /// Other keys a collector may have renamed the time and the message to (`timestamp`,
+    /// `message`), tried when the line lacks `ts` or `msg`.
+    #[serde(default)]
+    ts_also: Vec<String>,
+    #[serde(default)]
+    msg_also: Vec<String>,
+    /// Keys every line of the layout has: a JSON line without them is another program's.
+    #[serde(default)]
+    requires: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -445,9 +454,13 @@ struct WordingSpec {
 pub(crate) enum Layout {
     /// One JSON object per line.
     Json {
-        ts: String,
-        msg: String,
+        /// The time's key, then the other keys it may go by.
+        ts: Vec<String>,
+        /// The message's key, then the other keys it may go by.
+        msg: Vec<String>,
         level: Option<String>,
+        /// Keys every line has.
+        requires: Vec<String>,
     },
     /// Text lines matching one of several patterns (a file may mix layouts, e.g. etcd 3.4's
     /// capnslog lines and its raft lines).
@@ -797,12 +810,21 @@ impl WordingMemo {
     /// key (the only place it can be found without parsing the line).
     pub(crate) fn new(profile: &Profile) -> Option<WordingMemo> {
         match &profile.layout {
-            Layout::Json { msg, .. } if !msg.contains(['.', '"', '\\']) => Some(WordingMemo {
-                plain: memchr::memmem::Finder::new(format!("\"{msg}\":").as_bytes()).into_owned(),
-                escaped: memchr::memmem::Finder::new(format!("\\\"{msg}\\\":").as_bytes())
-                    .into_owned(),
-                seen: rustc_hash::FxHashMap::default(),
-            }),
+            // The message's own key: a line that names it otherwise (`msg_also`) is searched
+            // whole.
+            Layout::Json { msg, .. } => {
+                let msg = msg.first()?;
+                if msg.contains(['.', '"', '\\']) {
+                    return None;
+                }
+                Some(WordingMemo {
+                    plain: memchr::memmem::Finder::new(format!("\"{msg}\":").as_bytes())
+                        .into_owned(),
+                    escaped: memchr::memmem::Finder::new(format!("\\\"{msg}\\\":").as_bytes())
+                        .into_owned(),
+                    seen: rustc_hash::FxHashMap::default(),
+                })
+            }
             _ => None,
         }
     }
@@ -921,9 +943,13 @@ impl Compiler<'_> {
     fn layout(&mut self, spec: &ProfileSpec) -> Result<Layout, ProfileError> {
         Ok(match (&spec.json, spec.text.is_empty()) {
             (Some(j), true) => Layout::Json {
-                ts: j.ts.clone(),
-                msg: j.msg.clone(),
+                ts: std::iter::once(&j.ts).chain(&j.ts_also).cloned().collect(),
+                msg: std::iter::once(&j.msg)
+                    .chain(&j.msg_also)
+                    .cloned()
+                    .collect(),
                 level: j.level.clone(),
+                requires: j.requires.clone(),
             },
             (None, false) => {
                 let mut pats = Vec::new();

@@ -292,8 +292,26 @@ impl Profile {
         // of the line: `2023-04-04 15:54:26 [WARNING]  (8) : …`).
         let env_year = env_dated || env.is_some_and(|s| s.ts.is_some() && s.year_named);
         match &self.layout {
-            Layout::Json { ts, msg, level } => {
+            Layout::Json {
+                ts,
+                msg,
+                level,
+                requires,
+            } => {
                 let Some(map) = envelope::json_object(raw) else {
+                    return Err(ParseFail::Layout);
+                };
+                if requires.iter().any(|k| !map.contains_key(k)) {
+                    return Err(ParseFail::Layout);
+                }
+                let Some(msg) = msg.iter().find(|k| map.contains_key(k.as_str())) else {
+                    return Err(ParseFail::Layout);
+                };
+                let Some(ts) = ts
+                    .iter()
+                    .find(|k| map.contains_key(k.as_str()))
+                    .or(ts.first())
+                else {
                     return Err(ParseFail::Layout);
                 };
                 let Some(msg_v) = map.get(msg).and_then(value_str) else {
