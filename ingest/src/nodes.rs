@@ -488,16 +488,12 @@ fn host_like(host: &str) -> bool {
 
 /// An IPv4 address with some of its numbers masked by the poster (`x.x.x.158`, `10.xx.xx.7`).
 fn redacted_ipv4(host: &str) -> bool {
+    let masked = |l: &str| l.bytes().all(|b| matches!(b, b'x' | b'X' | b'*'));
     let labels: Vec<&str> = host.split('.').collect();
     labels.len() == 4
-        && labels
-            .iter()
-            .any(|l| l.bytes().all(|b| b == b'x' || b == b'X' || b == b'*'))
+        && labels.iter().any(|l| masked(l))
         && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 3
-                && (l.bytes().all(|b| b.is_ascii_digit())
-                    || l.bytes().all(|b| b == b'x' || b == b'X' || b == b'*'))
+            (1..=3).contains(&l.len()) && (l.bytes().all(|b| b.is_ascii_digit()) || masked(l))
         })
 }
 
