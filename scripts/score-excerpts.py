@@ -25,7 +25,9 @@ the lines without running rift:
     }
 
 An excerpt is read correctly when rift exits 0, every key event has an event of rift with a
-matching node, an accepted kind, the peer where one is given, and a time within one second; no
+matching node, an accepted kind, the peer where one is given (a peer that is the node itself is
+also met by an event with no peer: rift names none for what a node says of itself), and a time
+within one second; no
 event of rift names a node or a peer that is not among `nodes` or `others`; and no forbidden
 event appears. Times without a zone in the lines are labelled as UTC.
 """
@@ -146,7 +148,10 @@ def score(rift, folder):
         ok = any(
             who(n) == node
             and kind_fits(e, k["kind"])
-            and (peer is None or (who(p) or str(p).lower()) == peer)
+            and (peer is None or (who(p) or str(p).lower()) == peer
+                 # a key event about the node itself (its own role, its own lead): rift
+                 # names no peer for what a node says of itself
+                 or (peer == node and p is None))
             and same_time(e["ts"], k["ts"], year_less, label.get("date_less", False))
             for e in events
             for n, p in sides(e)

@@ -880,6 +880,11 @@ pub(crate) fn settle(
                         }
                         let peer = match peer {
                             Some(p) if p == CLUSTER_LEADER => leads.at(&me, ts_ns),
+                            // A node that says it took the lead names no one: the new leader
+                            // is itself.
+                            None if kind == EventKind::LeaderChange && leading_role(&detail) => {
+                                Some(me.clone())
+                            }
                             p => p.map(|p| resolver.resolve(&p)),
                         };
                         if let Some(p) = &peer

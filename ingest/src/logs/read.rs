@@ -1628,6 +1628,19 @@ impl Recent {
     }
 }
 
+/// Whether a name an operator masked names no one: `**Dead server**` (a redaction set in bold)
+/// or `****` alone. A name masked in part (`****host:4053`, `10.**.**.7`) still tells one host
+/// from another within the paste, and names it.
+fn redaction_only(name: &str) -> bool {
+    let host = match name.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => name,
+    };
+    host.contains('*')
+        && ((host.starts_with("**") && host.ends_with("**"))
+            || !host.bytes().any(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Reads one log file with its profile. Returns the recognised lines; the account counts every
 /// other line as not recognised, malformed, blank or with a bad timestamp.
 pub(crate) fn read_log(
@@ -2064,7 +2077,7 @@ pub(crate) fn read_log(
                 let Some(name) = caps
                     .name("peer")
                     .map(|m| m.as_str().trim())
-                    .filter(|n| !n.is_empty() && !n.contains('*') && !seen.contains(n))
+                    .filter(|n| !n.is_empty() && !redaction_only(n) && !seen.contains(n))
                 else {
                     continue;
                 };
@@ -2707,11 +2720,9 @@ fn apply(
             Some(ms) if ms.parse::<u32>().is_ok() => format!("{OTHER_MEMBERS}{ms}"),
             _ => OTHER_MEMBERS.to_owned(),
         }),
-        // No name or address holds a `*`: `**Dead server**` is an operator's redaction, which
-        // names no one.
         Some(name) => field(p, name)
             .map(str::trim)
-            .filter(|s| !s.is_empty() && !s.contains('*'))
+            .filter(|s| !s.is_empty() && !redaction_only(s))
             .map(|s| match &rule.peer_prefix {
                 Some(pre) if s.bytes().all(|b| b.is_ascii_digit()) => format!("{pre}{s}"),
                 _ => s.to_owned(),
@@ -2756,9 +2767,14 @@ fn apply(
         outs.push(Out::SelfName(v.to_owned()));
     }
     if let Some(fields) = &rule.alias {
+        // The rule's peer field stands for the peer as the rule names it: with the port the
+        // line prints apart from it (`<peer>_port`), which keeps members on one host apart.
         let names: Vec<String> = fields
             .iter()
-            .filter_map(|f| field(p, f))
+            .filter_map(|f| match &peer {
+                Some(named) if rule.peer.as_deref() == Some(f.as_str()) => Some(named.as_str()),
+                _ => field(p, f),
+            })
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
             .collect();

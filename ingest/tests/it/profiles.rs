@@ -1227,6 +1227,11 @@ const ELASTICSEARCH: Lines = &[
         "[2024-03-05T10:11:31,000][INFO ][o.e.c.s.MasterService    ] [node-a] node-left[{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw} reason: disconnected], term: 4, version: 61, delta: removed {{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}}",
         "node-a⇄node-c ✗ heartbeat | member_failed:node-c",
     ),
+    // The master applies its own removal once the publication ends.
+    (
+        "[2024-03-05T10:11:31,300][INFO ][o.e.c.s.ClusterApplierService] [node-a] removed {{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}}, term: 4, version: 61, reason: Publication{term=4, version=61}",
+        "member_failed:node-c",
+    ),
     (
         "[2024-03-05T10:11:31,500][DEBUG][o.e.c.c.FollowersChecker ] [node-a] FollowerChecker{discoveryNode={node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}, failureCountSinceLastSuccess=1, [cluster.fault_detection.follower_check.retry_count]=3} disconnected",
         "node-a⇄node-c ✗ heartbeat | unreachable:node-c",
@@ -1339,6 +1344,17 @@ const SENTINEL: Lines = &[
     (
         r"1234:X 05 Mar 2024 10:11:33.000 \* +sentinel sentinel 5b1e0c9d2f3a4b5c6d7e8f901a2b3c4d5e6f7a8b 10.0.0.3 26379 @ mymaster 10.0.0.2 6379",
         "relay:redis-3",
+    ),
+    // The failover leader's run id, with its address: it ties the two (the vote above named
+    // the run id).
+    (
+        "1234:X 05 Mar 2024 10:11:34.000 # +config-update-from sentinel 5b1e0c9d2f3a4b5c6d7e8f901a2b3c4d5e6f7a8b 10.0.0.3 26379 @ mymaster 10.0.0.1 6379",
+        "",
+    ),
+    // The old master answers again, still a master: it is made a replica of the new one.
+    (
+        "1234:X 05 Mar 2024 10:11:45.000 * +convert-to-slave slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
+        "peer_up:redis-1",
     ),
 ];
 
@@ -1515,7 +1531,7 @@ const KEEPALIVED: Lines = &[
     ),
     (
         "Mar  5 10:11:12 lb1 Keepalived_vrrp[812]: (VI_1) Receive advertisement timeout",
-        "lb2→lb1 ✗ heartbeat | election:lb2",
+        "lb2→lb1 ✗ heartbeat | election:lb2 | no_leader:lb2",
     ),
     (
         "Mar 15 10:11:20 lb1 Keepalived_vrrp[812]: (VI_1) Received advert from 10.0.0.3 with lower priority 90, ours 100, forcing new election",
@@ -2238,7 +2254,12 @@ const HAPROXY: Lines = &[
     ),
     (
         "Mar 15 10:11:40 lb1 haproxy[1704]: backend be_api has no server available!",
-        "",
+        "no_leader",
+    ),
+    // 2.3 and later on standard error, the proxy's name in quotes.
+    (
+        "Mar 15 10:11:41 lb1 haproxy[1704]: [ALERT]    (1704) : proxy 'be_web' has no server available!",
+        "no_leader",
     ),
     (
         "Mar 15 10:11:50 lb1 haproxy[1704]: Stopping backend be_api in 0 ms.",
@@ -2368,6 +2389,40 @@ fn an_indented_paste_reads_each_record_with_its_lines() {
     check("rabbitmq", &[("logs/mq-1.log", LINES)], &[]);
 }
 
+/// A partial partition's report split into one record per line by a collector (rows of Kibana's
+/// Discover): its lines are RabbitMQ's own words, with the envelope's time and host.
+#[test]
+fn a_partial_partitions_report_split_into_records_is_read_line_by_line() {
+    const LINES: Lines = &[
+        (
+            "Feb 11, 2025 @ 07:40:12.118 mq-1 * We saw DOWN from rabbit@mq-3.mq-nodes.prod",
+            "peer_down:mq-3.mq-nodes.prod",
+        ),
+        (
+            "Feb 11, 2025 @ 07:40:12.118 mq-1 * We can still see rabbit@mq-2.mq-nodes.prod which can see rabbit@mq-3.mq-nodes.prod",
+            "mq-2.mq-nodes.prod→mq-1 ✓ heartbeat | peer_up:mq-2.mq-nodes.prod | relay:mq-3.mq-nodes.prod",
+        ),
+    ];
+    check("rabbitmq", &[("logs/mq-1.log", LINES)], &[]);
+}
+
+/// A name the poster masked in part still tells one peer from another; a redaction set in bold
+/// names no one.
+#[test]
+fn a_name_masked_in_part_is_a_peer_and_a_bold_redaction_is_none() {
+    const LINES: Lines = &[
+        (
+            "2024-03-05 10:11:12.345 +00:00 WRN [4120:****HOST] Association with remote system \"akka.tcp://****@****host-2:4053\" has failed; address is now gated for 5000 ms. Reason is: [Akka.Remote.EndpointDisassociatedException: Disassociated]",
+            "unreachable:****host-2",
+        ),
+        (
+            "2024-03-05 10:11:13.345 +00:00 WRN [4120:****HOST] Association with remote system \"akka.tcp://****@**gone**:4053\" has failed; address is now gated for 5000 ms. Reason is: [Akka.Remote.EndpointDisassociatedException: Disassociated]",
+            "unreachable",
+        ),
+    ];
+    check("akka", &[("logs/app-1.log", LINES)], &[]);
+}
+
 #[test]
 fn rabbitmq() {
     check(
@@ -2464,6 +2519,21 @@ fn nats_raft_votes_name_servers_by_the_node_ids_their_banners_print() {
         (
             "[402] 2023/08/19 18:40:05.119342 [DBG] RAFT [Qm7ZtPa2 - _meta_] Received a voteResponse &{term:11 peer:Xc4LuR9e granted:true}",
             "r3→r2 ✓ heartbeat",
+        ),
+        // 2.7 and later: the new leader names no one, and it is the group's new leader.
+        (
+            "[402] 2023/08/19 18:40:05.120077 [INF] Self is new JetStream cluster metadata leader",
+            "leader_change:r2 | role_change",
+        ),
+        // A route's read loop that took long is this server's own stall on that route; a
+        // client's names no member.
+        (
+            "[402] 2023/08/19 18:40:31.004512 [WRN] 10.30.0.1:6222 - rid:9 - Readloop processing time: 25.884106s",
+            "stall:10.30.0.1",
+        ),
+        (
+            "[402] 2023/08/19 18:40:31.907733 [WRN] 10.30.0.77:53144 - cid:41 - \"v1.31.0:go:billing\" - Readloop processing time: 2.133s",
+            "stall",
         ),
     ];
     const R3: Lines = &[
@@ -2867,7 +2937,7 @@ fn members_verdicts_and_roles_in_more_wordings() {
     const NATS: Lines = &[
         (
             "[7] 2023/09/03 13:48:11.748344 [INF] JetStream cluster new stream leader for '$G > ORDERS'",
-            "leader_change | role_change",
+            "leader_change:nats-1 | role_change",
         ),
         (
             "[7] 2023/09/03 13:48:11.749563 [INF] JetStream cluster new consumer leader for '$G > ORDERS > billing'",
