@@ -1253,6 +1253,34 @@ static OWN_TIME: LazyLock<Option<Regex>> =
 static LEADING_TIME: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^.{0,24}?\d\d:\d\d:\d\d").ok());
 
+/// A full date and time at the start of a line the profile's layout does not fit: another
+/// logger writing to the same file (an application's cluster listener, `2017-07-27
+/// 04:15:38,624 [73] WARN  Status - No leader found!`).
+static OWN_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*\[?(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?(?:Z|[+-]\d\d:?\d\d))?)\]?\s+(?P<msg>\S.*)$",
+    )
+    .ok()
+});
+
+/// A line outside the profile's layout that says something in words any system uses, read at
+/// the full date and time it starts with ([`OWN_DATE`]); `None` without one.
+fn dated_by_itself(raw: &str, clock: Clock) -> Option<Parsed> {
+    let c = OWN_DATE.as_ref()?.captures(raw)?;
+    let ts = &c["ts"];
+    let ts_ns = read_auto(&ts.replacen(',', ".", 1), clock.zone).ok()?;
+    Some(Parsed {
+        ts_ns,
+        dated: true,
+        zoned: time_names_zone(ts),
+        dayless: false,
+        borrowed: false,
+        own_layout: false,
+        msg: c["msg"].trim_end().to_owned(),
+        fields: BTreeMap::new(),
+    })
+}
+
 /// A frame of a stack trace printed under the record that threw (`\tat java.net.Socket.connect(
 /// Socket.java:589)`, `\t... 12 more`): indented, but not an envelope around a line of its own.
 static STACK_FRAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -1840,8 +1868,13 @@ pub(crate) fn read_log(
                     match recent.borrowed(raw, profile, &peeler) {
                         Some(p) => (p, None, 0),
                         None => {
-                            account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
-                            return;
+                            match worded.then(|| dated_by_itself(raw, peeler.clock)).flatten() {
+                                Some(p) => (p, None, 0),
+                                None => {
+                                    account.skip(SkipReason::Malformed, line_no, || excerpt(raw));
+                                    return;
+                                }
+                            }
                         }
                     }
                 }

@@ -2423,6 +2423,32 @@ fn a_name_masked_in_part_is_a_peer_and_a_bold_redaction_is_none() {
     check("akka", &[("logs/app-1.log", LINES)], &[]);
 }
 
+/// An application's own logger in the same file, outside the profile's layout: a line that
+/// says something in words any system uses is read at the full date it starts with.
+#[test]
+fn a_line_of_another_logger_with_a_date_of_its_own_is_read_by_its_wording() {
+    const LINES: Lines = &[
+        (
+            "2024-03-05 10:11:12.345 +00:00 WRN [4120:app] Association with remote system \"akka.tcp://shop@10.0.0.2:4053\" has failed; address is now gated for 5000 ms. Reason is: [Akka.Remote.EndpointDisassociatedException: Disassociated]",
+            "unreachable:10.0.0.2",
+        ),
+        (
+            "2024-03-05 10:11:13.345 +00:00 WRN [4120:app] Association with remote system \"akka.tcp://shop@10.0.0.3:4053\" has failed; address is now gated for 5000 ms. Reason is: [Akka.Remote.EndpointDisassociatedException: Disassociated]",
+            "unreachable:10.0.0.3",
+        ),
+        (
+            "2024-03-05 10:11:14,001 [12] WARN  ClusterWatch - RoleLeader: seed, No leader found!",
+            "no_leader",
+        ),
+        // Nothing in its words: counted, not read.
+        (
+            "2024-03-05 10:11:15,001 [12] INFO  ClusterWatch - members: 3",
+            "",
+        ),
+    ];
+    check("akka", &[("logs/app-1.log", LINES)], &[]);
+}
+
 #[test]
 fn rabbitmq() {
     check(
