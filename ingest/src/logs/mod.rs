@@ -865,6 +865,7 @@ pub(crate) fn settle(
                         term,
                         detail,
                         about_peer,
+                        peer_tied,
                         ..
                     } => {
                         // A node's detector says nothing of itself (serf lists its own join
@@ -880,6 +881,8 @@ pub(crate) fn settle(
                         }
                         let peer = match peer {
                             Some(p) if p == CLUSTER_LEADER => leads.at(&me, ts_ns),
+                            // A name no line ties to a node names no one.
+                            Some(p) if peer_tied => resolver.known(&p).map(NodeId),
                             // A node that says it took the lead names no one: the new leader
                             // is itself.
                             None if kind == EventKind::LeaderChange && leading_role(&detail) => {
@@ -1264,6 +1267,7 @@ mod tests {
                     detail: String::new(),
                     elected: true,
                     about_peer: false,
+                    peer_tied: false,
                 }],
             })
             .collect();

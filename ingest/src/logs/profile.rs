@@ -48,6 +48,7 @@
 //!                                 # says reached the node (joins, votes): each is a delivered
 //!                                 # observation from it and a `peer_up`
 //! peer_prefix = "n"               # put before a peer named by a number alone (`node 2` → n2)
+//! peer_tied = true                # the peer only when another line ties its name to a node
 //!                                 # "@others" = every other member the export names (with a
 //!                                 # capture `unheard_ms`: those the node heard nothing from in
 //!                                 # that many ms, and none it took for down)
@@ -317,6 +318,8 @@ struct RuleSpec {
     #[serde(default)]
     peer_prefix: Option<String>,
     #[serde(default)]
+    peer_tied: bool,
+    #[serde(default)]
     evidence: Option<Direction>,
     #[serde(default)]
     ok: Option<bool>,
@@ -497,6 +500,9 @@ pub(crate) struct Rule {
     /// Put before a peer the line names by number alone (`node 2` of a system whose members go
     /// by `n2`).
     pub(crate) peer_prefix: Option<String>,
+    /// The peer is named only when another line of the export ties the name to a node (an
+    /// alias, a member's own id): a name nothing ties may be the node's own, unknown to it.
+    pub(crate) peer_tied: bool,
     pub(crate) evidence: Option<Direction>,
     pub(crate) ok: bool,
     pub(crate) channel: Channel,
@@ -1158,6 +1164,7 @@ impl Compiler<'_> {
             each_peer,
             heard,
             peer_prefix: r.peer_prefix.clone(),
+            peer_tied: r.peer_tied,
             evidence: r.evidence,
             ok: r.ok.unwrap_or(false),
             channel: r.channel.unwrap_or(Channel::Heartbeat),

@@ -1122,6 +1122,8 @@ pub(crate) enum Out {
         /// The event is about the peer, seen by the logging node (`subject = "peer"`): a
         /// health check of the peer that the logging node ran or recorded.
         about_peer: bool,
+        /// The peer is named only when another line ties the name to a node (`peer_tied`).
+        peer_tied: bool,
     },
     /// Names of one node (e.g. a member id and its peer URL), the one to name it by first.
     Alias(Vec<String>),
@@ -1823,6 +1825,7 @@ pub(crate) fn read_log(
                             detail,
                             elected: false,
                             about_peer: false,
+                            peer_tied: false,
                         }],
                     });
                     return;
@@ -2131,6 +2134,7 @@ pub(crate) fn read_log(
                     detail: excerpt(&parsed.msg),
                     elected: false,
                     about_peer: false,
+                    peer_tied: false,
                 });
             }
         }
@@ -2873,6 +2877,7 @@ fn apply(
                     detail: crate::model::last_heard_detail(d, slack),
                     elected: false,
                     about_peer: false,
+                    peer_tied: false,
                 });
             }
         }
@@ -2956,6 +2961,7 @@ fn apply(
                 },
                 elected: rule.leader == Some(LeaderUpdate::Set),
                 about_peer: rule.about_peer,
+                peer_tied: rule.peer_tied,
             });
         }
     }
@@ -2992,6 +2998,7 @@ fn apply(
                 detail: excerpt(&p.msg),
                 elected: true,
                 about_peer: false,
+                peer_tied: false,
             });
         }
         *leader = Some(named.to_owned());

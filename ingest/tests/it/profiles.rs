@@ -1319,6 +1319,16 @@ const SENTINEL: Lines = &[
         "1234:X 05 Mar 2024 10:11:13.100 # +try-failover master mymaster 10.0.0.1 6379",
         "election:redis-1",
     ),
+    // Its vote names the sentinel voted for by run id: the `+sentinel` line below ties this one
+    // to its address; nothing ties the other (its own, with no start-up line in the file).
+    (
+        "1234:X 05 Mar 2024 10:11:13.110 # +vote-for-leader 5b1e0c9d2f3a4b5c6d7e8f901a2b3c4d5e6f7a8b 7",
+        "election:redis-3",
+    ),
+    (
+        "1234:X 05 Mar 2024 10:11:13.120 # +vote-for-leader 0e1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5 8",
+        "election",
+    ),
     // Redis 3.0 names the sentinel that voted by its address.
     (
         "1234:X 05 Mar 2024 10:11:13.200 # 10.0.0.3:26379 voted for 5b1e0c9d2f3a4b5c6d7e8f901a2b3c4d5e6f7a8b 7",
