@@ -327,6 +327,15 @@ impl NodeResolver {
         if let Some(n) = self.exactly(raw) {
             return Some(n.to_owned());
         }
+        // The loopback goes by several names (`localhost`, `127.0.0.1`, `::1`): a port on it is
+        // one member by each.
+        if let Some(port) = loopback_port(raw) {
+            for host in ["localhost", "127.0.0.1", "[::1]"] {
+                if let Some(n) = self.exactly(&format!("{host}:{port}")) {
+                    return Some(n.to_owned());
+                }
+            }
+        }
         let raw = name(raw);
         let host = host_of(raw).unwrap_or(raw);
         if self.another_port(raw, host) {
@@ -421,6 +430,14 @@ fn address_in_name(host: &str) -> Option<String> {
     Some(ip.to_string())
 }
 
+/// The port of a `host:port` (or a URL's) on the loopback, by any of its names.
+fn loopback_port(raw: &str) -> Option<&str> {
+    let at = authority_of(name(raw)).unwrap_or(name(raw));
+    let (host, port) = at.rsplit_once(':')?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (loopback(host) && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())).then_some(port)
+}
+
 /// Whether `host` is this machine's loopback (`127.0.0.1`, `::1`, `localhost`): where a cluster
 /// run on one machine puts every member, each on its own port.
 fn loopback(host: &str) -> bool {
@@ -500,6 +517,19 @@ fn redacted_ipv4(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_port_on_the_loopback_is_one_member_by_each_of_its_names() {
+        let mut r = NodeResolver::new();
+        r.add_alias("jvm-1", "localhost:2551");
+        r.add_alias("jvm-2", "127.0.0.1:2552");
+        assert_eq!(r.resolve("127.0.0.1:2551").as_str(), "jvm-1");
+        assert_eq!(r.resolve("[::1]:2551").as_str(), "jvm-1");
+        assert_eq!(r.resolve("localhost/127.0.0.1:2552").as_str(), "jvm-2");
+        assert_eq!(r.resolve("localhost:2552").as_str(), "jvm-2");
+        // Another port names no known member.
+        assert_eq!(r.resolve("localhost:2553").as_str(), "localhost:2553");
+    }
 
     #[test]
     fn a_host_named_after_its_address_is_the_node_at_that_address() {

@@ -2581,10 +2581,15 @@ fn excerpt(raw: &str) -> String {
 pub const BY_WORDING: &str = "by its wording: ";
 
 /// The first IP address in a message that is not the local end of a connection
-/// (`dial tcp 10.0.0.1:0->10.0.0.2:2380` gives `10.0.0.2:2380`), with its port if it has one.
+/// (`dial tcp 10.0.0.1:0->10.0.0.2:2380` gives `10.0.0.2:2380`), with its port if it has one,
+/// and with the host name Java prints before it (`localhost/127.0.0.1:2552`), which names the
+/// member as its other lines do.
 fn remote_address(msg: &str) -> Option<&str> {
     static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?").ok()
+        Regex::new(
+            r"(?:\b[A-Za-z][\w.-]*/)?\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?",
+        )
+        .ok()
     });
     ADDRESS.as_ref()?.find_iter(msg).find_map(|m| {
         let local = msg[m.end()..].starts_with("->") || m.as_str().ends_with(":0");

@@ -2133,6 +2133,11 @@ fn a_line_no_rule_reads_is_read_by_its_wording_as_an_event_only() {
             "WARN  [Pool:2] 2021-03-09 08:14:22,000 Pool.java:12 - could not connect to peer: dial tcp 10.8.0.7:0->10.8.0.9:7000: i/o timeout",
             "unreachable:10.8.0.9",
         ),
+        // Java prints a socket address as `host/ip:port`: the host names the member.
+        (
+            "WARN  [Pool:2] 2021-03-09 08:14:22,500 Pool.java:12 - Remote connection to [cass-3/10.8.0.11:7000] failed with java.io.IOException: Connection reset by peer",
+            "unreachable:cass-3",
+        ),
         (
             "INFO  [Repair:1] 2021-03-09 08:14:23,000 Repair.java:7 - Replica of ks.t is up to date",
             "",
