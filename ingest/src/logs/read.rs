@@ -494,6 +494,11 @@ impl Profile {
             if sep && bytes.get(k + 1).is_some_and(|b| !b.is_ascii_whitespace()) {
                 cuts.push(k + 1);
             }
+            // A bracket glued to the prefix's last word (a viewer's zone before the program's
+            // `[pid]`: `… 16:45:15.695 ICT[1] 2021/12/08 …`) starts a line too.
+            if bytes.get(k + 1) == Some(&b'[') && bytes[k].is_ascii_alphabetic() {
+                cuts.push(k + 1);
+            }
             k += 1;
         }
         for cut in cuts {

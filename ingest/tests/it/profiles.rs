@@ -165,6 +165,10 @@ const ETCD_ZAP: Lines = &[
         "n2→n1 ✗ heartbeat | election:n2",
     ),
     (
+        r#"{"level":"info","ts":"2026-11-22T02:50:37.510Z","caller":"raft/raft.go:812","msg":"8e9e05c52164694d [logterm: 2, index: 8] sent MsgVote request to 37fd1f00c72852d0 at term 3"}"#,
+        "election:n3",
+    ),
+    (
         r#"{"level":"info","ts":"2026-11-22T02:50:37.600Z","caller":"raft/raft.go:824","msg":"8e9e05c52164694d received MsgVoteResp from 37fd1f00c72852d0 at term 3"}"#,
         "n3→n1 ✓ heartbeat",
     ),
@@ -261,6 +265,10 @@ const ETCD_CAPNSLOG: Lines = &[
     (
         "raft2026/11/22 02:49:49 INFO: 8e9e05c52164694d is starting a new election at term 3",
         "n2→n1 ✗ heartbeat | election:n2",
+    ),
+    (
+        "raft2026/11/22 02:49:49 INFO: 8e9e05c52164694d [logterm: 2, index: 8] sent MsgPreVote request to 37fd1f00c72852d0 at term 2",
+        "election:n3",
     ),
     (
         "2026-11-22 02:49:50.000001 W | rafthttp: health check for peer 37fd1f00c72852d0 could not connect: dial tcp 127.0.0.1:22382: i/o timeout",
