@@ -1551,6 +1551,11 @@ const KEEPALIVED: Lines = &[
         "Mar  5 10:11:12 lb1 Keepalived_vrrp[812]: (VI_1) Receive advertisement timeout",
         "lb2→lb1 ✗ heartbeat | election:lb2 | no_leader:lb2",
     ),
+    // The master resigned: no master until the election ends.
+    (
+        "Mar  5 10:11:13 lb1 Keepalived_vrrp[812]: (VI_1) Backup received priority 0 advertisement",
+        "leader_change | no_leader",
+    ),
     (
         "Mar 15 10:11:20 lb1 Keepalived_vrrp[812]: (VI_1) Received advert from 10.0.0.3 with lower priority 90, ours 100, forcing new election",
         "election:lb3 | lb3→lb1 ✓ heartbeat",
@@ -2828,6 +2833,15 @@ fn keepalived_udp_checks_and_elasticsearchs_transport_address() {
         (
             "[2019-08-21T14:02:28,412][WARN ][o.e.d.z.UnicastZenPing   ] [search-2] failed to resolve host [search-discovery]",
             "unreachable",
+        ),
+        // The master gone for another reason, then the node drops it: no master in its view.
+        (
+            "[2019-08-21T14:05:02,118][INFO ][o.e.d.z.ZenDiscovery     ] [search-2] master_left [{search-1}{Qa1Bc2De3Fg4Hi5Jk6Lm7w}{Zx9Yw8Vu7Ts6Rq5Po4Nm3w}{10.6.0.11}{10.6.0.11:9300}], reason [no longer master]",
+            "leader_change:search-1 | no_leader:search-1",
+        ),
+        (
+            "[2019-08-21T14:05:02,120][WARN ][o.e.d.z.ZenDiscovery     ] [search-2] master left (reason = no longer master), current nodes: nodes:",
+            "leader_change | no_leader",
         ),
     ];
     check("elasticsearch", &[("logs/search-2.log", ES)], &[]);
