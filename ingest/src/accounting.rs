@@ -218,6 +218,19 @@ impl FileAccount {
         }
     }
 
+    /// Takes back one row counted as skipped for `reason`: a later look at the file used it.
+    /// The example stays unless it was that row and none is left.
+    pub(crate) fn unskip(&mut self, reason: SkipReason) {
+        let key = reason.to_string();
+        if let Some(n) = self.skipped.get_mut(&key) {
+            *n -= 1;
+            if *n == 0 {
+                self.skipped.remove(&key);
+                self.examples.remove(&key);
+            }
+        }
+    }
+
     /// Rows skipped for any reason.
     pub fn rows_skipped(&self) -> u64 {
         self.skipped.values().sum()

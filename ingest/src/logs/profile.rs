@@ -391,6 +391,8 @@ struct ProfileSpec {
     #[serde(default)]
     self_id: Option<String>,
     #[serde(default)]
+    process_roles: BTreeMap<String, String>,
+    #[serde(default)]
     json: Option<JsonLayout>,
     #[serde(default)]
     text: Vec<TextLayout>,
@@ -615,6 +617,10 @@ pub struct Profile {
     /// The field in which lines name their writer by another of its names (Akka's `Cluster
     /// Node [akka://sys@host:port]`): each recognised line adds it to its node's names.
     pub(crate) self_id: Option<String>,
+    /// The role each value of the layout's `role` capture gives the process that wrote the
+    /// line (Redis's `M` master, `S` replica): a process (`pid`) whose lines go from one to
+    /// another changed its role there.
+    pub(crate) process_roles: BTreeMap<String, String>,
     pub(crate) layout: Layout,
     pub(crate) rules: Vec<Rule>,
     /// Which rules a line's literals pick.
@@ -1333,6 +1339,7 @@ impl Profile {
             refused: spec.refused.as_ref().map(|r| r.field.clone()),
             self_name: spec.self_name,
             self_id: spec.self_id,
+            process_roles: spec.process_roles,
             layout,
             rules,
             literals,

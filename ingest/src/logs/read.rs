@@ -1676,6 +1676,150 @@ fn redaction_only(name: &str) -> bool {
             || !host.bytes().any(|b| b.is_ascii_alphanumeric()))
 }
 
+/// A process: the node its lines' envelope names, if any, and its process id.
+type Process = (Option<String>, String);
+
+/// The role a line gives the process that wrote it ([`Profile::process_roles`]).
+struct RoleMark {
+    line: u64,
+    ts_ns: i64,
+    process: Process,
+    role: String,
+}
+
+/// Where a process's role changed: the first line of the instant after which its role is no
+/// longer the one it held after the instant before. A role a process takes and leaves within one
+/// instant (a Redis replica told to follow another master forgets its master for a moment, and
+/// writes those lines as `M`) is no change. An instant with a line a rule reads as a role
+/// change says it itself.
+struct RoleFlips {
+    flips: std::iter::Peekable<std::vec::IntoIter<RoleMark>>,
+}
+
+impl RoleFlips {
+    fn new(
+        mut marks: Vec<RoleMark>,
+        matched: &[(u64, Parsed, usize, Option<String>)],
+        profile: &Profile,
+        wording: Option<&super::profile::Wording>,
+    ) -> Self {
+        // The role changes rules read, with the role where the line names one (`slave` is
+        // `replica`).
+        let said: Vec<(i64, Option<String>)> = matched
+            .iter()
+            .filter_map(|(_, parsed, rule, _)| {
+                let rule = match rule.checked_sub(profile.rules.len()) {
+                    Some(k) => wording.and_then(|w| w.rules.get(k)),
+                    None => profile.rules.get(*rule),
+                }?;
+                (rule.event == Some(EventKind::RoleChange)
+                    || rule.also == Some(EventKind::RoleChange))
+                .then(|| {
+                    let role = rule
+                        .role
+                        .as_deref()
+                        .and_then(|r| field(parsed, r))
+                        .or(rule.role_is.as_deref())
+                        .map(|r| match r.to_ascii_lowercase().as_str() {
+                            "slave" => "replica".to_owned(),
+                            r => r.to_owned(),
+                        });
+                    (parsed.ts_ns, role)
+                })
+            })
+            .collect();
+        // A rule said the change: at the instant, or, naming the role, since the process last
+        // wrote in its old one.
+        let told = |since: i64, ts: i64, role: &str| {
+            said.iter()
+                .any(|(t, r)| *t == ts || (since <= *t && *t <= ts && r.as_deref() == Some(role)))
+        };
+        marks.sort_by(|a, b| (&a.process, a.ts_ns, a.line).cmp(&(&b.process, b.ts_ns, b.line)));
+        let mut flips = Vec::new();
+        // The process, its role after its last instant, and when that was.
+        let mut held: Option<(&Process, String, i64)> = None;
+        let mut i = 0;
+        while i < marks.len() {
+            let first = &marks[i];
+            let mut j = i;
+            while j + 1 < marks.len()
+                && marks[j + 1].process == first.process
+                && marks[j + 1].ts_ns == first.ts_ns
+            {
+                j += 1;
+            }
+            let after = marks[j].role.clone();
+            let (before, since) = match &held {
+                Some((p, r, t)) if **p == first.process => (Some(r.clone()), *t),
+                _ => (None, first.ts_ns),
+            };
+            if before.is_some_and(|b| b != after) {
+                // The line after the instant's last one in another role, else its first.
+                let at = marks[i..=j]
+                    .iter()
+                    .rposition(|m| m.role != after)
+                    .map_or(i, |k| i + k + 1);
+                let m = &marks[at];
+                if !told(since, m.ts_ns, &after) {
+                    flips.push(RoleMark {
+                        line: m.line,
+                        ts_ns: m.ts_ns,
+                        process: m.process.clone(),
+                        role: after.clone(),
+                    });
+                }
+            }
+            held = Some((&marks[i].process, after, first.ts_ns));
+            i = j + 1;
+        }
+        flips.sort_by_key(|m| (m.ts_ns, m.line));
+        RoleFlips {
+            flips: flips.into_iter().peekable(),
+        }
+    }
+
+    /// The changes before `(ts_ns, line)`, in time order, as lines of their own: lines no rule
+    /// read, counted as not recognised until now.
+    fn before(
+        &mut self,
+        ts_ns: i64,
+        line: u64,
+        out: &mut Vec<Pending>,
+        selves: &mut Vec<Option<String>>,
+        account: &mut FileAccount,
+    ) {
+        while let Some(m) = self.flips.next_if(|m| (m.ts_ns, m.line) < (ts_ns, line)) {
+            account.unskip(SkipReason::NotRecognised);
+            out.push(Pending {
+                line: m.line,
+                node: m.process.0.clone(),
+                outs: vec![m.event()],
+            });
+            selves.push(None);
+        }
+    }
+
+    /// The change at `line`, a line a rule reads, if the next one is there.
+    fn at(&mut self, line: u64) -> Option<Out> {
+        self.flips.next_if(|m| m.line == line).map(|m| m.event())
+    }
+}
+
+impl RoleMark {
+    fn event(&self) -> Out {
+        Out::Event {
+            ts_ns: self.ts_ns,
+            kind: EventKind::RoleChange,
+            peer: None,
+            term: None,
+            detail: self.role.clone(),
+            elected: false,
+            about_peer: false,
+            peer_tied: false,
+        }
+    }
+}
+
 /// Reads one log file with its profile. Returns the recognised lines; the account counts every
 /// other line as not recognised, malformed, blank or with a bad timestamp.
 pub(crate) fn read_log(
@@ -1728,6 +1872,9 @@ pub(crate) fn read_log(
     let (mut days_on, mut last_dayless): (i64, Option<i64>) = (0, None);
     // systemd's lines about the system's unit (starts and stops).
     let mut units = Vec::new();
+    // The role each line gives the process that wrote it (`process_roles`), recognised or not.
+    let mut roles: Vec<RoleMark> = Vec::new();
+    let has_roles = !profile.process_roles.is_empty();
     {
         // One record: a line, or (joining) a line with its continuations joined to it.
         let mut one = |line_no: u64, line: Line<'_>, joined: Joined| {
@@ -1835,8 +1982,9 @@ pub(crate) fn read_log(
                     });
                     return;
                 }
-                if worded {
-                    // Parsed below, and read by its wording if it says something.
+                if worded || (has_roles && (settings.wrapped || profile.fits_layout(raw))) {
+                    // Parsed below, and read by its wording if it says something; a line
+                    // that names its process's role, for that role.
                 } else if settings.wrapped || profile.fits_layout(raw) {
                     // The first lines in an envelope with a clock of its own say how far it
                     // is from the zoned time inside, if they have one.
@@ -1937,6 +2085,23 @@ pub(crate) fn read_log(
                 }
                 last_dayless = Some(ts);
                 parsed.ts_ns = ts;
+            }
+            if let (Some(pid), Some(role)) = (
+                parsed.fields.get("pid"),
+                parsed
+                    .fields
+                    .get("role")
+                    .and_then(|r| profile.process_roles.get(r)),
+            ) {
+                roles.push(RoleMark {
+                    line: line_no,
+                    ts_ns: parsed.ts_ns,
+                    process: (
+                        said.as_ref().and_then(|s| s.node()).map(str::to_owned),
+                        pid.clone(),
+                    ),
+                    role: role.clone(),
+                });
             }
             // A line of the program's own that ends it is read as its exit, whatever else it
             // says, when no rule of the profile reads it.
@@ -2068,7 +2233,10 @@ pub(crate) fn read_log(
     let read_from = units.len();
     let mut out = units;
     let mut selves: Vec<Option<String>> = Vec::new();
+    let mut flips = RoleFlips::new(roles, &matched, profile, wording);
     for (line, parsed, rule, node) in matched {
+        flips.before(parsed.ts_ns, line, &mut out, &mut selves, account);
+        let flip = flips.at(line);
         // Where no envelope names the writer, a profile whose every line names it (Elasticsearch's
         // `[node-a]`) tells the writers of one pasted file apart.
         let writer_key = node.clone().or_else(|| {
@@ -2160,6 +2328,7 @@ pub(crate) fn read_log(
                 }
             }
         }
+        outs.extend(flip);
         if outs.is_empty() && rule.remember.is_some() {
             account.skip(SkipReason::Comment, line, || {
                 "a setting the log states: kept for the detector's settings and read timeouts"
@@ -2187,6 +2356,7 @@ pub(crate) fn read_log(
         out.push(Pending { line, node, outs });
         selves.push(own);
     }
+    flips.before(i64::MAX, u64::MAX, &mut out, &mut selves, account);
     name_standing_leaders(&mut out[read_from..]);
     // A file without envelopes whose lines name several different selves (`Cluster Node
     // [akka://sys@10.0.0.1:2551] - …` from two nodes, pasted together) holds several nodes'

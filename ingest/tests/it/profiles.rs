@@ -1441,6 +1441,50 @@ fn redis_sentinel_and_replica() {
     );
 }
 
+/// The role letter of each line is the server's role as it wrote it: a letter that goes from M
+/// to S and stays is the old master made a replica (no line of its own says so); one the server
+/// takes and leaves within an instant (a replica told to follow another master forgets its
+/// master for a moment) is none.
+#[test]
+fn a_servers_role_letter_that_changes_and_stays_is_a_role_change() {
+    const OLD_MASTER: Lines = &[
+        (
+            "4321:M 05 Mar 2024 10:11:05.100 # Disconnecting timedout replica (streaming sync): 10.0.0.3:6379",
+            "redis-3→redis-2 ✗ data | unreachable:redis-3",
+        ),
+        (
+            "4321:S 05 Mar 2024 10:12:40.300 * Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.",
+            "leader_change | role_change",
+        ),
+        (
+            "4321:S 05 Mar 2024 10:12:40.300 * Connecting to MASTER 10.0.0.1:6379",
+            "leader_change:redis-1",
+        ),
+    ];
+    const SWITCHING: Lines = &[
+        (
+            "5321:S 05 Mar 2024 10:11:02.000 * MASTER <-> REPLICA sync: Finished with success",
+            "",
+        ),
+        (
+            "5321:M 05 Mar 2024 10:12:40.310 * Caching the disconnected master state.",
+            "",
+        ),
+        (
+            "5321:S 05 Mar 2024 10:12:40.310 * Connecting to MASTER 10.0.0.1:6379",
+            "leader_change:redis-1",
+        ),
+    ];
+    check(
+        "redis-sentinel",
+        &[
+            ("logs/redis-2.log", OLD_MASTER),
+            ("logs/redis-3.log", SWITCHING),
+        ],
+        &[("members.csv", REDIS_MEMBERS)],
+    );
+}
+
 /// Sentinels and servers run on one machine for a test differ by port alone: Sentinel prints the
 /// port apart from the address, and the two are one name. A failover that finds no replica to
 /// promote leaves no master.
