@@ -393,6 +393,8 @@ struct ProfileSpec {
     #[serde(default)]
     process_roles: BTreeMap<String, String>,
     #[serde(default)]
+    pid_restarts: bool,
+    #[serde(default)]
     json: Option<JsonLayout>,
     #[serde(default)]
     text: Vec<TextLayout>,
@@ -621,6 +623,9 @@ pub struct Profile {
     /// line (Redis's `M` master, `S` replica): a process (`pid`) whose lines go from one to
     /// another changed its role there.
     pub(crate) process_roles: BTreeMap<String, String>,
+    /// The layout's `pid` is the operating system's process id of the node's program: one that
+    /// replaces another for good is a restart.
+    pub(crate) pid_restarts: bool,
     pub(crate) layout: Layout,
     pub(crate) rules: Vec<Rule>,
     /// Which rules a line's literals pick.
@@ -1340,6 +1345,7 @@ impl Profile {
             self_name: spec.self_name,
             self_id: spec.self_id,
             process_roles: spec.process_roles,
+            pid_restarts: spec.pid_restarts,
             layout,
             rules,
             literals,

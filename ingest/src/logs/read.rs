@@ -1676,15 +1676,30 @@ fn redaction_only(name: &str) -> bool {
             || !host.bytes().any(|b| b.is_ascii_alphanumeric()))
 }
 
+/// The rule a matched line was read by: the profile's own, then the wording rules numbered after
+/// them.
+fn rule_at<'a>(
+    rule: usize,
+    profile: &'a Profile,
+    wording: Option<&'a super::profile::Wording>,
+) -> Option<&'a Rule> {
+    match rule.checked_sub(profile.rules.len()) {
+        Some(k) => wording.and_then(|w| w.rules.get(k)),
+        None => profile.rules.get(rule),
+    }
+}
+
 /// A process: the node its lines' envelope names, if any, and its process id.
 type Process = (Option<String>, String);
 
-/// The role a line gives the process that wrote it ([`Profile::process_roles`]).
+/// The role a line gives the process that wrote it ([`Profile::process_roles`]), or, as an
+/// event, the change found from such lines (a role change, or a restart: a new process id).
 struct RoleMark {
     line: u64,
     ts_ns: i64,
     process: Process,
     role: String,
+    kind: EventKind,
 }
 
 /// Where a process's role changed: the first line of the instant after which its role is no
@@ -1699,6 +1714,7 @@ struct RoleFlips {
 impl RoleFlips {
     fn new(
         mut marks: Vec<RoleMark>,
+        pids: Vec<RoleMark>,
         matched: &[(u64, Parsed, usize, Option<String>)],
         profile: &Profile,
         wording: Option<&super::profile::Wording>,
@@ -1708,10 +1724,7 @@ impl RoleFlips {
         let said: Vec<(i64, Option<String>)> = matched
             .iter()
             .filter_map(|(_, parsed, rule, _)| {
-                let rule = match rule.checked_sub(profile.rules.len()) {
-                    Some(k) => wording.and_then(|w| w.rules.get(k)),
-                    None => profile.rules.get(*rule),
-                }?;
+                let rule = rule_at(*rule, profile, wording)?;
                 (rule.event == Some(EventKind::RoleChange)
                     || rule.also == Some(EventKind::RoleChange))
                 .then(|| {
@@ -1766,12 +1779,14 @@ impl RoleFlips {
                         ts_ns: m.ts_ns,
                         process: m.process.clone(),
                         role: after.clone(),
+                        kind: EventKind::RoleChange,
                     });
                 }
             }
             held = Some((&marks[i].process, after, first.ts_ns));
             i = j + 1;
         }
+        flips.extend(restarts(pids, matched, profile, wording));
         flips.sort_by_key(|m| (m.ts_ns, m.line));
         RoleFlips {
             flips: flips.into_iter().peekable(),
@@ -1805,11 +1820,68 @@ impl RoleFlips {
     }
 }
 
+/// Where a node's process was replaced: a process id that takes over from another for good (the
+/// old one never writes again) is a restart at the new one's first line, unless a line between
+/// the old one's last and the new one's first says the node stopped or started. Process ids whose
+/// lines interleave (a master and its workers, a server and its forked children, two programs)
+/// are processes side by side, not a restart.
+fn restarts(
+    mut pids: Vec<RoleMark>,
+    matched: &[(u64, Parsed, usize, Option<String>)],
+    profile: &Profile,
+    wording: Option<&super::profile::Wording>,
+) -> Vec<RoleMark> {
+    let life: Vec<i64> = matched
+        .iter()
+        .filter(|(_, _, rule, _)| {
+            rule_at(*rule, profile, wording)
+                .and_then(|r| r.event)
+                .is_some_and(super::life_cycle)
+        })
+        .map(|(_, parsed, ..)| parsed.ts_ns)
+        .collect();
+    pids.sort_by(|a, b| (&a.process.0, a.ts_ns, a.line).cmp(&(&b.process.0, b.ts_ns, b.line)));
+    let mut found = Vec::new();
+    for node in pids.chunk_by(|a, b| a.process.0 == b.process.0) {
+        // Each process id's first and last line, in the order they first wrote.
+        let mut spans: Vec<(&RoleMark, &RoleMark)> = Vec::new();
+        for m in node {
+            match spans.iter_mut().find(|(f, _)| f.process.1 == m.process.1) {
+                Some((_, last)) => *last = m,
+                None => spans.push((m, m)),
+            }
+        }
+        for w in spans.windows(2) {
+            let ((_, old_last), (new_first, _)) = (w[0], w[1]);
+            let apart = spans.iter().all(|(f, l)| {
+                (l.ts_ns, l.line) < (new_first.ts_ns, new_first.line) || f.ts_ns >= new_first.ts_ns
+            });
+            let said = life
+                .iter()
+                .any(|t| old_last.ts_ns <= *t && *t <= new_first.ts_ns);
+            if apart && (old_last.ts_ns, old_last.line) < (new_first.ts_ns, new_first.line) && !said
+            {
+                found.push(RoleMark {
+                    line: new_first.line,
+                    ts_ns: new_first.ts_ns,
+                    process: new_first.process.clone(),
+                    role: format!(
+                        "a new process id from here on: {} (before: {})",
+                        new_first.process.1, old_last.process.1
+                    ),
+                    kind: EventKind::Restart,
+                });
+            }
+        }
+    }
+    found
+}
+
 impl RoleMark {
     fn event(&self) -> Out {
         Out::Event {
             ts_ns: self.ts_ns,
-            kind: EventKind::RoleChange,
+            kind: self.kind,
             peer: None,
             term: None,
             detail: self.role.clone(),
@@ -1874,7 +1946,9 @@ pub(crate) fn read_log(
     let mut units = Vec::new();
     // The role each line gives the process that wrote it (`process_roles`), recognised or not.
     let mut roles: Vec<RoleMark> = Vec::new();
-    let has_roles = !profile.process_roles.is_empty();
+    // The process id of each line, where a new one is a restart (`pid_restarts`).
+    let mut pids: Vec<RoleMark> = Vec::new();
+    let has_roles = !profile.process_roles.is_empty() || profile.pid_restarts;
     {
         // One record: a line, or (joining) a line with its continuations joined to it.
         let mut one = |line_no: u64, line: Line<'_>, joined: Joined| {
@@ -2101,6 +2175,28 @@ pub(crate) fn read_log(
                         pid.clone(),
                     ),
                     role: role.clone(),
+                    kind: EventKind::RoleChange,
+                });
+            }
+            // With process roles, only the lines of the process those roles are of (a Redis
+            // server's, not a sentinel's or a forked child's beside it).
+            if profile.pid_restarts
+                && let Some(pid) = parsed.fields.get("pid")
+                && (profile.process_roles.is_empty()
+                    || parsed
+                        .fields
+                        .get("role")
+                        .is_some_and(|r| profile.process_roles.contains_key(r)))
+            {
+                pids.push(RoleMark {
+                    line: line_no,
+                    ts_ns: parsed.ts_ns,
+                    process: (
+                        said.as_ref().and_then(|s| s.node()).map(str::to_owned),
+                        pid.clone(),
+                    ),
+                    role: String::new(),
+                    kind: EventKind::Restart,
                 });
             }
             // A line of the program's own that ends it is read as its exit, whatever else it
@@ -2233,7 +2329,7 @@ pub(crate) fn read_log(
     let read_from = units.len();
     let mut out = units;
     let mut selves: Vec<Option<String>> = Vec::new();
-    let mut flips = RoleFlips::new(roles, &matched, profile, wording);
+    let mut flips = RoleFlips::new(roles, pids, &matched, profile, wording);
     for (line, parsed, rule, node) in matched {
         flips.before(parsed.ts_ns, line, &mut out, &mut selves, account);
         let flip = flips.at(line);
@@ -2247,12 +2343,8 @@ pub(crate) fn read_log(
                 .map(str::to_owned)
         });
         let leader = leaders.entry(writer_key).or_default();
-        let rule = match rule.checked_sub(profile.rules.len()) {
-            Some(k) => match wording {
-                Some(w) => &w.rules[k],
-                None => continue,
-            },
-            None => &profile.rules[rule],
+        let Some(rule) = rule_at(rule, profile, wording) else {
+            continue;
         };
         let writer = node.as_deref().or(settings.configured.map(|c| c.1));
         let set = |name: &str| settings.configured?.0.value(writer?, name);

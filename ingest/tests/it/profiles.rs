@@ -2652,6 +2652,31 @@ fn nats_raft_votes_name_servers_by_the_node_ids_their_banners_print() {
     check("nats", &[("logs/r2.log", R2), ("logs/r3.log", R3)], &[]);
 }
 
+/// A NATS server's process id that takes over from another for good is the server restarted,
+/// where the paste holds no start-up banner; a banner says so itself.
+#[test]
+fn a_process_id_that_replaces_another_for_good_is_a_restart() {
+    const LINES: Lines = &[
+        (
+            "[7104] 2024/05/02 08:00:01.100200 [WRN] JetStream has not established contact with a meta leader",
+            "no_leader",
+        ),
+        (
+            "[7312] 2024/05/02 08:04:11.500300 [WRN] Waiting for routing to be established...",
+            "restart",
+        ),
+        (
+            "[7312] 2024/05/02 08:04:11.500900 [WRN] JetStream has not established contact with a meta leader",
+            "no_leader",
+        ),
+        (
+            "[7520] 2024/05/02 08:09:00.000100 [INF] Starting nats-server",
+            "start",
+        ),
+    ];
+    check("nats", &[("logs/nats-1.log", LINES)], &[]);
+}
+
 /// A Go program's unrecovered panic, written to stderr with no header of its logger, ends the
 /// process: the envelope (the journal, docker's json-file) dates it.
 #[test]
