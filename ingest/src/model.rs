@@ -588,8 +588,16 @@ pub struct LeaderSpell {
 /// than itself, no leader, a start or a shutdown. A node that says it leads while it already
 /// leads goes on with the same spell.
 pub fn leader_spells(events: &[Event]) -> Vec<LeaderSpell> {
+    // In time order, and lines of one instant in the order they were written (a keepalived
+    // backup says its master's adverts timed out, then that it takes over, in one second).
+    let line_of = |e: &Event| {
+        e.origin
+            .rsplit_once(':')
+            .and_then(|(_, l)| l.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     let mut order: Vec<&Event> = events.iter().collect();
-    order.sort_by_key(|e| e.ts_ns);
+    order.sort_by_key(|e| (e.ts_ns, line_of(e)));
     let mut open: std::collections::BTreeMap<&NodeId, (i64, Option<u64>, &str)> =
         std::collections::BTreeMap::new();
     let mut last_seen: std::collections::BTreeMap<&NodeId, i64> = std::collections::BTreeMap::new();

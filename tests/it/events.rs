@@ -23,7 +23,7 @@ fn the_json_lists_every_event_in_time_order_with_its_origin() {
     let all = events(&doc);
     assert_eq!(
         all.len(),
-        187,
+        227,
         "the events rift ingest counts on this export"
     );
     // A line no etcd rule reads, read by its wording: the election a leadership transfer
@@ -113,7 +113,7 @@ fn the_text_is_a_merged_timeline_with_what_was_assumed() {
         first.contains("no_leader") && first.ends_with(')'),
         "{first}"
     );
-    assert!(text.contains(" of 187 events, "), "{text}");
+    assert!(text.contains(" of 227 events, "), "{text}");
     // etcd's stderr lines carry a time without a zone: read as UTC, and said so.
     assert!(
         text.contains("logs/n1.stderr.log: assumed zone UTC: the timestamps name none"),

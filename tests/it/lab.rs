@@ -346,17 +346,20 @@ fn a_short_nats_recording_shows_the_majority_electing_a_new_leader() {
             ms >= start && ms <= start + 10_000
         })
         .collect();
-    let new_leader = during
+    // Both may say they lead, one after the other, when the first to win loses the next term
+    // at once: one of those that said so is named by the other member.
+    let took_over: Vec<&str> = during
         .iter()
-        .find(|e| e["kind"] == "role_change" && e["node"] != "n1")
-        .and_then(|e| e["node"].as_str())
-        .unwrap_or_else(|| panic!("no member took over: {}", stdout(&o)));
+        .filter(|e| e["kind"] == "role_change" && e["node"] != "n1")
+        .filter_map(|e| e["node"].as_str())
+        .collect();
+    assert!(!took_over.is_empty(), "no member took over: {}", stdout(&o));
     assert!(
         during.iter().any(|e| e["kind"] == "leader_change"
-            && e["peer"] == new_leader
             && e["node"] != "n1"
-            && e["node"] != new_leader),
-        "the other member does not name {new_leader}: {}",
+            && e["peer"] != e["node"]
+            && took_over.iter().any(|t| e["peer"] == *t)),
+        "no other member names one of {took_over:?}: {}",
         stdout(&o)
     );
     let o = rift(&["ingest", export.to_str().unwrap()]);
