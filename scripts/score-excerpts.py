@@ -14,7 +14,8 @@ the lines without running rift:
       "in_claim": true,              # a system rift has a profile for; false: only checked not to crash
       "year_less": false,            # the lines carry no year: times are compared without it
       "date_less": false,            # the lines carry only the time of day: compared without the date
-      "nodes": {"etcd-1": ["8e9e05c52164694d", "10.0.0.1"], …},   # every node, with every name it goes by
+      "nodes": {"etcd-1": ["8e9e05c52164694d", "10.0.0.1"], …},   # every node, with every name it goes by;
+                                     # a DNS name's first label names its node too, unless shared
       "others": ["10.0.0.9"],        # other names the lines may rightly give as a peer (clients, …);
                                      # `host:port`, `host port` and `host` are one outside peer
       "key_events": [
@@ -27,7 +28,8 @@ the lines without running rift:
 An excerpt is read correctly when rift exits 0, every key event has an event of rift with a
 matching node, an accepted kind, the peer where one is given (a peer that is the node itself is
 also met by an event with no peer: rift names none for what a node says of itself), and a time
-within one second; no
+within one second (a year-less time within a second of the same day of the year, or of the
+next or last: a day-of-year date falls a day apart in a leap year); no
 event of rift names a node or a peer that is not among `nodes` or `others`; and no forbidden
 event appears. Times without a zone in the lines are labelled as UTC.
 """
@@ -61,6 +63,19 @@ def canon(label):
     for host, nodes in hosts.items():
         if len(nodes) == 1:
             names.setdefault(host, next(iter(nodes)))
+    # rift names a node whose name is a DNS name by its first label (`es-1.dc2` is `es-1`), as
+    # it names a node after its file's name up to the first dot: the first label of a node's
+    # DNS name names it too, when it is no other node's.
+    firsts = {}
+    for node, aliases in label.get("nodes", {}).items():
+        for a in [node, *(aliases or [])]:
+            a = str(a).lower()
+            first = a.split(".", 1)[0]
+            if "." in a and first and not a.replace(".", "").replace(":", "").isdigit():
+                firsts.setdefault(first, set()).add(node)
+    for first, nodes in firsts.items():
+        if len(nodes) == 1:
+            names.setdefault(first, next(iter(nodes)))
     # The forms of one outside peer (`10.0.0.9:6379`, `10.0.0.9 6379`, `10.0.0.9`) are one
     # identity: a label lists them all in `others` when the peer is no node of the excerpt.
     for o in label.get("others", []):
@@ -93,6 +108,10 @@ def same_time(a, b, year_less, date_less=False):
             tb = tb.replace(year=ta.year)
         except ValueError:
             return False
+        # A day-of-year date (HAProxy's `279/142102`) falls a day apart in a leap year and in
+        # another: labels write year-less times in 2000, rift in the year it inferred.
+        apart = abs((ta - tb).total_seconds())
+        return apart <= 1.0 or abs(apart - 86400) <= 1.0
     return abs((ta - tb).total_seconds()) <= 1.0
 
 

@@ -709,6 +709,26 @@ fn election_skews(files: &[LogFile], resolver: &Settled) -> Vec<ClockSkew> {
         .collect()
 }
 
+/// The members lines name as their peers, where the name alone is enough to tell a member
+/// (Sentinel's `<id> voted for <id>` names the voter; its `+vote-for-leader <id>` alone does not).
+fn named_peers(files: &[LogFile], resolver: &crate::nodes::Settled) -> BTreeSet<NodeId> {
+    files
+        .iter()
+        .flat_map(|f| f.lines.iter().flat_map(|p| &p.outs))
+        .filter_map(|o| match o {
+            Out::Obs { peer, .. } => Some(peer.as_str()),
+            Out::Event {
+                peer: Some(peer),
+                peer_tied: false,
+                ..
+            } => Some(peer.as_str()),
+            _ => None,
+        })
+        .filter(|p| *p != CLUSTER_LEADER)
+        .map(|p| resolver.resolve(p))
+        .collect()
+}
+
 /// Resolves names and turns recognised lines into observations and events, settling each line's
 /// accounting. Evidence about nodes `stops` marks as stopped is dropped (counted).
 ///
@@ -776,6 +796,7 @@ pub(crate) fn settle(
         .collect();
     let mut others = OtherMembers::learn(&files, resolver);
     let reconfigured = Reconfigurations::learn(&files, resolver);
+    let named = named_peers(&files, resolver);
     let first_event = events.len();
     for f in &files {
         // The earliest line of each node the file holds.
@@ -881,8 +902,12 @@ pub(crate) fn settle(
                         }
                         let peer = match peer {
                             Some(p) if p == CLUSTER_LEADER => leads.at(&me, ts_ns),
-                            // A name no line ties to a node names no one.
-                            Some(p) if peer_tied => resolver.known(&p).map(NodeId),
+                            // A name no line ties to a node, and no other line names as
+                            // a peer, names no one.
+                            Some(p) if peer_tied => resolver.known(&p).map(NodeId).or_else(|| {
+                                let n = resolver.resolve(&p);
+                                named.contains(&n).then_some(n)
+                            }),
                             // A node that says it took the lead names no one: the new leader
                             // is itself.
                             None if kind == EventKind::LeaderChange && leading_role(&detail) => {

@@ -82,7 +82,8 @@
 //!                                 # peer up again (an ok line about it, or a peer_up event)
 //! news_only = true                # the event only when the node's last word on the peer
 //!                                 # (up, down, unreachable, suspect, failed), on its own
-//!                                 # life (start, shutdown), or its role, was another one
+//!                                 # life (start, shutdown), its role, or the election
+//!                                 # under way (its term), was another one
 //! event = "peer_down"             # an events-table kind; a failed request or connection
 //!                                 # (basis request or connect) that names none gives
 //!                                 # `unreachable`
@@ -349,7 +350,7 @@ struct RuleSpec {
     #[serde(default)]
     event: Option<String>,
     #[serde(default)]
-    also: Option<String>,
+    also: Also,
     #[serde(default)]
     subject: Option<Subject>,
     #[serde(default)]
@@ -372,6 +373,26 @@ struct RuleSpec {
     basis: Option<Basis>,
     #[serde(default)]
     why: Option<String>,
+}
+
+/// A rule's `also`: one more event kind, or a list of them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+enum Also {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Also {
+    fn kinds(&self) -> &[String] {
+        match self {
+            Also::None => &[],
+            Also::One(k) => std::slice::from_ref(k),
+            Also::Many(ks) => ks,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -546,9 +567,9 @@ pub(crate) struct Rule {
     /// as not recognised with that reason, and the wording rules leave it alone.
     pub(crate) quiet: bool,
     pub(crate) event: Option<EventKind>,
-    /// A second event the same line gives, about the same peer (a line that says two things:
+    /// Further events the same line gives, about the same peer (a line that says two things:
     /// Elasticsearch's `elected-as-master … master node changed`).
-    pub(crate) also: Option<EventKind>,
+    pub(crate) also: Vec<EventKind>,
     /// The events are the peer's (`subject = "peer"`), not the logging node's.
     pub(crate) about_peer: bool,
     pub(crate) term: Option<String>,
@@ -1010,9 +1031,10 @@ impl Compiler<'_> {
             .or_else(|| implied_event(r));
         let also = r
             .also
-            .as_deref()
+            .kinds()
+            .iter()
             .map(|e| e.parse::<EventKind>())
-            .transpose()
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.bad(format!("rule {}: also: {e}", i + 1)))?;
         let about_peer = r.subject == Some(Subject::Peer);
         if about_peer && (r.peer.is_none() || event.is_none()) {
@@ -1022,7 +1044,7 @@ impl Compiler<'_> {
                 crate::inert::clip(&r.msg)
             )));
         }
-        if also.is_some() && (event.is_none() || also == event) {
+        if !also.is_empty() && (event.is_none() || also.iter().any(|a| Some(*a) == event)) {
             return Err(self.bad(format!(
                 "rule {} ('{}'): also names a second event, so the rule needs an event of another kind",
                 i + 1,
@@ -1242,7 +1264,7 @@ fn refused_twin(rule: &Rule, (field, pattern): &(String, Pattern)) -> Option<Rul
     twin.reconfigures = None;
     twin.standing = None;
     twin.event = Some(EventKind::PeerDown);
-    twin.also = None;
+    twin.also = Vec::new();
     twin.about_peer = false;
     twin.why = Some(REFUSED_WHY.to_owned());
     twin.refused_twin = true;
@@ -1405,7 +1427,7 @@ fn summaries(rules: &[Rule]) -> Vec<RuleSummary> {
             msg: r.msg.clone(),
             event: r.event.map(|e| {
                 let mut s = e.as_str().to_owned();
-                if let Some(a) = r.also {
+                for a in &r.also {
                     s = format!("{s} + {}", a.as_str());
                 }
                 if r.about_peer {

@@ -1580,6 +1580,48 @@ fn tail_header(line: &str) -> Option<&str> {
         .filter(|p| !p.trim().is_empty())
 }
 
+/// The name a heading gives, when `line` underlines it (`-----` or `=====`, as Markdown sets a
+/// heading) and the line just above, `above`, is one bare name (`node1`, `rabbit@node2:`), not a
+/// word that titles a paste.
+fn underlined(line: &str, above: Option<&(u64, String)>, line_no: u64) -> Option<String> {
+    let rule = line.trim();
+    if rule.len() < 3 || !(rule.bytes().all(|b| b == b'-') || rule.bytes().all(|b| b == b'=')) {
+        return None;
+    }
+    let (no, text) = above?;
+    if *no + 1 != line_no {
+        return None;
+    }
+    let name = text.trim().trim_end_matches(':');
+    let bare = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._@:-".contains(&b));
+    let title = [
+        "log",
+        "logs",
+        "output",
+        "error",
+        "errors",
+        "stdout",
+        "stderr",
+        "console",
+        "trace",
+        "details",
+        "update",
+        "edit",
+        "config",
+        "configuration",
+        "version",
+        "result",
+        "results",
+    ]
+    .contains(&name.to_ascii_lowercase().as_str());
+    (bare && !title).then(|| name.to_owned())
+}
+
 /// What a paste is saved as when the one who saved it did not say whose it is: `paste.log`,
 /// `nohup.out`, a `cluster.log` or `node.log` holding what one member wrote.
 const PASTE_NAMES: &[&str] = &[
@@ -1633,17 +1675,30 @@ impl Recent {
         self.lines.push_back((no, text));
     }
 
-    /// The line `raw`, which the profile's layout does not fit, which came in no envelope and
-    /// which has no time of day of its own, read as a message at the time of the nearest line
-    /// above it that has one. Only in a file
-    /// of one node: a timed line above it whose envelope names a node (a file of several nodes'
-    /// lines) does not say who wrote this one.
+    /// The line `raw`, which the profile's layout does not fit, which came in no envelope (but
+    /// quote marks, indentation or colours, as the lines around it) and which has no time of
+    /// day of its own, read as a message at the time of the nearest line above it that has one.
+    /// Only in a file of one node: a timed line above it whose envelope names a node (a file of
+    /// several nodes' lines) does not say who wrote this one.
     fn borrowed(&self, raw: &str, profile: &Profile, peeler: &Peeler<'_>) -> Option<Parsed> {
+        let mut text = Cow::Borrowed(raw);
+        for _ in 0..envelope::MAX_DEPTH {
+            match envelope::peel(&text, peeler) {
+                Some(layer)
+                    if matches!(
+                        layer.kind,
+                        envelope::Envelope::Indent | envelope::Envelope::Colours
+                    ) =>
+                {
+                    text = Cow::Owned(layer.inner.into_owned());
+                }
+                Some(_) => return None,
+                None => break,
+            }
+        }
         // A line with a time of day of its own is another program's log line (a library's
         // logger writing to the same stream): its time is not the line above's.
-        if envelope::peel(raw, peeler).is_some()
-            || LEADING_TIME.as_ref().is_some_and(|r| r.is_match(raw))
-        {
+        if LEADING_TIME.as_ref().is_some_and(|r| r.is_match(&text)) {
             return None;
         }
         let (mut time, said) = self
@@ -1657,7 +1712,7 @@ impl Recent {
             return None;
         }
         time.borrowed = true;
-        time.msg = raw.trim().to_owned();
+        time.msg = text.trim().to_owned();
         time.fields.clear();
         Some(time)
     }
@@ -1726,7 +1781,7 @@ impl RoleFlips {
             .filter_map(|(_, parsed, rule, _)| {
                 let rule = rule_at(*rule, profile, wording)?;
                 (rule.event == Some(EventKind::RoleChange)
-                    || rule.also == Some(EventKind::RoleChange))
+                    || rule.also.contains(&EventKind::RoleChange))
                 .then(|| {
                     let role = rule
                         .role
@@ -2014,6 +2069,25 @@ pub(crate) fn read_log(
                         }
                     )
                 });
+                return;
+            }
+            // `node1` over `-----`: a paste of several nodes' lines, each under its node's name
+            // set as a heading.
+            if let Some(name) = underlined(raw, recent.lines.back(), line_no) {
+                let program = names_a_program(profile, &name);
+                account.skip(SkipReason::Comment, line_no, || {
+                    format!(
+                        "a heading's underline: the lines below it are from {}{}",
+                        excerpt(&name),
+                        if program {
+                            " (a program's name: not taken as a node)"
+                        } else {
+                            ""
+                        }
+                    )
+                });
+                section = (!program).then_some(name);
+                section_inner = false;
                 return;
             }
             recent.remember(line_no, raw);
@@ -2891,6 +2965,10 @@ struct Leader {
     /// The role it last said it took (`looking`, `leader`), until its life or a role it did
     /// not name changes: a `news_only` role change repeating it is no news.
     role: Option<String>,
+    /// The election it is in, with its term where a line gave it, until a role or leader
+    /// change or its life ends it: a `news_only` election inside it (each vote it received)
+    /// is no news, unless it names another term.
+    campaign: Option<Option<u64>>,
 }
 
 /// What a node's timed-out lines are read against: when it started, and when it last logged
@@ -3171,7 +3249,7 @@ fn apply(
         if rule.worded {
             detail = format!("{BY_WORDING}{}", excerpt(&p.msg));
         }
-        for kind in std::iter::once(kind).chain(rule.also) {
+        for kind in std::iter::once(kind).chain(rule.also.iter().copied()) {
             // A leader named again, with no term to tell a new election by (a lease holder
             // logged on every retry), is no change.
             let same_leader = kind == EventKind::LeaderChange
@@ -3197,6 +3275,17 @@ fn apply(
                     continue;
                 }
                 state.verdicts.insert(pr.to_owned(), kind);
+            }
+            if kind == EventKind::Election {
+                let same = |t: Option<u64>| t.is_none() || term.is_none() || t == term;
+                if rule.news_only && state.campaign.is_some_and(same) {
+                    continue;
+                }
+                state.campaign = Some(term);
+            } else if matches!(kind, EventKind::LeaderChange | EventKind::RoleChange)
+                || super::life_cycle(kind)
+            {
+                state.campaign = None;
             }
             if super::life_cycle(kind) {
                 if rule.news_only && state.life == Some(kind) {

@@ -1185,7 +1185,7 @@ const MONGODB_TEXT: Lines = &[
     ),
     (
         "2019-04-21T16:08:26.200+0700 I REPL     [replexec-24] VoteRequester(term 4) received an invalid response from db3:27017: ShutdownInProgress: In the process of shutting down; response message: { ok: 0.0 }",
-        "db1⇄db3 ✓ heartbeat | peer_down:db3",
+        "db1⇄db3 ✓ heartbeat | election:db3 | peer_down:db3",
     ),
     (
         "2019-04-21T16:08:26.500+0700 I REPL_HB  [replexec-24] Error in heartbeat (requestId: 671) to db2:27017, response status: HostUnreachable: Error connecting to db2:27017 (10.0.0.2:27017) :: caused by :: Connection refused",
@@ -1213,7 +1213,7 @@ const ELASTICSEARCH: Lines = &[
     ),
     (
         "[2024-03-05T10:11:12,345][INFO ][o.e.c.c.Coordinator      ] [node-a] master node [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}] failed, restarting discovery",
-        "node-a⇄node-b ✗ heartbeat | leader_change:node-b | peer_down:node-b",
+        "node-a⇄node-b ✗ heartbeat | leader_change:node-b | no_leader:node-b | peer_down:node-b",
     ),
     (
         "org.elasticsearch.ElasticsearchException: node [{node-b}{Xo8xQ9dGQ6u}] failed [3] consecutive checks",
@@ -1275,7 +1275,7 @@ const ELASTICSEARCH_JSON: Lines = &[
     ),
     (
         r#"{"@timestamp":"2024-03-05T10:11:12.345Z", "log.level": "INFO", "message":"master node [{node-b}{Xo8xQ9dGQ6u}{k1fA}{10.0.0.2}{10.0.0.2:9300}{cdfhilmrstw}] disconnected, restarting discovery", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.coordination.Coordinator","elasticsearch.node.name":"node-a"}"#,
-        "node-a⇄node-b ✗ heartbeat | leader_change:node-b | peer_down:node-b",
+        "node-a⇄node-b ✗ heartbeat | leader_change:node-b | no_leader:node-b | peer_down:node-b",
     ),
     (
         r#"{"@timestamp":"2024-03-05T10:11:30.000Z", "log.level": "INFO", "message":"node-left: [{node-c}{Cc3}{Dd4}{10.0.0.3}{10.0.0.3:9300}{cdfhilmrstw}] with reason [health check failed]", "ecs.version": "1.2.0","log.logger":"org.elasticsearch.cluster.coordination.NodeLeftExecutor","elasticsearch.node.name":"node-a"}"#,
@@ -1464,7 +1464,7 @@ fn a_servers_role_letter_that_changes_and_stays_is_a_role_change() {
     const SWITCHING: Lines = &[
         (
             "5321:S 05 Mar 2024 10:11:02.000 * MASTER <-> REPLICA sync: Finished with success",
-            "",
+            "peer_up",
         ),
         (
             "5321:M 05 Mar 2024 10:12:40.310 * Caching the disconnected master state.",
@@ -3183,4 +3183,101 @@ fn cockroach_streams_and_rabbitmq_quorum_queue_elections() {
         ),
     ];
     check("rabbitmq", &[("logs/mq-1.log", RA)], &[]);
+}
+
+/// A sentinel's vote names the sentinel voted for by run id alone; another line that names that
+/// sentinel as a voter (`<id> voted for <id> <epoch>`) makes it a member the vote can name.
+#[test]
+fn a_vote_for_a_sentinel_named_elsewhere_names_it() {
+    const LINES: Lines = &[
+        (
+            "7001:X 11 Apr 2024 08:00:01.500 # +vote-for-leader 4f2a9c81d0e7b3a6c5d4e3f2a1b0c9d8e7f6a5b4 9",
+            "election:4f2a9c81d0e7b3a6c5d4e3f2a1b0c9d8e7f6a5b4",
+        ),
+        (
+            "7001:X 11 Apr 2024 08:00:09.810 # 4f2a9c81d0e7b3a6c5d4e3f2a1b0c9d8e7f6a5b4 voted for 9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d 10",
+            "relay:4f2a9c81d0e7b3a6c5d4e3f2a1b0c9d8e7f6a5b4",
+        ),
+    ];
+    check("redis-sentinel", &[("logs/sentinel-a.log", LINES)], &[]);
+}
+
+/// A MongoDB candidate logs each vote it gets: the first answer of an election is the election,
+/// the others belong to it; a replica's PSYNC taken by its master is its link up again.
+#[test]
+fn each_vote_answer_belongs_to_one_election_and_a_resync_is_the_link_up() {
+    const MONGO: Lines = &[
+        (
+            "2021-09-02T11:40:18.204+0000 I REPL     [replexec-7] VoteRequester(term 6 dry run) received a yes vote from rs-b:27017; response message: { term: 5, voteGranted: true, reason: \"\", ok: 1.0 }",
+            "rs-a⇄rs-b ✓ heartbeat | election:rs-b",
+        ),
+        (
+            "2021-09-02T11:40:18.207+0000 I REPL     [replexec-7] VoteRequester(term 6 dry run) received a no vote from rs-c:27017 with reason \"candidate's data is staler than mine\"; response message: { ok: 1.0 }",
+            "rs-a⇄rs-c ✓ heartbeat",
+        ),
+        (
+            "2021-09-02T11:40:18.230+0000 I REPL     [replexec-8] VoteRequester(term 6) received a yes vote from rs-b:27017; response message: { term: 6, voteGranted: true, reason: \"\", ok: 1.0 }",
+            "rs-a⇄rs-b ✓ heartbeat",
+        ),
+        (
+            "2021-09-02T11:40:18.240+0000 I REPL     [replexec-8] election succeeded, assuming primary role in term 6",
+            "role_change",
+        ),
+        (
+            "2021-09-02T11:52:03.011+0000 I REPL     [replexec-9] VoteRequester(term 8) received a yes vote from rs-c:27017; response message: { term: 8, voteGranted: true, reason: \"\", ok: 1.0 }",
+            "rs-a⇄rs-c ✓ heartbeat | election:rs-c",
+        ),
+    ];
+    check("mongodb-text", &[("logs/rs-a.log", MONGO)], &[]);
+    const REPLICA: Lines = &[
+        (
+            "88:S 02 Sep 2021 11:40:20.100 * Connecting to MASTER 10.4.0.1:6379",
+            "leader_change:10.4.0.1",
+        ),
+        (
+            "88:S 02 Sep 2021 11:40:20.102 * MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.",
+            "cache-b⇄10.4.0.1 ✓ data | peer_up:10.4.0.1",
+        ),
+    ];
+    check("redis-sentinel", &[("logs/cache-b.log", REPLICA)], &[]);
+}
+
+/// A NATS raft group's candidate hears its vote answers, and its role changes are logged at
+/// debug level; a route dialled by host name is that host.
+#[test]
+fn nats_raft_candidates_roles_and_routes_by_name() {
+    const LINES: Lines = &[
+        (
+            "[4411] 2023/05/17 09:30:00.100200 [DBG] RAFT [Kq7Zt2Lm - C-R3F-a81kLmQz] Switching to candidate",
+            "role_change",
+        ),
+        (
+            "[4411] 2023/05/17 09:30:00.104400 [DBG] RAFT [Kq7Zt2Lm - C-R3F-a81kLmQz] Received a voteResponse &{term:31 peer:Pw3nXc8v granted:true}",
+            "Pw3nXc8v→bus-1 ✓ heartbeat | election:Pw3nXc8v",
+        ),
+        (
+            "[4411] 2023/05/17 09:30:00.104900 [DBG] RAFT [Kq7Zt2Lm - C-R3F-a81kLmQz] Received a voteResponse &{term:31 peer:Hs5dYe1r granted:false}",
+            "Hs5dYe1r→bus-1 ✓ heartbeat",
+        ),
+        (
+            "[4411] 2023/05/17 09:30:00.105300 [DBG] RAFT [Kq7Zt2Lm - C-R3F-a81kLmQz] Switching to leader",
+            "role_change",
+        ),
+        (
+            "[4411] 2023/05/17 09:31:12.500700 [ERR] Error trying to connect to route (attempt 2): dial tcp bus-3.bus.svc:6222: i/o timeout",
+            "bus-1⇄bus-3.bus.svc ✗ heartbeat | unreachable:bus-3.bus.svc",
+        ),
+    ];
+    check("nats", &[("logs/bus-1.log", LINES)], &[]);
+}
+
+/// OpenSearch 2.x batches the cluster manager's updates and names the batch, not the task: the
+/// delta that removes a node is its removal.
+#[test]
+fn a_batched_update_whose_delta_removes_a_node_fails_it() {
+    const LINES: Lines = &[(
+        "[2024-11-05T16:20:41,918][INFO ][o.o.c.s.MasterService    ] [os-1] Tasks batched with key: org.opensearch.cluster.coordination.NodeRemovalClusterStateTaskExecutor@5c1a9e02 and count: 1, term: 4, version: 57, delta: removed {{os-3}{Yh2kPq9mTsa1bC3dE5fG6w}{Lm4nOp7qRs}{10.9.0.13}{10.9.0.13:9300}{dimr}{shard_indexing_pressure_enabled=true}}",
+        "member_failed:os-3",
+    )];
+    check("elasticsearch", &[("logs/os-1.log", LINES)], &[]);
 }
