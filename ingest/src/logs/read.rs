@@ -1580,6 +1580,13 @@ fn tail_header(line: &str) -> Option<&str> {
         .filter(|p| !p.trim().is_empty())
 }
 
+/// Whether a role a node takes is the one it campaigns in (raft's candidate and pre-candidate,
+/// ZooKeeper's looking): taking it goes on with the election under way.
+fn campaigning(role: &str) -> bool {
+    let role = role.to_ascii_lowercase();
+    role.contains("candidate") || role == "looking"
+}
+
 /// The name a heading gives, when `line` underlines it (`-----` or `=====`, as Markdown sets a
 /// heading) and the line just above, `above`, is one bare name (`node1`, `rabbit@node2:`), not a
 /// word that titles a paste.
@@ -3282,7 +3289,8 @@ fn apply(
                     continue;
                 }
                 state.campaign = Some(term);
-            } else if matches!(kind, EventKind::LeaderChange | EventKind::RoleChange)
+            } else if kind == EventKind::LeaderChange
+                || (kind == EventKind::RoleChange && !campaigning(&detail))
                 || super::life_cycle(kind)
             {
                 state.campaign = None;

@@ -3281,3 +3281,53 @@ fn a_batched_update_whose_delta_removes_a_node_fails_it() {
     )];
     check("elasticsearch", &[("logs/os-1.log", LINES)], &[]);
 }
+
+/// hashicorp raft's candidate logs its own vote at debug level, once per campaign, and asks each
+/// voter by id and address: the two name one member.
+#[test]
+fn a_raft_candidates_own_vote_is_its_election_once() {
+    const LINES: Lines = &[
+        (
+            "2024-05-02T10:00:01.100Z [WARN]  storage.raft: heartbeat timeout reached, starting election: last-leader-addr=v-2.v-internal:8201 last-leader-id=d41b7f0e",
+            "v-2→v-1 ✗ heartbeat | election:v-2",
+        ),
+        (
+            "2024-05-02T10:00:01.100Z [INFO]  storage.raft: entering candidate state: node=\"Node at v-1.v-internal:8201 [Candidate]\" term=12",
+            "role_change",
+        ),
+        (
+            "2024-05-02T10:00:01.101Z [DEBUG] storage.raft: asking for pre-vote: term=12 from=9a3c55e2 address=v-3.v-internal:8201",
+            "",
+        ),
+        (
+            "2024-05-02T10:00:01.101Z [DEBUG] storage.raft: pre-voting for self: term=12 id=c07e1d44",
+            "",
+        ),
+        (
+            "2024-05-02T10:00:04.900Z [INFO]  storage.raft: entering follower state: follower=\"Node at v-1.v-internal:8201 [Follower]\" leader-address= leader-id=",
+            "role_change",
+        ),
+        (
+            "2024-05-02T10:00:07.310Z [DEBUG] storage.raft: pre-voting for self: term=13 id=c07e1d44",
+            "election",
+        ),
+    ];
+    check("memberlist", &[("logs/v-1.log", LINES)], &[]);
+}
+
+/// A sentinel names another by run id and address in its `+sdown sentinel` line: one member (by
+/// its host, as the other members on it).
+#[test]
+fn a_sentinels_sdown_of_another_names_it_by_run_id_and_address() {
+    const LINES: Lines = &[
+        (
+            "1:X 14 Feb 2025 06:12:30.001 # +sdown sentinel 2b7e4c1d9f0a8e6b5c3d2e1f0a9b8c7d6e5f4a3b 10.30.0.7 26379 @ orders 10.30.0.5 6379",
+            "sentinel-a⇄10.30.0.7 ✗ heartbeat | peer_down:10.30.0.7",
+        ),
+        (
+            "1:X 14 Feb 2025 06:12:41.800 # +vote-for-leader 2b7e4c1d9f0a8e6b5c3d2e1f0a9b8c7d6e5f4a3b 3",
+            "election:10.30.0.7",
+        ),
+    ];
+    check("redis-sentinel", &[("logs/sentinel-a.log", LINES)], &[]);
+}
