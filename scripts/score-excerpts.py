@@ -17,7 +17,8 @@ the lines without running rift:
       "nodes": {"etcd-1": ["8e9e05c52164694d", "10.0.0.1"], …},   # every node, with every name it goes by;
                                      # a DNS name's first label names its node too, unless shared
       "others": ["10.0.0.9"],        # other names the lines may rightly give as a peer (clients, …);
-                                     # `host:port`, `host port` and `host` are one outside peer
+                                     # `host:port`, `host port` and `host` are one outside peer, and
+                                     # so are `backend/server` and `server` when `server` is listed
       "key_events": [
         {"node": "etcd-1", "ts": "2021-03-04T05:06:07.123Z", "kind": ["peer_down", "unreachable"],
          "peer": "etcd-2"}          # peer optional; kind one name or a list of acceptable ones
@@ -82,6 +83,14 @@ def canon(label):
         host = outside_host(str(o))
         names.setdefault(str(o).lower(), host)
         names.setdefault(host.lower(), host)
+    # A load balancer's server goes by `backend/server` and by its name alone (the same server
+    # in several backends too): one outside peer when the label lists the name alone.
+    others = {str(o).lower() for o in label.get("others", [])}
+    for o in others:
+        if "/" in o and "://" not in o:
+            server = o.rsplit("/", 1)[1]
+            if server in others and server not in hosts:
+                names[o] = names[server]
     return names
 
 

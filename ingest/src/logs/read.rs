@@ -845,7 +845,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     while let Some(line) = reader.next_line().map_err(|e| Error::io(path, e))? {
         let Line::Text(line) = line else { continue };
         let text = String::from_utf8_lossy(line).into_owned();
-        if text.trim().is_empty() || journal_note(&text) {
+        if text.trim().is_empty() || journal_note(&text) || elision(&text) {
             continue;
         }
         lines.push(text);
@@ -1566,6 +1566,20 @@ impl Joiner {
 /// (`-- Logs begin at … --`, `-- Boot 0b3c… --`, `-- Reboot --`, `-- No entries --`) and, with
 /// `-x`, the catalog's explanation of an entry (`-- Subject: …`, `-- Defined-By: systemd`, and
 /// its text, each line starting `-- `).
+/// Whether `line` stands for lines a poster left out (`...`, `…`, `[...]`, `<snip>`): it says
+/// nothing, and casts no vote on the file's format.
+fn elision(line: &str) -> bool {
+    let t = line.trim();
+    let t = t
+        .strip_prefix(['[', '(', '<'])
+        .and_then(|t| t.strip_suffix([']', ')', '>']))
+        .unwrap_or(t)
+        .trim();
+    (t.len() >= 3 && t.bytes().all(|b| b == b'.'))
+        || (!t.is_empty() && t.chars().all(|c| c == '…'))
+        || ["snip", "snipped", "truncated", "cut"].contains(&t.to_ascii_lowercase().as_str())
+}
+
 fn journal_note(line: &str) -> bool {
     let t = line.trim();
     t == "--" || t.starts_with("-- ")
@@ -2034,6 +2048,12 @@ pub(crate) fn read_log(
             let raw: &str = &raw;
             if raw.trim().is_empty() {
                 account.skip(SkipReason::Blank, line_no, String::new);
+                return;
+            }
+            if elision(raw) {
+                account.skip(SkipReason::Comment, line_no, || {
+                    "an elision: whoever pasted the log left lines out here".into()
+                });
                 return;
             }
             if journal_note(raw) {
@@ -2931,7 +2951,7 @@ pub const BY_WORDING: &str = "by its wording: ";
 /// The first IP address in a message that is not the local end of a connection
 /// (`dial tcp 10.0.0.1:0->10.0.0.2:2380` gives `10.0.0.2:2380`), with its port if it has one,
 /// and with the host name Java prints before it (`localhost/127.0.0.1:2552`), which names the
-/// member as its other lines do.
+/// member as its other lines do; else the host and port a Go dial error names.
 fn remote_address(msg: &str) -> Option<&str> {
     static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
         Regex::new(
@@ -2939,9 +2959,21 @@ fn remote_address(msg: &str) -> Option<&str> {
         )
         .ok()
     });
-    ADDRESS.as_ref()?.find_iter(msg).find_map(|m| {
+    // Go's dial error names what it dialled, a host name where it was given one (or where the
+    // poster masked the address): `dial tcp nats-2.nats:6222: i/o timeout`.
+    static DIALLED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"\bdial (?:tcp|udp)[46]? ([A-Za-z0-9][\w.-]*:\d{1,5}): ").ok()
+    });
+    let ip = ADDRESS.as_ref()?.find_iter(msg).find_map(|m| {
         let local = msg[m.end()..].starts_with("->") || m.as_str().ends_with(":0");
         (!local).then_some(m.as_str())
+    });
+    ip.or_else(|| {
+        DIALLED
+            .as_ref()?
+            .captures(msg)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str())
     })
 }
 

@@ -2166,7 +2166,8 @@ fn read_error(dir: &Path) -> String {
 }
 
 /// A line no rule of its profile reads is read by its wording: an event that says so, never link
-/// evidence; its peer is the first address that is not the local end of a connection.
+/// evidence; its peer is the first address that is not the local end of a connection, else the
+/// host a dial error names.
 #[test]
 fn a_line_no_rule_reads_is_read_by_its_wording_as_an_event_only() {
     const LINES: Lines = &[
@@ -2194,6 +2195,11 @@ fn a_line_no_rule_reads_is_read_by_its_wording_as_an_event_only() {
         (
             "WARN  [Pool:2] 2021-03-09 08:14:22,500 Pool.java:12 - Remote connection to [cass-3/10.8.0.11:7000] failed with java.io.IOException: Connection reset by peer",
             "unreachable:cass-3",
+        ),
+        // Go's dial error names the host it dialled where there is no address.
+        (
+            "WARN  [Pool:2] 2021-03-09 08:14:22,700 Pool.java:12 - could not connect to peer: dial tcp cass-4.cass.svc:7000: i/o timeout",
+            "unreachable:cass-4.cass.svc",
         ),
         (
             "INFO  [Repair:1] 2021-03-09 08:14:23,000 Repair.java:7 - Replica of ks.t is up to date",
@@ -3330,4 +3336,77 @@ fn a_sentinels_sdown_of_another_names_it_by_run_id_and_address() {
         ),
     ];
     check("redis-sentinel", &[("logs/sentinel-a.log", LINES)], &[]);
+}
+
+/// ZooKeeper's member with the smaller id drops the election connection it made to a larger one,
+/// naming both ids (the other's first, before 3.6): the connection was made.
+#[test]
+fn a_zookeeper_member_that_drops_its_connection_names_itself() {
+    const OLD: Lines = &[
+        (
+            "[2022-08-30 21:05:11,402] INFO Have smaller server identifier, so dropping the connection: (5, 4) (org.apache.zookeeper.server.quorum.QuorumCnxManager)",
+            "zk-4⇄5 ✓ heartbeat",
+        ),
+        (
+            "[2022-08-30 21:05:12,010] WARN Cannot open channel to 6 at election address zk-6.zk-hs/10.40.0.16:3888 (org.apache.zookeeper.server.quorum.QuorumCnxManager)",
+            "zk-4⇄zk-6.zk-hs ✗ heartbeat | unreachable:zk-6.zk-hs",
+        ),
+    ];
+    check("zookeeper", &[("logs/zk-4.log", OLD)], &[]);
+    const NEW: Lines = &[(
+        "2023-01-12 04:17:55,118 [myid:2] - INFO  [QuorumConnectionThread-[myid=2]-3:QuorumCnxManager@513] - Have smaller server identifier, so dropping the connection: (myId:2 --> sid:3)",
+        "zk-2⇄3 ✓ heartbeat",
+    )];
+    check("zookeeper", &[("logs/zk-2.log", NEW)], &[]);
+}
+
+/// A Consul leader whose coordinate batch finds it no longer leads has no leader; ScyllaDB says
+/// when its stop began and ended; a 2015 CockroachDB logged month and day alone.
+#[test]
+fn lost_leads_scylla_stops_and_year_less_cockroach_alphas() {
+    const CONSUL: Lines = &[
+        (
+            "    2022-06-14T03:02:40.118Z [INFO]  agent.server: cluster leadership lost",
+            "role_change",
+        ),
+        (
+            "    2022-06-14T03:02:40.512Z [WARN]  agent.server.coordinate: Batch update failed: error=\"node is not the leader\"",
+            "no_leader",
+        ),
+        (
+            "    2022-06-14T03:02:41.509Z [WARN]  agent.server.coordinate: Batch update failed: error=\"node is not the leader\"",
+            "",
+        ),
+    ];
+    check("memberlist", &[("logs/c-2.log", CONSUL)], &[]);
+    const SCYLLA: Lines = &[
+        (
+            "INFO  2023-05-09 12:00:01,100 [shard 0] init - Signal received; shutting down",
+            "shutdown",
+        ),
+        (
+            "INFO  2023-05-09 12:00:04,870 [shard 0] init - Scylla version 5.2.1-0.20230508.f1c45553bc29 shutdown complete.",
+            "shutdown",
+        ),
+    ];
+    check("cassandra", &[("logs/sc-3.log", SCYLLA)], &[]);
+    const ALPHA: Lines = &[
+        (
+            "I0704 09:15:00.100200 1 cli/start.go:146  starting cockroach cluster",
+            "start",
+        ),
+        (
+            "E0704 09:15:00.150300 1 gossip/gossip.go:469  invalid bootstrap address: &{typ:tcp addr:crdb-b.local:26257 exhausted:false}, lookup crdb-b.local: no such host",
+            "unreachable:crdb-b.local",
+        ),
+        (
+            "I0704 09:15:00.210400 1 server/node.go:251  Started node with [[ssd]=/data] engine(s) and attributes []",
+            "start",
+        ),
+    ];
+    check(
+        "cockroachdb",
+        &[("logs/crdb-a.log", ALPHA)],
+        &[("incident.toml", "[logs]\nyear = 2015\n")],
+    );
 }
