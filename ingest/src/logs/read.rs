@@ -131,6 +131,24 @@ fn read_auto(s: &str, zone: Option<chrono_tz::Tz>) -> Result<i64, TsError> {
     }
 }
 
+/// A pasted line as its program printed it: full-width forms written as ASCII
+/// ([`ascii_forms`]), and HTML's escapes taken back where a page showed the line escaped
+/// (`&lt;0.375.0&gt;` in a quote copied from a web archive is Erlang's `<0.375.0>`).
+fn pasted_forms(line: &str) -> Cow<'_, str> {
+    let escaped = ["&lt;", "&gt;", "&quot;"].iter().any(|e| line.contains(e));
+    if !escaped {
+        return ascii_forms(line);
+    }
+    let plain = line
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    Cow::Owned(ascii_forms(&plain).into_owned())
+}
+
 /// A line with the full-width forms of ASCII characters (`-＞`, `：`, `（`) and the ideographic
 /// space written as ASCII: an input method for Chinese, Japanese or Korean types them into a
 /// post where the program printed `->`, `:`, `(` and a space.
@@ -844,7 +862,7 @@ pub(crate) fn sniff(path: &Path, profiles: &[Profile]) -> Result<Sniffed, Error>
     let mut lines = Vec::new();
     while let Some(line) = reader.next_line().map_err(|e| Error::io(path, e))? {
         let Line::Text(line) = line else { continue };
-        let text = String::from_utf8_lossy(line).into_owned();
+        let text = pasted_forms(&String::from_utf8_lossy(line)).into_owned();
         if text.trim().is_empty() || journal_note(&text) || elision(&text) {
             continue;
         }
@@ -1270,10 +1288,24 @@ static OWN_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// A logrus line (`time="2024-12-12T00:35:43Z" level=error msg="…" error="…"`) among another
+/// logger's, perhaps behind its program's name (k3s's journal): the full date and time in its
+/// `time` field, then the rest of its fields.
+static LOGFMT_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"^(?:[\w.-]+(?:\[\d+\])?: )?time="(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)"\s+(?P<msg>\S.*)$"#,
+    )
+    .ok()
+});
+
 /// A line outside the profile's layout that says something in words any system uses, read at
-/// the full date and time it starts with ([`OWN_DATE`]); `None` without one.
+/// the full date and time it starts with ([`OWN_DATE`]) or its logrus `time` field
+/// ([`LOGFMT_DATE`]); `None` without one.
 fn dated_by_itself(raw: &str, clock: Clock) -> Option<Parsed> {
-    let c = OWN_DATE.as_ref()?.captures(raw)?;
+    let c = OWN_DATE
+        .as_ref()?
+        .captures(raw)
+        .or_else(|| LOGFMT_DATE.as_ref()?.captures(raw))?;
     let ts = &c["ts"];
     let ts_ns = read_auto(&ts.replacen(',', ".", 1), clock.zone).ok()?;
     Some(Parsed {
@@ -2039,7 +2071,7 @@ pub(crate) fn read_log(
                 return;
             };
             let raw = match std::str::from_utf8(bytes) {
-                Ok(s) => ascii_forms(s),
+                Ok(s) => pasted_forms(s),
                 Err(_) => {
                     account.skip(SkipReason::InvalidUtf8, line_no, String::new);
                     return;
@@ -2951,7 +2983,8 @@ pub const BY_WORDING: &str = "by its wording: ";
 /// The first IP address in a message that is not the local end of a connection
 /// (`dial tcp 10.0.0.1:0->10.0.0.2:2380` gives `10.0.0.2:2380`), with its port if it has one,
 /// and with the host name Java prints before it (`localhost/127.0.0.1:2552`), which names the
-/// member as its other lines do; else the host and port a Go dial error names.
+/// member as its other lines do; else the host and port a Go dial error names. A name Go's
+/// resolver failed to look up is the peer, not the DNS server the error names after it.
 fn remote_address(msg: &str) -> Option<&str> {
     static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
         Regex::new(
@@ -2964,6 +2997,17 @@ fn remote_address(msg: &str) -> Option<&str> {
     static DIALLED: LazyLock<Option<Regex>> = LazyLock::new(|| {
         Regex::new(r"\bdial (?:tcp|udp)[46]? ([A-Za-z0-9][\w.-]*:\d{1,5}): ").ok()
     });
+    // A name Go's resolver could not look up: the address after it is the DNS server's
+    // (`lookup nats-2.nats on 10.96.0.10:53: server misbehaving`), the peer is the name.
+    static LOOKUP: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"\blookup ([A-Za-z0-9][\w.-]*?)\.? on \S+: ").ok());
+    if let Some(name) = LOOKUP
+        .as_ref()
+        .and_then(|r| r.captures(msg))
+        .and_then(|c| c.get(1))
+    {
+        return Some(name.as_str());
+    }
     let ip = ADDRESS.as_ref()?.find_iter(msg).find_map(|m| {
         let local = msg[m.end()..].starts_with("->") || m.as_str().ends_with(":0");
         (!local).then_some(m.as_str())
@@ -3290,12 +3334,14 @@ fn apply(
         }
         for kind in std::iter::once(kind).chain(rule.also.iter().copied()) {
             // A leader named again, with no term to tell a new election by (a lease holder
-            // logged on every retry), is no change.
+            // logged on every retry), is no change; nor, for a `news_only` rule, is a leader
+            // lost again (a second line about the same loss).
             let same_leader = kind == EventKind::LeaderChange
-                && rule.leader == Some(LeaderUpdate::Set)
-                && term.is_none()
-                && peer.is_some()
-                && *leader == peer;
+                && match rule.leader {
+                    Some(LeaderUpdate::Set) => term.is_none() && peer.is_some() && *leader == peer,
+                    Some(LeaderUpdate::Clear) => rule.news_only && state.known && leader.is_none(),
+                    _ => false,
+                };
             if same_leader {
                 continue;
             }

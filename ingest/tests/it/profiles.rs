@@ -3410,3 +3410,53 @@ fn lost_leads_scylla_stops_and_year_less_cockroach_alphas() {
         &[("incident.toml", "[logs]\nyear = 2015\n")],
     );
 }
+
+/// A follower of Elasticsearch 1.x/2.x that found its master failed has none; MongoDB's replica
+/// set monitor could not reach a member, then failed it; a NATS route whose name did not resolve
+/// is that route's peer, not the DNS server.
+#[test]
+fn failed_masters_monitored_hosts_and_unresolved_routes() {
+    const ES: Lines = &[(
+        "[2018-02-11 04:20:31,905][INFO ][cluster.service          ] [es-d4] removed {{es-m1}{Qp8sLk2xTn6dYe0wVr3bAa}{10.12.0.31}{10.12.0.31:9300}{master=true},}, reason: zen-disco-master_failed ({es-m1}{Qp8sLk2xTn6dYe0wVr3bAa}{10.12.0.31}{10.12.0.31:9300}{master=true})",
+        "leader_change:es-m1 | no_leader:es-m1 | peer_down:es-m1",
+    )];
+    check("elasticsearch", &[("logs/es-d4.log", ES)], &[]);
+    const MONGO: Lines = &[
+        (
+            r#"{"t":{"$date":"2024-02-03T11:07:42.318+00:00"},"s":"I",  "c":"-",        "id":4333222, "ctx":"ReplicaSetMonitor-TaskExecutor","msg":"RSM received error response","attr":{"host":"db-c.db.svc:27017","error":"HostUnreachable: Error connecting to db-c.db.svc:27017 :: caused by :: Connection timed out","replicaSet":"rs0","response":"{}"}}"#,
+            "unreachable:db-c.db.svc",
+        ),
+        (
+            r#"{"t":{"$date":"2024-02-03T11:07:42.319+00:00"},"s":"I",  "c":"NETWORK",  "id":4712102, "ctx":"ReplicaSetMonitor-TaskExecutor","msg":"Host failed in replica set","attr":{"replicaSet":"rs0","host":"db-c.db.svc:27017","error":{"code":6,"codeName":"HostUnreachable","errmsg":"Error connecting to db-c.db.svc:27017"},"action":{"dropConnections":true,"requestImmediateCheck":false,"outcome":{"host":"db-c.db.svc:27017","success":false}}}}"#,
+            "peer_down:db-c.db.svc",
+        ),
+    ];
+    check("mongodb-json", &[("logs/db-a.log", MONGO)], &[]);
+    const NATS: Lines = &[(
+        r#"[9] 2022/10/04 06:41:13.250117 [ERR] Error trying to connect to route (attempt 2): lookup for host "q-2.q.ns.svc": lookup q-2.q.ns.svc on 10.96.0.10:53: no such host"#,
+        "unreachable:q-2.q.ns.svc",
+    )];
+    check("nats", &[("logs/q-0.log", NATS)], &[]);
+}
+
+/// A logrus line among klog ones in one journal (k3s) is read at its own `time`; a line shown
+/// HTML-escaped (`&lt;0.375.0&gt;`, copied from a web archive) is read as the program wrote it.
+#[test]
+fn logrus_among_klog_and_html_escaped_lines() {
+    const K3S: Lines = &[
+        (
+            "k3s[822]: I0305 08:02:11.104512     822 kubelet.go:2101] \"SyncLoop ADD\" source=\"api\" pods=[]",
+            "",
+        ),
+        (
+            r#"k3s[822]: time="2024-03-05T08:02:14Z" level=error msg="Remotedialer proxy error; reconnecting..." error="dial tcp srv-1:6443: connect: connection refused""#,
+            "peer_down:srv-1",
+        ),
+    ];
+    check("kubernetes", &[("logs/agent-3.log", K3S)], &[]);
+    const MQ: Lines = &[(
+        "2019-05-02 13:04:55.610 [info] &lt;0.402.0&gt; rabbit on node 'rabbit@mq-2' down",
+        "peer_down:mq-2",
+    )];
+    check("rabbitmq", &[("logs/mq-1.log", MQ)], &[]);
+}
