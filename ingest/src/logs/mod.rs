@@ -711,10 +711,26 @@ fn election_skews(files: &[LogFile], resolver: &Settled) -> Vec<ClockSkew> {
 
 /// The members lines name as their peers, where the name alone is enough to tell a member
 /// (Sentinel's `<id> voted for <id>` names the voter; its `+vote-for-leader <id>` alone does not).
+/// Empty when no line names a peer only by a name others must tie (no rule says `peer_tied`).
 fn named_peers(files: &[LogFile], resolver: &crate::nodes::Settled) -> BTreeSet<NodeId> {
-    files
-        .iter()
-        .flat_map(|f| f.lines.iter().flat_map(|p| &p.outs))
+    let outs = || {
+        files
+            .iter()
+            .flat_map(|f| f.lines.iter().flat_map(|p| &p.outs))
+    };
+    let tied = outs().any(|o| {
+        matches!(
+            o,
+            Out::Event {
+                peer_tied: true,
+                ..
+            }
+        )
+    });
+    if !tied {
+        return BTreeSet::new();
+    }
+    let names: BTreeSet<&str> = outs()
         .filter_map(|o| match o {
             Out::Obs { peer, .. } => Some(peer.as_str()),
             Out::Event {
@@ -725,8 +741,8 @@ fn named_peers(files: &[LogFile], resolver: &crate::nodes::Settled) -> BTreeSet<
             _ => None,
         })
         .filter(|p| *p != CLUSTER_LEADER)
-        .map(|p| resolver.resolve(p))
-        .collect()
+        .collect();
+    names.into_iter().map(|p| resolver.resolve(p)).collect()
 }
 
 /// Resolves names and turns recognised lines into observations and events, settling each line's

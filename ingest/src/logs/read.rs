@@ -135,7 +135,7 @@ fn read_auto(s: &str, zone: Option<chrono_tz::Tz>) -> Result<i64, TsError> {
 /// ([`ascii_forms`]), and HTML's escapes taken back where a page showed the line escaped
 /// (`&lt;0.375.0&gt;` in a quote copied from a web archive is Erlang's `<0.375.0>`).
 fn pasted_forms(line: &str) -> Cow<'_, str> {
-    let escaped = ["&lt;", "&gt;", "&quot;"].iter().any(|e| line.contains(e));
+    let escaped = line.contains('&') && ["&lt;", "&gt;", "&quot;"].iter().any(|e| line.contains(e));
     if !escaped {
         return ascii_forms(line);
     }
@@ -1602,6 +1602,10 @@ impl Joiner {
 /// nothing, and casts no vote on the file's format.
 fn elision(line: &str) -> bool {
     let t = line.trim();
+    // The longest is `[truncated]`: a longer line is none.
+    if t.len() > 16 {
+        return false;
+    }
     let t = t
         .strip_prefix(['[', '(', '<'])
         .and_then(|t| t.strip_suffix([']', ')', '>']))
@@ -1609,7 +1613,9 @@ fn elision(line: &str) -> bool {
         .trim();
     (t.len() >= 3 && t.bytes().all(|b| b == b'.'))
         || (!t.is_empty() && t.chars().all(|c| c == '…'))
-        || ["snip", "snipped", "truncated", "cut"].contains(&t.to_ascii_lowercase().as_str())
+        || ["snip", "snipped", "truncated", "cut"]
+            .iter()
+            .any(|w| t.eq_ignore_ascii_case(w))
 }
 
 fn journal_note(line: &str) -> bool {
