@@ -83,7 +83,7 @@ pub(crate) fn read(
 /// True when a unit's name or description names the profile's system or one of its programs.
 /// A unit's name says it exactly: `etcd.service`, `etcd2.service`, `consul@dc1.service` (not
 /// `redis-exporter.service`, another program). A description says it in its first word
-/// (`etcd key-value store`, `Consul is a tool …`; not `Prometheus Redis exporter`), or starts
+/// (`etcd key-value store`, `Consul is a tool …`, `etcd2`; not `Prometheus Redis exporter`), or starts
 /// as one of the profile's shipped unit descriptions (`units`).
 fn names_system(what: &str, profile: &Profile) -> bool {
     let what = what.to_ascii_lowercase();
@@ -110,7 +110,9 @@ fn names_system(what: &str, profile: &Profile) -> bool {
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-')
         .find(|w| !w.is_empty())
         .unwrap_or_default();
-    names().any(|n| n == first)
+    // A description that is the unit's own name, major version and all (CoreOS's `etcd2`).
+    let unversioned = first.trim_end_matches(|c: char| c.is_ascii_digit());
+    names().any(|n| n == first || n == unversioned)
         || profile
             .units
             .iter()

@@ -3460,3 +3460,25 @@ fn logrus_among_klog_and_html_escaped_lines() {
     )];
     check("rabbitmq", &[("logs/mq-1.log", MQ)], &[]);
 }
+
+/// A Redis Cluster master's vote is its part in the replica's election; RabbitMQ's doubt of a
+/// member another reported down; a Vault standby's failed forward names the active node it
+/// dialled; CoreOS's `etcd2` unit is etcd's.
+#[test]
+fn votes_doubts_forwards_and_versioned_units() {
+    const CLUSTER: Lines = &[(
+        "1:M 02 Apr 2023 06:30:12.441 # Failover auth granted to 4be1f0c2a9d87e3b6c5a4f3e2d1c0b9a8f7e6d5c for epoch 12",
+        "4be1f0c2a9d87e3b6c5a4f3e2d1c0b9a8f7e6d5c→rc-2 ✓ heartbeat | election:4be1f0c2a9d87e3b6c5a4f3e2d1c0b9a8f7e6d5c",
+    )];
+    check("redis-sentinel", &[("logs/rc-2.log", CLUSTER)], &[]);
+    const MQ: Lines = &[(
+        "2021-06-30 02:14:09.520 [warning] <0.8813.0> Received a 'DOWN' message from rabbit@mq-3 but still can communicate with it ",
+        "suspect:mq-3",
+    )];
+    check("rabbitmq", &[("logs/mq-1.log", MQ)], &[]);
+    const VAULT: Lines = &[(
+        "2022-03-08T10:20:31.004Z [ERROR] core: error during forwarded RPC request: error=\"rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing dial tcp 10.3.0.21:8201: i/o timeout\"\"",
+        "v-2⇄10.3.0.21 ✗ heartbeat | unreachable:10.3.0.21",
+    )];
+    check("memberlist", &[("logs/v-2.log", VAULT)], &[]);
+}
