@@ -1740,24 +1740,18 @@ impl Recent {
     /// Only in a file of one node: a timed line above it whose envelope names a node (a file of
     /// several nodes' lines) does not say who wrote this one.
     fn borrowed(&self, raw: &str, profile: &Profile, peeler: &Peeler<'_>) -> Option<Parsed> {
-        let mut text = Cow::Borrowed(raw);
-        for _ in 0..envelope::MAX_DEPTH {
-            match envelope::peel(&text, peeler) {
-                Some(layer)
-                    if matches!(
-                        layer.kind,
-                        envelope::Envelope::Indent | envelope::Envelope::Colours
-                    ) =>
-                {
-                    text = Cow::Owned(layer.inner.into_owned());
-                }
-                Some(_) => return None,
-                None => break,
-            }
+        let mut layers = envelope::Layers::new(raw);
+        let (text, said) = layers.innermost(peeler);
+        let plain = said
+            .layers
+            .iter()
+            .all(|k| matches!(k, envelope::Envelope::Indent | envelope::Envelope::Colours));
+        if !plain {
+            return None;
         }
         // A line with a time of day of its own is another program's log line (a library's
         // logger writing to the same stream): its time is not the line above's.
-        if LEADING_TIME.as_ref().is_some_and(|r| r.is_match(&text)) {
+        if LEADING_TIME.as_ref().is_some_and(|r| r.is_match(text)) {
             return None;
         }
         let (mut time, said) = self
